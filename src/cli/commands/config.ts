@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/index.js';
+import { UsageError, wantsHelp, write, type Command } from '../command.js';
+
+const help = `ems-gateway config check FILE
+
+Validates a role configuration (ambulance, hospital or dispatch) together with the EMS_* environment
+overrides, reports every problem at once with its path, and exits non-zero if there is any.
+Nothing is started.
+
+Environment overrides: EMS_HTTP__PORT=8443 sets http.port; EMS_RECORDS__TIMEOUT_MS=5000 sets
+records.timeoutMs (double underscore between levels; values are JSON when they parse as JSON).`;
+
+export const configCommand: Command = {
+  name: 'config',
+  summary: 'check a configuration file (config check FILE)',
+  help,
+  async run(args, io) {
+    if (wantsHelp(args)) {
+      write(io.stdout, help);
+      return 0;
+    }
+    const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });
+    const [sub, file, ...rest] = positionals;
+    if (sub !== 'check' || file === undefined || rest.length > 0)
+      throw new UsageError('expected: config check FILE');
+    const result = await loadConfig(file, io.env);
+    if (result.ok) {
+      write(io.stdout, `${file}: valid ${result.value.role} configuration for ${result.value.id}`);
+      return 0;
+    }
+    write(io.stderr, `${file}: ${result.error.length} problem${result.error.length === 1 ? '' : 's'}`);
+    for (const problem of result.error) write(io.stderr, `  ${problem.path}: ${problem.message}`);
+    return 1;
+  },
+};

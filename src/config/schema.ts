@@ -1,0 +1,115 @@
+import * as v from 'valibot';
+
+/** Opaque principal id: lower-case letters, digits and hyphens; it appears in MQTT topics, so never PHI. */
+export const PrincipalId = v.pipe(
+  v.string(),
+  v.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2–63 lower-case letters, digits or hyphens'),
+);
+
+const Port = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
+const PositiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+const FilePath = v.pipe(v.string(), v.minLength(1, 'must be a file path'));
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
+
+const Http = v.pipe(
+  v.object({
+    host: v.optional(v.string(), '127.0.0.1'),
+    port: v.optional(Port, 8080),
+    tls: v.optional(v.object({ certFile: FilePath, keyFile: FilePath })),
+    /** Plain HTTP off loopback exposes session cookies; it must be asked for by name. */
+    allowPlainHttp: v.optional(v.boolean(), false),
+  }),
+  v.forward(
+    v.check(
+      (http) => http.tls !== undefined || http.allowPlainHttp || isLoopback(http.host),
+      'plain HTTP is only allowed on loopback: configure http.tls or set http.allowPlainHttp',
+    ),
+    ['tls'],
+  ),
+);
+
+const Mqtt = v.object({
+  url: v.pipe(
+    v.string(),
+    v.regex(/^(mqtt|mqtts|ws|wss):\/\/.+/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL'),
+  ),
+  /** 4 = MQTT 3.1.1 (aedes, the demo broker), 5 = MQTT 5 (Mosquitto in production). */
+  protocolVersion: v.optional(v.picklist([4, 5]), 5),
+  caFile: v.optional(FilePath),
+  certFile: v.optional(FilePath),
+  keyFile: v.optional(FilePath),
+  username: v.optional(v.string()),
+  /** Name of the environment variable holding the broker password; the password never sits in the file. */
+  passwordEnv: v.optional(v.string()),
+});
+
+const Log = v.object({
+  level: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+});
+
+const common = {
+  id: PrincipalId,
+  dataDir: v.optional(FilePath, './.data'),
+  http: v.optional(Http, {}),
+  log: v.optional(Log, {}),
+  mqtt: Mqtt,
+};
+
+const Reader = v.variant('mode', [
+  v.object({
+    mode: v.literal('pcsc'),
+    /** Use only readers whose name contains this text; all readers when absent. */
+    readerName: v.optional(v.string()),
+    apduTimeoutMs: v.optional(v.pipe(PositiveInt, v.maxValue(60_000)), 5_000),
+  }),
+  v.object({
+    /** An emulated card in the same process: for the demo and tests, never for patients. */
+    mode: v.literal('in-process'),
+    seed: v.optional(v.pipe(v.number(), v.integer()), 1),
+  }),
+]);
+
+const Records = v.object({
+  url: v.pipe(v.string(), v.url('must be a URL')),
+  principalId: PrincipalId,
+  timeoutMs: v.optional(v.pipe(PositiveInt, v.maxValue(120_000)), 8_000),
+  maxAttempts: v.optional(v.pipe(PositiveInt, v.maxValue(10)), 4),
+});
+
+const Cache = v.object({
+  maxEntries: v.optional(v.pipe(PositiveInt, v.maxValue(10_000)), 64),
+  maxBytes: v.optional(v.pipe(PositiveInt, v.maxValue(512 * 1024 * 1024)), 16 * 1024 * 1024),
+  ttlSeconds: v.optional(v.pipe(PositiveInt, v.maxValue(24 * 3600)), 4 * 3600),
+});
+
+export const AmbulanceConfig = v.object({
+  role: v.literal('ambulance'),
+  ...common,
+  reader: Reader,
+  records: Records,
+  cache: v.optional(Cache, {}),
+});
+
+export const HospitalConfig = v.object({
+  role: v.literal('hospital'),
+  ...common,
+  /** Days a received report is kept in the inbox before it is deleted. */
+  retentionDays: v.optional(v.pipe(PositiveInt, v.maxValue(3650)), 7),
+});
+
+export const DispatchConfig = v.object({
+  role: v.literal('dispatch'),
+  ...common,
+  /** A region file (hospitals with coordinates and capabilities); the synthetic sample region when absent. */
+  regionFile: v.optional(FilePath),
+});
+
+export const RoleConfig = v.variant('role', [AmbulanceConfig, HospitalConfig, DispatchConfig]);
+
+export type AmbulanceConfig = v.InferOutput<typeof AmbulanceConfig>;
+export type HospitalConfig = v.InferOutput<typeof HospitalConfig>;
+export type DispatchConfig = v.InferOutput<typeof DispatchConfig>;
+export type RoleConfig = v.InferOutput<typeof RoleConfig>;
+export type RoleName = RoleConfig['role'];

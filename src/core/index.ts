@@ -1,0 +1,2 @@
+export { ok, err, type Result } from './result.js';
+export { systemClock, ManualClock, type Clock } from './clock.js';

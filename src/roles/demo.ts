@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { validateConfig, type RoleConfig } from '../config/index.js';
+import { startEmbeddedBroker } from '../hospital-feed/index.js';
+import type { Logger } from '../log/index.js';
+import { startConfiguredRole, type RunningRole } from './index.js';
+
+export interface DemoOptions {
+  readonly dataDir: string;
+  /** First HTTP port; the roles take consecutive ports. 0 = any free ports (tests). */
+  readonly portBase: number;
+  /** Port of the embedded broker; 0 = any free port. */
+  readonly mqttPort: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger?: Logger;
+}
+
+export interface RunningDemo {
+  readonly brokerUrl: string;
+  readonly roles: readonly RunningRole[];
+  stop(): Promise<void>;
+}
+
+/** The demo's principals: one ambulance unit, three hospitals, one dispatch centre. */
+export const DEMO_PRINCIPALS = {
+  ambulance: 'amb-demo-01',
+  hospitals: ['hosp-demo-a', 'hosp-demo-b', 'hosp-demo-c'],
+  dispatch: 'dispatch-demo',
+} as const;
+
+const port = (options: DemoOptions, offset: number): number =>
+  options.portBase === 0 ? 0 : options.portBase + offset;
+
+/**
+ * Builds each role's configuration as an operator would write it, and validates it through the same
+ * schema as `run --config`, so the demo cannot drift from what production accepts.
+ */
+const demoConfigs = (options: DemoOptions, brokerUrl: string): RoleConfig[] => {
+  const mqtt = { url: brokerUrl, protocolVersion: 4 };
+  const dataDir = (id: string): string => join(options.dataDir, id);
+  const raw: unknown[] = [
+    {
+      role: 'ambulance',
+      id: DEMO_PRINCIPALS.ambulance,
+      dataDir: dataDir(DEMO_PRINCIPALS.ambulance),
+      http: { port: port(options, 0) },
+      mqtt,
+      reader: { mode: 'in-process', seed: 1 },
+      records: { url: 'http://127.0.0.1:1/', principalId: 'records-demo' },
+    },
+    ...DEMO_PRINCIPALS.hospitals.map((id, i) => ({
+      role: 'hospital',
+      id,
+      dataDir: dataDir(id),
+      http: { port: port(options, 1 + i) },
+      mqtt,
+    })),
+    {
+      role: 'dispatch',
+      id: DEMO_PRINCIPALS.dispatch,
+      dataDir: dataDir(DEMO_PRINCIPALS.dispatch),
+      http: { port: port(options, 4) },
+      mqtt,
+    },
+  ];
+  return raw.map((input) => {
+    const result = validateConfig(input);
+    if (!result.ok)
+      throw new Error(
+        `demo configuration is invalid: ${result.error.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      );
+    return result.value;
+  });
+};
+
+export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
+  const broker = await startEmbeddedBroker('127.0.0.1', options.mqttPort);
+  const roles: RunningRole[] = [];
+  const stop = async (): Promise<void> => {
+    for (const role of roles.reverse()) await role.stop();
+    await broker.close();
+  };
+  try {
+    for (const config of demoConfigs(options, broker.url)) {
+      roles.push(
+        await startConfiguredRole(config, {
+          env: options.env,
+          ...(options.logger === undefined ? {} : { logger: options.logger }),
+        }),
+      );
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { brokerUrl: broker.url, roles, stop };
+};

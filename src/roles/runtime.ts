@@ -1,0 +1,106 @@
+import { mkdir } from 'node:fs/promises';
+import { Hono } from 'hono';
+import type { RoleConfig } from '../config/index.js';
+import { healthRoutes, Readiness, startServer, type RunningServer } from '../gateway/index.js';
+import { BrokerLink } from '../hospital-feed/index.js';
+import { createLogger, type Logger } from '../log/index.js';
+import { Metrics } from '../metrics/index.js';
+
+/** A running role: what `run` and `demo` start and stop. */
+export interface RunningRole {
+  readonly role: RoleConfig['role'];
+  readonly id: string;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export interface RoleContext {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly readiness: Readiness;
+  readonly app: Hono;
+  readonly link: BrokerLink;
+  /** Called in reverse order on stop. */
+  onStop(fn: () => Promise<void> | void): void;
+}
+
+export interface RoleOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger?: Logger;
+}
+
+/**
+ * What every role shares: a data directory (0700), logs, metrics, readiness, the broker link and an
+ * HTTP server with /healthz, /readyz and /metrics. `mount` adds the role's own parts and routes.
+ */
+export const startRole = async (
+  config: RoleConfig,
+  options: RoleOptions,
+  mount: (ctx: RoleContext) => Promise<void>,
+): Promise<RunningRole> => {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const logger = (options.logger ?? createLogger({ level: config.log.level })).child({
+    role: config.role,
+    principal: config.id,
+  });
+  const metrics = new Metrics({ role: config.role, principal: config.id });
+  const readiness = new Readiness();
+  const stops: Array<() => Promise<void> | void> = [];
+
+  const password = config.mqtt.passwordEnv === undefined ? undefined : options.env[config.mqtt.passwordEnv];
+  const link = BrokerLink.open({
+    url: config.mqtt.url,
+    protocolVersion: config.mqtt.protocolVersion,
+    clientId: config.id,
+    ...(config.mqtt.caFile === undefined ? {} : { caFile: config.mqtt.caFile }),
+    ...(config.mqtt.certFile === undefined ? {} : { certFile: config.mqtt.certFile }),
+    ...(config.mqtt.keyFile === undefined ? {} : { keyFile: config.mqtt.keyFile }),
+    ...(config.mqtt.username === undefined ? {} : { username: config.mqtt.username }),
+    ...(password === undefined ? {} : { password }),
+  });
+  const brokerUp = metrics.gauge(
+    'ems_broker_connected',
+    'Whether the MQTT broker link is up (1) or down (0).',
+  );
+  link.on('up', () => {
+    brokerUp.set(1);
+    logger.info('broker link up');
+  });
+  link.on('down', (reason) => {
+    brokerUp.set(0);
+    logger.warn('broker link down', { reason });
+  });
+  stops.push(() => link.close());
+  readiness.add({
+    name: 'broker',
+    check: () => (link.isUp ? { ready: true } : { ready: false, reason: 'not connected to the MQTT broker' }),
+  });
+
+  const app = new Hono();
+  app.route('/', healthRoutes(readiness, metrics));
+  try {
+    await mount({ logger, metrics, readiness, app, link, onStop: (fn) => stops.push(fn) });
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop();
+    throw error;
+  }
+
+  let server: RunningServer;
+  try {
+    server = await startServer(app, config.http);
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop();
+    throw error;
+  }
+  logger.info('role started', { url: server.url });
+  return {
+    role: config.role,
+    id: config.id,
+    url: server.url,
+    stop: async () => {
+      await server.close();
+      for (const stop of stops.reverse()) await stop();
+      logger.info('role stopped');
+    },
+  };
+};

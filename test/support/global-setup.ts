@@ -1,0 +1,35 @@
+import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { logCaptureFile } from './paths.js';
+import { scanFile } from './phi-scan.js';
+
+/**
+ * Every process the suite starts (test workers and the children they spawn) appends its log lines to
+ * LOG_CAPTURE_FILE (EMS_LOG_CAPTURE, set in vitest.config.ts). After the last test the file is
+ * searched for every synthetic holder's identifying strings; a single hit fails the run.
+ */
+export const setup = (): void => {
+  const LOG_CAPTURE_FILE = logCaptureFile();
+  mkdirSync(dirname(LOG_CAPTURE_FILE), { recursive: true });
+  writeFileSync(LOG_CAPTURE_FILE, '');
+};
+
+export const teardown = (): void => {
+  const LOG_CAPTURE_FILE = logCaptureFile();
+  const findings = scanFile(LOG_CAPTURE_FILE);
+  const lines = existsSync(LOG_CAPTURE_FILE)
+    ? readFileSync(LOG_CAPTURE_FILE, 'utf8').split('\n').length - 1
+    : 0;
+  if (findings.length > 0) {
+    const where = findings
+      .slice(0, 10)
+      .map((f) => `line ${f.line} (${f.holder})`)
+      .join(', ');
+    process.exitCode = 1;
+    process.stderr.write(
+      `log capture: patient data found in ${findings.length} of ${lines} captured log lines: ${where}. See ${LOG_CAPTURE_FILE}\n`,
+    );
+    return;
+  }
+  process.stdout.write(`log capture: ${lines} log lines scanned, no patient data found\n`);
+};
