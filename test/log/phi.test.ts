@@ -13,6 +13,7 @@ describe('Phi', () => {
           JSON.stringify(wrapped),
           JSON.stringify({ nested: { wrapped } }),
           String(wrapped),
+          // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- the conversion under test
           `${wrapped}`,
           inspect(wrapped),
           inspect({ deep: [wrapped] }, { depth: 10 }),
