@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHospitalStatus, PROBLEM, STATUS_ERROR } from '../../src/dispatch/index.js';
+import { parseHospitalStatus, PROBLEM, STATUS_ERROR, type HospitalStatus } from '../../src/dispatch/index.js';
 import { goodStatus } from './arbitraries.js';
 
 const problemsOf = (input: unknown) => {
@@ -21,12 +21,14 @@ describe('hospital status schema', () => {
   });
 
   it('names a missing field without throwing', () => {
-    const { erOpen: _, ...rest } = goodStatus('h-0001');
+    const rest: Partial<HospitalStatus> = goodStatus('h-0001');
+    delete rest.erOpen;
     expect(problemsOf(rest)).toEqual([{ path: 'erOpen', code: PROBLEM.missing }]);
   });
 
   it('names a missing category inside accepts', () => {
-    const { stroke: _, ...accepts } = goodStatus('h-0001').accepts;
+    const accepts: Partial<HospitalStatus['accepts']> = { ...goodStatus('h-0001').accepts };
+    delete accepts.stroke;
     expect(problemsOf({ ...goodStatus('h-0001'), accepts })).toEqual([
       { path: 'accepts.stroke', code: PROBLEM.missing },
     ]);
