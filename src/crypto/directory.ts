@@ -106,7 +106,10 @@ export class KeyDirectory {
   currentKey(principal: string, now: number): DirectoryEntry | undefined {
     return this.entries
       .filter((e) => e.principal === principal && this.statusOf(e, now) === 'valid')
-      .reduce<DirectoryEntry | undefined>((best, e) => (best === undefined || e.validFrom > best.validFrom ? e : best), undefined);
+      .reduce<DirectoryEntry | undefined>(
+        (best, e) => (best === undefined || e.validFrom > best.validFrom ? e : best),
+        undefined,
+      );
   }
 }
 
@@ -121,7 +124,10 @@ const toDirectory = (payload: DirectoryPayload): Result<KeyDirectory, DirectoryP
   const entries: DirectoryEntry[] = [];
   const seen = new Set<string>();
   for (const [i, e] of payload.entries.entries()) {
-    const publicKeys = { ed25519: fromBase64(e.ed25519) as Uint8Array, x25519: fromBase64(e.x25519) as Uint8Array };
+    const publicKeys = {
+      ed25519: fromBase64(e.ed25519) as Uint8Array,
+      x25519: fromBase64(e.x25519) as Uint8Array,
+    };
     const keyId = keyIdOf(publicKeys);
     const keyIdHex = toHex(keyId);
     if (keyIdHex !== e.keyId)
@@ -148,10 +154,7 @@ const toDirectory = (payload: DirectoryPayload): Result<KeyDirectory, DirectoryP
 };
 
 /** Validates a payload and signs it with the operator's key; returns the signed file's text. */
-export const signDirectory = (
-  input: unknown,
-  operator: DeviceIdentity,
-): Result<string, DirectoryProblem> => {
+export const signDirectory = (input: unknown, operator: DeviceIdentity): Result<string, DirectoryProblem> => {
   const parsed = v.safeParse(DirectoryPayload, input, { abortEarly: false });
   if (!parsed.success)
     return problem(DirectoryErrorCode.MALFORMED, `invalid directory (check: ${issuePaths(parsed.issues)})`);
@@ -176,10 +179,18 @@ export const verifyDirectory = (
   }
   const outer = v.safeParse(SignedJson, json);
   if (!outer.success)
-    return problem(DirectoryErrorCode.MALFORMED, `not a signed directory (check: ${issuePaths(outer.issues)})`);
+    return problem(
+      DirectoryErrorCode.MALFORMED,
+      `not a signed directory (check: ${issuePaths(outer.issues)})`,
+    );
   const signature = fromBase64(outer.output.signature) as Uint8Array;
-  if (!sodium.verifyDetached(signature, concat(SIGNING_CONTEXT, ascii(outer.output.payload)), operatorPublicKey))
-    return problem(DirectoryErrorCode.BAD_SIGNATURE, 'the signature does not verify with the pinned operator key');
+  if (
+    !sodium.verifyDetached(signature, concat(SIGNING_CONTEXT, ascii(outer.output.payload)), operatorPublicKey)
+  )
+    return problem(
+      DirectoryErrorCode.BAD_SIGNATURE,
+      'the signature does not verify with the pinned operator key',
+    );
   let payload: unknown;
   try {
     payload = JSON.parse(outer.output.payload);

@@ -75,7 +75,11 @@ export interface OpenedEnvelope {
   readonly version: number;
   readonly kind: string;
   readonly messageId: string;
-  readonly sender: { readonly principal: string; readonly role: DirectoryEntry['role']; readonly keyId: string };
+  readonly sender: {
+    readonly principal: string;
+    readonly role: DirectoryEntry['role'];
+    readonly keyId: string;
+  };
   readonly recipientKeyId: string;
   readonly createdAt: number;
   readonly expiresAt: number;
@@ -130,7 +134,10 @@ export const openEnvelope = (wire: Uint8Array, ctx: OpenContext): Result<OpenedE
     const senderKeyId = toHex(message.senderKeyId);
     const { status, entry } = ctx.directory.lookup(senderKeyId, ctx.now);
     if (status !== 'valid' || entry === undefined)
-      return refuse(SENDER_STATUS[status === 'valid' ? 'unknown' : status], `sender key ${senderKeyId} is ${status}`);
+      return refuse(
+        SENDER_STATUS[status === 'valid' ? 'unknown' : status],
+        `sender key ${senderKeyId} is ${status}`,
+      );
     const signature = inner.subarray(0, SIZES.signature);
     if (!sodium.verifyDetached(signature, inner.subarray(SIZES.signature), entry.publicKeys.ed25519))
       return refuse(OpenErrorCode.BAD_SIGNATURE, `the signature does not verify with key ${senderKeyId}`);

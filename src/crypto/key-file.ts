@@ -149,10 +149,7 @@ const secretsOf = (
 };
 
 /** Parses and checks a key file: the private keys must produce the public keys and key id it states. */
-export const decodeKeyFile = (
-  text: string,
-  passphrase?: string,
-): Result<DeviceIdentity, KeyFileProblem> => {
+export const decodeKeyFile = (text: string, passphrase?: string): Result<DeviceIdentity, KeyFileProblem> => {
   let json: unknown;
   try {
     json = JSON.parse(text);

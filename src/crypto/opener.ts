@@ -55,7 +55,10 @@ export class EnvelopeOpener {
     if (!opened.ok) return opened;
     // Kept past expiry by the skew allowed, so a clock stepped back cannot re-admit a pruned id.
     if (!this.options.replay.remember(opened.value.messageId, opened.value.expiresAt + this.#maxClockSkewMs))
-      return err({ code: OpenErrorCode.REPLAYED, message: `message ${opened.value.messageId} was seen before` });
+      return err({
+        code: OpenErrorCode.REPLAYED,
+        message: `message ${opened.value.messageId} was seen before`,
+      });
     return opened;
   }
 }

@@ -22,7 +22,9 @@ export class SqliteReplayStore implements ReplayStore {
        ) WITHOUT ROWID;
        CREATE INDEX IF NOT EXISTS seen_message_keep_until ON seen_message (keep_until);`,
     );
-    this.#insert = this.#db.prepare('INSERT OR IGNORE INTO seen_message (message_id, keep_until) VALUES (?, ?)');
+    this.#insert = this.#db.prepare(
+      'INSERT OR IGNORE INTO seen_message (message_id, keep_until) VALUES (?, ?)',
+    );
     this.#prune = this.#db.prepare('DELETE FROM seen_message WHERE keep_until < ?');
     this.#count = this.#db.prepare('SELECT count(*) AS n FROM seen_message');
   }

@@ -64,7 +64,11 @@ const context = (keys: readonly DeviceIdentity[], now = T0 + 1000) => ({
   maxClockSkewMs: 120_000,
 });
 
-const codeOf = (wire: Uint8Array, keys: readonly DeviceIdentity[] = [hospitalA], now?: number): Code | 'ok' => {
+const codeOf = (
+  wire: Uint8Array,
+  keys: readonly DeviceIdentity[] = [hospitalA],
+  now?: number,
+): Code | 'ok' => {
   const opened = openEnvelope(wire, context(keys, now));
   return opened.ok ? 'ok' : opened.error.code;
 };
@@ -162,7 +166,11 @@ describe('envelope: sign, then seal', () => {
       ['unknown sender', seal(stranger, hospitalA, bytes('x')), OpenErrorCode.UNKNOWN_SENDER],
       ['revoked sender key', seal(revoked, hospitalA, bytes('x')), OpenErrorCode.SENDER_KEY_REVOKED],
       ['expired sender key', seal(retired, hospitalA, bytes('x')), OpenErrorCode.SENDER_KEY_EXPIRED],
-      ['sender key not yet valid', seal(future, hospitalA, bytes('x')), OpenErrorCode.SENDER_KEY_NOT_YET_VALID],
+      [
+        'sender key not yet valid',
+        seal(future, hospitalA, bytes('x')),
+        OpenErrorCode.SENDER_KEY_NOT_YET_VALID,
+      ],
       [
         'lifetime too long',
         seal(ambulance, hospitalA, bytes('x'), { expiresAt: T0 + 2 * DAY }),
@@ -192,13 +200,31 @@ describe('envelope: sign, then seal', () => {
       { identity: hospitalA, role: 'hospital' },
       { identity: newA, role: 'hospital', validFrom: T0 - 1000 },
     ]);
-    const sealer = new EnvelopeSealer({ identity: ambulance, directory: view(d), clock: new ManualClock(T0) });
-    const sealed = sealer.seal({ to: 'hosp-test-a', kind: 'k', body: bytes('b'), streamId: STREAM, sequence: 0, ttlMs: 1000 });
+    const sealer = new EnvelopeSealer({
+      identity: ambulance,
+      directory: view(d),
+      clock: new ManualClock(T0),
+    });
+    const sealed = sealer.seal({
+      to: 'hosp-test-a',
+      kind: 'k',
+      body: bytes('b'),
+      streamId: STREAM,
+      sequence: 0,
+      ttlMs: 1000,
+    });
     if (!sealed.ok) throw new Error(sealed.error.code);
     // The newer key wins for sealing; a receiver still holding both keys opens it.
     const opened = openEnvelope(sealed.value, { ...context([hospitalA, newA], T0), directory: d });
     expect(opened.ok && opened.value.recipientKeyId).toBe(newA.keyIdHex);
-    const missing = sealer.seal({ to: 'hosp-nowhere', kind: 'k', body: bytes('b'), streamId: STREAM, sequence: 0, ttlMs: 1000 });
+    const missing = sealer.seal({
+      to: 'hosp-nowhere',
+      kind: 'k',
+      body: bytes('b'),
+      streamId: STREAM,
+      sequence: 0,
+      ttlMs: 1000,
+    });
     expect(!missing.ok && missing.error.code).toBe(SealErrorCode.UNKNOWN_RECIPIENT);
   });
 
@@ -206,7 +232,11 @@ describe('envelope: sign, then seal', () => {
     const base = { body: bytes('x'), streamId: STREAM, sequence: 0, createdAt: T0, expiresAt: T0 + 1 };
     const bad = sealEnvelope(ambulance, hospitalA, { ...base, kind: 'Not A Kind' });
     expect(!bad.ok && bad.error.code).toBe(SealErrorCode.BAD_INPUT);
-    const big = sealEnvelope(ambulance, hospitalA, { ...base, kind: 'k', body: new Uint8Array(1024 * 1024 + 1) });
+    const big = sealEnvelope(ambulance, hospitalA, {
+      ...base,
+      kind: 'k',
+      body: new Uint8Array(1024 * 1024 + 1),
+    });
     expect(!big.ok && big.error.code).toBe(SealErrorCode.BODY_TOO_LARGE);
     const backwards = sealEnvelope(ambulance, hospitalA, { ...base, kind: 'k', expiresAt: T0 });
     expect(!backwards.ok && backwards.error.code).toBe(SealErrorCode.BAD_INPUT);
@@ -219,7 +249,14 @@ describe('EnvelopeOpener', () => {
     const replay = new MemoryReplayStore();
     const opener = new EnvelopeOpener({ keys: [hospitalA], directory: view(directory), replay, clock });
     const sealer = new EnvelopeSealer({ identity: ambulance, directory: view(directory), clock });
-    const sealed = sealer.seal({ to: 'hosp-test-a', kind: 'k', body: bytes('b'), streamId: STREAM, sequence: 1, ttlMs: 60_000 });
+    const sealed = sealer.seal({
+      to: 'hosp-test-a',
+      kind: 'k',
+      body: bytes('b'),
+      streamId: STREAM,
+      sequence: 1,
+      ttlMs: 60_000,
+    });
     if (!sealed.ok) throw new Error(sealed.error.code);
     expect(opener.open(sealed.value).ok).toBe(true);
     const again = opener.open(sealed.value);

@@ -1,4 +1,10 @@
-import { DeviceIdentity, KeyDirectory, signDirectory, verifyDirectory, entryFor } from '../../src/crypto/index.js';
+import {
+  DeviceIdentity,
+  KeyDirectory,
+  signDirectory,
+  verifyDirectory,
+  entryFor,
+} from '../../src/crypto/index.js';
 import type { DirectoryPayload, PrincipalRole } from '../../src/crypto/index.js';
 
 export const T0 = Date.parse('2025-04-01T09:00:00.000Z');
@@ -23,7 +29,13 @@ export const payloadOf = (members: readonly Member[], serial = 1): DirectoryPayl
   serial,
   issuedAt: new Date(T0).toISOString(),
   entries: members.map((m) => ({
-    ...entryFor(m.identity, m.role, `${m.role} ${m.identity.principal}`, m.validFrom ?? T0 - DAY, m.validUntil ?? T0 + 30 * DAY),
+    ...entryFor(
+      m.identity,
+      m.role,
+      `${m.role} ${m.identity.principal}`,
+      m.validFrom ?? T0 - DAY,
+      m.validUntil ?? T0 + 30 * DAY,
+    ),
     ...(m.revokedAt === undefined ? {} : { revokedAt: new Date(m.revokedAt).toISOString() }),
   })),
 });
