@@ -35,8 +35,9 @@ const reasonOf = (reason: LRUCache.DisposeReason): RemovalReason => {
     case 'set':
       return 'replaced';
     case 'delete':
-    // No fetchMethod is configured, so 'fetch' cannot happen; counted as a purge if it ever does.
+      return 'purged';
     case 'fetch':
+      // No fetchMethod is configured, so this cannot happen; counted as a purge if it ever does.
       return 'purged';
     default:
       return reason satisfies never;

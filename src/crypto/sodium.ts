@@ -6,23 +6,32 @@ import libsodium from 'libsodium-wrappers';
  * libsodium-wrappers is WebAssembly and must be initialised once; the top-level await does that
  * when this module is first imported, so every function below is synchronous.
  */
+/* Members are function-typed properties, not methods, so they can be passed around unbound. */
 export interface Sodium {
-  randomBytes(length: number): Uint8Array;
+  readonly randomBytes: (length: number) => Uint8Array;
   /** BLAKE2b (crypto_generichash) with an output of `length` bytes, unkeyed. */
-  hash(length: number, message: Uint8Array): Uint8Array;
-  signSeedKeypair(seed: Uint8Array): { publicKey: Uint8Array; privateKey: Uint8Array };
-  signDetached(message: Uint8Array, privateKey: Uint8Array): Uint8Array;
-  verifyDetached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+  readonly hash: (length: number, message: Uint8Array) => Uint8Array;
+  readonly signSeedKeypair: (seed: Uint8Array) => { publicKey: Uint8Array; privateKey: Uint8Array };
+  readonly signDetached: (message: Uint8Array, privateKey: Uint8Array) => Uint8Array;
+  readonly verifyDetached: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
   /** X25519 public key of a secret scalar. */
-  scalarmultBase(secretKey: Uint8Array): Uint8Array;
-  boxSeal(message: Uint8Array, publicKey: Uint8Array): Uint8Array;
-  boxSealOpen(ciphertext: Uint8Array, publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array | null;
-  secretboxEasy(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
-  secretboxOpenEasy(ciphertext: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null;
+  readonly scalarmultBase: (secretKey: Uint8Array) => Uint8Array;
+  readonly boxSeal: (message: Uint8Array, publicKey: Uint8Array) => Uint8Array;
+  readonly boxSealOpen: (
+    ciphertext: Uint8Array,
+    publicKey: Uint8Array,
+    secretKey: Uint8Array,
+  ) => Uint8Array | null;
+  readonly secretboxEasy: (message: Uint8Array, nonce: Uint8Array, key: Uint8Array) => Uint8Array;
+  readonly secretboxOpenEasy: (
+    ciphertext: Uint8Array,
+    nonce: Uint8Array,
+    key: Uint8Array,
+  ) => Uint8Array | null;
   /** Best effort: zeroes this array, not copies the engine or the WASM heap may hold. */
-  memzero(bytes: Uint8Array): void;
+  readonly memzero: (bytes: Uint8Array) => void;
   /** Constant-time equality of two arrays of the same length. */
-  equal(a: Uint8Array, b: Uint8Array): boolean;
+  readonly equal: (a: Uint8Array, b: Uint8Array) => boolean;
 }
 
 await libsodium.ready;

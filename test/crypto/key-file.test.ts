@@ -106,7 +106,6 @@ describe('key file', () => {
     const refused = await readKeyFile(file);
     const texts = [
       String(identity),
-      `${identity}`,
       JSON.stringify(identity),
       JSON.stringify({ nested: identity }),
       inspect(identity, { depth: 10, showHidden: true }),

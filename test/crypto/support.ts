@@ -1,11 +1,5 @@
-import {
-  DeviceIdentity,
-  KeyDirectory,
-  signDirectory,
-  verifyDirectory,
-  entryFor,
-} from '../../src/crypto/index.js';
-import type { DirectoryPayload, PrincipalRole } from '../../src/crypto/index.js';
+import { DeviceIdentity, signDirectory, verifyDirectory, entryFor } from '../../src/crypto/index.js';
+import type { DirectoryPayload, PrincipalRole, KeyDirectory } from '../../src/crypto/index.js';
 
 export const T0 = Date.parse('2025-04-01T09:00:00.000Z');
 export const DAY = 24 * 3600_000;
