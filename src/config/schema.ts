@@ -52,7 +52,12 @@ const Log = v.object({
 /** The principal's own key file (mode 0600; `ems-gateway keys generate`). */
 const Keys = v.object({
   file: FilePath,
-  /** Name of the environment variable holding the key file's passphrase, when the file is sealed. */
+  /**
+   * During a key rotation, the key file being retired: envelopes still sealed to it keep opening
+   * until its directory entry expires. Signing always uses `file`.
+   */
+  previousFile: v.optional(FilePath),
+  /** Name of the environment variable holding the key files' passphrase, when they are sealed. */
   passphraseEnv: v.optional(v.string()),
 });
 

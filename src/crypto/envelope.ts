@@ -124,9 +124,8 @@ export const openEnvelope = (wire: Uint8Array, ctx: OpenContext): Result<OpenedE
   const inner = own.openSealed(outer.sealed);
   if (inner === null) return refuse(OpenErrorCode.DECRYPT_FAILED, 'the sealed box does not open');
   try {
-    const message = decodeSigned(inner.subarray(SIZES.signature));
-    if (inner.length < SIZES.signature || message === null)
-      return refuse(OpenErrorCode.MALFORMED, 'the signed part is not well formed');
+    const message = inner.length < SIZES.signature ? null : decodeSigned(inner.subarray(SIZES.signature));
+    if (message === null) return refuse(OpenErrorCode.MALFORMED, 'the signed part is not well formed');
     if (message.version !== ENVELOPE_VERSION)
       return refuse(OpenErrorCode.MALFORMED, 'the signed version differs from the envelope version');
     if (!sodium.equal(message.recipientKeyId, outer.recipientKeyId))

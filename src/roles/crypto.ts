@@ -12,9 +12,29 @@ import type { CheckState } from '../gateway/index.js';
 import type { Logger } from '../log/index.js';
 
 export interface RoleCrypto {
+  /** The key this role signs with, and opens envelopes sealed to it. */
   readonly identity: DeviceIdentity;
+  /** Every key envelopes to this role may be sealed to: `identity`, then the retiring key if any. */
+  readonly keys: readonly DeviceIdentity[];
   readonly directory: DirectorySource;
 }
+
+const loadKey = async (
+  file: string,
+  passphrase: string | undefined,
+  principal: string,
+): Promise<DeviceIdentity> => {
+  const read = await readKeyFile(file, passphrase);
+  if (!read.ok) throw toError(read.error);
+  if (read.value.principal !== principal) {
+    read.value.wipe();
+    throw new CryptoError(
+      'KEY_FILE_INCONSISTENT',
+      `${file} belongs to ${read.value.principal}, not to ${principal}`,
+    );
+  }
+  return read.value;
+};
 
 /**
  * Loads the role's key file and the pinned directory; a problem stops the start with its code
@@ -29,25 +49,25 @@ export const loadRoleCrypto = async (
   const passphrase = passphraseEnv === undefined ? undefined : env[passphraseEnv];
   if (passphraseEnv !== undefined && passphrase === undefined)
     throw new CryptoError('KEY_FILE_PASSPHRASE_REQUIRED', `environment variable ${passphraseEnv} is not set`);
-  const keys = await readKeyFile(config.keys.file, passphrase);
-  if (!keys.ok) throw toError(keys.error);
-  const identity = keys.value;
-  if (identity.principal !== config.id) {
-    identity.wipe();
-    throw new CryptoError(
-      'KEY_FILE_INCONSISTENT',
-      `${config.keys.file} belongs to ${identity.principal}, not to ${config.id}`,
-    );
+  const keys = [await loadKey(config.keys.file, passphrase, config.id)];
+  const wipeAll = (): void => keys.forEach((k) => k.wipe());
+  try {
+    if (config.keys.previousFile !== undefined)
+      keys.push(await loadKey(config.keys.previousFile, passphrase, config.id));
+  } catch (error) {
+    wipeAll();
+    throw error;
   }
   const operatorKey = fromBase64(config.directory.operatorPublicKey) as Uint8Array;
   const directory = await DirectorySource.load(config.directory.file, operatorKey, logger);
   if (!directory.ok) {
-    identity.wipe();
+    wipeAll();
     throw toError(directory.error);
   }
   directory.value.watch();
-  logger.info('device keys loaded', { keyId: identity.keyIdHex });
-  return { identity, directory: directory.value };
+  const identity = keys[0] as DeviceIdentity;
+  logger.info('device keys loaded', { keyId: identity.keyIdHex, keys: keys.length });
+  return { identity, keys, directory: directory.value };
 };
 
 /** Readiness `keys`: our own key must be in the directory in force and valid now. */

@@ -73,7 +73,7 @@ export const startRole = async (
   const crypto = await loadRoleCrypto(config, options.env, logger);
   stops.push(async () => {
     await crypto.directory.close();
-    crypto.identity.wipe();
+    for (const key of crypto.keys) key.wipe();
   });
   readiness.add({ name: 'keys', check: () => keysCheck(crypto, clock) });
 

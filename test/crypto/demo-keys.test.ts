@@ -1,8 +1,13 @@
-import { chmod, mkdtemp, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDirectoryFile, readKeyFile } from '../../src/crypto/index.js';
+import {
+  readDirectoryFile,
+  readKeyFile,
+  signDirectory,
+  type DirectoryPayload,
+} from '../../src/crypto/index.js';
 import { createLogger } from '../../src/log/index.js';
 import { DEMO_PRINCIPALS, startDemo } from '../../src/roles/demo.js';
 
@@ -48,6 +53,45 @@ describe('demo keys', () => {
     expect(await readFile(join(keysDir, 'directory.json'), 'utf8')).toBe(directoryText);
     const again = await readKeyFile(join(keysDir, `${DEMO_PRINCIPALS.ambulance}.key`));
     expect(again.ok && ambulanceKey.ok && again.value.keyIdHex === ambulanceKey.value.keyIdHex).toBe(true);
+  });
+
+  it('reloads a re-signed directory while running: a revoked key makes its role not ready', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ems-demo-'));
+    const demo = await startDemo({ dataDir, portBase: 0, mqttPort: 0, env: {}, logger: quiet });
+    try {
+      const keysDir = join(dataDir, 'keys');
+      const operator = await readKeyFile(join(keysDir, 'operator-demo.key'));
+      if (!operator.ok) throw new Error(operator.error.code);
+      const file = JSON.parse(await readFile(join(keysDir, 'directory.json'), 'utf8')) as { payload: string };
+      const payload = JSON.parse(file.payload) as DirectoryPayload;
+      const revokedAt = new Date(Date.now() - 1000).toISOString();
+      const signed = signDirectory(
+        {
+          ...payload,
+          serial: payload.serial + 1,
+          entries: payload.entries.map((e) =>
+            e.principal === DEMO_PRINCIPALS.dispatch ? { ...e, revokedAt } : e,
+          ),
+        },
+        operator.value,
+      );
+      if (!signed.ok) throw new Error(signed.error.code);
+      await writeFile(join(keysDir, 'next.tmp'), signed.value);
+      await rename(join(keysDir, 'next.tmp'), join(keysDir, 'directory.json'));
+      const dispatch = demo.roles.find((r) => r.id === DEMO_PRINCIPALS.dispatch);
+      const readyz = async (): Promise<{ checks: Record<string, { ready: boolean; reason?: string }> }> =>
+        (await (await fetch(`${dispatch?.url}/readyz`)).json()) as {
+          checks: Record<string, { ready: boolean }>;
+        };
+      const start = Date.now();
+      while ((await readyz()).checks['keys']?.ready !== false) {
+        if (Date.now() - start > 10_000) throw new Error('the directory was not reloaded');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect((await readyz()).checks['keys']?.reason).toContain('revoked');
+    } finally {
+      await demo.stop();
+    }
   });
 
   it('refuses to start a role whose key file is readable by others', async () => {

@@ -88,7 +88,8 @@ const seal = async (args: readonly string[], io: CommandIo): Promise<number> => 
   if (streamId?.length !== 16) throw new UsageError('--stream must be 32 hex digits');
   const { clock, directory, identity } = await setup(values, io);
   try {
-    const body = await readAll(io.stdin, MAX_BODY_BYTES);
+    // One byte over the limit is read, so the sealer refuses it with SEAL_BODY_TOO_LARGE.
+    const body = await readAll(io.stdin, MAX_BODY_BYTES + 1);
     const sealer = new EnvelopeSealer({ identity, directory, clock });
     const sealed = sealer.seal({
       to: values.to,
