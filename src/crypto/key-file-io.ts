@@ -1,4 +1,4 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { err, ok, type Result } from '../core/index.js';
 import { KeyFileErrorCode } from './errors.js';
 import type { DeviceIdentity } from './identity.js';
@@ -61,8 +61,12 @@ export const writeKeyFile = async (
     await handle.chmod(0o600);
     await handle.writeFile(text, 'utf8');
     await handle.sync();
-  } finally {
+  } catch (cause) {
     await handle.close();
+    // A half-written key file would block the next attempt (exclusive create) and never load.
+    await unlink(file).catch(() => undefined);
+    return err({ code: KeyFileErrorCode.UNREADABLE, message: `cannot write ${file} (${errnoCode(cause)})` });
   }
+  await handle.close();
   return ok(undefined);
 };
