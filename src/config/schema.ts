@@ -51,12 +51,35 @@ const Log = v.object({
   level: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
 });
 
+/** The principal's own key file (mode 0600; `ems-gateway keys generate`). */
+const Keys = v.object({
+  file: FilePath,
+  /**
+   * During a key rotation, the key file being retired: envelopes still sealed to it keep opening
+   * until its directory entry expires. Signing always uses `file`.
+   */
+  previousFile: v.optional(FilePath),
+  /** Name of the environment variable holding the key files' passphrase, when they are sealed. */
+  passphraseEnv: v.optional(v.string()),
+});
+
+/** The operator-signed key directory, and the operator's Ed25519 public key it is pinned to. */
+const Directory = v.object({
+  file: FilePath,
+  operatorPublicKey: v.pipe(
+    v.string(),
+    v.regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 Ed25519 public key (32 bytes)'),
+  ),
+});
+
 const common = {
   id: PrincipalId,
   dataDir: v.optional(FilePath, './.data'),
   http: v.optional(Http, {}),
   log: v.optional(Log, {}),
   mqtt: Mqtt,
+  keys: Keys,
+  directory: Directory,
 };
 
 const Reader = v.variant('mode', [

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { validateConfig, type RoleConfig } from '../config/index.js';
 import { startEmbeddedBroker } from '../hospital-feed/index.js';
 import type { Logger } from '../log/index.js';
+import { ensureDemoKeys, type DemoKeys, type DemoPrincipal } from './demo-keys.js';
 import { startConfiguredRole, type RunningRole } from './index.js';
 
 export interface DemoOptions {
@@ -20,12 +21,24 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-/** The demo's principals: one ambulance unit, three hospitals, one dispatch centre. */
+/** The demo's principals: one ambulance unit, three hospitals, one dispatch centre, the records service. */
 export const DEMO_PRINCIPALS = {
   ambulance: 'amb-demo-01',
   hospitals: ['hosp-demo-a', 'hosp-demo-b', 'hosp-demo-c'],
   dispatch: 'dispatch-demo',
+  records: 'records-demo',
 } as const;
+
+const DIRECTORY_MEMBERS: readonly DemoPrincipal[] = [
+  { id: DEMO_PRINCIPALS.ambulance, role: 'ambulance', displayName: 'デモ救急隊 01 · Demo ambulance 01' },
+  ...DEMO_PRINCIPALS.hospitals.map((id, i) => ({
+    id,
+    role: 'hospital' as const,
+    displayName: `デモ病院 ${'ABC'[i] ?? ''} · Demo hospital ${'ABC'[i] ?? ''}`,
+  })),
+  { id: DEMO_PRINCIPALS.dispatch, role: 'dispatch', displayName: 'デモ指令センター · Demo dispatch' },
+  { id: DEMO_PRINCIPALS.records, role: 'records', displayName: 'デモ記録サービス · Demo records service' },
+];
 
 const port = (options: DemoOptions, offset: number): number =>
   options.portBase === 0 ? 0 : options.portBase + offset;
@@ -34,9 +47,13 @@ const port = (options: DemoOptions, offset: number): number =>
  * Builds each role's configuration as an operator would write it, and validates it through the same
  * schema as `run --config`, so the demo cannot drift from what production accepts.
  */
-const demoConfigs = (options: DemoOptions, brokerUrl: string): RoleConfig[] => {
+const demoConfigs = (options: DemoOptions, brokerUrl: string, keys: DemoKeys): RoleConfig[] => {
   const mqtt = { url: brokerUrl, protocolVersion: 4 };
   const dataDir = (id: string): string => join(options.dataDir, id);
+  const crypto = (id: string): Record<string, unknown> => ({
+    keys: { file: keys.keyFile(id) },
+    directory: { file: keys.directoryFile, operatorPublicKey: keys.operatorPublicKey },
+  });
   const raw: unknown[] = [
     {
       role: 'ambulance',
@@ -44,8 +61,9 @@ const demoConfigs = (options: DemoOptions, brokerUrl: string): RoleConfig[] => {
       dataDir: dataDir(DEMO_PRINCIPALS.ambulance),
       http: { port: port(options, 0) },
       mqtt,
+      ...crypto(DEMO_PRINCIPALS.ambulance),
       reader: { mode: 'in-process', seed: 1 },
-      records: { url: 'http://127.0.0.1:1/', principalId: 'records-demo' },
+      records: { url: 'http://127.0.0.1:1/', principalId: DEMO_PRINCIPALS.records },
     },
     ...DEMO_PRINCIPALS.hospitals.map((id, i) => ({
       role: 'hospital',
@@ -53,6 +71,7 @@ const demoConfigs = (options: DemoOptions, brokerUrl: string): RoleConfig[] => {
       dataDir: dataDir(id),
       http: { port: port(options, 1 + i) },
       mqtt,
+      ...crypto(id),
     })),
     {
       role: 'dispatch',
@@ -60,6 +79,7 @@ const demoConfigs = (options: DemoOptions, brokerUrl: string): RoleConfig[] => {
       dataDir: dataDir(DEMO_PRINCIPALS.dispatch),
       http: { port: port(options, 4) },
       mqtt,
+      ...crypto(DEMO_PRINCIPALS.dispatch),
     },
   ];
   return raw.map((input) => {
@@ -73,6 +93,7 @@ const demoConfigs = (options: DemoOptions, brokerUrl: string): RoleConfig[] => {
 };
 
 export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
+  const keys = await ensureDemoKeys(options.dataDir, DIRECTORY_MEMBERS, Date.now());
   const broker = await startEmbeddedBroker('127.0.0.1', options.mqttPort);
   const roles: RunningRole[] = [];
   const stop = async (): Promise<void> => {
@@ -80,7 +101,7 @@ export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
     await broker.close();
   };
   try {
-    for (const config of demoConfigs(options, broker.url)) {
+    for (const config of demoConfigs(options, broker.url, keys)) {
       roles.push(
         await startConfiguredRole(config, {
           env: options.env,

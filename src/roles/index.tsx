@@ -1,6 +1,7 @@
 import type { RoleConfig } from '../config/index.js';
 import { StatusPage } from '../gateway/pages/status-page.js';
 import { startRole, type RoleContext, type RoleOptions, type RunningRole } from './runtime.js';
+import { mountSummaryCache } from './summary-cache.js';
 
 const TITLES: Readonly<Record<RoleConfig['role'], string>> = {
   ambulance: '救急隊タブレット · Ambulance tablet',
@@ -26,6 +27,10 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
   startRole(config, options, (ctx) => {
     switch (config.role) {
       case 'ambulance':
+        // The records pull (issue #5) writes the summaries it fetches here.
+        mountSummaryCache(config, ctx);
+        landingPage(config, ctx);
+        return Promise.resolve();
       case 'hospital':
       case 'dispatch':
         landingPage(config, ctx);

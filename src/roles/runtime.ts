@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { Hono } from 'hono';
 import type { RoleConfig } from '../config/index.js';
+import { systemClock, type Clock } from '../core/index.js';
 import { healthRoutes, Readiness, startServer, type RunningServer } from '../gateway/index.js';
 import { BrokerLink } from '../hospital-feed/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { Metrics } from '../metrics/index.js';
+import { keysCheck, loadRoleCrypto, type RoleCrypto } from './crypto.js';
 
 /** A running role: what `run` and `demo` start and stop. */
 export interface RunningRole {
@@ -20,6 +22,9 @@ export interface RoleContext {
   readonly readiness: Readiness;
   readonly app: Hono;
   readonly link: BrokerLink;
+  /** The role's own keys and the pinned key directory (reloaded when its file changes). */
+  readonly crypto: RoleCrypto;
+  readonly clock: Clock;
   /** Called in reverse order on stop. */
   onStop(fn: () => Promise<void> | void): void;
 }
@@ -27,10 +32,26 @@ export interface RoleContext {
 export interface RoleOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
+  readonly clock?: Clock;
 }
 
+const openLink = (config: RoleConfig, env: RoleOptions['env']): BrokerLink => {
+  const password = config.mqtt.passwordEnv === undefined ? undefined : env[config.mqtt.passwordEnv];
+  return BrokerLink.open({
+    url: config.mqtt.url,
+    protocolVersion: config.mqtt.protocolVersion,
+    clientId: config.id,
+    ...(config.mqtt.caFile === undefined ? {} : { caFile: config.mqtt.caFile }),
+    ...(config.mqtt.certFile === undefined ? {} : { certFile: config.mqtt.certFile }),
+    ...(config.mqtt.keyFile === undefined ? {} : { keyFile: config.mqtt.keyFile }),
+    ...(config.mqtt.username === undefined ? {} : { username: config.mqtt.username }),
+    ...(password === undefined ? {} : { password }),
+  });
+};
+
 /**
- * What every role shares: a data directory (0700), logs, metrics, readiness, the broker link and an
+ * What every role shares: a data directory (0700), logs, metrics, readiness, its keys and the pinned
+ * key directory, the broker link and an
  * HTTP server with /healthz, /readyz and /metrics. `mount` adds the role's own parts and routes.
  */
 export const startRole = async (
@@ -46,18 +67,23 @@ export const startRole = async (
   const metrics = new Metrics({ role: config.role, principal: config.id });
   const readiness = new Readiness();
   const stops: Array<() => Promise<void> | void> = [];
+  const clock = options.clock ?? systemClock;
 
-  const password = config.mqtt.passwordEnv === undefined ? undefined : options.env[config.mqtt.passwordEnv];
-  const link = BrokerLink.open({
-    url: config.mqtt.url,
-    protocolVersion: config.mqtt.protocolVersion,
-    clientId: config.id,
-    ...(config.mqtt.caFile === undefined ? {} : { caFile: config.mqtt.caFile }),
-    ...(config.mqtt.certFile === undefined ? {} : { certFile: config.mqtt.certFile }),
-    ...(config.mqtt.keyFile === undefined ? {} : { keyFile: config.mqtt.keyFile }),
-    ...(config.mqtt.username === undefined ? {} : { username: config.mqtt.username }),
-    ...(password === undefined ? {} : { password }),
+  // Keys first: without them the role can neither sign nor open, so nothing else is started.
+  const crypto = await loadRoleCrypto(config, options.env, logger);
+  stops.push(async () => {
+    await crypto.directory.close();
+    for (const key of crypto.keys) key.wipe();
   });
+  readiness.add({ name: 'keys', check: () => keysCheck(crypto, clock) });
+
+  let link: BrokerLink;
+  try {
+    link = openLink(config, options.env);
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop();
+    throw error;
+  }
   const brokerUp = metrics.gauge(
     'ems_broker_connected',
     'Whether the MQTT broker link is up (1) or down (0).',
@@ -79,7 +105,7 @@ export const startRole = async (
   const app = new Hono();
   app.route('/', healthRoutes(readiness, metrics));
   try {
-    await mount({ logger, metrics, readiness, app, link, onStop: (fn) => stops.push(fn) });
+    await mount({ logger, metrics, readiness, app, link, crypto, clock, onStop: (fn) => stops.push(fn) });
   } catch (error) {
     for (const stop of stops.reverse()) await stop();
     throw error;

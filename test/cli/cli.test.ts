@@ -27,6 +27,8 @@ const badConfig = (dataDir: string): string => {
       dataDir,
       http: { host: '10.0.0.5', port: 'eighty' },
       mqtt: { url: 'ftp://nowhere' },
+      keys: { file: '/etc/ems-gateway/device.key.json' },
+      directory: { file: '/etc/ems-gateway/directory.json', operatorPublicKey: `${'A'.repeat(43)}=` },
       retentionDays: 0,
     }),
   );

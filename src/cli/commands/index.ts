@@ -1,6 +1,8 @@
 import { notAvailableYet, type Command } from '../command.js';
 import { configCommand } from './config.js';
 import { demoCommand } from './demo.js';
+import { envelopeCommand } from './envelope.js';
+import { keysCommand } from './keys.js';
 import { runCommand } from './run.js';
 
 /** Every subcommand, in the order `--help` lists them. */
@@ -11,8 +13,8 @@ export const commands: readonly Command[] = [
   notAvailableYet('records-sim', 'run the reference records service', 'issue #5'),
   notAvailableYet('read-card', 'read a card through PC/SC and print its CardIdentity', 'issue #3'),
   notAvailableYet('summary', 'parse an IPS Bundle file and print its EmergencySummary', 'issue #5'),
-  notAvailableYet('envelope', 'seal or open an envelope (for integrators)', 'issue #4'),
-  notAvailableYet('keys', 'generate device keys; sign and verify the key directory', 'issue #4'),
+  envelopeCommand,
+  keysCommand,
   configCommand,
   notAvailableYet('audit', 'verify the hash chain of an audit log (audit verify)', 'issue #7'),
 ];

@@ -1,0 +1,65 @@
+export { DeviceIdentity, keyIdOf, type PublicKeys } from './identity.js';
+export {
+  encodeKeyFile,
+  decodeKeyFile,
+  DEFAULT_SCRYPT,
+  KEY_FILE_FORMAT,
+  type EncodeOptions,
+  type KeyFileProblem,
+  type ScryptParams,
+} from './key-file.js';
+export { readKeyFile, writeKeyFile } from './key-file-io.js';
+export {
+  KeyDirectory,
+  DirectoryPayload,
+  signDirectory,
+  verifyDirectory,
+  entryFor,
+  DIRECTORY_FORMAT,
+  PRINCIPAL_ROLES,
+  type DirectoryEntry,
+  type DirectoryProblem,
+  type KeyStatus,
+  type PrincipalRole,
+} from './directory.js';
+export {
+  DirectorySource,
+  readDirectoryFile,
+  type DirectorySourceEvents,
+  type DirectoryView,
+} from './directory-source.js';
+export {
+  sealEnvelope,
+  openEnvelope,
+  signedInner,
+  peekRecipient,
+  type OpenContext,
+  type OpenedEnvelope,
+  type OpenProblem,
+  type SealInput,
+  type SealProblem,
+} from './envelope.js';
+export { ENVELOPE_VERSION, MAX_BODY_BYTES, KIND_PATTERN } from './envelope-codec.js';
+export {
+  EnvelopeOpener,
+  EnvelopeSealer,
+  OPEN_DEFAULTS,
+  type OpenerOptions,
+  type SealerOptions,
+  type SealRequest,
+} from './opener.js';
+export { MemoryReplayStore, type ReplayStore } from './replay.js';
+export { SqliteReplayStore } from './replay-sqlite.js';
+export {
+  KeyFileErrorCode,
+  DirectoryErrorCode,
+  SealErrorCode,
+  OpenErrorCode,
+  openErrorAction,
+  CryptoError,
+  toError,
+  type CryptoProblem,
+  type OpenErrorAction,
+} from './errors.js';
+export { fromBase64, fromHex, toBase64, toHex } from './bytes.js';
+export { sodium, type Sodium } from './sodium.js';
