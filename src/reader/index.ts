@@ -53,3 +53,4 @@ export {
 } from './identify.js';
 export { IdentifyErrorCode, nextStep, crewMessage, type IdentifyFailure, type NextStep } from './outcomes.js';
 export { ReaderService, type ReaderServiceEvents, type ReaderServiceOptions } from './service.js';
+export { PcscBackend, type PcscBackendOptions } from './pcsc/backend.js';

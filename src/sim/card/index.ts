@@ -11,3 +11,5 @@ export { PIN_KEYS, type PinKey } from './counters.js';
 export { AID } from './files.js';
 export { InProcessReader, IN_PROCESS_READER } from './in-process.js';
 export { CardSlot } from './slot.js';
+export { VpcdCard, VPCD_DEFAULT_PORT, type VpcdOptions, type VpcdEvents } from './vpcd.js';
+export { acquirePrivatePcscd, type PrivatePcscd } from './pcscd.js';
