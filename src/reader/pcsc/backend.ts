@@ -102,7 +102,12 @@ export class PcscBackend extends EventEmitter<BackendEvents> implements ReaderBa
           apdu: Buffer.from(apdu).toString('base64'),
         });
         if (!r.ok) return err({ code: r.code, message: r.message });
-        return ok(new Uint8Array(Buffer.from(String(r.value), 'base64')));
+        const response = new Uint8Array(Buffer.from(String(r.value), 'base64'));
+        // A transmit that "succeeds" without SW1 SW2: the card left mid-exchange (vpcd and some
+        // contactless readers complete the call with 0 bytes instead of SCARD_W_REMOVED_CARD).
+        if (response.length < 2)
+          return err({ code: TransportErrorCode.cardRemoved, message: 'no status word: card gone' });
+        return ok(response);
       },
       end: async (disposition) => {
         if (generation !== this.#generation) return;
