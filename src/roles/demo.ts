@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { validateConfig, type RoleConfig } from '../config/index.js';
 import { startEmbeddedBroker } from '../hospital-feed/index.js';
+import { loadOrCreateTestCa } from '../sim/card/index.js';
 import type { Logger } from '../log/index.js';
 import { startConfiguredRole, type RunningRole } from './index.js';
 
@@ -34,7 +35,7 @@ const port = (options: DemoOptions, offset: number): number =>
  * Builds each role's configuration as an operator would write it, and validates it through the same
  * schema as `run --config`, so the demo cannot drift from what production accepts.
  */
-const demoConfigs = (options: DemoOptions, brokerUrl: string): RoleConfig[] => {
+const demoConfigs = (options: DemoOptions, brokerUrl: string, cardState: string): RoleConfig[] => {
   const mqtt = { url: brokerUrl, protocolVersion: 4 };
   const dataDir = (id: string): string => join(options.dataDir, id);
   const raw: unknown[] = [
@@ -44,7 +45,8 @@ const demoConfigs = (options: DemoOptions, brokerUrl: string): RoleConfig[] => {
       dataDir: dataDir(DEMO_PRINCIPALS.ambulance),
       http: { port: port(options, 0) },
       mqtt,
-      reader: { mode: 'in-process', seed: 1 },
+      reader: { mode: 'in-process', seed: 1, stateDir: cardState },
+      trustAnchors: [join(cardState, 'ca', 'ca.pem')],
       records: { url: 'http://127.0.0.1:1/', principalId: 'records-demo' },
     },
     ...DEMO_PRINCIPALS.hospitals.map((id, i) => ({
@@ -73,6 +75,9 @@ const demoConfigs = (options: DemoOptions, brokerUrl: string): RoleConfig[] => {
 };
 
 export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
+  // The emulator's test CA, made on the first run and kept in the data dir: the demo's trust anchor.
+  const cardState = join(options.dataDir, 'card-emulator');
+  await loadOrCreateTestCa(cardState);
   const broker = await startEmbeddedBroker('127.0.0.1', options.mqttPort);
   const roles: RunningRole[] = [];
   const stop = async (): Promise<void> => {
@@ -80,7 +85,7 @@ export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
     await broker.close();
   };
   try {
-    for (const config of demoConfigs(options, broker.url)) {
+    for (const config of demoConfigs(options, broker.url, cardState)) {
       roles.push(
         await startConfiguredRole(config, {
           env: options.env,

@@ -1,5 +1,6 @@
 import type { RoleConfig } from '../config/index.js';
 import { StatusPage } from '../gateway/pages/status-page.js';
+import { startAmbulanceReader } from './ambulance.js';
 import { startRole, type RoleContext, type RoleOptions, type RunningRole } from './runtime.js';
 
 const TITLES: Readonly<Record<RoleConfig['role'], string>> = {
@@ -26,6 +27,7 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
   startRole(config, options, (ctx) => {
     switch (config.role) {
       case 'ambulance':
+        return startAmbulanceReader(config, ctx).then(() => landingPage(config, ctx));
       case 'hospital':
       case 'dispatch':
         landingPage(config, ctx);

@@ -149,7 +149,7 @@ export class PcscBackend extends EventEmitter<BackendEvents> implements ReaderBa
       });
     return new Promise((resolve) => {
       this.#pending.set(id, resolve);
-      child.send({ ...body, id } as WorkerRequest);
+      child.send({ ...body, id });
     });
   }
 
@@ -275,7 +275,7 @@ export class PcscBackend extends EventEmitter<BackendEvents> implements ReaderBa
 
 const exitReason = (code: number | null, signal: NodeJS.Signals | null): string => {
   if (signal !== null) return `worker killed (${signal})`;
-  switch (code) {
+  switch (code ?? -1) {
     case WorkerExit.serviceError:
       return 'pcscd unavailable';
     case WorkerExit.readerRemoved:

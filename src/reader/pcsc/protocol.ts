@@ -48,7 +48,7 @@ export const scardCode = (message: string): number | undefined => {
 };
 
 export const classifyScard = (code: number | undefined): WorkerErrorCode => {
-  switch (code) {
+  switch (code ?? 0) {
     case 0x80100069: // SCARD_W_REMOVED_CARD
     case 0x8010000c: // SCARD_E_NO_SMARTCARD
     case 0x80100068: // SCARD_W_RESET_CARD

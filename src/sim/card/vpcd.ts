@@ -120,7 +120,7 @@ export class VpcdCard extends EventEmitter<VpcdEvents> {
   async #answer(socket: Socket, frame: Uint8Array): Promise<void> {
     if (socket.destroyed) return;
     if (frame.length === 1) {
-      switch (frame[0]) {
+      switch (frame[0] ?? -1) {
         case CONTROL.powerOff:
         case CONTROL.powerOn:
         case CONTROL.reset:
