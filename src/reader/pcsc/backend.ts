@@ -259,10 +259,13 @@ export class PcscBackend extends EventEmitter<BackendEvents> implements ReaderBa
         message: 'the PC/SC worker ended',
       });
     this.#pending.clear();
+    if (this.#closed) {
+      this.#up = false;
+      return;
+    }
     for (const name of [...this.#readers.keys()]) this.#dropReader(name);
     const reason = exitReason(code, signal);
     this.#setUp(false, reason);
-    if (this.#closed) return;
     if (code === WorkerExit.bindingMissing)
       this.#logger.error('the pcsclite binding cannot be loaded', { reason });
     const stable = Date.now() - this.#startedAt > STABLE_MS;
