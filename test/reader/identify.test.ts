@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/index.js';
-import { phi } from '../../src/log/index.js';
+import { createLogger, phi } from '../../src/log/index.js';
 import { ReaderService, type TrustAnchor } from '../../src/reader/index.js';
 import { cardholder } from '../../src/sim/index.js';
 import { AID, InProcessReader, type EmulatedCard, type Faults } from '../../src/sim/card/index.js';
@@ -27,6 +27,8 @@ const setup = async (
     trustAnchors: anchors,
     clock: systemClock,
     apduTimeoutMs: options.apduTimeoutMs ?? 2_000,
+    // Logs go to the suite's capture file, which is scanned for holder data after the run.
+    logger: createLogger({ level: 'debug' }),
   });
   return { card, reader, service };
 };
