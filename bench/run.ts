@@ -8,6 +8,7 @@ import { publish } from './report.js';
 const BENCHES: Readonly<Record<string, () => Promise<{ run(): Promise<BenchReport> }>>> = {
   dispatch: () => import('./dispatch.js'),
   crypto: () => import('./crypto.js'),
+  reader: () => import('./reader.js'),
 };
 
 const main = async (): Promise<number> => {

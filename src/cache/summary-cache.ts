@@ -56,6 +56,8 @@ export class SummaryCache {
   readonly #observer: CacheObserver;
   readonly #maxEntryBytes: number;
   #key: Uint8Array = sodium.randomBytes(KEY_BYTES);
+  /** The entry keys of each card session, stale ones included, kept in step by set and dispose. */
+  readonly #sessions = new Map<string, Set<string>>();
 
   private constructor(limits: Required<CacheLimits>, options: SummaryCacheOptions) {
     this.#observer = options.observer ?? noopObserver;
@@ -75,7 +77,8 @@ export class SummaryCache {
       ttlAutopurge: false,
       updateAgeOnGet: false,
       allowStale: false,
-      dispose: (value, _key, reason) => {
+      dispose: (value, key, reason) => {
+        if (reason !== 'set') this.#forget(key);
         sodium.memzero(value);
         onWipe?.(value);
         this.#observer.removed(reasonOf(reason));
@@ -107,6 +110,11 @@ export class SummaryCache {
     stored.set(box, NONCE_BYTES);
     sodium.memzero(box);
     this.#lru.set(key, stored);
+    if (this.#lru.peek(key, { allowStale: true }) !== undefined) {
+      const keys = this.#sessions.get(session) ?? new Set<string>();
+      keys.add(key);
+      this.#sessions.set(session, keys);
+    }
     this.#report();
     return ok(undefined);
   }
@@ -132,8 +140,8 @@ export class SummaryCache {
 
   /** Handover: removes and wipes every entry of one card session; returns how many. */
   purgeSession(session: string): number {
-    const prefix = entryKey(session, 'x').slice(0, -1);
-    const doomed = [...this.#lru.keys()].filter((k) => k.startsWith(prefix));
+    // Our own key index, not lru.keys(): that skips expired entries, which would outlive the handover.
+    const doomed = [...(this.#sessions.get(session) ?? [])];
     for (const key of doomed) this.#lru.delete(key);
     this.#report();
     return doomed.length;
@@ -170,6 +178,13 @@ export class SummaryCache {
 
   get bytes(): number {
     return this.#lru.calculatedSize;
+  }
+
+  #forget(key: string): void {
+    const session = key.slice(0, key.indexOf(SEPARATOR));
+    const keys = this.#sessions.get(session);
+    keys?.delete(key);
+    if (keys?.size === 0) this.#sessions.delete(session);
   }
 
   #report(): void {

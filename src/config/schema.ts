@@ -93,6 +93,10 @@ const Reader = v.variant('mode', [
     /** An emulated card in the same process: for the demo and tests, never for patients. */
     mode: v.literal('in-process'),
     seed: v.optional(v.pipe(v.number(), v.integer()), 1),
+    /** Which holder of the synthetic population the emulated card belongs to. */
+    index: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
+    /** The emulator's state (test CA, card keys, PIN counters); `<dataDir>/card-emulator` when absent. */
+    stateDir: v.optional(FilePath),
   }),
 ]);
 
@@ -113,6 +117,11 @@ export const AmbulanceConfig = v.object({
   role: v.literal('ambulance'),
   ...common,
   reader: Reader,
+  /**
+   * PEM files of the CAs that issue user-auth certificates: the J-LIS user-auth CA in production, the
+   * emulator's test CA in the demo and tests. A card whose certificate chains to none is refused.
+   */
+  trustAnchors: v.pipe(v.array(FilePath), v.minLength(1, 'name at least one trust anchor PEM file')),
   records: Records,
   cache: v.optional(Cache, {}),
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { validateConfig, type RoleConfig } from '../config/index.js';
 import { startEmbeddedBroker } from '../hospital-feed/index.js';
+import { loadOrCreateTestCa } from '../sim/card/index.js';
 import type { Logger } from '../log/index.js';
 import { ensureDemoKeys, type DemoKeys, type DemoPrincipal } from './demo-keys.js';
 import { startConfiguredRole, type RunningRole } from './index.js';
@@ -47,7 +48,12 @@ const port = (options: DemoOptions, offset: number): number =>
  * Builds each role's configuration as an operator would write it, and validates it through the same
  * schema as `run --config`, so the demo cannot drift from what production accepts.
  */
-const demoConfigs = (options: DemoOptions, brokerUrl: string, keys: DemoKeys): RoleConfig[] => {
+const demoConfigs = (
+  options: DemoOptions,
+  brokerUrl: string,
+  keys: DemoKeys,
+  cardState: string,
+): RoleConfig[] => {
   const mqtt = { url: brokerUrl, protocolVersion: 4 };
   const dataDir = (id: string): string => join(options.dataDir, id);
   const crypto = (id: string): Record<string, unknown> => ({
@@ -62,7 +68,8 @@ const demoConfigs = (options: DemoOptions, brokerUrl: string, keys: DemoKeys): R
       http: { port: port(options, 0) },
       mqtt,
       ...crypto(DEMO_PRINCIPALS.ambulance),
-      reader: { mode: 'in-process', seed: 1 },
+      reader: { mode: 'in-process', seed: 1, stateDir: cardState },
+      trustAnchors: [join(cardState, 'ca', 'ca.pem')],
       records: { url: 'http://127.0.0.1:1/', principalId: DEMO_PRINCIPALS.records },
     },
     ...DEMO_PRINCIPALS.hospitals.map((id, i) => ({
@@ -94,6 +101,9 @@ const demoConfigs = (options: DemoOptions, brokerUrl: string, keys: DemoKeys): R
 
 export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
   const keys = await ensureDemoKeys(options.dataDir, DIRECTORY_MEMBERS, Date.now());
+  // The emulator's test CA, made on the first run and kept in the data dir: the demo's trust anchor.
+  const cardState = join(options.dataDir, 'card-emulator');
+  await loadOrCreateTestCa(cardState);
   const broker = await startEmbeddedBroker('127.0.0.1', options.mqttPort);
   const roles: RunningRole[] = [];
   const stop = async (): Promise<void> => {
@@ -101,7 +111,7 @@ export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
     await broker.close();
   };
   try {
-    for (const config of demoConfigs(options, broker.url, keys)) {
+    for (const config of demoConfigs(options, broker.url, keys, cardState)) {
       roles.push(
         await startConfiguredRole(config, {
           env: options.env,

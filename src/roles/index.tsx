@@ -1,5 +1,6 @@
 import type { RoleConfig } from '../config/index.js';
 import { StatusPage } from '../gateway/pages/status-page.js';
+import { startAmbulanceReader } from './ambulance.js';
 import { startRole, type RoleContext, type RoleOptions, type RunningRole } from './runtime.js';
 import { mountSummaryCache } from './summary-cache.js';
 
@@ -29,8 +30,7 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
       case 'ambulance':
         // The records pull (issue #5) writes the summaries it fetches here.
         mountSummaryCache(config, ctx);
-        landingPage(config, ctx);
-        return Promise.resolve();
+        return startAmbulanceReader(config, ctx).then(() => landingPage(config, ctx));
       case 'hospital':
       case 'dispatch':
         landingPage(config, ctx);

@@ -1,17 +1,19 @@
 import { notAvailableYet, type Command } from '../command.js';
+import { cardSimCommand } from './card-sim.js';
 import { configCommand } from './config.js';
 import { demoCommand } from './demo.js';
 import { envelopeCommand } from './envelope.js';
 import { keysCommand } from './keys.js';
+import { readCardCommand } from './read-card.js';
 import { runCommand } from './run.js';
 
 /** Every subcommand, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
   demoCommand,
   runCommand,
-  notAvailableYet('card-sim', 'run the My Number Card emulator on the vpcd virtual reader', 'issue #3'),
+  cardSimCommand,
   notAvailableYet('records-sim', 'run the reference records service', 'issue #5'),
-  notAvailableYet('read-card', 'read a card through PC/SC and print its CardIdentity', 'issue #3'),
+  readCardCommand,
   notAvailableYet('summary', 'parse an IPS Bundle file and print its EmergencySummary', 'issue #5'),
   envelopeCommand,
   keysCommand,
