@@ -1,0 +1,10 @@
+export { DRUGS, ALL_DRUGS, type Drug, type DrugKey } from './drugs.js';
+export { ALLERGIES, CONDITIONS, type AllergyDef, type ConditionDef } from './clinical.js';
+export {
+  medicalRecord,
+  ageAt,
+  RECORDS_EPOCH,
+  type MedicalRecord,
+  type CardStatus,
+} from './medical-record.js';
+export { ipsBundle, type FhirJson } from './ips-bundle.js';
