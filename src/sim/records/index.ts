@@ -8,3 +8,12 @@ export {
   type CardStatus,
 } from './medical-record.js';
 export { ipsBundle, type FhirJson } from './ips-bundle.js';
+export {
+  recordsService,
+  abortableSleep,
+  NO_FAULTS,
+  type RecordsServiceOptions,
+  type FaultModes,
+  type RequestVerifier,
+  type ResponseSealer,
+} from './service.js';
