@@ -17,3 +17,4 @@ export {
   type RequestVerifier,
   type ResponseSealer,
 } from './service.js';
+export { unverifiedRequests, unsealedAnswers } from './dev-codec.js';
