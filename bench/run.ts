@@ -6,6 +6,7 @@ import { publish } from './report.js';
  * its baseline in the same run and returns figures, which land in bench/results/NAME.json.
  */
 const BENCHES: Readonly<Record<string, () => Promise<{ run(): Promise<BenchReport> }>>> = {
+  dispatch: () => import('./dispatch.js'),
   records: () => import('./records.js'),
 };
 

@@ -35,7 +35,11 @@ export const notAvailableYet = (name: string, summary: string, owner: string): C
   name,
   summary,
   help: `ems-gateway ${name}\n\n${summary}\n\nNot available yet: it arrives with ${owner}.`,
-  run: (_args, io) => {
+  run: (args, io) => {
+    if (wantsHelp(args)) {
+      write(io.stdout, `ems-gateway ${name}\n\n${summary}\n\nNot available yet: it arrives with ${owner}.`);
+      return Promise.resolve(0);
+    }
     write(io.stderr, `ems-gateway ${name}: not available yet (it arrives with ${owner}).`);
     return Promise.resolve(1);
   },

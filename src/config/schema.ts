@@ -21,8 +21,10 @@ const Http = v.pipe(
     /** Plain HTTP off loopback exposes session cookies; it must be asked for by name. */
     allowPlainHttp: v.optional(v.boolean(), false),
   }),
+  // partialCheck, so this is reported even when another http field is wrong too.
   v.forward(
-    v.check(
+    v.partialCheck(
+      [['host'], ['tls'], ['allowPlainHttp']],
       (http) => http.tls !== undefined || http.allowPlainHttp || isLoopback(http.host),
       'plain HTTP is only allowed on loopback: configure http.tls or set http.allowPlainHttp',
     ),

@@ -21,8 +21,10 @@ export interface Logger {
 export interface LoggerOptions {
   readonly level?: LogLevel;
   readonly name?: string;
-  /** Where JSON lines go; defaults to stdout, or to the capture file when EMS_LOG_CAPTURE is set. */
+  /** Where JSON lines go, for tests of the logger itself. */
   readonly sink?: (line: string) => void;
+  /** Append to this file instead of stdout (the demo keeps its console for the screen URLs). */
+  readonly file?: string;
 }
 
 /** Errors keep their code and message; our error messages never carry patient data by rule. */
@@ -48,12 +50,14 @@ const serialiseFields = (fields: LogFields | undefined): Record<string, unknown>
   return out;
 };
 
-const destination = (sink: LoggerOptions['sink']): DestinationStream => {
+const destination = (options: LoggerOptions): DestinationStream => {
+  const { sink } = options;
   if (sink !== undefined) return { write: (line: string) => sink(line) };
   const capture = process.env['EMS_LOG_CAPTURE'];
   // The test suite collects every line of every process into one file and scans it for patient data.
   if (capture !== undefined && capture !== '')
     return pino.destination({ dest: capture, append: true, sync: true });
+  if (options.file !== undefined) return pino.destination({ dest: options.file, append: true, mkdir: true });
   return pino.destination({ dest: 1, sync: false });
 };
 
@@ -85,7 +89,7 @@ export const createLogger = (options: LoggerOptions = {}): Logger => {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination(options.sink),
+    destination(options),
   );
   return new PinoBacked(inner);
 };

@@ -6,3 +6,4 @@ export {
   individualNumberCheckDigit,
   type Cardholder,
 } from './population.js';
+export { sampleRegion, type SampleRegion, type SampleRegionOptions } from './region.js';

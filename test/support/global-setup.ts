@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { logCaptureFile } from './paths.js';
+import { logCaptureFile, ROOT } from './paths.js';
 import { scanFile } from './phi-scan.js';
 
 /**
@@ -12,6 +13,15 @@ export const setup = (): void => {
   const LOG_CAPTURE_FILE = logCaptureFile();
   mkdirSync(dirname(LOG_CAPTURE_FILE), { recursive: true });
   writeFileSync(LOG_CAPTURE_FILE, '');
+  // Tests of the CLI, the demo and child processes run the compiled program, as users do.
+  execFileSync(
+    process.execPath,
+    [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}tsconfig.build.json`],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
 };
 
 export const teardown = (): void => {

@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createLogger } from '../../log/index.js';
 import { startDemo } from '../../roles/demo.js';
 import { UsageError, untilAborted, wantsHelp, write, type Command } from '../command.js';
 
@@ -9,7 +10,7 @@ Runs the whole system in one process on embedded defaults: an MQTT broker (aedes
 127.0.0.1), an ambulance gateway with an in-process emulated card, three hospital receivers and a
 dispatch centre, then prints the URL of each screen. Stop it with Ctrl-C.
 
-  --data-dir DIR   where state is kept (default ./.data, or EMS_DATA_DIR)
+  --data-dir DIR   where state and the demo log are kept (default ./.data, or EMS_DATA_DIR)
   --port-base N    first HTTP port; the roles take N..N+4 (default 8080; 0 = any free ports)
   --mqtt-port N    the embedded broker's port (default 1883; 0 = any free port)
 
@@ -40,8 +41,11 @@ export const demoCommand: Command = {
         'mqtt-port': { type: 'string' },
       },
     });
+    const dataDir = resolve(values['data-dir'] ?? io.env['EMS_DATA_DIR'] ?? './.data');
+    const logFile = join(dataDir, 'demo.log');
     const demo = await startDemo({
-      dataDir: resolve(values['data-dir'] ?? io.env['EMS_DATA_DIR'] ?? './.data'),
+      dataDir,
+      logger: createLogger({ file: logFile }),
       portBase: portNumber('--port-base', values['port-base'], 8080),
       mqttPort: portNumber('--mqtt-port', values['mqtt-port'], 1883),
       env: io.env,
@@ -53,6 +57,7 @@ export const demoCommand: Command = {
       ...demo.roles.map((r) => `  ${`${r.role} ${r.id}`.padEnd(24)}${r.url}/`),
       '',
       'Every role answers /healthz, /readyz and /metrics. Ctrl-C stops.',
+      `Logs (JSON lines): ${logFile}`,
     ];
     write(io.stdout, lines.join('\n'));
     await untilAborted(io.signal);
