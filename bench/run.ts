@@ -9,6 +9,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run(): Promise<BenchRepor
   dispatch: () => import('./dispatch.js'),
   crypto: () => import('./crypto.js'),
   reader: () => import('./reader.js'),
+  records: () => import('./records.js'),
 };
 
 const main = async (): Promise<number> => {

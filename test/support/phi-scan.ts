@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { identifyingStrings, population } from '../../src/sim/index.js';
+import { medicalRecord } from '../../src/sim/records/index.js';
 
 /** Seeds the tests draw synthetic holders from; the scan covers the first holders of each. */
 export const SCANNED_SEEDS = [0, 1, 2, 3, 7, 42] as const;
@@ -13,11 +14,31 @@ export interface PhiFinding {
 
 let vocabulary: readonly string[] | undefined;
 
-/** Every identifying string of every scanned synthetic holder (names, birth dates, serials, …). */
+/**
+ * Clinical strings of the synthetic records (drug names in Japanese and generic, allergy substances) are
+ * patient data too once tied to a holder. Very short strings (under 3 characters in Japanese, under 6
+ * otherwise: 卵, えび, egg) are left out, so ordinary words never match.
+ */
+const clinicalStrings = (seed: number, index: number): string[] => {
+  const record = medicalRecord(seed, index);
+  return [
+    ...record.medications.flatMap((m) => [m.drug.ja, m.drug.generic]),
+    ...record.allergies.flatMap((a) => [a.def.ja, a.def.en]),
+  ].filter((s) => s.length >= (/^[ -~]*$/.test(s) ? 6 : 3));
+};
+
+/** Every identifying string of every scanned synthetic holder (names, birth dates, serials, drugs, …). */
 export const phiVocabulary = (): readonly string[] => {
-  vocabulary ??= SCANNED_SEEDS.flatMap((seed) =>
-    population(seed, HOLDERS_PER_SEED).flatMap((h) => identifyingStrings(h)),
-  );
+  vocabulary ??= [
+    ...new Set(
+      SCANNED_SEEDS.flatMap((seed) =>
+        population(seed, HOLDERS_PER_SEED).flatMap((h) => [
+          ...identifyingStrings(h),
+          ...clinicalStrings(seed, h.index),
+        ]),
+      ),
+    ),
+  ];
   return vocabulary;
 };
 

@@ -5,16 +5,18 @@ import { demoCommand } from './demo.js';
 import { envelopeCommand } from './envelope.js';
 import { keysCommand } from './keys.js';
 import { readCardCommand } from './read-card.js';
+import { recordsSimCommand } from './records-sim.js';
 import { runCommand } from './run.js';
+import { summaryCommand } from './summary.js';
 
 /** Every subcommand, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
   demoCommand,
   runCommand,
   cardSimCommand,
-  notAvailableYet('records-sim', 'run the reference records service', 'issue #5'),
+  recordsSimCommand,
   readCardCommand,
-  notAvailableYet('summary', 'parse an IPS Bundle file and print its EmergencySummary', 'issue #5'),
+  summaryCommand,
   envelopeCommand,
   keysCommand,
   configCommand,

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/index.js';
+import type { Logger } from '../log/index.js';
+import { parseIpsBytes } from './ips-parser.js';
+import type { OperatorCode, PermanentCode } from './outcomes.js';
+import type { RequestSigner, ResponseOpener, SummaryStore, Timers } from './ports.js';
+import { encodeRequest, wireRequest, type SummaryRequest } from './request.js';
+import {
+  CLOSED,
+  backoffDelay,
+  breakerAllows,
+  breakerRecord,
+  type BreakerPolicy,
+  type BreakerState,
+  type RetryPolicy,
+} from './retry.js';
+import { verdictFor, type AttemptVerdict } from './status.js';
+import type { EmergencySummary } from './summary.js';
+
+/** Where the time of an upstream fetch went (for metrics and the benchmark). */
+export interface FetchTimings {
+  /** Signing, HTTP round trips and backoff, and opening the sealed answer. */
+  readonly upstreamMs: number;
+  readonly parseMs: number;
+  readonly storeMs: number;
+}
+
+export type SummaryOutcome =
+  | {
+      readonly code: 'ok';
+      readonly summary: EmergencySummary;
+      /** `store`: a repeat within the TTL, served from the summary cache without asking upstream. */
+      readonly source: 'upstream' | 'store';
+      /** When the Bundle was fetched (clock ms). */
+      readonly fetchedAt: number;
+      readonly attempts: number;
+      readonly timings: FetchTimings | undefined;
+    }
+  | { readonly code: Exclude<PermanentCode, 'card-suspended'>; readonly attempts: number }
+  | { readonly code: 'card-suspended'; readonly attempts: number; readonly detail: 'suspended' | 'revoked' }
+  | { readonly code: 'upstream-unavailable'; readonly attempts: number; readonly breaker: 'open' | 'closed' }
+  | { readonly code: 'timeout'; readonly attempts: number }
+  | { readonly code: OperatorCode; readonly attempts: number };
+
+export interface RecordsClientOptions {
+  /** Base URL of the records service; the client posts to `${baseUrl}/records/v1/summary`. */
+  readonly baseUrl: string;
+  /** The records service's principal id (signed into every request as its audience). */
+  readonly audience: string;
+  /** This ambulance unit's principal id. */
+  readonly unit: string;
+  /** Per-attempt timeout. */
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly breaker: BreakerPolicy;
+  readonly signer: RequestSigner;
+  readonly opener: ResponseOpener;
+  readonly store: SummaryStore;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  /** Uniform in [0, 1): backoff jitter. */
+  readonly random: () => number;
+  readonly logger: Logger;
+  readonly fetch?: typeof fetch;
+  readonly newRequestId?: () => string;
+}
+
+const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
+
+type Attempt =
+  | { readonly kind: 'body'; readonly sealed: Uint8Array }
+  | AttemptVerdict
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'network' };
+
+/**
+ * Pulls emergency summaries: the store first (a repeat within its TTL), then the records service with
+ * retries (full-jitter backoff) behind a circuit breaker. Never throws for upstream trouble: every
+ * path ends in a typed outcome the crew screen can show.
+ */
+export class RecordsClient {
+  readonly #o: RecordsClientOptions;
+  readonly #fetch: typeof fetch;
+  readonly #newId: () => string;
+  #breaker: BreakerState = CLOSED;
+
+  constructor(options: RecordsClientOptions) {
+    this.#o = options;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#newId = options.newRequestId ?? randomUUID;
+  }
+
+  get breaker(): BreakerState['kind'] {
+    return this.#breaker.kind;
+  }
+
+  async fetchSummary(request: SummaryRequest): Promise<SummaryOutcome> {
+    const outcome = await this.#fetchSummary(request);
+    this.#o.logger.info('records summary request', {
+      outcome: outcome.code,
+      attempts: outcome.attempts,
+      ...(outcome.code === 'ok' ? { source: outcome.source } : {}),
+    });
+    return outcome;
+  }
+
+  async #fetchSummary(request: SummaryRequest): Promise<SummaryOutcome> {
+    const { consent } = request;
+    if (consent.basis === 'refused') return { code: 'consent-refused', attempts: 0 };
+    const stored = await this.#o.store.get(request.session);
+    if (stored !== undefined)
+      return {
+        code: 'ok',
+        summary: parseIpsBytes(stored.bytes),
+        source: 'store',
+        fetchedAt: stored.storedAt,
+        attempts: 0,
+        timings: undefined,
+      };
+
+    const started = this.#o.clock.now();
+    const { retry } = this.#o;
+    let last: 'timeout' | 'unavailable' = 'unavailable';
+    let attempts = 0;
+    while (attempts < retry.maxAttempts) {
+      const decision = breakerAllows(this.#breaker, this.#o.clock.now(), this.#o.breaker);
+      this.#breaker = decision.state;
+      if (!decision.allowed) return { code: 'upstream-unavailable', attempts, breaker: 'open' };
+      attempts += 1;
+      const result = await this.#attempt({ ...request, consent });
+      const healthy = result.kind === 'body' || result.kind === 'final';
+      this.#breaker = breakerRecord(this.#breaker, healthy, this.#o.clock.now(), this.#o.breaker);
+      switch (result.kind) {
+        case 'body':
+          return this.#accept(request.session, result.sealed, attempts, started);
+        case 'final':
+          return result.code === 'card-suspended'
+            ? { code: 'card-suspended', attempts, detail: result.detail ?? 'suspended' }
+            : { code: result.code, attempts };
+        case 'transient':
+        case 'network':
+        case 'timeout':
+          last = result.kind === 'timeout' ? 'timeout' : 'unavailable';
+          // An open circuit ends the request now: waiting out a backoff would only delay the answer.
+          if (this.#breaker.kind === 'open')
+            return { code: 'upstream-unavailable', attempts, breaker: 'open' };
+          if (attempts < retry.maxAttempts)
+            await this.#o.timers.sleep(
+              backoffDelay(
+                attempts,
+                retry,
+                this.#o.random,
+                result.kind === 'transient' ? result.retryAfterMs : undefined,
+              ),
+            );
+          break;
+        default:
+          return result satisfies never;
+      }
+    }
+    return last === 'timeout'
+      ? { code: 'timeout', attempts }
+      : {
+          code: 'upstream-unavailable',
+          attempts,
+          breaker: this.#breaker.kind === 'open' ? 'open' : 'closed',
+        };
+  }
+
+  async #accept(
+    session: string,
+    sealed: Uint8Array,
+    attempts: number,
+    started: number,
+  ): Promise<SummaryOutcome> {
+    const opened = await this.#o.opener.open(sealed);
+    if (!opened.ok) return { code: 'response-unreadable', attempts };
+    const fetched = this.#o.clock.now();
+    const summary = parseIpsBytes(opened.value);
+    const parsed = this.#o.clock.now();
+    await this.#o.store.set(session, opened.value);
+    const storedAt = this.#o.clock.now();
+    return {
+      code: 'ok',
+      summary,
+      source: 'upstream',
+      fetchedAt: fetched,
+      attempts,
+      timings: { upstreamMs: fetched - started, parseMs: parsed - fetched, storeMs: storedAt - parsed },
+    };
+  }
+
+  /** One signed POST with its own timeout. The serial travels in the signed body, never in the URL. */
+  async #attempt(
+    request: SummaryRequest & { readonly consent: Exclude<SummaryRequest['consent'], { basis: 'refused' }> },
+  ): Promise<Attempt> {
+    const bytes = encodeRequest(
+      wireRequest(request, {
+        requestId: this.#newId(),
+        issuedAt: new Date(this.#o.clock.now()).toISOString(),
+        audience: this.#o.audience,
+        unit: this.#o.unit,
+      }),
+    );
+    const signature = await this.#o.signer.sign(bytes);
+    const body = JSON.stringify({
+      keyId: this.#o.signer.keyId,
+      request: b64url(bytes),
+      signature: b64url(signature),
+    });
+    const controller = new AbortController();
+    let timedOut = false;
+    const cancel = this.#o.timers.after(this.#o.timeoutMs, () => {
+      timedOut = true;
+      controller.abort();
+    });
+    try {
+      const response = await this.#fetch(new URL('records/v1/summary', withSlash(this.#o.baseUrl)), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/octet-stream' },
+        body,
+        signal: controller.signal,
+      });
+      if (response.status === 200)
+        return { kind: 'body', sealed: new Uint8Array(await response.arrayBuffer()) };
+      const text = await response.text();
+      return verdictFor(response.status, safeJson(text), response.headers.get('retry-after'));
+    } catch {
+      return timedOut ? { kind: 'timeout' } : { kind: 'network' };
+    } finally {
+      cancel();
+    }
+  }
+}
+
+const withSlash = (url: string): string => (url.endsWith('/') ? url : `${url}/`);
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};

@@ -1,0 +1,85 @@
+export {
+  SECTION_KEYS,
+  UnavailableReason,
+  type SectionKey,
+  type Section,
+  type Allergy,
+  type AllergyCategory,
+  type Criticality,
+  type Medication,
+  type Condition,
+  type Procedure,
+  type CheckupResult,
+  type Insurance,
+  type PatientDetails,
+  type CriticalFlags,
+  type EmergencySummary,
+} from './summary.js';
+export {
+  CRITICAL_FLAGS,
+  DRUG_CLASS_TABLE,
+  ATC_SYSTEM,
+  YJ_SYSTEM,
+  classifyMedication,
+  type CriticalFlag,
+  type DrugClassRule,
+  type CodeRef,
+} from './drug-classes.js';
+export { LOINC_SYSTEM, ICD10_SYSTEM } from './fhir-text.js';
+export { parseIpsBundle, parseIpsBytes } from './ips-parser.js';
+export {
+  UNABLE_REASONS,
+  PURPOSES,
+  WireRequest,
+  SignedEnvelope,
+  wireRequest,
+  encodeRequest,
+  type IdentityCheck,
+  type CardIdentity,
+  type ConsentBasis,
+  type UnableReason,
+  type Purpose,
+  type SummaryRequest,
+  type RequestContext,
+} from './request.js';
+export {
+  OutcomeCode,
+  nextStep,
+  crewMessage,
+  type PermanentCode,
+  type TransientCode,
+  type OperatorCode,
+  type NextStep,
+  type CrewMessage,
+} from './outcomes.js';
+export {
+  SERVICE_REFUSALS,
+  RefusalBody,
+  verdictFor,
+  type ServiceRefusal,
+  type AttemptVerdict,
+} from './status.js';
+export {
+  backoffDelay,
+  breakerAllows,
+  breakerRecord,
+  CLOSED,
+  type RetryPolicy,
+  type BreakerPolicy,
+  type BreakerState,
+  type BreakerDecision,
+} from './retry.js';
+export {
+  systemTimers,
+  type RequestSigner,
+  type ResponseOpener,
+  type SummaryStore,
+  type StoredBundle,
+  type Timers,
+} from './ports.js';
+export {
+  RecordsClient,
+  type RecordsClientOptions,
+  type SummaryOutcome,
+  type FetchTimings,
+} from './client.js';

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ATC_SYSTEM,
+  CRITICAL_FLAGS,
+  DRUG_CLASS_TABLE,
+  YJ_SYSTEM,
+  classifyMedication,
+  parseIpsBundle,
+  type CriticalFlag,
+} from '../../src/records/index.js';
+import { cardholder } from '../../src/sim/index.js';
+import { ALL_DRUGS, ageAt, ipsBundle, medicalRecord, RECORDS_EPOCH } from '../../src/sim/records/index.js';
+import { fhirErrors } from '../support/fhir-schema.js';
+import { sectionEntryCount, summaryProblems } from '../support/summary-invariants.js';
+
+const HOLDERS = 300;
+const records = Array.from({ length: HOLDERS }, (_, i) => medicalRecord(7, i));
+
+describe('the synthetic medical population', () => {
+  it('is deterministic and linked to the card emulator’s holder by seed and index', () => {
+    expect(medicalRecord(7, 12)).toEqual(records[12]);
+    expect(records[12]?.holder).toEqual(cardholder(7, 12));
+    expect(medicalRecord(8, 12)).not.toEqual(records[12]);
+  });
+
+  it('covers every critical medication class, and drug, food and contrast allergies', () => {
+    const flags = new Set(
+      records.flatMap((r) =>
+        r.medications.flatMap((m) => classifyMedication([{ system: ATC_SYSTEM, code: m.drug.atc }])),
+      ),
+    );
+    expect([...flags].sort()).toEqual([...CRITICAL_FLAGS].sort());
+    const allergies = records.flatMap((r) => r.allergies.map((a) => a.def));
+    expect(allergies.some((a) => a.category === 'food')).toBe(true);
+    expect(allergies.some((a) => a.category === 'medication' && a.contrast !== true)).toBe(true);
+    expect(allergies.some((a) => a.contrast === true)).toBe(true);
+  });
+
+  it('gives the old more conditions and medications than the young', () => {
+    const mean = (rs: typeof records) =>
+      rs.reduce((n, r) => n + r.medications.length, 0) / Math.max(1, rs.length);
+    const age = (r: (typeof records)[number]) => ageAt(r.holder.birthDate, RECORDS_EPOCH);
+    expect(mean(records.filter((r) => age(r) >= 75))).toBeGreaterThan(
+      mean(records.filter((r) => age(r) < 40)) + 1,
+    );
+  });
+
+  it('every curated drug’s 薬効分類 never contradicts its ATC flags; the one YJ gap is tramadol (1149, not a 麻薬)', () => {
+    const yjFlags = new Set<CriticalFlag>(DRUG_CLASS_TABLE.filter((r) => r.yj.length > 0).map((r) => r.flag));
+    const gaps: string[] = [];
+    for (const drug of ALL_DRUGS) {
+      const byAtc = classifyMedication([{ system: ATC_SYSTEM, code: drug.atc }]);
+      const byYj = classifyMedication([{ system: YJ_SYSTEM, code: drug.yjClass }]);
+      expect(byYj.filter((f) => !byAtc.includes(f))).toEqual([]);
+      if (byAtc.some((f) => yjFlags.has(f) && !byYj.includes(f))) gaps.push(drug.generic);
+    }
+    expect(gaps).toEqual(['tramadol']);
+  });
+});
+
+describe('records-sim IPS bundles', () => {
+  it('validate against the official FHIR R4 JSON schema, for 120 holders of two seeds', () => {
+    const sample = [...records.slice(0, 60), ...Array.from({ length: 60 }, (_, i) => medicalRecord(42, i))];
+    const failures = sample.flatMap((r, i) => {
+      const errors = fhirErrors(ipsBundle(r, '2026-04-01T09:00:00+09:00'));
+      return errors.length === 0 ? [] : [`holder ${i}: ${errors.slice(0, 3).join('; ')}`];
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it('parse back into the same allergies, medications (with flags), conditions and insurance', () => {
+    for (const record of records) {
+      const bundle = ipsBundle(record, '2026-04-01T09:00:00+09:00');
+      const s = parseIpsBundle(bundle);
+      expect(summaryProblems(s)).toEqual([]);
+      if (record.allergies.length === 0) expect(s.allergies).toEqual({ status: 'none-known' });
+      else
+        expect(
+          s.allergies.status === 'available' && s.allergies.items.map((a) => [a.substance, a.criticality]),
+        ).toEqual(record.allergies.map((a) => [a.def.ja, a.criticality]));
+      if (record.medications.length === 0) expect(s.medications).toEqual({ status: 'none-known' });
+      else {
+        expect(
+          s.medications.status === 'available' &&
+            s.medications.items.map((m) => [m.japaneseName, m.genericName, m.dose]),
+        ).toEqual(record.medications.map((m) => [m.drug.ja, m.drug.generic, m.drug.dose]));
+        expect(s.criticalFlags.status).toBe('complete');
+      }
+      expect(s.conditions.status === 'available' ? s.conditions.items.map((c) => c.icd10) : []).toEqual(
+        record.conditions.map((c) => c.def.icd10),
+      );
+      expect(s.insurance).toMatchObject({
+        status: 'available',
+        items: [{ eligible: true, kind: record.insurance.kind }],
+      });
+      for (const [key, loinc] of [
+        ['allergies', '48765-2'],
+        ['medications', '10160-0'],
+      ] as const) {
+        const section = s[key];
+        if (section.status === 'available')
+          expect(section.items.length + section.unreadable).toBe(sectionEntryCount(bundle, loinc));
+      }
+    }
+  });
+});
