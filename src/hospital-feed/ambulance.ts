@@ -295,7 +295,8 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       return;
     }
     this.#record(next);
-    await this.#acknowledge(next, envelope.messageId);
+    // Not awaited: mqtt.js reads no further packets (our PUBACK included) until this handler returns.
+    void this.#acknowledge(next, envelope.messageId);
   }
 
   #onReceipt(r: ReportRecord, of: string): void {

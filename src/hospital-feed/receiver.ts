@@ -222,7 +222,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     const receipt = stored.value;
     if (receipt.duplicate) this.#counters.duplicate();
     else this.#counters.received(message.kind);
-    await this.#acknowledge(envelope.from, message.body.reportId, envelope.messageId, receipt.ackSequence);
+    // Not awaited: mqtt.js reads no further packets (our PUBACK included) until this handler returns.
+    void this.#acknowledge(envelope.from, message.body.reportId, envelope.messageId, receipt.ackSequence);
     if (receipt.report === undefined) return;
     switch (receipt.change) {
       case 'new':
