@@ -1,5 +1,6 @@
 import type { RoleConfig } from '../config/index.js';
 import { StatusPage } from '../gateway/pages/status-page.js';
+import { mountFeed } from './feed.js';
 import { startRole, type RoleContext, type RoleOptions, type RunningRole } from './runtime.js';
 
 const TITLES: Readonly<Record<RoleConfig['role'], string>> = {
@@ -23,15 +24,16 @@ const landingPage = (config: RoleConfig, ctx: RoleContext): void => {
 
 /** Starts one role from a validated configuration. */
 export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): Promise<RunningRole> =>
-  startRole(config, options, (ctx) => {
+  startRole(config, options, async (ctx) => {
     switch (config.role) {
       case 'ambulance':
       case 'hospital':
       case 'dispatch':
         landingPage(config, ctx);
-        return Promise.resolve();
+        await mountFeed(config, ctx, options.codec);
+        return;
       default:
-        return Promise.resolve(config satisfies never);
+        return config satisfies never;
     }
   });
 

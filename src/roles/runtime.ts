@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { Hono } from 'hono';
 import type { RoleConfig } from '../config/index.js';
 import { healthRoutes, Readiness, startServer, type RunningServer } from '../gateway/index.js';
-import { BrokerLink } from '../hospital-feed/index.js';
+import { BrokerLink, DEFAULT_SESSION_EXPIRY_SECONDS, type EnvelopeCodec } from '../hospital-feed/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { Metrics } from '../metrics/index.js';
 
@@ -27,6 +27,8 @@ export interface RoleContext {
 export interface RoleOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
+  /** The signed-then-sealed envelope (src/crypto); the hospital feed runs only when it is given. */
+  readonly codec?: EnvelopeCodec;
 }
 
 /**
@@ -52,6 +54,8 @@ export const startRole = async (
     url: config.mqtt.url,
     protocolVersion: config.mqtt.protocolVersion,
     clientId: config.id,
+    // Persistent session: acknowledgements and reports queue at the broker while we are offline.
+    sessionExpirySeconds: DEFAULT_SESSION_EXPIRY_SECONDS,
     ...(config.mqtt.caFile === undefined ? {} : { caFile: config.mqtt.caFile }),
     ...(config.mqtt.certFile === undefined ? {} : { certFile: config.mqtt.certFile }),
     ...(config.mqtt.keyFile === undefined ? {} : { keyFile: config.mqtt.keyFile }),
