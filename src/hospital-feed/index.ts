@@ -1,2 +1,48 @@
-export { BrokerLink, type BrokerSettings, type LinkEvents } from './link.js';
+export {
+  BrokerLink,
+  DEFAULT_SESSION_EXPIRY_SECONDS,
+  type BrokerSettings,
+  type LinkEvents,
+  type LinkFailure,
+} from './link.js';
 export { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
+export { topics, TOPIC_ROOT } from './topics.js';
+export {
+  BODY_SCHEMAS,
+  MESSAGE_KINDS,
+  DECLINE_REASONS,
+  MAX_BODY_BYTES,
+  encodeBody,
+  decodeBody,
+  type MessageKind,
+  type FeedMessage,
+  type ReportBody,
+  type CancelBody,
+  type AckBody,
+  type AnswerBody,
+  type HandoverBody,
+  type BodyProblem,
+} from './messages.js';
+export {
+  ENVELOPE_REJECTIONS,
+  type EnvelopeCodec,
+  type SealInput,
+  type SealedEnvelope,
+  type OpenedEnvelope,
+  type OpenError,
+  type EnvelopeRejection,
+} from './codec.js';
+export { FEED_ERRORS, CREW_MESSAGES, type FeedError, type FeedErrorCode } from './errors.js';
+export { DEFAULT_RETRY_POLICY, retryDelay, inFlightWindow, type RetryPolicy } from './backoff.js';
+export { transition, isDue, type Transport, type OutboxEntry, type TransportEvent } from './outbox-state.js';
+export { crewState, onHospital, onTransport, type CrewState, type ReportRecord } from './report-state.js';
+export { applyIncoming, isOnBoard, type BoardReport, type BoardChange } from './inbox-state.js';
+export { MemoryOutboxStore, type OutboxStore, type OutboxChange } from './outbox-store.js';
+export { SqliteOutboxStore } from './outbox-sqlite.js';
+export { SqliteInboxStore } from './inbox-sqlite.js';
+export { Outbox, systemTimers, type Timers, type PublishLink } from './outbox.js';
+export type { FeedLink } from './feed-link.js';
+export { feedCounters, type FeedCounters, type RejectReason } from './incoming.js';
+export { AmbulanceFeed, type ReportView, type ReportInput, type AmbulanceFeedEvents } from './ambulance.js';
+export { Receiver, type BoardEvent, type AnswerInput, type ReceiverEvents } from './receiver.js';
+export { openAmbulanceFeed, openReceiver, OUTBOX_FILE, INBOX_FILE, type FeedSetup } from './setup.js';

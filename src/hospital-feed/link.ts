@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { err, ok, type Result } from '../core/index.js';
 
 export interface BrokerSettings {
   readonly url: string;
@@ -11,12 +12,29 @@ export interface BrokerSettings {
   readonly keyFile?: string;
   readonly username?: string;
   readonly password?: string;
+  /**
+   * Keep the session (subscriptions and queued QoS 1 messages) while offline: clean start false and,
+   * on MQTT 5, this session expiry. Offline queueing needs the same client id, a QoS 1 subscription
+   * made before going offline and a persistent session (field notes).
+   */
+  readonly sessionExpirySeconds?: number;
+  readonly reconnectPeriodMs?: number;
 }
 
 export interface LinkEvents {
-  up: [];
+  /** `sessionPresent`: the broker still had our session (CONNACK flag). */
+  up: [sessionPresent: boolean];
   down: [reason: string];
 }
+
+/** What a publish or subscribe came to; any failure means "not done" (field notes). */
+export type LinkFailure = 'link-down' | 'refused';
+
+/** Handles one incoming message; the broker gets its PUBACK only after the returned promise settles. */
+export type MessageHandler = (topic: string, payload: Uint8Array) => Promise<void>;
+
+/** A day: a hospital or ambulance offline for hours still finds its queued messages (Mosquitto caps it). */
+export const DEFAULT_SESSION_EXPIRY_SECONDS = 86_400;
 
 /**
  * The connection to the broker, with link up/down as typed events. mqtt.js stays behind this class
@@ -24,14 +42,21 @@ export interface LinkEvents {
  */
 export class BrokerLink extends EventEmitter<LinkEvents> {
   readonly #client: MqttClient;
+  readonly #subscriptions = new Set<string>();
   #up = false;
+  #receiveMaximum: number | undefined;
+  #handler: MessageHandler | undefined;
 
   private constructor(client: MqttClient) {
     super();
     this.#client = client;
-    client.on('connect', () => {
+    client.on('connect', (connack) => {
       this.#up = true;
-      this.emit('up');
+      // MQTT 5 CONNACK property 0x21; absent on 3.1.1, where the feed uses a fixed window.
+      this.#receiveMaximum = connack.properties?.receiveMaximum;
+      // Subscribe again on every connect: a broker killed before its autosave forgets sessions.
+      for (const topic of this.#subscriptions) client.subscribe(topic, { qos: 1 }, () => undefined);
+      this.emit('up', connack.sessionPresent);
     });
     client.on('close', () => {
       if (!this.#up) return;
@@ -40,14 +65,30 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
     });
     // mqtt.js reconnects by itself; errors are reported as link state, never thrown.
     client.on('error', () => undefined);
+    // Acknowledge (PUBACK) an incoming QoS 1 message only once our handler has stored it.
+    client.handleMessage = (packet, done) => {
+      const handler = this.#handler;
+      if (handler === undefined) return done();
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      handler(packet.topic, new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)).then(
+        () => done(),
+        () => done(),
+      );
+    };
   }
 
   static open(settings: BrokerSettings): BrokerLink {
+    const persistent = settings.sessionExpirySeconds !== undefined;
     const options: IClientOptions = {
       protocolVersion: settings.protocolVersion,
       clientId: settings.clientId,
-      reconnectPeriod: 1_000,
+      reconnectPeriod: settings.reconnectPeriodMs ?? 1_000,
       connectTimeout: 10_000,
+      clean: !persistent,
+      resubscribe: false,
+      ...(persistent && settings.protocolVersion === 5
+        ? { properties: { sessionExpiryInterval: settings.sessionExpirySeconds } }
+        : {}),
       ...(settings.caFile === undefined ? {} : { ca: readFileSync(settings.caFile) }),
       ...(settings.certFile === undefined ? {} : { cert: readFileSync(settings.certFile) }),
       ...(settings.keyFile === undefined ? {} : { key: readFileSync(settings.keyFile) }),
@@ -59,6 +100,44 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
 
   get isUp(): boolean {
     return this.#up;
+  }
+
+  /** The server's receive maximum from the last CONNACK (MQTT 5 only). */
+  get receiveMaximum(): number | undefined {
+    return this.#receiveMaximum;
+  }
+
+  /** One handler for every incoming message. */
+  onMessage(handler: MessageHandler): void {
+    this.#handler = handler;
+  }
+
+  /**
+   * QoS 1 publish. Refused while the link is down: mqtt.js would otherwise hold it in memory and
+   * report success later, which is no outbox (field notes). Resolves ok only on PUBACK.
+   */
+  publish(topic: string, payload: Uint8Array, retain = false): Promise<Result<void, LinkFailure>> {
+    if (!this.#up) return Promise.resolve(err('link-down'));
+    return new Promise((resolve) => {
+      this.#client.publish(topic, Buffer.from(payload), { qos: 1, retain }, (error) => {
+        resolve(error === undefined || error === null ? ok(undefined) : err('refused'));
+      });
+    });
+  }
+
+  /**
+   * QoS 1 subscription, kept and renewed on every reconnect. A SUBACK reason code ≥ 0x80 (e.g. 0x87
+   * Not authorized, or 0x80 on 3.1.1) is a refusal.
+   */
+  async subscribe(topic: string): Promise<Result<void, LinkFailure>> {
+    this.#subscriptions.add(topic);
+    if (!this.#up) return err('link-down');
+    try {
+      const granted = await this.#client.subscribeAsync(topic, { qos: 1 });
+      return granted.every((g) => g.qos < 0x80) ? ok(undefined) : err('refused');
+    } catch {
+      return err('refused');
+    }
   }
 
   async close(): Promise<void> {

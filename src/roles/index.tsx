@@ -1,6 +1,7 @@
 import type { RoleConfig } from '../config/index.js';
 import { StatusPage } from '../gateway/pages/status-page.js';
 import { startAmbulanceReader } from './ambulance.js';
+import { mountFeed } from './feed.js';
 import { startRole, type RoleContext, type RoleOptions, type RunningRole } from './runtime.js';
 import { mountSummaryCache } from './summary-cache.js';
 
@@ -25,19 +26,21 @@ const landingPage = (config: RoleConfig, ctx: RoleContext): void => {
 
 /** Starts one role from a validated configuration. */
 export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): Promise<RunningRole> =>
-  startRole(config, options, (ctx) => {
+  startRole(config, options, async (ctx) => {
     switch (config.role) {
       case 'ambulance':
         // The records pull (issue #5) writes the summaries it fetches here.
         mountSummaryCache(config, ctx);
-        return startAmbulanceReader(config, ctx).then(() => landingPage(config, ctx));
+        await startAmbulanceReader(config, ctx);
+        break;
       case 'hospital':
       case 'dispatch':
-        landingPage(config, ctx);
-        return Promise.resolve();
+        break;
       default:
-        return Promise.resolve(config satisfies never);
+        return config satisfies never;
     }
+    landingPage(config, ctx);
+    await mountFeed(config, ctx, options.codec);
   });
 
 export type { RunningRole, RoleOptions } from './runtime.js';

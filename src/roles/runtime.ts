@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { RoleConfig } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { healthRoutes, Readiness, startServer, type RunningServer } from '../gateway/index.js';
-import { BrokerLink } from '../hospital-feed/index.js';
+import { BrokerLink, DEFAULT_SESSION_EXPIRY_SECONDS, type EnvelopeCodec } from '../hospital-feed/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { Metrics } from '../metrics/index.js';
 import { keysCheck, loadRoleCrypto, type RoleCrypto } from './crypto.js';
@@ -33,6 +33,8 @@ export interface RoleOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** The signed-then-sealed envelope (src/crypto); the hospital feed runs only when it is given. */
+  readonly codec?: EnvelopeCodec;
 }
 
 const openLink = (config: RoleConfig, env: RoleOptions['env']): BrokerLink => {
@@ -41,6 +43,8 @@ const openLink = (config: RoleConfig, env: RoleOptions['env']): BrokerLink => {
     url: config.mqtt.url,
     protocolVersion: config.mqtt.protocolVersion,
     clientId: config.id,
+    // Persistent session: acknowledgements and reports queue at the broker while we are offline.
+    sessionExpirySeconds: DEFAULT_SESSION_EXPIRY_SECONDS,
     ...(config.mqtt.caFile === undefined ? {} : { caFile: config.mqtt.caFile }),
     ...(config.mqtt.certFile === undefined ? {} : { certFile: config.mqtt.certFile }),
     ...(config.mqtt.keyFile === undefined ? {} : { keyFile: config.mqtt.keyFile }),

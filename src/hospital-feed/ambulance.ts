@@ -1,0 +1,328 @@
+import { EventEmitter } from 'node:events';
+import type { Clock, Result } from '../core/index.js';
+import { err, ok } from '../core/index.js';
+import type { Logger } from '../log/index.js';
+import type { RetryPolicy } from './backoff.js';
+import type { EnvelopeCodec } from './codec.js';
+import { feedError, FEED_ERRORS, type FeedError } from './errors.js';
+import type { FeedLink } from './feed-link.js';
+import { noCounters, openIncoming, type FeedCounters } from './incoming.js';
+import { encodeBody, type CancelBody, type FeedMessage, type ReportBody } from './messages.js';
+import { Outbox, type Timers } from './outbox.js';
+import type { OutboxEntry } from './outbox-state.js';
+import type { OutboxStore } from './outbox-store.js';
+import {
+  crewState,
+  isOpen,
+  onHospital,
+  onTransport,
+  type CrewState,
+  type HospitalEvent,
+  type ReportRecord,
+} from './report-state.js';
+import { topics } from './topics.js';
+
+/** What the tablet shows for one report. */
+export interface ReportView {
+  readonly reportId: string;
+  readonly hospitalId: string;
+  readonly state: CrewState;
+  readonly declineReason?: string;
+  readonly expiresAt: number;
+  readonly updatedAt: number;
+}
+
+export interface AmbulanceFeedEvents {
+  /** The crew-facing state of a report changed. */
+  report: [view: ReportView];
+  /** The outbox could not store a change; the crew must be told (the screen shows `error.message`). */
+  'storage-error': [error: FeedError];
+}
+
+export type ReportInput = Omit<ReportBody, 'reportId'>;
+
+export interface AmbulanceFeedOptions {
+  readonly unitId: string;
+  readonly codec: EnvelopeCodec;
+  readonly link: FeedLink;
+  readonly store: OutboxStore;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly random: () => number;
+  readonly newId: () => string;
+  readonly policy: RetryPolicy;
+  readonly maxInFlight: number;
+  /** How long a report stays worth delivering when the caller does not say. */
+  readonly defaultTtlMs: number;
+  readonly counters?: FeedCounters;
+  readonly logger: Logger;
+}
+
+export const toView = (r: ReportRecord): ReportView => ({
+  reportId: r.reportId,
+  hospitalId: r.hospitalId,
+  state: crewState(r),
+  ...(r.declineReason === undefined ? {} : { declineReason: r.declineReason }),
+  expiresAt: r.expiresAt,
+  updatedAt: r.updatedAt,
+});
+
+/**
+ * The ambulance side of the feed: reports, updates and cancels go through the durable outbox to the
+ * hospital's inbox; acknowledgements and answers come back on the unit's inbox and move each report's
+ * state. Submissions are serialised, so a report's stream sequence never repeats.
+ */
+export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
+  readonly #o: AmbulanceFeedOptions;
+  readonly #outbox: Outbox;
+  readonly #counters: FeedCounters;
+  readonly #reports = new Map<string, ReportRecord>();
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: AmbulanceFeedOptions) {
+    super();
+    this.#o = options;
+    this.#counters = options.counters ?? noCounters;
+    for (const r of options.store.reports()) this.#reports.set(r.reportId, r);
+    this.#outbox = new Outbox({
+      store: options.store,
+      link: options.link,
+      clock: options.clock,
+      timers: options.timers,
+      random: options.random,
+      policy: options.policy,
+      maxInFlight: options.maxInFlight,
+      reportFor: (entry) => this.#followTransport(entry),
+    });
+    this.#outbox.on('transport', (entry) => this.#record(this.#followTransport(entry)));
+    this.#outbox.on('storage-error', (code) => this.emit('storage-error', feedError(code)));
+    options.link.onMessage((_topic, payload) => this.#receive(payload));
+  }
+
+  /** Subscribes to the unit's inbox (renewed on every reconnect) and starts sending what is stored. */
+  async start(): Promise<void> {
+    this.#outbox.start();
+    const subscribed = await this.#o.link.subscribe(topics.unitInbox(this.#o.unitId));
+    if (!subscribed.ok) this.#o.logger.warn('unit inbox subscription pending', { code: subscribed.error });
+  }
+
+  stop(): void {
+    this.#outbox.stop();
+  }
+
+  /** Accepted only once stored: the result is ok when the report is on disk, never before. */
+  submitReport(to: string, report: ReportInput, expiresAt?: number): Promise<Result<ReportView, FeedError>> {
+    const reportId = this.#o.newId();
+    return this.#serial(() =>
+      this.#send(undefined, to, { kind: 'report', body: { ...report, reportId } }, expiresAt),
+    );
+  }
+
+  /** A complete new version (new vitals, new ETA); it supersedes the earlier one by sequence. */
+  update(reportId: string, report: ReportInput, expiresAt?: number): Promise<Result<ReportView, FeedError>> {
+    return this.#serial(() =>
+      this.#onOpen(reportId, (r) =>
+        this.#send(r, r.hospitalId, { kind: 'update', body: { ...report, reportId } }, expiresAt),
+      ),
+    );
+  }
+
+  /** Diversion and other cancellations; the hospital removes the report from its board. */
+  cancel(reportId: string, reason: CancelBody['reason']): Promise<Result<ReportView, FeedError>> {
+    return this.#serial(() =>
+      this.#onOpen(reportId, (r) =>
+        this.#send(r, r.hospitalId, { kind: 'cancel', body: { reportId, reason } }, undefined),
+      ),
+    );
+  }
+
+  reports(): readonly ReportView[] {
+    return [...this.#reports.values()].map(toView);
+  }
+
+  report(reportId: string): ReportView | undefined {
+    const r = this.#reports.get(reportId);
+    return r === undefined ? undefined : toView(r);
+  }
+
+  /** Envelopes still in the outbox (for health pages and tests). */
+  get pending(): number {
+    return this.#outbox.entries().length;
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #onOpen(
+    reportId: string,
+    fn: (r: ReportRecord) => Promise<Result<ReportView, FeedError>>,
+  ): Promise<Result<ReportView, FeedError>> {
+    const r = this.#reports.get(reportId);
+    if (r === undefined) return err(feedError(FEED_ERRORS.permanent.unknownReport));
+    if (!isOpen(r)) return err(feedError(FEED_ERRORS.permanent.reportClosed));
+    return fn(r);
+  }
+
+  async #send(
+    previous: ReportRecord | undefined,
+    to: string,
+    message: FeedMessage,
+    expiresAt: number | undefined,
+  ): Promise<Result<ReportView, FeedError>> {
+    const now = this.#o.clock.now();
+    const expiry = expiresAt ?? now + this.#o.defaultTtlMs;
+    if (expiry <= now) return err(feedError(FEED_ERRORS.permanent.alreadyExpired));
+    const body = encodeBody(message);
+    if (!body.ok) return err(feedError(FEED_ERRORS.permanent.invalidBody, body.error.paths));
+    const sequence = (previous?.sequence ?? 0) + 1;
+    const sealed = await this.#o.codec.seal({
+      kind: message.kind,
+      to,
+      body: body.value,
+      sequence,
+      expiresAt: expiry,
+    });
+    const entry: OutboxEntry = {
+      messageId: sealed.messageId,
+      reportId: message.body.reportId,
+      kind: message.kind,
+      to,
+      topic: topics.hospitalInbox(to),
+      sequence,
+      createdAt: now,
+      expiresAt: expiry,
+      bytes: sealed.bytes,
+      transport: 'queued',
+      attempts: 0,
+      nextAttemptAt: now,
+    };
+    const record: ReportRecord = {
+      reportId: entry.reportId,
+      hospitalId: to,
+      lifecycle: message.kind === 'cancel' ? 'cancelled' : 'open',
+      hospital: previous?.hospital ?? 'none',
+      answerSequence: previous?.answerSequence ?? 0,
+      ...(previous?.declineReason === undefined ? {} : { declineReason: previous.declineReason }),
+      sequence,
+      latest: 'queued',
+      latestMessageId: entry.messageId,
+      expiresAt: expiry,
+      updatedAt: now,
+    };
+    const added = this.#outbox.add([entry], previous === undefined ? [] : [previous.latestMessageId], [
+      record,
+    ]);
+    if (!added.ok) {
+      const error = feedError(added.error);
+      this.#o.logger.error('report not accepted: outbox storage failed', { code: added.error });
+      this.emit('storage-error', error);
+      return err(error);
+    }
+    this.#record(record);
+    return ok(toView(record));
+  }
+
+  #followTransport(entry: OutboxEntry): ReportRecord | undefined {
+    const r = this.#reports.get(entry.reportId);
+    return r === undefined
+      ? undefined
+      : onTransport(r, entry.messageId, entry.transport, this.#o.clock.now());
+  }
+
+  #record(next: ReportRecord | undefined): void {
+    if (next === undefined) return;
+    const previous = this.#reports.get(next.reportId);
+    this.#reports.set(next.reportId, next);
+    if (
+      previous === undefined ||
+      crewState(previous) !== crewState(next) ||
+      previous.declineReason !== next.declineReason
+    )
+      this.emit('report', toView(next));
+  }
+
+  async #receive(payload: Uint8Array): Promise<void> {
+    const opened = await openIncoming(this.#o.codec, payload, ['ack', 'answer', 'handover']);
+    if (!opened.ok) {
+      this.#counters.rejected(opened.error.reason);
+      this.#o.logger.warn('incoming envelope refused', { reason: opened.error.reason });
+      return;
+    }
+    const { envelope, message } = opened.value;
+    const r = this.#reports.get(message.body.reportId);
+    // Only the hospital the report went to may move it.
+    if (r === undefined || r.hospitalId !== envelope.from) {
+      this.#counters.rejected('unknown-report');
+      return;
+    }
+    this.#counters.received(message.kind);
+    const now = this.#o.clock.now();
+    let event: HospitalEvent;
+    switch (message.kind) {
+      case 'ack':
+        if (message.body.stage === 'received') return this.#onReceipt(r, message.body.of);
+        event = { type: 'ack', stage: 'viewed' };
+        break;
+      case 'answer':
+        event =
+          message.body.decision === 'accept'
+            ? { type: 'answer', sequence: envelope.sequence, decision: 'accept' }
+            : {
+                type: 'answer',
+                sequence: envelope.sequence,
+                decision: 'decline',
+                reason: message.body.reason,
+              };
+        break;
+      case 'handover':
+        event = { type: 'handover' };
+        break;
+      case 'report':
+      case 'update':
+      case 'cancel':
+        return;
+      default:
+        return message satisfies never;
+    }
+    // The hospital sends these through its own outbox: store, then acknowledge, so it stops sending.
+    const next = { ...onHospital(r, event, now), sequence: r.sequence + 1 };
+    const written = this.#o.store.write({ reports: [next] });
+    if (!written.ok) {
+      this.emit('storage-error', feedError(written.error));
+      return;
+    }
+    this.#record(next);
+    // Not awaited: mqtt.js reads no further packets (our PUBACK included) until this handler returns.
+    void this.#acknowledge(next, envelope.messageId);
+  }
+
+  #onReceipt(r: ReportRecord, of: string): void {
+    const entry = this.#outbox.get(of);
+    if (entry !== undefined) {
+      if (entry.reportId === r.reportId) this.#outbox.acknowledge(of);
+      return;
+    }
+    // Acknowledged after the crew was told `expired` (clock skew): the hospital has it after all.
+    if (of === r.latestMessageId && r.latest === 'expired') {
+      const next = onTransport(r, of, 'acknowledged', this.#o.clock.now());
+      if (this.#o.store.write({ reports: [next] }).ok) this.#record(next);
+    }
+  }
+
+  async #acknowledge(r: ReportRecord, of: string): Promise<void> {
+    const body = encodeBody({ kind: 'ack', body: { reportId: r.reportId, of, stage: 'received' } });
+    if (!body.ok) return;
+    const sealed = await this.#o.codec.seal({
+      kind: 'ack',
+      to: r.hospitalId,
+      body: body.value,
+      sequence: r.sequence,
+      expiresAt: this.#o.clock.now() + this.#o.defaultTtlMs,
+    });
+    // Best effort: if it is lost the hospital sends again and we acknowledge again.
+    await this.#o.link.publish(topics.hospitalInbox(r.hospitalId), sealed.bytes);
+  }
+}

@@ -1,0 +1,67 @@
+import { err, ok, type Result } from '../core/index.js';
+import type { Metrics } from '../metrics/index.js';
+import type { EnvelopeCodec, EnvelopeRejection, OpenedEnvelope } from './codec.js';
+import { decodeBody, type BodyProblem, type FeedMessage, type MessageKind } from './messages.js';
+
+/** Why an incoming message changed nothing; each is counted under its own label. */
+export type RejectReason = EnvelopeRejection | BodyProblem['code'] | 'unexpected-kind' | 'unknown-report';
+
+export interface Incoming {
+  readonly envelope: OpenedEnvelope;
+  readonly message: FeedMessage;
+}
+
+export interface Rejected {
+  readonly reason: RejectReason;
+  /** Set for an authenticated replay, so the receiver can acknowledge it again. */
+  readonly messageId?: string;
+}
+
+/** Opens through the codec, then validates the body against its kind's schema. */
+export const openIncoming = async (
+  codec: EnvelopeCodec,
+  bytes: Uint8Array,
+  accepted: readonly MessageKind[],
+): Promise<Result<Incoming, Rejected>> => {
+  const opened = await codec.open(bytes);
+  if (!opened.ok)
+    return err({
+      reason: opened.error.code,
+      ...(opened.error.messageId === undefined ? {} : { messageId: opened.error.messageId }),
+    });
+  const decoded = decodeBody(opened.value.kind, opened.value.body);
+  if (!decoded.ok) return err({ reason: decoded.error.code });
+  if (!accepted.includes(decoded.value.kind)) return err({ reason: 'unexpected-kind' });
+  return ok({ envelope: opened.value, message: decoded.value });
+};
+
+/** The feed's counters. Labels are bounded vocabularies (kinds, reasons): never ids or patient data. */
+export interface FeedCounters {
+  rejected(reason: RejectReason): void;
+  duplicate(): void;
+  received(kind: MessageKind): void;
+}
+
+export const feedCounters = (metrics: Metrics): FeedCounters => {
+  const rejected = metrics.counter('ems_feed_rejected_total', 'Incoming envelopes refused, by reason.', [
+    'reason',
+  ]);
+  const duplicates = metrics.counter(
+    'ems_feed_duplicates_total',
+    'Incoming envelopes already stored (QoS 1 redelivery or replay): acknowledged again, shown once.',
+  );
+  const received = metrics.counter('ems_feed_received_total', 'Incoming envelopes accepted, by kind.', [
+    'kind',
+  ]);
+  return {
+    rejected: (reason) => rejected.inc({ reason }),
+    duplicate: () => duplicates.inc(),
+    received: (kind) => received.inc({ kind }),
+  };
+};
+
+export const noCounters: FeedCounters = {
+  rejected: () => undefined,
+  duplicate: () => undefined,
+  received: () => undefined,
+};

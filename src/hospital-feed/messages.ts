@@ -1,0 +1,203 @@
+import * as v from 'valibot';
+import { err, ok, type Result } from '../core/index.js';
+
+/**
+ * The bodies carried inside the envelope, one schema per message kind. Bodies are validated on
+ * receipt (a bad body is a typed error and changes nothing); on failure only the paths of the
+ * offending fields are reported, never the submitted values, which may be patient data.
+ */
+
+/** Opaque id chosen by the sending gateway (a UUID); it names the report in every later message. */
+const ReportId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{8,64}$/, 'must be an opaque id'));
+const MessageId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be an opaque id'));
+const Timestamp = v.pipe(v.string(), v.isoTimestamp());
+const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const Int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+const Num = (min: number, max: number) => v.pipe(v.number(), v.minValue(min), v.maxValue(max));
+
+/** Japan Coma Scale as entered: the level plus R (restless), I (incontinent), A (akinetic/apallic). */
+export const Jcs = v.object({
+  level: v.picklist([0, 1, 2, 3, 10, 20, 30, 100, 200, 300]),
+  modifiers: v.optional(v.pipe(v.array(v.picklist(['R', 'I', 'A'])), v.maxLength(3)), []),
+});
+
+/**
+ * Glasgow Coma Scale as entered. Crews in Japan record JCS; JCS→GCS agrees only ~80 % of the time
+ * (field notes), so both are carried as entered and never converted.
+ */
+export const Gcs = v.object({ e: Int(1, 4), v: Int(1, 5), m: Int(1, 6) });
+
+const Pupils = v.object({
+  leftMm: Num(0.5, 10),
+  rightMm: Num(0.5, 10),
+  leftReactive: v.boolean(),
+  rightReactive: v.boolean(),
+});
+
+/** One set of observations; a report carries the series, oldest first, so the board can show a trend. */
+export const Vitals = v.object({
+  at: Timestamp,
+  heartRate: v.optional(Int(0, 350)),
+  systolic: v.optional(Int(0, 350)),
+  diastolic: v.optional(Int(0, 250)),
+  respiratoryRate: v.optional(Int(0, 120)),
+  spo2: v.optional(Int(0, 100)),
+  temperatureC: v.optional(Num(20, 45)),
+  jcs: v.optional(Jcs),
+  gcs: v.optional(Gcs),
+  pupils: v.optional(Pupils),
+});
+
+const MEDICATION_FLAGS = [
+  'anticoagulant',
+  'antiplatelet',
+  'insulin',
+  'glucose-lowering',
+  'steroid',
+  'antiepileptic',
+  'opioid',
+] as const;
+
+/** The emergency summary from the cache, reduced to what the triage desk reads first. */
+export const Summary = v.object({
+  allergies: v.pipe(
+    v.array(
+      v.object({
+        substance: Text(200),
+        criticality: v.picklist(['high', 'low', 'unable-to-assess']),
+      }),
+    ),
+    v.maxLength(100),
+  ),
+  medications: v.pipe(
+    v.array(v.object({ name: Text(200), flags: v.array(v.picklist(MEDICATION_FLAGS)) })),
+    v.maxLength(200),
+  ),
+  conditions: v.pipe(v.array(Text(200)), v.maxLength(200)),
+  procedures: v.pipe(v.array(Text(200)), v.maxLength(200)),
+  /** When the upstream records were current. */
+  dataAsOf: Timestamp,
+});
+
+/** ATMIST: Age, Time, Mechanism or complaint, Injuries or illness, Signs, Treatment. */
+export const Atmist = v.object({
+  age: v.object({ value: Int(0, 130), unit: v.picklist(['years', 'months']), estimated: v.boolean() }),
+  time: Timestamp,
+  mechanism: Text(1000),
+  injuries: Text(2000),
+  signs: v.pipe(v.array(Vitals), v.minLength(1), v.maxLength(100)),
+  treatment: Text(2000),
+});
+
+/** A pre-arrival report; an update carries the same body, complete, and supersedes by sequence. */
+export const ReportBody = v.object({
+  reportId: ReportId,
+  summary: v.optional(Summary),
+  atmist: Atmist,
+  /** JTAS level: 1 resuscitation … 5 non-urgent (the board's acuity colour). */
+  acuity: Int(1, 5),
+  eta: Timestamp,
+  crew: v.object({
+    unitId: Text(63),
+    callSign: Text(40),
+    phone: v.pipe(v.string(), v.regex(/^\+?[0-9-]{6,20}$/)),
+  }),
+});
+
+export const CancelBody = v.object({
+  reportId: ReportId,
+  reason: v.picklist(['diversion', 'no-transport', 'entered-in-error']),
+});
+
+/**
+ * `received` names the envelope it acknowledges and is sent on every receipt (also of duplicates);
+ * `viewed` is about the report, once a clinician opened it.
+ */
+export const AckBody = v.variant('stage', [
+  v.object({ reportId: ReportId, stage: v.literal('received'), of: MessageId }),
+  v.object({ reportId: ReportId, stage: v.literal('viewed') }),
+]);
+
+export const DECLINE_REASONS = [
+  'no-bed',
+  'no-specialist',
+  'treating-other-critical',
+  'equipment-unavailable',
+  'out-of-capability',
+  'other',
+] as const;
+
+export const AnswerBody = v.variant('decision', [
+  v.object({ reportId: ReportId, decision: v.literal('accept') }),
+  v.object({
+    reportId: ReportId,
+    decision: v.literal('decline'),
+    reason: v.picklist(DECLINE_REASONS),
+    note: v.optional(Text(500)),
+  }),
+]);
+
+export const HandoverBody = v.object({ reportId: ReportId, at: Timestamp });
+
+export const BODY_SCHEMAS = {
+  report: ReportBody,
+  update: ReportBody,
+  cancel: CancelBody,
+  ack: AckBody,
+  answer: AnswerBody,
+  handover: HandoverBody,
+} as const;
+
+export type MessageKind = keyof typeof BODY_SCHEMAS;
+export const MESSAGE_KINDS = Object.keys(BODY_SCHEMAS) as readonly MessageKind[];
+export type BodyOf<K extends MessageKind> = v.InferOutput<(typeof BODY_SCHEMAS)[K]>;
+export type ReportBody = v.InferOutput<typeof ReportBody>;
+export type CancelBody = v.InferOutput<typeof CancelBody>;
+export type AckBody = v.InferOutput<typeof AckBody>;
+export type AnswerBody = v.InferOutput<typeof AnswerBody>;
+export type HandoverBody = v.InferOutput<typeof HandoverBody>;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+
+/** A body together with its kind, as the feed handles it after opening an envelope. */
+export type FeedMessage = { [K in MessageKind]: { readonly kind: K; readonly body: BodyOf<K> } }[MessageKind];
+
+/** Bodies larger than this are refused before parsing (Mosquitto's message_size_limit is set above it). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface BodyProblem {
+  readonly code: 'unknown-kind' | 'too-large' | 'not-json' | 'invalid-body';
+  /** Dotted paths of the offending fields; never their values. */
+  readonly paths: readonly string[];
+}
+
+export const isMessageKind = (kind: string): kind is MessageKind => Object.hasOwn(BODY_SCHEMAS, kind);
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Validates and encodes a body for sealing: what we send is held to the same schema as what we accept. */
+export const encodeBody = (message: FeedMessage): Result<Uint8Array, BodyProblem> => {
+  const parsed = v.safeParse(BODY_SCHEMAS[message.kind], message.body);
+  if (!parsed.success) return err(problem(parsed.issues));
+  const bytes = encoder.encode(JSON.stringify(parsed.output));
+  return bytes.byteLength > MAX_BODY_BYTES ? err({ code: 'too-large', paths: [] }) : ok(bytes);
+};
+
+export const decodeBody = (kind: string, bytes: Uint8Array): Result<FeedMessage, BodyProblem> => {
+  if (!isMessageKind(kind)) return err({ code: 'unknown-kind', paths: [] });
+  if (bytes.byteLength > MAX_BODY_BYTES) return err({ code: 'too-large', paths: [] });
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(bytes));
+  } catch {
+    return err({ code: 'not-json', paths: [] });
+  }
+  const parsed = v.safeParse(BODY_SCHEMAS[kind], json);
+  if (!parsed.success) return err(problem(parsed.issues));
+  return ok({ kind, body: parsed.output } as FeedMessage);
+};
+
+const problem = (issues: readonly v.BaseIssue<unknown>[]): BodyProblem => ({
+  code: 'invalid-body',
+  paths: [...new Set(issues.map((i) => v.getDotPath(i) ?? '(root)'))],
+});

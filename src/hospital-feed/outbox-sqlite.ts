@@ -1,0 +1,187 @@
+import { err, ok, type Result } from '../core/index.js';
+import type { StorageErrorCode } from './errors.js';
+import type { DeclineReason, MessageKind } from './messages.js';
+import { isTerminal, type OutboxEntry, type Transport } from './outbox-state.js';
+import type { OutboxChange, OutboxStore } from './outbox-store.js';
+import type { HospitalStage, Lifecycle, ReportRecord } from './report-state.js';
+import { attempt, openDatabase, type Db } from './sqlite.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS outbox (
+  message_id TEXT PRIMARY KEY,
+  report_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  transport TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS outbox_order ON outbox (created_at, sequence);
+CREATE TABLE IF NOT EXISTS reports (
+  report_id TEXT PRIMARY KEY,
+  hospital_id TEXT NOT NULL,
+  lifecycle TEXT NOT NULL,
+  hospital TEXT NOT NULL,
+  answer_sequence INTEGER NOT NULL,
+  decline_reason TEXT,
+  sequence INTEGER NOT NULL,
+  latest TEXT NOT NULL,
+  latest_message_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+`;
+
+interface EntryRow {
+  message_id: string;
+  report_id: string;
+  kind: string;
+  recipient: string;
+  topic: string;
+  sequence: number;
+  created_at: number;
+  expires_at: number;
+  bytes: Buffer;
+  transport: string;
+  attempts: number;
+  next_attempt_at: number;
+}
+
+interface ReportRow {
+  report_id: string;
+  hospital_id: string;
+  lifecycle: string;
+  hospital: string;
+  answer_sequence: number;
+  decline_reason: string | null;
+  sequence: number;
+  latest: string;
+  latest_message_id: string;
+  expires_at: number;
+  updated_at: number;
+}
+
+// Rows are only ever written by this class from typed values, so reading them back is a cast.
+const toEntry = (r: EntryRow): OutboxEntry => ({
+  messageId: r.message_id,
+  reportId: r.report_id,
+  kind: r.kind as MessageKind,
+  to: r.recipient,
+  topic: r.topic,
+  sequence: r.sequence,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  bytes: new Uint8Array(r.bytes),
+  transport: r.transport as Transport,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+});
+
+const toReport = (r: ReportRow): ReportRecord => ({
+  reportId: r.report_id,
+  hospitalId: r.hospital_id,
+  lifecycle: r.lifecycle as Lifecycle,
+  hospital: r.hospital as HospitalStage,
+  answerSequence: r.answer_sequence,
+  ...(r.decline_reason === null ? {} : { declineReason: r.decline_reason as DeclineReason }),
+  sequence: r.sequence,
+  latest: r.latest as Transport,
+  latestMessageId: r.latest_message_id,
+  expiresAt: r.expires_at,
+  updatedAt: r.updated_at,
+});
+
+/** The outbox in SQLite (WAL, synchronous FULL): a write returns only once it is on disk. */
+export class SqliteOutboxStore implements OutboxStore {
+  readonly #db: Db;
+  readonly #write: (change: OutboxChange) => void;
+
+  private constructor(db: Db) {
+    this.#db = db;
+    const upsert = db.prepare(
+      `INSERT INTO outbox VALUES (@message_id, @report_id, @kind, @recipient, @topic, @sequence,
+         @created_at, @expires_at, @bytes, @transport, @attempts, @next_attempt_at)
+       ON CONFLICT (message_id) DO UPDATE SET transport = excluded.transport,
+         attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at`,
+    );
+    const remove = db.prepare('DELETE FROM outbox WHERE message_id = ?');
+    const putReport = db.prepare(
+      `INSERT OR REPLACE INTO reports VALUES (@report_id, @hospital_id, @lifecycle, @hospital,
+         @answer_sequence, @decline_reason, @sequence, @latest, @latest_message_id, @expires_at, @updated_at)`,
+    );
+    this.#write = db.transaction((change: OutboxChange) => {
+      for (const e of change.entries ?? []) {
+        if (isTerminal(e.transport)) remove.run(e.messageId);
+        else
+          upsert.run({
+            message_id: e.messageId,
+            report_id: e.reportId,
+            kind: e.kind,
+            recipient: e.to,
+            topic: e.topic,
+            sequence: e.sequence,
+            created_at: e.createdAt,
+            expires_at: e.expiresAt,
+            bytes: Buffer.from(e.bytes),
+            transport: e.transport,
+            attempts: e.attempts,
+            next_attempt_at: e.nextAttemptAt,
+          });
+      }
+      for (const r of change.reports ?? [])
+        putReport.run({
+          report_id: r.reportId,
+          hospital_id: r.hospitalId,
+          lifecycle: r.lifecycle,
+          hospital: r.hospital,
+          answer_sequence: r.answerSequence,
+          decline_reason: r.declineReason ?? null,
+          sequence: r.sequence,
+          latest: r.latest,
+          latest_message_id: r.latestMessageId,
+          expires_at: r.expiresAt,
+          updated_at: r.updatedAt,
+        });
+    });
+  }
+
+  static open(file: string): Result<SqliteOutboxStore, StorageErrorCode> {
+    const db = openDatabase(file, SCHEMA);
+    return db.ok ? ok(new SqliteOutboxStore(db.value)) : err(db.error);
+  }
+
+  write(change: OutboxChange): Result<void, StorageErrorCode> {
+    return attempt(() => this.#write(change));
+  }
+
+  entry(messageId: string): OutboxEntry | undefined {
+    const row = this.#db.prepare('SELECT * FROM outbox WHERE message_id = ?').get(messageId) as
+      EntryRow | undefined;
+    return row === undefined ? undefined : toEntry(row);
+  }
+
+  live(): readonly OutboxEntry[] {
+    return (this.#db.prepare('SELECT * FROM outbox ORDER BY created_at, sequence').all() as EntryRow[]).map(
+      toEntry,
+    );
+  }
+
+  report(reportId: string): ReportRecord | undefined {
+    const row = this.#db.prepare('SELECT * FROM reports WHERE report_id = ?').get(reportId) as
+      ReportRow | undefined;
+    return row === undefined ? undefined : toReport(row);
+  }
+
+  reports(): readonly ReportRecord[] {
+    return (this.#db.prepare('SELECT * FROM reports ORDER BY updated_at').all() as ReportRow[]).map(toReport);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}

@@ -1,0 +1,236 @@
+import { EventEmitter } from 'node:events';
+import type { Clock, Result } from '../core/index.js';
+import { inFlightWindow, type RetryPolicy } from './backoff.js';
+import type { StorageErrorCode } from './errors.js';
+import type { LinkFailure } from './link.js';
+import { isDue, isTerminal, transition, type OutboxEntry, type TransportEvent } from './outbox-state.js';
+import type { OutboxStore } from './outbox-store.js';
+import type { ReportRecord } from './report-state.js';
+
+/** The link as the outbox needs it (BrokerLink in production). */
+export interface PublishLink {
+  readonly isUp: boolean;
+  readonly receiveMaximum: number | undefined;
+  publish(topic: string, payload: Uint8Array): Promise<Result<void, LinkFailure>>;
+  on(event: 'up', listener: (sessionPresent: boolean) => void): unknown;
+  on(event: 'down', listener: (reason: string) => void): unknown;
+}
+
+/** Injected timers, so retries and timeouts are testable without sleeping. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface OutboxEvents {
+  /** The transport of an entry changed (also `sent` and `at-broker`, which are kept in memory only). */
+  transport: [entry: OutboxEntry];
+  /** A terminal change could not be stored; the entry stays live and is retried. */
+  'storage-error': [code: StorageErrorCode];
+}
+
+export interface OutboxOptions {
+  readonly store: OutboxStore;
+  readonly link: PublishLink;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly random: () => number;
+  readonly policy: RetryPolicy;
+  /** Upper bound on publishes in flight, further capped by the server's receive maximum. */
+  readonly maxInFlight: number;
+  /** The report record to store atomically with a terminal change of its entry, if any. */
+  readonly reportFor?: (entry: OutboxEntry) => ReportRecord | undefined;
+}
+
+/**
+ * Sends what the store holds until each envelope is acknowledged or expires. What is on disk is the
+ * truth: `queued`, `sent` and `at-broker` are tracked in memory and only terminal changes are
+ * written, so a restart simply publishes every live entry again (same bytes, same message id; the
+ * receiver de-duplicates).
+ */
+export class Outbox extends EventEmitter<OutboxEvents> {
+  readonly #o: OutboxOptions;
+  readonly #live = new Map<string, OutboxEntry>();
+  /** messageId → attempt token of the publish in flight; a late PUBACK with an old token is ignored. */
+  readonly #inFlight = new Map<string, { token: number; timer: unknown }>();
+  #token = 0;
+  #wake: unknown;
+  #wakeAt = Number.POSITIVE_INFINITY;
+  #running = false;
+
+  constructor(options: OutboxOptions) {
+    super();
+    this.#o = options;
+  }
+
+  /** Loads the live entries from the store (after a restart every one is queued) and starts sending. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    for (const entry of this.#o.store.live())
+      this.#live.set(entry.messageId, { ...entry, transport: 'queued' });
+    this.#o.link.on('up', () => this.#pump());
+    this.#o.link.on('down', () => {
+      for (const id of [...this.#inFlight.keys()]) this.#finish(id, undefined, { type: 'publish-failed' });
+    });
+    this.#pump();
+  }
+
+  stop(): void {
+    this.#running = false;
+    if (this.#wake !== undefined) this.#o.timers.clearTimeout(this.#wake);
+    this.#wake = undefined;
+    for (const { timer } of this.#inFlight.values()) this.#o.timers.clearTimeout(timer);
+    this.#inFlight.clear();
+  }
+
+  /**
+   * Stores new entries (and marks those they supersede) in one durable write; only then are they
+   * accepted. On a storage error nothing is accepted and nothing changes.
+   */
+  add(
+    entries: readonly OutboxEntry[],
+    supersedes: readonly string[],
+    reports: readonly ReportRecord[],
+  ): Result<void, StorageErrorCode> {
+    const superseded = supersedes
+      .map((id) => this.#live.get(id))
+      .filter((e): e is OutboxEntry => e !== undefined)
+      .map((e) => this.#apply(e, { type: 'superseded' }));
+    const written = this.#o.store.write({ entries: [...entries, ...superseded], reports });
+    if (!written.ok) return written;
+    for (const e of superseded) this.#settle(e);
+    for (const e of entries) this.#live.set(e.messageId, e);
+    this.#pump();
+    return written;
+  }
+
+  /** The recipient's signed acknowledgement: the entry leaves the outbox. Returns it, if it was live. */
+  acknowledge(messageId: string): OutboxEntry | undefined {
+    const entry = this.#live.get(messageId);
+    if (entry === undefined) return undefined;
+    const next = this.#apply(entry, { type: 'acknowledged' });
+    const report = this.#o.reportFor?.(next);
+    const written = this.#o.store.write({ entries: [next], reports: report === undefined ? [] : [report] });
+    if (!written.ok) {
+      this.emit('storage-error', written.error);
+      return undefined;
+    }
+    this.#settle(next);
+    return next;
+  }
+
+  /** A live entry with its current (in-memory) transport. */
+  get(messageId: string): OutboxEntry | undefined {
+    return this.#live.get(messageId);
+  }
+
+  /** Live entries with their current (in-memory) transport. */
+  entries(): readonly OutboxEntry[] {
+    return [...this.#live.values()];
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  #apply(entry: OutboxEntry, event: TransportEvent): OutboxEntry {
+    return transition(entry, event, {
+      now: this.#o.clock.now(),
+      policy: this.#o.policy,
+      random: this.#o.random,
+    });
+  }
+
+  /** Records an in-memory change; terminal entries leave the live set and any publish in flight. */
+  #settle(next: OutboxEntry): void {
+    const previous = this.#live.get(next.messageId);
+    if (isTerminal(next.transport)) {
+      this.#live.delete(next.messageId);
+      const flight = this.#inFlight.get(next.messageId);
+      if (flight !== undefined) this.#o.timers.clearTimeout(flight.timer);
+      this.#inFlight.delete(next.messageId);
+    } else this.#live.set(next.messageId, next);
+    if (previous?.transport !== next.transport) this.emit('transport', next);
+  }
+
+  #pump(): void {
+    if (!this.#running) return;
+    const now = this.#o.clock.now();
+    const expired: OutboxEntry[] = [];
+    for (const entry of this.#live.values())
+      if (now >= entry.expiresAt && !this.#inFlight.has(entry.messageId))
+        expired.push(this.#apply(entry, { type: 'tick' }));
+    if (expired.length > 0) {
+      const reports = expired
+        .map((e) => this.#o.reportFor?.(e))
+        .filter((r): r is ReportRecord => r !== undefined);
+      const written = this.#o.store.write({ entries: expired, reports });
+      if (written.ok) for (const e of expired) this.#settle(e);
+      else this.emit('storage-error', written.error);
+    }
+    if (this.#o.link.isUp) {
+      const window = inFlightWindow(this.#o.link.receiveMaximum, this.#o.maxInFlight);
+      for (const entry of this.#live.values()) {
+        if (this.#inFlight.size >= window) break;
+        if (!this.#inFlight.has(entry.messageId) && isDue(entry, now)) this.#send(entry);
+      }
+    }
+    this.#scheduleWake(now);
+  }
+
+  #send(entry: OutboxEntry): void {
+    const token = ++this.#token;
+    const timer = this.#o.timers.setTimeout(
+      () => this.#finish(entry.messageId, token, { type: 'publish-failed' }),
+      this.#o.policy.publishTimeoutMs,
+    );
+    this.#inFlight.set(entry.messageId, { token, timer });
+    this.#settle(this.#apply(entry, { type: 'publish-started' }));
+    void this.#o.link
+      .publish(entry.topic, entry.bytes)
+      .then((r) =>
+        this.#finish(entry.messageId, token, r.ok ? { type: 'puback' } : { type: 'publish-failed' }),
+      );
+  }
+
+  /** Ends a publish attempt. `token` undefined ends whatever is in flight (the link went down). */
+  #finish(messageId: string, token: number | undefined, event: TransportEvent): void {
+    const flight = this.#inFlight.get(messageId);
+    if (flight === undefined || (token !== undefined && flight.token !== token)) return;
+    this.#o.timers.clearTimeout(flight.timer);
+    this.#inFlight.delete(messageId);
+    const entry = this.#live.get(messageId);
+    if (entry !== undefined) this.#settle(this.#apply(entry, event));
+    this.#pump();
+  }
+
+  /** One timer, at the earliest retry or expiry among entries not in flight. */
+  #scheduleWake(now: number): void {
+    let at = Number.POSITIVE_INFINITY;
+    for (const e of this.#live.values()) {
+      if (this.#inFlight.has(e.messageId)) continue;
+      // Entries already due wait for a free slot or the link: `#finish` and `up` pump again.
+      const retryAt = e.nextAttemptAt > now ? e.nextAttemptAt : Number.POSITIVE_INFINITY;
+      at = Math.min(at, e.expiresAt, retryAt);
+    }
+    if (at === this.#wakeAt && this.#wake !== undefined) return;
+    if (this.#wake !== undefined) this.#o.timers.clearTimeout(this.#wake);
+    this.#wake = undefined;
+    this.#wakeAt = at;
+    if (at === Number.POSITIVE_INFINITY) return;
+    this.#wake = this.#o.timers.setTimeout(
+      () => {
+        this.#wake = undefined;
+        this.#wakeAt = Number.POSITIVE_INFINITY;
+        this.#pump();
+      },
+      Math.max(0, at - now),
+    );
+  }
+}

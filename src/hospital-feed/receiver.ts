@@ -1,0 +1,258 @@
+import { EventEmitter } from 'node:events';
+import type { Clock, Result } from '../core/index.js';
+import { err, ok } from '../core/index.js';
+import type { Logger } from '../log/index.js';
+import type { RetryPolicy } from './backoff.js';
+import type { EnvelopeCodec } from './codec.js';
+import { feedError, FEED_ERRORS, type FeedError } from './errors.js';
+import type { FeedLink } from './feed-link.js';
+import type { SqliteInboxStore } from './inbox-sqlite.js';
+import { isOnBoard, type BoardReport } from './inbox-state.js';
+import { noCounters, openIncoming, type FeedCounters } from './incoming.js';
+import { encodeBody, type AnswerBody, type FeedMessage } from './messages.js';
+import { Outbox, type Timers } from './outbox.js';
+import type { OutboxStore } from './outbox-store.js';
+import { topics } from './topics.js';
+
+export type BoardEvent =
+  | { readonly type: 'report-new'; readonly report: BoardReport }
+  | { readonly type: 'report-updated'; readonly report: BoardReport }
+  | { readonly type: 'report-cancelled'; readonly report: BoardReport };
+
+export interface ReceiverEvents {
+  /** For the triage board: each report is `report-new` exactly once. */
+  board: [event: BoardEvent];
+  'storage-error': [error: FeedError];
+}
+
+export interface ReceiverOptions {
+  readonly hospitalId: string;
+  readonly codec: EnvelopeCodec;
+  readonly link: FeedLink;
+  readonly inbox: SqliteInboxStore;
+  /** Durable outbox for what the desk sends back (viewed, answer, handover) until the unit acknowledges. */
+  readonly outboxStore: OutboxStore;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly random: () => number;
+  readonly policy: RetryPolicy;
+  readonly maxInFlight: number;
+  /** Expiry of the envelopes the hospital sends. */
+  readonly replyTtlMs: number;
+  readonly counters?: FeedCounters;
+  readonly logger: Logger;
+}
+
+export type AnswerInput = Omit<AnswerBody, 'reportId'>;
+
+/**
+ * The hospital side: opens and verifies every envelope on the hospital's inbox, de-duplicates by
+ * message id, stores to the inbox before acknowledging, applies reports, updates and cancels in
+ * sequence order, and acknowledges (signed, through the codec) on the unit's inbox.
+ */
+export class Receiver extends EventEmitter<ReceiverEvents> {
+  readonly #o: ReceiverOptions;
+  readonly #outbox: Outbox;
+  readonly #counters: FeedCounters;
+
+  constructor(options: ReceiverOptions) {
+    super();
+    this.#o = options;
+    this.#counters = options.counters ?? noCounters;
+    this.#outbox = new Outbox({
+      store: options.outboxStore,
+      link: options.link,
+      clock: options.clock,
+      timers: options.timers,
+      random: options.random,
+      policy: options.policy,
+      maxInFlight: options.maxInFlight,
+    });
+    this.#outbox.on('storage-error', (code) => this.emit('storage-error', feedError(code)));
+    options.link.onMessage((_topic, payload) => this.#receive(payload));
+  }
+
+  async start(): Promise<void> {
+    this.#outbox.start();
+    const subscribed = await this.#o.link.subscribe(topics.hospitalInbox(this.#o.hospitalId));
+    if (!subscribed.ok)
+      this.#o.logger.warn('hospital inbox subscription pending', { code: subscribed.error });
+  }
+
+  stop(): void {
+    this.#outbox.stop();
+  }
+
+  /** The triage board: active reports, oldest first. */
+  board(): readonly BoardReport[] {
+    return this.#o.inbox.reports().filter(isOnBoard);
+  }
+
+  /** Every report the inbox holds, including cancelled ones and tombstones. */
+  all(): readonly BoardReport[] {
+    return this.#o.inbox.reports();
+  }
+
+  markViewed(unitId: string, reportId: string): Promise<Result<BoardReport, FeedError>> {
+    return this.#change(
+      unitId,
+      reportId,
+      (r) => (r.viewed ? undefined : { ...r, viewed: true }),
+      (r) => ({
+        kind: 'ack',
+        body: { reportId: r.reportId, stage: 'viewed' },
+      }),
+    );
+  }
+
+  answer(unitId: string, reportId: string, answer: AnswerInput): Promise<Result<BoardReport, FeedError>> {
+    const body = { ...answer, reportId } as AnswerBody;
+    return this.#change(
+      unitId,
+      reportId,
+      (r) => ({ ...r, answer: body }),
+      () => ({ kind: 'answer', body }),
+    );
+  }
+
+  handover(unitId: string, reportId: string): Promise<Result<BoardReport, FeedError>> {
+    const at = new Date(this.#o.clock.now()).toISOString();
+    return this.#change(
+      unitId,
+      reportId,
+      (r) => (r.handedOver ? undefined : { ...r, handedOver: true }),
+      (r) => ({
+        kind: 'handover',
+        body: { reportId: r.reportId, at },
+      }),
+    );
+  }
+
+  /** Stores the desk's change, then queues the message that tells the unit, in the durable outbox. */
+  async #change(
+    unitId: string,
+    reportId: string,
+    update: (r: BoardReport) => BoardReport | undefined,
+    message: (r: BoardReport) => FeedMessage,
+  ): Promise<Result<BoardReport, FeedError>> {
+    const current = this.#o.inbox.report(unitId, reportId);
+    if (current === undefined || current.body === undefined)
+      return err(feedError(FEED_ERRORS.permanent.unknownReport));
+    if (current.status === 'cancelled') return err(feedError(FEED_ERRORS.permanent.reportClosed));
+    const changed = update(current);
+    if (changed === undefined) return ok(current);
+    const outgoing = message(changed);
+    const body = encodeBody(outgoing);
+    if (!body.ok) return err(feedError(FEED_ERRORS.permanent.invalidBody, body.error.paths));
+    const now = this.#o.clock.now();
+    const next = { ...changed, updatedAt: now };
+    const saved = this.#o.inbox.save(next);
+    if (!saved.ok) return err(feedError(saved.error));
+    const expiresAt = now + this.#o.replyTtlMs;
+    const sealed = await this.#o.codec.seal({
+      kind: outgoing.kind,
+      to: unitId,
+      body: body.value,
+      sequence: saved.value,
+      expiresAt,
+    });
+    const added = this.#outbox.add(
+      [
+        {
+          messageId: sealed.messageId,
+          reportId,
+          kind: outgoing.kind,
+          to: unitId,
+          topic: topics.unitInbox(unitId),
+          sequence: saved.value,
+          createdAt: now,
+          expiresAt,
+          bytes: sealed.bytes,
+          transport: 'queued',
+          attempts: 0,
+          nextAttemptAt: now,
+        },
+      ],
+      [],
+      [],
+    );
+    return added.ok ? ok(next) : err(feedError(added.error));
+  }
+
+  async #receive(payload: Uint8Array): Promise<void> {
+    const opened = await openIncoming(this.#o.codec, payload, ['report', 'update', 'cancel', 'ack']);
+    if (!opened.ok) {
+      this.#counters.rejected(opened.error.reason);
+      this.#o.logger.warn('incoming envelope refused', { reason: opened.error.reason });
+      return;
+    }
+    const { envelope, message } = opened.value;
+    switch (message.kind) {
+      case 'ack': {
+        // The unit acknowledges what the desk sent; only the unit it went to may end it.
+        if (message.body.stage !== 'received') return;
+        const entry = this.#outbox.get(message.body.of);
+        if (entry !== undefined && entry.to === envelope.from) this.#outbox.acknowledge(entry.messageId);
+        this.#counters.received('ack');
+        return;
+      }
+      case 'report':
+      case 'update':
+      case 'cancel':
+        break;
+      case 'answer':
+      case 'handover':
+        return;
+      default:
+        return message satisfies never;
+    }
+    const stored = this.#o.inbox.receive({
+      messageId: envelope.messageId,
+      unitId: envelope.from,
+      sequence: envelope.sequence,
+      message,
+      now: this.#o.clock.now(),
+    });
+    if (!stored.ok) {
+      // Not stored, so not acknowledged: the unit's outbox sends it again.
+      this.#o.logger.error('incoming report not stored', { code: stored.error });
+      this.emit('storage-error', feedError(stored.error));
+      return;
+    }
+    const receipt = stored.value;
+    if (receipt.duplicate) this.#counters.duplicate();
+    else this.#counters.received(message.kind);
+    // Not awaited: mqtt.js reads no further packets (our PUBACK included) until this handler returns.
+    void this.#acknowledge(envelope.from, message.body.reportId, envelope.messageId, receipt.ackSequence);
+    if (receipt.report === undefined) return;
+    switch (receipt.change) {
+      case 'new':
+        this.emit('board', { type: 'report-new', report: receipt.report });
+        return;
+      case 'updated':
+        this.emit('board', { type: 'report-updated', report: receipt.report });
+        return;
+      case 'cancelled':
+        this.emit('board', { type: 'report-cancelled', report: receipt.report });
+        return;
+      case 'none':
+        return;
+      default:
+        return receipt.change satisfies never;
+    }
+  }
+
+  /** Signed acknowledgement of receipt; sent again for every duplicate, so a lost one is repaired. */
+  async #acknowledge(unitId: string, reportId: string, of: string, sequence: number): Promise<void> {
+    const body = encodeBody({ kind: 'ack', body: { reportId, of, stage: 'received' } });
+    if (!body.ok) return;
+    const sealed = await this.#o.codec.seal({
+      kind: 'ack',
+      to: unitId,
+      body: body.value,
+      sequence,
+      expiresAt: this.#o.clock.now() + this.#o.replyTtlMs,
+    });
+    await this.#o.link.publish(topics.unitInbox(unitId), sealed.bytes);
+  }
+}

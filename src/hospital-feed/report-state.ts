@@ -1,0 +1,146 @@
+import type { DeclineReason } from './messages.js';
+import type { Transport } from './outbox-state.js';
+
+/** The hospital's axis of a report, as the crew sees it: only ever moves forward (by rank). */
+export type HospitalStage = 'none' | 'received' | 'viewed' | 'accepted' | 'declined';
+/** The report's own life, independent of delivery. */
+export type Lifecycle = 'open' | 'cancelled' | 'expired' | 'handed-over';
+
+/** What the tablet shows for a report. */
+export type CrewState =
+  | 'queued'
+  | 'sent'
+  | 'at-broker'
+  | 'received'
+  | 'viewed'
+  | 'accepted'
+  | 'declined'
+  | 'expired'
+  | 'cancelled'
+  | 'handed-over';
+
+export interface ReportRecord {
+  readonly reportId: string;
+  readonly hospitalId: string;
+  readonly lifecycle: Lifecycle;
+  readonly hospital: HospitalStage;
+  /** Sequence of the last answer applied (answers can be revised; the later one wins). */
+  readonly answerSequence: number;
+  readonly declineReason?: DeclineReason;
+  /** The last sequence used on this report's stream to the hospital. */
+  readonly sequence: number;
+  /** Transport of the report's latest envelope (the one that supersedes the others). */
+  readonly latest: Transport;
+  readonly latestMessageId: string;
+  readonly expiresAt: number;
+  readonly updatedAt: number;
+}
+
+const RANK: Readonly<Record<HospitalStage, number>> = {
+  none: 0,
+  received: 1,
+  viewed: 2,
+  accepted: 3,
+  declined: 3,
+};
+
+export const crewState = (r: ReportRecord): CrewState => {
+  switch (r.lifecycle) {
+    case 'cancelled':
+    case 'expired':
+    case 'handed-over':
+      return r.lifecycle;
+    case 'open':
+      break;
+    default:
+      return r.lifecycle satisfies never;
+  }
+  if (r.hospital !== 'none') return r.hospital;
+  switch (r.latest) {
+    case 'queued':
+    case 'sent':
+    case 'at-broker':
+      return r.latest;
+    // Acknowledged means received; an expired or superseded latest cannot be open (see `onTransport`).
+    case 'acknowledged':
+      return 'received';
+    case 'expired':
+      return 'expired';
+    case 'superseded':
+      return 'queued';
+    default:
+      return r.latest satisfies never;
+  }
+};
+
+export type HospitalEvent =
+  | { readonly type: 'ack'; readonly stage: 'received' | 'viewed' }
+  | { readonly type: 'answer'; readonly sequence: number; readonly decision: 'accept' }
+  | {
+      readonly type: 'answer';
+      readonly sequence: number;
+      readonly decision: 'decline';
+      readonly reason: DeclineReason;
+    }
+  | { readonly type: 'handover' };
+
+/** Applies a message from the hospital. Acks only raise the stage; answers apply in sequence order. */
+export const onHospital = (r: ReportRecord, event: HospitalEvent, now: number): ReportRecord => {
+  switch (event.type) {
+    case 'ack':
+      return RANK[event.stage] > RANK[r.hospital] ? { ...r, hospital: event.stage, updatedAt: now } : r;
+    case 'answer': {
+      if (event.sequence <= r.answerSequence) return r;
+      // An acceptance drops an earlier decline's reason.
+      const rest: ReportRecord = { ...r };
+      delete (rest as { declineReason?: DeclineReason }).declineReason;
+      return event.decision === 'accept'
+        ? { ...rest, hospital: 'accepted', answerSequence: event.sequence, updatedAt: now }
+        : {
+            ...rest,
+            hospital: 'declined',
+            declineReason: event.reason,
+            answerSequence: event.sequence,
+            updatedAt: now,
+          };
+    }
+    case 'handover':
+      return r.lifecycle === 'handed-over'
+        ? r
+        : {
+            ...r,
+            lifecycle: 'handed-over',
+            hospital: RANK[r.hospital] >= 1 ? r.hospital : 'received',
+            updatedAt: now,
+          };
+    default:
+      return event satisfies never;
+  }
+};
+
+/**
+ * Follows the transport of the report's latest envelope. A report whose latest envelope expired
+ * without ever reaching the hospital becomes `expired`: shown to the crew, never silently dropped.
+ */
+export const onTransport = (
+  r: ReportRecord,
+  messageId: string,
+  transport: Transport,
+  now: number,
+): ReportRecord => {
+  if (messageId !== r.latestMessageId || transport === r.latest) return r;
+  const next = { ...r, latest: transport, updatedAt: now };
+  if (transport === 'expired' && r.lifecycle === 'open' && r.hospital === 'none')
+    return { ...next, lifecycle: 'expired' };
+  // An acknowledgement after the crew saw `expired` (clock skew): the hospital has it, so say so.
+  if (transport === 'acknowledged')
+    return {
+      ...next,
+      lifecycle: r.lifecycle === 'expired' ? 'open' : r.lifecycle,
+      hospital: RANK[r.hospital] >= 1 ? r.hospital : 'received',
+    };
+  return next;
+};
+
+/** Whether the crew may still send an update or a cancel. */
+export const isOpen = (r: ReportRecord): boolean => r.lifecycle === 'open';

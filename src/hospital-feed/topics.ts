@@ -1,0 +1,34 @@
+/**
+ * The feed's topic tree. Every level below `ems/v1` is a principal id, which the configuration schema
+ * restricts to opaque lower-case ids: no patient data ever appears in a topic (it is visible to the
+ * broker, its logs and its ACL engine). Pattern ACLs match one whole level per id (field notes,
+ * Mosquitto `%u`), which is why the id has a level of its own.
+ */
+export const TOPIC_ROOT = 'ems/v1';
+
+export const topics = {
+  /** Reports, updates and cancellations for a hospital; only that hospital may subscribe. */
+  hospitalInbox: (hospitalId: string): string => `${TOPIC_ROOT}/hospital/${hospitalId}/in`,
+  /** Acknowledgements, answers and handover notices for an ambulance unit. */
+  unitInbox: (unitId: string): string => `${TOPIC_ROOT}/unit/${unitId}/in`,
+  /** Acceptance inquiries and answers for a dispatch centre. */
+  dispatchInbox: (dispatchId: string): string => `${TOPIC_ROOT}/dispatch/${dispatchId}/in`,
+  /** The hospital's own signed status, retained so dispatch sees the last one on subscribing. */
+  hospitalStatus: (hospitalId: string): string => `${TOPIC_ROOT}/hospital/${hospitalId}/status`,
+} as const;
+
+/** Inbox topic of a principal, by the role that owns it. */
+export type InboxOwner = 'hospital' | 'unit' | 'dispatch';
+
+export const inboxTopic = (owner: InboxOwner, id: string): string => {
+  switch (owner) {
+    case 'hospital':
+      return topics.hospitalInbox(id);
+    case 'unit':
+      return topics.unitInbox(id);
+    case 'dispatch':
+      return topics.dispatchInbox(id);
+    default:
+      return owner satisfies never;
+  }
+};

@@ -1,0 +1,155 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedBroker, topics, type EmbeddedBroker } from '../../src/hospital-feed/index.js';
+import { hospitalFeed, openLink, PRINCIPALS, unitFeed, type Endpoint } from '../support/feed/harness.js';
+import { MosquittoBroker } from '../support/feed/mosquitto.js';
+import { sampleReport } from '../support/feed/sample.js';
+import { TestEnvelopeCodec } from '../support/feed/test-codec.js';
+import { waitFor } from '../support/wait.js';
+
+let mosquitto: MosquittoBroker;
+let aedes: EmbeddedBroker;
+let dir: string;
+const fresh = (name: string): string => mkdtempSync(join(dir, `${name}-`));
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'feed-faults-'));
+  mosquitto = await MosquittoBroker.create(dir, {
+    units: ['amb-demo-01', 'amb-demo-02'],
+    hospitals: ['hosp-demo-a', 'hosp-demo-b'],
+    dispatch: ['dispatch-demo'],
+  });
+  aedes = await startEmbeddedBroker('127.0.0.1', 0);
+});
+
+afterAll(async () => {
+  await mosquitto.stop();
+  await aedes.close();
+});
+
+const mqtt5 = (): Endpoint => ({ url: mosquitto.url, protocolVersion: 5, pki: mosquitto.pki });
+
+describe('hospital feed under load and attack', () => {
+  it(
+    'delivers a burst of 500 reports submitted at once (in flight capped by receive maximum)',
+    { timeout: 60_000 },
+    async () => {
+      const hospital = hospitalFeed(mqtt5(), 'hosp-demo-a', fresh('h'));
+      const unit = unitFeed(mqtt5(), 'amb-demo-01', { dir: fresh('u') });
+      let shown = 0;
+      hospital.receiver.on('board', (e) => void (e.type === 'report-new' && shown++));
+      await hospital.receiver.start();
+      await unit.feed.start();
+      await waitFor(() => unit.link.isUp && hospital.link.isUp, 'links up');
+      const results = await Promise.all(
+        Array.from({ length: 500 }, (_, i) => unit.feed.submitReport('hosp-demo-a', sampleReport(i))),
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+      await waitFor(
+        () => unit.feed.reports().every((r) => r.state === 'received'),
+        'all 500 received',
+        50_000,
+      );
+      expect(hospital.receiver.board()).toHaveLength(500);
+      expect(shown).toBe(500);
+      expect(unit.link.receiveMaximum).toBe(20);
+      await unit.close();
+      await hospital.close();
+    },
+  );
+
+  it('marks a report expired at the crew and keeps it off the board', async () => {
+    const unit = unitFeed(mqtt5(), 'amb-demo-02', { dir: fresh('u') });
+    const states: string[] = [];
+    unit.feed.on('report', (v) => states.push(v.state));
+    await unit.feed.start();
+    // hosp-demo-b is offline; its session does not exist yet, so nothing is queued for it either.
+    const sent = await unit.feed.submitReport('hosp-demo-b', sampleReport(3), Date.now() + 1_500);
+    if (!sent.ok) throw new Error(sent.error.code);
+    await waitFor(() => unit.feed.report(sent.value.reportId)?.state === 'expired', 'expired at the crew');
+    expect(states.at(-1)).toBe('expired');
+    const hospital = hospitalFeed(mqtt5(), 'hosp-demo-b', fresh('h'));
+    await hospital.receiver.start();
+    await waitFor(() => hospital.link.isUp, 'hospital up');
+    // A late copy (the broker queued one) is refused as expired; the board stays empty.
+    const late = await new TestEnvelopeCodec('amb-demo-02', new Set(PRINCIPALS)).seal({
+      kind: 'report',
+      to: 'hosp-demo-b',
+      body: new TextEncoder().encode('{}'),
+      sequence: 1,
+      expiresAt: Date.now() - 1,
+    });
+    const attacker = openLink(mqtt5(), 'amb-demo-02', 'amb-demo-02-x');
+    await waitFor(() => attacker.isUp, 'link up');
+    await attacker.publish(topics.hospitalInbox('hosp-demo-b'), late.bytes);
+    await waitFor(() => hospital.counts.rejected.expired === 1, 'expired copy refused');
+    expect(hospital.receiver.board()).toEqual([]);
+    await attacker.close();
+    await unit.close();
+    await hospital.close();
+  });
+
+  it('rejects and counts tampered, foreign and unknown-sender envelopes; suppresses replays', async () => {
+    const hospital = hospitalFeed(mqtt5(), 'hosp-demo-a', fresh('h'));
+    await hospital.receiver.start();
+    const link = openLink(mqtt5(), 'amb-demo-01', 'amb-demo-01-attacker');
+    await waitFor(() => link.isUp && hospital.link.isUp, 'links up');
+    const codec = new TestEnvelopeCodec('amb-demo-01', new Set(PRINCIPALS));
+    const body = new TextEncoder().encode(
+      JSON.stringify({ ...sampleReport(9), reportId: '0f6b7d2e-0000-4000-8000-000000000009' }),
+    );
+    const seal = (to: string) =>
+      codec.seal({ kind: 'report', to, body, sequence: 1, expiresAt: Date.now() + 60_000 });
+    const genuine = await seal('hosp-demo-a');
+    const tampered = Uint8Array.from(genuine.bytes);
+    const at = new TextDecoder().decode(tampered).indexOf('"sequence":1') + 11;
+    tampered[at] = '2'.charCodeAt(0);
+    const foreign = await seal('hosp-demo-b');
+    const stranger = await new TestEnvelopeCodec('amb-rogue-99', new Set(PRINCIPALS)).seal({
+      kind: 'report',
+      to: 'hosp-demo-a',
+      body,
+      sequence: 1,
+      expiresAt: Date.now() + 60_000,
+    });
+    const inbox = topics.hospitalInbox('hosp-demo-a');
+    for (const bytes of [
+      tampered,
+      foreign.bytes,
+      stranger.bytes,
+      genuine.bytes,
+      genuine.bytes,
+      genuine.bytes,
+    ])
+      await link.publish(inbox, bytes);
+    await waitFor(() => hospital.counts.duplicates === 2, 'replays suppressed');
+    expect(hospital.counts.rejected).toEqual({ tampered: 1, foreign: 1, 'unknown-sender': 1 });
+    expect(hospital.receiver.board()).toHaveLength(1);
+    await link.close();
+    await hospital.close();
+  });
+
+  it('runs the same flow over aedes with MQTT 3.1.1', async () => {
+    const endpoint: Endpoint = { url: aedes.url, protocolVersion: 4 };
+    const hospital = hospitalFeed(endpoint, 'hosp-demo-a', fresh('h'));
+    const unit = unitFeed(endpoint, 'amb-demo-01', { dir: fresh('u') });
+    await hospital.receiver.start();
+    await unit.feed.start();
+    await waitFor(() => unit.link.isUp && hospital.link.isUp, 'links up');
+    const sent = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => unit.feed.submitReport('hosp-demo-a', sampleReport(i))),
+    );
+    expect(sent.every((r) => r.ok)).toBe(true);
+    await waitFor(() => unit.feed.reports().every((r) => r.state === 'received'), 'all received');
+    const first = sent[0];
+    if (first === undefined || !first.ok) throw new Error('no report');
+    expect((await unit.feed.cancel(first.value.reportId, 'diversion')).ok).toBe(true);
+    await waitFor(() => hospital.receiver.board().length === 49, 'cancel applied');
+    expect(unit.feed.report(first.value.reportId)?.state).toBe('cancelled');
+    expect(unit.link.receiveMaximum).toBeUndefined();
+    await unit.close();
+    await hospital.close();
+  });
+});

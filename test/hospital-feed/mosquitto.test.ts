@@ -1,0 +1,104 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topics } from '../../src/hospital-feed/index.js';
+import { hospitalFeed, openLink, PRINCIPALS, unitFeed, type Endpoint } from '../support/feed/harness.js';
+import { MosquittoBroker } from '../support/feed/mosquitto.js';
+import { sampleReport } from '../support/feed/sample.js';
+import { waitFor } from '../support/wait.js';
+
+let broker: MosquittoBroker;
+let endpoint: Endpoint;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'feed-mosq-'));
+  broker = await MosquittoBroker.create(dir, {
+    units: ['amb-demo-01', 'amb-demo-02'],
+    hospitals: ['hosp-demo-a', 'hosp-demo-b'],
+    dispatch: ['dispatch-demo'],
+  });
+  endpoint = { url: broker.url, protocolVersion: 5, pki: broker.pki };
+  expect(PRINCIPALS.length).toBe(5);
+});
+
+afterAll(async () => {
+  await broker.stop();
+});
+
+describe('hospital feed over Mosquitto (MQTT 5, TLS, ACLs)', () => {
+  it('delivers a report, shows it once, and moves the crew state to accepted', async () => {
+    const hospital = hospitalFeed(endpoint, 'hosp-demo-a', mkdtempSync(join(dir, 'h-')));
+    const unit = unitFeed(endpoint, 'amb-demo-01', { dir: mkdtempSync(join(dir, 'u-')) });
+    const board: string[] = [];
+    hospital.receiver.on('board', (e) => board.push(e.type));
+    const states: string[] = [];
+    unit.feed.on('report', (v) => states.push(v.state));
+    await hospital.receiver.start();
+    await unit.feed.start();
+    await waitFor(() => unit.link.isUp && hospital.link.isUp, 'links up');
+
+    const sent = await unit.feed.submitReport('hosp-demo-a', sampleReport(1));
+    expect(sent.ok).toBe(true);
+    if (!sent.ok) return;
+    const { reportId } = sent.value;
+    await waitFor(() => unit.feed.report(reportId)?.state === 'received', 'received at the crew');
+    expect(hospital.receiver.board().map((r) => r.reportId)).toEqual([reportId]);
+
+    const updated = await unit.feed.update(reportId, { ...sampleReport(1), acuity: 1 });
+    expect(updated.ok).toBe(true);
+    await waitFor(() => hospital.receiver.board()[0]?.body?.acuity === 1, 'update applied');
+
+    expect((await hospital.receiver.markViewed('amb-demo-01', reportId)).ok).toBe(true);
+    await waitFor(() => unit.feed.report(reportId)?.state === 'viewed', 'viewed at the crew');
+    expect((await hospital.receiver.answer('amb-demo-01', reportId, { decision: 'accept' })).ok).toBe(true);
+    await waitFor(() => unit.feed.report(reportId)?.state === 'accepted', 'accepted at the crew');
+
+    expect(board).toEqual(['report-new', 'report-updated']);
+    expect(states[0]).toBe('queued');
+    expect(states).toContain('at-broker');
+    expect(states.slice(-3)).toEqual(['received', 'viewed', 'accepted']);
+    await waitFor(() => unit.feed.pending === 0, 'unit outbox empty');
+    await unit.close();
+    await hospital.close();
+  });
+
+  it('denies what the ACL does not grant', async () => {
+    // A unit may not read a hospital's inbox. Mosquitto 2.0.11 grants the SUBSCRIBE itself and
+    // enforces `read` on delivery, so the proof is that nothing arrives while a report does.
+    const spy = openLink(endpoint, 'amb-demo-02');
+    const stolen: string[] = [];
+    spy.onMessage((topic) => Promise.resolve(void stolen.push(topic)));
+    await waitFor(() => spy.isUp, 'unit up');
+    await spy.subscribe(topics.hospitalInbox('hosp-demo-b'));
+    const hospitalB = hospitalFeed(endpoint, 'hosp-demo-b', mkdtempSync(join(dir, 'hb-')));
+    const unit = unitFeed(endpoint, 'amb-demo-01', { dir: mkdtempSync(join(dir, 'u2-')) });
+    await hospitalB.receiver.start();
+    await unit.feed.start();
+    const sent = await unit.feed.submitReport('hosp-demo-b', sampleReport(2));
+    if (!sent.ok) throw new Error(sent.error.code);
+    await waitFor(() => unit.feed.report(sent.value.reportId)?.state === 'received', 'report received');
+    expect(stolen).toEqual([]);
+    await unit.close();
+    await hospitalB.close();
+
+    // A hospital may not write another hospital's status (PUBACK 0x87 on MQTT 5); nobody receives it.
+    const dispatch = openLink(endpoint, 'dispatch-demo');
+    const seen: string[] = [];
+    dispatch.onMessage((topic) => Promise.resolve(void seen.push(topic)));
+    await waitFor(() => dispatch.isUp, 'dispatch up');
+    expect((await dispatch.subscribe(topics.hospitalStatus('hosp-demo-b'))).ok).toBe(true);
+    expect((await dispatch.subscribe(topics.hospitalStatus('hosp-demo-a'))).ok).toBe(true);
+    const hospital = openLink(endpoint, 'hosp-demo-a');
+    await waitFor(() => hospital.isUp, 'hospital up');
+    const forged = await hospital.publish(topics.hospitalStatus('hosp-demo-b'), new Uint8Array([1]), true);
+    expect(forged).toEqual({ ok: false, error: 'refused' });
+    expect((await hospital.publish(topics.hospitalStatus('hosp-demo-a'), new Uint8Array([1]), true)).ok).toBe(
+      true,
+    );
+    await waitFor(() => seen.length > 0, 'own status delivered');
+    expect(seen).toEqual([topics.hospitalStatus('hosp-demo-a')]);
+    await Promise.all([spy.close(), dispatch.close(), hospital.close()]);
+  });
+});

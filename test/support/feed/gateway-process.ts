@@ -1,0 +1,49 @@
+/**
+ * A child process for the fault tests: an ambulance gateway that submits reports up to EMS_TOTAL,
+ * continuing after a kill -9 from what its outbox already holds. Prints `accepted N` and `done` when
+ * every report is acknowledged by the hospital.
+ */
+import { join } from 'node:path';
+import { SqliteOutboxStore } from '../../../src/hospital-feed/index.js';
+import { unitFeed, unwrap } from './harness.js';
+import { sampleReport } from './sample.js';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`${name} missing`);
+  return value;
+};
+const total = Number(env('EMS_TOTAL'));
+const dir = env('EMS_DIR');
+const pkiDir = process.env['EMS_PKI'];
+const endpoint = {
+  url: env('EMS_URL'),
+  protocolVersion: Number(env('EMS_PROTOCOL')) as 4 | 5,
+  ...(pkiDir === undefined
+    ? {}
+    : {
+        pki: {
+          dir: pkiDir,
+          ca: join(pkiDir, 'ca.crt'),
+          cert: (p: string) => join(pkiDir, `${p}.crt`),
+          key: (p: string) => join(pkiDir, `${p}.key`),
+        },
+      }),
+};
+const store = unwrap(SqliteOutboxStore.open(join(dir, 'outbox.sqlite')));
+const unit = unitFeed(endpoint, 'amb-demo-01', { store });
+await unit.feed.start();
+let accepted = store.reports().length;
+const allReceived = (): boolean =>
+  accepted === total && unit.feed.reports().every((r) => r.state === 'received');
+const check = (): void => {
+  if (allReceived()) process.stdout.write('done\n');
+};
+unit.feed.on('report', check);
+const pace = Number(process.env['EMS_PACE_MS'] ?? '0');
+while (accepted < total) {
+  const r = await unit.feed.submitReport('hosp-demo-a', sampleReport(accepted));
+  if (r.ok) process.stdout.write(`accepted ${++accepted}\n`);
+  if (pace > 0) await new Promise((resolve) => setTimeout(resolve, pace));
+}
+check();

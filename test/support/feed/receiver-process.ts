@@ -1,0 +1,36 @@
+/**
+ * A child process for the fault tests: the hospital receiver. Prints `new ID` for each board
+ * `report-new` event and `dup` for each duplicate suppressed.
+ */
+import { join } from 'node:path';
+import { hospitalFeed } from './harness.js';
+
+const dir = process.env['EMS_DIR'] ?? '.';
+const pkiDir = process.env['EMS_PKI'];
+const endpoint = {
+  url: process.env['EMS_URL'] ?? '',
+  protocolVersion: Number(process.env['EMS_PROTOCOL'] ?? '5') as 4 | 5,
+  ...(pkiDir === undefined
+    ? {}
+    : {
+        pki: {
+          dir: pkiDir,
+          ca: join(pkiDir, 'ca.crt'),
+          cert: (p: string) => join(pkiDir, `${p}.crt`),
+          key: (p: string) => join(pkiDir, `${p}.key`),
+        },
+      }),
+};
+const hospital = hospitalFeed(endpoint, 'hosp-demo-a', dir);
+hospital.receiver.on('board', (e) => {
+  if (e.type === 'report-new') process.stdout.write(`new ${e.report.reportId}\n`);
+});
+let duplicates = 0;
+setInterval(() => {
+  if (hospital.counts.duplicates !== duplicates) {
+    duplicates = hospital.counts.duplicates;
+    process.stdout.write(`dup ${duplicates}\n`);
+  }
+}, 200);
+await hospital.receiver.start();
+process.stdout.write('ready\n');
