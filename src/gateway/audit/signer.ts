@@ -24,7 +24,8 @@ export const loadOrCreateSigner = async (file: string): Promise<CheckpointSigner
   if (secretKey.length !== sodium.crypto_sign_SECRETKEYBYTES)
     throw new Error(`${file} is not an Ed25519 key`);
   return {
-    publicKey: sodium.crypto_sign_ed25519_sk_to_pk(secretKey),
+    // libsodium keeps the public key in the second half of an Ed25519 secret key.
+    publicKey: secretKey.slice(32),
     sign: (message) => sodium.crypto_sign_detached(message, secretKey),
   };
 };
