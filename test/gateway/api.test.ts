@@ -52,7 +52,7 @@ describe('every route under fuzzed input', () => {
                 : JSON.stringify(body)
               : new URLSearchParams(
                   Object.entries(typeof body === 'object' && body !== null ? body : { [MARK]: JSON.stringify(body) }).map(
-                    ([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)],
+                    ([k, v]): [string, string] => [k, typeof v === "string" ? v : JSON.stringify(v)],
                   ),
                 ).toString();
           const path = `${route.path.replace(':panel', encodeURIComponent(queryValue))}?limit=${encodeURIComponent(queryValue)}&lang=${encodeURIComponent(queryValue)}&error=${encodeURIComponent(queryValue)}`;

@@ -2,6 +2,8 @@ import { notAvailableYet, type Command } from '../command.js';
 import { configCommand } from './config.js';
 import { demoCommand } from './demo.js';
 import { runCommand } from './run.js';
+import { auditCommand } from './audit.js';
+import { usersCommand } from './users.js';
 
 /** Every subcommand, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
@@ -14,5 +16,6 @@ export const commands: readonly Command[] = [
   notAvailableYet('envelope', 'seal or open an envelope (for integrators)', 'issue #4'),
   notAvailableYet('keys', 'generate device keys; sign and verify the key directory', 'issue #4'),
   configCommand,
-  notAvailableYet('audit', 'verify the hash chain of an audit log (audit verify)', 'issue #7'),
+  usersCommand,
+  auditCommand,
 ];
