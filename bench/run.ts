@@ -5,7 +5,9 @@ import { publish } from './report.js';
  * `node dist/bench/run.js NAME|all`. Each benchmark is bench/NAME.ts exporting `run()`; it measures
  * its baseline in the same run and returns figures, which land in bench/results/NAME.json.
  */
-const BENCHES: Readonly<Record<string, () => Promise<{ run(): Promise<BenchReport> }>>> = {};
+const BENCHES: Readonly<Record<string, () => Promise<{ run(): Promise<BenchReport> }>>> = {
+  api: () => import('./api.js'),
+};
 
 const main = async (): Promise<number> => {
   const wanted = process.argv[2] ?? 'all';

@@ -97,7 +97,13 @@ const demoLogin = async (role: RunningRole): Promise<DemoLogin> => {
   const users: IssuedCredentials[] = [];
   for (const user of DEMO_USERS[role.role])
     users.push(
-      await issueCredentials(role.gateway.users, user, `ems-gateway ${role.id}`, role.gateway.scryptCost, Date.now()),
+      await issueCredentials(
+        role.gateway.users,
+        user,
+        `ems-gateway ${role.id}`,
+        role.gateway.scryptCost,
+        Date.now(),
+      ),
     );
   return { principal: role.id, url: role.url, deviceToken: role.gateway.deviceToken, users };
 };

@@ -15,7 +15,15 @@ describe('tablet in Chromium over the demo', () => {
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    demo = CliProcess.start(['demo', '--port-base', '0', '--mqtt-port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'ems-browser-'))]);
+    demo = CliProcess.start([
+      'demo',
+      '--port-base',
+      '0',
+      '--mqtt-port',
+      '0',
+      '--data-dir',
+      mkdtempSync(join(tmpdir(), 'ems-browser-')),
+    ]);
     await demo.waitForOutput(/Ctrl-C stops/, 45_000);
     // A fresh profile directory per run (playwright takes it as launchPersistentContext's argument).
     browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ems-chromium-')), {

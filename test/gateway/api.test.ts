@@ -14,7 +14,9 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(marked, marked, { maxKeys: 3 }),
 );
 const jsonBody = fc.oneof(
-  fc.dictionary(fc.oneof(marked, fc.constantFrom('userId', 'password', 'otp', 'deviceToken')), value, { maxKeys: 6 }),
+  fc.dictionary(fc.oneof(marked, fc.constantFrom('userId', 'password', 'otp', 'deviceToken')), value, {
+    maxKeys: 6,
+  }),
   marked.map((s) => JSON.stringify(s).slice(0, -1)),
   marked,
 );
@@ -51,9 +53,9 @@ describe('every route under fuzzed input', () => {
                 ? body
                 : JSON.stringify(body)
               : new URLSearchParams(
-                  Object.entries(typeof body === 'object' && body !== null ? body : { [MARK]: JSON.stringify(body) }).map(
-                    ([k, v]): [string, string] => [k, typeof v === "string" ? v : JSON.stringify(v)],
-                  ),
+                  Object.entries(
+                    typeof body === 'object' && body !== null ? body : { [MARK]: JSON.stringify(body) },
+                  ).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
                 ).toString();
           const path = `${route.path.replace(':panel', encodeURIComponent(queryValue))}?limit=${encodeURIComponent(queryValue)}&lang=${encodeURIComponent(queryValue)}&error=${encodeURIComponent(queryValue)}`;
           const response = await h.request(path, {
@@ -97,7 +99,11 @@ describe('every route under fuzzed input', () => {
     });
     expect(bad.status).toBe(400);
     expect(await bad.text()).not.toContain('secret-value');
-    const type = await h.request('/api/v1/login', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const type = await h.request('/api/v1/login', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(type.status).toBe(415);
   });
 
@@ -110,16 +116,17 @@ describe('every route under fuzzed input', () => {
   it('describes every route in OpenAPI 3.1 from the same schemas', async () => {
     const doc = (await (await h.request('/openapi.json')).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { required?: string[] } }> } }>>;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: { required?: string[] } }> } }>
+      >;
     };
     expect(doc.openapi).toBe('3.1.0');
     for (const route of h.gateway.routes.list())
       expect(doc.paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method], route.path).toBeDefined();
-    expect(doc.paths['/api/v1/login']?.['post']?.requestBody?.content['application/json']?.schema.required).toEqual([
-      'userId',
-      'password',
-      'otp',
-    ]);
+    expect(
+      doc.paths['/api/v1/login']?.['post']?.requestBody?.content['application/json']?.schema.required,
+    ).toEqual(['userId', 'password', 'otp']);
   });
 
   it('serves screens with no-store and a script-only-from-self CSP', async () => {

@@ -25,7 +25,13 @@ const makeLog = async (): Promise<string> => {
   const dir = mkdtempSync(join(tmpdir(), 'ems-audit-'));
   const file = join(dir, 'audit.db');
   const signer = await loadOrCreateSigner(join(dir, 'audit-signing.key'));
-  const log = AuditLog.open({ file, device: 'amb-test-01', clock: new ManualClock(1_700_000_000_000), signer, checkpointEvery: 4 });
+  const log = AuditLog.open({
+    file,
+    device: 'amb-test-01',
+    clock: new ManualClock(1_700_000_000_000),
+    signer,
+    checkpointEvery: 4,
+  });
   for (let i = 1; i <= 10; i += 1) log.record(access(i));
   log.close();
   return file;
@@ -34,14 +40,22 @@ const makeLog = async (): Promise<string> => {
 /** What an attacker with the file does: drop the append-only triggers, then edit. */
 const tamper = (file: string, sql: string): void => {
   const db = new Database(file);
-  db.exec('DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete; DROP TRIGGER checkpoints_no_delete;');
+  db.exec(
+    'DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete; DROP TRIGGER checkpoints_no_delete;',
+  );
   db.exec(sql);
   db.close();
 };
 
 const verify = async (file: string) => {
   const log = readAuditFile(file);
-  return verifyLog(log.entries, log.checkpoints, log.device, Buffer.from(log.publicKey, 'hex'), await ed25519Verify());
+  return verifyLog(
+    log.entries,
+    log.checkpoints,
+    log.device,
+    Buffer.from(log.publicKey, 'hex'),
+    await ed25519Verify(),
+  );
 };
 
 describe('audit log', () => {
@@ -94,7 +108,10 @@ describe('audit log', () => {
   });
 
   it('detects a forged checkpoint signature', async () => {
-    tamper(file, "DROP TRIGGER checkpoints_no_update; UPDATE checkpoints SET signature = replace(signature, substr(signature, 1, 2), 'ff') WHERE seq = 4");
+    tamper(
+      file,
+      "DROP TRIGGER checkpoints_no_update; UPDATE checkpoints SET signature = replace(signature, substr(signature, 1, 2), 'ff') WHERE seq = 4",
+    );
     expect(await verify(file)).toMatchObject({ ok: false, error: { kind: 'bad-signature', seq: 4 } });
   });
 
@@ -109,7 +126,9 @@ describe('audit log', () => {
   });
 
   it('exports FHIR AuditEvents after IHE BALP, with opaque ids and the purpose of use', () => {
-    const bundle = toAuditBundle(readAuditFile(file).entries.slice(0, 2)) as { entry: { resource: Record<string, unknown> }[] };
+    const bundle = toAuditBundle(readAuditFile(file).entries.slice(0, 2)) as {
+      entry: { resource: Record<string, unknown> }[];
+    };
     const [consent, emergency] = bundle.entry.map((e) => e.resource);
     expect(consent).toMatchObject({
       resourceType: 'AuditEvent',

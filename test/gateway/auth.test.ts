@@ -38,7 +38,11 @@ describe('login with two factors', () => {
     const session = /ems-session=([^;]+)/.exec(cookies)?.[1] ?? '';
     const me = await h.request('/api/v1/session', { headers: { cookie: `ems-session=${session}` } });
     expect(await me.json()).toMatchObject({ userId: 'crew-a', role: 'crew', instance: 'ambulance-test' });
-    expect(h.gateway.audit.latest(1)[0]).toMatchObject({ action: 'login', userId: 'crew-a', outcome: 'success' });
+    expect(h.gateway.audit.latest(1)[0]).toMatchObject({
+      action: 'login',
+      userId: 'crew-a',
+      outcome: 'success',
+    });
   });
 
   it('refuses a wrong code, a reused code, a missing device token, and a role not admitted here', async () => {
@@ -128,7 +132,11 @@ describe('login with two factors', () => {
       }),
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ userId: 'disp-a', role: 'dispatcher', remainingSeconds: 300 });
+    expect(await response.json()).toMatchObject({
+      userId: 'disp-a',
+      role: 'dispatcher',
+      remainingSeconds: 300,
+    });
   });
 });
 
@@ -138,7 +146,9 @@ describe('secure cookies over HTTPS', () => {
       http: { host: '0.0.0.0', tls: { certFile: '/nonexistent.crt', keyFile: '/nonexistent.key' } },
     });
     const page = await h.request('/login');
-    expect(page.headers.get('set-cookie')).toMatch(/^__Host-ems-login=[^;]+; Max-Age=3600; Path=\/; HttpOnly; Secure; SameSite=Strict/);
+    expect(page.headers.get('set-cookie')).toMatch(
+      /^__Host-ems-login=[^;]+; Max-Age=3600; Path=\/; HttpOnly; Secure; SameSite=Strict/,
+    );
     h.gateway.close();
   });
 });

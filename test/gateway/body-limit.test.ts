@@ -15,7 +15,9 @@ const raw = (port: number, head: string, chunks: readonly string[]): Promise<str
         socket.destroy();
       }
     });
-    socket.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' || e.code === 'EPIPE' ? resolve(answer) : reject(e)));
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      e.code === 'ECONNRESET' || e.code === 'EPIPE' ? resolve(answer) : reject(e),
+    );
     socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
     socket.write(head);
     const send = (i: number): void => {
@@ -46,7 +48,8 @@ describe('body limit over a real socket', () => {
   });
 
   it('refuses an oversized chunked body on a route that reads it', async () => {
-    const head = 'POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const head =
+      'POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
     expect(await raw(port, head, chunked(DEFAULT_BODY_LIMIT * 2))).toBe('HTTP/1.1 413 Payload Too Large');
   });
 
@@ -56,7 +59,8 @@ describe('body limit over a real socket', () => {
   });
 
   it('accepts a small chunked body', async () => {
-    const head = 'POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const head =
+      'POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
     expect(await raw(port, head, ['2\r\n{}\r\n', '0\r\n\r\n'])).toBe('HTTP/1.1 400 Bad Request');
   });
 
@@ -66,7 +70,8 @@ describe('body limit over a real socket', () => {
   });
 
   it('refuses Content-Length together with Transfer-Encoding (smuggling sign)', async () => {
-    const head = 'POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const head =
+      'POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n';
     expect(await raw(port, head, chunked(DEFAULT_BODY_LIMIT * 2))).toMatch(/^HTTP\/1\.1 400 /);
   });
 

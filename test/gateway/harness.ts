@@ -20,14 +20,21 @@ export const TEST_COST = { N: 1024, r: 8, p: 1 };
 export const INSTANCES = ['ambulance', 'hospital', 'dispatch'] as const;
 export type Instance = (typeof INSTANCES)[number];
 
-export const configFor = (role: Instance, dataDir: string, extra: Record<string, unknown> = {}): RoleConfig => {
+export const configFor = (
+  role: Instance,
+  dataDir: string,
+  extra: Record<string, unknown> = {},
+): RoleConfig => {
   const base: Record<string, unknown> = {
     role,
     id: `${role}-test`,
     dataDir,
     mqtt: { url: 'mqtt://127.0.0.1:1' },
     ...(role === 'ambulance'
-      ? { reader: { mode: 'in-process' }, records: { url: 'http://127.0.0.1:1/', principalId: 'records-test' } }
+      ? {
+          reader: { mode: 'in-process' },
+          records: { url: 'http://127.0.0.1:1/', principalId: 'records-test' },
+        }
       : {}),
     ...extra,
   };
@@ -51,7 +58,10 @@ export interface Harness {
   request(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export const openHarness = async (instance: Instance, extra: Record<string, unknown> = {}): Promise<Harness> => {
+export const openHarness = async (
+  instance: Instance,
+  extra: Record<string, unknown> = {},
+): Promise<Harness> => {
   const dataDir = mkdtempSync(join(tmpdir(), `ems-gw-${instance}-`));
   const clock = new ManualClock(Date.UTC(2025, 3, 1, 5, 0, 0));
   const gateway = await openGateway({

@@ -44,41 +44,48 @@ describe.each(INSTANCES)('role matrix on the %s instance', (instance) => {
     expect(registered.sort()).toEqual(Object.keys(ALLOWED).sort());
   });
 
-  it.each(WHO)('%s: allowed routes answer, the rest are refused (401/303 anonymous, 403 others)', async (who) => {
-    for (const route of h.gateway.routes.list()) {
-      const key = `${route.method.toUpperCase()} ${route.path}`;
-      const allowed = ALLOWED[key]?.(who, instance) ?? false;
-      const session = who === 'anonymous' ? undefined : h.session(who);
-      const path = route.path.replace(':panel', SCREEN_PANEL[instance]);
-      const headers: Record<string, string> = session === undefined ? {} : { cookie: session.cookie };
-      let body: string | undefined;
-      if (route.body?.kind === 'form') {
-        headers['content-type'] = 'application/x-www-form-urlencoded';
-        // Public forms (login) double-submit a pre-session cookie; the others carry the session's token.
-        const token = route.access.kind === 'public' ? 'pre-session-token' : (session?.csrf ?? 'none');
-        if (route.access.kind === 'public')
-          headers['cookie'] = [headers['cookie'], `ems-login=${token}`].filter(Boolean).join('; ');
-        body = new URLSearchParams({ _csrf: token }).toString();
+  it.each(WHO)(
+    '%s: allowed routes answer, the rest are refused (401/303 anonymous, 403 others)',
+    async (who) => {
+      for (const route of h.gateway.routes.list()) {
+        const key = `${route.method.toUpperCase()} ${route.path}`;
+        const allowed = ALLOWED[key]?.(who, instance) ?? false;
+        const session = who === 'anonymous' ? undefined : h.session(who);
+        const path = route.path.replace(':panel', SCREEN_PANEL[instance]);
+        const headers: Record<string, string> = session === undefined ? {} : { cookie: session.cookie };
+        let body: string | undefined;
+        if (route.body?.kind === 'form') {
+          headers['content-type'] = 'application/x-www-form-urlencoded';
+          // Public forms (login) double-submit a pre-session cookie; the others carry the session's token.
+          const token = route.access.kind === 'public' ? 'pre-session-token' : (session?.csrf ?? 'none');
+          if (route.access.kind === 'public')
+            headers['cookie'] = [headers['cookie'], `ems-login=${token}`].filter(Boolean).join('; ');
+          body = new URLSearchParams({ _csrf: token }).toString();
+        }
+        if (route.body?.kind === 'json') {
+          headers['content-type'] = 'application/json';
+          body = '{}';
+        }
+        const response = await h.request(path, {
+          method: route.method.toUpperCase(),
+          headers,
+          ...(body === undefined ? {} : { body }),
+        });
+        await response.body?.cancel();
+        const label = `${who} ${key} → ${response.status}`;
+        expect(response.status, label).toBeLessThan(500);
+        if (allowed) {
+          expect([401, 403], label).not.toContain(response.status);
+          // Logging off lands on the login page by design; anything else sent there was refused.
+          if (response.status === 303 && key !== 'POST /logout')
+            expect(response.headers.get('location'), label).not.toBe('/login');
+        } else if (who === 'anonymous') {
+          if (route.response.kind === 'html') expect(response.headers.get('location'), label).toBe('/login');
+          else expect(response.status, label).toBe(401);
+        } else {
+          expect(response.status, label).toBe(403);
+        }
       }
-      if (route.body?.kind === 'json') {
-        headers['content-type'] = 'application/json';
-        body = '{}';
-      }
-      const response = await h.request(path, { method: route.method.toUpperCase(), headers, ...(body === undefined ? {} : { body }) });
-      await response.body?.cancel();
-      const label = `${who} ${key} → ${response.status}`;
-      expect(response.status, label).toBeLessThan(500);
-      if (allowed) {
-        expect([401, 403], label).not.toContain(response.status);
-        // Logging off lands on the login page by design; anything else sent there was refused.
-        if (response.status === 303 && key !== 'POST /logout')
-          expect(response.headers.get('location'), label).not.toBe('/login');
-      } else if (who === 'anonymous') {
-        if (route.response.kind === 'html') expect(response.headers.get('location'), label).toBe('/login');
-        else expect(response.status, label).toBe(401);
-      } else {
-        expect(response.status, label).toBe(403);
-      }
-    }
-  });
+    },
+  );
 });

@@ -35,7 +35,13 @@ export const auditCommand: Command = {
       write(io.stderr, `${file}: no usable checkpoint public key`);
       return 1;
     }
-    const result = verifyLog(log.entries, log.checkpoints, log.device, Buffer.from(key, 'hex'), await ed25519Verify());
+    const result = verifyLog(
+      log.entries,
+      log.checkpoints,
+      log.device,
+      Buffer.from(key, 'hex'),
+      await ed25519Verify(),
+    );
     if (!result.ok) {
       write(io.stderr, `${file}: TAMPERED: ${result.error.kind} at entry ${result.error.seq}`);
       return 1;

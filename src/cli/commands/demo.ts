@@ -61,7 +61,8 @@ export const demoCommand: Command = {
       ...demo.logins.flatMap((l) => [
         `  ${l.principal.padEnd(16)}device code ${l.deviceToken}`,
         ...l.users.map(
-          (u) => `    ${u.userId.padEnd(16)}${u.role.padEnd(11)}password ${u.password}  TOTP secret ${u.totpSecret}`,
+          (u) =>
+            `    ${u.userId.padEnd(16)}${u.role.padEnd(11)}password ${u.password}  TOTP secret ${u.totpSecret}`,
         ),
       ]),
       '',
