@@ -90,6 +90,7 @@ export const usersCommand: Command = {
           );
           return 0;
         }
+        case undefined:
         default:
           throw new UsageError('expected: users add|list|remove --config FILE, or users code SECRET');
       }

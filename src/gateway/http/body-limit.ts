@@ -25,7 +25,7 @@ export const bodyLimit =
       await raw.body.cancel().catch(() => undefined);
       throw new ApiFailure('body-too-large');
     }
-    const reader = raw.body.getReader();
+    const reader: ReadableStreamDefaultReader<Uint8Array> = raw.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {

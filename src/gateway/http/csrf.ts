@@ -38,7 +38,7 @@ export const csrfProtection =
   (source: 'session' | { readonly loginCookie: string }): MiddlewareHandler<GatewayEnv> =>
   async (c, next) => {
     if (crossSite(c)) throw new ApiFailure('csrf-failed');
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const form: Record<string, unknown> = await c.req.parseBody().catch(() => ({}));
     const given = form['_csrf'];
     const expected = source === 'session' ? c.get('session')?.csrf : getCookie(c, source.loginCookie);
     if (typeof given !== 'string' || expected === undefined || !same(given, expected))

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler, ValidationTargets } from 'hono';
 import { vValidator } from '@hono/valibot-validator';
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import { errorResponse } from './error-handler.js';
 
 /** Field names the schema itself declares: the only path segments safe to name in an error. */
