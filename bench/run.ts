@@ -11,6 +11,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run(): Promise<BenchRepor
   reader: () => import('./reader.js'),
   records: () => import('./records.js'),
   feed: () => import('./feed.js'),
+  api: () => import('./api.js'),
 };
 
 const main = async (): Promise<number> => {

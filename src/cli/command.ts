@@ -30,21 +30,6 @@ export const write = (stream: Writable, text: string): void => {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 };
 
-/** For subcommands whose issue has not landed: a clear refusal, never fake output. */
-export const notAvailableYet = (name: string, summary: string, owner: string): Command => ({
-  name,
-  summary,
-  help: `ems-gateway ${name}\n\n${summary}\n\nNot available yet: it arrives with ${owner}.`,
-  run: (args, io) => {
-    if (wantsHelp(args)) {
-      write(io.stdout, `ems-gateway ${name}\n\n${summary}\n\nNot available yet: it arrives with ${owner}.`);
-      return Promise.resolve(0);
-    }
-    write(io.stderr, `ems-gateway ${name}: not available yet (it arrives with ${owner}).`);
-    return Promise.resolve(1);
-  },
-});
-
 /** Resolves when the signal aborts. */
 export const untilAborted = (signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {

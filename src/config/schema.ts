@@ -72,6 +72,19 @@ const Directory = v.object({
   ),
 });
 
+/** Who may use this instance's screens and API; see docs/api.md (auth flow). */
+const Auth = v.object({
+  /**
+   * Environment variable holding the device token that enrols a browser on this instance (possession
+   * factor of the device). When absent, a random token is generated once into dataDir/device-token.
+   */
+  deviceTokenEnv: v.optional(v.string()),
+  /** Automatic log-off after this much inactivity (HIPAA 164.312(a)(2)(iii)). */
+  idleLogoutSeconds: v.optional(v.pipe(PositiveInt, v.minValue(30), v.maxValue(3600)), 300),
+  /** Hard upper bound of a session, active or not: one shift. */
+  sessionMaxHours: v.optional(v.pipe(PositiveInt, v.maxValue(24)), 12),
+});
+
 const common = {
   id: PrincipalId,
   dataDir: v.optional(FilePath, './.data'),
@@ -80,6 +93,7 @@ const common = {
   mqtt: Mqtt,
   keys: Keys,
   directory: Directory,
+  auth: v.optional(Auth, {}),
 };
 
 const Reader = v.variant('mode', [

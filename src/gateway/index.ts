@@ -1,3 +1,40 @@
 export { Readiness, type ReadinessCheck, type CheckState } from './readiness.js';
-export { healthRoutes } from './health.js';
-export { startServer, type HttpSettings, type RunningServer } from './server.js';
+export { startServer, type HttpSettings, type RunningServer, type FetchApp } from './server.js';
+export {
+  openGateway,
+  usersFileOf,
+  auditFileOf,
+  DEFAULT_BODY_LIMIT,
+  type Gateway,
+  type GatewayOptions,
+  type AccessReason,
+} from './gateway.js';
+export type { GatewayEnv } from './http/env.js';
+export type { RouteSpec, RouteInfo, Access } from './http/routes.js';
+export { ApiErrorCode, ApiFailure } from './http/errors.js';
+export { validate } from './http/validation.js';
+export { LiveHub, type LiveEvent } from './live.js';
+export {
+  PanelRegistry,
+  PANEL_IDS,
+  type PanelId,
+  type PanelRenderer,
+  type PanelContext,
+} from './ui/panels.js';
+export { USER_ROLES, UserRole, UserId, rolesFor, type UserRole as UserRoleName } from './auth/roles.js';
+export { UserStore, type UserRecord } from './auth/users.js';
+export { hashPassword, PRODUCTION_COST, type ScryptCost } from './auth/password.js';
+export { base32Encode, base32Decode, totp, otpauthUri } from './auth/totp.js';
+export { issueCredentials, type IssuedCredentials } from './auth/provision.js';
+export {
+  AuditLog,
+  readAuditFile,
+  verifyLog,
+  ed25519Verify,
+  toAuditEvent,
+  toAuditBundle,
+  AuditProblemKind,
+  type AuditEntry,
+  type AuditProblem,
+} from './audit/index.js';
+export { translator, formatJst, relativeAge, type Locale, type Translate } from './i18n/index.js';

@@ -2,12 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
+import { isLoopback } from '../config/index.js';
 
 export interface HttpSettings {
   readonly host: string;
   readonly port: number;
   readonly tls?: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /** Plain HTTP off loopback only when this is set (the config schema says the same; this is the last line). */
+  readonly allowPlainHttp?: boolean;
+}
+
+export interface FetchApp {
+  fetch(request: Request): Response | Promise<Response>;
 }
 
 export interface RunningServer {
@@ -18,7 +24,9 @@ export interface RunningServer {
 const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
 /** Serves a hono app over HTTPS when a certificate is configured, else plain HTTP (validated to be loopback or allowed). */
-export const startServer = async (app: Hono, settings: HttpSettings): Promise<RunningServer> => {
+export const startServer = async (app: FetchApp, settings: HttpSettings): Promise<RunningServer> => {
+  if (settings.tls === undefined && settings.allowPlainHttp !== true && !isLoopback(settings.host))
+    throw new Error(`refusing plain HTTP on ${settings.host}: configure http.tls or set http.allowPlainHttp`);
   const tls =
     settings.tls === undefined
       ? undefined
@@ -26,7 +34,7 @@ export const startServer = async (app: Hono, settings: HttpSettings): Promise<Ru
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve(
       {
-        fetch: app.fetch,
+        fetch: (request: Request) => app.fetch(request),
         hostname: settings.host,
         port: settings.port,
         ...(tls === undefined ? {} : { createServer: createHttpsServer, serverOptions: tls }),

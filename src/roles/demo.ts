@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { validateConfig, type RoleConfig } from '../config/index.js';
+import { issueCredentials, type IssuedCredentials, type UserRoleName } from '../gateway/index.js';
 import { startEmbeddedBroker } from '../hospital-feed/index.js';
 import { loadOrCreateTestCa } from '../sim/card/index.js';
 import type { Logger } from '../log/index.js';
@@ -16,9 +17,18 @@ export interface DemoOptions {
   readonly logger?: Logger;
 }
 
+/** One instance's synthetic log-ins, printed on the demo's console. */
+export interface DemoLogin {
+  readonly principal: string;
+  readonly url: string;
+  readonly deviceToken: string;
+  readonly users: readonly IssuedCredentials[];
+}
+
 export interface RunningDemo {
   readonly brokerUrl: string;
   readonly roles: readonly RunningRole[];
+  readonly logins: readonly DemoLogin[];
   stop(): Promise<void>;
 }
 
@@ -99,6 +109,32 @@ const demoConfigs = (
   });
 };
 
+/** The demo's people: one per role; the admin on the ambulance, where the walkthrough starts. */
+const DEMO_USERS: Readonly<Record<RunningRole['role'], readonly { id: string; role: UserRoleName }[]>> = {
+  ambulance: [
+    { id: 'crew-demo', role: 'crew' },
+    { id: 'admin-demo', role: 'admin' },
+  ],
+  hospital: [{ id: 'triage-demo', role: 'triage' }],
+  dispatch: [{ id: 'dispatcher-demo', role: 'dispatcher' }],
+};
+
+/** Fresh synthetic credentials at every start, through the same path as `ems-gateway users add`. */
+const demoLogin = async (role: RunningRole): Promise<DemoLogin> => {
+  const users: IssuedCredentials[] = [];
+  for (const user of DEMO_USERS[role.role])
+    users.push(
+      await issueCredentials(
+        role.gateway.users,
+        user,
+        `ems-gateway ${role.id}`,
+        role.gateway.scryptCost,
+        Date.now(),
+      ),
+    );
+  return { principal: role.id, url: role.url, deviceToken: role.gateway.deviceToken, users };
+};
+
 export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
   const keys = await ensureDemoKeys(options.dataDir, DIRECTORY_MEMBERS, Date.now());
   // The emulator's test CA, made on the first run and kept in the data dir: the demo's trust anchor.
@@ -123,5 +159,7 @@ export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
     await stop();
     throw error;
   }
-  return { brokerUrl: broker.url, roles, stop };
+  const logins: DemoLogin[] = [];
+  for (const role of roles) logins.push(await demoLogin(role));
+  return { brokerUrl: broker.url, roles, logins, stop };
 };

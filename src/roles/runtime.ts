@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { RoleConfig } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
-import { healthRoutes, Readiness, startServer, type RunningServer } from '../gateway/index.js';
+import type { GatewayEnv } from '../gateway/index.js';
+import { openGateway, Readiness, startServer, type Gateway, type RunningServer } from '../gateway/index.js';
 import { BrokerLink, DEFAULT_SESSION_EXPIRY_SECONDS, type EnvelopeCodec } from '../hospital-feed/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { Metrics } from '../metrics/index.js';
@@ -13,6 +14,8 @@ export interface RunningRole {
   readonly role: RoleConfig['role'];
   readonly id: string;
   readonly url: string;
+  /** The HTTP API and screens: users, audit, panels (the demo provisions its users here). */
+  readonly gateway: Gateway;
   stop(): Promise<void>;
 }
 
@@ -20,7 +23,9 @@ export interface RoleContext {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly readiness: Readiness;
-  readonly app: Hono;
+  readonly app: Hono<GatewayEnv>;
+  /** Screens' panels, live updates, the audit log and the route registry for API routes. */
+  readonly gateway: Gateway;
   readonly link: BrokerLink;
   /** The role's own keys and the pinned key directory (reloaded when its file changes). */
   readonly crypto: RoleCrypto;
@@ -106,10 +111,27 @@ export const startRole = async (
     check: () => (link.isUp ? { ready: true } : { ready: false, reason: 'not connected to the MQTT broker' }),
   });
 
-  const app = new Hono();
-  app.route('/', healthRoutes(readiness, metrics));
+  let gateway: Gateway;
   try {
-    await mount({ logger, metrics, readiness, app, link, crypto, clock, onStop: (fn) => stops.push(fn) });
+    gateway = await openGateway({ config, env: options.env, logger, metrics, readiness });
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop();
+    throw error;
+  }
+  stops.push(() => gateway.close());
+  const app = gateway.app;
+  try {
+    await mount({
+      logger,
+      metrics,
+      readiness,
+      app,
+      gateway,
+      link,
+      crypto,
+      clock,
+      onStop: (fn) => stops.push(fn),
+    });
   } catch (error) {
     for (const stop of stops.reverse()) await stop();
     throw error;
@@ -127,6 +149,7 @@ export const startRole = async (
     role: config.role,
     id: config.id,
     url: server.url,
+    gateway,
     stop: async () => {
       await server.close();
       for (const stop of stops.reverse()) await stop();

@@ -56,7 +56,17 @@ export const demoCommand: Command = {
       `  MQTT broker (aedes)     ${demo.brokerUrl}`,
       ...demo.roles.map((r) => `  ${`${r.role} ${r.id}`.padEnd(24)}${r.url}/`),
       '',
-      'Every role answers /healthz, /readyz and /metrics. Ctrl-C stops.',
+      'Demo log-ins (synthetic, new at every start). The device code enrols a browser once; for the',
+      '6-digit code run: ems-gateway users code SECRET (or add the secret to an authenticator app).',
+      ...demo.logins.flatMap((l) => [
+        `  ${l.principal.padEnd(16)}device code ${l.deviceToken}`,
+        ...l.users.map(
+          (u) =>
+            `    ${u.userId.padEnd(16)}${u.role.padEnd(11)}password ${u.password}  TOTP secret ${u.totpSecret}`,
+        ),
+      ]),
+      '',
+      'Every role answers /healthz, /readyz, /metrics and /openapi.json. Ctrl-C stops.',
       `Logs (JSON lines): ${logFile}`,
     ];
     write(io.stdout, lines.join('\n'));

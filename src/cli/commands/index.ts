@@ -1,4 +1,4 @@
-import { notAvailableYet, type Command } from '../command.js';
+import type { Command } from '../command.js';
 import { cardSimCommand } from './card-sim.js';
 import { configCommand } from './config.js';
 import { demoCommand } from './demo.js';
@@ -8,6 +8,8 @@ import { readCardCommand } from './read-card.js';
 import { recordsSimCommand } from './records-sim.js';
 import { runCommand } from './run.js';
 import { summaryCommand } from './summary.js';
+import { usersCommand } from './users.js';
+import { auditCommand } from './audit.js';
 
 /** Every subcommand, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
@@ -20,5 +22,6 @@ export const commands: readonly Command[] = [
   envelopeCommand,
   keysCommand,
   configCommand,
-  notAvailableYet('audit', 'verify the hash chain of an audit log (audit verify)', 'issue #7'),
+  usersCommand,
+  auditCommand,
 ];

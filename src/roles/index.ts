@@ -1,30 +1,13 @@
 import type { RoleConfig } from '../config/index.js';
-import { StatusPage } from '../gateway/pages/status-page.js';
 import { startAmbulanceReader } from './ambulance.js';
 import { mountFeed } from './feed.js';
-import { startRole, type RoleContext, type RoleOptions, type RunningRole } from './runtime.js';
+import { startRole, type RoleOptions, type RunningRole } from './runtime.js';
 import { mountSummaryCache } from './summary-cache.js';
 
-const TITLES: Readonly<Record<RoleConfig['role'], string>> = {
-  ambulance: '救急隊タブレット · Ambulance tablet',
-  hospital: '救急外来 トリアージボード · Triage board',
-  dispatch: '指令センター · Dispatch',
-};
-
-const landingPage = (config: RoleConfig, ctx: RoleContext): void => {
-  ctx.app.get('/', (c) =>
-    c.html(
-      <StatusPage
-        title={TITLES[config.role]}
-        role={config.role}
-        principal={config.id}
-        checks={ctx.readiness.report().checks}
-      />,
-    ),
-  );
-};
-
-/** Starts one role from a validated configuration. */
+/**
+ * Starts one role from a validated configuration. The gateway already serves the role's screen at `/`
+ * with labelled empty panels; each part fills its panels through `ctx.gateway.panels` as it lands.
+ */
 export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): Promise<RunningRole> =>
   startRole(config, options, async (ctx) => {
     switch (config.role) {
@@ -39,7 +22,6 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
       default:
         return config satisfies never;
     }
-    landingPage(config, ctx);
     await mountFeed(config, ctx, options.codec);
   });
 

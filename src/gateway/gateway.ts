@@ -1,0 +1,181 @@
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import type { RoleConfig } from '../config/index.js';
+import { systemClock, type Clock } from '../core/index.js';
+import type { Logger } from '../log/index.js';
+import type { Metrics } from '../metrics/index.js';
+import {
+  AuditLog,
+  ed25519Verify,
+  loadOrCreateSigner,
+  readAuditFile,
+  verifyLog,
+  type AuditInput,
+} from './audit/index.js';
+import { loadDeviceToken } from './auth/device.js';
+import { hashPassword, PRODUCTION_COST, type ScryptCost } from './auth/password.js';
+import { rolesFor } from './auth/roles.js';
+import { SessionStore } from './auth/sessions.js';
+import { UserStore } from './auth/users.js';
+import { bodyLimit } from './http/body-limit.js';
+import { cookieNames } from './http/cookies.js';
+import { csrfProtection } from './http/csrf.js';
+import type { GatewayEnv } from './http/env.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { ApiFailure } from './http/errors.js';
+import { RouteRegistry } from './http/routes.js';
+import { securityHeaders } from './http/security-headers.js';
+import { sessionMiddleware } from './http/session.js';
+import { localeMiddleware } from './i18n/index.js';
+import { LiveHub } from './live.js';
+import type { GatewayParts } from './parts.js';
+import type { Readiness } from './readiness.js';
+import { adminRoutes } from './routes/admin.js';
+import { authRoutes } from './routes/auth.js';
+import { screenRoutes } from './routes/screens.js';
+import { systemRoutes } from './routes/system.js';
+import { PanelRegistry } from './ui/panels.js';
+
+/** Bodies here are small forms and JSON; 64 KiB leaves room and bounds what a client can make us buffer. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export interface GatewayOptions {
+  readonly config: RoleConfig;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly readiness: Readiness;
+  readonly clock?: Clock;
+  readonly scryptCost?: ScryptCost;
+  readonly heartbeatMs?: number;
+  readonly bodyLimitBytes?: number;
+}
+
+/** Why patient data was touched: the consent basis and, without consent, the emergency reason code. */
+export interface AccessReason {
+  readonly purpose: NonNullable<AuditInput['purpose']>;
+  readonly reason?: string;
+}
+
+/** One instance's HTTP API and screens, and the handles other parts plug into. */
+export interface Gateway {
+  readonly app: Hono<GatewayEnv>;
+  /** Add API routes: access, validation and the OpenAPI entry come from one declaration. */
+  readonly routes: RouteRegistry;
+  /** Fill the screen's panels (card, summary, report, incoming, hospitals, inquiries). */
+  readonly panels: PanelRegistry;
+  /** Tell open screens a panel changed (they refetch it). */
+  readonly live: LiveHub;
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly audit: AuditLog;
+  readonly auditFile: string;
+  readonly usersFile: string;
+  readonly deviceToken: string;
+  readonly scryptCost: ScryptCost;
+  /** Records an access to patient data by the person behind this request (who, what, why, when). */
+  recordAccess(
+    c: Context<GatewayEnv>,
+    action: AuditInput['action'],
+    subject: NonNullable<AuditInput['subject']>,
+    why: AccessReason,
+  ): void;
+  close(): void;
+}
+
+export const usersFileOf = (dataDir: string): string => join(dataDir, 'users.db');
+export const auditFileOf = (dataDir: string): string => join(dataDir, 'audit.db');
+
+export const openGateway = async (options: GatewayOptions): Promise<Gateway> => {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const secure = config.http.tls !== undefined;
+  const token = await loadDeviceToken(config.dataDir, options.env, config.auth.deviceTokenEnv);
+  if (!token.ok) throw new Error(token.error);
+  const scryptCost = options.scryptCost ?? PRODUCTION_COST;
+  const signer = await loadOrCreateSigner(join(config.dataDir, 'audit-signing.key'));
+  const verifySignature = await ed25519Verify();
+  const auditFile = auditFileOf(config.dataDir);
+  const usersFile = usersFileOf(config.dataDir);
+  const audit = AuditLog.open({ file: auditFile, device: config.id, clock, signer });
+  const users = UserStore.open(usersFile);
+  const sessions = new SessionStore(clock, {
+    idleMs: config.auth.idleLogoutSeconds * 1000,
+    maxMs: config.auth.sessionMaxHours * 3600_000,
+  });
+  const parts: GatewayParts = {
+    instance: config.role,
+    device: config.id,
+    secure,
+    cookies: cookieNames(secure),
+    admitted: rolesFor(config.role),
+    deviceToken: token.value,
+    dummyHash: await hashPassword('not a real password', scryptCost),
+    users,
+    sessions,
+    audit,
+    auditPublicKey: signer.publicKey,
+    verifySignature,
+    live: new LiveHub(),
+    panels: new PanelRegistry(),
+    clock,
+    logger,
+    metrics: options.metrics,
+    readiness: options.readiness,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    auditIntact: () => {
+      const file = readAuditFile(auditFile);
+      return verifyLog(file.entries, file.checkpoints, config.id, signer.publicKey, verifySignature).ok;
+    },
+  };
+
+  const app = new Hono<GatewayEnv>();
+  app.onError(errorHandler(logger));
+  app.notFound(notFoundHandler);
+  app.use(securityHeaders);
+  app.use(bodyLimit(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT));
+  app.use(localeMiddleware(parts.cookies.lang, secure));
+  app.use(sessionMiddleware(sessions, parts.cookies, token.value));
+  const routes = new RouteRegistry(app, parts.admitted, (route) =>
+    route.access.kind === 'public'
+      ? csrfProtection({ loginCookie: parts.cookies.login })
+      : csrfProtection('session'),
+  );
+  systemRoutes(routes, parts);
+  authRoutes(routes, parts);
+  screenRoutes(routes, parts);
+  adminRoutes(routes, parts, auditFile);
+
+  return {
+    app,
+    routes,
+    panels: parts.panels,
+    live: parts.live,
+    users,
+    sessions,
+    audit,
+    auditFile,
+    usersFile,
+    deviceToken: token.value,
+    scryptCost,
+    recordAccess: (c, action, subject, why) => {
+      const session = c.get('session');
+      if (session === undefined) throw new ApiFailure('unauthenticated');
+      audit.record({
+        role: session.role,
+        userId: session.userId,
+        device: config.id,
+        action,
+        subject,
+        purpose: why.purpose,
+        reason: why.reason ?? null,
+        outcome: 'success',
+      });
+    },
+    close: () => {
+      audit.close();
+      users.close();
+    },
+  };
+};

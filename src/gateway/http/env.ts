@@ -1,0 +1,12 @@
+import type { Session } from '../auth/sessions.js';
+import type { Locale } from '../i18n/index.js';
+
+/** What middleware leaves on the context for handlers. */
+export interface GatewayEnv {
+  Variables: {
+    session: Session | undefined;
+    locale: Locale;
+    /** This browser carries a valid enrolled-device cookie. */
+    enrolled: boolean;
+  };
+}

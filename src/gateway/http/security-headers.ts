@@ -1,0 +1,18 @@
+import type { MiddlewareHandler } from 'hono';
+
+/**
+ * Screens show patient data: nothing may be cached, framed, or load code from elsewhere. The only
+ * script is our own file; inline styles are allowed for the server-rendered layout.
+ */
+export const securityHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Content-Type-Options', 'nosniff');
+  // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on our own form posts.
+  c.header('Referrer-Policy', 'same-origin');
+  c.header('X-Frame-Options', 'DENY');
+  c.header(
+    'Content-Security-Policy',
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
+};

@@ -1,0 +1,39 @@
+import type { RoleName } from '../config/index.js';
+import type { Clock } from '../core/index.js';
+import type { Logger } from '../log/index.js';
+import type { Metrics } from '../metrics/index.js';
+import type { AuditLog } from './audit/index.js';
+import type { VerifySignature } from './audit/verify.js';
+import type { UserRole } from './auth/roles.js';
+import type { SessionStore } from './auth/sessions.js';
+import type { UserStore } from './auth/users.js';
+import type { CookieNames } from './http/cookies.js';
+import type { LiveHub } from './live.js';
+import type { Readiness } from './readiness.js';
+import type { PanelRegistry } from './ui/panels.js';
+
+/** Everything the route modules share, built once per instance by `openGateway`. */
+export interface GatewayParts {
+  readonly instance: RoleName;
+  /** This instance's principal id: the device in every audit entry. */
+  readonly device: string;
+  readonly secure: boolean;
+  readonly cookies: CookieNames;
+  readonly admitted: readonly UserRole[];
+  readonly deviceToken: string;
+  readonly dummyHash: string;
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly audit: AuditLog;
+  readonly auditPublicKey: Uint8Array;
+  readonly verifySignature: VerifySignature;
+  readonly live: LiveHub;
+  readonly panels: PanelRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly readiness: Readiness;
+  readonly heartbeatMs: number;
+  /** Whether the audit log verifies right now (shown on the admin screen). */
+  auditIntact(): boolean;
+}

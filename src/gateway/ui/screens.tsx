@@ -1,0 +1,103 @@
+import type { FC } from 'hono/jsx';
+import type { AuditEntry } from '../audit/index.js';
+import type { UserRole } from '../auth/roles.js';
+import { formatJst, relativeAge, type Locale, type Translate } from '../i18n/index.js';
+import { Empty, Layout, Panel } from './layout.js';
+import { panelEmpty, panelTitle, SCREEN_PANELS, type PanelId, type ScreenRole } from './panels.js';
+
+export interface ScreenUser {
+  readonly id: string;
+  readonly csrf: string;
+  readonly idleMs: number;
+}
+
+export interface PanelBody {
+  readonly id: PanelId;
+  readonly body: unknown;
+}
+
+export const PanelContent: FC<{ readonly id: PanelId; readonly body: unknown; readonly t: Translate }> = ({
+  id,
+  body,
+  t,
+}) => (body === undefined || body === null ? <Empty text={t(panelEmpty(id))} /> : <>{body}</>);
+
+/** The frame of the tablet, the triage board or the dispatch screen. */
+export const Screen: FC<{
+  readonly role: ScreenRole;
+  readonly locale: Locale;
+  readonly t: Translate;
+  readonly user: ScreenUser;
+  readonly panels: readonly PanelBody[];
+}> = ({ role, locale, t, user, panels }) => (
+  <Layout title={t(`title.${role}`)} locale={locale} t={t} user={user}>
+    <main data-screen={role}>
+      {SCREEN_PANELS[role].map((id) => (
+        <Panel id={id} title={t(panelTitle(id))}>
+          <PanelContent id={id} body={panels.find((p) => p.id === id)?.body} t={t} />
+        </Panel>
+      ))}
+    </main>
+  </Layout>
+);
+
+export const Time: FC<{ readonly at: number; readonly now: number; readonly t: Translate }> = ({
+  at,
+  now,
+  t,
+}) => (
+  <time datetime={new Date(at).toISOString()}>
+    {formatJst(at)} ({relativeAge(at, now, t)})
+  </time>
+);
+
+/** What an admin sees: who may log in here and the latest audit entries (opaque ids only). */
+export const AdminScreen: FC<{
+  readonly locale: Locale;
+  readonly t: Translate;
+  readonly user: ScreenUser;
+  readonly now: number;
+  readonly users: readonly { readonly id: string; readonly role: UserRole }[];
+  readonly entries: readonly AuditEntry[];
+  readonly chainIntact: boolean;
+}> = ({ locale, t, user, now, users, entries, chainIntact }) => (
+  <Layout title={t('title.admin')} locale={locale} t={t} user={user}>
+    <main data-screen="admin">
+      <Panel id="users" title={t('panel.users')}>
+        <table>
+          <tbody>
+            {users.map((u) => (
+              <tr>
+                <td>{u.id}</td>
+                <td>{u.role}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Panel>
+      <Panel id="audit" title={t('panel.audit')}>
+        <p>{t(chainIntact ? 'audit.chainOk' : 'audit.chainBroken')}</p>
+        {entries.length === 0 ? (
+          <Empty text={t('empty.audit')} />
+        ) : (
+          <table>
+            <tbody>
+              {entries.map((e) => (
+                <tr>
+                  <td>{e.seq}</td>
+                  <td>
+                    <Time at={e.at} now={now} t={t} />
+                  </td>
+                  <td>{e.userId ?? '—'}</td>
+                  <td>{e.action}</td>
+                  <td>{e.subject === null ? '—' : `${e.subject.kind} ${e.subject.id}`}</td>
+                  <td>{e.outcome}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+    </main>
+  </Layout>
+);

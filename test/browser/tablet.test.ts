@@ -1,0 +1,79 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { base32Decode, totp } from '../../src/gateway/index.js';
+import { CliProcess } from '../support/cli.js';
+import { ARTIFACTS } from '../support/paths.js';
+
+const SCREENSHOTS = `${ARTIFACTS}screenshots/`;
+
+/** The demo as a user starts it, and Debian's Chromium (never a downloaded browser) driving the tablet. */
+describe('tablet in Chromium over the demo', () => {
+  let demo: CliProcess;
+  let browser: BrowserContext;
+
+  beforeAll(async () => {
+    demo = CliProcess.start([
+      'demo',
+      '--port-base',
+      '0',
+      '--mqtt-port',
+      '0',
+      '--data-dir',
+      mkdtempSync(join(tmpdir(), 'ems-browser-')),
+    ]);
+    await demo.waitForOutput(/Ctrl-C stops/, 45_000);
+    // A fresh profile directory per run (playwright takes it as launchPersistentContext's argument).
+    browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ems-chromium-')), {
+      viewport: { width: 1280, height: 800 },
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  it('logs in as the demo crew with device code, password and TOTP, and shows the live tablet frame', async () => {
+    const url = /^ {2}ambulance \S+ +(http:\/\/[^\s]+)$/m.exec(demo.stdout)?.[1];
+    const device = /^ {2}amb-demo-01 +device code (\S+)$/m.exec(demo.stdout)?.[1];
+    const crew = /^ {4}crew-demo +crew +password (\S+) +TOTP secret (\S+)$/m.exec(demo.stdout);
+    expect(url && device && crew).toBeTruthy();
+    const page = await browser.newPage();
+    await page.goto(url as string);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.screenshot({ path: `${SCREENSHOTS}login.png` });
+    await page.fill('#userId', 'crew-demo');
+    await page.fill('#password', crew?.[1] as string);
+    await page.fill('#otp', totp(base32Decode(crew?.[2] as string) as Uint8Array, Date.now()));
+    await page.fill('#deviceToken', device as string);
+    await page.click('button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/' || u.search.includes('error'));
+    if ((await page.$('[data-screen=crew]')) === null) throw new Error(`not logged in: ${page.url()}`);
+    expect(await page.textContent('[data-panel=card]')).toContain('カードなし');
+    // The live-update stream connects (SSE through the page's own script).
+    await page.waitForSelector('[data-live][data-state=up]', { timeout: 10_000 });
+    const box = await page.locator('header button[type=submit]').boundingBox();
+    expect(box?.height ?? 0).toBeGreaterThanOrEqual(48);
+    await page.screenshot({ path: `${SCREENSHOTS}tablet.png`, fullPage: true });
+    await page.click('a.button');
+    await page.waitForSelector('text=No card — tap a card on the reader');
+    await page.screenshot({ path: `${SCREENSHOTS}tablet-en.png`, fullPage: true });
+    await page.click('header button[type=submit]');
+    await page.waitForURL(/\/login$/);
+  });
+});
