@@ -15,7 +15,13 @@ import type { DeviceIdentity } from './identity.js';
 import { SIZES, sodium } from './sodium.js';
 
 export type SealProblem = CryptoProblem<SealErrorCode>;
-export type OpenProblem = CryptoProblem<OpenErrorCode>;
+export type OpenProblem = CryptoProblem<OpenErrorCode> & {
+  /**
+   * Only on ENVELOPE_REPLAYED, which is decided after the envelope was authenticated: the id lets a
+   * receiver acknowledge a retried envelope again instead of leaving the sender waiting.
+   */
+  readonly messageId?: string;
+};
 
 export interface SealInput {
   readonly kind: string;

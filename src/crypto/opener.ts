@@ -58,6 +58,7 @@ export class EnvelopeOpener {
       return err({
         code: OpenErrorCode.REPLAYED,
         message: `message ${opened.value.messageId} was seen before`,
+        messageId: opened.value.messageId,
       });
     return opened;
   }
@@ -77,6 +78,8 @@ export interface SealRequest {
   readonly streamId: Uint8Array;
   readonly sequence: number;
   readonly ttlMs: number;
+  /** 16 bytes chosen by the caller, who must know the id before the box is sealed; random when absent. */
+  readonly messageId?: Uint8Array;
 }
 
 /** Seals to a principal by id, with its current key from the directory and times from the clock. */
@@ -98,6 +101,7 @@ export class EnvelopeSealer {
       sequence: request.sequence,
       createdAt: now,
       expiresAt: now + request.ttlMs,
+      ...(request.messageId === undefined ? {} : { messageId: request.messageId }),
     };
     return sealEnvelope(this.options.identity, recipient, input);
   }

@@ -182,6 +182,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       kind: message.kind,
       to,
       body: body.value,
+      stream: message.body.reportId,
       sequence,
       expiresAt: expiry,
     });
@@ -319,6 +320,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       kind: 'ack',
       to: r.hospitalId,
       body: body.value,
+      stream: r.reportId,
       sequence: r.sequence,
       expiresAt: this.#o.clock.now() + this.#o.defaultTtlMs,
     });

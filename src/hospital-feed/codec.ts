@@ -11,7 +11,9 @@ export interface SealInput {
   /** Recipient principal id; the codec binds the recipient's key id inside the signed data. */
   readonly to: string;
   readonly body: Uint8Array;
-  /** Per-stream sequence (a stream is one report between one sender and one recipient). */
+  /** The stream the sequence counts in: one report (its opaque id) between one sender and one recipient. */
+  readonly stream: string;
+  /** Per-stream sequence. */
   readonly sequence: number;
   /** Milliseconds since the epoch; a receiver refuses the envelope after it. */
   readonly expiresAt: number;

@@ -153,6 +153,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       kind: outgoing.kind,
       to: unitId,
       body: body.value,
+      stream: reportId,
       sequence: saved.value,
       expiresAt,
     });
@@ -250,6 +251,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       kind: 'ack',
       to: unitId,
       body: body.value,
+      stream: reportId,
       sequence,
       expiresAt: this.#o.clock.now() + this.#o.replyTtlMs,
     });

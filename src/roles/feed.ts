@@ -3,9 +3,11 @@ import {
   openAmbulanceFeed,
   openReceiver,
   type AmbulanceFeed,
-  type EnvelopeCodec,
   type Receiver,
 } from '../hospital-feed/index.js';
+import { join } from 'node:path';
+import { SqliteReplayStore } from '../crypto/index.js';
+import { SodiumEnvelopeCodec } from './envelope-codec.js';
 import type { RoleContext } from './runtime.js';
 
 /** What the tablet (ambulance) or the triage board (hospital) screens call. */
@@ -15,19 +17,19 @@ export type RoleFeed =
 
 /**
  * Starts the hospital feed for the ambulance (outbox) and hospital (receiver) roles, with their
- * SQLite files under the role's data directory. Without an envelope codec (src/crypto, issue #4)
- * nothing can be sealed, so the feed stays off and the log says why: no report is ever faked.
+ * SQLite files (outbox or inbox, and the envelope replay store) under the role's data directory.
  */
-export const mountFeed = async (
-  config: RoleConfig,
-  ctx: RoleContext,
-  codec: EnvelopeCodec | undefined,
-): Promise<RoleFeed | undefined> => {
+export const mountFeed = async (config: RoleConfig, ctx: RoleContext): Promise<RoleFeed | undefined> => {
   if (config.role === 'dispatch') return undefined;
-  if (codec === undefined) {
-    ctx.logger.warn('hospital feed off: no envelope codec configured');
-    return undefined;
-  }
+  const replay = new SqliteReplayStore(join(config.dataDir, 'replay.sqlite'));
+  ctx.onStop(() => replay.close());
+  const codec = new SodiumEnvelopeCodec({
+    identity: ctx.crypto.identity,
+    keys: ctx.crypto.keys,
+    directory: ctx.crypto.directory,
+    replay,
+    clock: ctx.clock,
+  });
   const setup = {
     dataDir: config.dataDir,
     principalId: config.id,

@@ -22,7 +22,7 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
       default:
         return config satisfies never;
     }
-    await mountFeed(config, ctx, options.codec);
+    await mountFeed(config, ctx);
   });
 
 export type { RunningRole, RoleOptions } from './runtime.js';

@@ -4,7 +4,7 @@ import type { RoleConfig } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import type { GatewayEnv } from '../gateway/index.js';
 import { openGateway, Readiness, startServer, type Gateway, type RunningServer } from '../gateway/index.js';
-import { BrokerLink, DEFAULT_SESSION_EXPIRY_SECONDS, type EnvelopeCodec } from '../hospital-feed/index.js';
+import { BrokerLink, DEFAULT_SESSION_EXPIRY_SECONDS } from '../hospital-feed/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { Metrics } from '../metrics/index.js';
 import { keysCheck, loadRoleCrypto, type RoleCrypto } from './crypto.js';
@@ -38,8 +38,6 @@ export interface RoleOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
   readonly clock?: Clock;
-  /** The signed-then-sealed envelope (src/crypto); the hospital feed runs only when it is given. */
-  readonly codec?: EnvelopeCodec;
 }
 
 const openLink = (config: RoleConfig, env: RoleOptions['env']): BrokerLink => {

@@ -78,6 +78,7 @@ describe('hospital feed under load and attack', () => {
       kind: 'report',
       to: 'hosp-demo-b',
       body: new TextEncoder().encode('{}'),
+      stream: 'late-copy',
       sequence: 1,
       expiresAt: Date.now() - 1,
     });
@@ -101,7 +102,7 @@ describe('hospital feed under load and attack', () => {
       JSON.stringify({ ...sampleReport(9), reportId: '0f6b7d2e-0000-4000-8000-000000000009' }),
     );
     const seal = (to: string) =>
-      codec.seal({ kind: 'report', to, body, sequence: 1, expiresAt: Date.now() + 60_000 });
+      codec.seal({ kind: 'report', to, body, stream: 'r9', sequence: 1, expiresAt: Date.now() + 60_000 });
     const genuine = await seal('hosp-demo-a');
     const tampered = Uint8Array.from(genuine.bytes);
     const at = new TextDecoder().decode(tampered).indexOf('"sequence":1') + 11;
@@ -111,6 +112,7 @@ describe('hospital feed under load and attack', () => {
       kind: 'report',
       to: 'hosp-demo-a',
       body,
+      stream: 'r9',
       sequence: 1,
       expiresAt: Date.now() + 60_000,
     });
