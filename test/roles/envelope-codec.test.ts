@@ -13,7 +13,7 @@ const members: Member[] = [
   { identity: hospital, role: 'hospital' },
   { identity: other, role: 'hospital' },
 ];
-const view = (m: readonly Member[]): DirectoryView => ({ current: directoryOf(m) }) as DirectoryView;
+const view = (m: readonly Member[]): DirectoryView => ({ current: directoryOf(m) });
 
 const codecFor = (identity: typeof unit, clock: ManualClock, m: readonly Member[] = members) =>
   new SodiumEnvelopeCodec({
