@@ -54,6 +54,12 @@ const backendFor = async (config: AmbulanceConfig, ctx: RoleContext): Promise<Re
   }
 };
 
+const readerDownReason = (backend: ReaderBackend): string => {
+  if (backend instanceof PcscBackend && backend.bindingMissing)
+    return 'PC/SC support is not installed (optional pcsclite module missing)';
+  return backend.up ? 'no card reader attached' : 'PC/SC service not available';
+};
+
 /**
  * Starts the ambulance's card reader (PC/SC, or the in-process emulated card) with its readiness
  * check `reader`. The returned service is the API the tablet UI uses: card session events
@@ -78,10 +84,7 @@ export const startAmbulanceReader = async (
   ctx.onStop(() => service.close());
   ctx.readiness.add({
     name: 'reader',
-    check: () =>
-      service.ready
-        ? { ready: true }
-        : { ready: false, reason: backend.up ? 'no card reader attached' : 'PC/SC service not available' },
+    check: () => (service.ready ? { ready: true } : { ready: false, reason: readerDownReason(backend) }),
   });
   return service;
 };
