@@ -22,6 +22,7 @@ export {
   type AnswerBody,
   type HandoverBody,
   type BodyProblem,
+  type DeclineReason,
 } from './messages.js';
 export {
   ENVELOPE_REJECTIONS,

@@ -56,7 +56,12 @@ export interface ReceiverOptions {
  */
 export const MIN_RETENTION_MS = 24 * 3600_000 + 2 * 60_000;
 
-export type AnswerInput = Omit<AnswerBody, 'reportId'>;
+/** Accept, or decline with its reason (distributive: `Omit` over the union would drop `reason`). */
+export type AnswerInput = AnswerBody extends infer T
+  ? T extends AnswerBody
+    ? Omit<T, 'reportId'>
+    : never
+  : never;
 
 /**
  * The hospital side: opens and verifies every envelope on the hospital's inbox, de-duplicates by
