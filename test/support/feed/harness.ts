@@ -76,7 +76,15 @@ const logger = createLogger({ level: 'warn' });
 export const unitFeed = async (
   endpoint: Endpoint,
   unitId: string,
-  options: { dir?: string; store?: OutboxStore; clock?: Clock; ttlMs?: number; policy?: RetryPolicy } = {},
+  options: {
+    dir?: string;
+    store?: OutboxStore;
+    clock?: Clock;
+    ttlMs?: number;
+    policy?: RetryPolicy;
+    /** Another MQTT client id, to run beside a role that already uses the unit's own. */
+    clientId?: string;
+  } = {},
 ) => {
   const dir = options.dir;
   const crypto = await feedCodec(
@@ -86,7 +94,7 @@ export const unitFeed = async (
     dir ?? '',
     options.clock,
   );
-  const link = openLink(endpoint, unitId);
+  const link = openLink(endpoint, unitId, options.clientId ?? unitId);
   const store = options.store ?? unwrap(SqliteOutboxStore.open(join(dir ?? '.', 'outbox.sqlite')));
   const { counts, counters } = counting();
   const feed = new AmbulanceFeed({
