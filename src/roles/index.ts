@@ -3,6 +3,7 @@ import { startAmbulanceReader } from './ambulance.js';
 import { mountFeed } from './feed.js';
 import { startRole, type RoleOptions, type RunningRole } from './runtime.js';
 import { mountSummaryCache } from './summary-cache.js';
+import { mountTriage } from './triage/index.js';
 
 /**
  * Starts one role from a validated configuration. The gateway already serves the role's screen at `/`
@@ -22,7 +23,9 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
       default:
         return config satisfies never;
     }
-    await mountFeed(config, ctx);
+    const feed = await mountFeed(config, ctx);
+    if (feed?.role === 'hospital')
+      mountTriage({ gateway: ctx.gateway, receiver: feed.receiver, clock: ctx.clock, logger: ctx.logger });
   });
 
 export type { RunningRole, RoleOptions } from './runtime.js';
