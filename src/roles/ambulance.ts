@@ -9,7 +9,12 @@ import {
   type TrustAnchor,
 } from '../reader/index.js';
 import { EmulatedCard, InProcessReader, loadOrCreateCard } from '../sim/card/index.js';
+import { medicalRecord } from '../sim/records/index.js';
 import type { RoleContext } from './runtime.js';
+import type { DemoCards } from './tablet/index.js';
+
+/** How many synthetic holders the demo control offers (each card's keys are made on first tap). */
+const DEMO_HOLDERS = 20;
 
 /** Reads every configured trust anchor; a missing or unreadable file stops the role from starting. */
 const loadTrustAnchors = async (files: readonly string[]): Promise<readonly TrustAnchor[]> => {
@@ -37,34 +42,57 @@ export const emulatorStateDir = (config: AmbulanceConfig): string =>
     ? (config.reader.stateDir ?? join(config.dataDir, 'card-emulator'))
     : '';
 
-const backendFor = async (config: AmbulanceConfig, ctx: RoleContext): Promise<ReaderBackend> => {
+interface Backend {
+  readonly backend: ReaderBackend;
+  readonly demo: DemoCards | undefined;
+}
+
+const backendFor = (config: AmbulanceConfig, ctx: RoleContext): Backend => {
   const reader = config.reader;
   switch (reader.mode) {
     case 'pcsc':
-      return new PcscBackend({ logger: ctx.logger });
+      return { backend: new PcscBackend({ logger: ctx.logger }), demo: undefined };
     case 'in-process': {
       // The composition root is the one place the emulator meets the product: never for patients.
       const backend = new InProcessReader();
-      const material = await loadOrCreateCard(emulatorStateDir(config), reader.seed, reader.index);
-      backend.insert(new EmulatedCard(material));
-      return backend;
+      const first = Math.min(reader.index, Number.MAX_SAFE_INTEGER - DEMO_HOLDERS);
+      const holders = Array.from({ length: DEMO_HOLDERS }, (_, i) => first + i).map((index) => ({
+        index,
+        // Synthetic holders only: the label names the records status the reference service will give.
+        label: `#${index} · ${medicalRecord(reader.seed, index).status}`,
+      }));
+      const demo: DemoCards = {
+        holders,
+        insert: async (index) =>
+          backend.insert(
+            new EmulatedCard(await loadOrCreateCard(emulatorStateDir(config), reader.seed, index)),
+          ),
+        remove: () => backend.remove(),
+      };
+      return { backend, demo };
     }
     default:
       return reader satisfies never;
   }
 };
 
+export interface AmbulanceReader {
+  readonly service: ReaderService;
+  /** The demo's card control; only with the in-process reader. */
+  readonly demo: DemoCards | undefined;
+}
+
 /**
- * Starts the ambulance's card reader (PC/SC, or the in-process emulated card) with its readiness
- * check `reader`. The returned service is the API the tablet UI uses: card session events
- * (`card-inserted`, `card-removed`, `step`, `service`) and `identify` / `pinTries`.
+ * Starts the ambulance's card reader (PC/SC, or the in-process emulator with no card until the demo
+ * control taps one) with its readiness check `reader`. The service is what the card session uses:
+ * events (`card-inserted`, `card-removed`, `step`, `service`) and `identify` / `pinTries`.
  */
 export const startAmbulanceReader = async (
   config: AmbulanceConfig,
   ctx: RoleContext,
-): Promise<ReaderService> => {
+): Promise<AmbulanceReader> => {
   const trustAnchors = await loadTrustAnchors(config.trustAnchors);
-  const backend = await backendFor(config, ctx);
+  const { backend, demo } = backendFor(config, ctx);
   const service = new ReaderService(backend, {
     trustAnchors,
     logger: ctx.logger,
@@ -83,5 +111,5 @@ export const startAmbulanceReader = async (
         ? { ready: true }
         : { ready: false, reason: backend.up ? 'no card reader attached' : 'PC/SC service not available' },
   });
-  return service;
+  return { service, demo };
 };

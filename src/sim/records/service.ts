@@ -9,7 +9,6 @@ import { ipsBundle } from './ips-bundle.js';
 import { medicalRecord, type CardStatus } from './medical-record.js';
 import type { CardCheck, RequestVerifier, ResponseSealer } from './ports.js';
 
-
 /** Fault modes, for demos, tests and benchmarks. Rates are probabilities per request. */
 export interface FaultModes {
   /** Added before every answer. */
