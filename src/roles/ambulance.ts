@@ -11,10 +11,29 @@ import {
 import { EmulatedCard, InProcessReader, loadOrCreateCard } from '../sim/card/index.js';
 import { medicalRecord } from '../sim/records/index.js';
 import type { RoleContext } from './runtime.js';
-import type { DemoCards } from './tablet/index.js';
+import type { DemoCards, DemoHolder } from './tablet/index.js';
 
-/** How many synthetic holders the demo control offers (each card's keys are made on first tap). */
-const DEMO_HOLDERS = 20;
+/** Active holders the demo control offers, besides the first holder of every other records status. */
+const DEMO_ACTIVE = 8;
+const DEMO_SEARCH = 2_000;
+
+/**
+ * The demo's holders from `first` on: a few whose records are in order, then one of each status the
+ * reference records service refuses, so a person can try every outcome. Each card's keys are made on
+ * its first tap. Synthetic holders only; the label names the status the records service will give.
+ */
+const demoHolders = (seed: number, first: number): DemoHolder[] => {
+  const picked: DemoHolder[] = [];
+  const seen = new Set<string>();
+  let active = 0;
+  for (let index = first; index < first + DEMO_SEARCH; index++) {
+    const status = medicalRecord(seed, index).status;
+    const wanted = status === 'active' ? active++ < DEMO_ACTIVE : !seen.has(status);
+    seen.add(status);
+    if (wanted) picked.push({ index, label: `#${index} · ${status}` });
+  }
+  return picked;
+};
 
 /** Reads every configured trust anchor; a missing or unreadable file stops the role from starting. */
 const loadTrustAnchors = async (files: readonly string[]): Promise<readonly TrustAnchor[]> => {
@@ -55,14 +74,8 @@ const backendFor = (config: AmbulanceConfig, ctx: RoleContext): Backend => {
     case 'in-process': {
       // The composition root is the one place the emulator meets the product: never for patients.
       const backend = new InProcessReader();
-      const first = Math.min(reader.index, Number.MAX_SAFE_INTEGER - DEMO_HOLDERS);
-      const holders = Array.from({ length: DEMO_HOLDERS }, (_, i) => first + i).map((index) => ({
-        index,
-        // Synthetic holders only: the label names the records status the reference service will give.
-        label: `#${index} · ${medicalRecord(reader.seed, index).status}`,
-      }));
       const demo: DemoCards = {
-        holders,
+        holders: demoHolders(reader.seed, reader.index),
         insert: async (index) =>
           backend.insert(
             new EmulatedCard(await loadOrCreateCard(emulatorStateDir(config), reader.seed, index)),
