@@ -28,11 +28,11 @@ const Field: FC<{
 
 const JCS = ['0', '1', '2', '3', '10', '20', '30', '100', '200', '300'];
 
-const HospitalSelect: FC<{ readonly name: string; readonly hospitals: readonly Hospital[] }> = ({
-  name,
+const HospitalSelect: FC<{ readonly id: string; readonly hospitals: readonly Hospital[] }> = ({
+  id,
   hospitals,
 }) => (
-  <select id={name} name={name}>
+  <select id={id} name="hospital">
     {hospitals.map((h) => (
       <option value={h.id}>{h.name}</option>
     ))}
@@ -115,7 +115,7 @@ const ReportFormView: FC<{
     </span>
     <Field name="etaMinutes" label="report.eta" say={say} />
     <label for="hospital">{say('report.destination')}</label>
-    <HospitalSelect name="hospital" hospitals={hospitals} />
+    <HospitalSelect id="hospital" hospitals={hospitals} />
     <label for="callSign">{say('report.callSign')}</label>
     <input id="callSign" name="callSign" value={contact.callSign} required />
     <label for="phone">{say('report.phone')}</label>
@@ -169,7 +169,7 @@ export const ReportPanel: FC<{
           <input type="hidden" name="_csrf" value={ctx.csrf} />
           <input type="hidden" name="tap" value={s.tap} />
           <label for="divertTo">{say('report.divertTo')}</label>
-          <HospitalSelect name="hospital" hospitals={hospitals.filter((h) => h.id !== latest.hospitalId)} />
+          <HospitalSelect id="divertTo" hospitals={hospitals.filter((h) => h.id !== latest.hospitalId)} />
           <button type="submit" data-action="divert">
             {say('report.divert')}
           </button>
