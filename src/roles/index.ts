@@ -4,6 +4,7 @@ import { mountFeed } from './feed.js';
 import { startRole, type RoleOptions, type RunningRole } from './runtime.js';
 import { mountSummaryCache } from './summary-cache.js';
 import { mountTriage } from './triage/index.js';
+import { mountTablet } from './tablet/index.js';
 
 /**
  * Starts one role from a validated configuration. The gateway already serves the role's screen at `/`
@@ -12,20 +13,25 @@ import { mountTriage } from './triage/index.js';
 export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): Promise<RunningRole> =>
   startRole(config, options, async (ctx) => {
     switch (config.role) {
-      case 'ambulance':
-        // The records pull (issue #5) writes the summaries it fetches here.
-        mountSummaryCache(config, ctx);
-        await startAmbulanceReader(config, ctx);
+      case 'ambulance': {
+        const cache = mountSummaryCache(config, ctx);
+        const reader = await startAmbulanceReader(config, ctx);
+        const feed = await mountFeed(config, ctx);
+        if (feed?.role !== 'ambulance') throw new Error('the ambulance role needs its hospital feed');
+        mountTablet(config, ctx, { reader: reader.service, cache, feed: feed.feed, demo: reader.demo });
         break;
-      case 'hospital':
+      }
+      case 'hospital': {
+        const feed = await mountFeed(config, ctx);
+        if (feed?.role !== 'hospital') throw new Error('the hospital role needs its hospital feed');
+        mountTriage({ gateway: ctx.gateway, receiver: feed.receiver, clock: ctx.clock, logger: ctx.logger });
+        break;
+      }
       case 'dispatch':
         break;
       default:
         return config satisfies never;
     }
-    const feed = await mountFeed(config, ctx);
-    if (feed?.role === 'hospital')
-      mountTriage({ gateway: ctx.gateway, receiver: feed.receiver, clock: ctx.clock, logger: ctx.logger });
   });
 
 export type { RunningRole, RoleOptions } from './runtime.js';

@@ -54,6 +54,7 @@ export const demoCommand: Command = {
       '',
       'ems-gateway demo is running (synthetic data only).',
       `  MQTT broker (aedes)     ${demo.brokerUrl}`,
+      `  records-sim records-demo ${demo.recordsUrl}/`,
       ...demo.roles.map((r) => `  ${`${r.role} ${r.id}`.padEnd(24)}${r.url}/`),
       '',
       'Demo log-ins (synthetic, new at every start). The device code enrols a browser once; for the',
@@ -66,6 +67,7 @@ export const demoCommand: Command = {
         ),
       ]),
       '',
+      'On the tablet (crew-demo), the demo panel taps an emulated card of a synthetic holder.',
       'Every role answers /healthz, /readyz, /metrics and /openapi.json. Ctrl-C stops.',
       `Logs (JSON lines): ${logFile}`,
     ];

@@ -18,6 +18,8 @@ export interface PanelContext {
   readonly t: Translate;
   readonly now: number;
   readonly userId: string;
+  /** The session's CSRF token, for the forms a panel renders (`_csrf`). */
+  readonly csrf: string;
 }
 
 /**
