@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../../core/index.js';
 import { createLogger } from '../../log/index.js';
 import { startReferenceRecords } from '../../sim/records/index.js';
-import { UsageError, untilAborted, wantsHelp, write, type Command } from '../command.js';
+import { integerOption, numberOption, UsageError, untilAborted, write, type Command } from '../command.js';
 
 const help = `ems-gateway records-sim --key FILE --directory FILE --operator-key BASE64 --trust-anchor PEM [options]
 
@@ -30,41 +30,11 @@ are sealed in an envelope to the requesting device's key.
 Card statuses come from the population: about 2 % suspended, 1 % revoked, 2 % certificate expired and
 3 % without eligibility (資格なし).`;
 
-const number = (
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number => {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`${name} must be a number from ${min} to ${max}`);
-  return n;
-};
-
-const integer = (
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number => {
-  const n = number(name, raw, fallback, min, max);
-  if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number`);
-  return n;
-};
-
 export const recordsSimCommand: Command = {
   name: 'records-sim',
   summary: 'run the reference records service',
   help,
   async run(args, io) {
-    if (wantsHelp(args)) {
-      write(io.stdout, help);
-      return 0;
-    }
     const { values } = parseArgs({
       args: [...args],
       options: {
@@ -89,7 +59,7 @@ export const recordsSimCommand: Command = {
     };
     const anchors = values['trust-anchor'] ?? [];
     if (anchors.length === 0) throw new UsageError('--trust-anchor is required');
-    const seed = integer('--seed', values.seed, 1, 0, 2 ** 32 - 1);
+    const seed = integerOption('--seed', values.seed, 1, 0, 2 ** 32 - 1);
     const logger = createLogger({ name: 'records-sim' });
     const server = await startReferenceRecords({
       keyFile: required('key'),
@@ -97,14 +67,14 @@ export const recordsSimCommand: Command = {
       operatorPublicKey: required('operator-key'),
       trustAnchorFiles: anchors,
       seed,
-      populationSize: integer('--population', values.population, 1000, 1, 1_000_000),
+      populationSize: integerOption('--population', values.population, 1000, 1, 1_000_000),
       host: values.host ?? '127.0.0.1',
-      port: integer('--port', values.port, 8090, 0, 65535),
+      port: integerOption('--port', values.port, 8090, 0, 65535),
       faults: {
-        latencyMs: integer('--latency', values.latency, 0, 0, 120_000),
-        errorRate: number('--error-rate', values['error-rate'], 0, 0, 1),
-        timeoutRate: number('--timeout-rate', values['timeout-rate'], 0, 0, 1),
-        truncateRate: number('--truncate-rate', values['truncate-rate'], 0, 0, 1),
+        latencyMs: integerOption('--latency', values.latency, 0, 0, 120_000),
+        errorRate: numberOption('--error-rate', values['error-rate'], 0, 0, 1),
+        timeoutRate: numberOption('--timeout-rate', values['timeout-rate'], 0, 0, 1),
+        truncateRate: numberOption('--truncate-rate', values['truncate-rate'], 0, 0, 1),
       },
       clock: systemClock,
       logger,
