@@ -38,7 +38,12 @@ export { DEFAULT_RETRY_POLICY, retryDelay, inFlightWindow, type RetryPolicy } fr
 export { transition, isDue, type Transport, type OutboxEntry, type TransportEvent } from './outbox-state.js';
 export { crewState, onHospital, onTransport, type CrewState, type ReportRecord } from './report-state.js';
 export { applyIncoming, isOnBoard, type BoardReport, type BoardChange } from './inbox-state.js';
-export { MemoryOutboxStore, type OutboxStore, type OutboxChange } from './outbox-store.js';
+export {
+  MemoryOutboxStore,
+  type OutboxStore,
+  type OutboxChange,
+  type AppliedMessage,
+} from './outbox-store.js';
 export { SqliteOutboxStore } from './outbox-sqlite.js';
 export { SqliteInboxStore, type Redelivery } from './inbox-sqlite.js';
 export { Outbox, systemTimers, type Timers, type PublishLink } from './outbox.js';
