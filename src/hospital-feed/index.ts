@@ -48,20 +48,15 @@ export { SqliteOutboxStore } from './outbox-sqlite.js';
 export { SqliteInboxStore, type Redelivery } from './inbox-sqlite.js';
 export { Outbox, systemTimers, type Timers, type PublishLink } from './outbox.js';
 export type { FeedLink } from './feed-link.js';
-export { feedCounters, type FeedCounters, type RejectReason } from './incoming.js';
+export { feedCounters, MIN_RETENTION_MS, type FeedCounters, type RejectReason } from './incoming.js';
 export { AmbulanceFeed, type ReportView, type ReportInput, type AmbulanceFeedEvents } from './ambulance.js';
-export {
-  Receiver,
-  MIN_RETENTION_MS,
-  type BoardEvent,
-  type AnswerInput,
-  type ReceiverEvents,
-} from './receiver.js';
+export { Receiver, type BoardEvent, type AnswerInput, type ReceiverEvents } from './receiver.js';
 export {
   openAmbulanceFeed,
   openReceiver,
   OUTBOX_FILE,
   INBOX_FILE,
   type FeedSetup,
+  type AmbulanceSetup,
   type ReceiverSetup,
 } from './setup.js';
