@@ -6,7 +6,7 @@ import type { RetryPolicy } from './backoff.js';
 import type { EnvelopeCodec } from './codec.js';
 import { feedError, FEED_ERRORS, type FeedError } from './errors.js';
 import type { FeedLink } from './feed-link.js';
-import { noCounters, openIncoming, type FeedCounters } from './incoming.js';
+import { MIN_RETENTION_MS, noCounters, openIncoming, type FeedCounters } from './incoming.js';
 import { encodeBody, type CancelBody, type FeedMessage, type ReportBody } from './messages.js';
 import { Outbox, type Timers } from './outbox.js';
 import type { OutboxEntry } from './outbox-state.js';
@@ -78,6 +78,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
   readonly #counters: FeedCounters;
   readonly #reports = new Map<string, ReportRecord>();
   #queue: Promise<unknown> = Promise.resolve();
+  #stopped = false;
 
   constructor(options: AmbulanceFeedOptions) {
     super();
@@ -106,8 +107,11 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     if (!subscribed.ok) this.#o.logger.warn('unit inbox subscription pending', { code: subscribed.error });
   }
 
+  /** Stops sending and closes the outbox database; the feed cannot be started again. */
   stop(): void {
+    this.#stopped = true;
     this.#outbox.stop();
+    this.#o.store.close();
   }
 
   /** Accepted only once stored: the result is ok when the report is on disk, never before. */
@@ -246,8 +250,13 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
   }
 
   async #receive(payload: Uint8Array): Promise<void> {
+    // The codec's replay check and everything after it read the outbox database, closed by stop().
+    if (this.#stopped) return;
     const opened = await openIncoming(this.#o.codec, payload, ['ack', 'answer', 'handover']);
+    if (this.#stopped) return;
     if (!opened.ok) {
+      if (opened.error.reason === 'replayed' && opened.error.messageId !== undefined)
+        if (this.#redelivered(opened.error.messageId)) return;
       this.#counters.rejected(opened.error.reason);
       this.#o.logger.warn('incoming envelope refused', { reason: opened.error.reason });
       return;
@@ -259,6 +268,8 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       this.#counters.rejected('unknown-report');
       return;
     }
+    // A second copy that passed the codec while the first was being opened: already applied.
+    if (this.#redelivered(envelope.messageId)) return;
     this.#counters.received(message.kind);
     const now = this.#o.clock.now();
     let event: HospitalEvent;
@@ -289,8 +300,16 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
         return message satisfies never;
     }
     // The hospital sends these through its own outbox: store, then acknowledge, so it stops sending.
+    // The message id is the replay check (the codec asks the store) and is recorded in the same
+    // commit as the state change: a crash leaves neither, so the hospital's resend is applied.
     const next = { ...onHospital(r, event, now), sequence: r.sequence + 1 };
-    const written = this.#o.store.write({ reports: [next] });
+    const written = this.#o.store.write({
+      reports: [next],
+      applied: [
+        { messageId: envelope.messageId, reportId: r.reportId, from: envelope.from, receivedAt: now },
+      ],
+      forgetAppliedBefore: now - MIN_RETENTION_MS,
+    });
     if (!written.ok) {
       this.emit('storage-error', feedError(written.error));
       return;
@@ -298,6 +317,28 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     this.#record(next);
     // Not awaited: mqtt.js reads no further packets (our PUBACK included) until this handler returns.
     void this.#acknowledge(next, envelope.messageId);
+  }
+
+  /**
+   * A QoS 1 redelivery or a retry from the hospital's outbox of a message already applied: our
+   * acknowledgement was lost, so acknowledge again (on the next stream sequence) and change nothing.
+   */
+  #redelivered(messageId: string): boolean {
+    const known = this.#o.store.applied(messageId);
+    if (known === undefined) return false;
+    const r = this.#reports.get(known.reportId);
+    if (r === undefined || r.hospitalId !== known.from) return false;
+    this.#counters.duplicate();
+    const next = { ...r, sequence: r.sequence + 1 };
+    const written = this.#o.store.write({ reports: [next] });
+    if (!written.ok) {
+      // Not acknowledged: the hospital sends it again and we try again.
+      this.emit('storage-error', feedError(written.error));
+      return true;
+    }
+    this.#record(next);
+    void this.#acknowledge(next, messageId);
+    return true;
   }
 
   #onReceipt(r: ReportRecord, of: string): void {

@@ -3,6 +3,13 @@ import type { Metrics } from '../metrics/index.js';
 import type { EnvelopeCodec, EnvelopeRejection, OpenedEnvelope } from './codec.js';
 import { decodeBody, type BodyProblem, type FeedMessage, type MessageKind } from './messages.js';
 
+/**
+ * Never forget a stored message id younger than this: on both sides (the hospital's inbox, the
+ * ambulance's outbox database) the stored ids are the replay protection, so they must outlive any
+ * envelope that could still be accepted (the opener's maximum lifetime of 24 h plus 2 min of skew).
+ */
+export const MIN_RETENTION_MS = 24 * 3600_000 + 2 * 60_000;
+
 /** Why an incoming message changed nothing; each is counted under its own label. */
 export type RejectReason = EnvelopeRejection | BodyProblem['code'] | 'unexpected-kind' | 'unknown-report';
 

@@ -38,25 +38,25 @@ export { DEFAULT_RETRY_POLICY, retryDelay, inFlightWindow, type RetryPolicy } fr
 export { transition, isDue, type Transport, type OutboxEntry, type TransportEvent } from './outbox-state.js';
 export { crewState, onHospital, onTransport, type CrewState, type ReportRecord } from './report-state.js';
 export { applyIncoming, isOnBoard, type BoardReport, type BoardChange } from './inbox-state.js';
-export { MemoryOutboxStore, type OutboxStore, type OutboxChange } from './outbox-store.js';
+export {
+  MemoryOutboxStore,
+  type OutboxStore,
+  type OutboxChange,
+  type AppliedMessage,
+} from './outbox-store.js';
 export { SqliteOutboxStore } from './outbox-sqlite.js';
 export { SqliteInboxStore, type Redelivery } from './inbox-sqlite.js';
 export { Outbox, systemTimers, type Timers, type PublishLink } from './outbox.js';
 export type { FeedLink } from './feed-link.js';
-export { feedCounters, type FeedCounters, type RejectReason } from './incoming.js';
+export { feedCounters, MIN_RETENTION_MS, type FeedCounters, type RejectReason } from './incoming.js';
 export { AmbulanceFeed, type ReportView, type ReportInput, type AmbulanceFeedEvents } from './ambulance.js';
-export {
-  Receiver,
-  MIN_RETENTION_MS,
-  type BoardEvent,
-  type AnswerInput,
-  type ReceiverEvents,
-} from './receiver.js';
+export { Receiver, type BoardEvent, type AnswerInput, type ReceiverEvents } from './receiver.js';
 export {
   openAmbulanceFeed,
   openReceiver,
   OUTBOX_FILE,
   INBOX_FILE,
   type FeedSetup,
+  type AmbulanceSetup,
   type ReceiverSetup,
 } from './setup.js';

@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../core/index.js';
 import type { StorageErrorCode } from './errors.js';
 import type { DeclineReason, MessageKind } from './messages.js';
 import { isTerminal, type OutboxEntry, type Transport } from './outbox-state.js';
-import type { OutboxChange, OutboxStore } from './outbox-store.js';
+import type { AppliedMessage, OutboxChange, OutboxStore } from './outbox-store.js';
 import type { HospitalStage, Lifecycle, ReportRecord } from './report-state.js';
 import { attempt, openDatabase, type Db } from './sqlite.js';
 
@@ -35,6 +35,13 @@ CREATE TABLE IF NOT EXISTS reports (
   expires_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS applied (
+  message_id TEXT PRIMARY KEY,
+  report_id TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS applied_age ON applied (received_at);
 `;
 
 interface EntryRow {
@@ -96,7 +103,17 @@ const toReport = (r: ReportRow): ReportRecord => ({
   updatedAt: r.updated_at,
 });
 
-/** The outbox in SQLite (WAL, synchronous FULL): a write returns only once it is on disk. */
+interface AppliedRow {
+  message_id: string;
+  report_id: string;
+  sender: string;
+  received_at: number;
+}
+
+/**
+ * The outbox in SQLite (WAL, synchronous FULL): a write returns only once it is on disk. Entries,
+ * report states and the ids of the incoming messages they applied are written in one transaction.
+ */
 export class SqliteOutboxStore implements OutboxStore {
   readonly #db: Db;
   readonly #write: (change: OutboxChange) => void;
@@ -114,7 +131,11 @@ export class SqliteOutboxStore implements OutboxStore {
       `INSERT OR REPLACE INTO reports VALUES (@report_id, @hospital_id, @lifecycle, @hospital,
          @answer_sequence, @decline_reason, @sequence, @latest, @latest_message_id, @expires_at, @updated_at)`,
     );
+    const forget = db.prepare('DELETE FROM applied WHERE received_at < ?');
+    const remember = db.prepare('INSERT OR IGNORE INTO applied VALUES (?, ?, ?, ?)');
     this.#write = db.transaction((change: OutboxChange) => {
+      if (change.forgetAppliedBefore !== undefined) forget.run(change.forgetAppliedBefore);
+      for (const m of change.applied ?? []) remember.run(m.messageId, m.reportId, m.from, m.receivedAt);
       for (const e of change.entries ?? []) {
         if (isTerminal(e.transport)) remove.run(e.messageId);
         else
@@ -179,6 +200,14 @@ export class SqliteOutboxStore implements OutboxStore {
 
   reports(): readonly ReportRecord[] {
     return (this.#db.prepare('SELECT * FROM reports ORDER BY updated_at').all() as ReportRow[]).map(toReport);
+  }
+
+  applied(messageId: string): AppliedMessage | undefined {
+    const row = this.#db.prepare('SELECT * FROM applied WHERE message_id = ?').get(messageId) as
+      AppliedRow | undefined;
+    return row === undefined
+      ? undefined
+      : { messageId: row.message_id, reportId: row.report_id, from: row.sender, receivedAt: row.received_at };
   }
 
   close(): void {

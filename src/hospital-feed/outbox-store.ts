@@ -3,10 +3,25 @@ import type { StorageErrorCode } from './errors.js';
 import { isTerminal, type OutboxEntry } from './outbox-state.js';
 import type { ReportRecord } from './report-state.js';
 
+/**
+ * An incoming message (from the hospital) whose effect a write applies. Its id is the ambulance's
+ * replay check: recorded in the same commit as the report change, so "seen" and "applied" are one.
+ */
+export interface AppliedMessage {
+  readonly messageId: string;
+  readonly reportId: string;
+  /** The principal that sent it (proven by its signature when it was first opened). */
+  readonly from: string;
+  readonly receivedAt: number;
+}
+
 /** One atomic write: all of it is stored, or none of it. */
 export interface OutboxChange {
   readonly entries?: readonly OutboxEntry[];
   readonly reports?: readonly ReportRecord[];
+  readonly applied?: readonly AppliedMessage[];
+  /** Forgets applied message ids received before this time (no copy of them can be accepted any more). */
+  readonly forgetAppliedBefore?: number;
 }
 
 /**
@@ -21,12 +36,15 @@ export interface OutboxStore {
   live(): readonly OutboxEntry[];
   report(reportId: string): ReportRecord | undefined;
   reports(): readonly ReportRecord[];
+  /** The incoming message applied under this id, `undefined` if none (or forgotten). */
+  applied(messageId: string): AppliedMessage | undefined;
   close(): void;
 }
 
 export class MemoryOutboxStore implements OutboxStore {
   readonly #entries = new Map<string, OutboxEntry>();
   readonly #reports = new Map<string, ReportRecord>();
+  readonly #applied = new Map<string, AppliedMessage>();
 
   write(change: OutboxChange): Result<void, StorageErrorCode> {
     for (const e of change.entries ?? []) {
@@ -34,6 +52,10 @@ export class MemoryOutboxStore implements OutboxStore {
       else this.#entries.set(e.messageId, { ...e, bytes: Uint8Array.from(e.bytes) });
     }
     for (const r of change.reports ?? []) this.#reports.set(r.reportId, r);
+    const before = change.forgetAppliedBefore;
+    if (before !== undefined)
+      for (const [id, m] of this.#applied) if (m.receivedAt < before) this.#applied.delete(id);
+    for (const m of change.applied ?? []) this.#applied.set(m.messageId, m);
     return ok(undefined);
   }
 
@@ -51,6 +73,10 @@ export class MemoryOutboxStore implements OutboxStore {
 
   reports(): readonly ReportRecord[] {
     return [...this.#reports.values()];
+  }
+
+  applied(messageId: string): AppliedMessage | undefined {
+    return this.#applied.get(messageId);
   }
 
   /** Nothing to release: the memory store lives as long as the object. */

@@ -8,7 +8,7 @@ import { feedError, FEED_ERRORS, type FeedError } from './errors.js';
 import type { FeedLink } from './feed-link.js';
 import type { SqliteInboxStore } from './inbox-sqlite.js';
 import { isOnBoard, type BoardReport } from './inbox-state.js';
-import { noCounters, openIncoming, type FeedCounters } from './incoming.js';
+import { MIN_RETENTION_MS, noCounters, openIncoming, type FeedCounters } from './incoming.js';
 import { encodeBody, type AnswerBody, type FeedMessage } from './messages.js';
 import { Outbox, type Timers } from './outbox.js';
 import type { OutboxStore } from './outbox-store.js';
@@ -48,13 +48,6 @@ export interface ReceiverOptions {
   readonly counters?: FeedCounters;
   readonly logger: Logger;
 }
-
-/**
- * Never purge message ids younger than this, whatever the retention: the inbox's ids are also the
- * receiver's replay protection, so they must outlive any envelope that could still be accepted (the
- * opener's maximum lifetime of 24 h plus 2 min of clock skew).
- */
-export const MIN_RETENTION_MS = 24 * 3600_000 + 2 * 60_000;
 
 /** Accept, or decline with its reason (distributive: `Omit` over the union would drop `reason`). */
 export type AnswerInput = AnswerBody extends infer T

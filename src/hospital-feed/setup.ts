@@ -46,13 +46,23 @@ const common = (s: FeedSetup) => ({
   ...(s.metrics === undefined ? {} : { counters: feedCounters(s.metrics) }),
 });
 
+export interface AmbulanceSetup extends Omit<FeedSetup, 'codec'> {
+  /**
+   * The codec, or a factory given the outbox: the ambulance role's codec checks replays against the
+   * ids of the hospital's messages the outbox applied, so "seen" and "applied" are one SQLite commit
+   * (see docs/protocol.md).
+   */
+  readonly codec: EnvelopeCodec | ((outbox: SqliteOutboxStore) => EnvelopeCodec);
+}
+
 /** The ambulance role's feed, with its outbox in `dataDir`. */
-export const openAmbulanceFeed = (s: FeedSetup): Result<AmbulanceFeed, FeedError> => {
+export const openAmbulanceFeed = (s: AmbulanceSetup): Result<AmbulanceFeed, FeedError> => {
   const store = SqliteOutboxStore.open(join(s.dataDir, OUTBOX_FILE));
   if (!store.ok) return err(feedError(store.error));
+  const codec = typeof s.codec === 'function' ? s.codec(store.value) : s.codec;
   return ok(
     new AmbulanceFeed({
-      ...common(s),
+      ...common({ ...s, codec }),
       unitId: s.principalId,
       store: store.value,
       newId: randomUUID,

@@ -4,10 +4,8 @@ import {
   openReceiver,
   type AmbulanceFeed,
   type Receiver,
-  type SqliteInboxStore,
 } from '../hospital-feed/index.js';
-import { join } from 'node:path';
-import { SqliteReplayStore, type ReplayStore } from '../crypto/index.js';
+import type { ReplayStore } from '../crypto/index.js';
 import { SodiumEnvelopeCodec } from './envelope-codec.js';
 import type { RoleContext } from './runtime.js';
 
@@ -17,15 +15,17 @@ export type RoleFeed =
   | { readonly role: 'hospital'; readonly receiver: Receiver };
 
 /**
- * The hospital's replay check is the inbox itself: an envelope is a replay once its message id is
- * stored there, and the id is stored in the same commit as the report. A separate replay file would
- * remember an id before the inbox stored its report, so a kill -9 between the two commits would turn
- * the unit's resend into a "replay" and lose the report. Ids stay for the retention period (at least
- * MIN_RETENTION_MS, longer than any envelope lives). Only kinds the inbox stores (report, update,
- * cancel) are covered; the other kinds the receiver accepts must be idempotent (an `ack` is).
+ * Both sides' replay check is their own database: an envelope is a replay once its message id is
+ * stored there, and the feed stores the id in the same commit as the change the message makes (the
+ * hospital's inbox stores the report; the ambulance's outbox the report's new state). A separate
+ * replay file would remember an id before the change was stored, so a kill -9 between the two commits
+ * would turn the sender's resend into a "replay" and lose the message. Ids stay at least
+ * MIN_RETENTION_MS, longer than any envelope lives. Only kinds that change stored state are covered
+ * (report, update, cancel at the hospital; viewed, answer, handover at the ambulance); the other
+ * kinds each side accepts must be idempotent (an `ack` of receipt is).
  */
-export const inboxReplayStore = (inbox: SqliteInboxStore): ReplayStore => ({
-  remember: (messageId) => !inbox.has(messageId),
+export const storedReplayCheck = (isStored: (messageId: string) => boolean): ReplayStore => ({
+  remember: (messageId) => !isStored(messageId),
   prune: () => 0,
   size: () => 0,
   close: () => undefined,
@@ -33,7 +33,7 @@ export const inboxReplayStore = (inbox: SqliteInboxStore): ReplayStore => ({
 
 /**
  * Starts the hospital feed for the ambulance (outbox) and hospital (receiver) roles, with their
- * SQLite files (outbox or inbox, and the envelope replay store) under the role's data directory.
+ * SQLite files (the outbox, and at the hospital the inbox) under the role's data directory.
  */
 export const mountFeed = async (config: RoleConfig, ctx: RoleContext): Promise<RoleFeed | undefined> => {
   if (config.role === 'dispatch') return undefined;
@@ -54,17 +54,19 @@ export const mountFeed = async (config: RoleConfig, ctx: RoleContext): Promise<R
     clock: ctx.clock,
   };
   if (config.role === 'ambulance') {
-    const replay = new SqliteReplayStore(join(config.dataDir, 'replay.sqlite'));
-    ctx.onStop(() => replay.close());
-    const opened = openAmbulanceFeed({ ...setup, codec: codecWith(replay) });
+    const opened = openAmbulanceFeed({
+      ...setup,
+      codec: (outbox) => codecWith(storedReplayCheck((id) => outbox.applied(id) !== undefined)),
+    });
     if (!opened.ok) throw new Error(`hospital feed: ${opened.error.message}`);
     await opened.value.start();
+    // Stops its timers and closes the outbox (the link closes after it).
     ctx.onStop(() => opened.value.stop());
     return { role: 'ambulance', feed: opened.value };
   }
   const opened = openReceiver({
     ...setup,
-    codec: (inbox) => codecWith(inboxReplayStore(inbox)),
+    codec: (inbox) => codecWith(storedReplayCheck((id) => inbox.has(id))),
     retentionDays: config.retentionDays,
   });
   if (!opened.ok) throw new Error(`hospital feed: ${opened.error.message}`);

@@ -78,7 +78,7 @@ describe('hospital feed under load and attack', () => {
     await hospital.receiver.start();
     await waitFor(() => hospital.link.isUp, 'hospital up');
     // A late copy (the broker queued one) is refused as expired; the board stays empty.
-    const sender = await feedCodec(keys, 'amb-demo-02', { store: new MemoryReplayStore() }, '');
+    const sender = await feedCodec(keys, 'amb-demo-02', { store: new MemoryReplayStore() });
     const late = await sender.codec.seal({
       kind: 'report',
       to: 'hosp-demo-b',
@@ -102,7 +102,7 @@ describe('hospital feed under load and attack', () => {
     await hospital.receiver.start();
     const link = openLink(mqtt5(), 'amb-demo-01', 'amb-demo-01-attacker');
     await waitFor(() => link.isUp && hospital.link.isUp, 'links up');
-    const { codec } = await feedCodec(keys, 'amb-demo-01', { store: new MemoryReplayStore() }, '');
+    const { codec } = await feedCodec(keys, 'amb-demo-01', { store: new MemoryReplayStore() });
     const body = new TextEncoder().encode(
       JSON.stringify({ ...sampleReport(9), reportId: '0f6b7d2e-0000-4000-8000-000000000009' }),
     );

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { OutboxEntry, OutboxStore, ReportRecord } from '../../src/hospital-feed/index.js';
+import type {
+  AppliedMessage,
+  OutboxEntry,
+  OutboxStore,
+  ReportRecord,
+} from '../../src/hospital-feed/index.js';
 
 export const entry = (n: number, patch: Partial<OutboxEntry> = {}): OutboxEntry => ({
   messageId: `message-${n}`,
@@ -29,6 +34,13 @@ export const report = (n: number, patch: Partial<ReportRecord> = {}): ReportReco
   expiresAt: 100_000,
   updatedAt: 1_000,
   ...patch,
+});
+
+export const applied = (messageId: string, receivedAt: number): AppliedMessage => ({
+  messageId,
+  reportId: 'report-1',
+  from: 'hosp-demo-a',
+  receivedAt,
 });
 
 /** The contract every OutboxStore passes (as MQTT.js tests every store with one abstract suite). */
@@ -91,14 +103,26 @@ export const outboxStoreContract = (
       expect(store.entry('message-1')?.bytes[0]).toBe(1);
     });
 
+    it('records applied message ids with the report change, and forgets only older ones', () => {
+      const { store } = open();
+      expect(store.applied('answer-1')).toBeUndefined();
+      store.write({ reports: [report(1, { hospital: 'accepted' })], applied: [applied('answer-1', 1_000)] });
+      expect(store.applied('answer-1')).toEqual(applied('answer-1', 1_000));
+      expect(store.report('report-1')?.hospital).toBe('accepted');
+      store.write({ applied: [applied('answer-2', 5_000)], forgetAppliedBefore: 2_000 });
+      expect(store.applied('answer-1')).toBeUndefined();
+      expect(store.applied('answer-2')).toEqual(applied('answer-2', 5_000));
+    });
+
     it('keeps what was written across a reopen (durable stores only)', () => {
       const { store, reopen } = open();
       if (reopen === undefined) return;
-      store.write({ entries: [entry(1)], reports: [report(1)] });
+      store.write({ entries: [entry(1)], reports: [report(1)], applied: [applied('answer-1', 1_000)] });
       store.close();
       const again = reopen();
       expect(again.live()).toEqual([entry(1)]);
       expect(again.report('report-1')).toEqual(report(1));
+      expect(again.applied('answer-1')).toEqual(applied('answer-1', 1_000));
       again.close();
     });
   });

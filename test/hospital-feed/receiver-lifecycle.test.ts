@@ -2,61 +2,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ManualClock, ok } from '../../src/core/index.js';
+import { ManualClock } from '../../src/core/index.js';
 import { MemoryReplayStore } from '../../src/crypto/index.js';
-import {
-  encodeBody,
-  MemoryOutboxStore,
-  Receiver,
-  SqliteInboxStore,
-  type FeedLink,
-  type Timers,
-} from '../../src/hospital-feed/index.js';
+import { encodeBody, MemoryOutboxStore, Receiver, SqliteInboxStore } from '../../src/hospital-feed/index.js';
 import { silentLogger } from '../../src/log/index.js';
+import { fakeLink, manualTimers } from '../support/feed/fake-link.js';
 import { counting, FAST_POLICY, unwrap } from '../support/feed/harness.js';
 import { feedCodec, feedKeys } from '../support/feed/keys.js';
 import { sampleReport } from '../support/feed/sample.js';
 
 const DAY = 86_400_000;
 
-/** A link that is always up, records what is published and lets the test deliver messages. */
-const fakeLink = () => {
-  const published: string[] = [];
-  let deliver: (topic: string, payload: Uint8Array) => Promise<void> = () => Promise.resolve();
-  const link: FeedLink = {
-    isUp: true,
-    receiveMaximum: undefined,
-    publish: (topic) => (published.push(topic), Promise.resolve(ok(undefined))),
-    subscribe: () => Promise.resolve(ok(undefined)),
-    onMessage: (handler) => void (deliver = handler),
-    on: () => undefined,
-  };
-  return { link, published, deliver: (bytes: Uint8Array) => deliver('inbox', bytes) };
-};
-
-/** Timers the test fires by hand. */
-const manualTimers = () => {
-  const pending = new Map<number, () => void>();
-  let next = 0;
-  const timers: Timers = {
-    setTimeout: (fn) => (pending.set(++next, fn), next),
-    clearTimeout: (h) => void pending.delete(h as number),
-  };
-  const fireAll = (): void => {
-    const due = [...pending.entries()];
-    pending.clear();
-    for (const [, fn] of due) fn();
-  };
-  return { timers, fireAll, pending };
-};
-
 const setup = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'receiver-life-'));
   const keys = await feedKeys(dir);
   const clock = new ManualClock(Date.now());
   const inbox = unwrap(SqliteInboxStore.open(join(dir, 'inbox.sqlite')));
-  const hospital = await feedCodec(keys, 'hosp-demo-a', { inbox }, dir, clock);
-  const unit = await feedCodec(keys, 'amb-demo-01', { store: new MemoryReplayStore() }, dir, clock);
+  const hospital = await feedCodec(keys, 'hosp-demo-a', { inbox }, clock);
+  const unit = await feedCodec(keys, 'amb-demo-01', { store: new MemoryReplayStore() }, clock);
   const { link, published, deliver } = fakeLink();
   const { timers, fireAll, pending } = manualTimers();
   const { counts, counters } = counting();

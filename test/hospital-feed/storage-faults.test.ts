@@ -43,12 +43,9 @@ afterAll(() => {
 const keysDir = mkdtempSync(join(tmpdir(), 'feed-keys-'));
 
 const feedOn = async (file: string) => {
-  const { codec } = await feedCodec(
-    await feedKeys(keysDir),
-    'amb-demo-01',
-    { store: new MemoryReplayStore() },
-    '',
-  );
+  const { codec } = await feedCodec(await feedKeys(keysDir), 'amb-demo-01', {
+    store: new MemoryReplayStore(),
+  });
   const store = SqliteOutboxStore.open(file);
   if (!store.ok) throw new Error(store.error);
   return {

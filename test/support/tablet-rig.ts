@@ -16,7 +16,7 @@ import {
 import { createLogger } from '../../src/log/index.js';
 import { ensureDemoKeys } from '../../src/roles/demo-keys.js';
 import { SodiumEnvelopeCodec } from '../../src/roles/envelope-codec.js';
-import { inboxReplayStore } from '../../src/roles/feed.js';
+import { storedReplayCheck } from '../../src/roles/feed.js';
 import { startConfiguredRole, type RunningRole } from '../../src/roles/index.js';
 import { loadOrCreateTestCa } from '../../src/sim/card/index.js';
 import {
@@ -209,7 +209,7 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
         identity: identity.value,
         keys: [identity.value],
         directory: directory.value,
-        replay: inboxReplayStore(inbox),
+        replay: storedReplayCheck((id) => inbox.has(id)),
         clock: systemClock,
       }),
     link,

@@ -14,9 +14,9 @@ import {
   type RejectReason,
   type RetryPolicy,
 } from '../../../src/hospital-feed/index.js';
-import { createLogger } from '../../../src/log/index.js';
-import { MemoryReplayStore } from '../../../src/crypto/index.js';
+import { createLogger, silentLogger } from '../../../src/log/index.js';
 import type { DemoKeys } from '../../../src/roles/demo-keys.js';
+import { fakeLink, manualTimers } from './fake-link.js';
 import { feedCodec } from './keys.js';
 import type { Pki } from './mosquitto.js';
 
@@ -72,30 +72,26 @@ export const counting = (): { counts: Counts; counters: FeedCounters } => {
 
 const logger = createLogger({ level: 'warn' });
 
-/** An ambulance's feed as the role runs it: SQLite outbox and replay file in `dir` (memory without one). */
+/**
+ * An ambulance's feed as the role runs it: SQLite outbox in `dir`, replays checked against the ids
+ * of the hospital messages the outbox applied.
+ */
 export const unitFeed = async (
   endpoint: Endpoint,
   unitId: string,
   options: {
-    dir?: string;
+    dir: string;
     store?: OutboxStore;
     clock?: Clock;
     ttlMs?: number;
     policy?: RetryPolicy;
     /** Another MQTT client id, to run beside a role that already uses the unit's own. */
     clientId?: string;
-  } = {},
+  },
 ) => {
-  const dir = options.dir;
-  const crypto = await feedCodec(
-    endpoint.keys,
-    unitId,
-    dir === undefined ? { store: new MemoryReplayStore() } : 'file',
-    dir ?? '',
-    options.clock,
-  );
+  const store = options.store ?? unwrap(SqliteOutboxStore.open(join(options.dir, 'outbox.sqlite')));
+  const crypto = await feedCodec(endpoint.keys, unitId, { outbox: store }, options.clock);
   const link = openLink(endpoint, unitId, options.clientId ?? unitId);
-  const store = options.store ?? unwrap(SqliteOutboxStore.open(join(dir ?? '.', 'outbox.sqlite')));
   const { counts, counters } = counting();
   const feed = new AmbulanceFeed({
     unitId,
@@ -112,13 +108,39 @@ export const unitFeed = async (
     counters,
     logger,
   });
+  // stop() closes the outbox.
   const close = async (): Promise<void> => {
     feed.stop();
     await link.close();
-    store.close();
     crypto.close();
   };
   return { feed, link, store, counts, close };
+};
+
+/**
+ * amb-demo-01's feed on `store` with the role's replay check (the ids its outbox applied), on a link
+ * the test drives by hand: `deliver` hands it an envelope, `published` lists the topics it sent to.
+ */
+export const unitOnFakeLink = async (keys: DemoKeys, store: OutboxStore, clock: Clock = systemClock) => {
+  const { codec } = await feedCodec(keys, 'amb-demo-01', { outbox: store }, clock);
+  const { link, published, deliver } = fakeLink();
+  const { counts, counters } = counting();
+  const feed = new AmbulanceFeed({
+    unitId: 'amb-demo-01',
+    codec,
+    link,
+    store,
+    clock,
+    timers: manualTimers().timers,
+    random: () => 0.5,
+    newId: randomUUID,
+    policy: FAST_POLICY,
+    maxInFlight: 20,
+    defaultTtlMs: 3600_000,
+    counters,
+    logger: silentLogger,
+  });
+  return { feed, published, deliver, counts };
 };
 
 /** A hospital's receiver as the role runs it: inbox, reply outbox, replay check against the inbox. */
@@ -129,7 +151,7 @@ export const hospitalFeed = async (
   policy: RetryPolicy = FAST_POLICY,
 ) => {
   const inbox = unwrap(SqliteInboxStore.open(join(dir, 'inbox.sqlite')));
-  const crypto = await feedCodec(endpoint.keys, hospitalId, { inbox }, dir);
+  const crypto = await feedCodec(endpoint.keys, hospitalId, { inbox });
   const link = openLink(endpoint, hospitalId);
   const outboxStore = unwrap(SqliteOutboxStore.open(join(dir, 'outbox.sqlite')));
   const { counts, counters } = counting();

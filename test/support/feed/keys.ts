@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { systemClock, type Clock } from '../../../src/core/index.js';
 import {
   DeviceIdentity,
@@ -9,15 +8,14 @@ import {
   verifyDirectory,
   readDirectoryFile,
   readKeyFile,
-  SqliteReplayStore,
   toError,
   type PrincipalRole,
   type ReplayStore,
 } from '../../../src/crypto/index.js';
-import type { SqliteInboxStore } from '../../../src/hospital-feed/index.js';
+import type { OutboxStore, SqliteInboxStore } from '../../../src/hospital-feed/index.js';
 import { SodiumEnvelopeCodec } from '../../../src/roles/envelope-codec.js';
 import { ensureDemoKeys, type DemoKeys } from '../../../src/roles/demo-keys.js';
-import { inboxReplayStore } from '../../../src/roles/feed.js';
+import { storedReplayCheck } from '../../../src/roles/feed.js';
 
 /** The feed tests' principals and their roles in the signed key directory. */
 export const FEED_PRINCIPALS: Readonly<Record<string, PrincipalRole>> = {
@@ -39,17 +37,18 @@ export const feedKeys = (dir: string, principals = FEED_PRINCIPALS): Promise<Dem
     Date.now(),
   );
 
-export type ReplayChoice = 'file' | { readonly inbox: SqliteInboxStore } | { readonly store: ReplayStore };
+export type ReplayChoice =
+  { readonly inbox: SqliteInboxStore } | { readonly outbox: OutboxStore } | { readonly store: ReplayStore };
 
 /**
  * The production codec for one principal, from its key file and the signed directory. The replay
- * store is what the role uses: a SQLite file beside the outbox (ambulance) or the inbox (hospital).
+ * check is what the role uses: the ids its own database stored, the outbox (ambulance) or the inbox
+ * (hospital), in the same commit as the change each message made.
  */
 export const feedCodec = async (
   keys: DemoKeys,
   principal: string,
   replay: ReplayChoice,
-  dir: string,
   clock: Clock = systemClock,
 ): Promise<{ readonly codec: SodiumEnvelopeCodec; close(): void }> => {
   const identity = await readKeyFile(keys.keyFile(principal));
@@ -59,10 +58,10 @@ export const feedCodec = async (
   const directory = await readDirectoryFile(keys.directoryFile, operator);
   if (!directory.ok) throw toError(directory.error);
   const store =
-    replay === 'file'
-      ? new SqliteReplayStore(join(dir, 'replay.sqlite'))
-      : 'inbox' in replay
-        ? inboxReplayStore(replay.inbox)
+    'inbox' in replay
+      ? storedReplayCheck((id) => replay.inbox.has(id))
+      : 'outbox' in replay
+        ? storedReplayCheck((id) => replay.outbox.applied(id) !== undefined)
         : replay.store;
   const codec = new SodiumEnvelopeCodec({
     identity: identity.value,
