@@ -204,13 +204,16 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       attempts: 0,
       nextAttemptAt: now,
     };
+    // The hospital's side may have moved while we sealed (an answer applied meanwhile): build on
+    // the report as it is now, or that answer would be overwritten and, its id stored, never resent.
+    const current = previous === undefined ? undefined : (this.#reports.get(previous.reportId) ?? previous);
     const record: ReportRecord = {
       reportId: entry.reportId,
       hospitalId: to,
       lifecycle: message.kind === 'cancel' ? 'cancelled' : 'open',
-      hospital: previous?.hospital ?? 'none',
-      answerSequence: previous?.answerSequence ?? 0,
-      ...(previous?.declineReason === undefined ? {} : { declineReason: previous.declineReason }),
+      hospital: current?.hospital ?? 'none',
+      answerSequence: current?.answerSequence ?? 0,
+      ...(current?.declineReason === undefined ? {} : { declineReason: current.declineReason }),
       sequence,
       latest: 'queued',
       latestMessageId: entry.messageId,

@@ -12,10 +12,12 @@ import {
   type AnswerBody,
   type ReportRecord,
 } from '../../src/hospital-feed/index.js';
+import type { EnvelopeCodec } from '../../src/hospital-feed/index.js';
 import type { DemoKeys } from '../../src/roles/demo-keys.js';
 import { unitOnFakeLink, unwrap } from '../support/feed/harness.js';
 import { feedCodec, feedKeys } from '../support/feed/keys.js';
 import { FeedProcess } from '../support/feed/process.js';
+import { sampleReport } from '../support/feed/sample.js';
 import { waitFor } from '../support/wait.js';
 
 const REPORT_ID = '0f6b7d2e-0000-4000-8000-00000000aa01';
@@ -142,5 +144,33 @@ describe('ambulance replay check on its outbox database', () => {
     expect(again.report(REPORT_ID)?.hospital).toBe('received');
     again.close();
     rmSync(s.dir, { recursive: true });
+  });
+
+  it('keeps an answer applied while an update was being sealed', async () => {
+    const s = await setup();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The update's seal waits until the hospital's answer has been applied.
+    const held = (codec: EnvelopeCodec): EnvelopeCodec => ({
+      seal: async (input) => {
+        await gate;
+        return codec.seal(input);
+      },
+      open: (bytes) => codec.open(bytes),
+    });
+    const unit = await unitOnFakeLink(s.keys, unwrap(SqliteOutboxStore.open(s.file)), s.clock, held);
+    const updating = unit.feed.update(REPORT_ID, sampleReport(1, s.clock.now()));
+    await unit.deliver((await answerFrom(s.keys, s.clock, 1, accept)).bytes);
+    expect(unit.feed.report(REPORT_ID)?.state).toBe('accepted');
+    release();
+    const updated = await updating;
+    expect(updated.ok && updated.value.state).toBe('accepted');
+    unit.feed.stop();
+    const reopened = unwrap(SqliteOutboxStore.open(s.file));
+    expect(reopened.reports().find((r) => r.reportId === REPORT_ID)).toMatchObject({
+      hospital: 'accepted',
+      sequence: 2,
+    });
+    reopened.close();
   });
 });

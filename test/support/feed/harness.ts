@@ -9,6 +9,7 @@ import {
   SqliteInboxStore,
   SqliteOutboxStore,
   systemTimers,
+  type EnvelopeCodec,
   type FeedCounters,
   type OutboxStore,
   type RejectReason,
@@ -121,8 +122,15 @@ export const unitFeed = async (
  * amb-demo-01's feed on `store` with the role's replay check (the ids its outbox applied), on a link
  * the test drives by hand: `deliver` hands it an envelope, `published` lists the topics it sent to.
  */
-export const unitOnFakeLink = async (keys: DemoKeys, store: OutboxStore, clock: Clock = systemClock) => {
-  const { codec } = await feedCodec(keys, 'amb-demo-01', { outbox: store }, clock);
+export const unitOnFakeLink = async (
+  keys: DemoKeys,
+  store: OutboxStore,
+  clock: Clock = systemClock,
+  /** Lets a test hold the codec (e.g. a seal that waits) around the real one. */
+  wrap: (codec: EnvelopeCodec) => EnvelopeCodec = (codec) => codec,
+) => {
+  const { codec: real } = await feedCodec(keys, 'amb-demo-01', { outbox: store }, clock);
+  const codec = wrap(real);
   const { link, published, deliver } = fakeLink();
   const { counts, counters } = counting();
   const feed = new AmbulanceFeed({
