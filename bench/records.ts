@@ -1,144 +1,265 @@
-import { startServer } from '../src/gateway/index.js';
-import { silentLogger } from '../src/log/index.js';
-import { RecordsClient, parseIpsBytes, systemTimers } from '../src/records/index.js';
-import { SeededRandom } from '../src/sim/index.js';
-import { abortableSleep, ipsBundle, medicalRecord, recordsService } from '../src/sim/records/index.js';
-import { POPULATION, SEED, SERVICE_ID, requestFor } from '../test/support/records-harness.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SummaryCache } from '../src/cache/index.js';
+import { systemClock } from '../src/core/index.js';
+import { DirectorySource, fromBase64, readKeyFile, toError } from '../src/crypto/index.js';
+import { phi, silentLogger } from '../src/log/index.js';
+import { parseTrustAnchors, ReaderService, type IdentifyRequest } from '../src/reader/index.js';
+import { RecordsClient, systemTimers } from '../src/records/index.js';
+import { ensureDemoKeys } from '../src/roles/demo-keys.js';
 import {
-  MemoryStore,
-  acceptAnyCard,
-  deviceKeys,
-  testOpener,
-  testSealer,
-  testSigner,
-  testVerifier,
-} from '../test/support/records-ports.js';
+  cacheSummaryStore,
+  deviceSigner,
+  envelopeResponseOpener,
+  recordsIdentity,
+} from '../src/roles/tablet/index.js';
+import { cardholder } from '../src/sim/index.js';
+import {
+  EmulatedCard,
+  InProcessReader,
+  loadOrCreateCard,
+  loadOrCreateTestCa,
+} from '../src/sim/card/index.js';
+import { ipsBundle, medicalRecord, startReferenceRecords } from '../src/sim/records/index.js';
 import { percentile, type BenchReport, type Figure } from './report.js';
 
-/** Sub-millisecond wall clock in epoch ms (the service checks issuedAt against it). */
-const clock = { now: () => performance.timeOrigin + performance.now() };
+const UNIT = 'amb-bench-01';
+const RECORDS = 'records-bench';
+/** The demo's population: the emulated cards and the records service share it. */
+const SEED = 1;
+const POPULATION = 1000;
+const HOLDERS = 8;
+const RUNS: readonly (readonly [latencyMs: number, taps: number])[] = [
+  [0, 80],
+  [50, 40],
+  [200, 16],
+];
+const BASELINE_GETS = 400;
+/** Sub-millisecond wall clock in epoch ms, for the client's own part timings (the cache stamps whole ms). */
+const fineClock = { now: () => performance.timeOrigin + performance.now() };
 
-const median = (xs: readonly number[]): number =>
+const p = (xs: readonly number[], at: number): number =>
   percentile(
     [...xs].sort((a, b) => a - b),
-    50,
+    at,
   );
 
 const activeHolders = (): number[] => {
   const out: number[] = [];
-  for (let i = 0; i < POPULATION; i++) if (medicalRecord(SEED, i).status === 'active') out.push(i);
+  for (let i = 0; i < POPULATION && out.length < HOLDERS; i++)
+    if (medicalRecord(SEED, i).status === 'active') out.push(i);
   return out;
 };
 
+/** The same bundle bytes records-sim serves, from plain node:http: what the transport alone costs. */
+const baselineGets = async (bundles: readonly Uint8Array[]): Promise<number[]> => {
+  let next = 0;
+  const server = createServer((_req, res) => {
+    const body = bundles[next++ % bundles.length] as Uint8Array;
+    res.writeHead(200, { 'content-type': 'application/fhir+json', 'content-length': body.byteLength });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < BASELINE_GETS + 20; i++) {
+      const t0 = performance.now();
+      await (await fetch(url)).arrayBuffer();
+      if (i >= 20) times.push(performance.now() - t0);
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  return times;
+};
+
 /**
- * request → parsed summary stored, against records-sim over real HTTP on loopback with real Ed25519
- * signing and X25519 sealing (node:crypto stand-ins until src/crypto lands), at three service latencies.
+ * Card present → summary in the cache, on the product's own parts: the emulated card in the
+ * in-process reader (visual identity and PIN mode, certificate checked against the emulator CA), the
+ * records client with the device's key (signed request) and envelope opener (sealed answer, checked
+ * against the pinned directory), the reference records service over real HTTP on loopback, the IPS
+ * parser, and the encrypted SummaryCache; at records-sim latencies of 0, 50 and 200 ms.
  */
 export const run = async (): Promise<BenchReport> => {
-  const device = deviceKeys();
+  const dataDir = mkdtempSync(join(tmpdir(), 'ems-bench-records-'));
+  const keys = await ensureDemoKeys(
+    dataDir,
+    [
+      { id: UNIT, role: 'ambulance', displayName: 'Bench ambulance' },
+      { id: RECORDS, role: 'records', displayName: 'Bench records' },
+    ],
+    Date.now(),
+  );
+  const cardState = join(dataDir, 'card-emulator');
+  const ca = await loadOrCreateTestCa(cardState);
+  const anchors = parseTrustAnchors(ca.certificatePem);
+  if (!anchors.ok) throw new Error(anchors.error);
+  const identity = await readKeyFile(keys.keyFile(UNIT));
+  if (!identity.ok) throw toError(identity.error);
+  const directory = await DirectorySource.load(
+    keys.directoryFile,
+    fromBase64(keys.operatorPublicKey) as Uint8Array,
+    silentLogger,
+  );
+  if (!directory.ok) throw toError(directory.error);
   const holders = activeHolders();
+  const cards = await Promise.all(holders.map((i) => loadOrCreateCard(cardState, SEED, i)));
+  const backend = new InProcessReader();
+  const reader = new ReaderService(backend, { trustAnchors: anchors.value });
+  const cache = SummaryCache.create({
+    maxEntries: 1_000,
+    maxBytes: 64 * 2 ** 20,
+    ttlMs: 3_600_000,
+    clock: systemClock,
+  });
+  if (!cache.ok) throw cache.error;
+  const store = cacheSummaryStore(cache.value, systemClock);
+
   const figures: Figure[] = [];
-  for (const [latencyMs, requests] of [
-    [0, 300],
-    [50, 60],
-    [200, 20],
-  ] as const) {
-    const rng = new SeededRandom(latencyMs + 1);
-    const server = await startServer(
-      recordsService({
+  const ratios: Record<string, number> = {};
+  const totalsAtZero: number[] = [];
+  try {
+    for (const [latencyMs, taps] of RUNS) {
+      const records = await startReferenceRecords({
+        keyFile: keys.keyFile(RECORDS),
+        directoryFile: keys.directoryFile,
+        operatorPublicKey: keys.operatorPublicKey,
+        trustAnchorFiles: [join(cardState, 'ca', 'ca.pem')],
         seed: SEED,
         populationSize: POPULATION,
-        principalId: SERVICE_ID,
-        verifier: testVerifier([device]),
-        sealer: testSealer([device]),
-        cards: acceptAnyCard,
-        clock,
-        random: () => rng.next(),
-        sleep: abortableSleep,
-        logger: silentLogger,
+        host: '127.0.0.1',
+        port: 0,
         faults: { latencyMs, errorRate: 0, timeoutRate: 0, truncateRate: 0 },
-      }),
-      { host: '127.0.0.1', port: 0 },
-    );
-    const store = new MemoryStore(clock, 3_600_000);
-    const client = new RecordsClient({
-      baseUrl: server.url,
-      audience: SERVICE_ID,
-      unit: 'amb-bench-01',
-      timeoutMs: 8_000,
-      retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5_000 },
-      breaker: { failureThreshold: 5, cooldownMs: 30_000 },
-      signer: testSigner(device),
-      opener: testOpener(device),
-      store,
-      clock,
-      timers: systemTimers,
-      random: () => rng.next(),
-      logger: silentLogger,
-    });
-    // Warm up connections and JIT.
-    for (let i = 0; i < 5; i++)
-      await client.fetchSummary(requestFor(holders[i % holders.length] ?? 0, { session: `warm-${i}` }));
-    const totals: number[] = [];
-    const upstream: number[] = [];
-    const parse: number[] = [];
-    const storeMs: number[] = [];
-    const hits: number[] = [];
-    for (let i = 0; i < requests; i++) {
-      const request = requestFor(holders[i % holders.length] ?? 0, { session: `s-${latencyMs}-${i}` });
-      const t0 = clock.now();
-      const outcome = await client.fetchSummary(request);
-      totals.push(clock.now() - t0);
-      if (outcome.code !== 'ok' || outcome.timings === undefined)
-        throw new Error(`bench request failed: ${outcome.code}`);
-      upstream.push(outcome.timings.upstreamMs);
-      parse.push(outcome.timings.parseMs);
-      storeMs.push(outcome.timings.storeMs);
-      const t1 = clock.now();
-      await client.fetchSummary(request);
-      hits.push(clock.now() - t1);
+        clock: systemClock,
+        logger: silentLogger,
+      });
+      const client = new RecordsClient({
+        baseUrl: records.url,
+        audience: RECORDS,
+        unit: UNIT,
+        timeoutMs: 8_000,
+        retry: { maxAttempts: 1, baseDelayMs: 200, maxDelayMs: 5_000 },
+        breaker: { failureThreshold: 5, cooldownMs: 30_000 },
+        signer: deviceSigner(identity.value),
+        opener: envelopeResponseOpener({
+          keys: [identity.value],
+          directory: directory.value,
+          clock: systemClock,
+          from: RECORDS,
+        }),
+        store,
+        clock: fineClock,
+        timers: systemTimers,
+        random: Math.random,
+        logger: silentLogger,
+      });
+      const m = {
+        total: [] as number[],
+        cardVisual: [] as number[],
+        cardPin: [] as number[],
+        upstream: [] as number[],
+        parse: [] as number[],
+        cache: [] as number[],
+        repeat: [] as number[],
+      };
+      // The first taps warm connections and the JIT; they are not counted.
+      const warm = 4;
+      for (let i = 0; i < warm + taps; i++) {
+        const index = holders[i % holders.length] as number;
+        const pinMode = i % 2 === 1;
+        const request: IdentifyRequest = pinMode
+          ? { mode: 'pin', pin: phi(cardholder(SEED, index).authPin) }
+          : { mode: 'visual', attester: 'crew-bench' };
+        const t0 = performance.now();
+        backend.insert(new EmulatedCard(cards[i % cards.length] as (typeof cards)[number]));
+        const card = await reader.identify(request);
+        const t1 = performance.now();
+        if (!card.ok) throw new Error(`card not identified: ${card.error.code}`);
+        const fetchRequest = {
+          identity: recordsIdentity(card.value),
+          consent: { basis: 'given' },
+          purpose: 'emergency-care',
+          crewMember: 'crew-bench',
+          session: `cs-bench-${latencyMs}-${i}`,
+        } as const;
+        const outcome = await client.fetchSummary(fetchRequest);
+        const t2 = performance.now();
+        if (outcome.code !== 'ok' || outcome.timings === undefined)
+          throw new Error(`records request failed: ${outcome.code}`);
+        const again = await client.fetchSummary(fetchRequest);
+        const t3 = performance.now();
+        if (again.code !== 'ok' || again.source !== 'store') throw new Error('the repeat missed the cache');
+        backend.remove();
+        cache.value.purgeSession(fetchRequest.session);
+        if (i < warm) continue;
+        m.total.push(t2 - t0);
+        (pinMode ? m.cardPin : m.cardVisual).push(t1 - t0);
+        m.upstream.push(outcome.timings.upstreamMs);
+        m.parse.push(outcome.timings.parseMs);
+        m.cache.push(outcome.timings.storeMs);
+        m.repeat.push(t3 - t2);
+      }
+      await records.close();
+      if (latencyMs === 0) totalsAtZero.push(...m.total);
+      const at = `latency ${latencyMs} ms`;
+      figures.push(
+        { name: `${at}: card present → summary in cache, p50`, value: p(m.total, 50), unit: 'ms' },
+        { name: `${at}: card present → summary in cache, p95`, value: p(m.total, 95), unit: 'ms' },
+        { name: `${at}: card (visual identity), p50`, value: p(m.cardVisual, 50), unit: 'ms' },
+        { name: `${at}: card (visual identity), p95`, value: p(m.cardVisual, 95), unit: 'ms' },
+        { name: `${at}: card (PIN mode), p50`, value: p(m.cardPin, 50), unit: 'ms' },
+        { name: `${at}: card (PIN mode), p95`, value: p(m.cardPin, 95), unit: 'ms' },
+        { name: `${at}: upstream (sign, HTTP, open), p50`, value: p(m.upstream, 50), unit: 'ms' },
+        { name: `${at}: upstream (sign, HTTP, open), p95`, value: p(m.upstream, 95), unit: 'ms' },
+        { name: `${at}: parse, p50`, value: p(m.parse, 50), unit: 'ms' },
+        { name: `${at}: parse, p95`, value: p(m.parse, 95), unit: 'ms' },
+        { name: `${at}: cache (encrypt, store), p50`, value: p(m.cache, 50), unit: 'ms' },
+        { name: `${at}: cache (encrypt, store), p95`, value: p(m.cache, 95), unit: 'ms' },
+        { name: `${at}: repeat served from cache, p50`, value: p(m.repeat, 50), unit: 'ms' },
+      );
     }
-    await server.close();
-    const sorted = [...totals].sort((a, b) => a - b);
-    const at = `latency ${latencyMs} ms`;
-    figures.push(
-      { name: `${at}: request → summary stored, p50`, value: percentile(sorted, 50), unit: 'ms' },
-      { name: `${at}: request → summary stored, p95`, value: percentile(sorted, 95), unit: 'ms' },
-      { name: `${at}: upstream (sign, HTTP, open), p50`, value: median(upstream), unit: 'ms' },
-      { name: `${at}: parse, p50`, value: median(parse), unit: 'ms' },
-      { name: `${at}: store, p50`, value: median(storeMs), unit: 'ms' },
-      { name: `${at}: repeat served from store, p50`, value: median(hits), unit: 'ms' },
-    );
-  }
-  // Baseline, same run: parsing alone, the bundle bytes already in memory.
-  const bundles = holders
-    .slice(0, 100)
-    .map((i) =>
+
+    const bundles = holders.map((i) =>
       new TextEncoder().encode(JSON.stringify(ipsBundle(medicalRecord(SEED, i), new Date().toISOString()))),
     );
-  const parseOnly: number[] = [];
-  for (let round = 0; round < 5; round++)
-    for (const b of bundles) {
-      const t = clock.now();
-      parseIpsBytes(b);
-      parseOnly.push(clock.now() - t);
-    }
-  const meanBytes = bundles.reduce((n, b) => n + b.length, 0) / bundles.length;
-  figures.push(
-    { name: 'baseline: parse alone (bundle in memory), p50', value: median(parseOnly), unit: 'ms' },
-    { name: 'bundle size, mean', value: meanBytes / 1024, unit: 'KiB' },
-  );
-  const zero =
-    figures.find((f) => f.name === 'latency 0 ms: request → summary stored, p50')?.value ?? Number.NaN;
+    const baseline = await baselineGets(bundles);
+    const meanBytes = bundles.reduce((n, b) => n + b.length, 0) / bundles.length;
+    figures.push(
+      {
+        name: 'baseline: node:http GET of the same bundle bytes, p50',
+        value: p(baseline, 50),
+        unit: 'ms',
+      },
+      {
+        name: 'baseline: node:http GET of the same bundle bytes, p95',
+        value: p(baseline, 95),
+        unit: 'ms',
+      },
+      { name: 'bundle size, mean', value: meanBytes / 1024, unit: 'KiB' },
+    );
+    const upstreamZero = figures.find((f) => f.name === 'latency 0 ms: upstream (sign, HTTP, open), p50');
+    ratios['card→cache at 0 ms / plain GET, p50'] = p(totalsAtZero, 50) / p(baseline, 50);
+    ratios['upstream at 0 ms / plain GET, p50'] = (upstreamZero?.value ?? Number.NaN) / p(baseline, 50);
+  } finally {
+    await reader.close();
+    cache.value.close();
+    await directory.value.close();
+    identity.value.wipe();
+  }
   return {
     bench: 'records',
     figures,
-    ratios: { 'request→stored at 0 ms / parse alone': zero / median(parseOnly) },
+    ratios,
     notes: [
-      'records-sim on loopback over real HTTP; signing and sealing by node:crypto stand-ins (Ed25519; X25519+HKDF+AES-256-GCM) until src/crypto (issue #4) lands',
-      'store: in-memory Map stand-in until src/cache (issue #4) lands; its encryption cost is not included',
-      'the card part (reader → CardIdentity) is added when src/reader (issue #3) lands',
-      `requests cycle through the ${holders.length} active holders among the first ${POPULATION} of seed ${SEED}; each request uses a new card session (no store hits), then repeats once (a store hit)`,
+      'one process: emulated card in the in-process reader (visual identity and PIN mode alternate; the certificate is checked against the emulator CA), RecordsClient with the device key (Ed25519-signed request) and the envelope opener (X25519-sealed answer, sender checked in the pinned directory), reference records service (startReferenceRecords: directory verification, card check, envelope sealing) over real HTTP on loopback, IPS parse, SummaryCache (encrypted at rest)',
+      'card = card inserted → verified identity; upstream, parse and cache as timed by RecordsClient; total = card present → summary in cache',
+      `taps cycle through the first ${HOLDERS} active holders of seed ${SEED}; each tap is a new card session (no cache hit), then repeats once (a cache hit); retries off, so a failure stops the bench`,
+      'baseline: plain node:http serving the same bundle bytes (no signing, sealing, parsing or cache), fetched by the same fetch, same run',
     ],
   };
 };

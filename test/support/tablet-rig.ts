@@ -13,7 +13,7 @@ import {
   type EmbeddedBroker,
   type Receiver,
 } from '../../src/hospital-feed/index.js';
-import { createLogger } from '../../src/log/index.js';
+import { createLogger, type Logger } from '../../src/log/index.js';
 import { ensureDemoKeys } from '../../src/roles/demo-keys.js';
 import { SodiumEnvelopeCodec } from '../../src/roles/envelope-codec.js';
 import { storedReplayCheck } from '../../src/roles/feed.js';
@@ -45,7 +45,8 @@ export class Crew {
   #csrf = '';
   constructor(readonly url: string) {}
 
-  #cookie(): string {
+  /** The Cookie header of this crew member's browser (a load generator sends it as is). */
+  get cookie(): string {
     return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
@@ -70,7 +71,7 @@ export class Crew {
     });
     if (!answer.ok) throw new Error(`login failed: ${answer.status}`);
     this.#keep(answer);
-    const session = await fetch(`${this.url}/api/v1/session`, { headers: { cookie: this.#cookie() } });
+    const session = await fetch(`${this.url}/api/v1/session`, { headers: { cookie: this.cookie } });
     this.#csrf = ((await session.json()) as { csrf: string }).csrf;
   }
 
@@ -78,7 +79,7 @@ export class Crew {
     const answer = await fetch(`${this.url}${path}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { cookie: this.#cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: this.#csrf, ...form }),
     });
     await answer.arrayBuffer();
@@ -86,7 +87,7 @@ export class Crew {
   }
 
   async panel(id: 'card' | 'summary' | 'report'): Promise<string> {
-    const answer = await fetch(`${this.url}/panels/${id}`, { headers: { cookie: this.#cookie() } });
+    const answer = await fetch(`${this.url}/panels/${id}`, { headers: { cookie: this.cookie } });
     return answer.text();
   }
 
@@ -124,6 +125,8 @@ export interface RigOptions {
   readonly maxAttempts?: number;
   /** Holders 0..population-1 have records (1000, as the demo). */
   readonly population?: number;
+  /** Every part's log sink (default: JSON lines at info, captured by the suite's PHI scan). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -144,7 +147,7 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
   );
   const cardState = join(dataDir, 'card-emulator');
   await loadOrCreateTestCa(cardState);
-  const logger = createLogger({ level: 'info' });
+  const logger = options.logger ?? createLogger({ level: 'info' });
   const broker: EmbeddedBroker = await startEmbeddedBroker('127.0.0.1', 0);
   const records = await startReferenceRecords({
     keyFile: keys.keyFile(RECORDS),

@@ -1,0 +1,166 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { base32Decode, totp } from '../../src/gateway/index.js';
+import { CliProcess } from '../support/cli.js';
+import { ARTIFACTS } from '../support/paths.js';
+
+const SCREENSHOTS = `${ARTIFACTS}screenshots/`;
+/** Generous: the suite shares two cores with other work, and each step is a server round trip. */
+const STEP_MS = 30_000;
+/** Not the first hospital of the list, so the destination choice is exercised. */
+const HOSPITAL = 'hosp-demo-b';
+
+interface Login {
+  readonly url: string;
+  readonly userId: string;
+  readonly password: string;
+  readonly totpSecret: string;
+  readonly deviceToken: string;
+}
+
+/** One instance's URL, device code and first user, from the demo's console. */
+const loginOf = (stdout: string, kind: 'ambulance' | 'hospital', principal: string): Login => {
+  const url = new RegExp(`^ {2}${kind} ${principal} +(http://\\S+)$`, 'm').exec(stdout)?.[1];
+  const creds = new RegExp(
+    `^ {2}${principal} +device code (\\S+)\\n {4}(\\S+) +\\S+ +password (\\S+) +TOTP secret (\\S+)$`,
+    'm',
+  ).exec(stdout);
+  if (url === undefined || creds === null) throw new Error(`no log-in for ${principal} on the console`);
+  const [, deviceToken, userId, password, totpSecret] = creds as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return { url, userId, password, totpSecret, deviceToken };
+};
+
+const logIn = async (page: Page, login: Login, screen: 'crew' | 'triage'): Promise<void> => {
+  await page.goto(`${login.url}?lang=ja`);
+  await page.fill('#userId', login.userId);
+  await page.fill('#password', login.password);
+  await page.fill('#otp', totp(base32Decode(login.totpSecret) as Uint8Array, Date.now()));
+  await page.fill('#deviceToken', login.deviceToken);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/' || u.search.includes('error'), { timeout: STEP_MS });
+  if ((await page.$(`[data-screen=${screen}]`)) === null) throw new Error(`not logged in: ${page.url()}`);
+  await page.waitForSelector('[data-live][data-state=up]', { timeout: STEP_MS });
+};
+
+const shot = (page: Page, step: string): Promise<Buffer> =>
+  page.screenshot({ path: `${SCREENSHOTS}round-trip-${step}.png`, fullPage: true });
+
+/**
+ * The whole journey over one demo process, as the two people see it: the crew on the ambulance
+ * tablet and the nurse at the triage desk of the hospital the crew chose, each in their own browser
+ * context (own cookies, own device enrolment) of Debian's Chromium.
+ */
+describe('tablet to triage board and back, in Chromium over one demo', () => {
+  let demo: CliProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    demo = CliProcess.start([
+      'demo',
+      '--port-base',
+      '0',
+      '--mqtt-port',
+      '0',
+      '--data-dir',
+      mkdtempSync(join(tmpdir(), 'ems-round-trip-')),
+    ]);
+    await demo.waitForOutput(/Ctrl-C stops/, 45_000);
+    // playwright gives the launched browser a fresh temporary profile (--user-data-dir) of its own.
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  it('card tap, summary, vitals and send on the tablet; accept on the board; the tablet shows accepted', async () => {
+    const tablet = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const board = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    tablet.setDefaultTimeout(STEP_MS);
+    board.setDefaultTimeout(STEP_MS);
+    await logIn(tablet, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew');
+    await logIn(board, loginOf(demo.stdout, 'hospital', HOSPITAL), 'triage');
+    await shot(board, 'board-empty');
+
+    // Tablet: the demo control taps an emulated card; the crew compares the card photo.
+    await tablet.selectOption('#holder', '0');
+    await tablet.click('[data-action=demo-insert]');
+    await tablet.waitForSelector('[data-action=identify-visual]');
+    await shot(tablet, 'card');
+    await tablet.click('[data-action=identify-visual]');
+    await tablet.waitForSelector('[data-action=consent-given]');
+    await shot(tablet, 'consent');
+    await tablet.click('[data-action=consent-given]');
+    await tablet.waitForSelector('[data-summary]');
+    await expect.poll(() => tablet.locator('[data-summary] [data-section=allergies]').count()).toBe(1);
+    await expect.poll(() => tablet.locator('[data-summary] [data-section=flags]').count()).toBe(1);
+    await shot(tablet, 'summary');
+
+    // Vitals, with JCS and GCS as separate fields, and the destination.
+    await tablet.fill('#ageValue', '72');
+    await tablet.fill('#mechanism', '呼吸困難');
+    await tablet.fill('#hr', '118');
+    await tablet.fill('#sys', '88');
+    await tablet.fill('#dia', '54');
+    await tablet.fill('#rr', '28');
+    await tablet.fill('#spo2', '89');
+    await tablet.fill('#temp', '38.2');
+    await tablet.selectOption('#jcs', '3');
+    await tablet.fill('#gcsE', '3');
+    await tablet.fill('#gcsV', '4');
+    await tablet.fill('#gcsM', '6');
+    await tablet.fill('#etaMinutes', '12');
+    await tablet.selectOption('#acuity', '2');
+    await tablet.selectOption('#hospital', HOSPITAL);
+    await shot(tablet, 'vitals');
+    await tablet.click('[data-action=send-report]');
+    const sent = tablet.locator('[data-reports] tr[data-report]');
+    await sent.first().waitFor();
+    expect(await sent.count()).toBe(1);
+    const reportId = await sent.first().getAttribute('data-report');
+    expect(reportId).toBeTruthy();
+    await shot(tablet, 'sent');
+
+    // Board: the report arrives live (SSE), exactly once, with one alert; opening it is `viewed`.
+    const row = board.locator(`[data-report="amb-demo-01/${reportId as string}"]`);
+    await row.waitFor();
+    await board.locator('.triage-alert').waitFor();
+    expect(await board.locator('[data-board] [data-report]').count()).toBe(1);
+    await shot(board, 'incoming');
+    await row.locator('a.button').click();
+    await board.waitForSelector('[data-report-detail]');
+    await shot(board, 'detail');
+    await board.click('button[data-action=accept]');
+    await board.waitForSelector('[data-report-detail][data-state=accepted]');
+    await shot(board, 'accepted');
+
+    // Tablet: the signed answer comes back over MQTT and the state label changes without a reload.
+    const state = tablet.locator(`[data-reports] tr[data-report="${reportId as string}"]`);
+    await expect.poll(() => state.getAttribute('data-state'), { timeout: STEP_MS }).toBe('accepted');
+    expect(await state.textContent()).toContain('受入可');
+    await shot(tablet, 'accepted');
+  }, 180_000);
+});
