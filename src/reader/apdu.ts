@@ -58,6 +58,9 @@ export const encodeCommand = (c: CommandApdu): Result<Uint8Array, ApduError> => 
     return err(apduError(ApduErrorCode.invalidField, `Le ${le} is outside 0..${EXTENDED_MAX_LE}`));
   const header = [c.cla, c.ins, c.p1, c.p2];
   const out: number[] = [...header];
+  // ISO 7816-4 case 1 (no data, no Le) is the bare header in both forms: a lone extended marker 00
+  // would read as a short Le of 256.
+  if (data.length === 0 && le === 0) return ok(Uint8Array.from(out));
   if (!isExtended(c)) {
     if (data.length > 0) out.push(data.length, ...data);
     if (le > 0) out.push(le === SHORT_MAX_LE ? 0 : le);

@@ -67,6 +67,13 @@ describe('APDU parsers on arbitrary bytes', () => {
     );
   });
 
+  it('encodes case 1 (no data, no Le) as the bare header, extended or not', () => {
+    for (const extended of [false, true]) {
+      const encoded = encodeCommand({ cla: 0, ins: 0x20, p1: 0, p2: 0x80, le: 0, extended });
+      expect(encoded.ok && [...encoded.value]).toEqual([0, 0x20, 0, 0x80]);
+    }
+  });
+
   it('statusWord is total over all 65 536 values', () => {
     for (let sw = 0; sw <= 0xffff; sw++) expect(typeof statusWord(sw >> 8, sw & 0xff).kind).toBe('string');
     expect(statusWord(0x61, 0x10)).toEqual({ kind: 'more-data', available: 16 });
