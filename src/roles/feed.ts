@@ -13,7 +13,7 @@ import type { RoleContext } from './runtime.js';
 /** What the tablet (ambulance) or the triage board (hospital) screens call. */
 export type RoleFeed =
   | { readonly role: 'ambulance'; readonly feed: AmbulanceFeed }
-  | { readonly role: 'hospital'; readonly receiver: Receiver };
+  | { readonly role: 'hospital'; readonly receiver: Receiver; readonly codec: SodiumEnvelopeCodec };
 
 /**
  * Starts the hospital feed for the ambulance (outbox) and hospital (receiver) roles, with their
@@ -49,5 +49,5 @@ export const mountFeed = async (config: RoleConfig, ctx: RoleContext): Promise<R
   if (!opened.ok) throw new Error(`hospital feed: ${opened.error.message}`);
   await opened.value.start();
   ctx.onStop(() => opened.value.stop());
-  return { role: 'hospital', receiver: opened.value };
+  return { role: 'hospital', receiver: opened.value, codec };
 };

@@ -1,6 +1,8 @@
 import type { RoleConfig } from '../config/index.js';
 import { startAmbulanceReader } from './ambulance.js';
+import { mountDispatch } from './dispatch/index.js';
 import { mountFeed } from './feed.js';
+import { mountHospitalDispatch } from './hospital/index.js';
 import { startRole, type RoleOptions, type RunningRole } from './runtime.js';
 import { mountSummaryCache } from './summary-cache.js';
 
@@ -16,9 +18,14 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
         mountSummaryCache(config, ctx);
         await startAmbulanceReader(config, ctx);
         break;
-      case 'hospital':
+      case 'hospital': {
+        const feed = await mountFeed(config, ctx);
+        if (feed?.role === 'hospital') await mountHospitalDispatch(config, ctx, feed.receiver, feed.codec);
+        return;
+      }
       case 'dispatch':
-        break;
+        await mountDispatch(config, ctx);
+        return;
       default:
         return config satisfies never;
     }

@@ -17,6 +17,7 @@ const context = (parts: GatewayParts, locale: Locale, session: Session): PanelCo
   t: translator(locale),
   now: parts.clock.now(),
   userId: session.userId,
+  csrf: session.csrf,
 });
 
 const requireSession = (session: Session | undefined): Session => {
