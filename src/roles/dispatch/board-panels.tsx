@@ -13,7 +13,8 @@ export const InquiryBoard: FC<{
   ctx: PanelContext;
   cases: readonly InquiryState[];
   names: ReadonlyMap<string, string>;
-}> = ({ ctx, cases, names }) => {
+  notSent: (inquiryId: string) => boolean;
+}> = ({ ctx, cases, names, notSent }) => {
   const w = words(ctx.locale);
   return (
     <>
@@ -44,6 +45,7 @@ export const InquiryBoard: FC<{
                     <td data-phase={t.phase}>
                       {w.phase[t.phase]}
                       {t.declineReason === undefined ? '' : ` (${w.decline[t.declineReason]})`}
+                      {notSent(t.inquiryId) ? <span data-not-sent> · {w.w.notSentShort}</span> : null}
                     </td>
                     <td>{formatJst(t.answeredAt ?? t.sentAt)}</td>
                   </tr>

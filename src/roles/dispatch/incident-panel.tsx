@@ -23,6 +23,8 @@ export interface CurrentCase {
   /** Hospitals this case already asked: not offered again. */
   readonly asked: ReadonlySet<string>;
   readonly parallel: number;
+  /** Hospitals with a key in the pinned directory: inquiries reach them over the feed. */
+  readonly reachable: (hospitalId: string) => boolean;
 }
 
 const Select: FC<{
@@ -101,6 +103,13 @@ const IncidentForm: FC<{ ctx: PanelContext; current?: CurrentCase | undefined }>
 const RankingList: FC<{ ctx: PanelContext; current: CurrentCase }> = ({ ctx, current }) => {
   const w = words(ctx.locale);
   const offered = current.ranking.ranked.filter((r) => !current.asked.has(r.hospitalId)).slice(0, SHOWN);
+  // Pre-select the best hospitals the feed can reach; the others are asked by phone.
+  const preselected = new Set(
+    offered
+      .filter((r) => current.reachable(r.hospitalId))
+      .slice(0, current.parallel)
+      .map((r) => r.hospitalId),
+  );
   return (
     <form method="post" action="/dispatch/inquiries" data-form="send">
       <input type="hidden" name="_csrf" value={ctx.csrf} />
@@ -120,20 +129,23 @@ const RankingList: FC<{ ctx: PanelContext; current: CurrentCase }> = ({ ctx, cur
           </tr>
         </thead>
         <tbody>
-          {offered.map((r, i) => (
+          {offered.map((r) => (
             <tr class={r.freshness.label} data-rank={r.rank} data-hospital={r.hospitalId}>
               <td>
                 <input
                   type="checkbox"
                   name={`to_${r.hospitalId}`}
                   value="on"
-                  checked={i < current.parallel}
+                  checked={preselected.has(r.hospitalId)}
                   aria-label={r.name}
                 />
               </td>
               <td>{r.rank}</td>
               <td>
-                {r.name} <span class="tag">{w.freshness[r.freshness.label]}</span>
+                {r.name} <span class="tag">{w.freshness[r.freshness.label]}</span>{' '}
+                <span class="tag" data-reachable={String(current.reachable(r.hospitalId))}>
+                  {current.reachable(r.hospitalId) ? w.w.reachable : w.w.phoneOnly}
+                </span>
               </td>
               <td>{r.costMinutes.toFixed(1)}</td>
               <td>

@@ -56,6 +56,7 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
   readonly #queues = new Map<string, Promise<void>>();
   readonly #timers = new Map<string, unknown>();
   readonly #caseOfInquiry = new Map<string, string>();
+  readonly #notSent = new Set<string>();
 
   constructor(private readonly o: InquiryDeskOptions) {
     super();
@@ -68,6 +69,11 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
     const state = openInquiry(request, inquiryPolicyFor(this.o.policies, this.o.regionId));
     this.#cases.set(request.caseId, state);
     return state;
+  }
+
+  /** Whether sending this inquiry failed (no key for the hospital, or the link refused it). */
+  notSent(inquiryId: string): boolean {
+    return this.#notSent.has(inquiryId);
   }
 
   get(caseId: string): InquiryState | undefined {
@@ -183,6 +189,7 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
     } catch (error) {
       this.o.logger.warn('dispatch message not sealed', { kind: message.kind, error: error as Error });
     }
+    if (message.kind === 'inquiry') this.#notSent.add(message.body.inquiryId);
     this.emit('not-sent', caseId, message.kind);
   }
 }

@@ -139,6 +139,8 @@ export const mountDispatch = async (
             ranking,
             asked: new Set(state.targets.map((t) => t.hospitalId)),
             parallel: state.policy.parallelInquiries,
+            reachable: (id: string) =>
+              ctx.crypto.directory.current.currentKey(id, ctx.clock.now())?.role === 'hospital',
           };
     return <IncidentPanel ctx={p} current={current} />;
   });
@@ -147,7 +149,9 @@ export const mountDispatch = async (
       .cases()
       .filter((c) => c.targets.length > 0)
       .slice(0, 10);
-    return list.length === 0 ? undefined : <InquiryBoard ctx={p} cases={list} names={names} />;
+    return list.length === 0 ? undefined : (
+      <InquiryBoard ctx={p} cases={list} names={names} notSent={(id) => desk.notSent(id)} />
+    );
   });
   ctx.gateway.panels.set('kpis', (p) => {
     const kpis = cases.kpis();
