@@ -186,7 +186,7 @@ export const IncidentPanel: FC<{ ctx: PanelContext; current?: CurrentCase | unde
   current,
 }) => (
   <>
-    <style>{`${FRESHNESS_CSS}.row{display:flex;gap:1rem}.row>label{flex:1}ul{margin:0;padding-left:1.1rem}`}</style>
+    <style>{`${FRESHNESS_CSS}section[data-panel=incident]{grid-column:span 2}.row{display:flex;gap:1rem}.row>label{flex:1}ul{margin:0;padding-left:1.1rem}`}</style>
     <IncidentForm ctx={ctx} current={current} />
     {current === undefined ? null : <RankingList ctx={ctx} current={current} />}
   </>
