@@ -78,9 +78,9 @@ describe('dispatch screen in Chromium over the demo', () => {
     const first = await page.textContent('[data-ranking] tr[data-rank="1"]');
     expect(first).toMatch(/travel \d+\.\d min/);
     expect(first).toMatch(/ED load \d+ %/);
-    const checked = await page.$$eval('[data-ranking] input[type=checkbox]:checked', (els) =>
-      els.map((e) => (e as HTMLInputElement).name),
-    );
+    const checked: string[] = [];
+    for (const box of await page.$$('[data-ranking] input[type=checkbox]:checked'))
+      checked.push((await box.getAttribute('name')) ?? '');
     expect(checked.length).toBeGreaterThan(0);
     expect(checked.every((n) => n.startsWith('to_hosp-demo-'))).toBe(true);
     await page.screenshot({ path: `${SCREENSHOTS}dispatch-ranking.png`, fullPage: true });

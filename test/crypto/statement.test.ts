@@ -28,7 +28,9 @@ describe('signed statements (retained hospital status)', () => {
   });
 
   it('refuses a changed payload, a changed kind, another key id and a foreign signature', () => {
-    const wire = JSON.parse(new TextDecoder().decode(signStatement(hospital, 'hospital-status', payload)));
+    const wire = JSON.parse(
+      new TextDecoder().decode(signStatement(hospital, 'hospital-status', payload)),
+    ) as Record<string, unknown>;
     const variant = (patch: Record<string, unknown>) => bytes(JSON.stringify({ ...wire, ...patch }));
     expect(check(variant({ payload: payload.replace('true', 'false') }))).toEqual({
       ok: false,

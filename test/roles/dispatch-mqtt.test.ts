@@ -249,9 +249,10 @@ describe('dispatch over the embedded broker', () => {
     });
     await waitFor(() => r.board.entries().get('hosp-test-a'), 'status of A on the board');
     r.clock.advance(60_000);
-    const edit = { ...closedStatus('x', 0), erOpen: true, loadPercent: 40 };
-    const { hospitalId: _id, updatedAt: _at, ...fields } = edit;
-    expect((await publisher.update(fields)).ok).toBe(true);
+    const { accepts, beds, equipment } = closedStatus('x', 0);
+    expect((await publisher.update({ accepts, beds, equipment, erOpen: true, loadPercent: 40 })).ok).toBe(
+      true,
+    );
     await waitFor(() => r.board.entries().get('hosp-test-a')?.status.erOpen || undefined, 'edited status');
     const linkB = r.statusLinks.get('hosp-test-b') as BrokerLink;
     const forged = { ...publisher.current, erOpen: false, updatedAt: r.clock.now() + 1 };
