@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteOutboxStore } from '../src/hospital-feed/index.js';
 import { hospitalFeed, openLink, unitFeed, unwrap, type Endpoint } from '../test/support/feed/harness.js';
+import { feedKeys } from '../test/support/feed/keys.js';
 import { MosquittoBroker } from '../test/support/feed/mosquitto.js';
 import { sampleReport } from '../test/support/feed/sample.js';
 import { percentile, type BenchReport } from './report.js';
@@ -31,13 +32,18 @@ export const run = async (): Promise<BenchReport> => {
     dispatch: [],
   });
   try {
-    const endpoint: Endpoint = { url: broker.url, protocolVersion: 5, pki: broker.pki };
-    const hospital = hospitalFeed(endpoint, 'hosp-demo-a', mkdtempSync(join(dir, 'h-')));
+    const endpoint: Endpoint = {
+      url: broker.url,
+      protocolVersion: 5,
+      pki: broker.pki,
+      keys: await feedKeys(dir),
+    };
+    const hospital = await hospitalFeed(endpoint, 'hosp-demo-a', mkdtempSync(join(dir, 'h-')));
     const arrived = new Map<string, number>();
     hospital.receiver.on('board', (e) => arrived.set(e.report.reportId, performance.now()));
     await hospital.receiver.start();
     const unitDir = mkdtempSync(join(dir, 'u-'));
-    const unit = unitFeed(endpoint, 'amb-demo-01', { dir: unitDir });
+    const unit = await unitFeed(endpoint, 'amb-demo-01', { dir: unitDir });
     await unit.feed.start();
     await until(() => unit.link.isUp && hospital.link.isUp);
 
@@ -76,12 +82,14 @@ export const run = async (): Promise<BenchReport> => {
 
     // 2. Drain after a reconnect: DRAIN reports stored while offline, then the link comes up.
     const drainDir = mkdtempSync(join(dir, 'd-'));
-    const offline = unitFeed({ ...endpoint, url: 'mqtts://127.0.0.1:1' }, 'amb-demo-01', { dir: drainDir });
+    const offline = await unitFeed({ ...endpoint, url: 'mqtts://127.0.0.1:1' }, 'amb-demo-01', {
+      dir: drainDir,
+    });
     for (let i = 0; i < DRAIN; i++) unwrap(await offline.feed.submitReport('hosp-demo-a', sampleReport(i)));
     await offline.close();
     const rssBefore = process.memoryUsage().rss;
     const t0 = performance.now();
-    const online = unitFeed(endpoint, 'amb-demo-01', { dir: drainDir });
+    const online = await unitFeed(endpoint, 'amb-demo-01', { dir: drainDir });
     await online.feed.start();
     await until(
       () => online.feed.pending === 0 && online.feed.reports().every((r) => r.state === 'received'),
@@ -143,7 +151,7 @@ export const run = async (): Promise<BenchReport> => {
         'drain feed / raw': feedRate / rawRate,
       },
       notes: [
-        'envelope: the TEST codec (JSON + HMAC-SHA256, test/support/feed/test-codec.ts) until src/crypto is wired; sealing cost will differ',
+        'envelope: the production SodiumEnvelopeCodec (Ed25519 sign, then sealed box to the recipient; key files and a signed directory); the hospital checks replays against its inbox',
         'feed latency includes the SQLite fsync (WAL, synchronous FULL) on both sides; the drain counts until each signed acknowledgement',
         'gateway and receiver run in one process here, so RSS is their sum',
       ],

@@ -6,6 +6,7 @@ import { abortableSleep, ipsBundle, medicalRecord, recordsService } from '../src
 import { POPULATION, SEED, SERVICE_ID, requestFor } from '../test/support/records-harness.js';
 import {
   MemoryStore,
+  acceptAnyCard,
   deviceKeys,
   testOpener,
   testSealer,
@@ -50,6 +51,7 @@ export const run = async (): Promise<BenchReport> => {
         principalId: SERVICE_ID,
         verifier: testVerifier([device]),
         sealer: testSealer([device]),
+        cards: acceptAnyCard,
         clock,
         random: () => rng.next(),
         sleep: abortableSleep,

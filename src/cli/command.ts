@@ -30,6 +30,34 @@ export const write = (stream: Writable, text: string): void => {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 };
 
+/** A numeric option in [min, max]; the fallback when absent. A bad value is a usage error. */
+export const numberOption = (
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number => {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`${name} must be a number from ${min} to ${max}`);
+  return n;
+};
+
+/** As numberOption, and a whole number. */
+export const integerOption = (
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number => {
+  const n = numberOption(name, raw, fallback, min, max);
+  if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number`);
+  return n;
+};
+
 /** Resolves when the signal aborts. */
 export const untilAborted = (signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {

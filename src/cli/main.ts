@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { commands } from './commands/index.js';
-import { UsageError, write, type CommandIo } from './command.js';
+import { UsageError, wantsHelp, write, type CommandIo } from './command.js';
 
 const overview = (): string =>
   [
@@ -33,6 +33,10 @@ const main = async (argv: readonly string[]): Promise<number> => {
   if (command === undefined) {
     write(io.stderr, `ems-gateway: unknown command '${name}'\n\n${overview()}`);
     return 2;
+  }
+  if (wantsHelp(args)) {
+    write(io.stdout, command.help);
+    return 0;
   }
   try {
     return await command.run(args, io);

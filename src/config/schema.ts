@@ -139,6 +139,13 @@ export const AmbulanceConfig = v.object({
   trustAnchors: v.pipe(v.array(FilePath), v.minLength(1, 'name at least one trust anchor PEM file')),
   records: Records,
   cache: v.optional(Cache, {}),
+  /** The crew contact the pre-arrival report carries (prefilled on the tablet's form). */
+  contact: v.optional(
+    v.object({
+      callSign: v.pipe(v.string(), v.minLength(1), v.maxLength(40)),
+      phone: v.pipe(v.string(), v.regex(/^\+?[0-9-]{6,20}$/, 'must be a phone number')),
+    }),
+  ),
 });
 
 export const HospitalConfig = v.object({

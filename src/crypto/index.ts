@@ -2,11 +2,11 @@ export { DeviceIdentity, keyIdOf, type PublicKeys } from './identity.js';
 export {
   encodeKeyFile,
   decodeKeyFile,
-  DEFAULT_SCRYPT,
+  DEFAULT_KDF,
   KEY_FILE_FORMAT,
   type EncodeOptions,
   type KeyFileProblem,
-  type ScryptParams,
+  type KdfParams,
 } from './key-file.js';
 export { readKeyFile, writeKeyFile } from './key-file-io.js';
 export {

@@ -1,4 +1,3 @@
-import { scryptSync } from 'node:crypto';
 import * as v from 'valibot';
 import { err, ok, type Result } from '../core/index.js';
 import { fromBase64, toBase64 } from './bytes.js';
@@ -11,33 +10,29 @@ import { SIZES, sodium } from './sodium.js';
  *   { "format": "ems-gateway/key-file/v1", "principal", "keyId" (hex), "createdAt" (ISO 8601),
  *     "public": { "ed25519", "x25519" } (base64),
  *     "secret": { "protection": "none", "ed25519Seed", "x25519" }
- *             | { "protection": "scrypt-secretbox", "n", "r", "p", "salt", "nonce", "ciphertext" } }
+ *             | { "protection": "argon2id-secretbox", "opsLimit", "memLimit", "salt", "nonce", "ciphertext" } }
  * The sealed form is crypto_secretbox(ed25519Seed ‖ x25519Secret) under a key stretched from the
- * passphrase. The KDF is scrypt (RFC 7914, node:crypto): the standard libsodium-wrappers build has no
- * crypto_pwhash (argon2id ships only in libsodium-wrappers-sumo) and Node 20 has no argon2. The KDF
- * and its parameters are in the file, so argon2id can be added as another `protection` later.
+ * NFC-normalised UTF-8 passphrase with crypto_pwhash (Argon2id v1.3). The cost is in the file, and a
+ * file whose cost was lowered below libsodium's INTERACTIVE limits is refused.
  */
 
 export const KEY_FILE_FORMAT = 'ems-gateway/key-file/v1';
 
 export type KeyFileProblem = CryptoProblem<KeyFileErrorCode>;
 
-/** scrypt cost: N = 2^17, r = 8, p = 1 (OWASP's recommendation); about 128 MiB and a few hundred ms. */
-export const DEFAULT_SCRYPT = { n: 2 ** 17, r: 8, p: 1 } as const;
+/** Argon2id cost: libsodium's MODERATE (3 passes, 256 MiB); about a second once, at start. */
+export const DEFAULT_KDF = { opsLimit: 3, memLimit: 256 * 1024 * 1024 } as const;
+/** libsodium's INTERACTIVE limits: the least a key file may ask for. */
+const MIN_KDF = { opsLimit: 2, memLimit: 64 * 1024 * 1024 } as const;
 
 const B64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/=]+$/));
 
 const PlainSecret = v.object({ protection: v.literal('none'), ed25519Seed: B64, x25519: B64 });
 const SealedSecret = v.object({
-  protection: v.literal('scrypt-secretbox'),
+  protection: v.literal('argon2id-secretbox'),
   // Bounds refuse files whose cost was lowered to make guessing the passphrase cheap.
-  n: v.pipe(
-    v.number(),
-    v.integer(),
-    v.check((n) => n >= 2 ** 14 && n <= 2 ** 20 && (n & (n - 1)) === 0),
-  ),
-  r: v.pipe(v.number(), v.integer(), v.minValue(8), v.maxValue(32)),
-  p: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4)),
+  opsLimit: v.pipe(v.number(), v.integer(), v.minValue(MIN_KDF.opsLimit), v.maxValue(16)),
+  memLimit: v.pipe(v.number(), v.integer(), v.minValue(MIN_KDF.memLimit), v.maxValue(1024 * 1024 * 1024)),
   salt: B64,
   nonce: B64,
   ciphertext: B64,
@@ -52,27 +47,24 @@ const KeyFileJson = v.object({
   secret: v.variant('protection', [PlainSecret, SealedSecret]),
 });
 
-export interface ScryptParams {
-  readonly n: number;
-  readonly r: number;
-  readonly p: number;
+export interface KdfParams {
+  readonly opsLimit: number;
+  readonly memLimit: number;
 }
 
-const stretch = (passphrase: string, salt: Uint8Array, params: ScryptParams): Uint8Array =>
-  new Uint8Array(
-    scryptSync(passphrase.normalize('NFC'), salt, SIZES.secretboxKey, {
-      N: params.n,
-      r: params.r,
-      p: params.p,
-      maxmem: 256 * params.n * params.r + 1024 * 1024,
-    }),
-  );
+const stretch = (passphrase: string, salt: Uint8Array, params: KdfParams): Uint8Array => {
+  const utf8 = new TextEncoder().encode(passphrase.normalize('NFC'));
+  const key = sodium.pwhash(SIZES.secretboxKey, utf8, salt, params.opsLimit, params.memLimit);
+  sodium.memzero(utf8);
+  return key;
+};
 
 export interface EncodeOptions {
   readonly createdAt: number;
   /** Seal the private keys under this passphrase; stored in the clear (file mode 0600 only) when absent. */
   readonly passphrase?: string;
-  readonly scrypt?: ScryptParams;
+  /** Argon2id cost; DEFAULT_KDF when absent (tests pass libsodium's INTERACTIVE minimum). */
+  readonly kdf?: KdfParams;
 }
 
 /** The key file's text for an identity. */
@@ -82,8 +74,8 @@ export const encodeKeyFile = (identity: DeviceIdentity, options: EncodeOptions):
   if (options.passphrase === undefined) {
     secret = { protection: 'none', ed25519Seed: toBase64(ed25519Seed), x25519: toBase64(x25519Secret) };
   } else {
-    const params = options.scrypt ?? DEFAULT_SCRYPT;
-    const salt = sodium.randomBytes(16);
+    const params = options.kdf ?? DEFAULT_KDF;
+    const salt = sodium.randomBytes(SIZES.pwhashSalt);
     const nonce = sodium.randomBytes(SIZES.secretboxNonce);
     const key = stretch(options.passphrase, salt, params);
     const plain = new Uint8Array([...ed25519Seed, ...x25519Secret]);
@@ -91,8 +83,9 @@ export const encodeKeyFile = (identity: DeviceIdentity, options: EncodeOptions):
     sodium.memzero(plain);
     sodium.memzero(key);
     secret = {
-      protection: 'scrypt-secretbox',
-      ...params,
+      protection: 'argon2id-secretbox',
+      opsLimit: params.opsLimit,
+      memLimit: params.memLimit,
       salt: toBase64(salt),
       nonce: toBase64(nonce),
       ciphertext: toBase64(ciphertext),
@@ -124,13 +117,13 @@ const secretsOf = (
         return problem(KeyFileErrorCode.MALFORMED, 'the private keys are not two 32-byte base64 values');
       return ok({ seed, x });
     }
-    case 'scrypt-secretbox': {
+    case 'argon2id-secretbox': {
       if (passphrase === undefined)
         return problem(KeyFileErrorCode.PASSPHRASE_REQUIRED, 'the key file is sealed with a passphrase');
       const salt = fromBase64(secret.salt);
       const nonce = fromBase64(secret.nonce);
       const ciphertext = fromBase64(secret.ciphertext);
-      if (salt?.length !== 16 || nonce?.length !== SIZES.secretboxNonce || ciphertext === null)
+      if (salt?.length !== SIZES.pwhashSalt || nonce?.length !== SIZES.secretboxNonce || ciphertext === null)
         return problem(KeyFileErrorCode.MALFORMED, 'the sealed private keys are not well formed');
       const key = stretch(passphrase, salt, secret);
       const plain = sodium.secretboxOpenEasy(ciphertext, nonce, key);

@@ -1,10 +1,10 @@
 import { randomFillSync } from 'node:crypto';
-import libsodium from 'libsodium-wrappers';
+import libsodium from 'libsodium-wrappers-sumo';
 
 /**
  * The few libsodium primitives we use, behind a local interface: domain code never sees
  * libsodium-wrappers, and failures come back as `null` instead of the wrappers' thrown strings.
- * libsodium-wrappers is WebAssembly and must be initialised once; the top-level await does that
+ * The "sumo" build of libsodium-wrappers, for crypto_pwhash (Argon2id); it is WebAssembly and must be initialised once; the top-level await does that
  * when this module is first imported, so every function below is synchronous.
  * Members are function-typed properties, not methods, so they can be passed around unbound.
  */
@@ -33,6 +33,14 @@ export interface Sodium {
   readonly memzero: (bytes: Uint8Array) => void;
   /** Constant-time equality of two arrays of the same length. */
   readonly equal: (a: Uint8Array, b: Uint8Array) => boolean;
+  /** crypto_pwhash with Argon2id v1.3: a key of `length` bytes stretched from a passphrase. */
+  readonly pwhash: (
+    length: number,
+    passphrase: Uint8Array,
+    salt: Uint8Array,
+    opsLimit: number,
+    memLimit: number,
+  ) => Uint8Array;
 }
 
 await libsodium.ready;
@@ -66,6 +74,15 @@ export const sodium: Sodium = {
     orNull(() => libsodium.crypto_secretbox_open_easy(ciphertext, nonce, key)),
   memzero: (bytes) => libsodium.memzero(bytes),
   equal: (a, b) => a.length === b.length && libsodium.memcmp(a, b),
+  pwhash: (length, passphrase, salt, opsLimit, memLimit) =>
+    libsodium.crypto_pwhash(
+      length,
+      passphrase,
+      salt,
+      opsLimit,
+      memLimit,
+      libsodium.crypto_pwhash_ALG_ARGON2ID13,
+    ),
 };
 
 export const SIZES = {
@@ -78,4 +95,5 @@ export const SIZES = {
   secretboxKey: 32,
   secretboxNonce: 24,
   secretboxMac: 16,
+  pwhashSalt: 16,
 } as const;

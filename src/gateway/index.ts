@@ -38,3 +38,5 @@ export {
   type AuditProblem,
 } from './audit/index.js';
 export { translator, formatJst, relativeAge, type Locale, type Translate } from './i18n/index.js';
+export { Layout, Panel, Empty } from './ui/layout.js';
+export { Time } from './ui/screens.js';

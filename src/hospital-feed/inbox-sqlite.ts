@@ -93,6 +93,8 @@ export class SqliteInboxStore {
 
   private constructor(db: Db) {
     this.#db = db;
+    // Purged reports are overwritten, not just unlinked from the b-tree: the file holds patient data.
+    db.pragma('secure_delete = ON');
     const seen = db.prepare('SELECT unit_id, report_id FROM messages WHERE message_id = ?');
     const remember = db.prepare('INSERT INTO messages VALUES (?, ?, ?, ?, ?)');
     const get = db.prepare('SELECT * FROM reports WHERE unit_id = ? AND report_id = ?');
@@ -154,6 +156,31 @@ export class SqliteInboxStore {
     );
   }
 
+  /** Whether this message id is stored: the receiver's replay check, atomic with storing (see receive). */
+  has(messageId: string): boolean {
+    return this.#db.prepare('SELECT 1 FROM messages WHERE message_id = ?').get(messageId) !== undefined;
+  }
+
+  /**
+   * For an envelope the codec refused as a replay of a stored message: which report it was and the
+   * next sequence for acknowledging it again. `undefined` when the id was never stored here.
+   */
+  redelivered(messageId: string): Result<Redelivery | undefined, StorageErrorCode> {
+    return attempt(() =>
+      this.#db.transaction((): Redelivery | undefined => {
+        const row = this.#db
+          .prepare('SELECT unit_id, report_id FROM messages WHERE message_id = ?')
+          .get(messageId) as { unit_id: string; report_id: string } | undefined;
+        if (row === undefined) return undefined;
+        return {
+          unitId: row.unit_id,
+          reportId: row.report_id,
+          ackSequence: this.#nextOut(row.unit_id, row.report_id),
+        };
+      })(),
+    );
+  }
+
   report(unitId: string, reportId: string): BoardReport | undefined {
     const row = this.#db
       .prepare('SELECT * FROM reports WHERE unit_id = ? AND report_id = ?')
@@ -178,8 +205,14 @@ export class SqliteInboxStore {
   }
 
   close(): void {
-    this.#db.close();
+    if (this.#db.open) this.#db.close();
   }
+}
+
+export interface Redelivery {
+  readonly unitId: string;
+  readonly reportId: string;
+  readonly ackSequence: number;
 }
 
 const toRow = (r: BoardReport, outSequence: number): ReportRow => ({

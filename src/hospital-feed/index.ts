@@ -28,6 +28,7 @@ export {
   type AnswerBody,
   type HandoverBody,
   type BodyProblem,
+  type DeclineReason,
 } from './messages.js';
 export {
   ENVELOPE_REJECTIONS,
@@ -45,7 +46,7 @@ export { crewState, onHospital, onTransport, type CrewState, type ReportRecord }
 export { applyIncoming, isOnBoard, type BoardReport, type BoardChange } from './inbox-state.js';
 export { MemoryOutboxStore, type OutboxStore, type OutboxChange } from './outbox-store.js';
 export { SqliteOutboxStore } from './outbox-sqlite.js';
-export { SqliteInboxStore } from './inbox-sqlite.js';
+export { SqliteInboxStore, type Redelivery } from './inbox-sqlite.js';
 export { Outbox, systemTimers, type Timers, type PublishLink } from './outbox.js';
 export type { FeedLink } from './feed-link.js';
 export {
@@ -56,5 +57,18 @@ export {
   type DispatchIncoming,
 } from './incoming.js';
 export { AmbulanceFeed, type ReportView, type ReportInput, type AmbulanceFeedEvents } from './ambulance.js';
-export { Receiver, type BoardEvent, type AnswerInput, type ReceiverEvents } from './receiver.js';
-export { openAmbulanceFeed, openReceiver, OUTBOX_FILE, INBOX_FILE, type FeedSetup } from './setup.js';
+export {
+  Receiver,
+  MIN_RETENTION_MS,
+  type BoardEvent,
+  type AnswerInput,
+  type ReceiverEvents,
+} from './receiver.js';
+export {
+  openAmbulanceFeed,
+  openReceiver,
+  OUTBOX_FILE,
+  INBOX_FILE,
+  type FeedSetup,
+  type ReceiverSetup,
+} from './setup.js';

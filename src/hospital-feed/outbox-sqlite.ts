@@ -182,6 +182,6 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   close(): void {
-    this.#db.close();
+    if (this.#db.open) this.#db.close();
   }
 }

@@ -22,6 +22,8 @@ export type BoardEvent =
 export interface ReceiverEvents {
   /** For the triage board: each report is `report-new` exactly once. */
   board: [event: BoardEvent];
+  /** Reports past the retention limit were deleted (how many); the board should be redrawn. */
+  purged: [count: number];
   'storage-error': [error: FeedError];
   /** Inquiries, withdrawals and confirmations from a dispatch centre, opened and verified. */
   dispatch: [incoming: DispatchIncoming];
@@ -41,11 +43,27 @@ export interface ReceiverOptions {
   readonly maxInFlight: number;
   /** Expiry of the envelopes the hospital sends. */
   readonly replyTtlMs: number;
+  /** How long the inbox keeps a report after its last change (configuration `retentionDays`). */
+  readonly retentionMs: number;
+  /** How often the retention limit is applied; default hourly. */
+  readonly purgeEveryMs?: number;
   readonly counters?: FeedCounters;
   readonly logger: Logger;
 }
 
-export type AnswerInput = Omit<AnswerBody, 'reportId'>;
+/**
+ * Never purge message ids younger than this, whatever the retention: the inbox's ids are also the
+ * receiver's replay protection, so they must outlive any envelope that could still be accepted (the
+ * opener's maximum lifetime of 24 h plus 2 min of clock skew).
+ */
+export const MIN_RETENTION_MS = 24 * 3600_000 + 2 * 60_000;
+
+/** Accept, or decline with its reason (distributive: `Omit` over the union would drop `reason`). */
+export type AnswerInput = AnswerBody extends infer T
+  ? T extends AnswerBody
+    ? Omit<T, 'reportId'>
+    : never
+  : never;
 
 /**
  * The hospital side: opens and verifies every envelope on the hospital's inbox, de-duplicates by
@@ -56,6 +74,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   readonly #o: ReceiverOptions;
   readonly #outbox: Outbox;
   readonly #counters: FeedCounters;
+  #purgeTimer: unknown;
+  #stopped = false;
 
   constructor(options: ReceiverOptions) {
     super();
@@ -76,13 +96,39 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
 
   async start(): Promise<void> {
     this.#outbox.start();
+    this.#schedulePurge(0);
     const subscribed = await this.#o.link.subscribe(topics.hospitalInbox(this.#o.hospitalId));
     if (!subscribed.ok)
       this.#o.logger.warn('hospital inbox subscription pending', { code: subscribed.error });
   }
 
+  /** Stops sending and purging and closes both SQLite files; the receiver cannot be started again. */
   stop(): void {
+    this.#stopped = true;
     this.#outbox.stop();
+    this.#o.timers.clearTimeout(this.#purgeTimer);
+    this.#o.inbox.close();
+    this.#o.outboxStore.close();
+  }
+
+  /** Applies the retention limit now: deletes reports (and message ids) unchanged for `retentionMs`. */
+  purge(): Result<number, FeedError> {
+    const before = this.#o.clock.now() - Math.max(this.#o.retentionMs, MIN_RETENTION_MS);
+    const purged = this.#o.inbox.purge(before);
+    if (!purged.ok) {
+      this.emit('storage-error', feedError(purged.error));
+      return err(feedError(purged.error));
+    }
+    if (purged.value > 0) this.emit('purged', purged.value);
+    return ok(purged.value);
+  }
+
+  #schedulePurge(delayMs: number): void {
+    if (this.#stopped) return;
+    this.#purgeTimer = this.#o.timers.setTimeout(() => {
+      this.purge();
+      this.#schedulePurge(this.#o.purgeEveryMs ?? 3600_000);
+    }, delayMs);
   }
 
   /** The triage board: active reports, oldest first. */
@@ -183,6 +229,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   }
 
   async #receive(payload: Uint8Array): Promise<void> {
+    if (this.#stopped) return;
     const opened = await openIncomingOrDispatch(
       this.#o.codec,
       payload,
@@ -190,6 +237,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       ['inquiry', 'withdrawal', 'confirmation'],
     );
     if (!opened.ok) {
+      if (opened.error.reason === 'replayed' && opened.error.messageId !== undefined)
+        if (this.#redelivered(opened.error.messageId)) return;
       this.#counters.rejected(opened.error.reason);
       this.#o.logger.warn('incoming envelope refused', { reason: opened.error.reason });
       return;
@@ -253,6 +302,19 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       default:
         return receipt.change satisfies never;
     }
+  }
+
+  /**
+   * A QoS 1 redelivery or an outbox retry of a message already stored: the codec refuses it as a
+   * replay, so the unit's acknowledgement was lost; acknowledge again, show nothing.
+   */
+  #redelivered(messageId: string): boolean {
+    const known = this.#o.inbox.redelivered(messageId);
+    if (!known.ok || known.value === undefined) return false;
+    const { unitId, reportId, ackSequence } = known.value;
+    this.#counters.duplicate();
+    void this.#acknowledge(unitId, reportId, messageId, ackSequence);
+    return true;
   }
 
   /** Signed acknowledgement of receipt; sent again for every duplicate, so a lost one is repaired. */

@@ -61,8 +61,18 @@ export const openAmbulanceFeed = (s: FeedSetup): Result<AmbulanceFeed, FeedError
   );
 };
 
+export interface ReceiverSetup extends Omit<FeedSetup, 'codec'> {
+  /**
+   * The codec, or a factory given the inbox: the hospital role's codec checks replays against the
+   * inbox's stored message ids, so "seen" and "stored" are one SQLite commit (see docs/protocol.md).
+   */
+  readonly codec: EnvelopeCodec | ((inbox: SqliteInboxStore) => EnvelopeCodec);
+  /** Configuration `retentionDays`: how long a report stays in the inbox after its last change. */
+  readonly retentionDays: number;
+}
+
 /** The hospital role's receiver, with its inbox and reply outbox in `dataDir`. */
-export const openReceiver = (s: FeedSetup): Result<Receiver, FeedError> => {
+export const openReceiver = (s: ReceiverSetup): Result<Receiver, FeedError> => {
   const inbox = SqliteInboxStore.open(join(s.dataDir, INBOX_FILE));
   if (!inbox.ok) return err(feedError(inbox.error));
   const outbox = SqliteOutboxStore.open(join(s.dataDir, OUTBOX_FILE));
@@ -70,10 +80,12 @@ export const openReceiver = (s: FeedSetup): Result<Receiver, FeedError> => {
     inbox.value.close();
     return err(feedError(outbox.error));
   }
+  const codec = typeof s.codec === 'function' ? s.codec(inbox.value) : s.codec;
   return ok(
     new Receiver({
-      ...common(s),
+      ...common({ ...s, codec }),
       hospitalId: s.principalId,
+      retentionMs: s.retentionDays * 86_400_000,
       inbox: inbox.value,
       outboxStore: outbox.value,
       replyTtlMs: s.ttlMs ?? 24 * 3600_000,

@@ -38,6 +38,11 @@ export interface CardIdentity {
   };
   /** The crew member who compared the card photo with the patient (visual mode). */
   readonly attester?: string;
+  /**
+   * PIN mode: the challenge and the card's signature over it, so a records service can check the
+   * card's presence itself (docs/records.md) instead of trusting the gateway's word.
+   */
+  readonly presence?: Phi<{ readonly challenge: Uint8Array; readonly signature: Uint8Array }>;
   readonly verifiedAt: string;
   readonly apduCount: number;
 }
@@ -101,6 +106,7 @@ export const identifyCard = async (
   if (!checked.ok) return fromJpki(checked.error);
 
   let cardPresence: CardIdentity['verification']['cardPresence'] = 'not-checked';
+  let presence: CardIdentity['presence'];
   if (request.mode === 'pin') {
     ctx.onStep?.('verifying-pin');
     const tries = await pinTries(channel);
@@ -130,6 +136,7 @@ export const identifyCard = async (
         detail: "the challenge signature does not verify with the certificate's key",
       });
     cardPresence = 'signature-verified';
+    presence = phi({ challenge, signature: signature.value });
   }
 
   const identity: CardIdentity = {
@@ -143,6 +150,7 @@ export const identifyCard = async (
     mode: request.mode,
     verification: { certificate: 'trusted-and-current', cardPresence },
     ...(request.mode === 'visual' ? { attester: request.attester } : {}),
+    ...(presence === undefined ? {} : { presence }),
     verifiedAt: new Date(now).toISOString(),
     apduCount: channel.apduCount,
   };

@@ -39,6 +39,7 @@ export { JPKI_AID, JpkiEf, pinDecision, type PinDecision } from './jpki.js';
 export {
   parseTrustAnchors,
   checkCertificate,
+  verifyChallengeSignature,
   type TrustAnchor,
   type CheckedCertificate,
 } from './certificate.js';

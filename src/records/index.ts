@@ -30,6 +30,7 @@ export { parseIpsBundle, parseIpsBytes } from './ips-parser.js';
 export {
   UNABLE_REASONS,
   PURPOSES,
+  RESPONSE_KIND,
   WireRequest,
   SignedEnvelope,
   wireRequest,

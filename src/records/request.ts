@@ -38,6 +38,9 @@ export type ConsentBasis =
   | { readonly basis: 'refused' };
 
 export const PURPOSES = ['emergency-care'] as const;
+
+/** The envelope kind (docs/protocol.md) a records service seals its answer under. */
+export const RESPONSE_KIND = 'records-response';
 export type Purpose = (typeof PURPOSES)[number];
 
 export interface SummaryRequest {

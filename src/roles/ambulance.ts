@@ -9,7 +9,31 @@ import {
   type TrustAnchor,
 } from '../reader/index.js';
 import { EmulatedCard, InProcessReader, loadOrCreateCard } from '../sim/card/index.js';
+import { medicalRecord } from '../sim/records/index.js';
 import type { RoleContext } from './runtime.js';
+import type { DemoCards, DemoHolder } from './tablet/index.js';
+
+/** Active holders the demo control offers, besides the first holder of every other records status. */
+const DEMO_ACTIVE = 8;
+const DEMO_SEARCH = 2_000;
+
+/**
+ * The demo's holders from `first` on: a few whose records are in order, then one of each status the
+ * reference records service refuses, so a person can try every outcome. Each card's keys are made on
+ * its first tap. Synthetic holders only; the label names the status the records service will give.
+ */
+const demoHolders = (seed: number, first: number): DemoHolder[] => {
+  const picked: DemoHolder[] = [];
+  const seen = new Set<string>();
+  let active = 0;
+  for (let index = first; index < first + DEMO_SEARCH; index++) {
+    const status = medicalRecord(seed, index).status;
+    const wanted = status === 'active' ? active++ < DEMO_ACTIVE : !seen.has(status);
+    seen.add(status);
+    if (wanted) picked.push({ index, label: `#${index} · ${status}` });
+  }
+  return picked;
+};
 
 /** Reads every configured trust anchor; a missing or unreadable file stops the role from starting. */
 const loadTrustAnchors = async (files: readonly string[]): Promise<readonly TrustAnchor[]> => {
@@ -37,34 +61,57 @@ export const emulatorStateDir = (config: AmbulanceConfig): string =>
     ? (config.reader.stateDir ?? join(config.dataDir, 'card-emulator'))
     : '';
 
-const backendFor = async (config: AmbulanceConfig, ctx: RoleContext): Promise<ReaderBackend> => {
+interface Backend {
+  readonly backend: ReaderBackend;
+  readonly demo: DemoCards | undefined;
+}
+
+const backendFor = (config: AmbulanceConfig, ctx: RoleContext): Backend => {
   const reader = config.reader;
   switch (reader.mode) {
     case 'pcsc':
-      return new PcscBackend({ logger: ctx.logger });
+      return { backend: new PcscBackend({ logger: ctx.logger }), demo: undefined };
     case 'in-process': {
       // The composition root is the one place the emulator meets the product: never for patients.
       const backend = new InProcessReader();
-      const material = await loadOrCreateCard(emulatorStateDir(config), reader.seed, reader.index);
-      backend.insert(new EmulatedCard(material));
-      return backend;
+      const demo: DemoCards = {
+        holders: demoHolders(reader.seed, reader.index),
+        insert: async (index) =>
+          backend.insert(
+            new EmulatedCard(await loadOrCreateCard(emulatorStateDir(config), reader.seed, index)),
+          ),
+        remove: () => backend.remove(),
+      };
+      return { backend, demo };
     }
     default:
       return reader satisfies never;
   }
 };
 
+const readerDownReason = (backend: ReaderBackend): string => {
+  if (backend instanceof PcscBackend && backend.bindingMissing)
+    return 'PC/SC support is not installed (optional pcsclite module missing)';
+  return backend.up ? 'no card reader attached' : 'PC/SC service not available';
+};
+
+export interface AmbulanceReader {
+  readonly service: ReaderService;
+  /** The demo's card control; only with the in-process reader. */
+  readonly demo: DemoCards | undefined;
+}
+
 /**
- * Starts the ambulance's card reader (PC/SC, or the in-process emulated card) with its readiness
- * check `reader`. The returned service is the API the tablet UI uses: card session events
- * (`card-inserted`, `card-removed`, `step`, `service`) and `identify` / `pinTries`.
+ * Starts the ambulance's card reader (PC/SC, or the in-process emulator with no card until the demo
+ * control taps one) with its readiness check `reader`. The service is what the card session uses:
+ * events (`card-inserted`, `card-removed`, `step`, `service`) and `identify` / `pinTries`.
  */
 export const startAmbulanceReader = async (
   config: AmbulanceConfig,
   ctx: RoleContext,
-): Promise<ReaderService> => {
+): Promise<AmbulanceReader> => {
   const trustAnchors = await loadTrustAnchors(config.trustAnchors);
-  const backend = await backendFor(config, ctx);
+  const { backend, demo } = backendFor(config, ctx);
   const service = new ReaderService(backend, {
     trustAnchors,
     logger: ctx.logger,
@@ -78,10 +125,7 @@ export const startAmbulanceReader = async (
   ctx.onStop(() => service.close());
   ctx.readiness.add({
     name: 'reader',
-    check: () =>
-      service.ready
-        ? { ready: true }
-        : { ready: false, reason: backend.up ? 'no card reader attached' : 'PC/SC service not available' },
+    check: () => (service.ready ? { ready: true } : { ready: false, reason: readerDownReason(backend) }),
   });
-  return service;
+  return { service, demo };
 };

@@ -5,7 +5,9 @@ import { validateConfig, type RoleConfig } from '../config/index.js';
 import { issueCredentials, type IssuedCredentials, type UserRoleName } from '../gateway/index.js';
 import { startEmbeddedBroker } from '../hospital-feed/index.js';
 import { loadOrCreateTestCa } from '../sim/card/index.js';
-import type { Logger } from '../log/index.js';
+import { startReferenceRecords, type RunningReferenceRecords } from '../sim/records/index.js';
+import { createLogger, type Logger } from '../log/index.js';
+import { systemClock } from '../core/index.js';
 import type { HospitalStatus } from '../dispatch/index.js';
 import { closedStatus, STATUS_FILE, writeStatusFile } from './hospital/index.js';
 import { ensureDemoKeys, type DemoKeys, type DemoPrincipal } from './demo-keys.js';
@@ -31,6 +33,8 @@ export interface DemoLogin {
 
 export interface RunningDemo {
   readonly brokerUrl: string;
+  /** The embedded reference records service (verified requests, sealed answers). */
+  readonly recordsUrl: string;
   readonly roles: readonly RunningRole[];
   readonly logins: readonly DemoLogin[];
   stop(): Promise<void>;
@@ -105,6 +109,10 @@ const seedDemoStatuses = async (options: DemoOptions, now: number): Promise<void
   }
 };
 
+/** The emulated cards and the records service share one synthetic population. */
+const DEMO_SEED = 1;
+const DEMO_POPULATION = 1000;
+
 const port = (options: DemoOptions, offset: number): number =>
   options.portBase === 0 ? 0 : options.portBase + offset;
 
@@ -117,6 +125,7 @@ const demoConfigs = (
   brokerUrl: string,
   keys: DemoKeys,
   cardState: string,
+  recordsUrl: string,
 ): RoleConfig[] => {
   const mqtt = { url: brokerUrl, protocolVersion: 4 };
   const dataDir = (id: string): string => join(options.dataDir, id);
@@ -132,9 +141,10 @@ const demoConfigs = (
       http: { port: port(options, 0) },
       mqtt,
       ...crypto(DEMO_PRINCIPALS.ambulance),
-      reader: { mode: 'in-process', seed: 1, stateDir: cardState },
+      reader: { mode: 'in-process', seed: DEMO_SEED, stateDir: cardState },
       trustAnchors: [join(cardState, 'ca', 'ca.pem')],
-      records: { url: 'http://127.0.0.1:1/', principalId: DEMO_PRINCIPALS.records },
+      records: { url: recordsUrl, principalId: DEMO_PRINCIPALS.records },
+      contact: { callSign: 'デモ救急01', phone: '+81-3-0000-0000' },
     },
     ...DEMO_PRINCIPALS.hospitals.map((id, i) => ({
       role: 'hospital',
@@ -200,12 +210,30 @@ export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
   await seedDemoStatuses(options, Date.now());
   const broker = await startEmbeddedBroker('127.0.0.1', options.mqttPort);
   const roles: RunningRole[] = [];
+  let records: RunningReferenceRecords | undefined;
   const stop = async (): Promise<void> => {
     for (const role of roles.reverse()) await role.stop();
+    await records?.close();
     await broker.close();
   };
   try {
-    for (const config of demoConfigs(options, broker.url, keys, cardState)) {
+    // The reference records service, with its own key and port, checking cards against the emulator CA.
+    records = await startReferenceRecords({
+      keyFile: keys.keyFile(DEMO_PRINCIPALS.records),
+      directoryFile: keys.directoryFile,
+      operatorPublicKey: keys.operatorPublicKey,
+      trustAnchorFiles: [join(cardState, 'ca', 'ca.pem')],
+      seed: DEMO_SEED,
+      populationSize: DEMO_POPULATION,
+      host: '127.0.0.1',
+      port: port(options, 5),
+      clock: systemClock,
+      logger: (options.logger ?? createLogger({})).child({
+        role: 'records',
+        principal: DEMO_PRINCIPALS.records,
+      }),
+    });
+    for (const config of demoConfigs(options, broker.url, keys, cardState, records.url)) {
       roles.push(
         await startConfiguredRole(config, {
           env: options.env,
@@ -219,5 +247,5 @@ export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
   }
   const logins: DemoLogin[] = [];
   for (const role of roles) logins.push(await demoLogin(role));
-  return { brokerUrl: broker.url, roles, logins, stop };
+  return { brokerUrl: broker.url, recordsUrl: records.url, roles, logins, stop };
 };

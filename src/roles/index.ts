@@ -5,6 +5,8 @@ import { mountFeed } from './feed.js';
 import { mountHospitalDispatch } from './hospital/index.js';
 import { startRole, type RoleOptions, type RunningRole } from './runtime.js';
 import { mountSummaryCache } from './summary-cache.js';
+import { mountTriage } from './triage/index.js';
+import { mountTablet } from './tablet/index.js';
 
 /**
  * Starts one role from a validated configuration. The gateway already serves the role's screen at `/`
@@ -13,23 +15,27 @@ import { mountSummaryCache } from './summary-cache.js';
 export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): Promise<RunningRole> =>
   startRole(config, options, async (ctx) => {
     switch (config.role) {
-      case 'ambulance':
-        // The records pull (issue #5) writes the summaries it fetches here.
-        mountSummaryCache(config, ctx);
-        await startAmbulanceReader(config, ctx);
+      case 'ambulance': {
+        const cache = mountSummaryCache(config, ctx);
+        const reader = await startAmbulanceReader(config, ctx);
+        const feed = await mountFeed(config, ctx);
+        if (feed?.role !== 'ambulance') throw new Error('the ambulance role needs its hospital feed');
+        mountTablet(config, ctx, { reader: reader.service, cache, feed: feed.feed, demo: reader.demo });
         break;
+      }
       case 'hospital': {
         const feed = await mountFeed(config, ctx);
-        if (feed?.role === 'hospital') await mountHospitalDispatch(config, ctx, feed.receiver, feed.codec);
-        return;
+        if (feed?.role !== 'hospital') throw new Error('the hospital role needs its hospital feed');
+        mountTriage({ gateway: ctx.gateway, receiver: feed.receiver, clock: ctx.clock, logger: ctx.logger });
+        await mountHospitalDispatch(config, ctx, feed.receiver, feed.codec);
+        break;
       }
       case 'dispatch':
         await mountDispatch(config, ctx);
-        return;
+        break;
       default:
         return config satisfies never;
     }
-    await mountFeed(config, ctx);
   });
 
 export type { RunningRole, RoleOptions } from './runtime.js';

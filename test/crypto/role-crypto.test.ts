@@ -13,8 +13,12 @@ const setup = async (): Promise<{ dir: string; config: (keys: Record<string, unk
   const current = DeviceIdentity.generate('hosp-role-a');
   const previous = DeviceIdentity.generate('hosp-role-a');
   const other = DeviceIdentity.generate('hosp-role-b');
-  // A cheap scrypt cost keeps the test fast; the format bounds still apply.
-  const sealed = { createdAt: T0, passphrase: 'synthetic passphrase', scrypt: { n: 2 ** 14, r: 8, p: 1 } };
+  // libsodium's INTERACTIVE Argon2id cost, the least the format accepts, keeps the test fast.
+  const sealed = {
+    createdAt: T0,
+    passphrase: 'synthetic passphrase',
+    kdf: { opsLimit: 2, memLimit: 64 * 1024 * 1024 },
+  };
   await writeKeyFile(join(dir, 'current.key'), current, sealed);
   await writeKeyFile(join(dir, 'previous.key'), previous, sealed);
   await writeKeyFile(join(dir, 'other.key'), other, { createdAt: T0 });

@@ -3,15 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, topics, type EmbeddedBroker } from '../../src/hospital-feed/index.js';
-import { hospitalFeed, openLink, PRINCIPALS, unitFeed, type Endpoint } from '../support/feed/harness.js';
+import { MemoryReplayStore } from '../../src/crypto/index.js';
+import type { DemoKeys } from '../../src/roles/demo-keys.js';
+import { hospitalFeed, openLink, unitFeed, type Endpoint } from '../support/feed/harness.js';
+import { feedCodec, feedKeys, strangerCodec } from '../support/feed/keys.js';
 import { MosquittoBroker } from '../support/feed/mosquitto.js';
 import { sampleReport } from '../support/feed/sample.js';
-import { TestEnvelopeCodec } from '../support/feed/test-codec.js';
 import { waitFor } from '../support/wait.js';
 
 let mosquitto: MosquittoBroker;
 let aedes: EmbeddedBroker;
 let dir: string;
+let keys: DemoKeys;
 const fresh = (name: string): string => mkdtempSync(join(dir, `${name}-`));
 
 beforeAll(async () => {
@@ -22,6 +25,7 @@ beforeAll(async () => {
     dispatch: ['dispatch-demo'],
   });
   aedes = await startEmbeddedBroker('127.0.0.1', 0);
+  keys = await feedKeys(dir);
 });
 
 afterAll(async () => {
@@ -29,15 +33,15 @@ afterAll(async () => {
   await aedes.close();
 });
 
-const mqtt5 = (): Endpoint => ({ url: mosquitto.url, protocolVersion: 5, pki: mosquitto.pki });
+const mqtt5 = (): Endpoint => ({ url: mosquitto.url, protocolVersion: 5, pki: mosquitto.pki, keys });
 
 describe('hospital feed under load and attack', () => {
   it(
     'delivers a burst of 500 reports submitted at once (in flight capped by receive maximum)',
     { timeout: 60_000 },
     async () => {
-      const hospital = hospitalFeed(mqtt5(), 'hosp-demo-a', fresh('h'));
-      const unit = unitFeed(mqtt5(), 'amb-demo-01', { dir: fresh('u') });
+      const hospital = await hospitalFeed(mqtt5(), 'hosp-demo-a', fresh('h'));
+      const unit = await unitFeed(mqtt5(), 'amb-demo-01', { dir: fresh('u') });
       let shown = 0;
       hospital.receiver.on('board', (e) => void (e.type === 'report-new' && shown++));
       await hospital.receiver.start();
@@ -61,7 +65,7 @@ describe('hospital feed under load and attack', () => {
   );
 
   it('marks a report expired at the crew and keeps it off the board', async () => {
-    const unit = unitFeed(mqtt5(), 'amb-demo-02', { dir: fresh('u') });
+    const unit = await unitFeed(mqtt5(), 'amb-demo-02', { dir: fresh('u') });
     const states: string[] = [];
     unit.feed.on('report', (v) => states.push(v.state));
     await unit.feed.start();
@@ -70,11 +74,12 @@ describe('hospital feed under load and attack', () => {
     if (!sent.ok) throw new Error(sent.error.code);
     await waitFor(() => unit.feed.report(sent.value.reportId)?.state === 'expired', 'expired at the crew');
     expect(states.at(-1)).toBe('expired');
-    const hospital = hospitalFeed(mqtt5(), 'hosp-demo-b', fresh('h'));
+    const hospital = await hospitalFeed(mqtt5(), 'hosp-demo-b', fresh('h'));
     await hospital.receiver.start();
     await waitFor(() => hospital.link.isUp, 'hospital up');
     // A late copy (the broker queued one) is refused as expired; the board stays empty.
-    const late = await new TestEnvelopeCodec('amb-demo-02', new Set(PRINCIPALS)).seal({
+    const sender = await feedCodec(keys, 'amb-demo-02', { store: new MemoryReplayStore() }, '');
+    const late = await sender.codec.seal({
       kind: 'report',
       to: 'hosp-demo-b',
       body: new TextEncoder().encode('{}'),
@@ -93,22 +98,24 @@ describe('hospital feed under load and attack', () => {
   });
 
   it('rejects and counts tampered, foreign and unknown-sender envelopes; suppresses replays', async () => {
-    const hospital = hospitalFeed(mqtt5(), 'hosp-demo-a', fresh('h'));
+    const hospital = await hospitalFeed(mqtt5(), 'hosp-demo-a', fresh('h'));
     await hospital.receiver.start();
     const link = openLink(mqtt5(), 'amb-demo-01', 'amb-demo-01-attacker');
     await waitFor(() => link.isUp && hospital.link.isUp, 'links up');
-    const codec = new TestEnvelopeCodec('amb-demo-01', new Set(PRINCIPALS));
+    const { codec } = await feedCodec(keys, 'amb-demo-01', { store: new MemoryReplayStore() }, '');
     const body = new TextEncoder().encode(
       JSON.stringify({ ...sampleReport(9), reportId: '0f6b7d2e-0000-4000-8000-000000000009' }),
     );
     const seal = (to: string) =>
       codec.seal({ kind: 'report', to, body, stream: 'r9', sequence: 1, expiresAt: Date.now() + 60_000 });
     const genuine = await seal('hosp-demo-a');
+    // One bit flipped inside the sealed box.
     const tampered = Uint8Array.from(genuine.bytes);
-    const at = new TextDecoder().decode(tampered).indexOf('"sequence":1') + 11;
-    tampered[at] = '2'.charCodeAt(0);
+    const at = tampered.length - 40;
+    tampered[at] = (tampered[at] ?? 0) ^ 1;
     const foreign = await seal('hosp-demo-b');
-    const stranger = await new TestEnvelopeCodec('amb-rogue-99', new Set(PRINCIPALS)).seal({
+    const rogue = await strangerCodec(keys, 'amb-rogue-99', 'hosp-demo-a');
+    const stranger = await rogue.seal({
       kind: 'report',
       to: 'hosp-demo-a',
       body,
@@ -134,9 +141,9 @@ describe('hospital feed under load and attack', () => {
   });
 
   it('runs the same flow over aedes with MQTT 3.1.1', async () => {
-    const endpoint: Endpoint = { url: aedes.url, protocolVersion: 4 };
-    const hospital = hospitalFeed(endpoint, 'hosp-demo-a', fresh('h'));
-    const unit = unitFeed(endpoint, 'amb-demo-01', { dir: fresh('u') });
+    const endpoint: Endpoint = { url: aedes.url, protocolVersion: 4, keys };
+    const hospital = await hospitalFeed(endpoint, 'hosp-demo-a', fresh('h'));
+    const unit = await unitFeed(endpoint, 'amb-demo-01', { dir: fresh('u') });
     await hospital.receiver.start();
     await unit.feed.start();
     await waitFor(() => unit.link.isUp && hospital.link.isUp, 'links up');

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../src/hospital-feed/index.js';
-import { hospitalFeed, openLink, PRINCIPALS, unitFeed, type Endpoint } from '../support/feed/harness.js';
+import { hospitalFeed, openLink, unitFeed, type Endpoint } from '../support/feed/harness.js';
+import { feedKeys } from '../support/feed/keys.js';
 import { MosquittoBroker } from '../support/feed/mosquitto.js';
 import { sampleReport } from '../support/feed/sample.js';
 import { waitFor } from '../support/wait.js';
@@ -19,8 +20,7 @@ beforeAll(async () => {
     hospitals: ['hosp-demo-a', 'hosp-demo-b'],
     dispatch: ['dispatch-demo'],
   });
-  endpoint = { url: broker.url, protocolVersion: 5, pki: broker.pki };
-  expect(PRINCIPALS.length).toBe(5);
+  endpoint = { url: broker.url, protocolVersion: 5, pki: broker.pki, keys: await feedKeys(dir) };
 });
 
 afterAll(async () => {
@@ -29,8 +29,8 @@ afterAll(async () => {
 
 describe('hospital feed over Mosquitto (MQTT 5, TLS, ACLs)', () => {
   it('delivers a report, shows it once, and moves the crew state to accepted', async () => {
-    const hospital = hospitalFeed(endpoint, 'hosp-demo-a', mkdtempSync(join(dir, 'h-')));
-    const unit = unitFeed(endpoint, 'amb-demo-01', { dir: mkdtempSync(join(dir, 'u-')) });
+    const hospital = await hospitalFeed(endpoint, 'hosp-demo-a', mkdtempSync(join(dir, 'h-')));
+    const unit = await unitFeed(endpoint, 'amb-demo-01', { dir: mkdtempSync(join(dir, 'u-')) });
     const board: string[] = [];
     hospital.receiver.on('board', (e) => board.push(e.type));
     const states: string[] = [];
@@ -72,8 +72,8 @@ describe('hospital feed over Mosquitto (MQTT 5, TLS, ACLs)', () => {
     spy.onMessage((topic) => Promise.resolve(void stolen.push(topic)));
     await waitFor(() => spy.isUp, 'unit up');
     await spy.subscribe(topics.hospitalInbox('hosp-demo-b'));
-    const hospitalB = hospitalFeed(endpoint, 'hosp-demo-b', mkdtempSync(join(dir, 'hb-')));
-    const unit = unitFeed(endpoint, 'amb-demo-01', { dir: mkdtempSync(join(dir, 'u2-')) });
+    const hospitalB = await hospitalFeed(endpoint, 'hosp-demo-b', mkdtempSync(join(dir, 'hb-')));
+    const unit = await unitFeed(endpoint, 'amb-demo-01', { dir: mkdtempSync(join(dir, 'u2-')) });
     await hospitalB.receiver.start();
     await unit.feed.start();
     const sent = await unit.feed.submitReport('hosp-demo-b', sampleReport(2));

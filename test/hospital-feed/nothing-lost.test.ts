@@ -5,6 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/sim/index.js';
 import { SqliteInboxStore, SqliteOutboxStore } from '../../src/hospital-feed/index.js';
 import { unwrap } from '../support/feed/harness.js';
+import { feedKeys } from '../support/feed/keys.js';
 import { MosquittoBroker } from '../support/feed/mosquitto.js';
 import { FeedProcess } from '../support/feed/process.js';
 import { waitFor } from '../support/wait.js';
@@ -30,7 +31,9 @@ it(
       hospitals: ['hosp-demo-a'],
       dispatch: [],
     });
-    const common = { EMS_URL: broker.url, EMS_PROTOCOL: '5', EMS_PKI: broker.pki.dir };
+    // Real key files and a signed directory; each child process reads them (the real codec).
+    await feedKeys(dir);
+    const common = { EMS_URL: broker.url, EMS_PROTOCOL: '5', EMS_PKI: broker.pki.dir, EMS_KEYS: dir };
     mkdirSync(join(dir, 'unit'));
     mkdirSync(join(dir, 'hospital'));
     const gateway = new FeedProcess('gateway-process', {

@@ -11,9 +11,10 @@ import {
   type FeedLink,
 } from '../../src/hospital-feed/index.js';
 import { silentLogger } from '../../src/log/index.js';
-import { FAST_POLICY, PRINCIPALS } from '../support/feed/harness.js';
+import { MemoryReplayStore } from '../../src/crypto/index.js';
+import { FAST_POLICY } from '../support/feed/harness.js';
+import { feedCodec, feedKeys } from '../support/feed/keys.js';
 import { sampleReport } from '../support/feed/sample.js';
-import { TestEnvelopeCodec } from '../support/feed/test-codec.js';
 
 /** A link that never comes up: the outbox must still accept (store) or refuse on its own. */
 const offline: FeedLink = {
@@ -39,14 +40,22 @@ afterAll(() => {
   if (mounted) execFileSync('umount', ['-l', mountPoint]);
 });
 
-const feedOn = (file: string) => {
+const keysDir = mkdtempSync(join(tmpdir(), 'feed-keys-'));
+
+const feedOn = async (file: string) => {
+  const { codec } = await feedCodec(
+    await feedKeys(keysDir),
+    'amb-demo-01',
+    { store: new MemoryReplayStore() },
+    '',
+  );
   const store = SqliteOutboxStore.open(file);
   if (!store.ok) throw new Error(store.error);
   return {
     store: store.value,
     feed: new AmbulanceFeed({
       unitId: 'amb-demo-01',
-      codec: new TestEnvelopeCodec('amb-demo-01', new Set(PRINCIPALS)),
+      codec,
       link: offline,
       store: store.value,
       clock: systemClock,
@@ -64,7 +73,7 @@ const feedOn = (file: string) => {
 // A real tmpfs of 256 KiB (needs root, as in CI); skipped where mounting is not allowed.
 describe.skipIf(!mounted)('outbox on a full or read-only file system', () => {
   it('refuses with storage-full once the disk is full, and everything accepted is stored', async () => {
-    const { store, feed } = feedOn(join(mountPoint, 'outbox.sqlite'));
+    const { store, feed } = await feedOn(join(mountPoint, 'outbox.sqlite'));
     const errors: string[] = [];
     feed.on('storage-error', (e) => errors.push(e.code));
     let accepted = 0;
@@ -98,7 +107,7 @@ describe.skipIf(!mounted)('outbox on a full or read-only file system', () => {
         error: 'storage-read-only',
       });
       // An existing one opens (SQLite reads it), but a report is refused and nothing is accepted.
-      const { store, feed } = feedOn(join(readOnly, 'outbox.sqlite'));
+      const { store, feed } = await feedOn(join(readOnly, 'outbox.sqlite'));
       const before = store.reports().length;
       const r = await feed.submitReport('hosp-demo-a', sampleReport(1));
       expect(r.ok ? 'accepted' : r.error.code).toBe('storage-read-only');

@@ -5,6 +5,12 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { UsageError, type CommandIo } from '../../src/cli/command.js';
 import { recordsSimCommand } from '../../src/cli/commands/records-sim.js';
+import { systemClock } from '../../src/core/index.js';
+import { DirectorySource, fromBase64, readKeyFile } from '../../src/crypto/index.js';
+import { silentLogger } from '../../src/log/index.js';
+import { ensureDemoKeys } from '../../src/roles/demo-keys.js';
+import { envelopeResponseOpener } from '../../src/roles/tablet/index.js';
+import { loadOrCreateCard, loadOrCreateTestCa } from '../../src/sim/card/index.js';
 import { summaryCommand } from '../../src/cli/commands/summary.js';
 import { encodeRequest, parseIpsBytes, wireRequest } from '../../src/records/index.js';
 import { cardholder } from '../../src/sim/index.js';
@@ -51,56 +57,96 @@ describe('ems-gateway summary FILE [--json]', () => {
     expect(await summaryCommand.run([join(dir, 'x.json')], t.streams)).toBe(1);
     expect(t.err()).toContain('not a FHIR R4 document Bundle');
     await expect(summaryCommand.run([], t.streams)).rejects.toBeInstanceOf(UsageError);
-    expect(await summaryCommand.run(['--help'], t.streams)).toBe(0);
   });
 });
 
 describe('ems-gateway records-sim', () => {
-  it('serves a holder’s IPS bundle on the port it prints, and stops on the signal', async () => {
+  it('serves a holder’s IPS bundle, signed requests only, sealed to the device, and stops on the signal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ems-records-cli-'));
+    const keys = await ensureDemoKeys(
+      dir,
+      [
+        { id: 'amb-cli-01', role: 'ambulance', displayName: 'Ambulance' },
+        { id: 'records-cli', role: 'records', displayName: 'Records' },
+      ],
+      Date.now(),
+    );
+    await loadOrCreateTestCa(join(dir, 'cards'));
+    let index = 0;
+    while (medicalRecord(2, index).status !== 'active') index += 1;
+    const card = await loadOrCreateCard(join(dir, 'cards'), 2, index);
     const stop = new AbortController();
     const t = io(stop.signal);
-    const running = recordsSimCommand.run(['--port', '0', '--seed', '2', '--population', '50'], t.streams);
+    const running = recordsSimCommand.run(
+      [
+        ...['--port', '0', '--seed', '2', '--population', '50'],
+        ...['--key', keys.keyFile('records-cli'), '--directory', keys.directoryFile],
+        ...['--operator-key', keys.operatorPublicKey, '--trust-anchor', join(dir, 'cards', 'ca', 'ca.pem')],
+      ],
+      t.streams,
+    );
     let url: string | undefined;
-    for (let i = 0; i < 200 && url === undefined; i++) {
+    for (let i = 0; i < 500 && url === undefined; i++) {
       url = /listening on (http:\/\/\S+)/.exec(t.out())?.[1];
       if (url === undefined) await new Promise((r) => setTimeout(r, 10));
     }
-    expect(t.out()).toContain('WARNING: development mode');
-    let index = 0;
-    while (medicalRecord(2, index).status !== 'active') index += 1;
-    const request = wireRequest(
-      {
-        identity: {
-          certificate: new Uint8Array([0x30, 0x82]),
-          certificateSerial: cardholder(2, index).certificateSerial,
-          check: { mode: 'visual', attester: 'crew-01' },
-        },
-        consent: { basis: 'given' },
-        purpose: 'emergency-care',
-        crewMember: 'crew-01',
-        session: 's',
-      },
-      {
-        requestId: crypto.randomUUID(),
-        issuedAt: new Date().toISOString(),
-        audience: 'records-demo',
-        unit: 'amb-01',
-      },
+    const device = await readKeyFile(keys.keyFile('amb-cli-01'));
+    if (!device.ok) throw new Error('no device key');
+    const directory = await DirectorySource.load(
+      keys.directoryFile,
+      fromBase64(keys.operatorPublicKey) as Uint8Array,
+      silentLogger,
     );
-    const response = await fetch(`${url ?? ''}/records/v1/summary`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        keyId: 'dev',
-        request: Buffer.from(encodeRequest(request)).toString('base64url'),
-        signature: 'AA',
-      }),
-    });
+    if (!directory.ok) throw new Error('no directory');
+    const request = encodeRequest(
+      wireRequest(
+        {
+          identity: {
+            certificate: card.authCertificate,
+            certificateSerial: cardholder(2, index).certificateSerial,
+            check: { mode: 'visual', attester: 'crew-01' },
+          },
+          consent: { basis: 'given' },
+          purpose: 'emergency-care',
+          crewMember: 'crew-01',
+          session: 's',
+        },
+        {
+          requestId: crypto.randomUUID(),
+          issuedAt: new Date().toISOString(),
+          audience: 'records-cli',
+          unit: 'amb-cli-01',
+        },
+      ),
+    );
+    const post = (signature: Uint8Array): Promise<Response> =>
+      fetch(`${url ?? ''}/records/v1/summary`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          keyId: device.value.keyIdHex,
+          request: Buffer.from(request).toString('base64url'),
+          signature: Buffer.from(signature).toString('base64url'),
+        }),
+      });
+    expect((await post(new Uint8Array(64))).status).toBe(401);
+    const response = await post(device.value.sign(request));
     expect(response.status).toBe(200);
-    const summary = parseIpsBytes(new Uint8Array(await response.arrayBuffer()));
-    expect(summary.insurance.status).toBe('available');
+    const opened = await envelopeResponseOpener({
+      keys: [device.value],
+      directory: directory.value,
+      clock: systemClock,
+      from: 'records-cli',
+    }).open(new Uint8Array(await response.arrayBuffer()));
+    if (!opened.ok) throw new Error('the answer does not open');
+    expect(parseIpsBytes(opened.value).insurance.status).toBe('available');
     stop.abort();
     expect(await running).toBe(0);
+    await directory.value.close();
+  });
+
+  it('refuses to start without its key, directory and card CA', async () => {
+    await expect(recordsSimCommand.run(['--port', '0'], io().streams)).rejects.toBeInstanceOf(UsageError);
   });
 
   it('refuses out-of-range options as usage errors', async () => {

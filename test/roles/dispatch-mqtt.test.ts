@@ -132,6 +132,7 @@ const openRig = async (): Promise<Rig> => {
       link: l,
       logger: silentLogger,
       clock,
+      retentionDays: 1,
     });
     if (!receiver.ok) throw new Error(receiver.error.message);
     const inquiries = new HospitalInquiries({

@@ -13,6 +13,7 @@ import {
 } from '../../src/sim/records/index.js';
 import {
   MemoryStore,
+  acceptAnyCard,
   deviceKeys,
   testOpener,
   testSealer,
@@ -85,6 +86,7 @@ export const startHarness = async (faults: Partial<FaultModes> = {}): Promise<Ha
     principalId: SERVICE_ID,
     verifier: testVerifier([device]),
     sealer: testSealer([device]),
+    cards: acceptAnyCard,
     clock,
     random: () => rng.next(),
     sleep: abortableSleep,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ed25519Verify, readAuditFile, verifyLog } from '../../gateway/index.js';
-import { UsageError, wantsHelp, write, type Command } from '../command.js';
+import { UsageError, write, type Command } from '../command.js';
 
 const help = `ems-gateway audit verify FILE [--public-key HEX]
 
@@ -17,10 +17,6 @@ export const auditCommand: Command = {
   summary: 'verify the hash chain of an audit log (audit verify FILE)',
   help,
   async run(args, io) {
-    if (wantsHelp(args)) {
-      write(io.stdout, help);
-      return 0;
-    }
     const { positionals, values } = parseArgs({
       args: [...args],
       allowPositionals: true,

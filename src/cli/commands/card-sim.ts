@@ -9,7 +9,7 @@ import {
   VPCD_DEFAULT_PORT,
   VpcdCard,
 } from '../../sim/card/index.js';
-import { UsageError, untilAborted, wantsHelp, write, type Command } from '../command.js';
+import { integerOption, UsageError, untilAborted, write, type Command } from '../command.js';
 
 const help = `ems-gateway card-sim [--seed N] [--index N] [--faults LIST] [--vpcd-host HOST]
                       [--vpcd-port PORT] [--state-dir DIR]
@@ -28,28 +28,11 @@ OpenSC and 'ems-gateway read-card' then see it as a card on "Virtual PCD 00 00".
 
 All data is synthetic. The emulator never prints the holder's personal data.`;
 
-const integer = (
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number => {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max)
-    throw new UsageError(`${name} must be an integer from 0 to ${max}`);
-  return n;
-};
-
 export const cardSimCommand: Command = {
   name: 'card-sim',
   summary: 'run the My Number Card emulator on the vpcd virtual reader',
   help,
   async run(args, io) {
-    if (wantsHelp(args)) {
-      write(io.stdout, help);
-      return 0;
-    }
     const { values } = parseArgs({
       args: [...args],
       options: {
@@ -67,9 +50,9 @@ export const cardSimCommand: Command = {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const seed = integer('--seed', values.seed, 1, 2 ** 32 - 1);
-    const index = integer('--index', values.index, 0);
-    const port = integer('--vpcd-port', values['vpcd-port'], VPCD_DEFAULT_PORT, 65_535);
+    const seed = integerOption('--seed', values.seed, 1, 0, 2 ** 32 - 1);
+    const index = integerOption('--index', values.index, 0, 0, Number.MAX_SAFE_INTEGER);
+    const port = integerOption('--vpcd-port', values['vpcd-port'], VPCD_DEFAULT_PORT, 0, 65_535);
     const host = values['vpcd-host'] ?? '127.0.0.1';
     const stateDir = resolve(values['state-dir'] ?? './.data/card-emulator');
     const logger = createLogger({ name: 'card-sim' });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
-import { UsageError, wantsHelp, write, type Command } from '../command.js';
+import { UsageError, write, type Command } from '../command.js';
 
 const help = `ems-gateway config check FILE
 
@@ -16,10 +16,6 @@ export const configCommand: Command = {
   summary: 'check a configuration file (config check FILE)',
   help,
   async run(args, io) {
-    if (wantsHelp(args)) {
-      write(io.stdout, help);
-      return 0;
-    }
     const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });
     const [sub, file, ...rest] = positionals;
     if (sub !== 'check' || file === undefined || rest.length > 0)

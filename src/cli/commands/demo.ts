@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../log/index.js';
 import { startDemo } from '../../roles/demo.js';
-import { UsageError, untilAborted, wantsHelp, write, type Command } from '../command.js';
+import { integerOption, untilAborted, write, type Command } from '../command.js';
 
 const help = `ems-gateway demo [--data-dir DIR] [--port-base N] [--mqtt-port N]
 
@@ -16,23 +16,11 @@ dispatch centre, then prints the URL of each screen. Stop it with Ctrl-C.
 
 All data is synthetic. Nothing leaves this machine.`;
 
-const portNumber = (name: string, raw: string | undefined, fallback: number): number => {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new UsageError(`${name} must be a port number (0–65535)`);
-  return n;
-};
-
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'run the whole system on embedded defaults and print the screen URLs',
   help,
   async run(args, io) {
-    if (wantsHelp(args)) {
-      write(io.stdout, help);
-      return 0;
-    }
     const { values } = parseArgs({
       args: [...args],
       options: {
@@ -46,14 +34,15 @@ export const demoCommand: Command = {
     const demo = await startDemo({
       dataDir,
       logger: createLogger({ file: logFile }),
-      portBase: portNumber('--port-base', values['port-base'], 8080),
-      mqttPort: portNumber('--mqtt-port', values['mqtt-port'], 1883),
+      portBase: integerOption('--port-base', values['port-base'], 8080, 0, 65_535),
+      mqttPort: integerOption('--mqtt-port', values['mqtt-port'], 1883, 0, 65_535),
       env: io.env,
     });
     const lines = [
       '',
       'ems-gateway demo is running (synthetic data only).',
       `  MQTT broker (aedes)     ${demo.brokerUrl}`,
+      `  records-sim records-demo ${demo.recordsUrl}/`,
       ...demo.roles.map((r) => `  ${`${r.role} ${r.id}`.padEnd(24)}${r.url}/`),
       '',
       'Demo log-ins (synthetic, new at every start). The device code enrols a browser once; for the',
@@ -66,6 +55,7 @@ export const demoCommand: Command = {
         ),
       ]),
       '',
+      'On the tablet (crew-demo), the demo panel taps an emulated card of a synthetic holder.',
       'Every role answers /healthz, /readyz, /metrics and /openapi.json. Ctrl-C stops.',
       `Logs (JSON lines): ${logFile}`,
     ];

@@ -12,7 +12,7 @@ import {
   toError,
   type ReplayStore,
 } from '../../crypto/index.js';
-import { UsageError, wantsHelp, write, type Command, type CommandIo } from '../command.js';
+import { UsageError, write, type Command, type CommandIo } from '../command.js';
 import { loadKey, operatorKey, readAll, timeOption } from './crypto-io.js';
 
 const help = `ems-gateway envelope seal --key KEYFILE --directory FILE --to PRINCIPAL --kind KIND
@@ -140,10 +140,6 @@ export const envelopeCommand: Command = {
   summary: 'seal or open an envelope (for integrators)',
   help,
   async run(args, io) {
-    if (wantsHelp(args)) {
-      write(io.stdout, help);
-      return 0;
-    }
     const [sub, ...rest] = args;
     if (sub === 'seal') return seal(rest, io);
     if (sub === 'open') return open(rest, io);

@@ -8,7 +8,7 @@ import {
   toError,
   writeKeyFile,
 } from '../../crypto/index.js';
-import { UsageError, wantsHelp, write, type Command } from '../command.js';
+import { UsageError, write, type Command } from '../command.js';
 import { loadKey, operatorKey, timeOption } from './crypto-io.js';
 
 const help = `ems-gateway keys generate --principal ID --out FILE [--passphrase-env NAME]
@@ -131,10 +131,6 @@ export const keysCommand: Command = {
   summary: 'generate device keys; sign and verify the key directory',
   help,
   async run(args, io) {
-    if (wantsHelp(args)) {
-      write(io.stdout, help);
-      return 0;
-    }
     const [sub, ...rest] = args;
     if (sub === 'generate') return generate(rest, io);
     if (sub === 'directory') {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../log/index.js';
 import { parseTrustAnchors, PcscBackend, ReaderService, type TrustAnchor } from '../../reader/index.js';
-import { UsageError, wantsHelp, write, type Command } from '../command.js';
+import { numberOption, UsageError, write, type Command } from '../command.js';
 
 const help = `ems-gateway read-card --trust-anchor FILE [--trust-anchor FILE …] [--reader NAME] [--json]
                       [--wait SECONDS] [--attester ID]
@@ -35,10 +35,6 @@ export const readCardCommand: Command = {
   summary: 'read a card through PC/SC and print its CardIdentity',
   help,
   async run(args, io) {
-    if (wantsHelp(args)) {
-      write(io.stdout, help);
-      return 0;
-    }
     const { values } = parseArgs({
       args: [...args],
       options: {
@@ -51,9 +47,7 @@ export const readCardCommand: Command = {
     });
     const files = values['trust-anchor'] ?? [];
     if (files.length === 0) throw new UsageError('--trust-anchor FILE is required');
-    const waitSeconds = Number(values.wait ?? '10');
-    if (!Number.isFinite(waitSeconds) || waitSeconds < 0)
-      throw new UsageError('--wait must be a number of seconds');
+    const waitSeconds = numberOption('--wait', values.wait, 10, 0, 3600);
     const trustAnchors = await loadAnchors(files);
     const logger = createLogger({ name: 'read-card', level: 'warn' });
     const service = new ReaderService(new PcscBackend({ logger }), {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
 import { startConfiguredRole } from '../../roles/index.js';
-import { UsageError, untilAborted, wantsHelp, write, type Command } from '../command.js';
+import { UsageError, untilAborted, write, type Command } from '../command.js';
 
 const help = `ems-gateway run --config FILE
 
@@ -14,10 +14,6 @@ export const runCommand: Command = {
   summary: 'run one role from a configuration file (run --config FILE)',
   help,
   async run(args, io) {
-    if (wantsHelp(args)) {
-      write(io.stdout, help);
-      return 0;
-    }
     const { values } = parseArgs({ args: [...args], options: { config: { type: 'string' } } });
     if (values.config === undefined) throw new UsageError('--config FILE is required');
     const loaded = await loadConfig(values.config, io.env);

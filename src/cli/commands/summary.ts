@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { SECTION_KEYS, parseIpsBytes, type EmergencySummary, type Section } from '../../records/index.js';
-import { UsageError, wantsHelp, write, type Command } from '../command.js';
+import { UsageError, write, type Command } from '../command.js';
 
 const help = `ems-gateway summary FILE [--json]
 
@@ -87,10 +87,6 @@ export const summaryCommand: Command = {
   summary: 'parse an IPS Bundle file and print its EmergencySummary',
   help,
   async run(args, io) {
-    if (wantsHelp(args)) {
-      write(io.stdout, help);
-      return 0;
-    }
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,

@@ -10,7 +10,7 @@ import {
   usersFileOf,
   type UserRoleName,
 } from '../../gateway/index.js';
-import { UsageError, wantsHelp, write, type Command } from '../command.js';
+import { UsageError, write, type Command } from '../command.js';
 
 const help = `ems-gateway users add|list|remove --config FILE [--user ID] [--role ROLE]
 ems-gateway users code SECRET
@@ -30,10 +30,6 @@ export const usersCommand: Command = {
   summary: 'add, list or remove users of an instance (users add --config FILE --user ID --role ROLE)',
   help,
   async run(args, io) {
-    if (wantsHelp(args)) {
-      write(io.stdout, help);
-      return 0;
-    }
     const { positionals, values } = parseArgs({
       args: [...args],
       allowPositionals: true,

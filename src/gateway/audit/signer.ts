@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import sodium from 'libsodium-wrappers';
+import sodium from 'libsodium-wrappers-sumo';
 import type { VerifySignature } from './verify.js';
 
 export interface CheckpointSigner {

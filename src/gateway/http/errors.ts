@@ -9,6 +9,8 @@ export const ApiErrorCode = {
   bodyTooLarge: 'body-too-large',
   badFraming: 'bad-framing',
   notFound: 'not-found',
+  /** The thing exists but its state does not allow this (e.g. answering a cancelled report). */
+  conflict: 'conflict',
   // Who is asking: log in (again) or use another account.
   unauthenticated: 'unauthenticated',
   forbidden: 'forbidden',
@@ -20,7 +22,7 @@ export const ApiErrorCode = {
 
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 411 | 413 | 415 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 429 | 500;
 
 export const statusOf = (code: ApiErrorCode): ErrorStatus => {
   switch (code) {
@@ -34,6 +36,8 @@ export const statusOf = (code: ApiErrorCode): ErrorStatus => {
       return 403;
     case 'not-found':
       return 404;
+    case 'conflict':
+      return 409;
     case 'body-too-large':
       return 413;
     case 'unsupported-media-type':
@@ -53,6 +57,7 @@ const MESSAGES: Readonly<Record<ApiErrorCode, string>> = {
   'body-too-large': 'The request body is larger than this route accepts.',
   'bad-framing': 'The request framing is ambiguous (Content-Length with Transfer-Encoding).',
   'not-found': 'No such route.',
+  conflict: 'Not possible in its current state.',
   unauthenticated: 'Log in first.',
   forbidden: 'Your role may not use this.',
   'csrf-failed': 'The form has expired; reload the page and try again.',

@@ -1,7 +1,8 @@
 /**
  * The screens' only script, served as /assets/live.js (CSP allows no inline script). It listens for
  * server-sent events and refetches a panel when told it changed: the event carries a panel id, never
- * patient data. EventSource reconnects by itself after the server's `retry:` delay; a closed stream
+ * patient data. On every (re)connect every panel is refetched once, since events sent while the stream
+ * was down are lost. EventSource reconnects by itself after the server's `retry:` delay; a closed stream
  * (session over) sends the screen back to the login page, as does local inactivity.
  */
 export const LIVE_SCRIPT = `(() => {
@@ -24,7 +25,12 @@ export const LIVE_SCRIPT = `(() => {
     if (response.ok) body.innerHTML = await response.text();
   };
   const events = new EventSource('/events');
-  events.addEventListener('open', () => show(true));
+  // Events sent while the stream was down (or before it first connected, right after a form post's
+  // redirect) are lost: on every (re)connect, refetch each panel once.
+  events.addEventListener('open', () => {
+    show(true);
+    document.querySelectorAll('[data-panel]').forEach((p) => refresh(p.dataset.panel));
+  });
   events.addEventListener('error', () => {
     show(false);
     if (events.readyState === EventSource.CLOSED) {

@@ -18,7 +18,7 @@ export interface PanelContext {
   readonly t: Translate;
   readonly now: number;
   readonly userId: string;
-  /** The session's CSRF token, for forms inside a panel (`_csrf`). */
+  /** The session's CSRF token, for the forms a panel renders (`_csrf`). */
   readonly csrf: string;
 }
 

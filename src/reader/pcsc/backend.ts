@@ -65,6 +65,7 @@ export class PcscBackend extends EventEmitter<BackendEvents> implements ReaderBa
   #awaitingPong = false;
   #busyPeriods = 0;
   #startedAt = 0;
+  #bindingMissing = false;
 
   constructor(options: PcscBackendOptions = {}) {
     super();
@@ -76,6 +77,11 @@ export class PcscBackend extends EventEmitter<BackendEvents> implements ReaderBa
 
   get up(): boolean {
     return this.#up;
+  }
+
+  /** The optional pcsclite module is not installed (or did not build): restarting cannot help. */
+  get bindingMissing(): boolean {
+    return this.#bindingMissing;
   }
 
   /** How many workers have been started: 1 plus the number of recoveries. */
@@ -266,8 +272,15 @@ export class PcscBackend extends EventEmitter<BackendEvents> implements ReaderBa
     for (const name of [...this.#readers.keys()]) this.#dropReader(name);
     const reason = exitReason(code, signal);
     this.#setUp(false, reason);
-    if (code === WorkerExit.bindingMissing)
-      this.#logger.error('the pcsclite binding cannot be loaded', { reason });
+    if (code === WorkerExit.bindingMissing) {
+      // Not a fault a restart can fix: say so once and stop, instead of respawning forever.
+      this.#bindingMissing = true;
+      this.#logger.error(
+        'PC/SC support is not installed: the optional pcsclite module is missing (install libpcsclite-dev, then npm rebuild pcsclite)',
+        { reason },
+      );
+      return;
+    }
     const stable = Date.now() - this.#startedAt > STABLE_MS;
     const delay = stable ? (this.#options.restartMinMs ?? 100) : this.#delay;
     this.#delay = Math.min(delay * 2, this.#options.restartMaxMs ?? 2_000);

@@ -14,7 +14,17 @@ export {
   NO_FAULTS,
   type RecordsServiceOptions,
   type FaultModes,
+} from './service.js';
+export {
+  directoryVerifier,
+  envelopeSealer,
+  certificateCardCheck,
   type RequestVerifier,
   type ResponseSealer,
-} from './service.js';
-export { unverifiedRequests, unsealedAnswers } from './dev-codec.js';
+  type CardCheck,
+} from './ports.js';
+export {
+  startReferenceRecords,
+  type ReferenceRecordsOptions,
+  type RunningReferenceRecords,
+} from './serve.js';

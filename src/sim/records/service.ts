@@ -7,16 +7,7 @@ import { SERVICE_REFUSALS, SignedEnvelope, WireRequest, type ServiceRefusal } fr
 import { cardholder } from '../population.js';
 import { ipsBundle } from './ips-bundle.js';
 import { medicalRecord, type CardStatus } from './medical-record.js';
-
-/** Checks the device's signature over the request bytes (src/crypto's verify, once it lands). */
-export interface RequestVerifier {
-  verify(bytes: Uint8Array, signature: Uint8Array, keyId: string): Promise<boolean>;
-}
-
-/** Seals the answer to the device that holds `keyId` (src/crypto's sealed envelope, once it lands). */
-export interface ResponseSealer {
-  seal(bytes: Uint8Array, keyId: string): Promise<Uint8Array>;
-}
+import type { CardCheck, RequestVerifier, ResponseSealer } from './ports.js';
 
 /** Fault modes, for demos, tests and benchmarks. Rates are probabilities per request. */
 export interface FaultModes {
@@ -40,6 +31,7 @@ export interface RecordsServiceOptions {
   readonly principalId: string;
   readonly verifier: RequestVerifier;
   readonly sealer: ResponseSealer;
+  readonly cards: CardCheck;
   readonly clock: Clock;
   /** Uniform in [0, 1): draws the faults. */
   readonly random: () => number;
@@ -130,6 +122,8 @@ export const recordsService = (options: RecordsServiceOptions): Hono => {
         await options.sleep(options.hangMs ?? 60_000, c.req.raw.signal);
         return c.body(null, 504);
       }
+      const card = options.cards.check(r.identity, options.clock.now());
+      if (card !== undefined) return refuse(c, card);
       const index = indexOf(r.identity.certificateSerial);
       if (index === undefined) return refuse(c, 'not-found');
       const record = medicalRecord(options.seed, index);

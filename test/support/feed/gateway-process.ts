@@ -4,6 +4,7 @@
  * every report is acknowledged by the hospital.
  */
 import { join } from 'node:path';
+import { feedKeys } from './keys.js';
 import { SqliteOutboxStore } from '../../../src/hospital-feed/index.js';
 import { unitFeed, unwrap } from './harness.js';
 import { sampleReport } from './sample.js';
@@ -17,6 +18,7 @@ const total = Number(env('EMS_TOTAL'));
 const dir = env('EMS_DIR');
 const pkiDir = process.env['EMS_PKI'];
 const endpoint = {
+  keys: await feedKeys(process.env['EMS_KEYS'] ?? ''),
   url: env('EMS_URL'),
   protocolVersion: Number(env('EMS_PROTOCOL')) as 4 | 5,
   ...(pkiDir === undefined
@@ -31,7 +33,7 @@ const endpoint = {
       }),
 };
 const store = unwrap(SqliteOutboxStore.open(join(dir, 'outbox.sqlite')));
-const unit = unitFeed(endpoint, 'amb-demo-01', { store });
+const unit = await unitFeed(endpoint, 'amb-demo-01', { dir, store });
 await unit.feed.start();
 let accepted = store.reports().length;
 const allReceived = (): boolean =>

@@ -15,8 +15,10 @@ import {
   type RetryPolicy,
 } from '../../../src/hospital-feed/index.js';
 import { createLogger } from '../../../src/log/index.js';
+import { MemoryReplayStore } from '../../../src/crypto/index.js';
+import type { DemoKeys } from '../../../src/roles/demo-keys.js';
+import { feedCodec } from './keys.js';
 import type { Pki } from './mosquitto.js';
-import { TestEnvelopeCodec } from './test-codec.js';
 
 /** Quick retries so fault tests finish in seconds; production uses DEFAULT_RETRY_POLICY. */
 export const FAST_POLICY: RetryPolicy = {
@@ -26,18 +28,12 @@ export const FAST_POLICY: RetryPolicy = {
   publishTimeoutMs: 3_000,
 };
 
-export const PRINCIPALS = [
-  'amb-demo-01',
-  'amb-demo-02',
-  'hosp-demo-a',
-  'hosp-demo-b',
-  'dispatch-demo',
-] as const;
-
 export interface Endpoint {
   readonly url: string;
   readonly protocolVersion: 4 | 5;
   readonly pki?: Pki;
+  /** Key files and the signed directory (test/support/feed/keys.ts): the real envelope codec. */
+  readonly keys: DemoKeys;
 }
 
 export const openLink = (endpoint: Endpoint, principal: string, clientId = principal): BrokerLink =>
@@ -74,20 +70,36 @@ export const counting = (): { counts: Counts; counters: FeedCounters } => {
   };
 };
 
-const known = new Set<string>(PRINCIPALS);
 const logger = createLogger({ level: 'warn' });
 
-export const unitFeed = (
+/** An ambulance's feed as the role runs it: SQLite outbox and replay file in `dir` (memory without one). */
+export const unitFeed = async (
   endpoint: Endpoint,
   unitId: string,
-  options: { dir?: string; store?: OutboxStore; clock?: Clock; ttlMs?: number; policy?: RetryPolicy } = {},
+  options: {
+    dir?: string;
+    store?: OutboxStore;
+    clock?: Clock;
+    ttlMs?: number;
+    policy?: RetryPolicy;
+    /** Another MQTT client id, to run beside a role that already uses the unit's own. */
+    clientId?: string;
+  } = {},
 ) => {
-  const link = openLink(endpoint, unitId);
-  const store = options.store ?? unwrap(SqliteOutboxStore.open(join(options.dir ?? '.', 'outbox.sqlite')));
+  const dir = options.dir;
+  const crypto = await feedCodec(
+    endpoint.keys,
+    unitId,
+    dir === undefined ? { store: new MemoryReplayStore() } : 'file',
+    dir ?? '',
+    options.clock,
+  );
+  const link = openLink(endpoint, unitId, options.clientId ?? unitId);
+  const store = options.store ?? unwrap(SqliteOutboxStore.open(join(dir ?? '.', 'outbox.sqlite')));
   const { counts, counters } = counting();
   const feed = new AmbulanceFeed({
     unitId,
-    codec: new TestEnvelopeCodec(unitId, known, undefined, options.clock),
+    codec: crypto.codec,
     link,
     store,
     clock: options.clock ?? systemClock,
@@ -100,22 +112,30 @@ export const unitFeed = (
     counters,
     logger,
   });
-  return { feed, link, store, counts, close: async () => (feed.stop(), await link.close(), store.close()) };
+  const close = async (): Promise<void> => {
+    feed.stop();
+    await link.close();
+    store.close();
+    crypto.close();
+  };
+  return { feed, link, store, counts, close };
 };
 
-export const hospitalFeed = (
+/** A hospital's receiver as the role runs it: inbox, reply outbox, replay check against the inbox. */
+export const hospitalFeed = async (
   endpoint: Endpoint,
   hospitalId: string,
   dir: string,
   policy: RetryPolicy = FAST_POLICY,
 ) => {
-  const link = openLink(endpoint, hospitalId);
   const inbox = unwrap(SqliteInboxStore.open(join(dir, 'inbox.sqlite')));
+  const crypto = await feedCodec(endpoint.keys, hospitalId, { inbox }, dir);
+  const link = openLink(endpoint, hospitalId);
   const outboxStore = unwrap(SqliteOutboxStore.open(join(dir, 'outbox.sqlite')));
   const { counts, counters } = counting();
   const receiver = new Receiver({
     hospitalId,
-    codec: new TestEnvelopeCodec(hospitalId, known),
+    codec: crypto.codec,
     link,
     inbox,
     outboxStore,
@@ -125,6 +145,7 @@ export const hospitalFeed = (
     policy,
     maxInFlight: 20,
     replyTtlMs: 3600_000,
+    retentionMs: 7 * 86_400_000,
     counters,
     logger,
   });
@@ -133,7 +154,8 @@ export const hospitalFeed = (
     link,
     inbox,
     counts,
-    close: async () => (receiver.stop(), await link.close(), inbox.close(), outboxStore.close()),
+    // stop() closes the inbox and the reply outbox.
+    close: async () => (receiver.stop(), await link.close()),
   };
 };
 

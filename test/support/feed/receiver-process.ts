@@ -3,11 +3,13 @@
  * `report-new` event and `dup` for each duplicate suppressed.
  */
 import { join } from 'node:path';
+import { feedKeys } from './keys.js';
 import { hospitalFeed } from './harness.js';
 
 const dir = process.env['EMS_DIR'] ?? '.';
 const pkiDir = process.env['EMS_PKI'];
 const endpoint = {
+  keys: await feedKeys(process.env['EMS_KEYS'] ?? ''),
   url: process.env['EMS_URL'] ?? '',
   protocolVersion: Number(process.env['EMS_PROTOCOL'] ?? '5') as 4 | 5,
   ...(pkiDir === undefined
@@ -21,7 +23,7 @@ const endpoint = {
         },
       }),
 };
-const hospital = hospitalFeed(endpoint, 'hosp-demo-a', dir);
+const hospital = await hospitalFeed(endpoint, 'hosp-demo-a', dir);
 hospital.receiver.on('board', (e) => {
   if (e.type === 'report-new') process.stdout.write(`new ${e.report.reportId}\n`);
 });

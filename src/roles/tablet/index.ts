@@ -1,0 +1,22 @@
+export { mountTablet, type TabletParts } from './mount.js';
+export {
+  CardSessionService,
+  recordsIdentity,
+  type CardSessionOptions,
+  type ActionResult,
+} from './session.js';
+export {
+  reduce,
+  newSession,
+  mayIdentify,
+  mayFetch,
+  pinAllowed,
+  NOTICES,
+  type CardSession,
+  type Phase,
+  type Notice,
+} from './state.js';
+export { deviceSigner, envelopeResponseOpener, cacheSummaryStore } from './records-ports.js';
+export { reportInput, reportSummary, vitalsOf, ReportForm } from './report-form.js';
+export type { DemoCards } from './routes.js';
+export type { DemoHolder } from './card-panel.js';

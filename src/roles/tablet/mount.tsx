@@ -1,0 +1,150 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { SummaryCache } from '../../cache/index.js';
+import type { AmbulanceConfig } from '../../config/index.js';
+import type { AmbulanceFeed } from '../../hospital-feed/index.js';
+import type { ReaderService } from '../../reader/index.js';
+import { RecordsClient, systemTimers } from '../../records/index.js';
+import type { RoleContext } from '../runtime.js';
+import { CardPanel } from './card-panel.js';
+import { cacheSummaryStore, deviceSigner, envelopeResponseOpener } from './records-ports.js';
+import { ReportPanel, type Hospital } from './report-panel.js';
+import { accessReason, tabletRoutes, type DemoCards } from './routes.js';
+import { CardSessionService } from './session.js';
+import { SummaryView } from './summary-panel.js';
+import { sayer } from './text.js';
+
+export interface TabletParts {
+  readonly reader: ReaderService;
+  readonly cache: SummaryCache;
+  readonly feed: AmbulanceFeed;
+  readonly demo: DemoCards | undefined;
+}
+
+/** Upstream down: the records request is tried again this often, in the background. */
+const RETRY_EVERY_MS = 15_000;
+
+/** The hospitals of the pinned directory whose keys are valid now: the destination choice. */
+const hospitalsOf = (ctx: RoleContext): readonly Hospital[] => {
+  const directory = ctx.crypto.directory.current;
+  const now = ctx.clock.now();
+  const seen = new Map<string, Hospital>();
+  for (const e of directory.entries)
+    if (e.role === 'hospital' && directory.statusOf(e, now) === 'valid')
+      seen.set(e.principal, { id: e.principal, name: e.displayName });
+  return [...seen.values()];
+};
+
+/**
+ * The ambulance tablet: the card session over the reader, the records client (device-signed
+ * requests, answers sealed to the device, kept in the summary cache), the hospital feed, and the
+ * tablet's three panels and form routes.
+ */
+export const mountTablet = (
+  config: AmbulanceConfig,
+  ctx: RoleContext,
+  parts: TabletParts,
+): CardSessionService => {
+  const { gateway, clock } = ctx;
+  const records = new RecordsClient({
+    baseUrl: config.records.url,
+    audience: config.records.principalId,
+    unit: config.id,
+    timeoutMs: config.records.timeoutMs,
+    retry: { maxAttempts: config.records.maxAttempts, baseDelayMs: 500, maxDelayMs: 5_000 },
+    breaker: { failureThreshold: 5, cooldownMs: 30_000 },
+    signer: deviceSigner(ctx.crypto.identity),
+    opener: envelopeResponseOpener({
+      keys: ctx.crypto.keys,
+      directory: ctx.crypto.directory,
+      clock,
+      from: config.records.principalId,
+    }),
+    store: cacheSummaryStore(parts.cache, clock),
+    clock,
+    timers: systemTimers,
+    random: Math.random,
+    logger: ctx.logger.child({ part: 'records' }),
+  });
+  // A keyed hash: the same card gives the same opaque id within this run (a repeat is served from the
+  // cache), and nobody without this process's key can link the id back to a card.
+  const subjectKey = randomBytes(32);
+  const session = new CardSessionService({
+    reader: parts.reader,
+    records,
+    cache: parts.cache,
+    feed: parts.feed,
+    subjectOf: (serial) => `cs-${createHmac('sha256', subjectKey).update(serial).digest('hex').slice(0, 32)}`,
+    newTap: () => `tap-${randomBytes(12).toString('hex')}`,
+    clock,
+    timer: systemTimers,
+    retryEveryMs: RETRY_EVERY_MS,
+    logger: ctx.logger.child({ part: 'card-session' }),
+  });
+  ctx.onStop(() => {
+    session.close();
+    subjectKey.fill(0);
+  });
+  session.on('changed', () => {
+    for (const panel of ['card', 'summary', 'report'] as const) gateway.live.refresh(panel);
+  });
+
+  const contact = { callSign: config.contact?.callSign ?? config.id, phone: config.contact?.phone ?? '' };
+  gateway.panels.set('card', (p) => (
+    <CardPanel s={session.current} ctx={p} say={sayer(p.locale)} demo={parts.demo?.holders} />
+  ));
+  gateway.panels.set('summary', (p) => {
+    const s = session.current;
+    if (s?.phase.kind !== 'records' || s.subject === undefined || s.consent === undefined) return undefined;
+    const outcome = s.phase.outcome;
+    const say = sayer(p.locale);
+    if (outcome.code !== 'ok') return <p class="empty">{say('summary.byHand')}</p>;
+    // Every view of patient data is an access: who (the panel's user), what (opaque id), why (consent).
+    const why = accessReason(s.consent);
+    gateway.audit.record({
+      role: 'crew',
+      userId: p.userId,
+      device: config.id,
+      action: 'read',
+      subject: { kind: 'card-session', id: s.subject },
+      purpose: why.purpose,
+      reason: why.reason ?? null,
+      outcome: 'success',
+    });
+    return (
+      <SummaryView
+        summary={outcome.summary}
+        source={outcome.source}
+        fetchedAt={outcome.fetchedAt}
+        ctx={p}
+        say={say}
+      />
+    );
+  });
+  gateway.panels.set('report', (p) => {
+    const s = session.current;
+    const views = (s?.reports ?? []).flatMap((r) => {
+      const view = session.reportView(r.reportId);
+      return view === undefined ? [] : [view];
+    });
+    return (
+      <ReportPanel
+        s={s}
+        views={views}
+        ctx={p}
+        say={sayer(p.locale)}
+        hospitals={hospitalsOf(ctx)}
+        contact={contact}
+      />
+    );
+  });
+  tabletRoutes({
+    gateway,
+    session,
+    unitId: config.id,
+    isHospital: (id) => hospitalsOf(ctx).some((h) => h.id === id),
+    now: () => clock.now(),
+    logger: ctx.logger.child({ part: 'tablet' }),
+    demo: parts.demo,
+  });
+  return session;
+};

@@ -1,0 +1,155 @@
+import * as v from 'valibot';
+import { err, ok, type Result } from '../../core/index.js';
+import { BODY_SCHEMAS, type ReportInput } from '../../hospital-feed/index.js';
+import type { CriticalFlag, EmergencySummary } from '../../records/index.js';
+
+/** Opaque ids the tablet's forms carry (never a card serial). */
+export const TapId = v.pipe(v.string(), v.regex(/^tap-[0-9a-f]{8,64}$/));
+export const PrincipalId = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{1,62}$/));
+
+const JCS_LEVELS = ['0', '1', '2', '3', '10', '20', '30', '100', '200', '300'] as const;
+const digits = (max: number) => v.optional(v.pipe(v.string(), v.regex(new RegExp(`^\\d{0,${max}}$`))), '');
+const decimal = v.optional(v.pipe(v.string(), v.regex(/^(\d{1,2}(\.\d)?)?$/)), '');
+const text = (max: number) => v.optional(v.pipe(v.string(), v.maxLength(max)), '');
+const checkbox = v.optional(v.literal('on'));
+
+/**
+ * The ATMIST + vitals form as posted (all strings). JCS and GCS are separate fields and are never
+ * converted into each other (field notes: they agree only ~80 % of the time).
+ */
+export const ReportForm = v.object({
+  _csrf: v.string(),
+  tap: TapId,
+  hospital: PrincipalId,
+  ageValue: v.pipe(v.string(), v.regex(/^\d{1,3}$/)),
+  ageUnit: v.picklist(['years', 'months']),
+  ageEstimated: checkbox,
+  mechanism: text(1000),
+  injuries: text(2000),
+  treatment: text(2000),
+  hr: digits(3),
+  sys: digits(3),
+  dia: digits(3),
+  rr: digits(3),
+  spo2: digits(3),
+  temp: decimal,
+  jcs: v.optional(v.picklist(['', ...JCS_LEVELS]), ''),
+  gcsE: digits(1),
+  gcsV: digits(1),
+  gcsM: digits(1),
+  pupilL: decimal,
+  pupilR: decimal,
+  pupilLReactive: checkbox,
+  pupilRReactive: checkbox,
+  acuity: v.picklist(['1', '2', '3', '4', '5']),
+  etaMinutes: v.pipe(v.string(), v.regex(/^\d{1,3}$/)),
+  callSign: v.pipe(v.string(), v.minLength(1), v.maxLength(40)),
+  phone: v.pipe(v.string(), v.regex(/^\+?[0-9-]{6,20}$/)),
+});
+export type ReportForm = v.InferOutput<typeof ReportForm>;
+
+const num = (s: string): number | undefined => (s === '' ? undefined : Number(s));
+const some = <K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: T };
+
+type Vitals = ReportInput['atmist']['signs'][number];
+
+/** One set of observations from the form; empty fields are left out, never guessed. */
+export const vitalsOf = (form: ReportForm, at: string): Vitals => {
+  const gcs = [num(form.gcsE), num(form.gcsV), num(form.gcsM)];
+  const [e, vv, m] = gcs;
+  const pupils =
+    form.pupilL !== '' && form.pupilR !== ''
+      ? {
+          leftMm: Number(form.pupilL),
+          rightMm: Number(form.pupilR),
+          leftReactive: form.pupilLReactive === 'on',
+          rightReactive: form.pupilRReactive === 'on',
+        }
+      : undefined;
+  return {
+    at,
+    ...some('heartRate', num(form.hr)),
+    ...some('systolic', num(form.sys)),
+    ...some('diastolic', num(form.dia)),
+    ...some('respiratoryRate', num(form.rr)),
+    ...some('spo2', num(form.spo2)),
+    ...some('temperatureC', num(form.temp)),
+    ...(form.jcs === '' ? {} : { jcs: { level: Number(form.jcs) as 0, modifiers: [] } }),
+    ...(e !== undefined && vv !== undefined && m !== undefined ? { gcs: { e, v: vv, m } } : {}),
+    ...some('pupils', pupils),
+  };
+};
+
+type SummaryFlag = NonNullable<ReportInput['summary']>['medications'][number]['flags'][number];
+
+/** The feed's flag vocabulary (messages.ts); immunosuppressants are not in it yet, so they stay on the tablet. */
+const feedFlag = (flag: CriticalFlag): SummaryFlag | undefined => {
+  switch (flag) {
+    case 'systemic-steroid':
+      return 'steroid';
+    case 'immunosuppressant':
+      return undefined;
+    case 'anticoagulant':
+    case 'antiplatelet':
+    case 'insulin':
+    case 'glucose-lowering':
+    case 'antiepileptic':
+    case 'opioid':
+      return flag;
+    default:
+      return flag satisfies never;
+  }
+};
+
+/** What the triage desk reads first, from the summary the crew saw (nothing identifying). */
+export const reportSummary = (summary: EmergencySummary, fetchedAt: number): ReportInput['summary'] => {
+  const items = <T>(s: { status: string; items?: readonly T[] }): readonly T[] =>
+    s.status === 'available' ? (s.items ?? []) : [];
+  return {
+    allergies: items(summary.allergies).map((a) => ({
+      substance: a.substance,
+      criticality: a.criticality === 'unknown' ? 'unable-to-assess' : a.criticality,
+    })),
+    medications: items(summary.medications).map((m) => ({
+      name: m.japaneseName ?? m.genericName,
+      flags: m.flags.flatMap((f) => feedFlag(f) ?? []),
+    })),
+    conditions: items(summary.conditions).map((c) => c.name),
+    procedures: items(summary.procedures).map((p) => p.name),
+    dataAsOf: new Date(fetchedAt).toISOString(),
+  };
+};
+
+/**
+ * The report body from the form: the new observations appended to those already sent (the board
+ * shows the trend), the summary when there is one. Checked against the feed's own schema, so a value
+ * out of range is refused here with the form kept, not later as a storage error.
+ */
+export const reportInput = (
+  form: ReportForm,
+  context: {
+    readonly now: number;
+    readonly unitId: string;
+    readonly previousSigns: readonly Vitals[];
+    readonly summary: ReportInput['summary'] | undefined;
+  },
+): Result<ReportInput, 'invalid-report'> => {
+  const at = new Date(context.now).toISOString();
+  const input: ReportInput = {
+    ...(context.summary === undefined ? {} : { summary: context.summary }),
+    atmist: {
+      age: { value: Number(form.ageValue), unit: form.ageUnit, estimated: form.ageEstimated === 'on' },
+      time: at,
+      mechanism: form.mechanism,
+      injuries: form.injuries,
+      signs: [...context.previousSigns, vitalsOf(form, at)],
+      treatment: form.treatment,
+    },
+    acuity: Number(form.acuity),
+    eta: new Date(context.now + Number(form.etaMinutes) * 60_000).toISOString(),
+    crew: { unitId: context.unitId, callSign: form.callSign, phone: form.phone },
+  };
+  const checked = v.safeParse(BODY_SCHEMAS.report, { ...input, reportId: 'form-check' });
+  return checked.success ? ok(input) : err('invalid-report');
+};

@@ -1,0 +1,233 @@
+import type { Context } from 'hono';
+import * as v from 'valibot';
+import { ApiFailure, type Gateway, type GatewayEnv } from '../../gateway/index.js';
+import type { Logger } from '../../log/index.js';
+import { phi } from '../../log/index.js';
+import { UNABLE_REASONS, type ConsentBasis } from '../../records/index.js';
+import { PrincipalId, ReportForm, reportInput, reportSummary, TapId } from './report-form.js';
+import type { DemoHolder } from './card-panel.js';
+import type { CardSessionService } from './session.js';
+import { latestReport } from './state.js';
+
+/** The demo's emulated card (in-process reader only): tap a holder's card, or take it away. */
+export interface DemoCards {
+  readonly holders: readonly DemoHolder[];
+  insert(holder: number): Promise<void>;
+  remove(): void;
+}
+
+export interface TabletRoutesOptions {
+  readonly gateway: Gateway;
+  readonly session: CardSessionService;
+  readonly unitId: string;
+  readonly isHospital: (id: string) => boolean;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly demo: DemoCards | undefined;
+}
+
+const Tap = v.object({ _csrf: v.string(), tap: TapId });
+const IdentifyForm = v.variant('mode', [
+  v.object({ _csrf: v.string(), tap: TapId, mode: v.literal('visual') }),
+  v.object({
+    _csrf: v.string(),
+    tap: TapId,
+    mode: v.literal('pin'),
+    pin: v.pipe(v.string(), v.regex(/^\d{4}$/)),
+  }),
+]);
+const ConsentForm = v.variant('basis', [
+  v.object({ _csrf: v.string(), tap: TapId, basis: v.literal('given') }),
+  v.object({
+    _csrf: v.string(),
+    tap: TapId,
+    basis: v.literal('unable-emergency'),
+    reason: v.picklist(UNABLE_REASONS),
+  }),
+  v.object({ _csrf: v.string(), tap: TapId, basis: v.literal('refused') }),
+]);
+const DivertForm = v.object({ _csrf: v.string(), tap: TapId, hospital: PrincipalId });
+const DemoInsertForm = v.object({ _csrf: v.string(), holder: v.pipe(v.string(), v.regex(/^\d{1,4}$/)) });
+const DemoRemoveForm = v.object({ _csrf: v.string() });
+
+/** Only the error's class: a message could quote data. */
+const errorName = (e: unknown): string => (e instanceof Error ? e.name : 'unknown');
+
+const CREW = { kind: 'roles', roles: ['crew'] } as const;
+const back = (c: Context<GatewayEnv>): Response => c.redirect('/', 303);
+
+const userOf = (c: Context<GatewayEnv>): string => {
+  const session = c.get('session');
+  if (session === undefined) throw new ApiFailure('unauthenticated');
+  return session.userId;
+};
+
+/** The audit's "why" from the consent basis: consent, or the emergency exception and its reason code. */
+export const accessReason = (
+  consent: ConsentBasis,
+): { purpose: 'consent' | 'emergency-exception' | 'refused'; reason?: string } => {
+  switch (consent.basis) {
+    case 'given':
+      return { purpose: 'consent' };
+    case 'unable-emergency':
+      return { purpose: 'emergency-exception', reason: consent.reason };
+    case 'refused':
+      return { purpose: 'refused' };
+    default:
+      return consent satisfies never;
+  }
+};
+
+/**
+ * The tablet's form posts. Each answers 303 to `/`: the screen reloads and the live stream refreshes
+ * the panels as the session moves on. Every form names its tap; a form from an earlier card is refused.
+ */
+export const tabletRoutes = (o: TabletRoutesOptions): void => {
+  const { gateway, session } = o;
+  const post = {
+    method: 'post',
+    access: CREW,
+    response: { kind: 'redirect' },
+    redirectOnInvalid: '/',
+  } as const;
+
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/identify',
+    summary: 'Confirm the card holder: visually (the crew member attests) or with the PIN',
+    body: { kind: 'form', schema: IdentifyForm },
+    handler: async (c, { body }) => {
+      const attester = userOf(c);
+      await session.identify(
+        body.tap,
+        body.mode === 'visual' ? { mode: 'visual', attester } : { mode: 'pin', pin: phi(body.pin) },
+      );
+      return back(c);
+    },
+  });
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/consent',
+    summary: 'Record the consent basis; unless refused, fetch the emergency summary',
+    body: { kind: 'form', schema: ConsentForm },
+    handler: (c, { body }) => {
+      const crew = userOf(c);
+      const consent: ConsentBasis =
+        body.basis === 'unable-emergency'
+          ? { basis: body.basis, reason: body.reason }
+          : { basis: body.basis };
+      const subject = session.current?.tap === body.tap ? session.current.subject : undefined;
+      if (subject !== undefined && consent.basis !== 'refused')
+        gateway.recordAccess(c, 'read', { kind: 'card-session', id: subject }, accessReason(consent));
+      // Not awaited: the panels follow the request (fetching → summary) over the live stream.
+      session
+        .consent(body.tap, consent, crew)
+        .catch((e: unknown) => o.logger.error('records fetch failed', { error: errorName(e) }));
+      return back(c);
+    },
+  });
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/retry',
+    summary: 'Ask the records service again now',
+    body: { kind: 'form', schema: Tap },
+    handler: (c, { body }) => {
+      session
+        .retry(body.tap, userOf(c))
+        .catch((e: unknown) => o.logger.error('records retry failed', { error: errorName(e) }));
+      return back(c);
+    },
+  });
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/report',
+    summary: 'Send the pre-arrival report (ATMIST, vitals, acuity, ETA), or an update of it',
+    body: { kind: 'form', schema: ReportForm },
+    handler: async (c, { body }) => {
+      const s = session.current;
+      if (s?.tap !== body.tap || !o.isHospital(body.hospital)) {
+        session.note(body.tap, s?.tap !== body.tap ? 'stale' : 'unknown-hospital');
+        return back(c);
+      }
+      const outcome = s.phase.kind === 'records' ? s.phase.outcome : undefined;
+      const input = reportInput(body, {
+        now: o.now(),
+        unitId: o.unitId,
+        previousSigns: latestReport(s)?.input.atmist.signs ?? [],
+        summary: outcome?.code === 'ok' ? reportSummary(outcome.summary, outcome.fetchedAt) : undefined,
+      });
+      if (!input.ok) {
+        session.note(body.tap, input.error);
+        return back(c);
+      }
+      const sent = await session.sendReport(body.tap, body.hospital, input.value);
+      if (sent.ok)
+        gateway.recordAccess(
+          c,
+          'create',
+          { kind: 'report', id: sent.value },
+          s.consent === undefined
+            ? { purpose: 'emergency-exception', reason: 'no-card' }
+            : accessReason(s.consent),
+        );
+      return back(c);
+    },
+  });
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/divert',
+    summary: 'Divert: cancel the report at the first hospital and send it to another',
+    body: { kind: 'form', schema: DivertForm },
+    handler: async (c, { body }) => {
+      if (!o.isHospital(body.hospital)) session.note(body.tap, 'unknown-hospital');
+      else await session.divert(body.tap, body.hospital);
+      return back(c);
+    },
+  });
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/handover',
+    summary: "Handover done: the patient's data is purged from the tablet",
+    body: { kind: 'form', schema: Tap },
+    handler: (c, { body }) => {
+      const s = session.current?.tap === body.tap ? session.current : undefined;
+      const done = session.handover(body.tap);
+      if (done.ok && s?.subject !== undefined && s.consent !== undefined)
+        gateway.recordAccess(
+          c,
+          'delete',
+          { kind: 'card-session', id: s.subject },
+          {
+            purpose: accessReason(s.consent).purpose,
+            reason: 'handover',
+          },
+        );
+      return back(c);
+    },
+  });
+
+  const demo = o.demo;
+  if (demo === undefined) return;
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/demo/insert',
+    summary: 'Demo only (in-process reader): tap the emulated card of a synthetic holder',
+    body: { kind: 'form', schema: DemoInsertForm },
+    handler: async (c, { body }) => {
+      const holder = Number(body.holder);
+      if (!demo.holders.some((h) => h.index === holder)) throw new ApiFailure('invalid-input', ['holder']);
+      await demo.insert(holder);
+      return back(c);
+    },
+  });
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/demo/remove',
+    summary: 'Demo only (in-process reader): take the emulated card away',
+    body: { kind: 'form', schema: DemoRemoveForm },
+    handler: (c) => {
+      demo.remove();
+      return back(c);
+    },
+  });
+};

@@ -1,0 +1,165 @@
+import type { ReportInput } from '../../hospital-feed/index.js';
+import type { CardIdentity, IdentifyFailure, IdentifyStep } from '../../reader/index.js';
+import type { ConsentBasis, SummaryOutcome } from '../../records/index.js';
+
+/**
+ * The card session as pure data: one card tap, from insertion to handover. `reduce` is the whole
+ * state machine (docs/architecture.md draws it); the service around it only does the I/O.
+ */
+export type Phase =
+  /** A card is on the reader: choose how to confirm identity. */
+  | { readonly kind: 'card-present' }
+  | { readonly kind: 'reading'; readonly mode: 'visual' | 'pin'; readonly step: IdentifyStep | 'starting' }
+  /** The card could not identify the patient; `failure.next` says what the crew does now. */
+  | { readonly kind: 'read-failed'; readonly failure: IdentifyFailure }
+  /** The card left the reader before it was identified: tap again. */
+  | { readonly kind: 'removed' }
+  /** Identity confirmed: record the consent basis. */
+  | { readonly kind: 'identified' }
+  | { readonly kind: 'fetching' }
+  /** The records request ended (summary, refusal, upstream trouble, or consent refused). */
+  | { readonly kind: 'records'; readonly outcome: SummaryOutcome };
+
+/** Why an action on the tablet was not taken (shown once on the card panel). */
+export const NOTICES = {
+  /** The form belonged to an earlier card: a new card has replaced it. */
+  stale: 'stale',
+  /** The action does not fit the session's phase (e.g. consent before identity). */
+  notNow: 'not-now',
+  /** The hospital feed could not store the report; nothing was sent. */
+  feedError: 'feed-error',
+  /** The destination is not a hospital in the key directory. */
+  unknownHospital: 'unknown-hospital',
+  /** A report value is out of range; nothing was sent. */
+  invalidReport: 'invalid-report',
+} as const;
+export type Notice = (typeof NOTICES)[keyof typeof NOTICES];
+
+/** A report this session sent; the latest is the one the crew is working on. */
+export interface SentReport {
+  readonly reportId: string;
+  readonly hospitalId: string;
+  readonly input: ReportInput;
+}
+
+export interface CardSession {
+  /** Opaque id of this tap: every form carries it, so a form from an earlier card is refused. */
+  readonly tap: string;
+  readonly phase: Phase;
+  /** Remaining PIN tries, read on insertion without using one. */
+  readonly pinTries: number | undefined;
+  readonly identity: CardIdentity | undefined;
+  /** Opaque card-session id: the cache key, the audit subject; never derived reversibly from the card. */
+  readonly subject: string | undefined;
+  readonly consent: ConsentBasis | undefined;
+  /** Set while a background retry of the records request is scheduled (upstream down). */
+  readonly retrying: boolean;
+  readonly reports: readonly SentReport[];
+  readonly notice: Notice | undefined;
+}
+
+export type SessionEvent =
+  | { readonly type: 'pin-tries'; readonly tries: number }
+  | { readonly type: 'identify-started'; readonly mode: 'visual' | 'pin' }
+  | { readonly type: 'step'; readonly step: IdentifyStep }
+  | { readonly type: 'identified'; readonly identity: CardIdentity; readonly subject: string }
+  | { readonly type: 'identify-failed'; readonly failure: IdentifyFailure }
+  | { readonly type: 'card-removed' }
+  | { readonly type: 'consent'; readonly consent: ConsentBasis }
+  | { readonly type: 'fetch-started' }
+  | { readonly type: 'fetched'; readonly outcome: SummaryOutcome; readonly retrying: boolean }
+  | { readonly type: 'report-sent'; readonly report: SentReport }
+  | { readonly type: 'notice'; readonly notice: Notice | undefined };
+
+export const newSession = (tap: string): CardSession => ({
+  tap,
+  phase: { kind: 'card-present' },
+  pinTries: undefined,
+  identity: undefined,
+  subject: undefined,
+  consent: undefined,
+  retrying: false,
+  reports: [],
+  notice: undefined,
+});
+
+/** Whether the card may be (re)read now: a new card, or a read that asks for another try. */
+export const mayIdentify = (phase: Phase): boolean => {
+  switch (phase.kind) {
+    case 'card-present':
+      return true;
+    case 'read-failed':
+      return phase.failure.next === 'enter-pin-again' || phase.failure.next === 'use-visual-confirmation';
+    case 'reading':
+    case 'removed':
+    case 'identified':
+    case 'fetching':
+    case 'records':
+      return false;
+    default:
+      return phase satisfies never;
+  }
+};
+
+/** The PIN is offered only while more than one try remains: the last try is never used (jpki.md §3). */
+export const pinAllowed = (session: CardSession): boolean =>
+  session.pinTries !== undefined && session.pinTries > 1;
+
+/** A records request may be (re)made after identity, or after upstream trouble. */
+export const mayFetch = (phase: Phase): boolean =>
+  phase.kind === 'identified' ||
+  (phase.kind === 'records' &&
+    (phase.outcome.code === 'upstream-unavailable' || phase.outcome.code === 'timeout'));
+
+const transient = (outcome: SummaryOutcome): boolean =>
+  outcome.code === 'upstream-unavailable' || outcome.code === 'timeout';
+
+/** Transient outcomes are retried in the background; the crew meanwhile continues by hand. */
+export const retriesInBackground = transient;
+
+export const reduce = (s: CardSession, e: SessionEvent): CardSession => {
+  switch (e.type) {
+    case 'pin-tries':
+      return { ...s, pinTries: e.tries };
+    case 'identify-started':
+      return mayIdentify(s.phase)
+        ? { ...s, phase: { kind: 'reading', mode: e.mode, step: 'starting' }, notice: undefined }
+        : s;
+    case 'step':
+      return s.phase.kind === 'reading' ? { ...s, phase: { ...s.phase, step: e.step } } : s;
+    case 'identified':
+      return s.phase.kind === 'reading'
+        ? { ...s, phase: { kind: 'identified' }, identity: e.identity, subject: e.subject }
+        : s;
+    case 'identify-failed':
+      if (s.phase.kind !== 'reading') return s;
+      return {
+        ...s,
+        phase:
+          e.failure.code === 'card-removed'
+            ? { kind: 'removed' }
+            : { kind: 'read-failed', failure: e.failure },
+        pinTries: e.failure.pinTriesLeft ?? s.pinTries,
+      };
+    case 'card-removed':
+      // Once identified the card may leave the reader: the session goes on without it.
+      return s.phase.kind === 'card-present' || s.phase.kind === 'read-failed'
+        ? { ...s, phase: { kind: 'removed' } }
+        : s;
+    case 'consent':
+      return s.phase.kind === 'identified' ? { ...s, consent: e.consent, notice: undefined } : s;
+    case 'fetch-started':
+      return mayFetch(s.phase) ? { ...s, phase: { kind: 'fetching' } } : s;
+    case 'fetched':
+      return { ...s, phase: { kind: 'records', outcome: e.outcome }, retrying: e.retrying };
+    case 'report-sent':
+      return { ...s, reports: [...s.reports, e.report], notice: undefined };
+    case 'notice':
+      return { ...s, notice: e.notice };
+    default:
+      return e satisfies never;
+  }
+};
+
+/** The report the crew is working on (the latest sent). */
+export const latestReport = (s: CardSession): SentReport | undefined => s.reports.at(-1);

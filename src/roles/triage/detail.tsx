@@ -1,0 +1,248 @@
+import type { FC } from 'hono/jsx';
+import { formatJst, type Translate } from '../../gateway/index.js';
+import { DECLINE_REASONS, type BoardReport, type ReportBody } from '../../hospital-feed/index.js';
+import { Acuity, deskState, reportPath, stateKey, untilEta } from './board.js';
+import { reasonKey, type TriageKey, type TriageText } from './text.js';
+
+type Vitals = ReportBody['atmist']['signs'][number];
+type Summary = NonNullable<ReportBody['summary']>;
+
+/** JCS as entered: the level with its R/I/A modifiers ("10-R"), never converted to GCS. */
+export const jcsText = (jcs: NonNullable<Vitals['jcs']>): string =>
+  jcs.modifiers.length === 0 ? String(jcs.level) : `${jcs.level}-${jcs.modifiers.join('')}`;
+
+/** GCS as entered, by component, with the total the components add up to ("E3V4M6 = 13"). */
+export const gcsText = (gcs: NonNullable<Vitals['gcs']>): string =>
+  `E${gcs.e}V${gcs.v}M${gcs.m} = ${gcs.e + gcs.v + gcs.m}`;
+
+/** ↑ / ↓ against the previous observation of the same sign, so a trend reads at a glance. */
+const trend = (value: number | undefined, previous: number | undefined): string =>
+  value === undefined || previous === undefined || value === previous ? '' : value > previous ? ' ↑' : ' ↓';
+
+const cell = (value: number | undefined, previous: number | undefined, unit = ''): string =>
+  value === undefined ? '—' : `${value}${unit}${trend(value, previous)}`;
+
+const VitalsTable: FC<{ readonly signs: readonly Vitals[]; readonly tt: TriageText }> = ({ signs, tt }) => (
+  <table data-vitals>
+    <thead>
+      <tr>
+        {(
+          [
+            'vitals.at',
+            'vitals.hr',
+            'vitals.bp',
+            'vitals.rr',
+            'vitals.spo2',
+            'vitals.temp',
+            'vitals.jcs',
+            'vitals.gcs',
+            'vitals.pupils',
+          ] as const
+        ).map((k) => (
+          <th>{tt(k)}</th>
+        ))}
+      </tr>
+    </thead>
+    <tbody>
+      {signs.map((s, i) => {
+        const p = i === 0 ? undefined : signs[i - 1];
+        return (
+          <tr>
+            <td>{formatJst(Date.parse(s.at))}</td>
+            <td>{cell(s.heartRate, p?.heartRate)}</td>
+            <td>
+              {s.systolic === undefined
+                ? '—'
+                : `${cell(s.systolic, p?.systolic)}/${s.diastolic === undefined ? '—' : cell(s.diastolic, p?.diastolic)}`}
+            </td>
+            <td>{cell(s.respiratoryRate, p?.respiratoryRate)}</td>
+            <td>{cell(s.spo2, p?.spo2, '%')}</td>
+            <td>{cell(s.temperatureC, p?.temperatureC, '℃')}</td>
+            <td data-jcs>{s.jcs === undefined ? '—' : jcsText(s.jcs)}</td>
+            <td data-gcs>{s.gcs === undefined ? '—' : gcsText(s.gcs)}</td>
+            <td>
+              {s.pupils === undefined
+                ? '—'
+                : `${s.pupils.leftMm}${s.pupils.leftReactive ? '+' : '−'} / ${s.pupils.rightMm}${s.pupils.rightReactive ? '+' : '−'}`}
+            </td>
+          </tr>
+        );
+      })}
+    </tbody>
+  </table>
+);
+
+/** Allergies and critical medication flags first: what changes the first minutes of care. */
+const SafetyFirst: FC<{ readonly summary: Summary | undefined; readonly tt: TriageText }> = ({
+  summary,
+  tt,
+}) => {
+  if (summary === undefined)
+    return (
+      <section data-safety>
+        <p class="empty">{tt('detail.noSummary')}</p>
+      </section>
+    );
+  const flagged = summary.medications.filter((m) => m.flags.length > 0);
+  return (
+    <section data-safety>
+      <h2>{tt('detail.allergies')}</h2>
+      {summary.allergies.length === 0 ? (
+        <p>{tt('detail.noAllergies')}</p>
+      ) : (
+        <ul data-allergies>
+          {summary.allergies.map((a) => (
+            <li class={a.criticality === 'high' ? 'critical' : ''}>
+              <strong>{a.substance}</strong> ({tt(`criticality.${a.criticality}`)})
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{tt('detail.criticalMeds')}</h2>
+      {flagged.length === 0 ? (
+        <p>{tt('detail.noCriticalMeds')}</p>
+      ) : (
+        <ul data-critical-meds>
+          {flagged.map((m) => (
+            <li class="critical">
+              <strong>{m.flags.map((f) => tt(`flag.${f}` as TriageKey)).join(' · ')}</strong>: {m.name}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+};
+
+const List: FC<{ readonly title: string; readonly items: readonly string[] }> = ({ title, items }) =>
+  items.length === 0 ? null : (
+    <>
+      <h3>{title}</h3>
+      <ul>
+        {items.map((i) => (
+          <li>{i}</li>
+        ))}
+      </ul>
+    </>
+  );
+
+const Actions: FC<{ readonly r: BoardReport; readonly csrf: string; readonly tt: TriageText }> = ({
+  r,
+  csrf,
+  tt,
+}) => (
+  <section data-actions>
+    <form method="post" action={`${reportPath(r)}/answer`}>
+      <input type="hidden" name="_csrf" value={csrf} />
+      <input type="hidden" name="decision" value="accept" />
+      <button type="submit" data-action="accept">
+        {tt('action.accept')}
+      </button>
+    </form>
+    <form method="post" action={`${reportPath(r)}/answer`}>
+      <input type="hidden" name="_csrf" value={csrf} />
+      <input type="hidden" name="decision" value="decline" />
+      <label for="reason">{tt('action.reason')}</label>
+      <select id="reason" name="reason">
+        {DECLINE_REASONS.map((reason) => (
+          <option value={reason}>{tt(reasonKey(reason))}</option>
+        ))}
+      </select>
+      <button type="submit" data-action="decline">
+        {tt('action.decline')}
+      </button>
+    </form>
+    <form method="post" action={`${reportPath(r)}/handover`}>
+      <input type="hidden" name="_csrf" value={csrf} />
+      <button type="submit" data-action="handover">
+        {tt('action.handover')}
+      </button>
+    </form>
+  </section>
+);
+
+/** One report, opened: safety first, then ATMIST with the vital-sign trend, crew, and the desk's actions. */
+export const ReportDetail: FC<{
+  readonly r: BoardReport;
+  readonly body: ReportBody;
+  readonly csrf: string;
+  readonly now: number;
+  readonly t: Translate;
+  readonly tt: TriageText;
+}> = ({ r, body, csrf, now, t, tt }) => {
+  const state = deskState(r);
+  const a = body.atmist;
+  const eta = Date.parse(body.eta);
+  const declined = r.answer?.decision === 'decline' ? r.answer.reason : undefined;
+  return (
+    <main data-report-detail data-state={state} style="display:block">
+      <p>
+        <a class="button" href="/">
+          {tt('detail.back')}
+        </a>
+      </p>
+      {state === 'cancelled' ? (
+        <p class="error" role="alert" data-cancelled>
+          {tt('detail.cancelledBanner')}
+        </p>
+      ) : null}
+      <section>
+        <h2>
+          <Acuity level={body.acuity} /> {body.crew.callSign} ·{' '}
+          <span data-desk-state>{tt(stateKey(state))}</span>
+          {declined === undefined ? null : ` (${tt(reasonKey(declined))})`}
+        </h2>
+        <p>
+          {tt('detail.eta')}: {formatJst(eta)} ({untilEta(eta, now, t, tt)}) · {tt('detail.acuity')}:{' '}
+          {body.acuity}
+        </p>
+      </section>
+      <SafetyFirst summary={body.summary} tt={tt} />
+      {state === 'cancelled' || state === 'handedOver' ? null : <Actions r={r} csrf={csrf} tt={tt} />}
+      <section data-atmist>
+        <h2>{tt('detail.atmist')}</h2>
+        <dl>
+          <dt>{tt('detail.age')}</dt>
+          <dd>
+            {a.age.value} {tt(a.age.unit === 'years' ? 'detail.years' : 'detail.months')}
+            {a.age.estimated ? ` (${tt('detail.estimated')})` : ''}
+          </dd>
+          <dt>{tt('detail.time')}</dt>
+          <dd>{formatJst(Date.parse(a.time))}</dd>
+          <dt>{tt('detail.mechanism')}</dt>
+          <dd>{a.mechanism}</dd>
+          <dt>{tt('detail.injuries')}</dt>
+          <dd>{a.injuries}</dd>
+          <dt>{tt('detail.treatment')}</dt>
+          <dd>{a.treatment}</dd>
+        </dl>
+        <h3>{tt('detail.signs')}</h3>
+        <VitalsTable signs={a.signs} tt={tt} />
+      </section>
+      {body.summary === undefined ? null : (
+        <section data-history>
+          <List
+            title={tt('detail.otherMeds')}
+            items={body.summary.medications.filter((m) => m.flags.length === 0).map((m) => m.name)}
+          />
+          <List title={tt('detail.conditions')} items={body.summary.conditions} />
+          <List title={tt('detail.procedures')} items={body.summary.procedures} />
+          <p>
+            {tt('detail.dataAsOf')}: {formatJst(Date.parse(body.summary.dataAsOf))}
+          </p>
+        </section>
+      )}
+      <section data-crew>
+        <h2>{tt('detail.crew')}</h2>
+        <p>
+          {body.crew.callSign} ({body.crew.unitId}) · <a href={`tel:${body.crew.phone}`}>{body.crew.phone}</a>
+        </p>
+      </section>
+      <p>
+        <a class="button" href={`/api/v1${reportPath(r)}/fhir`} download data-export>
+          {tt('action.export')}
+        </a>
+      </p>
+    </main>
+  );
+};

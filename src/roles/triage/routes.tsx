@@ -1,0 +1,218 @@
+import type { Context } from 'hono';
+import * as v from 'valibot';
+import { PrincipalId } from '../../config/index.js';
+import { ApiFailure, Layout, translator, type Gateway, type GatewayEnv } from '../../gateway/index.js';
+import {
+  DECLINE_REASONS,
+  type AnswerInput,
+  type BoardReport,
+  type FeedError,
+  type Receiver,
+  type ReportBody,
+} from '../../hospital-feed/index.js';
+import type { Logger } from '../../log/index.js';
+import { deskState, reportPath } from './board.js';
+import { ReportDetail } from './detail.js';
+import { reportBundle } from './fhir.js';
+import { TRIAGE_SCRIPT } from './script.js';
+import { triageText } from './text.js';
+
+/** Both path ids are opaque: the unit's principal id and the report's UUID, never patient data. */
+const ReportParams = v.object({
+  unitId: PrincipalId,
+  reportId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{8,64}$/)),
+});
+const AnswerForm = v.object({
+  decision: v.picklist(['accept', 'decline']),
+  reason: v.optional(v.picklist(DECLINE_REASONS)),
+});
+const AnswerJson = v.variant('decision', [
+  v.object({ decision: v.literal('accept') }),
+  v.object({
+    decision: v.literal('decline'),
+    reason: v.picklist(DECLINE_REASONS),
+    note: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  }),
+]);
+const DeskState = v.object({
+  unitId: v.string(),
+  reportId: v.string(),
+  state: v.picklist(['new', 'viewed', 'accepted', 'declined', 'handedOver', 'cancelled']),
+});
+
+const triage = { kind: 'roles', roles: ['triage'] } as const;
+
+/**
+ * Why the triage desk reads a report: emergency care of an incoming patient. The report carries no
+ * consent record, so the audit names the emergency basis with a fixed reason code.
+ */
+const WHY = { purpose: 'emergency-exception', reason: 'pre-arrival-triage' } as const;
+
+export interface TriageDeps {
+  readonly gateway: Gateway;
+  readonly receiver: Receiver;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+/** The report with its body, or 404: a tombstone (cancel before report) is nothing to show. */
+const find = (
+  receiver: Receiver,
+  p: v.InferOutput<typeof ReportParams>,
+): BoardReport & { body: ReportBody } => {
+  const r = receiver.all().find((x) => x.unitId === p.unitId && x.reportId === p.reportId);
+  if (r?.body === undefined) throw new ApiFailure('not-found');
+  return r as BoardReport & { body: ReportBody };
+};
+
+/** Feed refusals at the HTTP edge; storage codes stay in our log (they tell an operator, not a nurse). */
+const failure = (error: FeedError, logger: Logger): ApiFailure => {
+  switch (error.code) {
+    case 'unknown-report':
+      return new ApiFailure('not-found');
+    case 'report-closed':
+      return new ApiFailure('conflict');
+    case 'invalid-body':
+      return new ApiFailure('invalid-input');
+    case 'storage-full':
+    case 'storage-read-only':
+    case 'storage-failed':
+    case 'not-sent':
+    case 'publish-timeout':
+    case 'already-expired':
+      logger.error('triage change not stored', { code: error.code });
+      return new ApiFailure('internal');
+    default:
+      return error.code satisfies never;
+  }
+};
+
+/** The triage desk's screens and API: report detail, answer, handover, FHIR export, and the alert script. */
+export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): void => {
+  const answer = async (
+    c: Context<GatewayEnv>,
+    params: v.InferOutput<typeof ReportParams>,
+    input: AnswerInput,
+  ): Promise<BoardReport> => {
+    find(receiver, params);
+    const done = await receiver.answer(params.unitId, params.reportId, input);
+    if (!done.ok) throw failure(done.error, logger);
+    gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, WHY);
+    gateway.live.refresh('incoming');
+    return done.value;
+  };
+
+  gateway.routes.add({
+    method: 'get',
+    path: '/assets/triage.js',
+    summary: 'The triage board’s new-report alert (sound and banner, once per report)',
+    access: { kind: 'public' },
+    response: { kind: 'text' },
+    handler: (c) => c.body(TRIAGE_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  });
+
+  gateway.routes.add({
+    method: 'get',
+    path: '/triage/reports/:unitId/:reportId',
+    summary: 'One incoming report (audited read); opening it acknowledges it to the crew as viewed',
+    access: triage,
+    params: ReportParams,
+    response: { kind: 'html' },
+    handler: async (c, { params }) => {
+      const session = c.get('session');
+      if (session === undefined) throw new ApiFailure('unauthenticated');
+      let r = find(receiver, params);
+      gateway.recordAccess(c, 'read', { kind: 'report', id: params.reportId }, WHY);
+      if (r.status === 'active' && !r.viewed) {
+        // A clinician has the report open: that is the `viewed` acknowledgement the crew waits for.
+        const viewed = await receiver.markViewed(params.unitId, params.reportId);
+        if (!viewed.ok) throw failure(viewed.error, logger);
+        r = { ...viewed.value, body: r.body };
+        gateway.live.refresh('incoming');
+      }
+      const locale = c.get('locale');
+      const t = translator(locale);
+      const tt = triageText(locale);
+      return c.html(
+        <Layout
+          title={`${t('title.triage')} · ${r.body.crew.callSign}`}
+          locale={locale}
+          t={t}
+          user={{ id: session.userId, csrf: session.csrf, idleMs: gateway.sessions.limits.idleMs }}
+        >
+          <ReportDetail r={r} body={r.body} csrf={session.csrf} now={now()} t={t} tt={tt} />
+        </Layout>,
+      );
+    },
+  });
+
+  gateway.routes.add({
+    method: 'post',
+    path: '/triage/reports/:unitId/:reportId/answer',
+    summary: 'Accept, or decline with a reason (form); sends the signed answer to the crew',
+    access: triage,
+    params: ReportParams,
+    body: { kind: 'form', schema: AnswerForm },
+    response: { kind: 'redirect' },
+    handler: async (c, { params, body }) => {
+      const input: AnswerInput | undefined =
+        body.decision === 'accept'
+          ? { decision: 'accept' }
+          : body.reason === undefined
+            ? undefined
+            : { decision: 'decline', reason: body.reason };
+      if (input === undefined) throw new ApiFailure('invalid-input', ['reason']);
+      await answer(c, params, input);
+      return c.redirect(reportPath(params), 303);
+    },
+  });
+
+  gateway.routes.add({
+    method: 'post',
+    path: '/triage/reports/:unitId/:reportId/handover',
+    summary: 'The patient arrived and was handed over (form); tells the crew, takes it off the board',
+    access: triage,
+    params: ReportParams,
+    body: { kind: 'form', schema: v.object({}) },
+    response: { kind: 'redirect' },
+    handler: async (c, { params }) => {
+      find(receiver, params);
+      const done = await receiver.handover(params.unitId, params.reportId);
+      if (!done.ok) throw failure(done.error, logger);
+      gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, WHY);
+      gateway.live.refresh('incoming');
+      return c.redirect('/', 303);
+    },
+  });
+
+  gateway.routes.add({
+    method: 'post',
+    path: '/api/v1/triage/reports/:unitId/:reportId/answer',
+    summary: 'Accept, or decline with a reason (JSON, for API clients); sends the signed answer to the crew',
+    access: triage,
+    params: ReportParams,
+    body: { kind: 'json', schema: AnswerJson },
+    response: { kind: 'json', schema: DeskState },
+    handler: async (c, { params, body }) => {
+      const r = await answer(c, params, body);
+      return c.json({ unitId: r.unitId, reportId: r.reportId, state: deskState(r) });
+    },
+  });
+
+  gateway.routes.add({
+    method: 'get',
+    path: '/api/v1/triage/reports/:unitId/:reportId/fhir',
+    summary: 'The report as a FHIR R4 Bundle (collection) for the hospital record system (audited export)',
+    access: triage,
+    params: ReportParams,
+    response: { kind: 'json' },
+    handler: (c, { params }) => {
+      const r = find(receiver, params);
+      gateway.recordAccess(c, 'export', { kind: 'report', id: params.reportId }, WHY);
+      return c.json(reportBundle(r, r.body, now()), 200, {
+        'content-type': 'application/fhir+json; charset=utf-8',
+        'content-disposition': `attachment; filename="report-${params.reportId}.fhir.json"`,
+      });
+    },
+  });
+};

@@ -1,0 +1,67 @@
+/**
+ * The triage board's alert, served as /assets/triage.js (CSP allows only our own script files). For
+ * every report in the list that is still `new` (not yet viewed by anyone) and that this browser has
+ * not alerted on before, it beeps (Web Audio, three short tones) and shows a banner. The alerted
+ * report keys (opaque ids) are kept in localStorage, so a reload or a panel refresh never alerts
+ * twice. Browsers start audio only after a user gesture: the first touch unlocks it; until then the
+ * banner alone signals. The text comes from the server-rendered row (data-alert-text).
+ */
+export const TRIAGE_SCRIPT = `(() => {
+  'use strict';
+  const KEY = 'ems-triage-alerted';
+  const seen = new Set(JSON.parse(localStorage.getItem(KEY) || '[]'));
+  let audio;
+  const unlock = () => {
+    if (!audio) audio = new AudioContext();
+    if (audio.state === 'suspended') audio.resume();
+  };
+  addEventListener('pointerdown', unlock);
+  const beep = () => {
+    try {
+      unlock();
+      [0, 0.3, 0.6].forEach((at) => {
+        const osc = audio.createOscillator();
+        const gain = audio.createGain();
+        osc.frequency.value = 880;
+        gain.gain.value = 0.3;
+        osc.connect(gain).connect(audio.destination);
+        osc.start(audio.currentTime + at);
+        osc.stop(audio.currentTime + at + 0.18);
+      });
+    } catch (e) { /* no audio device: the banner still shows */ }
+  };
+  const banner = (text) => {
+    let box = document.querySelector('[data-triage-alerts]');
+    if (!box) {
+      box = document.createElement('div');
+      box.dataset.triageAlerts = '';
+      box.setAttribute('role', 'alert');
+      box.style.cssText = 'position:sticky;top:0;z-index:10;display:grid;gap:.5rem;padding:.5rem 1rem';
+      document.body.insertBefore(box, document.querySelector('main'));
+    }
+    const item = document.createElement('button');
+    item.type = 'button';
+    item.className = 'triage-alert';
+    item.style.cssText = 'background:#c8102e;border-color:#5c0f0f;font-size:1.4rem;text-align:left';
+    item.textContent = '⚠ ' + text;
+    item.addEventListener('click', () => item.remove());
+    box.appendChild(item);
+  };
+  const scan = () => {
+    let fresh = false;
+    document.querySelectorAll('[data-board] [data-report][data-state=new]').forEach((row) => {
+      const id = row.dataset.report;
+      if (seen.has(id)) return;
+      seen.add(id);
+      fresh = true;
+      banner(row.dataset.alertText || id);
+    });
+    if (!fresh) return;
+    localStorage.setItem(KEY, JSON.stringify([...seen].slice(-500)));
+    beep();
+  };
+  const panel = document.querySelector('[data-panel=incoming]');
+  if (panel) new MutationObserver(scan).observe(panel, { childList: true, subtree: true });
+  scan();
+})();
+`;

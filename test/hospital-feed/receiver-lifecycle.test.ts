@@ -1,0 +1,132 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ManualClock, ok } from '../../src/core/index.js';
+import { MemoryReplayStore } from '../../src/crypto/index.js';
+import {
+  encodeBody,
+  MemoryOutboxStore,
+  Receiver,
+  SqliteInboxStore,
+  type FeedLink,
+  type Timers,
+} from '../../src/hospital-feed/index.js';
+import { silentLogger } from '../../src/log/index.js';
+import { counting, FAST_POLICY, unwrap } from '../support/feed/harness.js';
+import { feedCodec, feedKeys } from '../support/feed/keys.js';
+import { sampleReport } from '../support/feed/sample.js';
+
+const DAY = 86_400_000;
+
+/** A link that is always up, records what is published and lets the test deliver messages. */
+const fakeLink = () => {
+  const published: string[] = [];
+  let deliver: (topic: string, payload: Uint8Array) => Promise<void> = () => Promise.resolve();
+  const link: FeedLink = {
+    isUp: true,
+    receiveMaximum: undefined,
+    publish: (topic) => (published.push(topic), Promise.resolve(ok(undefined))),
+    subscribe: () => Promise.resolve(ok(undefined)),
+    onMessage: (handler) => void (deliver = handler),
+    on: () => undefined,
+  };
+  return { link, published, deliver: (bytes: Uint8Array) => deliver('inbox', bytes) };
+};
+
+/** Timers the test fires by hand. */
+const manualTimers = () => {
+  const pending = new Map<number, () => void>();
+  let next = 0;
+  const timers: Timers = {
+    setTimeout: (fn) => (pending.set(++next, fn), next),
+    clearTimeout: (h) => void pending.delete(h as number),
+  };
+  const fireAll = (): void => {
+    const due = [...pending.entries()];
+    pending.clear();
+    for (const [, fn] of due) fn();
+  };
+  return { timers, fireAll, pending };
+};
+
+const setup = async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'receiver-life-'));
+  const keys = await feedKeys(dir);
+  const clock = new ManualClock(Date.now());
+  const inbox = unwrap(SqliteInboxStore.open(join(dir, 'inbox.sqlite')));
+  const hospital = await feedCodec(keys, 'hosp-demo-a', { inbox }, dir, clock);
+  const unit = await feedCodec(keys, 'amb-demo-01', { store: new MemoryReplayStore() }, dir, clock);
+  const { link, published, deliver } = fakeLink();
+  const { timers, fireAll, pending } = manualTimers();
+  const { counts, counters } = counting();
+  const receiver = new Receiver({
+    hospitalId: 'hosp-demo-a',
+    codec: hospital.codec,
+    link,
+    inbox,
+    outboxStore: new MemoryOutboxStore(),
+    clock,
+    timers,
+    random: () => 0.5,
+    policy: FAST_POLICY,
+    maxInFlight: 20,
+    replyTtlMs: 3600_000,
+    retentionMs: 7 * DAY,
+    counters,
+    logger: silentLogger,
+  });
+  await receiver.start();
+  const report = async (reportId: string) => {
+    const body = encodeBody({ kind: 'report', body: { ...sampleReport(1, clock.now()), reportId } });
+    if (!body.ok) throw new Error('bad body');
+    return unit.codec.seal({
+      kind: 'report',
+      to: 'hosp-demo-a',
+      body: body.value,
+      stream: reportId,
+      sequence: 1,
+      expiresAt: clock.now() + 3600_000,
+    });
+  };
+  return { receiver, inbox, clock, published, deliver, fireAll, pending, counts, report };
+};
+
+describe('receiver lifecycle on the real codec', () => {
+  it('acknowledges a redelivered (replayed) stored message again and shows it once', async () => {
+    const r = await setup();
+    const sealed = await r.report('0f6b7d2e-0000-4000-8000-000000000001');
+    const shown: string[] = [];
+    r.receiver.on('board', (e) => shown.push(e.type));
+    await r.deliver(sealed.bytes);
+    await r.deliver(sealed.bytes);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(shown).toEqual(['report-new']);
+    expect(r.counts).toMatchObject({ received: 1, duplicates: 1, rejected: {} });
+    // One acknowledgement per copy: the unit's lost acknowledgement is repaired.
+    expect(r.published.filter((t) => t.includes('amb-demo-01'))).toHaveLength(2);
+    r.receiver.stop();
+  });
+
+  it('purges reports past retentionDays on its timer, never ids younger than an envelope can live', async () => {
+    const r = await setup();
+    await r.deliver((await r.report('0f6b7d2e-0000-4000-8000-000000000002')).bytes);
+    const purged: number[] = [];
+    r.receiver.on('purged', (n) => purged.push(n));
+    r.fireAll();
+    expect(r.receiver.all()).toHaveLength(1);
+    r.clock.advance(7 * DAY + 1);
+    r.fireAll();
+    expect(purged).toEqual([1]);
+    expect(r.receiver.all()).toEqual([]);
+    r.receiver.stop();
+  });
+
+  it('stop() clears its timer and closes the inbox', async () => {
+    const r = await setup();
+    expect(r.pending.size).toBeGreaterThan(0);
+    r.receiver.stop();
+    expect(r.pending.size).toBe(0);
+    expect(() => r.inbox.reports()).toThrow(/not open/);
+  });
+});

@@ -1,0 +1,246 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateConfig } from '../../src/config/index.js';
+import { systemClock } from '../../src/core/index.js';
+import { DirectorySource, fromBase64, readKeyFile, toError } from '../../src/crypto/index.js';
+import { base32Decode, issueCredentials, totp } from '../../src/gateway/index.js';
+import {
+  BrokerLink,
+  DEFAULT_SESSION_EXPIRY_SECONDS,
+  openReceiver,
+  startEmbeddedBroker,
+  type EmbeddedBroker,
+  type Receiver,
+} from '../../src/hospital-feed/index.js';
+import { createLogger } from '../../src/log/index.js';
+import { ensureDemoKeys } from '../../src/roles/demo-keys.js';
+import { SodiumEnvelopeCodec } from '../../src/roles/envelope-codec.js';
+import { inboxReplayStore } from '../../src/roles/feed.js';
+import { startConfiguredRole, type RunningRole } from '../../src/roles/index.js';
+import { loadOrCreateTestCa } from '../../src/sim/card/index.js';
+import {
+  medicalRecord,
+  startReferenceRecords,
+  type CardStatus,
+  type FaultModes,
+  type RunningReferenceRecords,
+} from '../../src/sim/records/index.js';
+import { waitFor } from './wait.js';
+
+export const UNIT = 'amb-rig-01';
+export const HOSPITALS = ['hosp-rig-a', 'hosp-rig-b'] as const;
+export const RECORDS = 'records-rig';
+export const SEED = 1;
+
+/** The first holder (from 0) of the demo population whose records status is this. */
+export const holderWith = (status: CardStatus): number => {
+  for (let i = 0; i < 1000; i++) if (medicalRecord(SEED, i).status === status) return i;
+  throw new Error(`no holder with status ${status}`);
+};
+
+/** A crew member's browser without a browser: cookies, the CSRF token, form posts, panel fetches. */
+export class Crew {
+  readonly #cookies = new Map<string, string>();
+  #csrf = '';
+  constructor(readonly url: string) {}
+
+  #cookie(): string {
+    return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  #keep(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair?.indexOf('=') ?? -1;
+      if (pair !== undefined && at > 0) this.#cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+  }
+
+  async login(userId: string, password: string, secret: string, deviceToken: string): Promise<void> {
+    const answer = await fetch(`${this.url}/api/v1/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        userId,
+        password,
+        otp: totp(base32Decode(secret) as Uint8Array, Date.now()),
+        deviceToken,
+      }),
+    });
+    if (!answer.ok) throw new Error(`login failed: ${answer.status}`);
+    this.#keep(answer);
+    const session = await fetch(`${this.url}/api/v1/session`, { headers: { cookie: this.#cookie() } });
+    this.#csrf = ((await session.json()) as { csrf: string }).csrf;
+  }
+
+  async post(path: string, form: Record<string, string>): Promise<Response> {
+    const answer = await fetch(`${this.url}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: this.#cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: this.#csrf, ...form }),
+    });
+    await answer.arrayBuffer();
+    return answer;
+  }
+
+  async panel(id: 'card' | 'summary' | 'report'): Promise<string> {
+    const answer = await fetch(`${this.url}/panels/${id}`, { headers: { cookie: this.#cookie() } });
+    return answer.text();
+  }
+
+  async tap(): Promise<string> {
+    return waitFor(
+      async () => /data-tap="(tap-[0-9a-f]+)"/.exec(await this.panel('card'))?.[1],
+      'a card tap',
+    );
+  }
+
+  /** Waits until the card panel shows this marker (e.g. `data-phase="identified"`). */
+  async cardShows(marker: string, timeoutMs = 15_000): Promise<string> {
+    return waitFor(
+      async () => {
+        const html = await this.panel('card');
+        return html.includes(marker) ? html : undefined;
+      },
+      marker,
+      timeoutMs,
+    );
+  }
+}
+
+export interface Rig {
+  readonly ambulance: RunningRole;
+  readonly records: RunningReferenceRecords;
+  readonly receiver: Receiver;
+  readonly crew: Crew;
+  close(): Promise<void>;
+}
+
+export interface RigOptions {
+  readonly faults?: Partial<FaultModes>;
+  readonly timeoutMs?: number;
+  readonly maxAttempts?: number;
+  /** Holders 0..population-1 have records (1000, as the demo). */
+  readonly population?: number;
+}
+
+/**
+ * The demo's shape with a hospital whose Receiver the test holds: embedded broker, the reference
+ * records service (real HTTP, device-signed requests, sealed answers), the ambulance role with the
+ * in-process emulated reader, and a logged-in crew member.
+ */
+export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ems-tablet-'));
+  const keys = await ensureDemoKeys(
+    dataDir,
+    [
+      { id: UNIT, role: 'ambulance', displayName: 'Rig ambulance' },
+      ...HOSPITALS.map((id) => ({ id, role: 'hospital' as const, displayName: `Hospital ${id}` })),
+      { id: RECORDS, role: 'records', displayName: 'Rig records' },
+    ],
+    Date.now(),
+  );
+  const cardState = join(dataDir, 'card-emulator');
+  await loadOrCreateTestCa(cardState);
+  const logger = createLogger({ level: 'info' });
+  const broker: EmbeddedBroker = await startEmbeddedBroker('127.0.0.1', 0);
+  const records = await startReferenceRecords({
+    keyFile: keys.keyFile(RECORDS),
+    directoryFile: keys.directoryFile,
+    operatorPublicKey: keys.operatorPublicKey,
+    trustAnchorFiles: [join(cardState, 'ca', 'ca.pem')],
+    seed: SEED,
+    populationSize: options.population ?? 1000,
+    host: '127.0.0.1',
+    port: 0,
+    faults: { latencyMs: 0, errorRate: 0, timeoutRate: 0, truncateRate: 0, ...options.faults },
+    hangMs: 3_000,
+    clock: systemClock,
+    logger,
+  });
+  const config = validateConfig({
+    role: 'ambulance',
+    id: UNIT,
+    dataDir: join(dataDir, UNIT),
+    http: { port: 0 },
+    mqtt: { url: broker.url, protocolVersion: 4 },
+    keys: { file: keys.keyFile(UNIT) },
+    directory: { file: keys.directoryFile, operatorPublicKey: keys.operatorPublicKey },
+    reader: { mode: 'in-process', seed: SEED, stateDir: cardState },
+    trustAnchors: [join(cardState, 'ca', 'ca.pem')],
+    records: {
+      url: records.url,
+      principalId: RECORDS,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      maxAttempts: options.maxAttempts ?? 2,
+    },
+    contact: { callSign: 'Rig 01', phone: '+81-3-0000-0001' },
+  });
+  if (!config.ok) throw new Error(JSON.stringify(config.error));
+  const ambulance = await startConfiguredRole(config.value, { env: {}, logger });
+
+  // The hospital side, as a hospital's own gateway runs it: its key, the directory, its inbox.
+  const hospital = HOSPITALS[0];
+  const identity = await readKeyFile(keys.keyFile(hospital));
+  if (!identity.ok) throw toError(identity.error);
+  const directory = await DirectorySource.load(
+    keys.directoryFile,
+    fromBase64(keys.operatorPublicKey) as Uint8Array,
+    logger,
+  );
+  if (!directory.ok) throw toError(directory.error);
+  const link = BrokerLink.open({
+    url: broker.url,
+    protocolVersion: 4,
+    clientId: hospital,
+    sessionExpirySeconds: DEFAULT_SESSION_EXPIRY_SECONDS,
+  });
+  const hospitalDir = join(dataDir, hospital);
+  mkdirSync(hospitalDir, { recursive: true });
+  const opened = openReceiver({
+    dataDir: hospitalDir,
+    principalId: hospital,
+    retentionDays: 7,
+    // As the hospital role does: replays are checked against the inbox itself.
+    codec: (inbox) =>
+      new SodiumEnvelopeCodec({
+        identity: identity.value,
+        keys: [identity.value],
+        directory: directory.value,
+        replay: inboxReplayStore(inbox),
+        clock: systemClock,
+      }),
+    link,
+    logger,
+  });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const receiver = opened.value;
+  await receiver.start();
+
+  const user = await issueCredentials(
+    ambulance.gateway.users,
+    { id: 'crew-rig', role: 'crew' },
+    'rig',
+    ambulance.gateway.scryptCost,
+    Date.now(),
+  );
+  const crew = new Crew(ambulance.url);
+  await crew.login(user.userId, user.password, user.totpSecret, ambulance.gateway.deviceToken);
+  return {
+    ambulance,
+    records,
+    receiver,
+    crew,
+    close: async () => {
+      receiver.stop();
+      await link.close();
+      await directory.value.close();
+      identity.value.wipe();
+      await ambulance.stop();
+      await records.close();
+      await broker.close();
+    },
+  };
+};
