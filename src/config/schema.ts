@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { HospitalSite, RankingPolicy, RegionalInquiryPolicies } from '../dispatch/index.js';
 
 /** Opaque principal id: lower-case letters, digits and hyphens; it appears in MQTT topics, so never PHI. */
 export const PrincipalId = v.pipe(
@@ -159,6 +160,20 @@ export const DispatchConfig = v.object({
   ...common,
   /** A region file (hospitals with coordinates and capabilities); the synthetic sample region when absent. */
   regionFile: v.optional(FilePath),
+  /** Without a region file: the synthetic sample region's seed and size (demo and trials only). */
+  sampleRegion: v.optional(
+    v.object({
+      seed: v.optional(v.pipe(v.number(), v.integer()), 1),
+      count: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(5000)), 200),
+    }),
+    {},
+  ),
+  /** Sites added to the region (hospitals on this broker not yet in the region file). */
+  extraSites: v.optional(v.array(HospitalSite), []),
+  /** Ranking weights, in minutes (docs/dispatch.md); every field optional. */
+  ranking: v.optional(RankingPolicy, {}),
+  /** Timeouts, round size and escalation rule: a default and per-region overrides by region id. */
+  inquiries: v.optional(RegionalInquiryPolicies, { default: { regionalCentreId: 'regional-centre' } }),
 });
 
 export const RoleConfig = v.variant('role', [AmbulanceConfig, HospitalConfig, DispatchConfig]);

@@ -63,3 +63,12 @@ export {
 } from './errors.js';
 export { fromBase64, fromHex, toBase64, toHex } from './bytes.js';
 export { sodium, type Sodium } from './sodium.js';
+export {
+  signStatement,
+  verifyStatement,
+  STATEMENT_FORMAT,
+  MAX_STATEMENT_BYTES,
+  StatementErrorCode,
+  type StatementProblem,
+  type VerifiedStatement,
+} from './statement.js';

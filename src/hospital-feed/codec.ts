@@ -1,5 +1,5 @@
 import type { Result } from '../core/index.js';
-import type { MessageKind } from './messages.js';
+import type { DispatchKind, MessageKind } from './messages.js';
 
 /**
  * The port to the signed-then-sealed envelope (src/crypto, issue #4). The feed never signs, seals or
@@ -7,7 +7,7 @@ import type { MessageKind } from './messages.js';
  * bound inside them, and it trusts nothing from `open` but a verified result.
  */
 export interface SealInput {
-  readonly kind: MessageKind;
+  readonly kind: MessageKind | DispatchKind;
   /** Recipient principal id; the codec binds the recipient's key id inside the signed data. */
   readonly to: string;
   readonly body: Uint8Array;

@@ -1,7 +1,16 @@
 import { err, ok, type Result } from '../core/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { EnvelopeCodec, EnvelopeRejection, OpenedEnvelope } from './codec.js';
-import { decodeBody, type BodyProblem, type FeedMessage, type MessageKind } from './messages.js';
+import {
+  decodeBody,
+  decodeDispatchBody,
+  isDispatchKind,
+  type BodyProblem,
+  type DispatchKind,
+  type DispatchMessage,
+  type FeedMessage,
+  type MessageKind,
+} from './messages.js';
 
 /**
  * Never forget a stored message id younger than this: on both sides (the hospital's inbox, the
@@ -42,11 +51,47 @@ export const openIncoming = async (
   return ok({ envelope: opened.value, message: decoded.value });
 };
 
+/** An opened dispatch message (inquiry, answer, withdrawal, confirmation). */
+export interface DispatchIncoming {
+  readonly envelope: OpenedEnvelope;
+  readonly dispatch: DispatchMessage;
+}
+
+/**
+ * Like `openIncoming`, but a dispatch kind among `dispatchKinds` comes back as `dispatch`: one open
+ * per envelope (the replay store sees it once), then routed by kind.
+ */
+export const openIncomingOrDispatch = async (
+  codec: EnvelopeCodec,
+  bytes: Uint8Array,
+  accepted: readonly MessageKind[],
+  dispatchKinds: readonly DispatchKind[],
+): Promise<Result<Incoming | DispatchIncoming, Rejected>> => {
+  const opened = await codec.open(bytes);
+  if (!opened.ok)
+    return err({
+      reason: opened.error.code,
+      ...(opened.error.messageId === undefined ? {} : { messageId: opened.error.messageId }),
+    });
+  const { kind, body } = opened.value;
+  if (isDispatchKind(kind)) {
+    if (!dispatchKinds.includes(kind)) return err({ reason: 'unexpected-kind' });
+    const decoded = decodeDispatchBody(kind, body);
+    return decoded.ok
+      ? ok({ envelope: opened.value, dispatch: decoded.value })
+      : err({ reason: decoded.error.code });
+  }
+  const decoded = decodeBody(kind, body);
+  if (!decoded.ok) return err({ reason: decoded.error.code });
+  if (!accepted.includes(decoded.value.kind)) return err({ reason: 'unexpected-kind' });
+  return ok({ envelope: opened.value, message: decoded.value });
+};
+
 /** The feed's counters. Labels are bounded vocabularies (kinds, reasons): never ids or patient data. */
 export interface FeedCounters {
   rejected(reason: RejectReason): void;
   duplicate(): void;
-  received(kind: MessageKind): void;
+  received(kind: MessageKind | DispatchKind): void;
 }
 
 export const feedCounters = (metrics: Metrics): FeedCounters => {

@@ -6,7 +6,7 @@ export {
   type LinkFailure,
 } from './link.js';
 export { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
-export { topics, TOPIC_ROOT } from './topics.js';
+export { topics, TOPIC_ROOT, parseStatusTopic } from './topics.js';
 export {
   BODY_SCHEMAS,
   MESSAGE_KINDS,
@@ -14,6 +14,12 @@ export {
   MAX_BODY_BYTES,
   encodeBody,
   decodeBody,
+  DISPATCH_BODY_SCHEMAS,
+  DISPATCH_KINDS,
+  encodeDispatchBody,
+  decodeDispatchBody,
+  type DispatchKind,
+  type DispatchMessage,
   type MessageKind,
   type FeedMessage,
   type ReportBody,
@@ -48,7 +54,14 @@ export { SqliteOutboxStore } from './outbox-sqlite.js';
 export { SqliteInboxStore, type Redelivery } from './inbox-sqlite.js';
 export { Outbox, systemTimers, type Timers, type PublishLink } from './outbox.js';
 export type { FeedLink } from './feed-link.js';
-export { feedCounters, MIN_RETENTION_MS, type FeedCounters, type RejectReason } from './incoming.js';
+export {
+  feedCounters,
+  MIN_RETENTION_MS,
+  openIncomingOrDispatch,
+  type FeedCounters,
+  type RejectReason,
+  type DispatchIncoming,
+} from './incoming.js';
 export { AmbulanceFeed, type ReportView, type ReportInput, type AmbulanceFeedEvents } from './ambulance.js';
 export { Receiver, type BoardEvent, type AnswerInput, type ReceiverEvents } from './receiver.js';
 export {

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { err, ok, type Result } from '../core/index.js';
+import { CaseId, InquiryAnswer, InquiryMessage, OpaqueId, WITHDRAWAL_REASONS } from '../dispatch/index.js';
 
 /**
  * The bodies carried inside the envelope, one schema per message kind. Bodies are validated on
@@ -201,3 +202,61 @@ const problem = (issues: readonly v.BaseIssue<unknown>[]): BodyProblem => ({
   code: 'invalid-body',
   paths: [...new Set(issues.map((i) => v.getDotPath(i) ?? '(root)'))],
 });
+
+/**
+ * Dispatch messages: acceptance inquiries between a dispatch centre and hospitals, in the same
+ * signed-then-sealed envelope. Kept apart from the report kinds above, so the report feed's
+ * exhaustive switches do not grow; the inquiry carries no patient data beyond age band, sex,
+ * category, acuity and ETA (docs/dispatch.md).
+ */
+export const WithdrawalBody = v.object({
+  inquiryId: OpaqueId,
+  caseId: CaseId,
+  hospitalId: OpaqueId,
+  reason: v.picklist(WITHDRAWAL_REASONS),
+});
+
+export const ConfirmationBody = v.object({ inquiryId: OpaqueId, caseId: CaseId, hospitalId: OpaqueId });
+
+export const DISPATCH_BODY_SCHEMAS = {
+  /** Dispatch → hospital: will you take this patient? */
+  inquiry: InquiryMessage,
+  /** Hospital → dispatch: accept, or decline with a reason. */
+  'inquiry-answer': InquiryAnswer,
+  /** Dispatch → hospital: no longer asking (accepted elsewhere, or cancelled). */
+  withdrawal: WithdrawalBody,
+  /** Dispatch → hospital: your acceptance stands; the patient is coming. */
+  confirmation: ConfirmationBody,
+} as const;
+
+export type DispatchKind = keyof typeof DISPATCH_BODY_SCHEMAS;
+export const DISPATCH_KINDS = Object.keys(DISPATCH_BODY_SCHEMAS) as readonly DispatchKind[];
+export type DispatchMessage = {
+  [K in DispatchKind]: {
+    readonly kind: K;
+    readonly body: v.InferOutput<(typeof DISPATCH_BODY_SCHEMAS)[K]>;
+  };
+}[DispatchKind];
+
+export const isDispatchKind = (kind: string): kind is DispatchKind =>
+  Object.hasOwn(DISPATCH_BODY_SCHEMAS, kind);
+
+export const encodeDispatchBody = (message: DispatchMessage): Result<Uint8Array, BodyProblem> => {
+  const parsed = v.safeParse(DISPATCH_BODY_SCHEMAS[message.kind], message.body);
+  if (!parsed.success) return err(problem(parsed.issues));
+  return ok(encoder.encode(JSON.stringify(parsed.output)));
+};
+
+export const decodeDispatchBody = (kind: string, bytes: Uint8Array): Result<DispatchMessage, BodyProblem> => {
+  if (!isDispatchKind(kind)) return err({ code: 'unknown-kind', paths: [] });
+  if (bytes.byteLength > MAX_BODY_BYTES) return err({ code: 'too-large', paths: [] });
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(bytes));
+  } catch {
+    return err({ code: 'not-json', paths: [] });
+  }
+  const parsed = v.safeParse(DISPATCH_BODY_SCHEMAS[kind], json);
+  if (!parsed.success) return err(problem(parsed.issues));
+  return ok({ kind, body: parsed.output } as DispatchMessage);
+};

@@ -8,7 +8,13 @@ import { feedError, FEED_ERRORS, type FeedError } from './errors.js';
 import type { FeedLink } from './feed-link.js';
 import type { SqliteInboxStore } from './inbox-sqlite.js';
 import { isOnBoard, type BoardReport } from './inbox-state.js';
-import { MIN_RETENTION_MS, noCounters, openIncoming, type FeedCounters } from './incoming.js';
+import {
+  MIN_RETENTION_MS,
+  noCounters,
+  openIncomingOrDispatch,
+  type DispatchIncoming,
+  type FeedCounters,
+} from './incoming.js';
 import { encodeBody, type AnswerBody, type FeedMessage } from './messages.js';
 import { Outbox, type Timers } from './outbox.js';
 import type { OutboxStore } from './outbox-store.js';
@@ -25,6 +31,8 @@ export interface ReceiverEvents {
   /** Reports past the retention limit were deleted (how many); the board should be redrawn. */
   purged: [count: number];
   'storage-error': [error: FeedError];
+  /** Inquiries, withdrawals and confirmations from a dispatch centre, opened and verified. */
+  dispatch: [incoming: DispatchIncoming];
 }
 
 export interface ReceiverOptions {
@@ -221,12 +229,22 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
 
   async #receive(payload: Uint8Array): Promise<void> {
     if (this.#stopped) return;
-    const opened = await openIncoming(this.#o.codec, payload, ['report', 'update', 'cancel', 'ack']);
+    const opened = await openIncomingOrDispatch(
+      this.#o.codec,
+      payload,
+      ['report', 'update', 'cancel', 'ack'],
+      ['inquiry', 'withdrawal', 'confirmation'],
+    );
     if (!opened.ok) {
       if (opened.error.reason === 'replayed' && opened.error.messageId !== undefined)
         if (this.#redelivered(opened.error.messageId)) return;
       this.#counters.rejected(opened.error.reason);
       this.#o.logger.warn('incoming envelope refused', { reason: opened.error.reason });
+      return;
+    }
+    if ('dispatch' in opened.value) {
+      this.#counters.received(opened.value.dispatch.kind);
+      this.emit('dispatch', opened.value);
       return;
     }
     const { envelope, message } = opened.value;

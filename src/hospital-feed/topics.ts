@@ -15,6 +15,8 @@ export const topics = {
   dispatchInbox: (dispatchId: string): string => `${TOPIC_ROOT}/dispatch/${dispatchId}/in`,
   /** The hospital's own signed status, retained so dispatch sees the last one on subscribing. */
   hospitalStatus: (hospitalId: string): string => `${TOPIC_ROOT}/hospital/${hospitalId}/status`,
+  /** Every hospital's status, for dispatch (single-level wildcard: the id level only). */
+  allHospitalStatuses: `${TOPIC_ROOT}/hospital/+/status`,
 } as const;
 
 /** Inbox topic of a principal, by the role that owns it. */
@@ -32,3 +34,8 @@ export const inboxTopic = (owner: InboxOwner, id: string): string => {
       return owner satisfies never;
   }
 };
+
+const STATUS_TOPIC = /^ems\/v1\/hospital\/([a-z0-9][a-z0-9-]{1,62})\/status$/;
+
+/** The hospital id a status topic names; a status is only believed from the principal its topic names. */
+export const parseStatusTopic = (topic: string): string | undefined => STATUS_TOPIC.exec(topic)?.[1];

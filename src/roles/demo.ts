@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateConfig, type RoleConfig } from '../config/index.js';
 import { issueCredentials, type IssuedCredentials, type UserRoleName } from '../gateway/index.js';
@@ -6,6 +8,8 @@ import { loadOrCreateTestCa } from '../sim/card/index.js';
 import { startReferenceRecords, type RunningReferenceRecords } from '../sim/records/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { systemClock } from '../core/index.js';
+import type { HospitalStatus } from '../dispatch/index.js';
+import { closedStatus, STATUS_FILE, writeStatusFile } from './hospital/index.js';
 import { ensureDemoKeys, type DemoKeys, type DemoPrincipal } from './demo-keys.js';
 import { startConfiguredRole, type RunningRole } from './index.js';
 
@@ -54,6 +58,56 @@ const DIRECTORY_MEMBERS: readonly DemoPrincipal[] = [
   { id: DEMO_PRINCIPALS.dispatch, role: 'dispatch', displayName: 'デモ指令センター · Demo dispatch' },
   { id: DEMO_PRINCIPALS.records, role: 'records', displayName: 'デモ記録サービス · Demo records service' },
 ];
+
+/** Where the demo hospitals stand (central Tokyo, near the form's sample places) and what they are. */
+const DEMO_SITES = [
+  {
+    id: 'hosp-demo-a',
+    name: 'デモ病院 A（新宿）',
+    location: { lat: 35.6925, lon: 139.699 },
+    level: 'tertiary',
+  },
+  {
+    id: 'hosp-demo-b',
+    name: 'デモ病院 B（渋谷）',
+    location: { lat: 35.661, lon: 139.698 },
+    level: 'secondary',
+  },
+  {
+    id: 'hosp-demo-c',
+    name: 'デモ病院 C（四谷）',
+    location: { lat: 35.686, lon: 139.725 },
+    level: 'secondary',
+  },
+] as const;
+
+/** A first status for each demo hospital, so the desk has something to edit and dispatch to rank. */
+const demoStatus = (hospitalId: string, i: number, now: number): HospitalStatus => ({
+  ...closedStatus(hospitalId, now),
+  erOpen: true,
+  accepts: {
+    stroke: true,
+    stemi: i !== 2,
+    trauma: true,
+    burns: i === 0,
+    paediatrics: i !== 1,
+    obstetrics: false,
+    psychiatric: false,
+    cardiacArrest: true,
+  },
+  beds: { free: 6 - i * 2, icuFree: i === 0 ? 2 : 0 },
+  equipment: { ct: true, mri: i !== 2, cathLab: i !== 2 },
+  loadPercent: 30 + i * 20,
+});
+
+const seedDemoStatuses = async (options: DemoOptions, now: number): Promise<void> => {
+  for (const [i, id] of DEMO_PRINCIPALS.hospitals.entries()) {
+    const dir = join(options.dataDir, id);
+    if (existsSync(join(dir, STATUS_FILE))) continue;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeStatusFile(dir, demoStatus(id, i, now));
+  }
+};
 
 /** The emulated cards and the records service share one synthetic population. */
 const DEMO_SEED = 1;
@@ -107,6 +161,9 @@ const demoConfigs = (
       http: { port: port(options, 4) },
       mqtt,
       ...crypto(DEMO_PRINCIPALS.dispatch),
+      // The synthetic sample region (no regionFile) plus the three live demo hospitals.
+      extraSites: DEMO_SITES,
+      inquiries: { default: { regionalCentreId: 'hosp-demo-a', answerTimeoutSeconds: 120 } },
     },
   ];
   return raw.map((input) => {
@@ -150,6 +207,7 @@ export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
   // The emulator's test CA, made on the first run and kept in the data dir: the demo's trust anchor.
   const cardState = join(options.dataDir, 'card-emulator');
   await loadOrCreateTestCa(cardState);
+  await seedDemoStatuses(options, Date.now());
   const broker = await startEmbeddedBroker('127.0.0.1', options.mqttPort);
   const roles: RunningRole[] = [];
   let records: RunningReferenceRecords | undefined;

@@ -12,7 +12,7 @@ import type { RoleContext } from './runtime.js';
 /** What the tablet (ambulance) or the triage board (hospital) screens call. */
 export type RoleFeed =
   | { readonly role: 'ambulance'; readonly feed: AmbulanceFeed }
-  | { readonly role: 'hospital'; readonly receiver: Receiver };
+  | { readonly role: 'hospital'; readonly receiver: Receiver; readonly codec: SodiumEnvelopeCodec };
 
 /**
  * Both sides' replay check is their own database: an envelope is a replay once its message id is
@@ -64,14 +64,17 @@ export const mountFeed = async (config: RoleConfig, ctx: RoleContext): Promise<R
     ctx.onStop(() => opened.value.stop());
     return { role: 'ambulance', feed: opened.value };
   }
+  // Kept for the hospital's own sealing (inquiry answers); its replay check is the inbox, as above.
+  let codec: SodiumEnvelopeCodec | undefined;
   const opened = openReceiver({
     ...setup,
-    codec: (inbox) => codecWith(storedReplayCheck((id) => inbox.has(id))),
+    codec: (inbox) => (codec = codecWith(storedReplayCheck((id) => inbox.has(id)))),
     retentionDays: config.retentionDays,
   });
   if (!opened.ok) throw new Error(`hospital feed: ${opened.error.message}`);
   await opened.value.start();
   // Stops its timers and closes the inbox and reply outbox (the link closes after it).
   ctx.onStop(() => opened.value.stop());
-  return { role: 'hospital', receiver: opened.value };
+  if (codec === undefined) throw new Error('hospital feed: the receiver made no codec');
+  return { role: 'hospital', receiver: opened.value, codec };
 };

@@ -1,6 +1,8 @@
 import type { RoleConfig } from '../config/index.js';
 import { startAmbulanceReader } from './ambulance.js';
+import { mountDispatch } from './dispatch/index.js';
 import { mountFeed } from './feed.js';
+import { mountHospitalDispatch } from './hospital/index.js';
 import { startRole, type RoleOptions, type RunningRole } from './runtime.js';
 import { mountSummaryCache } from './summary-cache.js';
 import { mountTriage } from './triage/index.js';
@@ -25,9 +27,11 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
         const feed = await mountFeed(config, ctx);
         if (feed?.role !== 'hospital') throw new Error('the hospital role needs its hospital feed');
         mountTriage({ gateway: ctx.gateway, receiver: feed.receiver, clock: ctx.clock, logger: ctx.logger });
+        await mountHospitalDispatch(config, ctx, feed.receiver, feed.codec);
         break;
       }
       case 'dispatch':
+        await mountDispatch(config, ctx);
         break;
       default:
         return config satisfies never;

@@ -5,8 +5,8 @@ import type { Locale, MessageKey, Translate } from '../i18n/index.js';
 /** The panels of each screen, in the order they appear; other parts render into them by id. */
 export const SCREEN_PANELS = {
   crew: ['card', 'summary', 'report'],
-  triage: ['incoming'],
-  dispatcher: ['hospitals', 'inquiries'],
+  triage: ['incoming', 'inquiry-requests', 'status'],
+  dispatcher: ['incident', 'inquiries', 'hospitals', 'kpis'],
 } as const satisfies Record<Exclude<UserRole, 'admin'>, readonly string[]>;
 
 export type ScreenRole = keyof typeof SCREEN_PANELS;

@@ -1,0 +1,115 @@
+import type { FC } from 'hono/jsx';
+import { refusalCount, type DispatchKpis, type InquiryState } from '../../dispatch/index.js';
+import { formatJst, type PanelContext } from '../../gateway/index.js';
+import { words } from '../dispatch-text.js';
+
+const CSS = `.case{border:2px solid #1d2b36;border-radius:8px;padding:.5rem .75rem;margin:.5rem 0}
+.alert{background:#8a1c1c;color:#fff;padding:.5rem .75rem;border-radius:8px;font-weight:700}
+.hint{background:#fff3cd;padding:.5rem;border-radius:8px}
+td[data-phase=accepted]{font-weight:700;color:#1b5e20}td[data-phase=declined],td[data-phase=timedOut]{color:#8a1c1c}`;
+
+/** The live inquiry board: each case, each hospital asked and where it stands; the escalation alert. */
+export const InquiryBoard: FC<{
+  ctx: PanelContext;
+  cases: readonly InquiryState[];
+  names: ReadonlyMap<string, string>;
+  notSent: (inquiryId: string) => boolean;
+}> = ({ ctx, cases, names, notSent }) => {
+  const w = words(ctx.locale);
+  return (
+    <>
+      <style>{CSS}</style>
+      {cases.map((c) => {
+        const exhausted =
+          c.outcome === 'open' && c.targets.length > 0 && c.targets.every((t) => t.phase !== 'pending');
+        return (
+          <div class="case" data-case={c.request.caseId} data-outcome={c.outcome}>
+            <strong>
+              {w.w.caseId} {c.request.caseId} · {w.category[c.request.category]} ·{' '}
+              {w.acuity[c.request.acuity]} ·{' '}
+              {c.outcome === 'accepted'
+                ? `${w.phase.accepted}: ${names.get(c.winner ?? '') ?? c.winner}`
+                : `${c.targets.length} / ${refusalCount(c)}`}
+            </strong>
+            {c.escalatedAt === undefined ? null : (
+              <p class="alert" role="alert" data-alert="escalated">
+                {w.w.escalated} ({formatJst(c.escalatedAt)})
+              </p>
+            )}
+            {exhausted ? <p class="hint">{w.w.exhausted}</p> : null}
+            <table class="small">
+              <tbody>
+                {c.targets.map((t) => (
+                  <tr data-target={t.hospitalId}>
+                    <td>{names.get(t.hospitalId) ?? t.hospitalId}</td>
+                    <td data-phase={t.phase}>
+                      {w.phase[t.phase]}
+                      {t.declineReason === undefined ? '' : ` (${w.decline[t.declineReason]})`}
+                      {notSent(t.inquiryId) ? <span data-not-sent> · {w.w.notSentShort}</span> : null}
+                    </td>
+                    <td>{formatJst(t.answeredAt ?? t.sentAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {c.outcome === 'open' ? (
+              <form method="post" action="/dispatch/cases/cancel">
+                <input type="hidden" name="_csrf" value={ctx.csrf} />
+                <input type="hidden" name="caseId" value={c.request.caseId} />
+                <button type="submit">{w.w.cancel}</button>
+              </form>
+            ) : null}
+          </div>
+        );
+      })}
+    </>
+  );
+};
+
+const m = (n: number | undefined): string => (n === undefined ? '—' : n.toFixed(1));
+
+/** The report: inquiries per case, time to acceptance, share of hard-to-place cases. */
+export const KpiPanel: FC<{ ctx: PanelContext; kpis: DispatchKpis }> = ({ ctx, kpis }) => {
+  const w = words(ctx.locale);
+  const hard = kpis.hardToPlace;
+  return (
+    <table data-kpis>
+      <tbody>
+        <tr>
+          <th>{w.w.cases}</th>
+          <td data-kpi="cases">{kpis.cases}</td>
+        </tr>
+        <tr>
+          <th>{w.w.perCase}</th>
+          <td data-kpi="perCase">
+            {kpis.inquiriesPerCase === null
+              ? '—'
+              : `${m(kpis.inquiriesPerCase.mean)} / ${kpis.inquiriesPerCase.median} / ${kpis.inquiriesPerCase.max}`}
+          </td>
+        </tr>
+        <tr>
+          <th>{w.w.toAcceptance}</th>
+          <td data-kpi="toAcceptance">
+            {kpis.timeToAcceptance === null
+              ? '—'
+              : `${m(kpis.timeToAcceptance.medianMinutes)} / ${m(kpis.timeToAcceptance.p90Minutes)} ${w.w.minutes}`}
+          </td>
+        </tr>
+        <tr>
+          <th>{w.w.hardToPlace}</th>
+          <td data-kpi="hardToPlace">
+            {hard.count} ({hard.share === null ? '—' : `${(hard.share * 100).toFixed(0)} %`})
+          </td>
+        </tr>
+        <tr>
+          <th>{w.w.escalatedCases}</th>
+          <td>{kpis.escalated}</td>
+        </tr>
+        <tr>
+          <th>{w.w.unplaced}</th>
+          <td>{kpis.unplaced}</td>
+        </tr>
+      </tbody>
+    </table>
+  );
+};

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../core/index.js';
+import {
+  buildTimelines,
+  computeKpis,
+  rankHospitals,
+  timelineEventsFromInquiry,
+  type AgeBand,
+  type DispatchKpis,
+  type Incident,
+  type InquiryRequest,
+  type Ranking,
+  type RankingPolicy,
+  type Refusal,
+  type Region,
+  type Sex,
+} from '../../dispatch/index.js';
+import type { InquiryDesk } from './inquiry-desk.js';
+import type { StatusBoard } from './status-board.js';
+import type { TimelineStore } from './timeline-store.js';
+
+export interface NewCase {
+  readonly incident: Incident;
+  readonly ageBand: AgeBand;
+  readonly sex: Sex;
+}
+
+/** The KPI report looks back this far. */
+const REPORT_DAYS = 30;
+const REFUSALS_KEPT = 1000;
+
+export interface DispatchCasesOptions {
+  readonly region: Region;
+  readonly board: StatusBoard;
+  readonly desk: InquiryDesk;
+  readonly timeline: TimelineStore;
+  readonly policy: RankingPolicy;
+  readonly clock: Clock;
+  readonly newCaseId?: () => string;
+}
+
+/** Opaque, short, not derived from anything about the patient or the place. */
+const randomCaseId = (): string => `case-${randomBytes(5).toString('hex')}`;
+
+/**
+ * The dispatch centre's cases: incidents entered, the ranking for each (from the statuses held now
+ * and the recent refusals), the inquiries sent through the desk, and the timeline they leave.
+ */
+export class DispatchCases {
+  readonly #incidents = new Map<string, Incident>();
+  readonly #currentOf = new Map<string, string>();
+  readonly #refusals: Refusal[] = [];
+
+  constructor(private readonly o: DispatchCasesOptions) {
+    o.desk.on('events', (caseId, events) => {
+      o.timeline.append(timelineEventsFromInquiry(caseId, events));
+      for (const e of events)
+        if (e.type === 'declined') this.#refusals.push({ hospitalId: e.hospitalId, at: e.at });
+      this.#refusals.splice(0, Math.max(0, this.#refusals.length - REFUSALS_KEPT));
+    });
+  }
+
+  open(userId: string, input: NewCase): InquiryRequest {
+    const caseId = (this.o.newCaseId ?? randomCaseId)();
+    const request: InquiryRequest = {
+      caseId,
+      ageBand: input.ageBand,
+      sex: input.sex,
+      category: input.incident.category,
+      acuity: input.incident.acuity,
+    };
+    this.#incidents.set(caseId, input.incident);
+    this.#currentOf.set(userId, caseId);
+    this.o.desk.open(request);
+    // Entering the incident is the first milestone the centre records: the call.
+    this.o.timeline.append([{ caseId, kind: 'call', at: this.o.clock.now() }]);
+    return request;
+  }
+
+  currentCaseOf(userId: string): string | undefined {
+    return this.#currentOf.get(userId);
+  }
+
+  incident(caseId: string): Incident | undefined {
+    return this.#incidents.get(caseId);
+  }
+
+  rank(caseId: string): Ranking | undefined {
+    const incident = this.#incidents.get(caseId);
+    if (incident === undefined) return undefined;
+    const ranked = rankHospitals({
+      incident,
+      hospitals: this.o.region.hospitals,
+      statuses: this.o.board.statuses(),
+      refusals: this.#refusals,
+      now: this.o.clock.now(),
+      policy: this.o.policy,
+    });
+    return ranked.ok ? ranked.value : undefined;
+  }
+
+  /** Asks the chosen hospitals (only ranked ones: an excluded or unknown id is not asked). */
+  async ask(caseId: string, hospitalIds: readonly string[]): Promise<boolean> {
+    const ranking = this.rank(caseId);
+    if (ranking === undefined) return false;
+    const wanted = new Set(hospitalIds);
+    const targets = ranking.ranked
+      .filter((r) => wanted.has(r.hospitalId))
+      .map((r) => ({ hospitalId: r.hospitalId, etaMinutes: Math.ceil(r.travelMinutes) }));
+    await this.o.desk.send(caseId, targets);
+    return true;
+  }
+
+  async cancel(caseId: string): Promise<boolean> {
+    if (this.o.desk.get(caseId) === undefined) return false;
+    await this.o.desk.cancel(caseId);
+    return true;
+  }
+
+  kpis(): DispatchKpis {
+    const since = this.o.clock.now() - REPORT_DAYS * 24 * 3600_000;
+    return computeKpis(buildTimelines(this.o.timeline.since(since)));
+  }
+}

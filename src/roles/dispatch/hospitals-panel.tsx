@@ -1,0 +1,85 @@
+import type { FC } from 'hono/jsx';
+import { EQUIPMENT, freshnessOf, type HospitalSite, type RankingPolicy } from '../../dispatch/index.js';
+import { relativeAge, type PanelContext } from '../../gateway/index.js';
+import { words } from '../dispatch-text.js';
+import type { BoardEntry } from './status-board.js';
+
+export const FRESHNESS_CSS = `
+tr.fresh{background:#e3f4e1}tr.stale{background:#fff3cd}tr.expired{background:#eceff1;color:#454a4f}
+.tag{display:inline-block;border:2px solid currentColor;border-radius:6px;padding:0 .4rem;font-size:.9rem;font-weight:600}
+.scroll{max-height:32rem;overflow:auto}.small{font-size:.95rem}
+`;
+
+/** Every hospital's last good status, coloured (and labelled: colour is never the only signal) by age. */
+export const HospitalsPanel: FC<{
+  ctx: PanelContext;
+  sites: readonly HospitalSite[];
+  entries: ReadonlyMap<string, BoardEntry>;
+  policy: RankingPolicy;
+  rejected: number;
+}> = ({ ctx, sites, entries, policy, rejected }) => {
+  const w = words(ctx.locale);
+  const rows = sites
+    .flatMap((site) => {
+      const entry = entries.get(site.id);
+      return entry === undefined
+        ? []
+        : [{ site, entry, freshness: freshnessOf(entry.status, ctx.now, policy) }];
+    })
+    // Live, signed statuses first: those are the hospitals actually on this broker.
+    .sort(
+      (a, b) =>
+        (a.entry.source === 'signed' ? 0 : 1) - (b.entry.source === 'signed' ? 0 : 1) ||
+        b.entry.status.updatedAt - a.entry.status.updatedAt,
+    );
+  const count = (label: string): number => rows.filter((r) => r.freshness.label === label).length;
+  return (
+    <>
+      <style>{FRESHNESS_CSS}</style>
+      <p class="small" data-summary>
+        {w.freshness.fresh} {count('fresh')} · {w.freshness.stale} {count('stale')} · {w.freshness.expired}{' '}
+        {count('expired')} · {w.w.rejected}: {rejected}
+      </p>
+      <div class="scroll">
+        <table class="small">
+          <thead>
+            <tr>
+              <th>{w.w.hospital}</th>
+              <th>{w.w.erOpen}</th>
+              <th>{w.w.beds}</th>
+              <th>{w.w.icu}</th>
+              <th>{w.w.equipment}</th>
+              <th>{w.w.load}</th>
+              <th>{w.w.updated}</th>
+              <th>{w.w.source}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ site, entry, freshness }) => (
+              <tr class={freshness.label} data-hospital={site.id} data-freshness={freshness.label}>
+                <td>
+                  {site.name}
+                  {entry.status.note === undefined ? null : <div class="small">{entry.status.note}</div>}
+                </td>
+                <td>{entry.status.erOpen ? w.w.open : w.w.closed}</td>
+                <td>{entry.status.beds.free}</td>
+                <td>{entry.status.beds.icuFree}</td>
+                <td>
+                  {EQUIPMENT.filter((e) => entry.status.equipment[e])
+                    .map((e) => (e === 'cathLab' ? 'Cath' : e.toUpperCase()))
+                    .join(' ')}
+                </td>
+                <td>{entry.status.loadPercent} %</td>
+                <td>
+                  {relativeAge(entry.status.updatedAt, ctx.now, ctx.t)}{' '}
+                  <span class="tag">{w.freshness[freshness.label]}</span>
+                </td>
+                <td>{entry.source === 'signed' ? w.w.signed : w.w.sample}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+};

@@ -1,0 +1,195 @@
+import { EventEmitter } from 'node:events';
+import type { Clock } from '../../core/index.js';
+import type { DirectoryView } from '../../crypto/index.js';
+import {
+  inquiryPolicyFor,
+  nextDeadline,
+  openInquiry,
+  stepInquiry,
+  type InquiryCommand,
+  type InquiryEvent,
+  type InquiryInput,
+  type InquiryRequest,
+  type InquiryState,
+  type RegionalInquiryPolicies,
+  type TargetChoice,
+} from '../../dispatch/index.js';
+import {
+  encodeDispatchBody,
+  topics,
+  type DispatchIncoming,
+  type DispatchMessage,
+  type EnvelopeCodec,
+  type PublishLink,
+  type Timers,
+} from '../../hospital-feed/index.js';
+import type { Logger } from '../../log/index.js';
+
+export interface InquiryDeskEvents {
+  /** What one step of a case produced, in order: for the board, the timeline and the alert. */
+  events: [caseId: string, events: readonly InquiryEvent[]];
+  /** A command the link refused (the hospital's timeout covers a lost inquiry). */
+  'not-sent': [caseId: string, kind: DispatchMessage['kind']];
+}
+
+export interface InquiryDeskOptions {
+  readonly codec: EnvelopeCodec;
+  readonly link: PublishLink;
+  readonly directory: DirectoryView;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly policies: RegionalInquiryPolicies;
+  readonly regionId: string;
+  readonly logger: Logger;
+}
+
+/** Withdrawals and confirmations matter for an hour at most; inquiries until their answer is due. */
+const REPLY_TTL_MS = 3600_000;
+
+/**
+ * The thin adapter around the pure inquiry reducer: one queue per case, so inputs of a case (answers
+ * read together, ticks, sends) are applied strictly one at a time; the commands go out signed and
+ * sealed to each hospital's inbox; a timer fires at the reducer's next deadline.
+ */
+export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
+  readonly #cases = new Map<string, InquiryState>();
+  readonly #queues = new Map<string, Promise<void>>();
+  readonly #timers = new Map<string, unknown>();
+  readonly #caseOfInquiry = new Map<string, string>();
+  readonly #notSent = new Set<string>();
+
+  constructor(private readonly o: InquiryDeskOptions) {
+    super();
+  }
+
+  /** Opens a case under the region's policy; opening it again changes nothing. */
+  open(request: InquiryRequest): InquiryState {
+    const known = this.#cases.get(request.caseId);
+    if (known !== undefined) return known;
+    const state = openInquiry(request, inquiryPolicyFor(this.o.policies, this.o.regionId));
+    this.#cases.set(request.caseId, state);
+    return state;
+  }
+
+  /** Whether sending this inquiry failed (no key for the hospital, or the link refused it). */
+  notSent(inquiryId: string): boolean {
+    return this.#notSent.has(inquiryId);
+  }
+
+  get(caseId: string): InquiryState | undefined {
+    return this.#cases.get(caseId);
+  }
+
+  /** Newest case first. */
+  cases(): readonly InquiryState[] {
+    return [...this.#cases.values()].reverse();
+  }
+
+  send(caseId: string, targets: readonly TargetChoice[]): Promise<void> {
+    return this.#enqueue(caseId, { type: 'send', targets });
+  }
+
+  cancel(caseId: string): Promise<void> {
+    return this.#enqueue(caseId, { type: 'cancel' });
+  }
+
+  /** An answer opened from our inbox: believed only from the hospital it answers for. */
+  receive({ envelope, dispatch }: DispatchIncoming): Promise<void> {
+    if (dispatch.kind !== 'inquiry-answer') return Promise.resolve();
+    const sender = this.o.directory.current.currentKey(envelope.from, this.o.clock.now());
+    const caseId = this.#caseOfInquiry.get(dispatch.body.inquiryId);
+    if (sender?.role !== 'hospital' || envelope.from !== dispatch.body.hospitalId || caseId === undefined) {
+      this.o.logger.warn('inquiry answer refused', { hospital: envelope.from });
+      return Promise.resolve();
+    }
+    return this.#enqueue(caseId, { type: 'answer', answer: dispatch.body });
+  }
+
+  /** Every pending input of every case applied: for tests and shutdown. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#queues.values()]);
+  }
+
+  stop(): void {
+    for (const handle of this.#timers.values()) this.o.timers.clearTimeout(handle);
+    this.#timers.clear();
+  }
+
+  #enqueue(caseId: string, input: InquiryInput): Promise<void> {
+    const previous = this.#queues.get(caseId) ?? Promise.resolve();
+    const next = previous.then(() => this.#apply(caseId, input));
+    this.#queues.set(caseId, next);
+    return next;
+  }
+
+  async #apply(caseId: string, input: InquiryInput): Promise<void> {
+    const state = this.#cases.get(caseId);
+    if (state === undefined) return;
+    const step = stepInquiry(state, input, this.o.clock.now());
+    this.#cases.set(caseId, step.state);
+    for (const t of step.state.targets) this.#caseOfInquiry.set(t.inquiryId, caseId);
+    this.#schedule(caseId, step.state);
+    if (step.events.length > 0) this.emit('events', caseId, step.events);
+    for (const command of step.commands) await this.#execute(caseId, command);
+  }
+
+  #schedule(caseId: string, state: InquiryState): void {
+    const previous = this.#timers.get(caseId);
+    if (previous !== undefined) this.o.timers.clearTimeout(previous);
+    this.#timers.delete(caseId);
+    const due = nextDeadline(state);
+    if (due === undefined) return;
+    const delay = Math.max(0, due - this.o.clock.now());
+    this.#timers.set(
+      caseId,
+      this.o.timers.setTimeout(() => void this.#enqueue(caseId, { type: 'tick' }), delay),
+    );
+  }
+
+  async #execute(caseId: string, command: InquiryCommand): Promise<void> {
+    const now = this.o.clock.now();
+    switch (command.type) {
+      case 'sendInquiry':
+        return this.#publish(
+          caseId,
+          { kind: 'inquiry', body: command.message },
+          command.message.answerBy + REPLY_TTL_MS,
+        );
+      case 'sendWithdrawal':
+        return this.#publish(caseId, { kind: 'withdrawal', body: command.message }, now + REPLY_TTL_MS);
+      case 'confirmAcceptance':
+        return this.#publish(caseId, { kind: 'confirmation', body: command.message }, now + REPLY_TTL_MS);
+      case 'escalate':
+        // The regional centre is reached by phone today; the alert on the board is the handover.
+        this.o.logger.warn('case escalated to the regional centre', {
+          trigger: command.message.trigger,
+          refusals: command.message.refusals,
+        });
+        return;
+      default:
+        return command satisfies never;
+    }
+  }
+
+  async #publish(caseId: string, message: DispatchMessage, expiresAt: number): Promise<void> {
+    const hospitalId = message.body.hospitalId;
+    const body = encodeDispatchBody(message);
+    try {
+      if (!body.ok) throw new Error(body.error.code);
+      const sealed = await this.o.codec.seal({
+        kind: message.kind,
+        to: hospitalId,
+        body: body.value,
+        stream: message.body.inquiryId,
+        sequence: message.kind === 'inquiry' ? 1 : 2,
+        expiresAt,
+      });
+      const sent = await this.o.link.publish(topics.hospitalInbox(hospitalId), sealed.bytes);
+      if (sent.ok) return;
+    } catch (error) {
+      this.o.logger.warn('dispatch message not sealed', { kind: message.kind, error: error as Error });
+    }
+    if (message.kind === 'inquiry') this.#notSent.add(message.body.inquiryId);
+    this.emit('not-sent', caseId, message.kind);
+  }
+}

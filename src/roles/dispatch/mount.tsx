@@ -1,0 +1,163 @@
+import { join } from 'node:path';
+import type { DispatchConfig } from '../../config/index.js';
+import { SqliteReplayStore } from '../../crypto/index.js';
+import {
+  openIncomingOrDispatch,
+  parseStatusTopic,
+  systemTimers,
+  topics,
+  type Timers,
+} from '../../hospital-feed/index.js';
+import { SodiumEnvelopeCodec } from '../envelope-codec.js';
+import type { RoleContext } from '../runtime.js';
+import { InquiryBoard, KpiPanel } from './board-panels.js';
+import { DispatchCases } from './cases.js';
+import { HospitalsPanel } from './hospitals-panel.js';
+import { IncidentPanel } from './incident-panel.js';
+import { InquiryDesk } from './inquiry-desk.js';
+import { loadRegion } from './region.js';
+import { dispatchRoutes } from './routes.js';
+import { StatusBoard } from './status-board.js';
+import { TimelineStore } from './timeline-store.js';
+
+export interface DispatchParts {
+  readonly board: StatusBoard;
+  readonly desk: InquiryDesk;
+  readonly cases: DispatchCases;
+}
+
+export interface DispatchMountOptions {
+  readonly timers?: Timers;
+  readonly newCaseId?: () => string;
+}
+
+/**
+ * The dispatch role: every hospital's signed status from the broker, the ranking, the inquiry desk
+ * on its own inbox, the timeline in SQLite, and the screen's panels and forms.
+ */
+export const mountDispatch = async (
+  config: DispatchConfig,
+  ctx: RoleContext,
+  options: DispatchMountOptions = {},
+): Promise<DispatchParts> => {
+  const logger = ctx.logger.child({ part: 'dispatch' });
+  const { region, sampleStatuses } = await loadRegion(config, ctx.clock.now());
+  const rejected = ctx.metrics.counter(
+    'ems_dispatch_status_rejected_total',
+    'Hospital status messages refused, by reason.',
+    ['reason'],
+  );
+  const board = new StatusBoard(ctx.crypto.directory, ctx.clock, (reason) => rejected.inc({ reason }));
+  board.seed(sampleStatuses);
+
+  const replay = new SqliteReplayStore(join(config.dataDir, 'replay.sqlite'));
+  ctx.onStop(() => replay.close());
+  const codec = new SodiumEnvelopeCodec({
+    identity: ctx.crypto.identity,
+    keys: ctx.crypto.keys,
+    directory: ctx.crypto.directory,
+    replay,
+    clock: ctx.clock,
+  });
+  const desk = new InquiryDesk({
+    codec,
+    link: ctx.link,
+    directory: ctx.crypto.directory,
+    clock: ctx.clock,
+    timers: options.timers ?? systemTimers,
+    policies: config.inquiries,
+    regionId: region.id,
+    logger,
+  });
+  ctx.onStop(() => desk.stop());
+  const timeline = TimelineStore.open(join(config.dataDir, 'timeline.sqlite'));
+  ctx.onStop(() => timeline.close());
+  const cases = new DispatchCases({
+    region,
+    board,
+    desk,
+    timeline,
+    policy: config.ranking,
+    clock: ctx.clock,
+    ...(options.newCaseId === undefined ? {} : { newCaseId: options.newCaseId }),
+  });
+  const escalations = ctx.metrics.counter(
+    'ems_dispatch_escalations_total',
+    'Cases escalated to the regional centre.',
+  );
+  desk.on('events', (_caseId, events) => {
+    if (events.some((e) => e.type === 'escalated')) escalations.inc();
+    ctx.gateway.live.refresh('inquiries');
+    ctx.gateway.live.refresh('kpis');
+  });
+
+  const inbox = topics.dispatchInbox(config.id);
+  ctx.link.onMessage(async (topic, payload) => {
+    if (parseStatusTopic(topic) !== undefined) {
+      if (board.accept(topic, payload).ok) ctx.gateway.live.refresh('hospitals');
+      return;
+    }
+    if (topic !== inbox) return;
+    const opened = await openIncomingOrDispatch(codec, payload, [], ['inquiry-answer']);
+    if (!opened.ok || !('dispatch' in opened.value)) {
+      logger.warn('dispatch inbox message refused', {
+        reason: opened.ok ? 'unexpected-kind' : opened.error.reason,
+      });
+      return;
+    }
+    // Not awaited: the link reads no further packets until this handler returns.
+    void desk.receive(opened.value);
+  });
+  for (const topic of [topics.allHospitalStatuses, inbox]) {
+    const subscribed = await ctx.link.subscribe(topic);
+    if (!subscribed.ok) logger.warn('dispatch subscription pending', { code: subscribed.error });
+  }
+
+  const names = new Map(region.hospitals.map((h) => [h.id, h.name]));
+  ctx.gateway.panels.set('hospitals', (p) =>
+    board.entries().size === 0 ? undefined : (
+      <HospitalsPanel
+        ctx={p}
+        sites={region.hospitals}
+        entries={board.entries()}
+        policy={config.ranking}
+        rejected={board.rejectedCount()}
+      />
+    ),
+  );
+  ctx.gateway.panels.set('incident', (p) => {
+    const caseId = cases.currentCaseOf(p.userId);
+    const state = caseId === undefined ? undefined : desk.get(caseId);
+    const incident = caseId === undefined ? undefined : cases.incident(caseId);
+    const ranking = caseId === undefined ? undefined : cases.rank(caseId);
+    const current =
+      state === undefined || incident === undefined || ranking === undefined
+        ? undefined
+        : {
+            request: state.request,
+            incident,
+            ranking,
+            asked: new Set(state.targets.map((t) => t.hospitalId)),
+            parallel: state.policy.parallelInquiries,
+            reachable: (id: string) =>
+              ctx.crypto.directory.current.currentKey(id, ctx.clock.now())?.role === 'hospital',
+          };
+    return <IncidentPanel ctx={p} current={current} />;
+  });
+  ctx.gateway.panels.set('inquiries', (p) => {
+    const list = desk
+      .cases()
+      .filter((c) => c.targets.length > 0)
+      .slice(0, 10);
+    return list.length === 0 ? undefined : (
+      <InquiryBoard ctx={p} cases={list} names={names} notSent={(id) => desk.notSent(id)} />
+    );
+  });
+  ctx.gateway.panels.set('kpis', (p) => {
+    const kpis = cases.kpis();
+    return kpis.cases === 0 ? undefined : <KpiPanel ctx={p} kpis={kpis} />;
+  });
+  dispatchRoutes(ctx.gateway, cases);
+  logger.info('dispatch started', { region: region.id, hospitals: region.hospitals.length });
+  return { board, desk, cases };
+};

@@ -1,0 +1,99 @@
+import * as v from 'valibot';
+import { Acuity, AgeBand, CaseId, Category, OpaqueId, Sex } from '../../dispatch/index.js';
+import { ApiFailure, type Gateway } from '../../gateway/index.js';
+import type { DispatchCases } from './cases.js';
+import { SAMPLE_PLACES } from './places.js';
+
+const Coordinate = (min: number, max: number) =>
+  v.optional(
+    v.union([
+      v.literal(''),
+      v.pipe(
+        v.string(),
+        v.regex(/^-?\d{1,3}(\.\d{1,8})?$/),
+        v.transform(Number),
+        v.minValue(min),
+        v.maxValue(max),
+      ),
+    ]),
+  );
+
+export const IncidentForm = v.object({
+  _csrf: v.string(),
+  place: v.optional(v.picklist(['', ...SAMPLE_PLACES.map((p) => p.id)])),
+  lat: Coordinate(-90, 90),
+  lon: Coordinate(-180, 180),
+  category: Category,
+  acuity: Acuity,
+  ageBand: AgeBand,
+  sex: Sex,
+});
+
+/** Checkboxes `to_<hospitalId>`: one per hospital chosen; the ids are checked against the ranking. */
+export const SendForm = v.looseObject({ _csrf: v.string(), caseId: CaseId });
+export const CaseForm = v.object({ _csrf: v.string(), caseId: CaseId });
+
+const chosen = (form: Record<string, unknown>): string[] =>
+  Object.keys(form)
+    .filter((k) => k.startsWith('to_') && form[k] === 'on')
+    .map((k) => k.slice(3))
+    .filter((id) => v.is(OpaqueId, id));
+
+/** The dispatcher's forms: enter an incident, ask the chosen hospitals, cancel a case. */
+export const dispatchRoutes = (gateway: Gateway, cases: DispatchCases): void => {
+  gateway.routes.add({
+    method: 'post',
+    path: '/dispatch/incident',
+    summary:
+      'Enter an incident (place, category, acuity, age band, sex): opens a case and ranks destinations',
+    access: { kind: 'roles', roles: ['dispatcher'] },
+    body: { kind: 'form', schema: IncidentForm },
+    response: { kind: 'redirect' },
+    redirectOnInvalid: '/',
+    handler: (c, { body }) => {
+      const place = SAMPLE_PLACES.find((p) => p.id === body.place)?.at;
+      const location =
+        place ??
+        (typeof body.lat === 'number' && typeof body.lon === 'number'
+          ? { lat: body.lat, lon: body.lon }
+          : undefined);
+      if (location === undefined) return c.redirect('/?error=invalid-input', 303);
+      const session = c.get('session');
+      if (session === undefined) throw new ApiFailure('unauthenticated');
+      cases.open(session.userId, {
+        incident: { location, category: body.category, acuity: body.acuity },
+        ageBand: body.ageBand,
+        sex: body.sex,
+      });
+      gateway.live.refresh('incident');
+      return c.redirect('/', 303);
+    },
+  });
+  gateway.routes.add({
+    method: 'post',
+    path: '/dispatch/inquiries',
+    summary: 'Send acceptance inquiries for a case to the chosen ranked hospitals at once',
+    access: { kind: 'roles', roles: ['dispatcher'] },
+    body: { kind: 'form', schema: SendForm },
+    response: { kind: 'redirect' },
+    redirectOnInvalid: '/',
+    handler: async (c, { body }) => {
+      const sent = await cases.ask(body.caseId, chosen(body));
+      if (!sent) throw new ApiFailure('not-found');
+      return c.redirect('/', 303);
+    },
+  });
+  gateway.routes.add({
+    method: 'post',
+    path: '/dispatch/cases/cancel',
+    summary: 'Cancel a case: every open inquiry is withdrawn',
+    access: { kind: 'roles', roles: ['dispatcher'] },
+    body: { kind: 'form', schema: CaseForm },
+    response: { kind: 'redirect' },
+    redirectOnInvalid: '/',
+    handler: async (c, { body }) => {
+      if (!(await cases.cancel(body.caseId))) throw new ApiFailure('not-found');
+      return c.redirect('/', 303);
+    },
+  });
+};

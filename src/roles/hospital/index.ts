@@ -1,0 +1,3 @@
+export { mountHospitalDispatch } from './mount.js';
+export { STATUS_KIND, STATUS_FILE, closedStatus, writeStatusFile, StatusPublisher } from './status.js';
+export { HospitalInquiries, type IncomingInquiry, type HospitalAnswer } from './inquiries.js';

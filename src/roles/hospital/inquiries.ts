@@ -1,0 +1,128 @@
+import { EventEmitter } from 'node:events';
+import { err, ok, type Clock, type Result } from '../../core/index.js';
+import type { DirectoryView } from '../../crypto/index.js';
+import type { DeclineReason, InquiryMessage, WithdrawalReason } from '../../dispatch/index.js';
+import {
+  encodeDispatchBody,
+  topics,
+  type DispatchIncoming,
+  type EnvelopeCodec,
+  type PublishLink,
+} from '../../hospital-feed/index.js';
+import type { Logger } from '../../log/index.js';
+
+export type HospitalAnswer =
+  { readonly kind: 'accept' } | { readonly kind: 'decline'; readonly reason: DeclineReason };
+
+/** One inquiry as the desk sees it: what was asked, what we said, and how dispatch closed it. */
+export interface IncomingInquiry {
+  readonly message: InquiryMessage;
+  readonly dispatchId: string;
+  readonly receivedAt: number;
+  readonly answer?: HospitalAnswer;
+  /** The broker took our answer (PUBACK); the confirmation or withdrawal is dispatch's reply. */
+  readonly answerSent: boolean;
+  readonly closed?:
+    { readonly kind: 'confirmed' } | { readonly kind: 'withdrawn'; readonly reason: WithdrawalReason };
+}
+
+export const ANSWER_ERROR = {
+  unknownInquiry: 'unknownInquiry',
+  closed: 'closed',
+  notSent: 'notSent',
+} as const;
+export type AnswerError = (typeof ANSWER_ERROR)[keyof typeof ANSWER_ERROR];
+
+export interface HospitalInquiriesOptions {
+  readonly hospitalId: string;
+  readonly codec: EnvelopeCodec;
+  readonly link: PublishLink;
+  readonly directory: DirectoryView;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** Inquiries are minutes long; the desk sees the latest ones, and memory stays bounded. */
+const KEEP = 50;
+const ANSWER_TTL_MS = 3600_000;
+
+/**
+ * The hospital's side of acceptance inquiries: it takes inquiries, withdrawals and confirmations the
+ * receiver opened (only from a dispatch principal of the pinned directory, and only about us), and
+ * sends the desk's answer signed and sealed to the dispatch centre that asked.
+ */
+export class HospitalInquiries extends EventEmitter<{ changed: [] }> {
+  readonly #byId = new Map<string, IncomingInquiry>();
+
+  constructor(private readonly o: HospitalInquiriesOptions) {
+    super();
+  }
+
+  /** Newest first. */
+  list(): readonly IncomingInquiry[] {
+    return [...this.#byId.values()].reverse();
+  }
+
+  receive({ envelope, dispatch }: DispatchIncoming): void {
+    const sender = this.o.directory.current.currentKey(envelope.from, this.o.clock.now());
+    if (sender?.role !== 'dispatch' || dispatch.body.hospitalId !== this.o.hospitalId) {
+      this.o.logger.warn('dispatch message refused', { kind: dispatch.kind });
+      return;
+    }
+    const known = this.#byId.get(dispatch.body.inquiryId);
+    switch (dispatch.kind) {
+      case 'inquiry':
+        if (known !== undefined) return;
+        this.#byId.set(dispatch.body.inquiryId, {
+          message: dispatch.body,
+          dispatchId: envelope.from,
+          receivedAt: this.o.clock.now(),
+          answerSent: false,
+        });
+        while (this.#byId.size > KEEP) this.#byId.delete(this.#byId.keys().next().value as string);
+        break;
+      case 'withdrawal':
+        if (known === undefined || known.dispatchId !== envelope.from) return;
+        this.#byId.set(known.message.inquiryId, {
+          ...known,
+          closed: { kind: 'withdrawn', reason: dispatch.body.reason },
+        });
+        break;
+      case 'confirmation':
+        if (known === undefined || known.dispatchId !== envelope.from) return;
+        this.#byId.set(known.message.inquiryId, { ...known, closed: { kind: 'confirmed' } });
+        break;
+      case 'inquiry-answer':
+        return;
+      default:
+        return dispatch satisfies never;
+    }
+    this.emit('changed');
+  }
+
+  /** Sends (or sends again, if the link refused it) the desk's answer. */
+  async answer(inquiryId: string, answer: HospitalAnswer): Promise<Result<IncomingInquiry, AnswerError>> {
+    const known = this.#byId.get(inquiryId);
+    if (known === undefined) return err(ANSWER_ERROR.unknownInquiry);
+    if (known.closed !== undefined || (known.answerSent && known.answer?.kind !== answer.kind))
+      return err(ANSWER_ERROR.closed);
+    const body = encodeDispatchBody({
+      kind: 'inquiry-answer',
+      body: { inquiryId, hospitalId: this.o.hospitalId, answer },
+    });
+    if (!body.ok) return err(ANSWER_ERROR.notSent);
+    const sealed = await this.o.codec.seal({
+      kind: 'inquiry-answer',
+      to: known.dispatchId,
+      body: body.value,
+      stream: inquiryId,
+      sequence: 1,
+      expiresAt: this.o.clock.now() + ANSWER_TTL_MS,
+    });
+    const sent = await this.o.link.publish(topics.dispatchInbox(known.dispatchId), sealed.bytes);
+    const next = { ...known, answer, answerSent: sent.ok };
+    this.#byId.set(inquiryId, next);
+    this.emit('changed');
+    return sent.ok ? ok(next) : err(ANSWER_ERROR.notSent);
+  }
+}

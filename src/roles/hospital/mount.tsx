@@ -1,0 +1,47 @@
+import type { HospitalConfig } from '../../config/index.js';
+import type { EnvelopeCodec, Receiver } from '../../hospital-feed/index.js';
+import type { RoleContext } from '../runtime.js';
+import { HospitalInquiries } from './inquiries.js';
+import { InquiryRequests, StatusForm } from './panels.js';
+import { hospitalDispatchRoutes } from './routes.js';
+import { StatusPublisher } from './status.js';
+
+/**
+ * The hospital's part in dispatch: its signed, retained status (edited on the board's `status`
+ * panel) and the acceptance inquiries it answers (`inquiry-requests` panel).
+ */
+export const mountHospitalDispatch = async (
+  config: HospitalConfig,
+  ctx: RoleContext,
+  receiver: Receiver,
+  codec: EnvelopeCodec,
+): Promise<{ status: StatusPublisher; inquiries: HospitalInquiries }> => {
+  const logger = ctx.logger.child({ part: 'dispatch' });
+  const status = await StatusPublisher.open({
+    hospitalId: config.id,
+    dataDir: config.dataDir,
+    identity: ctx.crypto.identity,
+    link: ctx.link,
+    clock: ctx.clock,
+    logger,
+  });
+  const inquiries = new HospitalInquiries({
+    hospitalId: config.id,
+    codec,
+    link: ctx.link,
+    directory: ctx.crypto.directory,
+    clock: ctx.clock,
+    logger,
+  });
+  receiver.on('dispatch', (incoming) => inquiries.receive(incoming));
+  inquiries.on('changed', () => ctx.gateway.live.refresh('inquiry-requests'));
+  ctx.gateway.panels.set('status', (p) => (
+    <StatusForm ctx={p} status={status.current} published={status.published} />
+  ));
+  ctx.gateway.panels.set('inquiry-requests', (p) => {
+    const list = inquiries.list();
+    return list.length === 0 ? undefined : <InquiryRequests ctx={p} inquiries={list} />;
+  });
+  hospitalDispatchRoutes(ctx.gateway, status, inquiries);
+  return { status, inquiries };
+};

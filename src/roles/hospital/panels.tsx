@@ -1,0 +1,144 @@
+import type { FC } from 'hono/jsx';
+import { CATEGORIES, DECLINE_REASONS, EQUIPMENT, type HospitalStatus } from '../../dispatch/index.js';
+import { formatJst, relativeAge, type PanelContext } from '../../gateway/index.js';
+import { ageBandText, words } from '../dispatch-text.js';
+import type { IncomingInquiry } from './inquiries.js';
+
+const CSS = `
+.chk{display:flex;flex-wrap:wrap;gap:.25rem 1rem}.chk label{display:flex;align-items:center;gap:.4rem;font-weight:400;margin:.25rem 0}
+.chk input{width:28px;min-height:28px}.row{display:flex;gap:1rem}.row>label{flex:1}
+.inq{border:2px solid #1d2b36;border-radius:8px;padding:.75rem;margin:.5rem 0}.inq.closed{opacity:.7;border-style:dashed}
+.inq form{display:inline-flex;gap:.5rem;margin:.25rem .5rem .25rem 0}.decline{background:#8a1c1c;border-color:#8a1c1c}
+.warn{color:#8a1c1c;font-weight:600}
+`;
+
+const Check: FC<{ name: string; label: string; checked: boolean }> = ({ name, label, checked }) => (
+  <label>
+    <input type="checkbox" name={name} value="on" checked={checked} /> {label}
+  </label>
+);
+
+/** The desk's own status: what dispatch ranks this hospital by. Saved, signed and published at once. */
+export const StatusForm: FC<{ ctx: PanelContext; status: HospitalStatus; published: boolean }> = ({
+  ctx,
+  status,
+  published,
+}) => {
+  const w = words(ctx.locale);
+  return (
+    <>
+      <style>{CSS}</style>
+      <form method="post" action="/hospital/status" data-form="status">
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <div class="chk">
+          <Check name="erOpen" label={`${w.w.erOpen} ${w.w.open}`} checked={status.erOpen} />
+        </div>
+        <label>{w.w.accepts}</label>
+        <div class="chk">
+          {CATEGORIES.map((c) => (
+            <Check name={`accepts_${c}`} label={w.category[c]} checked={status.accepts[c]} />
+          ))}
+        </div>
+        <div class="row">
+          <label>
+            {w.w.beds}
+            <input name="bedsFree" inputmode="numeric" value={String(status.beds.free)} />
+          </label>
+          <label>
+            {w.w.icu}
+            <input name="icuFree" inputmode="numeric" value={String(status.beds.icuFree)} />
+          </label>
+          <label>
+            {w.w.load} (%)
+            <input name="loadPercent" inputmode="numeric" value={String(status.loadPercent)} />
+          </label>
+        </div>
+        <label>{w.w.equipment}</label>
+        <div class="chk">
+          {EQUIPMENT.map((e) => (
+            <Check
+              name={e}
+              label={e === 'cathLab' ? (ctx.locale === 'ja' ? 'カテ室' : 'Cath lab') : e.toUpperCase()}
+              checked={status.equipment[e]}
+            />
+          ))}
+        </div>
+        <label>
+          {w.w.note}
+          <input name="note" maxlength={280} value={status.note ?? ''} />
+        </label>
+        <p>
+          {w.w.updated}: {formatJst(status.updatedAt)} ({relativeAge(status.updatedAt, ctx.now, ctx.t)})
+          {published ? ` · ${w.w.signed}` : ''}
+        </p>
+        <button type="submit">{w.w.save}</button>
+      </form>
+    </>
+  );
+};
+
+const Inquiry: FC<{ ctx: PanelContext; inquiry: IncomingInquiry }> = ({ ctx, inquiry }) => {
+  const w = words(ctx.locale);
+  const m = inquiry.message;
+  const closed = inquiry.closed;
+  return (
+    <div class={closed === undefined ? 'inq' : 'inq closed'} data-inquiry={m.inquiryId}>
+      <strong>
+        {w.category[m.category]} · {w.acuity[m.acuity]} · {ageBandText(ctx.locale, m.ageBand)} ·{' '}
+        {w.sex[m.sex]}
+      </strong>
+      <div>
+        {w.w.eta}: {m.etaMinutes} {w.w.minutes} · {w.w.caseId} {m.caseId} · {w.w.answerBy}{' '}
+        {formatJst(m.answerBy)}
+      </div>
+      {closed?.kind === 'confirmed' ? <p data-state="confirmed">✔ {w.w.confirmed}</p> : null}
+      {closed?.kind === 'withdrawn' ? <p data-state="withdrawn">{w.w.withdrawnNote}</p> : null}
+      {inquiry.answer !== undefined ? (
+        <p data-state="answered">
+          {w.w.answered}:{' '}
+          {inquiry.answer.kind === 'accept'
+            ? w.w.accept
+            : `${w.w.decline} (${w.decline[inquiry.answer.reason]})`}
+          {inquiry.answerSent ? '' : <span class="warn"> {w.w.notSent}</span>}
+        </p>
+      ) : null}
+      {closed === undefined && (inquiry.answer === undefined || !inquiry.answerSent) ? (
+        <div>
+          <form method="post" action="/hospital/inquiries/answer">
+            <input type="hidden" name="_csrf" value={ctx.csrf} />
+            <input type="hidden" name="inquiryId" value={m.inquiryId} />
+            <input type="hidden" name="kind" value="accept" />
+            <button type="submit" data-action="accept">
+              {w.w.accept}
+            </button>
+          </form>
+          <form method="post" action="/hospital/inquiries/answer">
+            <input type="hidden" name="_csrf" value={ctx.csrf} />
+            <input type="hidden" name="inquiryId" value={m.inquiryId} />
+            <input type="hidden" name="kind" value="decline" />
+            <select name="reason" aria-label={w.w.reason}>
+              {DECLINE_REASONS.map((r) => (
+                <option value={r}>{w.decline[r]}</option>
+              ))}
+            </select>
+            <button type="submit" class="decline" data-action="decline">
+              {w.w.decline}
+            </button>
+          </form>
+        </div>
+      ) : null}
+    </div>
+  );
+};
+
+export const InquiryRequests: FC<{ ctx: PanelContext; inquiries: readonly IncomingInquiry[] }> = ({
+  ctx,
+  inquiries,
+}) => (
+  <>
+    <style>{CSS}</style>
+    {inquiries.map((inquiry) => (
+      <Inquiry ctx={ctx} inquiry={inquiry} />
+    ))}
+  </>
+);

@@ -1,0 +1,232 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ok } from '../../src/core/index.js';
+import { signStatement, verifyStatement, type DirectorySource } from '../../src/crypto/index.js';
+import { closedStatus } from '../../src/roles/hospital/index.js';
+import type { BrokerLink } from '../../src/hospital-feed/index.js';
+import { silentLogger } from '../../src/log/index.js';
+import { Metrics } from '../../src/metrics/index.js';
+import { mountDispatch } from '../../src/roles/dispatch/index.js';
+import { HospitalInquiries, StatusPublisher } from '../../src/roles/hospital/index.js';
+import { mountHospitalDispatch } from '../../src/roles/hospital/index.js';
+import type { RoleContext } from '../../src/roles/runtime.js';
+import { directoryOf, fixedIdentity, type Member } from '../crypto/support.js';
+import { openHarness, type Harness } from '../gateway/harness.js';
+import type { HospitalConfig, DispatchConfig } from '../../src/config/index.js';
+import { configFor } from '../gateway/harness.js';
+import { EventEmitter } from 'node:events';
+import type { Receiver, EnvelopeCodec } from '../../src/hospital-feed/index.js';
+
+const dispatchKey = fixedIdentity('dispatch-test', 50);
+const hospitalKey = fixedIdentity('hospital-test', 60);
+const members: Member[] = [
+  { identity: dispatchKey, role: 'dispatch' },
+  { identity: hospitalKey, role: 'hospital' },
+];
+const directory = { current: directoryOf(members) } as unknown as DirectorySource;
+
+/** A broker link that records what is published; nothing leaves the process. */
+class RecordingLink extends EventEmitter {
+  readonly published: { topic: string; payload: Uint8Array; retain: boolean }[] = [];
+  readonly isUp = true;
+  readonly receiveMaximum = undefined;
+  publish(topic: string, payload: Uint8Array, retain = false) {
+    this.published.push({ topic, payload, retain });
+    return Promise.resolve(ok(undefined));
+  }
+  subscribe() {
+    return Promise.resolve(ok(undefined));
+  }
+  handler: ((topic: string, payload: Uint8Array) => Promise<void>) | undefined;
+  onMessage(handler: (topic: string, payload: Uint8Array) => Promise<void>) {
+    this.handler = handler;
+  }
+}
+
+const contextOf = (h: Harness, link: RecordingLink, identity = dispatchKey): RoleContext => ({
+  logger: silentLogger,
+  metrics: new Metrics({}, false),
+  readiness: undefined as never,
+  app: h.gateway.app,
+  gateway: h.gateway,
+  link: link as unknown as BrokerLink,
+  crypto: { identity, keys: [identity], directory },
+  clock: h.clock,
+  onStop: () => undefined,
+});
+
+const form = (fields: Record<string, string>): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+  body: new URLSearchParams(fields).toString(),
+});
+
+let harness: Harness | undefined;
+afterEach(() => harness?.gateway.close());
+
+describe('dispatch screen routes and panels', () => {
+  it('enters an incident, ranks with reasons, sends inquiries, shows the board', async () => {
+    const extra = {
+      sampleRegion: { seed: 3, count: 60 },
+      extraSites: [
+        {
+          id: 'hospital-test',
+          name: 'Test hospital',
+          location: { lat: 35.466, lon: 139.623 },
+          level: 'tertiary',
+        },
+      ],
+    };
+    harness = await openHarness('dispatch', extra);
+    const h = harness;
+    const link = new RecordingLink();
+    let n = 0;
+    await mountDispatch(configFor('dispatch', h.dataDir, extra) as DispatchConfig, contextOf(h, link), {
+      newCaseId: () => `case-test-${++n}`,
+    });
+    // The one hospital with a key publishes its signed status; the sample ones are phone-only.
+    const status = {
+      ...closedStatus('hospital-test', h.clock.now()),
+      erOpen: true,
+      accepts: { ...closedStatus('x', 0).accepts, stroke: true },
+      beds: { free: 5, icuFree: 1 },
+      equipment: { ct: true, mri: true, cathLab: false },
+    };
+    await link.handler?.(
+      'ems/v1/hospital/hospital-test/status',
+      signStatement(hospitalKey, 'hospital-status', JSON.stringify(status)),
+    );
+    const { cookie, csrf } = h.session('dispatcher');
+    const hospitals = await h.request('/panels/hospitals', { headers: { cookie } });
+    const hospitalsText = await hospitals.text();
+    expect(hospitalsText).toMatch(/data-freshness="(fresh|stale|expired)"/);
+
+    const entered = await h.request('/dispatch/incident', {
+      ...form({
+        _csrf: csrf,
+        place: 'yokohama',
+        lat: '',
+        lon: '',
+        category: 'stroke',
+        acuity: 'serious',
+        ageBand: '75-89',
+        sex: 'female',
+      }),
+      headers: { ...form({}).headers, cookie },
+    });
+    expect(entered.status).toBe(303);
+    const panel = await (await h.request('/panels/incident?lang=en', { headers: { cookie } })).text();
+    expect(panel).toContain('case-test-1');
+    expect(panel).toMatch(/data-reason="travel"/);
+    expect(panel).toMatch(/data-reason="load"/);
+    expect(panel).toMatch(/data-reachable="true"/);
+    const ids = [...panel.matchAll(/name="to_([a-z0-9-]+)" value="on" checked/g)].map((m) => m[1] as string);
+    expect(ids).toEqual(['hospital-test']);
+    const phoneOnly = /name="to_(h-\d+)"/.exec(panel)?.[1] as string;
+
+    const sent = await h.request('/dispatch/inquiries', {
+      ...form({
+        _csrf: csrf,
+        caseId: 'case-test-1',
+        'to_hospital-test': 'on',
+        [`to_${phoneOnly}`]: 'on',
+      }),
+      headers: { ...form({}).headers, cookie },
+    });
+    expect(sent.status).toBe(303);
+    // Only the hospital with a key is reached over the feed; the phone-only one is marked not sent.
+    expect(link.published.map((p) => p.topic)).toEqual(['ems/v1/hospital/hospital-test/in']);
+    const board = await (await h.request('/panels/inquiries', { headers: { cookie } })).text();
+    expect(board).toContain('data-case="case-test-1"');
+    expect(board.match(/data-phase="pending"/g)).toHaveLength(2);
+    expect(board.match(/data-not-sent/g)).toHaveLength(1);
+    const kpis = await (await h.request('/panels/kpis', { headers: { cookie } })).text();
+    expect(kpis).toContain('data-kpi="perCase"');
+  });
+
+  it('refuses a bad incident without echoing it, and other roles and anonymous callers', async () => {
+    harness = await openHarness('dispatch', { sampleRegion: { count: 10 } });
+    const h = harness;
+    await mountDispatch(
+      configFor('dispatch', h.dataDir, { sampleRegion: { count: 10 } }) as DispatchConfig,
+      contextOf(h, new RecordingLink()),
+    );
+    const { cookie, csrf } = h.session('dispatcher');
+    const bad = await h.request('/dispatch/incident', {
+      ...form({
+        _csrf: csrf,
+        category: 'MARKER-山田太郎',
+        acuity: 'serious',
+        ageBand: '75-89',
+        sex: 'female',
+      }),
+      headers: { ...form({}).headers, cookie },
+    });
+    expect(bad.status).toBe(303);
+    expect(bad.headers.get('location')).toBe('/?error=invalid-input');
+    expect(await bad.text()).not.toContain('MARKER');
+    const admin = h.session('admin');
+    const forbidden = await h.request('/dispatch/incident', {
+      ...form({ _csrf: admin.csrf }),
+      headers: { ...form({}).headers, cookie: admin.cookie },
+    });
+    expect(forbidden.status).toBe(403);
+    expect((await h.request('/dispatch/cases/cancel', form({ caseId: 'case-x' }))).status).toBe(401);
+  });
+});
+
+describe('hospital status and inquiry panels', () => {
+  it('saves an edited status, signs it and publishes it retained on the hospital’s status topic', async () => {
+    harness = await openHarness('hospital');
+    const h = harness;
+    const link = new RecordingLink();
+    const receiver = new EventEmitter() as unknown as Receiver;
+    const { status } = await mountHospitalDispatch(
+      configFor('hospital', h.dataDir, { id: 'hospital-test' }) as HospitalConfig,
+      contextOf(h, link, hospitalKey),
+      receiver,
+      {} as EnvelopeCodec,
+    );
+    expect(status).toBeInstanceOf(StatusPublisher);
+    expect(link.published).toHaveLength(1);
+    const { cookie, csrf } = h.session('triage');
+    const saved = await h.request('/hospital/status', {
+      ...form({
+        _csrf: csrf,
+        erOpen: 'on',
+        accepts_stroke: 'on',
+        bedsFree: '4',
+        icuFree: '1',
+        loadPercent: '55',
+        ct: 'on',
+        note: 'CT ok',
+      }),
+      headers: { ...form({}).headers, cookie },
+    });
+    expect(saved.status).toBe(303);
+    const last = link.published.at(-1);
+    expect(last).toMatchObject({ topic: 'ems/v1/hospital/hospital-test/status', retain: true });
+    const verified = verifyStatement(last?.payload as Uint8Array, {
+      kind: 'hospital-status',
+      directory: directory.current,
+      now: h.clock.now(),
+    });
+    expect(verified.ok && JSON.parse(verified.value.payload)).toMatchObject({
+      hospitalId: 'hospital-test',
+      erOpen: true,
+      accepts: { stroke: true, stemi: false },
+      beds: { free: 4, icuFree: 1 },
+      loadPercent: 55,
+      note: 'CT ok',
+    });
+    const panel = await (await h.request('/panels/status', { headers: { cookie } })).text();
+    expect(panel).toContain('value="55"');
+    const empty = await (await h.request('/panels/inquiry-requests', { headers: { cookie } })).text();
+    expect(empty).toContain('class="empty"');
+    const unknown = await h.request('/hospital/inquiries/answer', {
+      ...form({ _csrf: csrf, inquiryId: 'case-x-q1', kind: 'accept' }),
+      headers: { ...form({}).headers, cookie },
+    });
+    expect(unknown.status).toBe(404);
+    expect(HospitalInquiries).toBeDefined();
+  });
+});
