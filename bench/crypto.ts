@@ -159,7 +159,7 @@ export const run = (): Promise<BenchReport> => {
     figures,
     ratios,
     notes: [
-      'libsodium-wrappers (WebAssembly), single thread; the machine is shared, so figures vary run to run.',
+      'libsodium-wrappers-sumo (WebAssembly), single thread; the machine is shared, so figures vary run to run.',
       'open+verify excludes the replay store; the replay figure uses the in-memory store.',
       'plain lru-cache copies the value on set (slice) so both sides allocate per set.',
     ],
