@@ -1,0 +1,142 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RouteInfo, UserRoleName } from '../../src/gateway/index.js';
+import { createLogger } from '../../src/log/index.js';
+import { DEMO_PRINCIPALS, startDemo, type RunningDemo } from '../../src/roles/demo.js';
+import type { RunningRole } from '../../src/roles/index.js';
+import type { Instance } from '../gateway/harness.js';
+
+export type Who = UserRoleName | 'anonymous';
+export const WHO: readonly Who[] = ['crew', 'triage', 'dispatcher', 'admin', 'anonymous'];
+
+const ANYONE = WHO;
+const ADMITTED: Readonly<Record<Instance, readonly Who[]>> = {
+  ambulance: ['crew', 'admin'],
+  hospital: ['triage', 'admin'],
+  dispatch: ['dispatcher', 'admin'],
+};
+const SCREEN: Readonly<Record<Instance, readonly Who[]>> = {
+  ambulance: ['crew'],
+  hospital: ['triage'],
+  dispatch: ['dispatcher'],
+};
+const ADMIN: readonly Who[] = ['admin'];
+
+/** What every instance serves from the gateway itself (screens, log-in, admin, system). */
+const common = (i: Instance): Record<string, readonly Who[]> => ({
+  'GET /healthz': ANYONE,
+  'GET /readyz': ANYONE,
+  'GET /metrics': ANYONE,
+  'GET /openapi.json': ANYONE,
+  'GET /assets/live.js': ANYONE,
+  'GET /login': ANYONE,
+  'POST /login': ANYONE,
+  'POST /api/v1/login': ANYONE,
+  'POST /logout': ADMITTED[i],
+  'GET /api/v1/session': ADMITTED[i],
+  'GET /': ADMITTED[i],
+  'GET /panels/:panel': SCREEN[i],
+  'GET /events': ADMITTED[i],
+  'GET /api/v1/users': ADMIN,
+  'GET /api/v1/audit': ADMIN,
+  'GET /api/v1/audit/fhir': ADMIN,
+  'GET /api/v1/audit/verify': ADMIN,
+});
+
+/**
+ * Who may reach each route of each running role, written out by hand (not derived from the code under
+ * test): a route a role registers without a row here fails the matrix.
+ */
+export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonly Who[]>>>> = {
+  ambulance: {
+    ...common('ambulance'),
+    'POST /tablet/identify': ['crew'],
+    'POST /tablet/consent': ['crew'],
+    'POST /tablet/retry': ['crew'],
+    'POST /tablet/report': ['crew'],
+    'POST /tablet/divert': ['crew'],
+    'POST /tablet/handover': ['crew'],
+    'POST /tablet/demo/insert': ['crew'],
+    'POST /tablet/demo/remove': ['crew'],
+  },
+  hospital: {
+    ...common('hospital'),
+    'GET /assets/triage.js': ANYONE,
+    'GET /triage/reports/:unitId/:reportId': ['triage'],
+    'POST /triage/reports/:unitId/:reportId/answer': ['triage'],
+    'POST /triage/reports/:unitId/:reportId/handover': ['triage'],
+    'POST /api/v1/triage/reports/:unitId/:reportId/answer': ['triage'],
+    'GET /api/v1/triage/reports/:unitId/:reportId/fhir': ['triage'],
+    'POST /hospital/status': ['triage'],
+    'POST /hospital/inquiries/answer': ['triage'],
+  },
+  dispatch: {
+    ...common('dispatch'),
+    'POST /dispatch/incident': ['dispatcher'],
+    'POST /dispatch/inquiries': ['dispatcher'],
+    'POST /dispatch/cases/cancel': ['dispatcher'],
+  },
+};
+
+export const routeKey = (route: RouteInfo): string => `${route.method.toUpperCase()} ${route.path}`;
+
+/** Path parameters a route accepts in shape; the ids name nothing that exists, so handlers answer 404. */
+export const SAMPLE_PARAMS: Readonly<Record<Instance, Readonly<Record<string, string>>>> = {
+  ambulance: { panel: 'card' },
+  hospital: {
+    panel: 'incoming',
+    unitId: DEMO_PRINCIPALS.ambulance,
+    reportId: '00000000-0000-4000-8000-000000000000',
+  },
+  dispatch: { panel: 'hospitals' },
+};
+
+export const fillPath = (path: string, params: Readonly<Record<string, string>>): string =>
+  path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name] ?? name));
+
+export interface RoleUnderTest {
+  readonly instance: Instance;
+  readonly running: RunningRole;
+  /** A fresh session created directly in the role's store (bypassing log-in), and its CSRF token. */
+  session(role: UserRoleName): { cookie: string; csrf: string };
+  request(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export interface RunningRoles {
+  readonly demo: RunningDemo;
+  readonly roles: Readonly<Record<Instance, RoleUnderTest>>;
+}
+
+const underTest = (instance: Instance, running: RunningRole): RoleUnderTest => ({
+  instance,
+  running,
+  session: (role) => {
+    const s = running.gateway.sessions.create(`${role}-matrix`, role);
+    return { cookie: `ems-session=${s.id}`, csrf: s.csrf };
+  },
+  request: (path, init) => Promise.resolve(running.gateway.app.request(path, init)),
+});
+
+/**
+ * Every role as the product starts it: the demo's validated configurations, keys and directory,
+ * embedded broker and records service, all on port 0 (one ambulance, three hospitals, one dispatch).
+ */
+export const startRoles = async (): Promise<RunningRoles> => {
+  const demo = await startDemo({
+    dataDir: mkdtempSync(join(tmpdir(), 'ems-roles-')),
+    portBase: 0,
+    mqttPort: 0,
+    env: {},
+    logger: createLogger({ level: 'info' }),
+  });
+  const first = (instance: Instance): RoleUnderTest => {
+    const running = demo.roles.find((r) => r.role === instance);
+    if (running === undefined) throw new Error(`the demo started no ${instance} role`);
+    return underTest(instance, running);
+  };
+  return {
+    demo,
+    roles: { ambulance: first('ambulance'), hospital: first('hospital'), dispatch: first('dispatch') },
+  };
+};
