@@ -18,14 +18,14 @@ for arg in "$@"; do
   echo
   echo "user $id"
   case "$role" in
-    unit) # reports, updates, cancels, acknowledgements of replies; inquiries to dispatch
+    unit) # reports, updates, cancels, acknowledgements of replies; case milestones to dispatch
       echo "topic write $root/hospital/+/in"
       echo "topic write $root/dispatch/+/in" ;;
     hospital) # acknowledgements, answers, handover; its own retained status only
       echo "topic write $root/unit/+/in"
       echo "topic write $root/dispatch/+/in"
       echo "topic write $root/hospital/$id/status" ;;
-    dispatch)
+    dispatch) # inquiries, withdrawals, confirmations to hospitals; assignments to units
       echo "topic write $root/hospital/+/in"
       echo "topic write $root/unit/+/in"
       echo "topic read $root/hospital/+/status" ;;

@@ -102,3 +102,18 @@ export {
   type DurationStats,
   type DispatchKpis,
 } from './timeline.js';
+export {
+  AssignmentMessage,
+  MilestoneMessage,
+  UNIT_MILESTONES,
+  MILESTONE_REJECTION,
+  MILESTONE_SKEW_MS,
+  ASSIGNMENT_REJECTION,
+  checkMilestone,
+  checkAssignment,
+  type UnitMilestone,
+  type MilestoneRejection,
+  type AssignmentRejection,
+  type MilestoneCheck,
+  type AssignmentCheck,
+} from './unit-messages.js';

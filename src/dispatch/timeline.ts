@@ -3,6 +3,7 @@ import { err, ok, type Result } from '../core/index.js';
 import type { InquiryEvent } from './inquiry.js';
 import { CaseId } from './inquiry-messages.js';
 import { fieldProblems, type FieldProblem } from './problems.js';
+import type { UnitMilestone } from './unit-messages.js';
 import { OpaqueId } from './vocabulary.js';
 
 /** The milestones of one case, in the order they normally happen (ties on `at` sort this way). */
@@ -140,6 +141,10 @@ export interface DispatchKpis {
   readonly timeToAcceptance: DurationStats | null;
   /** From the emergency call to the acceptance. */
   readonly callToAcceptance: DurationStats | null;
+  /** From the emergency call to arrival at hospital (the FDMA's 病院収容所要時間). */
+  readonly callToArrival: DurationStats | null;
+  /** Cases in which each milestone reported by the ambulance was recorded. */
+  readonly unitMilestones: Readonly<Record<UnitMilestone, number>>;
   /** Cases with at least `threshold` inquiries (救急搬送困難事案: 照会回数 4 回以上). */
   readonly hardToPlace: { readonly threshold: number; readonly count: number; readonly share: number | null };
   readonly escalated: number;
@@ -187,6 +192,13 @@ export const computeKpis = (timelines: readonly CaseTimeline[], hardToPlaceThres
     inquiryHistogram: histogram,
     timeToAcceptance: durationStats(asked.flatMap((t) => between(t.firstInquiryAt, t.acceptedAt))),
     callToAcceptance: durationStats(timelines.flatMap((t) => between(t.callAt, t.acceptedAt))),
+    callToArrival: durationStats(timelines.flatMap((t) => between(t.callAt, t.arrivalAt))),
+    unitMilestones: {
+      cardRead: timelines.filter((t) => t.cardReadAt !== undefined).length,
+      summaryViewed: timelines.filter((t) => t.summaryViewedAt !== undefined).length,
+      departure: timelines.filter((t) => t.departureAt !== undefined).length,
+      arrival: timelines.filter((t) => t.arrivalAt !== undefined).length,
+    },
     hardToPlace: {
       threshold: hardToPlaceThreshold,
       count: hard,

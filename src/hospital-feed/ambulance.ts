@@ -6,8 +6,21 @@ import type { RetryPolicy } from './backoff.js';
 import type { EnvelopeCodec } from './codec.js';
 import { feedError, FEED_ERRORS, type FeedError } from './errors.js';
 import type { FeedLink } from './feed-link.js';
-import { MIN_RETENTION_MS, noCounters, openIncoming, type FeedCounters } from './incoming.js';
-import { encodeBody, type CancelBody, type FeedMessage, type ReportBody } from './messages.js';
+import {
+  MIN_RETENTION_MS,
+  noCounters,
+  openIncomingOrDispatch,
+  type DispatchIncoming,
+  type FeedCounters,
+} from './incoming.js';
+import {
+  encodeBody,
+  encodeDispatchBody,
+  type CancelBody,
+  type DispatchMessage,
+  type FeedMessage,
+  type ReportBody,
+} from './messages.js';
 import { Outbox, type Timers } from './outbox.js';
 import type { OutboxEntry } from './outbox-state.js';
 import type { OutboxStore } from './outbox-store.js';
@@ -37,7 +50,12 @@ export interface AmbulanceFeedEvents {
   report: [view: ReportView];
   /** The outbox could not store a change; the crew must be told (the screen shows `error.message`). */
   'storage-error': [error: FeedError];
+  /** A dispatch message for the unit (an assignment); the tablet checks who sent it. */
+  dispatch: [incoming: DispatchIncoming];
 }
+
+/** What a unit sends to a dispatch centre. */
+export type ToDispatch = Extract<DispatchMessage, { kind: 'milestone' }>;
 
 export type ReportInput = Omit<ReportBody, 'reportId'>;
 
@@ -252,16 +270,59 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       this.emit('report', toView(next));
   }
 
+  /**
+   * Seals a message to a dispatch centre and publishes it to the centre's inbox, directly (not through
+   * the report outbox): ok once the broker has it. A refusal is the caller's to show and retry.
+   */
+  async sendToDispatch(
+    dispatchId: string,
+    message: ToDispatch,
+    sequence: number,
+    expiresAt: number,
+  ): Promise<Result<void, FeedError>> {
+    const body = encodeDispatchBody(message);
+    if (!body.ok) return err(feedError(FEED_ERRORS.permanent.invalidBody, body.error.paths));
+    let bytes: Uint8Array;
+    try {
+      const sealed = await this.#o.codec.seal({
+        kind: message.kind,
+        to: dispatchId,
+        body: body.value,
+        stream: message.body.caseId,
+        sequence,
+        expiresAt,
+      });
+      bytes = sealed.bytes;
+    } catch {
+      // No valid key for the centre in the pinned directory: it cannot be sealed, so it is not sent.
+      return err(feedError(FEED_ERRORS.permanent.unknownRecipient));
+    }
+    const sent = await this.#o.link.publish(topics.dispatchInbox(dispatchId), bytes);
+    return sent.ok ? ok(undefined) : err(feedError(FEED_ERRORS.transient.notSent));
+  }
+
   async #receive(payload: Uint8Array): Promise<void> {
     // The codec's replay check and everything after it read the outbox database, closed by stop().
     if (this.#stopped) return;
-    const opened = await openIncoming(this.#o.codec, payload, ['ack', 'answer', 'handover']);
+    const opened = await openIncomingOrDispatch(
+      this.#o.codec,
+      payload,
+      ['ack', 'answer', 'handover'],
+      ['assignment'],
+    );
     if (this.#stopped) return;
     if (!opened.ok) {
       if (opened.error.reason === 'replayed' && opened.error.messageId !== undefined)
         if (this.#redelivered(opened.error.messageId)) return;
       this.#counters.rejected(opened.error.reason);
       this.#o.logger.warn('incoming envelope refused', { reason: opened.error.reason });
+      return;
+    }
+    if ('dispatch' in opened.value) {
+      // An assignment changes no stored state and taking it twice is harmless (the tablet keeps the
+      // newest), so the outbox's applied ids need not cover it.
+      this.#counters.received(opened.value.dispatch.kind);
+      this.emit('dispatch', opened.value);
       return;
     }
     const { envelope, message } = opened.value;

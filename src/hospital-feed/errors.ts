@@ -26,6 +26,8 @@ export const FEED_ERRORS = {
     reportClosed: 'report-closed',
     /** The expiry asked for is already past. */
     alreadyExpired: 'already-expired',
+    /** No valid key for the recipient in the pinned directory: nothing can be sealed to it. */
+    unknownRecipient: 'unknown-recipient',
   },
 } as const;
 
@@ -56,6 +58,7 @@ export const CREW_MESSAGES: Readonly<Record<FeedErrorCode, string>> = {
   'unknown-report': 'No such report.',
   'report-closed': 'This report is closed (cancelled, expired or handed over).',
   'already-expired': 'The expiry time is already past.',
+  'unknown-recipient': 'The recipient has no valid key in the directory; nothing was sent.',
 };
 
 export const feedError = (code: FeedErrorCode, paths?: readonly string[]): FeedError => ({

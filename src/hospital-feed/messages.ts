@@ -1,6 +1,14 @@
 import * as v from 'valibot';
 import { err, ok, type Result } from '../core/index.js';
-import { CaseId, InquiryAnswer, InquiryMessage, OpaqueId, WITHDRAWAL_REASONS } from '../dispatch/index.js';
+import {
+  AssignmentMessage,
+  CaseId,
+  InquiryAnswer,
+  InquiryMessage,
+  MilestoneMessage,
+  OpaqueId,
+  WITHDRAWAL_REASONS,
+} from '../dispatch/index.js';
 
 /**
  * The bodies carried inside the envelope, one schema per message kind. Bodies are validated on
@@ -227,6 +235,10 @@ export const DISPATCH_BODY_SCHEMAS = {
   withdrawal: WithdrawalBody,
   /** Dispatch → hospital: your acceptance stands; the patient is coming. */
   confirmation: ConfirmationBody,
+  /** Dispatch → ambulance unit: run this case (ids only). */
+  assignment: AssignmentMessage,
+  /** Ambulance unit → its assigning centre: card read, summary viewed, departure, arrival (ids and time). */
+  milestone: MilestoneMessage,
 } as const;
 
 export type DispatchKind = keyof typeof DISPATCH_BODY_SCHEMAS;

@@ -9,9 +9,9 @@ export const TOPIC_ROOT = 'ems/v1';
 export const topics = {
   /** Reports, updates and cancellations for a hospital; only that hospital may subscribe. */
   hospitalInbox: (hospitalId: string): string => `${TOPIC_ROOT}/hospital/${hospitalId}/in`,
-  /** Acknowledgements, answers and handover notices for an ambulance unit. */
+  /** Acknowledgements, answers and handover notices for an ambulance unit; dispatch's assignments. */
   unitInbox: (unitId: string): string => `${TOPIC_ROOT}/unit/${unitId}/in`,
-  /** Acceptance inquiries and answers for a dispatch centre. */
+  /** Inquiry answers from hospitals and case milestones from units, for a dispatch centre. */
   dispatchInbox: (dispatchId: string): string => `${TOPIC_ROOT}/dispatch/${dispatchId}/in`,
   /** The hospital's own signed status, retained so dispatch sees the last one on subscribing. */
   hospitalStatus: (hospitalId: string): string => `${TOPIC_ROOT}/hospital/${hospitalId}/status`,

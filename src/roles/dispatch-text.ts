@@ -7,6 +7,7 @@ import type {
   FreshnessLabel,
   RankReason,
   Sex,
+  TimelineKind,
 } from '../dispatch/index.js';
 import type { Locale } from '../gateway/index.js';
 
@@ -105,7 +106,23 @@ const ja = {
     minutes: '分',
     ranked: '件',
     rejected: '拒否した状況メッセージ',
+    unit: '救急隊',
+    assign: '隊を割り当て',
+    assignedUnit: '担当隊',
+    timeline: '事案の経過',
+    callToArrival: '通報から病院到着まで（中央値 / p90）',
+    unitMilestones: '隊の記録（カード読取 / 要約閲覧 / 現場出発 / 病院到着、事案数）',
   },
+  milestone: {
+    call: '事案入力（通報）',
+    cardRead: 'カード読取（本人確認）',
+    summaryViewed: '要約閲覧',
+    inquirySent: '照会',
+    escalated: 'エスカレーション',
+    accepted: '受入決定',
+    departure: '現場出発',
+    arrival: '病院到着',
+  } satisfies Record<TimelineKind, string>,
 };
 
 type Words = typeof ja;
@@ -198,6 +215,22 @@ const en: Words = {
     minutes: 'min',
     ranked: 'ranked',
     rejected: 'Status messages refused',
+    unit: 'Unit',
+    assign: 'Assign the unit',
+    assignedUnit: 'Assigned unit',
+    timeline: 'Case timeline',
+    callToArrival: 'Call to arrival at hospital (median / p90)',
+    unitMilestones: 'Unit milestones (card read / summary viewed / departure / arrival, cases)',
+  },
+  milestone: {
+    call: 'Incident entered (call)',
+    cardRead: 'Card read (identity confirmed)',
+    summaryViewed: 'Summary viewed',
+    inquirySent: 'Inquiry',
+    escalated: 'Escalated',
+    accepted: 'Accepted',
+    departure: 'Left the scene',
+    arrival: 'Arrived at hospital',
   },
 };
 

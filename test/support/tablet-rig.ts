@@ -31,6 +31,9 @@ import { waitFor } from './wait.js';
 export const UNIT = 'amb-rig-01';
 export const HOSPITALS = ['hosp-rig-a', 'hosp-rig-b'] as const;
 export const RECORDS = 'records-rig';
+/** With `dispatch: true`: the dispatch centre, and a second unit that is never assigned. */
+export const DISPATCH = 'dispatch-rig';
+export const OTHER_UNIT = 'amb-rig-02';
 export const SEED = 1;
 
 /** The first holder (from 0) of the demo population whose records status is this. */
@@ -86,7 +89,7 @@ export class Crew {
     return answer;
   }
 
-  async panel(id: 'card' | 'summary' | 'report'): Promise<string> {
+  async panel(id: string): Promise<string> {
     const answer = await fetch(`${this.url}/panels/${id}`, { headers: { cookie: this.cookie } });
     return answer.text();
   }
@@ -111,8 +114,26 @@ export class Crew {
   }
 }
 
+/** The key files the rig made: a test can act as any of its principals. */
+export interface RigKeys {
+  keyFile(id: string): string;
+  readonly directoryFile: string;
+  readonly operatorPublicKey: string;
+}
+
+export interface RigDispatch {
+  readonly role: RunningRole;
+  /** A logged-in dispatcher. */
+  readonly dispatcher: Crew;
+  readonly dataDir: string;
+}
+
 export interface Rig {
   readonly ambulance: RunningRole;
+  /** Only with `dispatch: true`. */
+  readonly dispatch: RigDispatch | undefined;
+  readonly keys: RigKeys;
+  readonly brokerUrl: string;
   readonly records: RunningReferenceRecords;
   readonly receiver: Receiver;
   readonly crew: Crew;
@@ -127,6 +148,8 @@ export interface RigOptions {
   readonly population?: number;
   /** Every part's log sink (default: JSON lines at info, captured by the suite's PHI scan). */
   readonly logger?: Logger;
+  /** Also run a real dispatch role (small sample region) with a logged-in dispatcher. */
+  readonly dispatch?: boolean;
 }
 
 /**
@@ -142,6 +165,12 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
       { id: UNIT, role: 'ambulance', displayName: 'Rig ambulance' },
       ...HOSPITALS.map((id) => ({ id, role: 'hospital' as const, displayName: `Hospital ${id}` })),
       { id: RECORDS, role: 'records', displayName: 'Rig records' },
+      ...(options.dispatch === true
+        ? [
+            { id: DISPATCH, role: 'dispatch' as const, displayName: 'Rig dispatch' },
+            { id: OTHER_UNIT, role: 'ambulance' as const, displayName: 'Rig ambulance 2' },
+          ]
+        : []),
     ],
     Date.now(),
   );
@@ -231,8 +260,13 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
   );
   const crew = new Crew(ambulance.url);
   await crew.login(user.userId, user.password, user.totpSecret, ambulance.gateway.deviceToken);
+  const dispatch =
+    options.dispatch === true ? await startDispatch(dataDir, broker.url, keys, logger) : undefined;
   return {
     ambulance,
+    dispatch,
+    keys,
+    brokerUrl: broker.url,
     records,
     receiver,
     crew,
@@ -241,9 +275,40 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
       await link.close();
       await directory.value.close();
       identity.value.wipe();
+      await dispatch?.role.stop();
       await ambulance.stop();
       await records.close();
       await broker.close();
     },
   };
+};
+
+const startDispatch = async (
+  dataDir: string,
+  brokerUrl: string,
+  keys: RigKeys,
+  logger: Logger,
+): Promise<RigDispatch> => {
+  const config = validateConfig({
+    role: 'dispatch',
+    id: DISPATCH,
+    dataDir: join(dataDir, DISPATCH),
+    http: { port: 0 },
+    mqtt: { url: brokerUrl, protocolVersion: 4 },
+    keys: { file: keys.keyFile(DISPATCH) },
+    directory: { file: keys.directoryFile, operatorPublicKey: keys.operatorPublicKey },
+    sampleRegion: { seed: SEED, count: 20 },
+  });
+  if (!config.ok) throw new Error(JSON.stringify(config.error));
+  const role = await startConfiguredRole(config.value, { env: {}, logger });
+  const user = await issueCredentials(
+    role.gateway.users,
+    { id: 'dispatcher-rig', role: 'dispatcher' },
+    'rig',
+    role.gateway.scryptCost,
+    Date.now(),
+  );
+  const dispatcher = new Crew(role.url);
+  await dispatcher.login(user.userId, user.password, user.totpSecret, role.gateway.deviceToken);
+  return { role, dispatcher, dataDir: join(dataDir, DISPATCH) };
 };

@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx';
-import { refusalCount, type DispatchKpis, type InquiryState } from '../../dispatch/index.js';
+import { refusalCount, UNIT_MILESTONES, type DispatchKpis, type InquiryState } from '../../dispatch/index.js';
 import { formatJst, type PanelContext } from '../../gateway/index.js';
 import { words } from '../dispatch-text.js';
 
@@ -94,6 +94,18 @@ export const KpiPanel: FC<{ ctx: PanelContext; kpis: DispatchKpis }> = ({ ctx, k
               ? '—'
               : `${m(kpis.timeToAcceptance.medianMinutes)} / ${m(kpis.timeToAcceptance.p90Minutes)} ${w.w.minutes}`}
           </td>
+        </tr>
+        <tr>
+          <th>{w.w.callToArrival}</th>
+          <td data-kpi="callToArrival">
+            {kpis.callToArrival === null
+              ? '—'
+              : `${m(kpis.callToArrival.medianMinutes)} / ${m(kpis.callToArrival.p90Minutes)} ${w.w.minutes}`}
+          </td>
+        </tr>
+        <tr>
+          <th>{w.w.unitMilestones}</th>
+          <td data-kpi="unitMilestones">{UNIT_MILESTONES.map((k) => kpis.unitMilestones[k]).join(' / ')}</td>
         </tr>
         <tr>
           <th>{w.w.hardToPlace}</th>

@@ -14,6 +14,7 @@ import {
   type Refusal,
   type Region,
   type Sex,
+  type TimelineEvent,
 } from '../../dispatch/index.js';
 import type { InquiryDesk } from './inquiry-desk.js';
 import type { StatusBoard } from './status-board.js';
@@ -115,6 +116,11 @@ export class DispatchCases {
     if (this.o.desk.get(caseId) === undefined) return false;
     await this.o.desk.cancel(caseId);
     return true;
+  }
+
+  /** The case's milestones in time order (the screen's case timeline). */
+  timeline(caseId: string): readonly TimelineEvent[] {
+    return buildTimelines(this.o.timeline.ofCase(caseId))[0]?.events ?? [];
   }
 
   kpis(): DispatchKpis {

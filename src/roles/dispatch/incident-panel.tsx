@@ -7,8 +7,9 @@ import {
   type Incident,
   type InquiryRequest,
   type Ranking,
+  type TimelineEvent,
 } from '../../dispatch/index.js';
-import type { PanelContext } from '../../gateway/index.js';
+import { formatJst, type PanelContext } from '../../gateway/index.js';
 import { ageBandText, reasonText, words } from '../dispatch-text.js';
 import { FRESHNESS_CSS } from './hospitals-panel.js';
 import { SAMPLE_PLACES } from './places.js';
@@ -25,6 +26,13 @@ export interface CurrentCase {
   readonly parallel: number;
   /** Hospitals with a key in the pinned directory: inquiries reach them over the feed. */
   readonly reachable: (hospitalId: string) => boolean;
+  /** Ambulance units with a valid key: who can be assigned. */
+  readonly units: readonly { readonly id: string; readonly name: string }[];
+  readonly assignedUnit: string | undefined;
+  /** The last assignment was sealed but the link refused it. */
+  readonly assignNotSent: boolean;
+  /** The case's milestones so far, in time order. */
+  readonly timeline: readonly TimelineEvent[];
 }
 
 const Select: FC<{
@@ -180,6 +188,49 @@ const RankingList: FC<{ ctx: PanelContext; current: CurrentCase }> = ({ ctx, cur
   );
 };
 
+/** Which unit runs the case (the unit is sent the case id), and the case's milestones so far. */
+const UnitAndTimeline: FC<{ ctx: PanelContext; current: CurrentCase }> = ({ ctx, current }) => {
+  const w = words(ctx.locale);
+  const caseId = current.request.caseId;
+  return (
+    <div data-case-timeline={caseId}>
+      <form method="post" action="/dispatch/cases/assign" data-form="assign">
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <input type="hidden" name="caseId" value={caseId} />
+        <label>
+          {w.w.unit}
+          <select name="unitId">
+            {current.units.map((u) => (
+              <option value={u.id} selected={u.id === current.assignedUnit}>
+                {u.name} ({u.id})
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <button type="submit" data-action="assign">
+          {w.w.assign}
+        </button>
+        {current.assignedUnit === undefined ? null : (
+          <span data-assigned={current.assignedUnit}>
+            {' '}
+            {w.w.assignedUnit}: {current.assignedUnit}
+          </span>
+        )}
+        {current.assignNotSent ? <p class="error">{w.w.notSent}</p> : null}
+      </form>
+      <h3>{w.w.timeline}</h3>
+      <ol class="small">
+        {current.timeline.map((e) => (
+          <li data-milestone={e.kind}>
+            {formatJst(e.at)} {w.milestone[e.kind]}
+            {e.hospitalId === undefined ? '' : ` · ${e.hospitalId}`}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+};
+
 /** The incident form, and for the dispatcher's current case the ranked destinations with reasons. */
 export const IncidentPanel: FC<{ ctx: PanelContext; current?: CurrentCase | undefined }> = ({
   ctx,
@@ -188,6 +239,7 @@ export const IncidentPanel: FC<{ ctx: PanelContext; current?: CurrentCase | unde
   <>
     <style>{`${FRESHNESS_CSS}section[data-panel=incident]{grid-column:span 2}.row{display:flex;gap:1rem}.row>label{flex:1}ul{margin:0;padding-left:1.1rem}`}</style>
     <IncidentForm ctx={ctx} current={current} />
+    {current === undefined ? null : <UnitAndTimeline ctx={ctx} current={current} />}
     {current === undefined ? null : <RankingList ctx={ctx} current={current} />}
   </>
 );

@@ -5,3 +5,4 @@ export { DispatchCases } from './cases.js';
 export { TimelineStore } from './timeline-store.js';
 export { loadRegion } from './region.js';
 export { SAMPLE_PLACES } from './places.js';
+export { UnitDesk, ASSIGN_ERROR, type AssignError, type UnitDeskEvents } from './unit-desk.js';

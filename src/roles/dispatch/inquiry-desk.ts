@@ -43,6 +43,9 @@ export interface InquiryDeskOptions {
   readonly logger: Logger;
 }
 
+/** What the desk sends to hospitals. */
+type ToHospital = Extract<DispatchMessage, { kind: 'inquiry' | 'withdrawal' | 'confirmation' }>;
+
 /** Withdrawals and confirmations matter for an hour at most; inquiries until their answer is due. */
 const REPLY_TTL_MS = 3600_000;
 
@@ -171,7 +174,7 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
     }
   }
 
-  async #publish(caseId: string, message: DispatchMessage, expiresAt: number): Promise<void> {
+  async #publish(caseId: string, message: ToHospital, expiresAt: number): Promise<void> {
     const hospitalId = message.body.hospitalId;
     const body = encodeDispatchBody(message);
     try {

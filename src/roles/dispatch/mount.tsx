@@ -19,11 +19,13 @@ import { loadRegion } from './region.js';
 import { dispatchRoutes } from './routes.js';
 import { StatusBoard } from './status-board.js';
 import { TimelineStore } from './timeline-store.js';
+import { UnitDesk } from './unit-desk.js';
 
 export interface DispatchParts {
   readonly board: StatusBoard;
   readonly desk: InquiryDesk;
   readonly cases: DispatchCases;
+  readonly units: UnitDesk;
 }
 
 export interface DispatchMountOptions {
@@ -81,6 +83,26 @@ export const mountDispatch = async (
     clock: ctx.clock,
     ...(options.newCaseId === undefined ? {} : { newCaseId: options.newCaseId }),
   });
+  const milestonesRefused = ctx.metrics.counter(
+    'ems_dispatch_milestones_rejected_total',
+    'Unit milestones refused, by reason.',
+    ['reason'],
+  );
+  const units = new UnitDesk({
+    dispatchId: config.id,
+    codec,
+    link: ctx.link,
+    directory: ctx.crypto.directory,
+    clock: ctx.clock,
+    append: (events) => timeline.append(events),
+    logger,
+    rejected: (reason) => milestonesRefused.inc({ reason }),
+  });
+  for (const event of ['recorded', 'assigned'] as const)
+    units.on(event, () => {
+      ctx.gateway.live.refresh('incident');
+      ctx.gateway.live.refresh('kpis');
+    });
   const escalations = ctx.metrics.counter(
     'ems_dispatch_escalations_total',
     'Cases escalated to the regional centre.',
@@ -98,11 +120,15 @@ export const mountDispatch = async (
       return;
     }
     if (topic !== inbox) return;
-    const opened = await openIncomingOrDispatch(codec, payload, [], ['inquiry-answer']);
+    const opened = await openIncomingOrDispatch(codec, payload, [], ['inquiry-answer', 'milestone']);
     if (!opened.ok || !('dispatch' in opened.value)) {
       logger.warn('dispatch inbox message refused', {
         reason: opened.ok ? 'unexpected-kind' : opened.error.reason,
       });
+      return;
+    }
+    if (opened.value.dispatch.kind === 'milestone') {
+      units.receive(opened.value);
       return;
     }
     // Not awaited: the link reads no further packets until this handler returns.
@@ -141,6 +167,10 @@ export const mountDispatch = async (
             parallel: state.policy.parallelInquiries,
             reachable: (id: string) =>
               ctx.crypto.directory.current.currentKey(id, ctx.clock.now())?.role === 'hospital',
+            units: units.units(),
+            assignedUnit: units.assignedUnit(state.request.caseId),
+            assignNotSent: units.assignmentNotSent(state.request.caseId),
+            timeline: cases.timeline(state.request.caseId),
           };
     return <IncidentPanel ctx={p} current={current} />;
   });
@@ -157,7 +187,7 @@ export const mountDispatch = async (
     const kpis = cases.kpis();
     return kpis.cases === 0 ? undefined : <KpiPanel ctx={p} kpis={kpis} />;
   });
-  dispatchRoutes(ctx.gateway, cases);
+  dispatchRoutes(ctx.gateway, cases, units);
   logger.info('dispatch started', { region: region.id, hospitals: region.hospitals.length });
-  return { board, desk, cases };
+  return { board, desk, cases, units };
 };

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { Acuity, AgeBand, CaseId, Category, OpaqueId, Sex } from '../../dispatch/index.js';
 import { ApiFailure, type Gateway } from '../../gateway/index.js';
 import type { DispatchCases } from './cases.js';
+import { ASSIGN_ERROR, type UnitDesk } from './unit-desk.js';
 import { SAMPLE_PLACES } from './places.js';
 
 const Coordinate = (min: number, max: number) =>
@@ -32,6 +33,7 @@ export const IncidentForm = v.object({
 /** Checkboxes `to_<hospitalId>`: one per hospital chosen; the ids are checked against the ranking. */
 export const SendForm = v.looseObject({ _csrf: v.string(), caseId: CaseId });
 export const CaseForm = v.object({ _csrf: v.string(), caseId: CaseId });
+export const AssignForm = v.object({ _csrf: v.string(), caseId: CaseId, unitId: OpaqueId });
 
 const chosen = (form: Record<string, unknown>): string[] =>
   Object.keys(form)
@@ -40,7 +42,7 @@ const chosen = (form: Record<string, unknown>): string[] =>
     .filter((id) => v.is(OpaqueId, id));
 
 /** The dispatcher's forms: enter an incident, ask the chosen hospitals, cancel a case. */
-export const dispatchRoutes = (gateway: Gateway, cases: DispatchCases): void => {
+export const dispatchRoutes = (gateway: Gateway, cases: DispatchCases, units: UnitDesk): void => {
   gateway.routes.add({
     method: 'post',
     path: '/dispatch/incident',
@@ -93,6 +95,23 @@ export const dispatchRoutes = (gateway: Gateway, cases: DispatchCases): void => 
     redirectOnInvalid: '/',
     handler: async (c, { body }) => {
       if (!(await cases.cancel(body.caseId))) throw new ApiFailure('not-found');
+      return c.redirect('/', 303);
+    },
+  });
+  gateway.routes.add({
+    method: 'post',
+    path: '/dispatch/cases/assign',
+    summary: 'Assign an ambulance unit to a case: the unit is sent the case id, sealed',
+    access: { kind: 'roles', roles: ['dispatcher'] },
+    body: { kind: 'form', schema: AssignForm },
+    response: { kind: 'redirect' },
+    redirectOnInvalid: '/',
+    handler: async (c, { body }) => {
+      if (cases.incident(body.caseId) === undefined) throw new ApiFailure('not-found');
+      const assigned = await units.assign(body.caseId, body.unitId);
+      // Not sent: the incident panel says so (press again); the case keeps its previous unit.
+      if (!assigned.ok && assigned.error === ASSIGN_ERROR.unknownUnit)
+        throw new ApiFailure('invalid-input', ['unitId']);
       return c.redirect('/', 303);
     },
   });

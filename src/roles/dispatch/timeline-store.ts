@@ -1,6 +1,21 @@
 import Database from 'better-sqlite3';
 import type { TimelineEvent } from '../../dispatch/index.js';
 
+interface Row {
+  case_id: string;
+  kind: TimelineEvent['kind'];
+  at: number;
+  hospital_id: string | null;
+}
+
+const eventsOf = (rows: readonly Row[]): TimelineEvent[] =>
+  rows.map((r) => ({
+    caseId: r.case_id,
+    kind: r.kind,
+    at: r.at,
+    ...(r.hospital_id === null ? {} : { hospitalId: r.hospital_id }),
+  }));
+
 /**
  * The dispatch centre's case timeline, append-only, in SQLite: ids, milestone kinds and times only,
  * so it can be kept for the yearly figures long after patient data is gone.
@@ -9,11 +24,15 @@ export class TimelineStore {
   readonly #db: Database.Database;
   readonly #insert: Database.Statement;
   readonly #since: Database.Statement;
+  readonly #ofCase: Database.Statement;
 
   private constructor(db: Database.Database) {
     this.#db = db;
     this.#insert = db.prepare('INSERT INTO events (case_id, kind, at, hospital_id) VALUES (?, ?, ?, ?)');
     this.#since = db.prepare('SELECT case_id, kind, at, hospital_id FROM events WHERE at >= ? ORDER BY seq');
+    this.#ofCase = db.prepare(
+      'SELECT case_id, kind, at, hospital_id FROM events WHERE case_id = ? ORDER BY seq',
+    );
   }
 
   static open(file: string): TimelineStore {
@@ -37,18 +56,12 @@ export class TimelineStore {
   }
 
   since(at: number): TimelineEvent[] {
-    const rows = this.#since.all(at) as {
-      case_id: string;
-      kind: TimelineEvent['kind'];
-      at: number;
-      hospital_id: string | null;
-    }[];
-    return rows.map((r) => ({
-      caseId: r.case_id,
-      kind: r.kind,
-      at: r.at,
-      ...(r.hospital_id === null ? {} : { hospitalId: r.hospital_id }),
-    }));
+    return eventsOf(this.#since.all(at) as Row[]);
+  }
+
+  /** One case's milestones, in the order they were recorded. */
+  ofCase(caseId: string): TimelineEvent[] {
+    return eventsOf(this.#ofCase.all(caseId) as Row[]);
   }
 
   close(): void {

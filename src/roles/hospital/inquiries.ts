@@ -65,7 +65,11 @@ export class HospitalInquiries extends EventEmitter<{ changed: [] }> {
 
   receive({ envelope, dispatch }: DispatchIncoming): void {
     const sender = this.o.directory.current.currentKey(envelope.from, this.o.clock.now());
-    if (sender?.role !== 'dispatch' || dispatch.body.hospitalId !== this.o.hospitalId) {
+    if (
+      sender?.role !== 'dispatch' ||
+      !('hospitalId' in dispatch.body) ||
+      dispatch.body.hospitalId !== this.o.hospitalId
+    ) {
       this.o.logger.warn('dispatch message refused', { kind: dispatch.kind });
       return;
     }
@@ -93,6 +97,8 @@ export class HospitalInquiries extends EventEmitter<{ changed: [] }> {
         this.#byId.set(known.message.inquiryId, { ...known, closed: { kind: 'confirmed' } });
         break;
       case 'inquiry-answer':
+      case 'assignment':
+      case 'milestone':
         return;
       default:
         return dispatch satisfies never;

@@ -2,6 +2,9 @@ import type { FC } from 'hono/jsx';
 import type { PanelContext } from '../../gateway/index.js';
 import { crewMessage as identifyMessage } from '../../reader/index.js';
 import { crewMessage as recordsMessage, UNABLE_REASONS } from '../../records/index.js';
+import { UNIT_MILESTONES } from '../../dispatch/index.js';
+import { formatJst } from '../../gateway/index.js';
+import type { AssignedCase } from './assignment.js';
 import { pinAllowed, type CardSession } from './state.js';
 import type { Say } from './text.js';
 
@@ -202,13 +205,64 @@ export const DemoControl: FC<{
   </fieldset>
 );
 
+/**
+ * The dispatch case this unit runs (an opaque id), where each milestone stands, and the two buttons
+ * only the crew can press: left the scene, arrived at hospital.
+ */
+export const AssignedCaseBox: FC<{
+  readonly assigned: AssignedCase | undefined;
+  readonly ctx: PanelContext;
+  readonly say: Say;
+}> = ({ assigned, ctx, say }) =>
+  assigned === undefined ? (
+    <p class="small" data-case="none">
+      {say('case.none')}
+    </p>
+  ) : (
+    <fieldset class="case" data-case={assigned.assignment.caseId}>
+      <legend>
+        {say('case.assigned')} {assigned.assignment.caseId} · {say('case.dispatch')}{' '}
+        {assigned.assignment.dispatchId}
+      </legend>
+      <ul class="small">
+        {UNIT_MILESTONES.map((m) => {
+          const sent = assigned.sent.get(m);
+          const unsent = assigned.unsent.get(m);
+          return (
+            <li
+              data-milestone={m}
+              data-state={sent !== undefined ? 'sent' : unsent !== undefined ? 'unsent' : 'none'}
+            >
+              {say(`milestone.${m}`)}
+              {sent !== undefined ? ` ✓ ${formatJst(sent)} (${say('case.sent')})` : ''}
+              {unsent !== undefined ? ` ${formatJst(unsent)} (${say('case.unsent')})` : ''}
+            </li>
+          );
+        })}
+      </ul>
+      {(['departure', 'arrival'] as const).map((m) =>
+        assigned.sent.has(m) ? null : (
+          <form method="post" action="/tablet/milestone">
+            <Hidden csrf={ctx.csrf} />
+            <input type="hidden" name="milestone" value={m} />
+            <button type="submit" data-action={m}>
+              {say(`milestone.${m}`)}
+            </button>
+          </form>
+        ),
+      )}
+    </fieldset>
+  );
+
 export const CardPanel: FC<{
   readonly s: CardSession | undefined;
   readonly ctx: PanelContext;
   readonly say: Say;
   readonly demo: readonly DemoHolder[] | undefined;
-}> = ({ s, ctx, say, demo }) => (
+  readonly assigned: AssignedCase | undefined;
+}> = ({ s, ctx, say, demo, assigned }) => (
   <div data-tap={s?.tap}>
+    <AssignedCaseBox assigned={assigned} ctx={ctx} say={say} />
     {s === undefined ? (
       <p class="empty">{ctx.t('empty.card')}</p>
     ) : (

@@ -20,3 +20,4 @@ export { deviceSigner, envelopeResponseOpener, cacheSummaryStore } from './recor
 export { reportInput, reportSummary, vitalsOf, ReportForm } from './report-form.js';
 export type { DemoCards } from './routes.js';
 export type { DemoHolder } from './card-panel.js';
+export { UnitAssignment, type AssignedCase, type UnitAssignmentOptions } from './assignment.js';

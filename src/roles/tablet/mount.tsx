@@ -5,6 +5,7 @@ import type { AmbulanceFeed } from '../../hospital-feed/index.js';
 import type { ReaderService } from '../../reader/index.js';
 import { RecordsClient, systemTimers } from '../../records/index.js';
 import type { RoleContext } from '../runtime.js';
+import { UnitAssignment } from './assignment.js';
 import { CardPanel } from './card-panel.js';
 import { cacheSummaryStore, deviceSigner, envelopeResponseOpener } from './records-ports.js';
 import { ReportPanel, type Hospital } from './report-panel.js';
@@ -87,10 +88,31 @@ export const mountTablet = (
   session.on('changed', () => {
     for (const panel of ['card', 'summary', 'report'] as const) gateway.live.refresh(panel);
   });
+  const refused = ctx.metrics.counter(
+    'ems_tablet_assignments_rejected_total',
+    'Dispatch assignments refused, by reason.',
+    ['reason'],
+  );
+  const assignment = new UnitAssignment({
+    unitId: config.id,
+    feed: parts.feed,
+    directory: ctx.crypto.directory,
+    clock,
+    logger: ctx.logger.child({ part: 'assignment' }),
+    rejected: (reason) => refused.inc({ reason }),
+  });
+  assignment.on('changed', () => gateway.live.refresh('card'));
+  session.on('identified', () => void assignment.record('cardRead'));
 
   const contact = { callSign: config.contact?.callSign ?? config.id, phone: config.contact?.phone ?? '' };
   gateway.panels.set('card', (p) => (
-    <CardPanel s={session.current} ctx={p} say={sayer(p.locale)} demo={parts.demo?.holders} />
+    <CardPanel
+      s={session.current}
+      ctx={p}
+      say={sayer(p.locale)}
+      demo={parts.demo?.holders}
+      assigned={assignment.current}
+    />
   ));
   gateway.panels.set('summary', (p) => {
     const s = session.current;
@@ -98,6 +120,8 @@ export const mountTablet = (
     const outcome = s.phase.outcome;
     const say = sayer(p.locale);
     if (outcome.code !== 'ok') return <p class="empty">{say('summary.byHand')}</p>;
+    // Shown to the crew: the milestone dispatch records (once per case; later views change nothing).
+    void assignment.record('summaryViewed');
     // Every view of patient data is an access: who (the panel's user), what (opaque id), why (consent).
     const why = accessReason(s.consent);
     gateway.audit.record({
@@ -145,6 +169,7 @@ export const mountTablet = (
     now: () => clock.now(),
     logger: ctx.logger.child({ part: 'tablet' }),
     demo: parts.demo,
+    assignment,
   });
   return session;
 };

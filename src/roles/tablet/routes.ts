@@ -6,6 +6,7 @@ import { phi } from '../../log/index.js';
 import { UNABLE_REASONS, type ConsentBasis } from '../../records/index.js';
 import { PrincipalId, ReportForm, reportInput, reportSummary, TapId } from './report-form.js';
 import type { DemoHolder } from './card-panel.js';
+import type { UnitAssignment } from './assignment.js';
 import type { CardSessionService } from './session.js';
 import { latestReport } from './state.js';
 
@@ -24,6 +25,8 @@ export interface TabletRoutesOptions {
   readonly now: () => number;
   readonly logger: Logger;
   readonly demo: DemoCards | undefined;
+  /** The dispatch case this unit runs; milestones go to its centre. */
+  readonly assignment: Pick<UnitAssignment, 'record'>;
 }
 
 const Tap = v.object({ _csrf: v.string(), tap: TapId });
@@ -47,6 +50,7 @@ const ConsentForm = v.variant('basis', [
   v.object({ _csrf: v.string(), tap: TapId, basis: v.literal('refused') }),
 ]);
 const DivertForm = v.object({ _csrf: v.string(), tap: TapId, hospital: PrincipalId });
+const MilestoneForm = v.object({ _csrf: v.string(), milestone: v.picklist(['departure', 'arrival']) });
 const DemoInsertForm = v.object({ _csrf: v.string(), holder: v.pipe(v.string(), v.regex(/^\d{1,4}$/)) });
 const DemoRemoveForm = v.object({ _csrf: v.string() });
 
@@ -189,8 +193,10 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
     path: '/tablet/handover',
     summary: "Handover done: the patient's data is purged from the tablet",
     body: { kind: 'form', schema: Tap },
-    handler: (c, { body }) => {
+    handler: async (c, { body }) => {
       const s = session.current?.tap === body.tap ? session.current : undefined;
+      // Handing over means the patient is at the hospital: the arrival, unless already pressed.
+      if (s !== undefined) await o.assignment.record('arrival');
       const done = session.handover(body.tap);
       if (done.ok && s?.subject !== undefined && s.consent !== undefined)
         gateway.recordAccess(
@@ -202,6 +208,16 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
             reason: 'handover',
           },
         );
+      return back(c);
+    },
+  });
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/milestone',
+    summary: "Report the unit's departure from the scene or arrival at hospital to the dispatch centre",
+    body: { kind: 'form', schema: MilestoneForm },
+    handler: async (c, { body }) => {
+      await o.assignment.record(body.milestone);
       return back(c);
     },
   });

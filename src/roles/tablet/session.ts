@@ -50,6 +50,8 @@ export interface CardSessionOptions {
 export interface CardSessionEvents {
   /** The session or one of its reports changed: the tablet's panels refresh. */
   changed: [];
+  /** The card holder's identity was confirmed (a milestone the dispatch centre records). */
+  identified: [];
 }
 
 export type ActionResult = Result<void, Notice>;
@@ -106,13 +108,14 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
     this.#o.reader.on('step', onStep);
     try {
       const result = await this.#o.reader.identify(request);
-      if (result.ok)
+      if (result.ok) {
         this.#apply(tap, {
           type: 'identified',
           identity: result.value,
           subject: this.#o.subjectOf(result.value.certificateSerial.reveal()),
         });
-      else this.#apply(tap, { type: 'identify-failed', failure: result.error });
+        if (this.#session?.tap === tap && this.#session.phase.kind === 'identified') this.emit('identified');
+      } else this.#apply(tap, { type: 'identify-failed', failure: result.error });
     } finally {
       this.#o.reader.off('step', onStep);
     }

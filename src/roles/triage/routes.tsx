@@ -80,6 +80,7 @@ const failure = (error: FeedError, logger: Logger): ApiFailure => {
     case 'not-sent':
     case 'publish-timeout':
     case 'already-expired':
+    case 'unknown-recipient':
       logger.error('triage change not stored', { code: error.code });
       return new ApiFailure('internal');
     default:
