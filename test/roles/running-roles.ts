@@ -57,6 +57,7 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     'POST /tablet/report': ['crew'],
     'POST /tablet/divert': ['crew'],
     'POST /tablet/handover': ['crew'],
+    'POST /tablet/milestone': ['crew'],
     'POST /tablet/demo/insert': ['crew'],
     'POST /tablet/demo/remove': ['crew'],
   },
@@ -76,6 +77,7 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     'POST /dispatch/incident': ['dispatcher'],
     'POST /dispatch/inquiries': ['dispatcher'],
     'POST /dispatch/cases/cancel': ['dispatcher'],
+    'POST /dispatch/cases/assign': ['dispatcher'],
   },
 };
 
