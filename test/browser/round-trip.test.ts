@@ -1,55 +1,12 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../src/gateway/index.js';
-import { CliProcess } from '../support/cli.js';
-import { ARTIFACTS } from '../support/paths.js';
+import { launchChromium, logIn, loginOf, SCREENSHOTS, startDemoProcess } from '../support/browser.js';
+import type { CliProcess } from '../support/cli.js';
 
-const SCREENSHOTS = `${ARTIFACTS}screenshots/`;
 /** Generous: the suite shares two cores with other work, and each step is a server round trip. */
 const STEP_MS = 30_000;
 /** Not the first hospital of the list, so the destination choice is exercised. */
 const HOSPITAL = 'hosp-demo-b';
-
-interface Login {
-  readonly url: string;
-  readonly userId: string;
-  readonly password: string;
-  readonly totpSecret: string;
-  readonly deviceToken: string;
-}
-
-/** One instance's URL, device code and first user, from the demo's console. */
-const loginOf = (stdout: string, kind: 'ambulance' | 'hospital', principal: string): Login => {
-  const url = new RegExp(`^ {2}${kind} ${principal} +(http://\\S+)$`, 'm').exec(stdout)?.[1];
-  const creds = new RegExp(
-    `^ {2}${principal} +device code (\\S+)\\n {4}(\\S+) +\\S+ +password (\\S+) +TOTP secret (\\S+)$`,
-    'm',
-  ).exec(stdout);
-  if (url === undefined || creds === null) throw new Error(`no log-in for ${principal} on the console`);
-  const [, deviceToken, userId, password, totpSecret] = creds as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  return { url, userId, password, totpSecret, deviceToken };
-};
-
-const logIn = async (page: Page, login: Login, screen: 'crew' | 'triage'): Promise<void> => {
-  await page.goto(`${login.url}?lang=ja`);
-  await page.fill('#userId', login.userId);
-  await page.fill('#password', login.password);
-  await page.fill('#otp', totp(base32Decode(login.totpSecret) as Uint8Array, Date.now()));
-  await page.fill('#deviceToken', login.deviceToken);
-  await page.click('button[type=submit]');
-  await page.waitForURL((u) => u.pathname === '/' || u.search.includes('error'), { timeout: STEP_MS });
-  if ((await page.$(`[data-screen=${screen}]`)) === null) throw new Error(`not logged in: ${page.url()}`);
-  await page.waitForSelector('[data-live][data-state=up]', { timeout: STEP_MS });
-};
 
 const shot = (page: Page, step: string): Promise<Buffer> =>
   page.screenshot({ path: `${SCREENSHOTS}round-trip-${step}.png`, fullPage: true });
@@ -64,31 +21,8 @@ describe('tablet to triage board and back, in Chromium over one demo', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    demo = CliProcess.start([
-      'demo',
-      '--port-base',
-      '0',
-      '--mqtt-port',
-      '0',
-      '--data-dir',
-      mkdtempSync(join(tmpdir(), 'ems-round-trip-')),
-    ]);
-    await demo.waitForOutput(/Ctrl-C stops/, 45_000);
-    // playwright gives the launched browser a fresh temporary profile (--user-data-dir) of its own.
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    demo = await startDemoProcess();
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -101,8 +35,8 @@ describe('tablet to triage board and back, in Chromium over one demo', () => {
     const board = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     tablet.setDefaultTimeout(STEP_MS);
     board.setDefaultTimeout(STEP_MS);
-    await logIn(tablet, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew');
-    await logIn(board, loginOf(demo.stdout, 'hospital', HOSPITAL), 'triage');
+    await logIn(tablet, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', { timeoutMs: STEP_MS });
+    await logIn(board, loginOf(demo.stdout, 'hospital', HOSPITAL), 'triage', { timeoutMs: STEP_MS });
     await shot(board, 'board-empty');
 
     // Tablet: the demo control taps an emulated card; the crew compares the card photo.

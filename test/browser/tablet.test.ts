@@ -1,50 +1,24 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode, totp } from '../../src/gateway/index.js';
-import { CliProcess } from '../support/cli.js';
-import { ARTIFACTS } from '../support/paths.js';
-
-const SCREENSHOTS = `${ARTIFACTS}screenshots/`;
+import { launchChromium, SCREENSHOTS, startDemoProcess } from '../support/browser.js';
+import type { CliProcess } from '../support/cli.js';
 
 /** The demo as a user starts it, and Debian's Chromium (never a downloaded browser) driving the tablet. */
 describe('tablet in Chromium over the demo', () => {
   let demo: CliProcess;
+  let chromiumBrowser: Browser;
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    demo = CliProcess.start([
-      'demo',
-      '--port-base',
-      '0',
-      '--mqtt-port',
-      '0',
-      '--data-dir',
-      mkdtempSync(join(tmpdir(), 'ems-browser-')),
-    ]);
-    await demo.waitForOutput(/Ctrl-C stops/, 45_000);
-    // A fresh profile directory per run (playwright takes it as launchPersistentContext's argument).
-    browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ems-chromium-')), {
-      viewport: { width: 1280, height: 800 },
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    demo = await startDemoProcess();
+    chromiumBrowser = await launchChromium();
+    browser = await chromiumBrowser.newContext({ viewport: { width: 1280, height: 800 } });
   });
 
   afterAll(async () => {
     await browser?.close();
+    await chromiumBrowser?.close();
     await demo?.stop();
   });
 

@@ -1,17 +1,15 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readKeyFile, toBase64 } from '../../src/crypto/index.js';
 import { base32Decode, totp } from '../../src/gateway/index.js';
-import { CliProcess } from '../support/cli.js';
+import { launchChromium, SCREENSHOTS, startDemoProcess } from '../support/browser.js';
+import type { CliProcess } from '../support/cli.js';
 import { unitFeed } from '../support/feed/harness.js';
 import { sampleReport } from '../support/feed/sample.js';
-import { ARTIFACTS } from '../support/paths.js';
 import { waitFor } from '../support/wait.js';
-
-const SCREENSHOTS = `${ARTIFACTS}screenshots/`;
 
 /**
  * The demo as a user starts it; a report injected by an ambulance feed holding the demo's own
@@ -19,33 +17,21 @@ const SCREENSHOTS = `${ARTIFACTS}screenshots/`;
  */
 describe('triage board in Chromium over the demo', () => {
   let demo: CliProcess;
+  let chromiumBrowser: Browser;
   let browser: BrowserContext;
   let unit: Awaited<ReturnType<typeof unitFeed>> | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'ems-triage-browser-'));
 
   beforeAll(async () => {
-    demo = CliProcess.start(['demo', '--port-base', '0', '--mqtt-port', '0', '--data-dir', dataDir]);
-    await demo.waitForOutput(/Ctrl-C stops/, 45_000);
-    browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ems-chromium-')), {
-      viewport: { width: 1280, height: 900 },
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    demo = await startDemoProcess(dataDir);
+    chromiumBrowser = await launchChromium();
+    browser = await chromiumBrowser.newContext({ viewport: { width: 1280, height: 900 } });
   });
 
   afterAll(async () => {
     await unit?.close();
     await browser?.close();
+    await chromiumBrowser?.close();
     await demo?.stop();
   });
 

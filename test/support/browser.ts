@@ -1,0 +1,93 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { base32Decode, totp } from '../../src/gateway/index.js';
+import { CliProcess } from './cli.js';
+import { ARTIFACTS } from './paths.js';
+
+export const SCREENSHOTS = `${ARTIFACTS}screenshots/`;
+
+/**
+ * Debian's Chromium, never a downloaded browser. Without the background-networking flags it keeps
+ * trying hosts this closed network refuses. playwright gives it a fresh temporary profile.
+ */
+export const launchChromium = async (): Promise<Browser> => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+};
+
+/** The demo as a user starts it (README's first command), on free ports and its own data directory. */
+export const startDemoProcess = async (
+  dataDir = mkdtempSync(join(tmpdir(), 'ems-browser-')),
+): Promise<CliProcess> => {
+  const demo = CliProcess.start(['demo', '--port-base', '0', '--mqtt-port', '0', '--data-dir', dataDir]);
+  await demo.waitForOutput(/Ctrl-C stops/, 45_000);
+  return demo;
+};
+
+export type Kind = 'ambulance' | 'hospital' | 'dispatch';
+
+export interface Login {
+  readonly url: string;
+  readonly userId: string;
+  readonly password: string;
+  readonly totpSecret: string;
+  readonly deviceToken: string;
+}
+
+/** One instance's URL, device code and first user, as the demo prints them. */
+export const loginOf = (stdout: string, kind: Kind, principal: string): Login => {
+  const url = new RegExp(`^ {2}${kind} ${principal} +(http://\\S+)/$`, 'm').exec(stdout)?.[1];
+  const creds = new RegExp(
+    `^ {2}${principal} +device code (\\S+)\\n {4}(\\S+) +\\S+ +password (\\S+) +TOTP secret (\\S+)$`,
+    'm',
+  ).exec(stdout);
+  if (url === undefined || creds === null) throw new Error(`no log-in for ${principal} on the console`);
+  const [, deviceToken, userId, password, totpSecret] = creds as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return { url, userId, password, totpSecret, deviceToken };
+};
+
+/** The current 6-digit code for a user's TOTP secret. */
+export const codeOf = (login: Login): string =>
+  totp(base32Decode(login.totpSecret) as Uint8Array, Date.now());
+
+/**
+ * Fills the log-in form (device code only on a browser not yet enrolled) and waits for the screen and
+ * its live-update stream.
+ */
+export const logIn = async (
+  page: Page,
+  login: Login,
+  screen: 'crew' | 'triage' | 'dispatcher',
+  options: { readonly lang?: 'ja' | 'en'; readonly enrolled?: boolean; readonly timeoutMs?: number } = {},
+): Promise<void> => {
+  const timeout = options.timeoutMs ?? 30_000;
+  await page.goto(`${login.url}?lang=${options.lang ?? 'ja'}`);
+  await page.fill('#userId', login.userId);
+  await page.fill('#password', login.password);
+  await page.fill('#otp', codeOf(login));
+  if (options.enrolled !== true) await page.fill('#deviceToken', login.deviceToken);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/' || u.search.includes('error'), { timeout });
+  if ((await page.$(`[data-screen=${screen}]`)) === null) throw new Error(`not logged in: ${page.url()}`);
+  await page.waitForSelector('[data-live][data-state=up]', { timeout });
+};
