@@ -20,11 +20,26 @@ export {
   DRUG_CLASS_TABLE,
   ATC_SYSTEM,
   YJ_SYSTEM,
+  YJ_SYSTEMS,
+  classifyDrug,
   classifyMedication,
   type CriticalFlag,
   type DrugClassRule,
   type CodeRef,
+  type DrugInput,
+  type DrugClassification,
 } from './drug-classes.js';
+export {
+  parseDrugCatalogue,
+  DRUG_CATALOGUE_ERRORS,
+  type DrugCatalogue,
+  type CatalogueProduct,
+  type CatalogueRoute,
+  type DrugCatalogueError,
+  type DrugCatalogueErrorCode,
+} from './drug-classes-catalogue.js';
+export { loadDrugCatalogue } from './drug-classes-file.js';
+export { normaliseDrugName } from './drug-classes-names.js';
 export { LOINC_SYSTEM, ICD10_SYSTEM } from './fhir-text.js';
 export { parseIpsBundle, parseIpsBytes } from './ips-parser.js';
 export {

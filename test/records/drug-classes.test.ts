@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ATC_SYSTEM, YJ_SYSTEM, classifyMedication } from '../../src/records/index.js';
+import {
+  ATC_SYSTEM,
+  YJ_SYSTEM,
+  YJ_SYSTEMS,
+  classifyDrug,
+  classifyMedication,
+} from '../../src/records/index.js';
 
 const atc = (code: string) => ({ system: ATC_SYSTEM, code });
 const yj = (code: string) => ({ system: YJ_SYSTEM, code });
@@ -52,5 +58,29 @@ describe('critical medication flags from the drug-class table', () => {
 
   it('ignores case and spaces in codes', () => {
     expect(classifyMedication([atc(' b01af01 ')])).toEqual(['anticoagulant']);
+  });
+});
+
+describe('classifyDrug', () => {
+  const drug = (codings: { system: string; code: string }[], names: string[] = []) => ({ codings, names });
+
+  it('reads YJ codes under every system URI in use', () => {
+    for (const system of YJ_SYSTEMS) {
+      expect(classifyDrug(drug([{ system, code: '3332001F1' }]))).toEqual({
+        classified: true,
+        flags: ['anticoagulant'],
+        basis: 'yj:3332',
+      });
+    }
+  });
+
+  it('leaves a drug unclassified when its category mixes classes or its system is unknown', () => {
+    expect(classifyDrug(drug([yj('3399007H1')])).classified).toBe(false);
+    expect(classifyDrug(drug([{ system: 'urn:example', code: '3332001F1' }])).classified).toBe(false);
+    expect(classifyDrug(drug([])).classified).toBe(false);
+  });
+
+  it('classifies a known ordinary drug as classified with no flags', () => {
+    expect(classifyDrug(drug([atc('C08CA01')]))).toEqual({ classified: true, flags: [], basis: 'atc:C08CA' });
   });
 });
