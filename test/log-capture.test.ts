@@ -53,5 +53,6 @@ describe('log capture check', () => {
     expect(run.status).toBe(1);
     expect(run.stderr + run.stdout).toContain('log capture: patient data found in 1 of 1 captured log lines');
     expect(readFileSync(capture, 'utf8')).toContain('deliberate leak');
-  });
+    // The inner run compiles dist/ and starts its own workers: give it the inner timeout and more.
+  }, 90_000);
 });
