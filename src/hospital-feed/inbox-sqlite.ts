@@ -6,7 +6,7 @@ import {
   type BoardReport,
   type IncomingReportMessage,
 } from './inbox-state.js';
-import type { AnswerBody, CancelBody, ReportBody } from './messages.js';
+import { storedReportBody, type AnswerBody, type CancelBody } from './messages.js';
 import { attempt, openDatabase, type Db } from './sqlite.js';
 
 const SCHEMA = `
@@ -49,13 +49,14 @@ interface ReportRow {
   updated_at: number;
 }
 
-// Bodies were validated before they were stored, and only this class writes the rows.
+// Bodies were validated before they were stored, and only this class writes the rows; a body is read
+// back through its schema so one stored by an older version (a v1 summary) comes out current.
 const toReport = (r: ReportRow): BoardReport => ({
   unitId: r.unit_id,
   reportId: r.report_id,
   status: r.status as BoardReport['status'],
   sequence: r.sequence,
-  ...(r.body === null ? {} : { body: JSON.parse(r.body) as ReportBody }),
+  ...(r.body === null ? {} : { body: storedReportBody(JSON.parse(r.body)) }),
   ...(r.cancel_reason === null ? {} : { cancelReason: r.cancel_reason as CancelBody['reason'] }),
   viewed: r.viewed === 1,
   ...(r.answer === null ? {} : { answer: JSON.parse(r.answer) as AnswerBody }),

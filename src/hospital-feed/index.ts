@@ -31,6 +31,20 @@ export {
   type DeclineReason,
 } from './messages.js';
 export {
+  SECTION_STATUSES,
+  UNAVAILABLE_REASONS,
+  NO_KNOWN,
+  WIRE_SECTIONS,
+  type Summary,
+  type SummarySections,
+  type SummarySectionKey,
+  type SummarySection,
+  type SectionStatus,
+  type WireUnavailableReason,
+  type NoKnown,
+  type WireCriticalFlag,
+} from './summary-wire.js';
+export {
   ENVELOPE_REJECTIONS,
   type EnvelopeCodec,
   type SealInput,

@@ -9,6 +9,7 @@ import {
   OpaqueId,
   WITHDRAWAL_REASONS,
 } from '../dispatch/index.js';
+import { Summary } from './summary-wire.js';
 
 /**
  * The bodies carried inside the envelope, one schema per message kind. Bodies are validated on
@@ -57,37 +58,6 @@ export const Vitals = v.object({
   pupils: v.optional(Pupils),
 });
 
-const MEDICATION_FLAGS = [
-  'anticoagulant',
-  'antiplatelet',
-  'insulin',
-  'glucose-lowering',
-  'steroid',
-  'antiepileptic',
-  'opioid',
-] as const;
-
-/** The emergency summary from the cache, reduced to what the triage desk reads first. */
-export const Summary = v.object({
-  allergies: v.pipe(
-    v.array(
-      v.object({
-        substance: Text(200),
-        criticality: v.picklist(['high', 'low', 'unable-to-assess']),
-      }),
-    ),
-    v.maxLength(100),
-  ),
-  medications: v.pipe(
-    v.array(v.object({ name: Text(200), flags: v.array(v.picklist(MEDICATION_FLAGS)) })),
-    v.maxLength(200),
-  ),
-  conditions: v.pipe(v.array(Text(200)), v.maxLength(200)),
-  procedures: v.pipe(v.array(Text(200)), v.maxLength(200)),
-  /** When the upstream records were current. */
-  dataAsOf: Timestamp,
-});
-
 /** ATMIST: Age, Time, Mechanism or complaint, Injuries or illness, Signs, Treatment. */
 export const Atmist = v.object({
   age: v.object({ value: Int(0, 130), unit: v.picklist(['years', 'months']), estimated: v.boolean() }),
@@ -101,6 +71,7 @@ export const Atmist = v.object({
 /** A pre-arrival report; an update carries the same body, complete, and supersedes by sequence. */
 export const ReportBody = v.object({
   reportId: ReportId,
+  /** Absent when the crew had no records summary: the ER then reads every section as not available. */
   summary: v.optional(Summary),
   atmist: Atmist,
   /** JTAS level: 1 resuscitation … 5 non-urgent (the board's acuity colour). */
@@ -169,6 +140,17 @@ export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
 /** A body together with its kind, as the feed handles it after opening an envelope. */
 export type FeedMessage = { [K in MessageKind]: { readonly kind: K; readonly body: BodyOf<K> } }[MessageKind];
+
+/**
+ * A report body read back from the inbox. It was validated before it was stored, but a body stored
+ * by an older version may hold the v1 summary: read through the schema, it comes out as v2 like a
+ * v1 report arriving now. Should a stored body no longer parse at all, it is kept as stored rather
+ * than dropped (accepted data is never lost).
+ */
+export const storedReportBody = (json: unknown): ReportBody => {
+  const parsed = v.safeParse(ReportBody, json);
+  return parsed.success ? parsed.output : (json as ReportBody);
+};
 
 /** Bodies larger than this are refused before parsing (Mosquitto's message_size_limit is set above it). */
 export const MAX_BODY_BYTES = 256 * 1024;

@@ -83,23 +83,26 @@ const SafetyFirst: FC<{ readonly summary: Summary | undefined; readonly tt: Tria
         <p class="empty">{tt('detail.noSummary')}</p>
       </section>
     );
-  const flagged = summary.medications.filter((m) => m.flags.length > 0);
+  const flagged = summary.sections.medications.items.filter((m) => m.flags.length > 0);
+  const allergies = summary.sections.allergies;
   return (
     <section data-safety>
       <h2>{tt('detail.allergies')}</h2>
-      {summary.allergies.length === 0 ? (
+      {allergies.status === 'none-known' ? (
         <p>{tt('detail.noAllergies')}</p>
+      ) : allergies.items.length === 0 ? (
+        <p>{tt('detail.noSummary')}</p>
       ) : (
         <ul data-allergies>
-          {summary.allergies.map((a) => (
+          {allergies.items.map((a) => (
             <li class={a.criticality === 'high' ? 'critical' : ''}>
-              <strong>{a.substance}</strong> ({tt(`criticality.${a.criticality}`)})
+              <strong>{a.substance}</strong> ({a.criticality})
             </li>
           ))}
         </ul>
       )}
       <h2>{tt('detail.criticalMeds')}</h2>
-      {flagged.length === 0 ? (
+      {flagged.length === 0 && summary.criticalFlags.status === 'complete' ? (
         <p>{tt('detail.noCriticalMeds')}</p>
       ) : (
         <ul data-critical-meds>
@@ -223,10 +226,18 @@ export const ReportDetail: FC<{
         <section data-history>
           <List
             title={tt('detail.otherMeds')}
-            items={body.summary.medications.filter((m) => m.flags.length === 0).map((m) => m.name)}
+            items={body.summary.sections.medications.items
+              .filter((m) => m.flags.length === 0)
+              .map((m) => m.name)}
           />
-          <List title={tt('detail.conditions')} items={body.summary.conditions} />
-          <List title={tt('detail.procedures')} items={body.summary.procedures} />
+          <List
+            title={tt('detail.conditions')}
+            items={body.summary.sections.problems.items.map((c) => c.name)}
+          />
+          <List
+            title={tt('detail.procedures')}
+            items={body.summary.sections.procedures.items.map((p) => p.name)}
+          />
           <p>
             {tt('detail.dataAsOf')}: {formatJst(Date.parse(body.summary.dataAsOf))}
           </p>

@@ -164,15 +164,15 @@ export const reportBundle = (r: BoardReport, body: ReportBody, now: number): Jso
       ...body.atmist.signs.flatMap((v) =>
         vitalObservations(v).map((o) => observation(o.key, v.at, o.resource)),
       ),
-      ...(s?.allergies ?? []).map((a, i) =>
+      ...(s?.sections.allergies.items ?? []).map((a, i) =>
         entry(`allergy/${i}`, {
           resourceType: 'AllergyIntolerance',
           code: { text: a.substance },
-          criticality: a.criticality,
+          ...(a.criticality === 'unknown' ? {} : { criticality: a.criticality }),
           patient,
         }),
       ),
-      ...(s?.medications ?? []).map((m, i) =>
+      ...(s?.sections.medications.items ?? []).map((m, i) =>
         entry(`medication/${i}`, {
           resourceType: 'MedicationStatement',
           status: 'active',
@@ -182,8 +182,8 @@ export const reportBundle = (r: BoardReport, body: ReportBody, now: number): Jso
           ...(s === undefined ? {} : { dateAsserted: s.dataAsOf }),
         }),
       ),
-      ...(s?.conditions ?? []).map((c, i) =>
-        entry(`condition/${i}`, { resourceType: 'Condition', code: { text: c }, subject: patient }),
+      ...(s?.sections.problems.items ?? []).map((c, i) =>
+        entry(`condition/${i}`, { resourceType: 'Condition', code: { text: c.name }, subject: patient }),
       ),
     ],
   };

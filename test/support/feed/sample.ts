@@ -1,14 +1,57 @@
 import type { ReportInput } from '../../../src/hospital-feed/index.js';
 
+const notSent = () => ({ status: 'unavailable' as const, reason: 'not-sent' as const, items: [] });
+
+/** A synthetic wire summary (v2): an allergy, an anticoagulant, a problem; the rest not sent. */
+export const sampleSummary = (now = Date.now()): NonNullable<ReportInput['summary']> => ({
+  dataAsOf: new Date(now - 86_400_000).toISOString(),
+  sections: {
+    allergies: {
+      status: 'available',
+      sources: ['IPS · Demo Clinic'],
+      items: [
+        {
+          substance: 'penicillin',
+          category: 'medication',
+          criticality: 'high',
+          reactions: ['anaphylaxis'],
+          codes: [{ system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' }],
+        },
+      ],
+    },
+    contraindications: notSent(),
+    medications: {
+      status: 'available',
+      items: [
+        {
+          name: 'warfarin',
+          flags: ['anticoagulant'],
+          classified: true,
+          current: true,
+          codes: [{ system: 'http://www.whocc.no/atc', code: 'B01AA03', display: 'warfarin' }],
+        },
+      ],
+    },
+    problems: {
+      status: 'available',
+      items: [
+        { name: 'atrial fibrillation', codes: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'I48' }] },
+      ],
+    },
+    pastIllness: notSent(),
+    infections: notSent(),
+    procedures: { status: 'none-known', items: [] },
+    devices: notSent(),
+    advanceDirectives: notSent(),
+    pregnancy: notSent(),
+    results: notSent(),
+  },
+  criticalFlags: { status: 'complete', flags: ['anticoagulant'], unclassified: 0 },
+});
+
 /** A synthetic pre-arrival report (no real person); `n` makes each one distinguishable. */
 export const sampleReport = (n: number, now = Date.now()): ReportInput => ({
-  summary: {
-    allergies: [{ substance: 'penicillin', criticality: 'high' }],
-    medications: [{ name: 'warfarin', flags: ['anticoagulant'] }],
-    conditions: ['atrial fibrillation'],
-    procedures: [],
-    dataAsOf: new Date(now - 86_400_000).toISOString(),
-  },
+  summary: sampleSummary(now),
   atmist: {
     age: { value: 70 + (n % 20), unit: 'years', estimated: false },
     time: new Date(now - 600_000).toISOString(),
