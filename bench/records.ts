@@ -157,6 +157,9 @@ export const run = async (): Promise<BenchReport> => {
         timers: systemTimers,
         random: Math.random,
         logger: silentLogger,
+        answerRefused: (reason) => {
+          throw new Error(`records answer refused: ${reason}`);
+        },
       });
       const m = {
         total: [] as number[],

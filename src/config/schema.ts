@@ -115,8 +115,25 @@ const Reader = v.variant('mode', [
   }),
 ]);
 
+/**
+ * The records URL carries the card certificate, its serial and the crew id in the request body: over
+ * TLS always, except to a service on this machine (issue 12, H1; the same bound as `http`).
+ */
+const RecordsUrl = v.pipe(
+  v.string(),
+  v.url('must be a URL'),
+  v.check((url) => {
+    const parsed = URL.parse(url);
+    if (parsed === null) return false;
+    return (
+      parsed.protocol === 'https:' ||
+      (parsed.protocol === 'http:' && isLoopback(parsed.hostname.replace(/^\[(.*)\]$/, '$1')))
+    );
+  }, 'must be an https:// URL (plain http:// only to a loopback host)'),
+);
+
 const Records = v.object({
-  url: v.pipe(v.string(), v.url('must be a URL')),
+  url: RecordsUrl,
   principalId: PrincipalId,
   timeoutMs: v.optional(v.pipe(PositiveInt, v.maxValue(120_000)), 8_000),
   maxAttempts: v.optional(v.pipe(PositiveInt, v.maxValue(10)), 4),

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/index.js';
 import type { Logger } from '../log/index.js';
+import {
+  checkBinding,
+  subjectDigest,
+  unframeAnswer,
+  type AnswerBinding,
+  type BindingFailure,
+} from './binding.js';
 import { parseIpsBytes } from './ips-parser.js';
 import type { OperatorCode, PermanentCode } from './outcomes.js';
 import type { RequestSigner, ResponseOpener, SummaryStore, Timers } from './ports.js';
@@ -63,12 +70,17 @@ export interface RecordsClientOptions {
   readonly logger: Logger;
   readonly fetch?: typeof fetch;
   readonly newRequestId?: () => string;
+  /**
+   * Called once per answer refused because it is not bound to the request it came back for (H1):
+   * the caller counts it (a metric labelled by the bounded reason, never by anything of the patient).
+   */
+  readonly answerRefused: (reason: BindingFailure) => void;
 }
 
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
 
 type Attempt =
-  | { readonly kind: 'body'; readonly sealed: Uint8Array }
+  | { readonly kind: 'body'; readonly sealed: Uint8Array; readonly binding: AnswerBinding }
   | AttemptVerdict
   | { readonly kind: 'timeout' }
   | { readonly kind: 'network' };
@@ -132,7 +144,7 @@ export class RecordsClient {
       this.#breaker = breakerRecord(this.#breaker, healthy, this.#o.clock.now(), this.#o.breaker);
       switch (result.kind) {
         case 'body':
-          return this.#accept(request.session, result.sealed, attempts, started);
+          return this.#accept(request.session, result, attempts, started);
         case 'final':
           return result.code === 'card-suspended'
             ? { code: 'card-suspended', attempts, detail: result.detail ?? 'suspended' }
@@ -167,18 +179,30 @@ export class RecordsClient {
         };
   }
 
+  /**
+   * Opens the answer and checks its binding before anything else reads it: an answer for another
+   * request, card or unit is refused, counted, and neither parsed, shown nor stored.
+   */
   async #accept(
     session: string,
-    sealed: Uint8Array,
+    answer: Extract<Attempt, { kind: 'body' }>,
     attempts: number,
     started: number,
   ): Promise<SummaryOutcome> {
-    const opened = await this.#o.opener.open(sealed);
+    const opened = await this.#o.opener.open(answer.sealed);
     if (!opened.ok) return { code: 'response-unreadable', attempts };
+    const framed = unframeAnswer(opened.value);
+    const bound = framed.ok ? checkBinding(answer.binding, framed.value.binding) : framed;
+    if (!framed.ok || !bound.ok) {
+      opened.value.fill(0);
+      this.#o.answerRefused(bound.ok ? 'unbound' : bound.error);
+      return { code: 'answer-mismatch', attempts };
+    }
+    const bundle = framed.value.bundle;
     const fetched = this.#o.clock.now();
-    const summary = parseIpsBytes(opened.value);
+    const summary = parseIpsBytes(bundle);
     const parsed = this.#o.clock.now();
-    await this.#o.store.set(session, opened.value);
+    await this.#o.store.set(session, bundle);
     const storedAt = this.#o.clock.now();
     return {
       code: 'ok',
@@ -194,9 +218,15 @@ export class RecordsClient {
   async #attempt(
     request: SummaryRequest & { readonly consent: Exclude<SummaryRequest['consent'], { basis: 'refused' }> },
   ): Promise<Attempt> {
+    const binding: AnswerBinding = {
+      v: 1,
+      requestId: this.#newId(),
+      subject: subjectDigest({ kind: 'jpki-serial', serial: request.identity.certificateSerial }),
+      unit: this.#o.unit,
+    };
     const bytes = encodeRequest(
       wireRequest(request, {
-        requestId: this.#newId(),
+        requestId: binding.requestId,
         issuedAt: new Date(this.#o.clock.now()).toISOString(),
         audience: this.#o.audience,
         unit: this.#o.unit,
@@ -222,7 +252,7 @@ export class RecordsClient {
         signal: controller.signal,
       });
       if (response.status === 200)
-        return { kind: 'body', sealed: new Uint8Array(await response.arrayBuffer()) };
+        return { kind: 'body', sealed: new Uint8Array(await response.arrayBuffer()), binding };
       const text = await response.text();
       return verdictFor(response.status, safeJson(text), response.headers.get('retry-after'));
     } catch {

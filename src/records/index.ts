@@ -94,6 +94,16 @@ export {
   type Timers,
 } from './ports.js';
 export {
+  BINDING_FAILURES,
+  AnswerBinding,
+  subjectDigest,
+  frameAnswer,
+  unframeAnswer,
+  checkBinding,
+  type SubjectRef,
+  type BindingFailure,
+} from './binding.js';
+export {
   RecordsClient,
   type RecordsClientOptions,
   type SummaryOutcome,

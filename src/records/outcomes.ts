@@ -18,6 +18,8 @@ export const OutcomeCode = {
     deviceRejected: 'device-rejected',
     requestRejected: 'request-rejected',
     responseUnreadable: 'response-unreadable',
+    /** The answer is not bound to this request, card and unit (someone on the path swapped it). */
+    answerMismatch: 'answer-mismatch',
   },
 } as const;
 
@@ -45,6 +47,7 @@ export const nextStep = (code: OutcomeCode): NextStep => {
     case 'device-rejected':
     case 'request-rejected':
     case 'response-unreadable':
+    case 'answer-mismatch':
       return 'call-operator';
     default:
       return code satisfies never;
@@ -110,6 +113,11 @@ export const crewMessage = (code: OutcomeCode): CrewMessage => {
       return {
         ja: '記録サービスの応答を開けませんでした。管理者に連絡してください。手入力で続けてください。',
         en: "The records service's answer could not be opened. Call the operator; continue by hand.",
+      };
+    case 'answer-mismatch':
+      return {
+        ja: '記録サービスの応答がこの要求・このカードのものではなかったため、破棄しました（何も表示していません）。管理者に連絡してください。手入力で続けてください。',
+        en: 'The records answer was not for this request and card, so it was discarded and nothing is shown. Call the operator; continue by hand.',
       };
     default:
       return code satisfies never;

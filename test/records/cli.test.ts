@@ -12,7 +12,13 @@ import { ensureDemoKeys } from '../../src/roles/demo-keys.js';
 import { envelopeResponseOpener } from '../../src/roles/tablet/index.js';
 import { loadOrCreateCard, loadOrCreateTestCa } from '../../src/sim/card/index.js';
 import { summaryCommand } from '../../src/cli/commands/summary.js';
-import { encodeRequest, parseIpsBytes, wireRequest } from '../../src/records/index.js';
+import {
+  encodeRequest,
+  parseIpsBytes,
+  subjectDigest,
+  unframeAnswer,
+  wireRequest,
+} from '../../src/records/index.js';
 import { cardholder } from '../../src/sim/index.js';
 import { medicalRecord } from '../../src/sim/records/index.js';
 
@@ -98,6 +104,7 @@ describe('ems-gateway records-sim', () => {
       silentLogger,
     );
     if (!directory.ok) throw new Error('no directory');
+    const requestId = crypto.randomUUID();
     const request = encodeRequest(
       wireRequest(
         {
@@ -112,7 +119,7 @@ describe('ems-gateway records-sim', () => {
           session: 's',
         },
         {
-          requestId: crypto.randomUUID(),
+          requestId,
           issuedAt: new Date().toISOString(),
           audience: 'records-cli',
           unit: 'amb-cli-01',
@@ -139,7 +146,16 @@ describe('ems-gateway records-sim', () => {
       from: 'records-cli',
     }).open(new Uint8Array(await response.arrayBuffer()));
     if (!opened.ok) throw new Error('the answer does not open');
-    expect(parseIpsBytes(opened.value).insurance.status).toBe('available');
+    // Bound to this request, this card and this unit (docs/records.md, "The sealed answer").
+    const answer = unframeAnswer(opened.value);
+    if (!answer.ok) throw new Error('the answer is not bound');
+    expect(answer.value.binding).toEqual({
+      v: 1,
+      requestId,
+      subject: subjectDigest({ kind: 'jpki-serial', serial: cardholder(2, index).certificateSerial }),
+      unit: 'amb-cli-01',
+    });
+    expect(parseIpsBytes(answer.value.bundle).insurance.status).toBe('available');
     stop.abort();
     expect(await running).toBe(0);
     await directory.value.close();

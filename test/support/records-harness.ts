@@ -68,6 +68,8 @@ export interface Harness {
   readonly delays: number[];
   /** Requests that reached the network. */
   readonly sent: { count: number };
+  /** Answers the client refused as not bound to their request, by reason. */
+  readonly refused: string[];
   client(overrides?: Partial<RecordsClientOptions>): RecordsClient;
   close(): Promise<void>;
 }
@@ -98,6 +100,7 @@ export const startHarness = async (faults: Partial<FaultModes> = {}): Promise<Ha
   const store = new MemoryStore(clock, TTL_MS);
   const delays: number[] = [];
   const sent = { count: 0 };
+  const refused: string[] = [];
   const counting: typeof fetch = (input, init) => {
     sent.count += 1;
     return fetch(input, init);
@@ -109,6 +112,7 @@ export const startHarness = async (faults: Partial<FaultModes> = {}): Promise<Ha
     store,
     delays,
     sent,
+    refused,
     client: (overrides = {}) =>
       new RecordsClient({
         baseUrl: server.url,
@@ -135,6 +139,7 @@ export const startHarness = async (faults: Partial<FaultModes> = {}): Promise<Ha
         random: () => rng.next(),
         logger,
         fetch: counting,
+        answerRefused: (reason) => refused.push(reason),
         ...overrides,
       }),
     close: () => server.close(),

@@ -37,11 +37,12 @@ export const testSigner = (keys: DeviceKeys): RequestSigner => ({
   sign: (bytes) => Promise.resolve(new Uint8Array(sign(null, bytes, keys.signing.privateKey))),
 });
 
-/** Verifies against the known devices' public keys, by key id. */
+/** Verifies against the known devices' public keys, by key id; the principal is the key id's part before `:`. */
 export const testVerifier = (devices: readonly DeviceKeys[]): RequestVerifier => ({
   verify: (bytes, signature, keyId) => {
     const device = devices.find((d) => d.keyId === keyId);
-    return Promise.resolve(device !== undefined && verify(null, bytes, device.signing.publicKey, signature));
+    const valid = device !== undefined && verify(null, bytes, device.signing.publicKey, signature);
+    return Promise.resolve(valid ? keyId.split(':')[0] : undefined);
   },
 });
 

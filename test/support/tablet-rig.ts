@@ -150,6 +150,8 @@ export interface RigOptions {
   readonly logger?: Logger;
   /** Also run a real dispatch role (small sample region) with a logged-in dispatcher. */
   readonly dispatch?: boolean;
+  /** Where the ambulance reaches the records service, given its real URL (e.g. a proxy in between). */
+  readonly recordsUrl?: (upstream: string) => string;
 }
 
 /**
@@ -203,7 +205,7 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
     reader: { mode: 'in-process', seed: SEED, stateDir: cardState },
     trustAnchors: [join(cardState, 'ca', 'ca.pem')],
     records: {
-      url: records.url,
+      url: options.recordsUrl?.(records.url) ?? records.url,
       principalId: RECORDS,
       timeoutMs: options.timeoutMs ?? 5_000,
       maxAttempts: options.maxAttempts ?? 2,

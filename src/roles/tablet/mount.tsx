@@ -46,6 +46,12 @@ export const mountTablet = (
   parts: TabletParts,
 ): CardSessionService => {
   const { gateway, clock } = ctx;
+  // H1: answers not bound to the request, card and unit they came back for; the reason is bounded vocabulary.
+  const answersRefused = ctx.metrics.counter(
+    'ems_records_answers_refused_total',
+    'Records answers refused because they were not bound to the request they came back for, by reason.',
+    ['reason'],
+  );
   const records = new RecordsClient({
     baseUrl: config.records.url,
     audience: config.records.principalId,
@@ -65,6 +71,7 @@ export const mountTablet = (
     timers: systemTimers,
     random: Math.random,
     logger: ctx.logger.child({ part: 'records' }),
+    answerRefused: (reason) => answersRefused.inc({ reason }),
   });
   // A keyed hash: the same card gives the same opaque id within this run (a repeat is served from the
   // cache), and nobody without this process's key can link the id back to a card.

@@ -4,9 +4,9 @@ import { sealEnvelope, sodium, type DeviceIdentity, type DirectoryView } from '.
 import { RESPONSE_KIND, type ServiceRefusal, type WireRequest } from '../../records/index.js';
 import { checkCertificate, verifyChallengeSignature, type TrustAnchor } from '../../reader/index.js';
 
-/** Checks the device's signature over the request bytes. */
+/** Checks the device's signature over the request bytes; gives the signing key's principal, if valid. */
 export interface RequestVerifier {
-  verify(bytes: Uint8Array, signature: Uint8Array, keyId: string): Promise<boolean>;
+  verify(bytes: Uint8Array, signature: Uint8Array, keyId: string): Promise<string | undefined>;
 }
 
 /** Seals the answer to the device key that signed the request (`keyId`). */
@@ -29,12 +29,12 @@ const RESPONSE_TTL_MS = 5 * 60_000;
 export const directoryVerifier = (directory: DirectoryView, clock: Clock): RequestVerifier => ({
   verify: (bytes, signature, keyId) => {
     const { status, entry } = directory.current.lookup(keyId, clock.now());
-    return Promise.resolve(
+    const valid =
       status === 'valid' &&
-        entry?.role === 'ambulance' &&
-        signature.length === 64 &&
-        sodium.verifyDetached(signature, bytes, entry.publicKeys.ed25519),
-    );
+      entry?.role === 'ambulance' &&
+      signature.length === 64 &&
+      sodium.verifyDetached(signature, bytes, entry.publicKeys.ed25519);
+    return Promise.resolve(valid ? entry.principal : undefined);
   },
 });
 

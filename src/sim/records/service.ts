@@ -3,7 +3,14 @@ import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import type { Clock } from '../../core/index.js';
 import type { Logger } from '../../log/index.js';
-import { SERVICE_REFUSALS, SignedEnvelope, WireRequest, type ServiceRefusal } from '../../records/index.js';
+import {
+  SERVICE_REFUSALS,
+  SignedEnvelope,
+  WireRequest,
+  frameAnswer,
+  subjectDigest,
+  type ServiceRefusal,
+} from '../../records/index.js';
 import { cardholder } from '../population.js';
 import { ipsBundle } from './ips-bundle.js';
 import { medicalRecord, type CardStatus } from './medical-record.js';
@@ -96,8 +103,12 @@ export const recordsService = (options: RecordsServiceOptions): Hono => {
       const envelope = v.safeParse(SignedEnvelope, await c.req.json().catch(() => undefined));
       if (!envelope.success) return refuse(c, 'bad-request');
       const bytes = decode(envelope.output.request);
-      if (!(await options.verifier.verify(bytes, decode(envelope.output.signature), envelope.output.keyId)))
-        return refuse(c, 'unauthorized');
+      const signer = await options.verifier.verify(
+        bytes,
+        decode(envelope.output.signature),
+        envelope.output.keyId,
+      );
+      if (signer === undefined) return refuse(c, 'unauthorized');
       let json: unknown;
       try {
         json = JSON.parse(new TextDecoder().decode(bytes));
@@ -107,7 +118,9 @@ export const recordsService = (options: RecordsServiceOptions): Hono => {
       const request = v.safeParse(WireRequest, json);
       if (!request.success) return refuse(c, 'bad-request');
       const r = request.output;
+      // The unit the answer will be bound to must be the one whose key signed: no unit speaks for another.
       if (
+        r.unit !== signer ||
         r.audience !== options.principalId ||
         Math.abs(Date.parse(r.issuedAt) - options.clock.now()) > maxSkewMs
       )
@@ -136,10 +149,17 @@ export const recordsService = (options: RecordsServiceOptions): Hono => {
         const entries = bundle['entry'] as unknown[];
         bundle['entry'] = entries.slice(0, Math.ceil(entries.length * 0.6));
       }
-      const sealed = await options.sealer.seal(
+      // Bound to this request, card and unit inside the signed part (docs/records.md, "The sealed answer").
+      const answer = frameAnswer(
+        {
+          v: 1,
+          requestId: r.requestId,
+          subject: subjectDigest({ kind: 'jpki-serial', serial: r.identity.certificateSerial }),
+          unit: r.unit,
+        },
         new TextEncoder().encode(JSON.stringify(bundle)),
-        envelope.output.keyId,
       );
+      const sealed = await options.sealer.seal(answer, envelope.output.keyId);
       log.info('summary served', { unit: r.unit, consent: r.consent.basis, mode: r.identity.mode });
       return c.body(sealed as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/octet-stream' });
     },
