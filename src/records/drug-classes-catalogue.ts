@@ -5,7 +5,7 @@
  * to CSV: 区分, 薬価基準収載医薬品コード, 成分名, 規格, ..., 麻薬, ..., 品名, ... (docs/drug-classes.md).
  */
 import { err, ok, type Result } from '../core/index.js';
-import { normaliseDrugName } from './drug-classes-names.js';
+import { drugNameKeys, normaliseDrugName } from './drug-classes-names.js';
 
 /** 区分 of the list: how the product is given. */
 export const CATALOGUE_ROUTES = {
@@ -34,7 +34,12 @@ export interface DrugCatalogue {
   readonly products: readonly CatalogueProduct[];
   /** Products by 薬価基準収載医薬品コード. */
   readonly byCode: ReadonlyMap<string, CatalogueProduct>;
-  /** Products by normalised 品名, and by normalised 成分名 (normaliseDrugName). */
+  /** Products by the first 7 characters of their code (薬効分類, ingredient and route). */
+  readonly byIngredientCode: ReadonlyMap<string, readonly CatalogueProduct[]>;
+  /**
+   * Products by name key (drugNameKeys): normalised 品名, 品名 without the maker suffix 「…」 (every
+   * maker's product of that name), and normalised 成分名.
+   */
   readonly byName: ReadonlyMap<string, readonly CatalogueProduct[]>;
 }
 
@@ -86,8 +91,7 @@ const csvFields = (line: string): string[] => {
 
 const isRoute = (s: string): s is keyof typeof CATALOGUE_ROUTES => Object.hasOwn(CATALOGUE_ROUTES, s);
 
-const addName = (index: Map<string, CatalogueProduct[]>, name: string, product: CatalogueProduct): void => {
-  const key = normaliseDrugName(name);
+const add = (index: Map<string, CatalogueProduct[]>, key: string, product: CatalogueProduct): void => {
   if (key === '') return;
   const list = index.get(key);
   if (list === undefined) index.set(key, [product]);
@@ -109,6 +113,7 @@ export const parseDrugCatalogue = (text: string): Result<DrugCatalogue, DrugCata
   const products: CatalogueProduct[] = [];
   const byCode = new Map<string, CatalogueProduct>();
   const byName = new Map<string, CatalogueProduct[]>();
+  const byIngredientCode = new Map<string, CatalogueProduct[]>();
   for (let n = 1; n < lines.length; n += 1) {
     const line = lines[n] ?? '';
     if (line.trim() === '') continue;
@@ -130,9 +135,10 @@ export const parseDrugCatalogue = (text: string): Result<DrugCatalogue, DrugCata
     products.push(product);
     // Unified-name listings (統一名収載) share one code across makers' products: keep the first.
     if (!byCode.has(code)) byCode.set(code, product);
-    addName(byName, product.name, product);
-    addName(byName, product.ingredient, product);
+    add(byIngredientCode, code.slice(0, 7), product);
+    for (const key of drugNameKeys(product.name)) add(byName, key, product);
+    add(byName, normaliseDrugName(product.ingredient), product);
   }
   if (products.length === 0) return err({ code: 'empty', message: 'the price list has no products' });
-  return ok({ products, byCode, byName });
+  return ok({ products, byCode, byIngredientCode, byName });
 };

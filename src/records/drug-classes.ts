@@ -1,10 +1,19 @@
 /**
- * The drug-class table behind the critical medication flags (docs/drug-classes.md explains each row).
- * Pure data and a pure classifier: a medication is flagged when any of its codings starts with a
- * listed prefix of its code system.
+ * Critical medication flags: classification of one medication from its codings and names
+ * (docs/drug-classes.md gives every rule and its source). Pure; the rules are drug-classes-rules.ts,
+ * the MHLW price list is drug-classes-catalogue.ts.
  */
-import type { DrugCatalogue } from './drug-classes-catalogue.js';
-import { normaliseDrugName } from './drug-classes-names.js';
+import type { CatalogueProduct, DrugCatalogue } from './drug-classes-catalogue.js';
+import { drugNameKeys, normaliseDrugName } from './drug-classes-names.js';
+import { isReviewed } from './drug-classes-reviewed.js';
+import {
+  ATC_RULES,
+  CATEGORY_RULES,
+  INGREDIENT_RULES,
+  routeOfCode,
+  type CategoryRule,
+  type IngredientRule,
+} from './drug-classes-rules.js';
 
 /** Flags that change emergency care; the order is the order the crew sees them. */
 export const CRITICAL_FLAGS = [
@@ -24,39 +33,34 @@ export const ATC_SYSTEM = 'http://www.whocc.no/atc';
 /** YJ code (個別医薬品コード), as JP Core names it. */
 export const YJ_SYSTEM = 'urn:oid:1.2.392.100495.20.1.73';
 
-export interface DrugClassRule {
-  readonly flag: CriticalFlag;
-  /** ATC code prefixes (WHO ATC levels 2–4). */
-  readonly atc: readonly string[];
-  /**
-   * YJ code prefixes: the first 3–4 digits of a YJ code are the 薬効分類 (Japan Standard Commodity
-   * Classification No. 87 therapeutic category). Empty where the Japanese category is too broad to
-   * identify the class (the ATC rule still applies).
-   */
-  readonly yj: readonly string[];
-}
-
-export const DRUG_CLASS_TABLE: readonly DrugClassRule[] = [
-  // B01AA vitamin K antagonists, B01AB heparins, B01AE direct thrombin inhibitors, B01AF direct factor
-  // Xa inhibitors. 薬効分類 333 血液凝固阻止剤 (warfarin 3332, heparin 3334, DOACs 3339).
-  { flag: 'anticoagulant', atc: ['B01AA', 'B01AB', 'B01AE', 'B01AF'], yj: ['333'] },
-  // B01AC platelet aggregation inhibitors excl. heparin (low-dose aspirin B01AC06, clopidogrel B01AC04).
-  // Japanese antiplatelets sit in 3399 その他の血液・体液用薬, which also holds non-antiplatelets.
-  { flag: 'antiplatelet', atc: ['B01AC'], yj: [] },
-  // A10A insulins and analogues. 薬効分類 2492 すい臓ホルモン剤 (insulin preparations).
-  { flag: 'insulin', atc: ['A10A'], yj: ['2492'] },
-  // A10B blood glucose lowering drugs excl. insulins. 薬効分類 396 糖尿病用剤.
-  { flag: 'glucose-lowering', atc: ['A10B'], yj: ['396'] },
-  // H02 corticosteroids for systemic use. 薬効分類 245 副腎ホルモン剤 (topical steroids are 264).
-  { flag: 'systemic-steroid', atc: ['H02'], yj: ['245'] },
-  // N03 antiepileptics. 薬効分類 113 抗てんかん剤.
-  { flag: 'antiepileptic', atc: ['N03'], yj: ['113'] },
-  // N02A opioid analgesics, R05DA opium alkaloid antitussives (codeine), N07BC opioid dependence
-  // (methadone, buprenorphine). 薬効分類 811 あへんアルカロイド系麻薬, 821 合成麻薬.
-  { flag: 'opioid', atc: ['N02A', 'R05DA', 'N07BC'], yj: ['811', '821'] },
-  // L04 immunosuppressants (tacrolimus L04AD02, methotrexate L04AX03). Japanese immunosuppressants sit
-  // in 3999 他に分類されない代謝性医薬品, far too broad to use.
-  { flag: 'immunosuppressant', atc: ['L04'], yj: [] },
+/**
+ * Japanese drug codes whose first four digits are the 薬効分類 and digits 5–7 the ingredient and route,
+ * under every system URI in use (JP Core, JP-CLINS, the e-prescription IG and the JAMI OID table):
+ * YJ codes, 薬価基準収載医薬品コード, and the MHLW 一般名処方コード (its first 9 characters follow the
+ * YJ pattern, e.g. 1124030F2ZZZ).
+ */
+export const YJ_SYSTEMS: readonly string[] = [
+  YJ_SYSTEM,
+  'urn:oid:1.2.392.100495.20.2.73',
+  'http://capstandard.jp/iyaku.info/CodeSystem/YJ-code',
+];
+export const PRICE_CODE_SYSTEMS: readonly string[] = ['urn:oid:1.2.392.100495.20.2.72'];
+export const GENERAL_NAME_CODE_SYSTEMS: readonly string[] = [
+  'http://jpfhir.jp/fhir/core/mhlw/CodeSystem/MedicationGeneralOrderCode',
+  'urn:oid:1.2.392.100495.20.1.81',
+  'urn:oid:1.2.392.100495.20.2.81',
+];
+/**
+ * Codes that do not carry the class (MEDIS HOT codes, the レセプト電算 医薬品コード): such a drug is
+ * classified through the price list by its name, or reported unclassified.
+ */
+export const NAME_ONLY_SYSTEMS: readonly string[] = [
+  'urn:oid:1.2.392.200119.4.403.1', // HOT9 (MEDIS)
+  'urn:oid:1.2.392.100495.20.2.74', // HOT9 (JAMI OID table)
+  'http://medis.or.jp/CodeSystem/master-HOT7',
+  'http://medis.or.jp/CodeSystem/master-HOT9',
+  'http://medis.or.jp/CodeSystem/master-HOT13',
+  'urn:oid:1.2.392.100495.20.2.71', // 医薬品コード (レセプト電算処理システム)
 ];
 
 export interface CodeRef {
@@ -64,96 +68,220 @@ export interface CodeRef {
   readonly code?: string | undefined;
 }
 
-/**
- * YJ code (個別医薬品コード) under every system URI in use: JP Core's, the 2.73 OID of the JAMI
- * code-system list (seen with insulin), and the URI the JP Core / ePrescription IGs list for the
- * YJ-code list.
- */
-export const YJ_SYSTEMS: readonly string[] = [
-  YJ_SYSTEM,
-  'urn:oid:1.2.392.100495.20.2.73',
-  'http://capstandard.jp/iyaku.info/CodeSystem/YJ-code',
-];
-
 export interface DrugInput {
   readonly codings: readonly CodeRef[];
-  /** Product or ingredient names (display, text), matched against the catalogue. */
+  /** Product or ingredient names (coding displays, CodeableConcept.text), matched against the catalogue. */
   readonly names: readonly string[];
 }
 
 /**
- * `classified: true`: we know with confidence which critical classes (possibly none) apply.
- * `classified: false`: the drug could not be placed; `flags` holds whatever was still found (a
- * combination product may be flagged by one coding yet not placed whole).
+ * `classified: true`: we know with confidence which critical classes (possibly none) apply; `basis`
+ * names the deciding rule(s), e.g. `atc:B01AA`, `yj:3332`, `ingredient:クロピドグレル`.
+ * `classified: false`: the drug could not be placed; `flags` still holds what was found.
  */
 export type DrugClassification =
   | { readonly classified: true; readonly flags: readonly CriticalFlag[]; readonly basis: string }
   | { readonly classified: false; readonly flags: readonly CriticalFlag[]; readonly why: string };
 
-/**
- * 薬効分類 that mix critical and other drugs: a code in them is not classified by its category
- * (3399 antiplatelets and others, 3999 immunosuppressants and others, 1149 tramadol among other
- * analgesics, 2499 GLP-1 agonists among other hormones).
- */
-const MIXED_CATEGORIES = ['1149', '2499', '3399', '3999'];
+type Placed = { readonly ok: true; readonly flags: readonly CriticalFlag[]; readonly basis: string };
+type NotPlaced = { readonly ok: false; readonly flags: readonly CriticalFlag[]; readonly why: string };
+type Outcome = Placed | NotPlaced;
 
-const ATC_CODE = /^[A-Z][0-9]{2}[A-Z]{2}([0-9]{2})?$/;
-const YJ_CODE = /^[0-9]{4}/;
-
-const normalise = (code: string): string => code.replace(/\s+/g, '').toUpperCase();
+const placed = (flags: readonly CriticalFlag[], basis: string): Placed => ({ ok: true, flags, basis });
+const notPlaced = (why: string, flags: readonly CriticalFlag[] = []): NotPlaced => ({
+  ok: false,
+  flags,
+  why,
+});
 
 const inCrewOrder = (flags: Iterable<CriticalFlag>): readonly CriticalFlag[] => {
   const found = new Set(flags);
   return CRITICAL_FLAGS.filter((flag) => found.has(flag));
 };
 
-type CodingResult =
-  | { readonly classified: true; readonly flags: readonly CriticalFlag[]; readonly basis: string }
-  | { readonly classified: false; readonly why: string }
-  | undefined;
-
-const byPrefix = (code: string, pick: (rule: DrugClassRule) => readonly string[]): CriticalFlag[] =>
-  DRUG_CLASS_TABLE.filter((rule) => pick(rule).some((p) => code.startsWith(p))).map((r) => r.flag);
-
-const classifyCoding = (coding: CodeRef): CodingResult => {
-  if (coding.code === undefined || coding.system === undefined) return undefined;
-  const code = normalise(coding.code);
-  if (coding.system === ATC_SYSTEM) {
-    if (!ATC_CODE.test(code)) return { classified: false, why: `ATC code ${code} is not at level 4 or 5` };
-    return { classified: true, flags: byPrefix(code, (r) => r.atc), basis: `atc:${code.slice(0, 5)}` };
+/** All outcomes must be placed and agree (the same flags) for the whole to be placed. */
+const agree = (outcomes: readonly Outcome[], what: string): Outcome => {
+  const first = outcomes[0];
+  if (first === undefined) return notPlaced(`${what}: nothing to classify`);
+  const flags = inCrewOrder(outcomes.flatMap((o) => o.flags));
+  const failed = outcomes.find((o) => !o.ok);
+  if (failed !== undefined) return notPlaced(failed.why, flags);
+  if (
+    outcomes.some(
+      (o) => o.flags.length !== first.flags.length || o.flags.some((f) => !first.flags.includes(f)),
+    )
+  ) {
+    return notPlaced(`${what} match drugs of different classes`, flags);
   }
-  if (YJ_SYSTEMS.includes(coding.system)) {
-    if (!YJ_CODE.test(code)) return { classified: false, why: 'YJ code does not start with a 薬効分類' };
-    const category = code.slice(0, 4);
-    if (MIXED_CATEGORIES.includes(category)) {
-      return { classified: false, why: `薬効分類 ${category} mixes critical and other drugs` };
+  return placed(first.flags, [...new Set(outcomes.map((o) => (o.ok ? o.basis : '')))].join(' '));
+};
+
+// ---- ATC ----------------------------------------------------------------------------------------
+
+const ATC_LEVELS = [
+  /^[A-Z]$/,
+  /^[A-Z][0-9]{2}$/,
+  /^[A-Z][0-9]{2}[A-Z]$/,
+  /^[A-Z][0-9]{2}[A-Z]{2}$/,
+  /^[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}$/,
+];
+const ATC_GROUPS = Object.keys(ATC_RULES);
+
+const classifyAtc = (code: string): Outcome => {
+  if (!ATC_LEVELS.some((level) => level.test(code))) return notPlaced(`not an ATC code: ${code}`);
+  const governing = ATC_GROUPS.filter((g) => code.startsWith(g)).sort((a, b) => b.length - a.length)[0];
+  // A group code above a listed subgroup (B01A holds anticoagulants and antiplatelets) is not placed.
+  const split = ATC_GROUPS.some((g) => g.length > code.length && g.startsWith(code));
+  if (split && code.length < 7) {
+    const flags = governing === undefined ? [] : (ATC_RULES[governing] ?? []);
+    return notPlaced(`ATC group ${code} holds drugs of different classes`, flags);
+  }
+  return governing === undefined
+    ? placed([], `atc:${code.slice(0, 5)}`)
+    : placed(ATC_RULES[governing] ?? [], `atc:${governing}`);
+};
+
+// ---- 薬効分類 and ingredient ---------------------------------------------------------------------
+
+const JP_CODE = /^[0-9]{7}/;
+
+const categoryRule = (code: string): CategoryRule | undefined => {
+  const route = routeOfCode(code);
+  const fitting = CATEGORY_RULES.filter(
+    (r) => code.startsWith(r.prefix) && (r.route === undefined || r.route === route),
+  );
+  return fitting.sort(
+    (a, b) =>
+      b.prefix.length - a.prefix.length || Number(b.route !== undefined) - Number(a.route !== undefined),
+  )[0];
+};
+
+const INGREDIENT_STEMS = [...INGREDIENT_RULES].sort((a, b) => b.stem.length - a.stem.length);
+
+/** Older listings name the salt first (塩酸ペンタゾシン, リン酸コデイン). */
+const SALT_FIRST = /^(塩酸|硫酸|リン酸|酒石酸|クエン酸|臭化水素酸|マレイン酸|メシル酸|酢酸)/;
+
+const ingredientRule = (part: string): IngredientRule | undefined =>
+  INGREDIENT_STEMS.find((r) => part.startsWith(r.stem) || part.replace(SALT_FIRST, '').startsWith(r.stem));
+
+/** One ingredient (possibly a combination: parts joined by ・) of a product in a mixed category. */
+const classifyIngredient = (category: string, code: string, ingredient: string): Outcome => {
+  const route = routeOfCode(code);
+  const parts = normaliseDrugName(ingredient).split('・');
+  const flags: CriticalFlag[] = [];
+  const bases: string[] = [];
+  for (const part of parts) {
+    const rule = ingredientRule(part);
+    if (rule !== undefined) {
+      if (rule.routes === undefined || (route !== undefined && rule.routes.includes(route)))
+        flags.push(...rule.flags);
+      bases.push(`ingredient:${rule.stem}`);
     }
-    return { classified: true, flags: byPrefix(category, (r) => r.yj), basis: `yj:${category}` };
   }
+  if (bases.length === 0) {
+    // No part is known: placed (no flag) only if this category's whole membership was reviewed.
+    if (!isReviewed(category, ingredient)) {
+      return notPlaced(`薬効分類 ${category} mixes classes and ${ingredient} has not been reviewed`);
+    }
+    return placed([], `reviewed:${category}`);
+  }
+  return placed(inCrewOrder(flags), bases.join(' '));
+};
+
+const productsOfCode = (code: string, catalogue: DrugCatalogue | undefined): readonly CatalogueProduct[] => {
+  if (catalogue === undefined) return [];
+  const exact = catalogue.byCode.get(code);
+  if (exact !== undefined) return [exact];
+  // A YJ code of a unified-name product or a 一般名処方コード: same ingredient and route (7 characters).
+  return catalogue.byIngredientCode.get(code.slice(0, 7)) ?? [];
+};
+
+const classifyJapanese = (code: string, catalogue: DrugCatalogue | undefined): Outcome => {
+  if (!JP_CODE.test(code)) return notPlaced(`not a Japanese drug code: ${code}`);
+  const category = code.slice(0, 4);
+  const rule = categoryRule(code);
+  if (rule === undefined) return placed([], `yj:${category}`);
+  if (!('mixed' in rule)) return placed(rule.flags, `yj:${rule.prefix}`);
+  const products = productsOfCode(code, catalogue);
+  if (products.length === 0) {
+    return notPlaced(
+      catalogue === undefined
+        ? `薬効分類 ${category} mixes classes; the ingredient needs the drug catalogue`
+        : `薬効分類 ${category} mixes classes and the code is not in the drug catalogue`,
+    );
+  }
+  return agree(
+    products.map((p) => classifyIngredient(category, p.code, p.ingredient)),
+    `code ${code}`,
+  );
+};
+
+/** A product of the price list, by its own code. */
+export const classifyProduct = (product: CatalogueProduct, catalogue?: DrugCatalogue): DrugClassification =>
+  result(classifyJapanese(product.code, catalogue));
+
+/** The products a name names: exactly, else without its maker suffix (any maker of that product). */
+const classifyByName = (name: string, catalogue: DrugCatalogue): Outcome | undefined => {
+  const products = drugNameKeys(name)
+    .map((key) => catalogue.byName.get(key))
+    .find((found) => found !== undefined);
+  if (products === undefined) return undefined;
+  return agree(
+    products.map((p) => classifyJapanese(p.code, catalogue)),
+    `the name ${name}`,
+  );
+};
+
+// ---- one medication -----------------------------------------------------------------------------
+
+const normaliseCode = (code: string): string => code.replace(/\s+/g, '').toUpperCase();
+
+const classifyCoding = (coding: CodeRef, catalogue: DrugCatalogue | undefined): Outcome | undefined => {
+  if (coding.system === undefined || coding.code === undefined) return undefined;
+  const code = normaliseCode(coding.code);
+  if (coding.system === ATC_SYSTEM) return classifyAtc(code);
+  if (YJ_SYSTEMS.includes(coding.system) || PRICE_CODE_SYSTEMS.includes(coding.system)) {
+    return classifyJapanese(code, catalogue);
+  }
+  if (GENERAL_NAME_CODE_SYSTEMS.includes(coding.system)) return classifyJapanese(code, catalogue);
   return undefined;
 };
 
+const result = (o: Outcome): DrugClassification =>
+  o.ok
+    ? { classified: true, flags: o.flags, basis: o.basis }
+    : { classified: false, flags: o.flags, why: o.why };
+
 /**
- * Classifies one medication from its codings (and, with a catalogue, its names). A drug is
- * classified when any coding of a known system places it; flags found by several codings are united.
+ * Classifies one medication. Every coding of a known system, and (with the catalogue) every name that
+ * names a listed product, is an opinion; the medication is classified when at least one opinion places
+ * it and the flags are the union of all opinions (a flag found anywhere is never dropped). Codings of
+ * other systems (HOT, レセプト電算, RxNorm, SNOMED ...) never classify on their own.
  */
 export const classifyDrug = (input: DrugInput, catalogue?: DrugCatalogue): DrugClassification => {
-  const results = input.codings.map(classifyCoding).filter((r) => r !== undefined);
+  const opinions = input.codings.flatMap((c) => classifyCoding(c, catalogue) ?? []);
   if (catalogue !== undefined) {
     for (const name of input.names) {
-      const products = catalogue.byName.get(normaliseDrugName(name)) ?? [];
-      for (const product of products) {
-        const r = classifyCoding({ system: YJ_SYSTEM, code: product.code });
-        if (r !== undefined) results.push(r);
-      }
+      const byName = classifyByName(name, catalogue);
+      if (byName !== undefined) opinions.push(byName);
     }
   }
-  const placed = results.filter((r) => r.classified);
-  const flags = inCrewOrder(placed.flatMap((r) => r.flags));
-  if (placed.length > 0)
-    return { classified: true, flags, basis: [...new Set(placed.map((r) => r.basis))].join(' ') };
-  const why = results.find((r) => !r.classified)?.why;
-  return { classified: false, flags, why: why ?? 'no coding of a known drug code system' };
+  const flags = inCrewOrder(opinions.flatMap((o) => o.flags));
+  const sure = opinions.filter((o): o is Placed => o.ok);
+  if (sure.length > 0)
+    return { classified: true, flags, basis: [...new Set(sure.map((o) => o.basis))].join(' ') };
+  const why = opinions.find((o): o is NotPlaced => !o.ok)?.why;
+  if (why !== undefined) return { classified: false, flags, why };
+  const nameOnly = input.codings.some((c) => c.system !== undefined && NAME_ONLY_SYSTEMS.includes(c.system));
+  return {
+    classified: false,
+    flags,
+    why: nameOnly
+      ? catalogue === undefined
+        ? 'a HOT or receipt code needs the drug catalogue and a product name'
+        : 'a HOT or receipt code and no name found in the drug catalogue'
+      : 'no coding of a known drug code system and no name found in the drug catalogue',
+  };
 };
 
 /** The critical flags of one medication from its codings, in CRITICAL_FLAGS order, without repeats. */

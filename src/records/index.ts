@@ -17,14 +17,16 @@ export {
 } from './summary.js';
 export {
   CRITICAL_FLAGS,
-  DRUG_CLASS_TABLE,
   ATC_SYSTEM,
   YJ_SYSTEM,
   YJ_SYSTEMS,
+  PRICE_CODE_SYSTEMS,
+  GENERAL_NAME_CODE_SYSTEMS,
+  NAME_ONLY_SYSTEMS,
   classifyDrug,
+  classifyProduct,
   classifyMedication,
   type CriticalFlag,
-  type DrugClassRule,
   type CodeRef,
   type DrugInput,
   type DrugClassification,
@@ -39,7 +41,9 @@ export {
   type DrugCatalogueErrorCode,
 } from './drug-classes-catalogue.js';
 export { loadDrugCatalogue } from './drug-classes-file.js';
-export { normaliseDrugName } from './drug-classes-names.js';
+export { normaliseDrugName, drugNameKeys } from './drug-classes-names.js';
+export { ATC_RULES, CATEGORY_RULES, INGREDIENT_RULES, type CategoryRule, type IngredientRule } from './drug-classes-rules.js';
+export { reviewFingerprint } from './drug-classes-reviewed.js';
 export { LOINC_SYSTEM, ICD10_SYSTEM } from './fhir-text.js';
 export { parseIpsBundle, parseIpsBytes } from './ips-parser.js';
 export {
