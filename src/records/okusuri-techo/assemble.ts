@@ -185,5 +185,7 @@ export const assembleCodes = (codes: readonly ScannedCode[]): Result<string[], T
     if (!part.ok) return part;
     parts.push(part.value);
   }
-  return joinJahisSplits(parts);
+  const documents = joinJahisSplits(parts);
+  // The same sticker scanned twice is one document.
+  return documents.ok ? ok([...new Set(documents.value)]) : documents;
 };

@@ -102,12 +102,10 @@ export const parseDocument = (text: string): Result<TechoDocument, TechoError> =
     const f = recordFields(line);
     const no = f[0] ?? '';
     const skip = (reason: SkipReason): void => {
-      skipped.push({
-        line: i + 2,
-        record: no,
-        reason,
-        scope: current === undefined ? 'patient' : 'dispensing',
-      });
+      // A drug record out of place is still a medication we could not show.
+      const inDispensing =
+        current !== undefined || DISPENSING_RECORDS.has(no) || no === RECORD.dispensingDate;
+      skipped.push({ line: i + 2, record: no, reason, scope: inDispensing ? 'dispensing' : 'patient' });
     };
     const rpOf = (d: DispensingBuilder): RpBuilder | undefined => {
       const rp = positiveInt(f[F.rpText.rp]);

@@ -190,7 +190,7 @@ describe('お薬手帳: what cannot be read is counted, and a set with a part mi
     ]);
     expect(doc.skipped).toEqual([
       { line: 2, record: '2', reason: 'malformed-record', scope: 'patient' },
-      { line: 3, record: '201', reason: 'orphan-record', scope: 'patient' },
+      { line: 3, record: '201', reason: 'orphan-record', scope: 'dispensing' },
       { line: 5, record: '201', reason: 'malformed-record', scope: 'dispensing' },
       { line: 6, record: '281', reason: 'orphan-record', scope: 'dispensing' },
       { line: 7, record: '999', reason: 'unknown-record', scope: 'dispensing' },
