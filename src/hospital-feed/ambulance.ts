@@ -17,6 +17,7 @@ import {
   encodeBody,
   encodeDispatchBody,
   type CancelBody,
+  type DeclineReason,
   type DispatchMessage,
   type FeedMessage,
   type ReportBody,
@@ -40,7 +41,9 @@ export interface ReportView {
   readonly reportId: string;
   readonly hospitalId: string;
   readonly state: CrewState;
-  readonly declineReason?: string;
+  readonly declineReason?: DeclineReason;
+  /** The hospital's note with its decline, as written there. */
+  readonly declineNote?: string;
   readonly expiresAt: number;
   readonly updatedAt: number;
 }
@@ -81,6 +84,7 @@ export const toView = (r: ReportRecord): ReportView => ({
   hospitalId: r.hospitalId,
   state: crewState(r),
   ...(r.declineReason === undefined ? {} : { declineReason: r.declineReason }),
+  ...(r.declineNote === undefined ? {} : { declineNote: r.declineNote }),
   expiresAt: r.expiresAt,
   updatedAt: r.updatedAt,
 });
@@ -232,6 +236,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       hospital: current?.hospital ?? 'none',
       answerSequence: current?.answerSequence ?? 0,
       ...(current?.declineReason === undefined ? {} : { declineReason: current.declineReason }),
+      ...(current?.declineNote === undefined ? {} : { declineNote: current.declineNote }),
       sequence,
       latest: 'queued',
       latestMessageId: entry.messageId,
@@ -265,7 +270,8 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     if (
       previous === undefined ||
       crewState(previous) !== crewState(next) ||
-      previous.declineReason !== next.declineReason
+      previous.declineReason !== next.declineReason ||
+      previous.declineNote !== next.declineNote
     )
       this.emit('report', toView(next));
   }
@@ -351,6 +357,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
                 sequence: envelope.sequence,
                 decision: 'decline',
                 reason: message.body.reason,
+                ...(message.body.note === undefined ? {} : { note: message.body.note }),
               };
         break;
       case 'handover':

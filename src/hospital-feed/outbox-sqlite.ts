@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS reports (
   latest TEXT NOT NULL,
   latest_message_id TEXT NOT NULL,
   expires_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  decline_note TEXT
 ) STRICT;
 CREATE TABLE IF NOT EXISTS applied (
   message_id TEXT PRIMARY KEY,
@@ -71,6 +72,7 @@ interface ReportRow {
   latest_message_id: string;
   expires_at: number;
   updated_at: number;
+  decline_note: string | null;
 }
 
 // Rows are only ever written by this class from typed values, so reading them back is a cast.
@@ -96,12 +98,20 @@ const toReport = (r: ReportRow): ReportRecord => ({
   hospital: r.hospital as HospitalStage,
   answerSequence: r.answer_sequence,
   ...(r.decline_reason === null ? {} : { declineReason: r.decline_reason as DeclineReason }),
+  ...(r.decline_note === null ? {} : { declineNote: r.decline_note }),
   sequence: r.sequence,
   latest: r.latest as Transport,
   latestMessageId: r.latest_message_id,
   expiresAt: r.expires_at,
   updatedAt: r.updated_at,
 });
+
+/** An outbox written before the decline note was kept lacks its column: added empty, nothing lost. */
+const addDeclineNote = (db: Db): void => {
+  const columns = db.prepare('PRAGMA table_info(reports)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'decline_note'))
+    db.exec('ALTER TABLE reports ADD COLUMN decline_note TEXT');
+};
 
 interface AppliedRow {
   message_id: string;
@@ -128,8 +138,10 @@ export class SqliteOutboxStore implements OutboxStore {
     );
     const remove = db.prepare('DELETE FROM outbox WHERE message_id = ?');
     const putReport = db.prepare(
-      `INSERT OR REPLACE INTO reports VALUES (@report_id, @hospital_id, @lifecycle, @hospital,
-         @answer_sequence, @decline_reason, @sequence, @latest, @latest_message_id, @expires_at, @updated_at)`,
+      `INSERT OR REPLACE INTO reports (report_id, hospital_id, lifecycle, hospital, answer_sequence,
+         decline_reason, sequence, latest, latest_message_id, expires_at, updated_at, decline_note)
+       VALUES (@report_id, @hospital_id, @lifecycle, @hospital, @answer_sequence, @decline_reason,
+         @sequence, @latest, @latest_message_id, @expires_at, @updated_at, @decline_note)`,
     );
     const forget = db.prepare('DELETE FROM applied WHERE received_at < ?');
     const remember = db.prepare('INSERT OR IGNORE INTO applied VALUES (?, ?, ?, ?)');
@@ -167,13 +179,20 @@ export class SqliteOutboxStore implements OutboxStore {
           latest_message_id: r.latestMessageId,
           expires_at: r.expiresAt,
           updated_at: r.updatedAt,
+          decline_note: r.declineNote ?? null,
         });
     });
   }
 
   static open(file: string): Result<SqliteOutboxStore, StorageErrorCode> {
     const db = openDatabase(file, SCHEMA);
-    return db.ok ? ok(new SqliteOutboxStore(db.value)) : err(db.error);
+    if (!db.ok) return err(db.error);
+    const upgraded = attempt(() => addDeclineNote(db.value));
+    if (!upgraded.ok) {
+      db.value.close();
+      return err(upgraded.error);
+    }
+    return ok(new SqliteOutboxStore(db.value));
   }
 
   write(change: OutboxChange): Result<void, StorageErrorCode> {

@@ -27,6 +27,8 @@ export interface ReportRecord {
   /** Sequence of the last answer applied (answers can be revised; the later one wins). */
   readonly answerSequence: number;
   readonly declineReason?: DeclineReason;
+  /** The hospital's free-text note with its decline (AnswerBody.note), for the crew to read. */
+  readonly declineNote?: string;
   /** The last sequence used on this report's stream to the hospital. */
   readonly sequence: number;
   /** Transport of the report's latest envelope (the one that supersedes the others). */
@@ -81,6 +83,7 @@ export type HospitalEvent =
       readonly sequence: number;
       readonly decision: 'decline';
       readonly reason: DeclineReason;
+      readonly note?: string;
     }
   | { readonly type: 'handover' };
 
@@ -91,15 +94,17 @@ export const onHospital = (r: ReportRecord, event: HospitalEvent, now: number): 
       return RANK[event.stage] > RANK[r.hospital] ? { ...r, hospital: event.stage, updatedAt: now } : r;
     case 'answer': {
       if (event.sequence <= r.answerSequence) return r;
-      // An acceptance drops an earlier decline's reason.
+      // An acceptance drops an earlier decline's reason and note; a later decline replaces both.
       const rest: ReportRecord = { ...r };
       delete (rest as { declineReason?: DeclineReason }).declineReason;
+      delete (rest as { declineNote?: string }).declineNote;
       return event.decision === 'accept'
         ? { ...rest, hospital: 'accepted', answerSequence: event.sequence, updatedAt: now }
         : {
             ...rest,
             hospital: 'declined',
             declineReason: event.reason,
+            ...(event.note === undefined || event.note === '' ? {} : { declineNote: event.note }),
             answerSequence: event.sequence,
             updatedAt: now,
           };

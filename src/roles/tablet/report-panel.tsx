@@ -126,6 +126,22 @@ const ReportFormView: FC<{
   </form>
 );
 
+/**
+ * Why the hospital declined, in words, with its note as written there: the crew decides where to go
+ * next from it (a "no bed" is not an "out of capability"). Shown only while the decline stands.
+ */
+const Decline: FC<{ readonly v: ReportView; readonly say: Say }> = ({ v, say }) =>
+  v.state !== 'declined' || v.declineReason === undefined ? null : (
+    <div data-decline={v.declineReason}>
+      {say('decline.reason')}: {say(`decline.${v.declineReason}`)}
+      {v.declineNote === undefined ? null : (
+        <p data-decline-note>
+          {say('decline.note')}: <q>{v.declineNote}</q>
+        </p>
+      )}
+    </div>
+  );
+
 export const ReportPanel: FC<{
   readonly s: CardSession | undefined;
   readonly views: readonly ReportView[];
@@ -148,7 +164,7 @@ export const ReportPanel: FC<{
                 <td>{name(v.hospitalId)}</td>
                 <td>
                   <strong>{say(`state.${v.state}`)}</strong>
-                  {v.declineReason === undefined ? '' : ` (${v.declineReason})`}
+                  <Decline v={v} say={say} />
                 </td>
                 <td>{formatJst(v.updatedAt)}</td>
               </tr>

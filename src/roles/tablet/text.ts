@@ -117,6 +117,14 @@ const JA = {
   'state.expired': '期限切れ',
   'state.cancelled': '取消済み',
   'state.handed-over': '引継ぎ済み',
+  'decline.reason': '受入不可の理由',
+  'decline.note': '病院からのメモ',
+  'decline.no-bed': '満床',
+  'decline.no-specialist': '専門医不在',
+  'decline.treating-other-critical': '他の重症患者を処置中',
+  'decline.equipment-unavailable': '機器使用不可',
+  'decline.out-of-capability': '対応能力外',
+  'decline.other': 'その他',
 } as const;
 
 export type TextKey = keyof typeof JA;
@@ -237,6 +245,14 @@ const EN: Readonly<Record<TextKey, string>> = {
   'state.expired': 'Expired',
   'state.cancelled': 'Cancelled',
   'state.handed-over': 'Handed over',
+  'decline.reason': 'Reason for declining',
+  'decline.note': 'Note from the hospital',
+  'decline.no-bed': 'No bed',
+  'decline.no-specialist': 'No specialist available',
+  'decline.treating-other-critical': 'Treating another critical patient',
+  'decline.equipment-unavailable': 'Equipment unavailable',
+  'decline.out-of-capability': 'Outside their capability',
+  'decline.other': 'Other',
 };
 
 export type Say = (key: TextKey) => string;

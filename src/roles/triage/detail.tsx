@@ -151,6 +151,8 @@ const Actions: FC<{ readonly r: BoardReport; readonly csrf: string; readonly tt:
           <option value={reason}>{tt(reasonKey(reason))}</option>
         ))}
       </select>
+      <label for="note">{tt('action.note')}</label>
+      <textarea id="note" name="note" maxlength={500} rows={2} />
       <button type="submit" data-action="decline">
         {tt('action.decline')}
       </button>
@@ -176,7 +178,7 @@ export const ReportDetail: FC<{
   const state = deskState(r);
   const a = body.atmist;
   const eta = Date.parse(body.eta);
-  const declined = r.answer?.decision === 'decline' ? r.answer.reason : undefined;
+  const declined = r.answer?.decision === 'decline' ? r.answer : undefined;
   return (
     <main data-report-detail data-state={state} style="display:block">
       <p>
@@ -193,8 +195,13 @@ export const ReportDetail: FC<{
         <h2>
           <Acuity level={body.acuity} /> {body.crew.callSign} ·{' '}
           <span data-desk-state>{tt(stateKey(state))}</span>
-          {declined === undefined ? null : ` (${tt(reasonKey(declined))})`}
+          {declined === undefined ? null : ` (${tt(reasonKey(declined.reason))})`}
         </h2>
+        {declined?.note === undefined ? null : (
+          <p data-decline-note>
+            {tt('detail.declineNote')}: <q>{declined.note}</q>
+          </p>
+        )}
         <p>
           {tt('detail.eta')}: {formatJst(eta)} ({untilEta(eta, now, t, tt)}) · {tt('detail.acuity')}:{' '}
           {body.acuity}

@@ -25,6 +25,8 @@ const ReportParams = v.object({
 const AnswerForm = v.object({
   decision: v.picklist(['accept', 'decline']),
   reason: v.optional(v.picklist(DECLINE_REASONS)),
+  /** Free text for the crew with a decline (AnswerBody.note); an empty field sends none. */
+  note: v.optional(v.pipe(v.string(), v.maxLength(500))),
 });
 const AnswerJson = v.variant('decision', [
   v.object({ decision: v.literal('accept') }),
@@ -161,7 +163,11 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
           ? { decision: 'accept' }
           : body.reason === undefined
             ? undefined
-            : { decision: 'decline', reason: body.reason };
+            : {
+                decision: 'decline',
+                reason: body.reason,
+                ...(body.note === undefined || body.note.trim() === '' ? {} : { note: body.note.trim() }),
+              };
       if (input === undefined) throw new ApiFailure('invalid-input', ['reason']);
       await answer(c, params, input);
       return c.redirect(reportPath(params), 303);
