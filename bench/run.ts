@@ -12,6 +12,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run(): Promise<BenchRepor
   records: () => import('./records.js'),
   feed: () => import('./feed.js'),
   api: () => import('./api.js'),
+  drugs: () => import('./drugs.js'),
 };
 
 const main = async (): Promise<number> => {
