@@ -1,31 +1,48 @@
 import * as v from 'valibot';
-import { BundleEntry } from './fhir.js';
 
 export interface IndexedResource {
   readonly resourceType: string;
   readonly resource: Readonly<Record<string, unknown>>;
+  readonly fullUrl?: string | undefined;
 }
+
+const Entry = v.looseObject({
+  fullUrl: v.fallback(v.optional(v.string()), undefined),
+  resource: v.looseObject({ resourceType: v.pipe(v.string(), v.nonEmpty()) }),
+});
 
 /**
  * The resources of a Bundle, findable by reference. Bundle.entry.fullUrl is what `urn:uuid:` references
- * resolve against (FHIR R4 §2.36.4.1); `Type/id` references resolve by resource type and id.
+ * resolve against (FHIR R4 §2.36.4.1); `Type/id` references resolve by resource type and id. An entry
+ * without a resource type cannot be placed in any section: it is counted in `unplaceable`.
  */
 export class BundleIndex {
   readonly resources: readonly IndexedResource[];
+  readonly unplaceable: number;
   readonly #byUrl = new Map<string, IndexedResource>();
 
   constructor(entries: readonly unknown[]) {
     const resources: IndexedResource[] = [];
+    let unplaceable = 0;
     for (const raw of entries) {
-      const parsed = v.safeParse(BundleEntry, raw);
-      if (!parsed.success || parsed.output.resource === undefined) continue;
+      const parsed = v.safeParse(Entry, raw);
+      if (!parsed.success) {
+        unplaceable += 1;
+        continue;
+      }
       const resource = parsed.output.resource;
-      const indexed: IndexedResource = { resourceType: resource.resourceType, resource };
+      const indexed: IndexedResource = {
+        resourceType: resource.resourceType,
+        resource,
+        fullUrl: parsed.output.fullUrl,
+      };
       resources.push(indexed);
       if (parsed.output.fullUrl !== undefined) this.#byUrl.set(parsed.output.fullUrl, indexed);
-      if (resource.id !== undefined) this.#byUrl.set(`${resource.resourceType}/${resource.id}`, indexed);
+      const id = resource['id'];
+      if (typeof id === 'string') this.#byUrl.set(`${resource.resourceType}/${id}`, indexed);
     }
     this.resources = resources;
+    this.unplaceable = unplaceable;
   }
 
   /** The resource a Reference.reference points to, if it is in the Bundle. */
@@ -33,8 +50,8 @@ export class BundleIndex {
     if (reference === undefined) return undefined;
     const direct = this.#byUrl.get(reference);
     if (direct !== undefined) return direct;
-    // An absolute URL whose tail is Type/id (e.g. https://server/fhir/Patient/1).
-    const tail = /([A-Za-z]+\/[A-Za-z0-9\-.]{1,64})$/.exec(reference)?.[1];
+    // An absolute URL whose tail is Type/id (e.g. https://server/fhir/Patient/1), or a versioned one.
+    const tail = /([A-Za-z]+\/[A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(reference)?.[1];
     return tail === undefined ? undefined : this.#byUrl.get(tail);
   }
 

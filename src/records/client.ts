@@ -8,7 +8,7 @@ import {
   type AnswerBinding,
   type BindingFailure,
 } from './binding.js';
-import { parseIpsBytes } from './ips-parser.js';
+import { parseSummaryBytes } from './parser.js';
 import type { OperatorCode, PermanentCode } from './outcomes.js';
 import type { RequestSigner, ResponseOpener, SummaryStore, Timers } from './ports.js';
 import { encodeRequest, wireRequest, type SummaryRequest } from './request.js';
@@ -123,7 +123,7 @@ export class RecordsClient {
     if (stored !== undefined)
       return {
         code: 'ok',
-        summary: parseIpsBytes(stored.bytes),
+        summary: parseSummaryBytes([stored.bytes]),
         source: 'store',
         fetchedAt: stored.storedAt,
         attempts: 0,
@@ -200,7 +200,7 @@ export class RecordsClient {
     }
     const bundle = framed.value.bundle;
     const fetched = this.#o.clock.now();
-    const summary = parseIpsBytes(bundle);
+    const summary = parseSummaryBytes([bundle]);
     const parsed = this.#o.clock.now();
     await this.#o.store.set(session, bundle);
     const storedAt = this.#o.clock.now();

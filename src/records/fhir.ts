@@ -35,7 +35,25 @@ const SubExtension = v.looseObject({
   valueCode: optional(v.string()),
   valueString: optional(v.string()),
 });
-const Extension = v.looseObject({ url: text, extension: repeated(SubExtension) });
+
+const Period = v.looseObject({ start: optional(text), end: optional(text) });
+
+const Quantity = v.looseObject({
+  value: optional(v.number()),
+  unit: optional(text),
+  code: optional(text),
+});
+export type Quantity = v.InferOutput<typeof Quantity>;
+
+/** Extension (R4 datatype), two levels deep: enough for the translation extension (lang + content)
+ *  and the JP Core dosage extensions (valueDuration, valuePeriod). */
+const Extension = v.looseObject({
+  url: text,
+  extension: repeated(SubExtension),
+  valueDuration: optional(Quantity),
+  valuePeriod: optional(Period),
+});
+export type Extension = v.InferOutput<typeof Extension>;
 
 export const Coding = v.looseObject({
   system: optional(text),
@@ -50,17 +68,15 @@ export const CodeableConcept = v.looseObject({ coding: repeated(Coding), text: o
 export type CodeableConcept = v.InferOutput<typeof CodeableConcept>;
 
 export const Reference = v.looseObject({ reference: optional(text), display: optional(text) });
+export type Reference = v.InferOutput<typeof Reference>;
 
-const Period = v.looseObject({ start: optional(text), end: optional(text) });
-
-const Quantity = v.looseObject({
-  value: optional(v.number()),
-  unit: optional(text),
-  code: optional(text),
-});
+const Identifier = v.looseObject({ system: optional(text), value: optional(text) });
+const Annotation = v.looseObject({ text: optional(text) });
+const Meta = v.looseObject({ profile: repeated(text) });
 
 const Dosage = v.looseObject({
   text: optional(text),
+  extension: repeated(Extension),
   doseAndRate: repeated(v.looseObject({ doseQuantity: optional(Quantity) })),
   timing: optional(
     v.looseObject({
@@ -70,6 +86,8 @@ const Dosage = v.looseObject({
           period: optional(v.number()),
           periodUnit: optional(text),
           count: optional(v.number()),
+          boundsDuration: optional(Quantity),
+          boundsPeriod: optional(Period),
         }),
       ),
       code: optional(CodeableConcept),
@@ -83,30 +101,64 @@ export const BundleEntry = v.looseObject({
   resource: optional(v.looseObject({ resourceType: text, id: optional(text) })),
 });
 
-/** Bundle.type must be `document` for an IPS (IPS Bundle profile). */
-export const DocumentBundle = v.looseObject({
+/** The Bundle types the summary reads: a document (IPS, JP-CLINS, e-prescription, checkup), a
+ *  collection (JP-CLINS 6-information submissions) or a searchset (a FHIR server's answer). */
+export const BUNDLE_TYPES = ['document', 'collection', 'searchset'] as const;
+
+export const Bundle = v.looseObject({
   resourceType: v.literal('Bundle'),
-  type: v.literal('document'),
-  entry: v.array(v.unknown()),
+  id: optional(text),
+  type: text,
+  identifier: optional(Identifier),
+  timestamp: optional(text),
+  /** Absent or empty is a Bundle with nothing in it (a searchset with no match). */
+  entry: v.fallback(v.optional(v.array(v.unknown()), []), []),
 });
 
-export const CompositionSection = v.looseObject({
+/** Composition.section, with its sub-sections (JP-CLINS nests clinical sections under 300 構造情報). */
+export interface CompositionSection {
+  readonly title?: string | undefined;
+  readonly code?: CodeableConcept | undefined;
+  readonly entry: readonly Reference[];
+  readonly emptyReason?: CodeableConcept | undefined;
+  readonly section: readonly CompositionSection[];
+}
+export const CompositionSection: v.GenericSchema<unknown, CompositionSection> = v.looseObject({
   title: optional(text),
   code: optional(CodeableConcept),
   entry: repeated(Reference),
   emptyReason: optional(CodeableConcept),
+  section: repeated(v.lazy(() => CompositionSection)),
 });
-export type CompositionSection = v.InferOutput<typeof CompositionSection>;
 
 export const Composition = v.looseObject({
   resourceType: v.literal('Composition'),
+  title: optional(text),
+  type: optional(CodeableConcept),
   date: optional(text),
   subject: optional(Reference),
+  author: repeated(Reference),
+  custodian: optional(Reference),
   section: repeated(CompositionSection),
+});
+export type Composition = v.InferOutput<typeof Composition>;
+
+export const Organization = v.looseObject({
+  resourceType: v.literal('Organization'),
+  name: optional(text),
+});
+
+/** The parts every clinical resource shares that the merge and routing read. */
+export const ResourceHead = v.looseObject({
+  resourceType: text,
+  id: optional(text),
+  meta: optional(Meta),
+  identifier: repeated(Identifier),
 });
 
 export const Patient = v.looseObject({
   resourceType: v.literal('Patient'),
+  identifier: repeated(Identifier),
   name: repeated(v.looseObject({ text: optional(text), family: optional(text), given: repeated(text) })),
   birthDate: optional(text),
   gender: optional(text),
@@ -115,9 +167,21 @@ export const Patient = v.looseObject({
 export const AllergyIntolerance = v.looseObject({
   resourceType: v.literal('AllergyIntolerance'),
   code: optional(CodeableConcept),
+  clinicalStatus: optional(CodeableConcept),
+  verificationStatus: optional(CodeableConcept),
+  type: optional(text),
   category: repeated(text),
   criticality: optional(text),
-  reaction: repeated(v.looseObject({ manifestation: repeated(CodeableConcept) })),
+  reaction: repeated(
+    v.looseObject({
+      substance: optional(CodeableConcept),
+      manifestation: repeated(CodeableConcept),
+      severity: optional(text),
+      description: optional(text),
+      note: repeated(Annotation),
+    }),
+  ),
+  note: repeated(Annotation),
   recordedDate: optional(text),
   onsetDateTime: optional(text),
   onsetPeriod: optional(Period),
@@ -128,7 +192,10 @@ export type AllergyIntolerance = v.InferOutput<typeof AllergyIntolerance>;
 
 export const Medication = v.looseObject({
   resourceType: v.literal('Medication'),
+  id: optional(text),
   code: optional(CodeableConcept),
+  /** Ingredients of a compound or a medication named by ingredient (itemCodeableConcept). */
+  ingredient: repeated(v.looseObject({ itemCodeableConcept: optional(CodeableConcept) })),
 });
 
 export const MedicationStatement = v.looseObject({
@@ -139,6 +206,7 @@ export const MedicationStatement = v.looseObject({
   effectiveDateTime: optional(text),
   effectivePeriod: optional(Period),
   dateAsserted: optional(text),
+  contained: repeated(v.looseObject({ resourceType: text, id: optional(text) })),
   informationSource: optional(Reference),
   dosage: repeated(Dosage),
 });
@@ -152,14 +220,32 @@ export const MedicationRequest = v.looseObject({
   authoredOn: optional(text),
   requester: optional(Reference),
   dosageInstruction: repeated(Dosage),
-  dispenseRequest: optional(v.looseObject({ validityPeriod: optional(Period) })),
+  dispenseRequest: optional(
+    v.looseObject({ validityPeriod: optional(Period), expectedSupplyDuration: optional(Quantity) }),
+  ),
+  contained: repeated(v.looseObject({ resourceType: text, id: optional(text) })),
 });
 export type MedicationRequest = v.InferOutput<typeof MedicationRequest>;
+
+export const MedicationDispense = v.looseObject({
+  resourceType: v.literal('MedicationDispense'),
+  status: optional(text),
+  medicationCodeableConcept: optional(CodeableConcept),
+  medicationReference: optional(Reference),
+  whenHandedOver: optional(text),
+  whenPrepared: optional(text),
+  daysSupply: optional(Quantity),
+  dosageInstruction: repeated(Dosage),
+  contained: repeated(v.looseObject({ resourceType: text, id: optional(text) })),
+});
 
 export const Condition = v.looseObject({
   resourceType: v.literal('Condition'),
   code: optional(CodeableConcept),
+  category: repeated(CodeableConcept),
   clinicalStatus: optional(CodeableConcept),
+  verificationStatus: optional(CodeableConcept),
+  abatementDateTime: optional(text),
   onsetDateTime: optional(text),
   onsetString: optional(text),
   onsetPeriod: optional(Period),
@@ -168,6 +254,7 @@ export const Condition = v.looseObject({
 
 export const Procedure = v.looseObject({
   resourceType: v.literal('Procedure'),
+  status: optional(text),
   code: optional(CodeableConcept),
   performedDateTime: optional(text),
   performedPeriod: optional(Period),
@@ -176,13 +263,49 @@ export const Procedure = v.looseObject({
 
 export const Observation = v.looseObject({
   resourceType: v.literal('Observation'),
+  status: optional(text),
   code: optional(CodeableConcept),
+  valueBoolean: optional(v.boolean()),
+  valueInteger: optional(v.number()),
+  dataAbsentReason: optional(CodeableConcept),
   effectiveDateTime: optional(text),
   effectivePeriod: optional(Period),
   issued: optional(text),
   valueQuantity: optional(Quantity),
   valueString: optional(text),
   valueCodeableConcept: optional(CodeableConcept),
+});
+
+export const DeviceUseStatement = v.looseObject({
+  resourceType: v.literal('DeviceUseStatement'),
+  status: optional(text),
+  device: optional(Reference),
+  timingDateTime: optional(text),
+  timingPeriod: optional(Period),
+  recordedOn: optional(text),
+});
+
+export const Device = v.looseObject({
+  resourceType: v.literal('Device'),
+  status: optional(text),
+  type: optional(CodeableConcept),
+  deviceName: repeated(v.looseObject({ name: text })),
+  manufactureDate: optional(text),
+});
+
+export const Consent = v.looseObject({
+  resourceType: v.literal('Consent'),
+  status: optional(text),
+  scope: optional(CodeableConcept),
+  category: repeated(CodeableConcept),
+  dateTime: optional(text),
+  provision: optional(
+    v.looseObject({
+      type: optional(text),
+      code: repeated(CodeableConcept),
+      action: repeated(CodeableConcept),
+    }),
+  ),
 });
 
 export const Coverage = v.looseObject({

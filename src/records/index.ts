@@ -1,20 +1,37 @@
 export {
   SECTION_KEYS,
-  UnavailableReason,
+  UNAVAILABLE_REASONS,
+  NO_KNOWN,
+  INPUT_ERRORS,
+  itemsOf,
   type SectionKey,
+  type UnavailableReason,
+  type NoKnown,
   type Section,
+  type SectionItems,
+  type Provenance,
+  type Code,
   type Allergy,
   type AllergyCategory,
   type Criticality,
+  type Severity,
+  type Contraindication,
   type Medication,
+  type ClinicalStatus,
   type Condition,
   type Procedure,
-  type CheckupResult,
+  type Device,
+  type Directive,
+  type Pregnancy,
+  type Result,
   type Insurance,
   type PatientDetails,
   type CriticalFlags,
+  type InputError,
+  type InputReport,
   type EmergencySummary,
 } from './summary.js';
+export { parseSummary, parseSummaryBytes, sourceLabel, type ParseOptions } from './parser.js';
 export {
   CRITICAL_FLAGS,
   ATC_SYSTEM,
@@ -45,7 +62,6 @@ export { normaliseDrugName, drugNameKeys } from './drug-classes-names.js';
 export { ATC_RULES, CATEGORY_RULES, INGREDIENT_RULES, type CategoryRule, type IngredientRule } from './drug-classes-rules.js';
 export { reviewFingerprint } from './drug-classes-reviewed.js';
 export { LOINC_SYSTEM, ICD10_SYSTEM } from './fhir-text.js';
-export { parseIpsBundle, parseIpsBytes } from './ips-parser.js';
 export {
   UNABLE_REASONS,
   PURPOSES,

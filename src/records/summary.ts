@@ -1,106 +1,184 @@
 import type { Phi } from '../log/index.js';
 import type { CriticalFlag } from './drug-classes.js';
 
-/** The summary's sections, in the order the crew sees them (allergies first). */
+/**
+ * The summary's sections, in the order the crew sees them (allergies and drug contraindications
+ * first: what changes emergency care). Binding for the ER side too (CONTRACT-summary §1).
+ */
 export const SECTION_KEYS = [
   'allergies',
+  'contraindications',
   'medications',
-  'conditions',
+  'problems',
+  'pastIllness',
+  'infections',
   'procedures',
+  'devices',
+  'advanceDirectives',
+  'pregnancy',
   'results',
   'insurance',
 ] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
 
-/** Why a section cannot be shown. Never "no data": that is the `none-known` status. */
-export const UnavailableReason = {
-  /** Not JSON, or not a FHIR Bundle of type document. */
-  bundleUnreadable: 'bundle-unreadable',
-  /** The Bundle has no readable Composition, and no resources of the section's kinds either. */
-  compositionMissing: 'composition-missing',
-  /** The Composition has no section with this LOINC code. */
-  sectionMissing: 'section-missing',
-  /** The section has neither entries nor Composition.section.emptyReason. */
-  noEntries: 'no-entries',
-  /** Every entry of the section was missing from the Bundle or unreadable. */
-  entriesUnreadable: 'entries-unreadable',
-  /** emptyReason `withheld` (list-empty-reason). */
-  withheld: 'withheld',
-  /** emptyReason `notasked`, `notstarted`, `unavailable` or `closed`, or an IPS "no … info" entry. */
-  notRecorded: 'not-recorded',
-} as const;
-export type UnavailableReason = (typeof UnavailableReason)[keyof typeof UnavailableReason];
+/**
+ * Why a section cannot be shown. Never "nothing there": that is the `none-known` status.
+ * - `not-sent`: no document sent this section, and no resource of its kinds came either;
+ * - `not-recorded`: the section is there but empty (no emptyReason, or `notasked`/`notstarted`/
+ *   `unavailable`/`closed`), or holds only an IPS "no information" entry;
+ * - `unreadable`: the input (or every entry of the section) could not be read;
+ * - `upstream-failed`: the records could not be fetched (set by the tablet, never by the parser);
+ * - `withheld`: emptyReason `withheld` (list-empty-reason).
+ */
+export const UNAVAILABLE_REASONS = [
+  'not-sent',
+  'not-recorded',
+  'unreadable',
+  'upstream-failed',
+  'withheld',
+] as const;
+export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
+
+/** A "no known X allergy" statement, kept as data (never an item). */
+export const NO_KNOWN = ['any', 'medication', 'food', 'environment'] as const;
+export type NoKnown = (typeof NO_KNOWN)[number];
 
 /**
- * One section. `available` lists what could be read (`unreadable` counts the entries that could not:
- * more than zero means the section is partial); `none-known` means the source says there is nothing
- * (emptyReason `nilknown`, or an IPS "no known …" entry); `unavailable` means we cannot tell.
+ * One section. `available`: items read whole; `partial`: some entries could not be read (`unreadable`
+ * counts them; `items` may be empty); `none-known`: the source says there is nothing (emptyReason
+ * `nilknown`, or an explicit "no known …" entry); `unavailable`: we cannot tell, and why.
+ * `newest` is the date (FHIR date, date part) of the newest dated item; `sources` names the documents
+ * ("document · organisation") the section was read from.
  */
 export type Section<T> =
   | {
       readonly status: 'available';
       readonly items: readonly T[];
-      readonly unreadable: number;
-      /** Date of the newest record in the section (freshness), when any record is dated. */
-      readonly newest: string | undefined;
+      readonly newest?: string;
+      readonly sources: readonly string[];
+      readonly noKnown?: readonly NoKnown[];
     }
-  | { readonly status: 'none-known' }
+  | {
+      readonly status: 'partial';
+      readonly items: readonly T[];
+      readonly unreadable: number;
+      readonly newest?: string;
+      readonly sources: readonly string[];
+      readonly noKnown?: readonly NoKnown[];
+    }
+  | {
+      readonly status: 'none-known';
+      readonly newest?: string;
+      readonly sources: readonly string[];
+      readonly noKnown?: readonly NoKnown[];
+    }
   | { readonly status: 'unavailable'; readonly reason: UnavailableReason };
+
+/** Where a fact came from: the source document, its author organisation where given, the item's own date. */
+export interface Provenance {
+  /** Composition.title, else its type's display, else the Bundle identifier / id. */
+  readonly document?: string;
+  readonly organisation?: string;
+  /** The item's own date (FHIR date/dateTime as received). */
+  readonly date?: string;
+}
+
+/** A coding exactly as received: the system URI is kept verbatim (YJ under any URI, ICD-10 JP URIs…). */
+export interface Code {
+  readonly system: string;
+  readonly code: string;
+  readonly display?: string;
+}
+
+interface Item {
+  readonly codes: readonly Code[];
+  readonly provenance: Provenance;
+}
 
 export type AllergyCategory = 'food' | 'medication' | 'environment' | 'biologic' | 'unknown';
 export type Criticality = 'high' | 'low' | 'unable-to-assess' | 'unknown';
+export type Severity = 'mild' | 'moderate' | 'severe';
 
-export interface Allergy {
+export interface Allergy extends Item {
   readonly substance: string;
   readonly category: AllergyCategory;
   readonly criticality: Criticality;
+  /** The most severe reaction.severity given. */
+  readonly severity?: Severity;
+  /** reaction.manifestation text (a nullFlavor manifestation is left out). */
   readonly reactions: readonly string[];
-  /** recordedDate, else onset[x]. */
-  readonly recorded: string | undefined;
-  /** Who recorded or asserted it (recorder / asserter display). */
-  readonly source: string | undefined;
+  /** AllergyIntolerance.note and reaction.description / note (JP-CLINS puts the description there). */
+  readonly note?: string;
+  /** verificationStatus code (unconfirmed, confirmed, presumed…); refuted / entered-in-error are excluded. */
+  readonly verification?: string;
 }
 
-export interface Medication {
-  /** Japanese name: the YJ coding's display, else a `ja` translation, else CodeableConcept.text when Japanese. */
-  readonly japaneseName: string | undefined;
-  /** Generic (INN) name: the ATC coding's display, else another display or the text. */
-  readonly genericName: string;
-  readonly dose: string | undefined;
-  /** The date the medication was last dispensed or asserted (see docs/records.md for the rule). */
-  readonly lastDispensed: string | undefined;
-  readonly source: string | undefined;
+/** A drug the patient must not be given (薬剤禁忌). */
+export interface Contraindication extends Item {
+  readonly substance: string;
+  readonly note?: string;
+}
+
+export interface Medication extends Item {
+  /** Japanese name where one is given (YJ / HOT display, a `ja` translation, Japanese text). */
+  readonly japaneseName?: string;
+  /** Generic (INN) name: the ATC display, else another display, else the text. */
+  readonly name: string;
+  readonly dose?: string;
+  /** Taken now, as far as status, dates and days' supply tell (docs/records.md); unknown → current. */
+  readonly current: boolean;
+  /** False when the drug classification could not tell its class: the flags may then miss it. */
+  readonly classified: boolean;
   readonly flags: readonly CriticalFlag[];
+  /** Resource status as received (active, completed, stopped…). */
+  readonly status?: string;
 }
 
-export interface Condition {
+export type ClinicalStatus = 'active' | 'recurrence' | 'relapse' | 'inactive' | 'remission' | 'resolved';
+
+/** A problem, a past illness or an infection. */
+export interface Condition extends Item {
   readonly name: string;
-  readonly icd10: string | undefined;
-  readonly clinicalStatus: string | undefined;
-  readonly onset: string | undefined;
-  readonly recorded: string | undefined;
+  readonly clinicalStatus?: ClinicalStatus;
+  readonly verification?: string;
+  readonly onset?: string;
+  /** For an infection reported as a test result (JP-CLINS 感染症情報): the result. */
+  readonly value?: string;
 }
 
-export interface Procedure {
+export interface Procedure extends Item {
   readonly name: string;
-  readonly performed: string | undefined;
+  readonly performed?: string;
 }
 
-export interface CheckupResult {
+export interface Device extends Item {
   readonly name: string;
-  readonly loinc: string | undefined;
+  readonly status?: string;
+}
+
+/** An advance directive (e.g. DNAR) from a Consent, or a directive observation. */
+export interface Directive extends Item {
+  readonly text: string;
+  readonly status?: string;
+}
+
+export interface Pregnancy extends Item {
+  readonly text: string;
+}
+
+export interface Result extends Item {
+  readonly name: string;
   /** Value with its unit as text, e.g. `7.1 %`. */
   readonly value: string;
-  readonly effective: string | undefined;
 }
 
-export interface Insurance {
-  /** Coverage.status: active, cancelled, draft, entered-in-error. */
+export interface Insurance extends Item {
+  /** Coverage.status: active, cancelled, draft. */
   readonly status: string;
   readonly eligible: boolean;
-  readonly kind: string | undefined;
-  readonly insurer: string | undefined;
-  readonly periodEnd: string | undefined;
+  readonly kind?: string;
+  readonly insurer?: string;
+  readonly periodEnd?: string;
 }
 
 export interface PatientDetails {
@@ -110,21 +188,73 @@ export interface PatientDetails {
 }
 
 export interface CriticalFlags {
-  /** `complete` only when the medication section was read whole; otherwise a flag may be missing. */
-  readonly status: 'complete' | 'partial' | 'unavailable';
+  /**
+   * complete: every current medication classified and the section whole (or none known);
+   * incomplete: `unclassified` > 0 or the medication section is partial;
+   * unavailable: the medication section is unavailable.
+   */
+  readonly status: 'complete' | 'incomplete' | 'unavailable';
   readonly flags: readonly CriticalFlag[];
+  /** Current medications that could not be classified. */
+  readonly unclassified: number;
+}
+
+/** Why one input could not be read at all. */
+export const INPUT_ERRORS = [
+  'not-json',
+  'not-a-resource',
+  'not-a-bundle',
+  'bundle-type-unsupported',
+  'other-patient',
+] as const;
+export type InputError = (typeof INPUT_ERRORS)[number];
+
+export interface InputReport {
+  /** Position of the input in the call. */
+  readonly index: number;
+  readonly error: InputError;
 }
 
 export interface EmergencySummary {
   /** Identifying values stay wrapped: they print and log as `[redacted]`. */
   readonly patient: Phi<PatientDetails>;
-  /** Composition.date. */
+  /** The newest Composition.date / Bundle.timestamp of the inputs read. */
   readonly composedAt: string | undefined;
+  /** The documents read ("document · organisation"), in a stable order. */
+  readonly documents: readonly string[];
+  /** Inputs that could not be read (their sections count them: see docs/records.md). */
+  readonly rejected: readonly InputReport[];
   readonly allergies: Section<Allergy>;
+  readonly contraindications: Section<Contraindication>;
   readonly medications: Section<Medication>;
   readonly criticalFlags: CriticalFlags;
-  readonly conditions: Section<Condition>;
+  readonly problems: Section<Condition>;
+  readonly pastIllness: Section<Condition>;
+  readonly infections: Section<Condition>;
   readonly procedures: Section<Procedure>;
-  readonly results: Section<CheckupResult>;
+  readonly devices: Section<Device>;
+  readonly advanceDirectives: Section<Directive>;
+  readonly pregnancy: Section<Pregnancy>;
+  readonly results: Section<Result>;
   readonly insurance: Section<Insurance>;
 }
+
+/** The item type of each section. */
+export interface SectionItems {
+  readonly allergies: Allergy;
+  readonly contraindications: Contraindication;
+  readonly medications: Medication;
+  readonly problems: Condition;
+  readonly pastIllness: Condition;
+  readonly infections: Condition;
+  readonly procedures: Procedure;
+  readonly devices: Device;
+  readonly advanceDirectives: Directive;
+  readonly pregnancy: Pregnancy;
+  readonly results: Result;
+  readonly insurance: Insurance;
+}
+
+/** The items of a section whatever its status (none for none-known / unavailable). */
+export const itemsOf = <T>(section: Section<T>): readonly T[] =>
+  section.status === 'available' || section.status === 'partial' ? section.items : [];

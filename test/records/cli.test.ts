@@ -14,15 +14,17 @@ import { loadOrCreateCard, loadOrCreateTestCa } from '../../src/sim/card/index.j
 import { summaryCommand } from '../../src/cli/commands/summary.js';
 import {
   encodeRequest,
-  parseIpsBytes,
+  parseSummaryBytes,
   subjectDigest,
   unframeAnswer,
   wireRequest,
 } from '../../src/records/index.js';
 import { cardholder } from '../../src/sim/index.js';
 import { medicalRecord } from '../../src/sim/records/index.js';
+import { SHARED_FIXTURES, sharedPresent } from '../support/shared-fixtures.js';
 
-const FIXTURE = new URL('../fixtures/ips/hl7-ips-bundle-minimal.json', import.meta.url).pathname;
+const FIXTURE = `${SHARED_FIXTURES}ips/hl7-ips-bundle-minimal.json`;
+const JP = `${SHARED_FIXTURES}jp/`;
 
 const io = (signal = new AbortController().signal) => {
   const stdout = new PassThrough();
@@ -35,19 +37,43 @@ const io = (signal = new AbortController().signal) => {
   return { streams, out: () => out.join(''), err: () => err.join('') };
 };
 
-describe('ems-gateway summary FILE [--json]', () => {
-  it('prints sections, flags, freshness and unavailable markers as text', async () => {
+describe('ems-gateway summary FILE... [--json]', () => {
+  it.skipIf(!sharedPresent)('prints sections, statuses, sources and flags as text', async () => {
     const t = io();
-    expect(await summaryCommand.run([FIXTURE], t.streams)).toBe(0);
+    expect(await summaryCommand.run([FIXTURE, '--as-of', '2016-01-01'], t.streams)).toBe(0);
     expect(t.out()).toContain('! Substance with penicillin structure');
-    expect(t.out()).toContain('anastrozole — 1 tablet, 1× per day — last 2015-03');
-    expect(t.out()).toContain('Conditions: 1, newest 2016-10');
-    expect(t.out()).toContain('Procedures: UNAVAILABLE (section-missing)');
+    expect(t.out()).toContain('anastrozole — 1 tablet, 1× per day');
+    expect(t.out()).toContain('Problems: 1, newest 2016-10');
+    expect(t.out()).toContain('Procedures: NOT AVAILABLE (not-sent)');
     expect(t.out()).toContain('Critical medication flags (complete): none');
     expect(t.out()).not.toContain('DeLarosa');
   });
 
-  it('prints JSON with --json, the patient redacted', async () => {
+  it.skipIf(!sharedPresent)('merges several files of one patient, each item with its source', async () => {
+    const t = io();
+    const files = [
+      'clins-referral-01.json',
+      'eprescription-document-01.json',
+      'echeckup-report-sample-01.json',
+    ];
+    expect(
+      await summaryCommand.run([...files.map((f) => `${JP}${f}`), '--as-of', '2020-01-01'], t.streams),
+    ).toBe(1);
+    // The referral's patient and the e-prescription's are different people: nothing is merged.
+    expect(t.err()).toContain('different patients');
+    expect(t.out()).toContain('Allergies: NOT AVAILABLE (unreadable)');
+    const one = io();
+    expect(
+      await summaryCommand.run(
+        [`${JP}clins-referral-01.json`, `${JP}clins-referral-noentry.json`],
+        one.streams,
+      ),
+    ).toBe(0);
+    expect(one.out()).toContain('source: 診療情報提供書 · 港診療所');
+    expect(one.out()).toContain('Medications: NOT AVAILABLE (not-recorded)');
+  });
+
+  it.skipIf(!sharedPresent)('prints JSON with --json, the patient redacted', async () => {
     const t = io();
     expect(await summaryCommand.run([FIXTURE, '--json'], t.streams)).toBe(0);
     const json = JSON.parse(t.out()) as { patient: string; allergies: { status: string } };
@@ -55,14 +81,19 @@ describe('ems-gateway summary FILE [--json]', () => {
     expect(json.allergies.status).toBe('available');
   });
 
-  it('exits 1 for a missing file or something that is not an IPS Bundle, 2-style usage errors otherwise', async () => {
+  it('exits 1 for a missing file or files that are not FHIR Bundles, usage errors otherwise', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ems-summary-'));
     writeFileSync(join(dir, 'x.json'), '{"resourceType":"Patient"}');
+    writeFileSync(join(dir, 'y.json'), '{"resourceType":');
     const t = io();
     expect(await summaryCommand.run([join(dir, 'nope.json')], t.streams)).toBe(1);
-    expect(await summaryCommand.run([join(dir, 'x.json')], t.streams)).toBe(1);
-    expect(t.err()).toContain('not a FHIR R4 document Bundle');
+    expect(await summaryCommand.run([join(dir, 'x.json'), join(dir, 'y.json')], t.streams)).toBe(1);
+    expect(t.err()).toContain('x.json: a FHIR resource, but not a Bundle');
+    expect(t.err()).toContain('y.json: not UTF-8 JSON');
     await expect(summaryCommand.run([], t.streams)).rejects.toBeInstanceOf(UsageError);
+    await expect(
+      summaryCommand.run([join(dir, 'x.json'), '--as-of', 'soon'], t.streams),
+    ).rejects.toBeInstanceOf(UsageError);
   });
 });
 
@@ -155,7 +186,7 @@ describe('ems-gateway records-sim', () => {
       subject: subjectDigest({ kind: 'jpki-serial', serial: cardholder(2, index).certificateSerial }),
       unit: 'amb-cli-01',
     });
-    expect(parseIpsBytes(answer.value.bundle).insurance.status).toBe('available');
+    expect(parseSummaryBytes([answer.value.bundle]).insurance.status).toBe('available');
     stop.abort();
     expect(await running).toBe(0);
     await directory.value.close();

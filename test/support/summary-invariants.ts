@@ -1,11 +1,13 @@
-import { SECTION_KEYS, type EmergencySummary } from '../../src/records/index.js';
+import { SECTION_KEYS, UNAVAILABLE_REASONS, type EmergencySummary } from '../../src/records/index.js';
 
-const STATUSES = new Set(['available', 'none-known', 'unavailable']);
+const STATUSES = new Set(['available', 'partial', 'none-known', 'unavailable']);
 
 /**
  * What every summary must satisfy whatever the input: all sections present, each with a known status;
- * an available section has at least one item (an empty list is never shown as a section); unavailable
- * sections name a reason; flags are only `complete` when the medication section is whole.
+ * an available section has at least one item (an empty list is never shown as a section); a partial
+ * one counts what it could not read; unavailable sections name a known reason; the flags are only
+ * `complete` when the medication section is whole (or none known) and every current medication was
+ * classified, and `unclassified` is exactly the number of current unclassified medications.
  */
 export const summaryProblems = (s: EmergencySummary): string[] => {
   const problems: string[] = [];
@@ -13,15 +15,28 @@ export const summaryProblems = (s: EmergencySummary): string[] => {
     const section = s[key];
     if (!STATUSES.has(section.status)) problems.push(`${key}: status ${String(section.status)}`);
     if (section.status === 'available' && section.items.length === 0) problems.push(`${key}: silently empty`);
-    if (section.status === 'unavailable' && typeof section.reason !== 'string')
+    if (section.status === 'partial' && !(section.unreadable > 0))
+      problems.push(`${key}: partial without a count`);
+    if (
+      section.status === 'unavailable' &&
+      !(UNAVAILABLE_REASONS as readonly string[]).includes(section.reason)
+    )
       problems.push(`${key}: no reason`);
   }
   const meds = s.medications;
+  const current =
+    meds.status === 'available' || meds.status === 'partial' ? meds.items.filter((m) => m.current) : [];
+  const unclassified = current.filter((m) => !m.classified).length;
+  if (s.criticalFlags.unclassified !== unclassified) problems.push('unclassified count wrong');
   if (
     s.criticalFlags.status === 'complete' &&
-    !(meds.status === 'none-known' || (meds.status === 'available' && meds.unreadable === 0))
+    !(meds.status === 'none-known' || (meds.status === 'available' && unclassified === 0))
   )
     problems.push('flags complete although medications are not');
+  if (s.criticalFlags.status === 'unavailable' && meds.status !== 'unavailable')
+    problems.push('flags unavailable with medications');
+  for (const flag of current.flatMap((m) => m.flags))
+    if (!s.criticalFlags.flags.includes(flag)) problems.push(`flag ${flag} of a current medication missing`);
   return problems;
 };
 

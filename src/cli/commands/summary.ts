@@ -1,114 +1,198 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { SECTION_KEYS, parseIpsBytes, type EmergencySummary, type Section } from '../../records/index.js';
+import {
+  parseSummaryBytes,
+  type Allergy,
+  type Code,
+  type Condition,
+  type EmergencySummary,
+  type InputError,
+  type Section,
+} from '../../records/index.js';
 import { UsageError, write, type Command } from '../command.js';
 
-const help = `ems-gateway summary FILE [--json]
+const help = `ems-gateway summary FILE... [--json] [--as-of DATE]
 
-Parses a FHIR R4 International Patient Summary (a Bundle of type document) the way the gateway
-parses a records service's answer, and prints the EmergencySummary it yields: each section with its
-items, its freshness (the date of its newest record) and, where it cannot be shown, why
-(section-missing, entries-unreadable, …); the critical medication flags; insurance eligibility.
-"none known" (the source says there is nothing) is printed apart from "unavailable".
+Parses FHIR R4 Bundles of one patient (document, collection or searchset: an IPS, JP-CLINS documents
+and 6-information collections, an e-prescription, a checkup report...) the way the gateway parses a
+records service's answer, merges them into one EmergencySummary and prints it: every section with its
+status (available, partial: N entries unreadable, none known, not available (reason)), its items with
+codes as received and where each came from (document · organisation, date), the newest date and the
+sources; the critical medication flags (complete / incomplete: N not classified / unavailable).
 
-For integrators testing their records service. The patient's identifying details are never printed.
+For integrators testing their records data. The patient's identifying details are never printed.
 
-  --json   print the EmergencySummary as JSON instead of text
+  --json           print the EmergencySummary as JSON instead of text
+  --as-of DATE     reference date for "current" medication (YYYY-MM-DD; default today)
 
-Exit codes: 0 the bundle was read (possibly partially: see the markers), 1 the file could not be
-read or is not an IPS document Bundle at all, 2 usage.`;
+Exit codes: 0 at least one file was read (possibly partially: see the markers), 1 no file could be
+read as a FHIR Bundle of one patient, 2 usage.`;
+
+const INPUT_ERROR_TEXT: Readonly<Record<InputError, string>> = {
+  'not-json': 'not UTF-8 JSON',
+  'not-a-resource': 'not a FHIR resource',
+  'not-a-bundle': 'a FHIR resource, but not a Bundle',
+  'bundle-type-unsupported': 'a Bundle, but not of type document, collection or searchset',
+  'other-patient': 'the files name different patients (birth date or sex): none is used',
+};
 
 const line = (...parts: (string | undefined)[]): string =>
   parts.filter((p) => p !== undefined && p !== '').join(' ');
+const paren = (s: string | undefined): string | undefined =>
+  s === undefined || s === '' ? undefined : `(${s})`;
+const codes = (cs: readonly Code[]): string | undefined =>
+  cs.length === 0 ? undefined : `[${cs.map((c) => `${c.system}|${c.code}`).join(', ')}]`;
+const from = (p: {
+  readonly document?: string;
+  readonly organisation?: string;
+  readonly date?: string;
+}): string | undefined =>
+  paren(
+    line(
+      p.date,
+      p.document === undefined
+        ? undefined
+        : `· ${[p.document, p.organisation].filter((x) => x !== undefined).join(' · ')}`,
+    ),
+  );
+
+const NO_KNOWN_TEXT = {
+  any: 'no known allergy',
+  medication: 'no known drug allergy',
+  food: 'no known food allergy',
+  environment: 'no known environmental allergy',
+} as const;
 
 const sectionLines = <T>(title: string, section: Section<T>, item: (t: T) => string): string[] => {
   switch (section.status) {
-    case 'available': {
-      const partial = section.unreadable > 0 ? `, PARTIAL: ${section.unreadable} entries unreadable` : '';
-      const head = `${title}: ${section.items.length}${partial}${section.newest === undefined ? '' : `, newest ${section.newest}`}`;
-      return [head, ...section.items.map((i) => `  ${item(i)}`)];
+    case 'available':
+    case 'partial': {
+      const partial =
+        section.status === 'partial' ? `, PARTIAL: ${section.unreadable} entries unreadable` : '';
+      const noKnown =
+        section.noKnown === undefined ? '' : `; ${section.noKnown.map((n) => NO_KNOWN_TEXT[n]).join(', ')}`;
+      const head = `${title}: ${section.items.length}${partial}${section.newest === undefined ? '' : `, newest ${section.newest}`}${noKnown}`;
+      return [
+        head,
+        ...section.items.map((i) => `  ${item(i)}`),
+        ...section.sources.map((s) => `  source: ${s}`),
+      ];
     }
     case 'none-known':
-      return [`${title}: none known`];
+      return [
+        `${title}: none known${section.noKnown === undefined ? '' : ` (${section.noKnown.map((n) => NO_KNOWN_TEXT[n]).join(', ')})`}`,
+        ...section.sources.map((s) => `  source: ${s}`),
+      ];
     case 'unavailable':
-      return [`${title}: UNAVAILABLE (${section.reason})`];
+      return [`${title}: NOT AVAILABLE (${section.reason})`];
     default:
       return section satisfies never;
   }
 };
 
-const paren = (s: string | undefined): string | undefined => (s === undefined ? undefined : `(${s})`);
+const allergyLine = (a: Allergy): string =>
+  line(
+    a.criticality === 'high' ? '!' : '-',
+    a.substance,
+    `[${a.category}, criticality ${a.criticality}${a.severity === undefined ? '' : `, ${a.severity}`}${a.verification === undefined ? '' : `, ${a.verification}`}]`,
+    a.reactions.join(', '),
+    a.note === undefined ? undefined : `“${a.note}”`,
+    codes(a.codes),
+    from(a.provenance),
+  );
+
+const conditionLine = (c: Condition): string =>
+  line(
+    c.name,
+    c.value === undefined ? undefined : `: ${c.value}`,
+    c.clinicalStatus,
+    c.onset === undefined ? undefined : `onset ${c.onset}`,
+    codes(c.codes),
+    from(c.provenance),
+  );
+
+const flagsLine = (s: EmergencySummary): string => {
+  const f = s.criticalFlags;
+  const status = f.status === 'incomplete' ? `incomplete: ${f.unclassified} not classified` : f.status;
+  const list = f.flags.length > 0 ? f.flags.join(', ') : f.status === 'complete' ? 'none' : '(none found)';
+  return `Critical medication flags (${status}): ${list}`;
+};
 
 export const formatSummary = (s: EmergencySummary): string =>
   [
     `Emergency summary${s.composedAt === undefined ? '' : ` composed ${s.composedAt}`}`,
     'Patient: identifying details withheld',
-    `Critical medication flags (${s.criticalFlags.status}): ${s.criticalFlags.flags.join(', ') || 'none'}`,
-    ...sectionLines('Allergies', s.allergies, (a) =>
-      line(
-        a.criticality === 'high' ? '!' : '-',
-        a.substance,
-        `[${a.category}, criticality ${a.criticality}]`,
-        a.reactions.join(', '),
-        paren(line(a.recorded, a.source)),
-      ),
+    `Documents: ${s.documents.join('; ') || '(none)'}`,
+    flagsLine(s),
+    ...sectionLines('Allergies', s.allergies, allergyLine),
+    ...sectionLines('Drug contraindications', s.contraindications, (c) =>
+      line(c.substance, c.note, codes(c.codes), from(c.provenance)),
     ),
     ...sectionLines('Medications', s.medications, (m) =>
       line(
-        m.japaneseName === undefined ? m.genericName : `${m.japaneseName} / ${m.genericName}`,
+        m.current ? '-' : '(past)',
+        m.japaneseName === undefined || m.japaneseName === m.name ? m.name : `${m.japaneseName} / ${m.name}`,
         m.dose === undefined ? undefined : `— ${m.dose}`,
-        m.lastDispensed === undefined ? undefined : `— last ${m.lastDispensed}`,
-        paren(m.source),
         m.flags.length === 0 ? undefined : `[${m.flags.join(', ')}]`,
+        m.classified ? undefined : '[NOT CLASSIFIED]',
+        codes(m.codes),
+        from(m.provenance),
       ),
     ),
-    ...sectionLines('Conditions', s.conditions, (c) =>
-      line(
-        c.name,
-        c.icd10 === undefined ? undefined : `[ICD-10 ${c.icd10}]`,
-        c.clinicalStatus,
-        paren(c.recorded ?? c.onset),
-      ),
+    ...sectionLines('Problems', s.problems, conditionLine),
+    ...sectionLines('Past illness', s.pastIllness, conditionLine),
+    ...sectionLines('Infections', s.infections, conditionLine),
+    ...sectionLines('Procedures', s.procedures, (p) =>
+      line(p.name, paren(p.performed), codes(p.codes), from(p.provenance)),
     ),
-    ...sectionLines('Procedures', s.procedures, (p) => line(p.name, paren(p.performed))),
-    ...sectionLines('Checkup results', s.results, (r) => line(`${r.name}:`, r.value, paren(r.effective))),
+    ...sectionLines('Devices', s.devices, (d) => line(d.name, d.status, codes(d.codes), from(d.provenance))),
+    ...sectionLines('Advance directives', s.advanceDirectives, (d) =>
+      line(d.text, d.status, from(d.provenance)),
+    ),
+    ...sectionLines('Pregnancy', s.pregnancy, (p) => line(p.text, from(p.provenance))),
+    ...sectionLines('Results', s.results, (r) =>
+      line(`${r.name}:`, r.value, codes(r.codes), from(r.provenance)),
+    ),
     ...sectionLines('Insurance', s.insurance, (i) =>
       line(
         i.eligible ? 'eligible' : `NOT eligible (${i.status})`,
         i.kind,
         i.insurer,
         i.periodEnd === undefined ? undefined : `until ${i.periodEnd}`,
+        from(i.provenance),
       ),
     ),
   ].join('\n');
 
 export const summaryCommand: Command = {
   name: 'summary',
-  summary: 'parse an IPS Bundle file and print its EmergencySummary',
+  summary: 'merge FHIR Bundle files of one patient and print the EmergencySummary',
   help,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { json: { type: 'boolean', default: false } },
+      options: { json: { type: 'boolean', default: false }, 'as-of': { type: 'string' } },
     });
-    const [file, ...rest] = positionals;
-    if (file === undefined || rest.length > 0) throw new UsageError('expected: summary FILE [--json]');
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(file);
-    } catch (cause) {
-      write(io.stderr, `${file}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'EIO'})`);
-      return 1;
+    if (positionals.length === 0) throw new UsageError('expected: summary FILE... [--json]');
+    const asOfText = values['as-of'];
+    const asOf = asOfText === undefined ? new Date() : new Date(`${asOfText}T00:00:00Z`);
+    if (asOfText !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(asOfText) || Number.isNaN(asOf.getTime())))
+      throw new UsageError('--as-of: expected a date YYYY-MM-DD');
+    const inputs: Uint8Array[] = [];
+    for (const file of positionals) {
+      try {
+        inputs.push(await readFile(file));
+      } catch (cause) {
+        write(io.stderr, `${file}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'EIO'})`);
+        return 1;
+      }
     }
-    const summary = parseIpsBytes(bytes);
+    const summary = parseSummaryBytes(inputs, { asOf });
     // The patient is a Phi value: JSON shows it as [redacted].
-    write(io.stdout, values.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
-    const unreadable = SECTION_KEYS.every((k) => {
-      const section = summary[k];
-      return section.status === 'unavailable' && section.reason === 'bundle-unreadable';
-    });
-    if (unreadable) write(io.stderr, `${file}: not a FHIR R4 document Bundle (or not JSON)`);
-    return unreadable ? 1 : 0;
+    write(io.stdout, values.json === true ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+    for (const r of summary.rejected)
+      write(io.stderr, `${positionals[r.index] ?? '?'}: ${INPUT_ERROR_TEXT[r.error]}`);
+    return summary.rejected.length === inputs.length ? 1 : 0;
   },
 };

@@ -17,7 +17,8 @@ export {
   type Notice,
 } from './state.js';
 export { deviceSigner, envelopeResponseOpener, cacheSummaryStore } from './records-ports.js';
-export { reportInput, reportSummary, vitalsOf, ReportForm } from './report-form.js';
+export { reportInput, vitalsOf, ReportForm } from './report-form.js';
+export { reportSummary } from './report-summary.js';
 export type { DemoCards } from './routes.js';
 export type { DemoHolder } from './card-panel.js';
 export { UnitAssignment, type AssignedCase, type UnitAssignmentOptions } from './assignment.js';

@@ -1,12 +1,6 @@
 import * as v from 'valibot';
 import { err, ok, type Result } from '../../core/index.js';
-import {
-  BODY_SCHEMAS,
-  type ReportInput,
-  type SectionStatus,
-  type WireUnavailableReason,
-} from '../../hospital-feed/index.js';
-import type { EmergencySummary, Section, UnavailableReason } from '../../records/index.js';
+import { BODY_SCHEMAS, type ReportInput } from '../../hospital-feed/index.js';
 
 /** Opaque ids the tablet's forms carry (never a card serial). */
 export const TapId = v.pipe(v.string(), v.regex(/^tap-[0-9a-f]{8,64}$/));
@@ -83,105 +77,6 @@ export const vitalsOf = (form: ReportForm, at: string): Vitals => {
     ...(form.jcs === '' ? {} : { jcs: { level: Number(form.jcs) as 0, modifiers: [] } }),
     ...(e !== undefined && vv !== undefined && m !== undefined ? { gcs: { e, v: vv, m } } : {}),
     ...some('pupils', pupils),
-  };
-};
-
-type WireSummary = NonNullable<ReportInput['summary']>;
-type WireSection<T> = {
-  status: SectionStatus;
-  reason?: WireUnavailableReason;
-  unreadable?: number;
-  newest?: string;
-  items: T[];
-};
-
-/** The records parser's reason in the wire's words (CONTRACT §2). */
-const wireReason = (reason: UnavailableReason): WireUnavailableReason => {
-  switch (reason) {
-    case 'bundle-unreadable':
-    case 'entries-unreadable':
-      return 'unreadable';
-    case 'composition-missing':
-    case 'section-missing':
-      return 'not-sent';
-    case 'no-entries':
-    case 'not-recorded':
-      return 'not-recorded';
-    case 'withheld':
-      return 'withheld';
-    default:
-      return reason satisfies never;
-  }
-};
-
-/** A section with its status: unavailable stays unavailable, never an empty list. */
-const wireSection = <A, B>(s: Section<A>, map: (a: A) => B): WireSection<B> => {
-  switch (s.status) {
-    case 'available':
-      return {
-        status: s.unreadable > 0 ? 'partial' : 'available',
-        ...(s.unreadable > 0 ? { unreadable: s.unreadable } : {}),
-        ...(s.newest === undefined ? {} : { newest: s.newest }),
-        items: s.items.map(map),
-      };
-    case 'none-known':
-      return { status: 'none-known', items: [] };
-    case 'unavailable':
-      return { status: 'unavailable', reason: wireReason(s.reason), items: [] };
-    default:
-      return s satisfies never;
-  }
-};
-
-const notSent = () => ({ status: 'unavailable' as const, reason: 'not-sent' as const, items: [] });
-
-/** What the triage desk reads first, from the summary the crew saw (nothing identifying). */
-export const reportSummary = (summary: EmergencySummary, fetchedAt: number): WireSummary => {
-  const flags = summary.criticalFlags;
-  return {
-    dataAsOf: new Date(fetchedAt).toISOString(),
-    sections: {
-      allergies: wireSection(summary.allergies, (a) => ({
-        substance: a.substance,
-        category: a.category,
-        criticality: a.criticality,
-        reactions: [...a.reactions],
-        codes: [],
-        ...(a.recorded === undefined ? {} : { date: a.recorded }),
-      })),
-      contraindications: notSent(),
-      medications: wireSection(summary.medications, (m) => ({
-        name: m.japaneseName ?? m.genericName,
-        flags: [...m.flags],
-        classified: m.flags.length > 0,
-        current: true,
-        codes: [],
-        ...(m.dose === undefined ? {} : { dose: m.dose }),
-      })),
-      problems: wireSection(summary.conditions, (c) => ({
-        name: c.name,
-        codes: [],
-        ...(c.clinicalStatus === undefined ? {} : { clinicalStatus: c.clinicalStatus }),
-        ...(c.onset === undefined ? {} : { onset: c.onset }),
-      })),
-      pastIllness: notSent(),
-      infections: notSent(),
-      procedures: wireSection(summary.procedures, (p) => ({
-        name: p.name,
-        codes: [],
-        ...(p.performed === undefined ? {} : { performed: p.performed }),
-      })),
-      devices: notSent(),
-      advanceDirectives: notSent(),
-      pregnancy: notSent(),
-      results: wireSection(summary.results, (r) => ({ name: r.name, value: r.value, codes: [] })),
-    },
-    criticalFlags: {
-      // This model does not record which medications were classified: never "complete" over that.
-      status: flags.status === 'unavailable' ? 'unavailable' : 'incomplete',
-      flags: [...flags.flags],
-      unclassified: 0,
-    },
   };
 };
 

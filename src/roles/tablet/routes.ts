@@ -4,7 +4,8 @@ import { ApiFailure, type Gateway, type GatewayEnv } from '../../gateway/index.j
 import type { Logger } from '../../log/index.js';
 import { phi } from '../../log/index.js';
 import { UNABLE_REASONS, type ConsentBasis } from '../../records/index.js';
-import { PrincipalId, ReportForm, reportInput, reportSummary, TapId } from './report-form.js';
+import { PrincipalId, ReportForm, reportInput, TapId } from './report-form.js';
+import { reportSummary } from './report-summary.js';
 import type { DemoHolder } from './card-panel.js';
 import type { UnitAssignment } from './assignment.js';
 import type { CardSessionService } from './session.js';

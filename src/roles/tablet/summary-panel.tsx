@@ -1,44 +1,133 @@
 import type { Child, FC } from 'hono/jsx';
 import { formatJst, type PanelContext } from '../../gateway/index.js';
-import type { EmergencySummary, Section } from '../../records/index.js';
+import type { Condition, EmergencySummary, Provenance, Section } from '../../records/index.js';
 import type { Say } from './text.js';
 
+const DAY_MS = 86_400_000;
+
+/** Whole days from a FHIR date to the fetch time (data age), when the date is a full day. */
+const ageInDays = (date: string, fetchedAt: number): number | undefined => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const days = Math.floor((fetchedAt - Date.parse(`${date}T00:00:00Z`)) / DAY_MS);
+  return Number.isFinite(days) && days >= 0 ? days : undefined;
+};
+
+/** The item's own date and the document it came from. */
+const From: FC<{ readonly p: Provenance }> = ({ p }) => {
+  const doc = [p.document, p.organisation].filter((x) => x !== undefined).join(' · ');
+  const parts = [p.date, doc].filter((x) => x !== undefined && x !== '');
+  return parts.length === 0 ? null : <small class="provenance"> · {parts.join(' · ')}</small>;
+};
+
 /**
- * One section with its status spelled out: items with the date of the newest record (freshness),
- * "no data" (the source says none are known) or "not available" (we cannot tell): never blank.
+ * One section with its status spelled out, never blank: items (partial: "N entries unreadable"),
+ * "none known" only when the source said so (with "no known FOOD allergy" and the like), or
+ * "not available (reason)", visibly different. Newest date with its age, and the sources.
  */
 const SectionView = <T,>(props: {
   readonly id: string;
   readonly title: string;
   readonly section: Section<T>;
   readonly say: Say;
+  readonly fetchedAt: number;
   readonly item: (item: T) => Child;
 }): Child => {
   const { section, say } = props;
+  const noKnown =
+    section.status === 'unavailable' || section.noKnown === undefined ? null : (
+      <p class="no-known" data-no-known={section.noKnown.join(' ')}>
+        {section.noKnown.map((n) => say(`summary.noKnown.${n}`)).join(' · ')}
+      </p>
+    );
+  const meta =
+    section.status === 'unavailable' ? null : (
+      <>
+        {section.newest === undefined ? null : (
+          <p class="fresh">
+            {say('summary.newest')}: {section.newest}
+            {(() => {
+              const age = ageInDays(section.newest, props.fetchedAt);
+              return age === undefined ? '' : ` (${age} ${say('summary.daysAgo')})`;
+            })()}
+          </p>
+        )}
+        {section.sources.length === 0 ? null : (
+          <p class="sources">
+            {say('summary.sources')}: {section.sources.join(' / ')}
+          </p>
+        )}
+      </>
+    );
   return (
-    <div class="section" data-section={props.id} data-status={section.status}>
+    <div
+      class="section"
+      data-section={props.id}
+      data-status={section.status}
+      data-reason={section.status === 'unavailable' ? section.reason : undefined}
+    >
       <h3>{props.title}</h3>
-      {section.status === 'available' ? (
+      {section.status === 'available' || section.status === 'partial' ? (
         <>
+          {section.status === 'partial' ? (
+            <p class="error" data-unreadable={section.unreadable}>
+              {section.unreadable} {say('summary.partial')}
+            </p>
+          ) : null}
+          {noKnown}
           <ul>
             {section.items.map((i) => (
               <li>{props.item(i)}</li>
             ))}
           </ul>
-          {section.newest === undefined ? null : (
-            <p class="fresh">
-              {say('summary.newest')}: {section.newest}
-            </p>
-          )}
-          {section.unreadable > 0 ? <p class="error">{say('summary.partial')}</p> : null}
+          {meta}
         </>
       ) : section.status === 'none-known' ? (
-        <p>{say('summary.none')}</p>
+        <>
+          {noKnown ?? <p class="none-known">{say('summary.none')}</p>}
+          {meta}
+        </>
       ) : (
-        <p class="error">
-          {say('summary.unavailable')} ({section.reason})
+        <p class="error unavailable">
+          {say('summary.unavailable')} ({say(`summary.reason.${section.reason}`)})
         </p>
       )}
+    </div>
+  );
+};
+
+const conditionItem = (c: Condition): Child => (
+  <span>
+    {c.name}
+    {c.value === undefined ? '' : `: ${c.value}`}
+    {c.clinicalStatus === undefined ? '' : ` [${c.clinicalStatus}]`}
+    {c.onset === undefined ? '' : ` · ${c.onset}`}
+    <From p={c.provenance} />
+  </span>
+);
+
+const Flags: FC<{ readonly summary: EmergencySummary; readonly say: Say }> = ({ summary, say }) => {
+  const f = summary.criticalFlags;
+  return (
+    <div class="section" data-section="flags" data-status={f.status} data-unclassified={f.unclassified}>
+      <h3>{say('summary.flags')}</h3>
+      {f.flags.length > 0 ? (
+        <p class="flags">
+          {f.flags.map((flag) => (
+            <strong class="flag">{say(`flag.${flag}`)}</strong>
+          ))}
+        </p>
+      ) : null}
+      {f.status === 'unavailable' ? (
+        <p class="error unavailable">{say('summary.unavailable')}</p>
+      ) : f.status === 'incomplete' ? (
+        <p class="error">
+          {say('summary.flagsIncomplete')}
+          {f.unclassified > 0 ? `: ${f.unclassified} ${say('summary.notClassified')}` : ''}
+          {summary.medications.status === 'partial' ? ` · ${say('summary.flagsPartial')}` : ''}
+        </p>
+      ) : f.flags.length === 0 ? (
+        <p>{say('summary.flagsNone')}</p>
+      ) : null}
     </div>
   );
 };
@@ -50,82 +139,158 @@ export const SummaryView: FC<{
   readonly fetchedAt: number;
   readonly ctx: PanelContext;
   readonly say: Say;
-}> = ({ summary, source, fetchedAt, say }) => (
-  <div data-summary>
-    <p class="meta">
-      {say('records.fetchedAt')}: {formatJst(fetchedAt)}
-      {source === 'store' ? <strong data-from-cache> · {say('records.fromCache')}</strong> : null}
-    </p>
-    <SectionView
-      id="allergies"
-      title={say('summary.allergies')}
-      section={summary.allergies}
-      say={say}
-      item={(a) => (
-        <span class={a.criticality === 'high' ? 'critical' : undefined}>
-          <strong>{a.substance}</strong> — {say(`crit.${a.criticality}`)}
-          {a.reactions.length > 0 ? ` (${a.reactions.join(', ')})` : ''}
-          {a.recorded === undefined ? '' : ` · ${a.recorded}`}
-        </span>
-      )}
-    />
-    <div class="section" data-section="flags" data-status={summary.criticalFlags.status}>
-      <h3>{say('summary.flags')}</h3>
-      {summary.criticalFlags.flags.length === 0 ? (
-        <p>{summary.criticalFlags.status === 'unavailable' ? say('summary.unavailable') : '—'}</p>
-      ) : (
-        <p class="flags">
-          {summary.criticalFlags.flags.map((f) => (
-            <strong class="flag">{say(`flag.${f}`)}</strong>
-          ))}
-        </p>
-      )}
-      {summary.criticalFlags.status === 'partial' ? <p class="error">{say('summary.flagsPartial')}</p> : null}
+}> = ({ summary, source, fetchedAt, say }) => {
+  const common = { say, fetchedAt };
+  return (
+    <div data-summary>
+      <p class="meta">
+        {say('records.fetchedAt')}: {formatJst(fetchedAt)}
+        {source === 'store' ? <strong data-from-cache> · {say('records.fromCache')}</strong> : null}
+      </p>
+      <SectionView
+        id="allergies"
+        title={say('summary.allergies')}
+        section={summary.allergies}
+        {...common}
+        item={(a) => (
+          <span class={a.criticality === 'high' ? 'critical' : undefined}>
+            <strong>{a.substance}</strong> — {say(`crit.${a.criticality}`)}
+            {a.severity === undefined ? '' : ` · ${say(`sev.${a.severity}`)}`}
+            {a.reactions.length > 0 ? ` (${a.reactions.join(', ')})` : ''}
+            {a.note === undefined ? '' : ` “${a.note}”`}
+            {a.verification === undefined ? '' : ` [${a.verification}]`}
+            <From p={a.provenance} />
+          </span>
+        )}
+      />
+      <SectionView
+        id="contraindications"
+        title={say('summary.contraindications')}
+        section={summary.contraindications}
+        {...common}
+        item={(c) => (
+          <span>
+            <strong>{c.substance}</strong>
+            {c.note === undefined ? '' : ` — ${c.note}`}
+            <From p={c.provenance} />
+          </span>
+        )}
+      />
+      <Flags summary={summary} say={say} />
+      <SectionView
+        id="medications"
+        title={say('summary.medications')}
+        section={summary.medications}
+        {...common}
+        item={(m) => (
+          <span class={m.current ? undefined : 'past'} data-current={String(m.current)}>
+            {m.current ? '' : `(${say('summary.past')}) `}
+            {m.japaneseName ?? m.name}
+            {m.japaneseName === undefined || m.japaneseName === m.name ? '' : ` (${m.name})`}
+            {m.dose === undefined ? '' : ` · ${m.dose}`}
+            {m.flags.map((f) => (
+              <strong class="flag">{say(`flag.${f}`)}</strong>
+            ))}
+            {m.classified ? null : <em class="unclassified"> [{say('summary.unclassified')}]</em>}
+            <From p={m.provenance} />
+          </span>
+        )}
+      />
+      <SectionView
+        id="problems"
+        title={say('summary.problems')}
+        section={summary.problems}
+        {...common}
+        item={conditionItem}
+      />
+      <SectionView
+        id="pastIllness"
+        title={say('summary.pastIllness')}
+        section={summary.pastIllness}
+        {...common}
+        item={conditionItem}
+      />
+      <SectionView
+        id="infections"
+        title={say('summary.infections')}
+        section={summary.infections}
+        {...common}
+        item={conditionItem}
+      />
+      <SectionView
+        id="procedures"
+        title={say('summary.procedures')}
+        section={summary.procedures}
+        {...common}
+        item={(p) => (
+          <span>
+            {p.name}
+            {p.performed === undefined ? '' : ` · ${p.performed}`}
+            <From p={p.provenance} />
+          </span>
+        )}
+      />
+      <SectionView
+        id="devices"
+        title={say('summary.devices')}
+        section={summary.devices}
+        {...common}
+        item={(d) => (
+          <span>
+            {d.name}
+            <From p={d.provenance} />
+          </span>
+        )}
+      />
+      <SectionView
+        id="advanceDirectives"
+        title={say('summary.advanceDirectives')}
+        section={summary.advanceDirectives}
+        {...common}
+        item={(d) => (
+          <span>
+            <strong>{d.text}</strong>
+            <From p={d.provenance} />
+          </span>
+        )}
+      />
+      <SectionView
+        id="pregnancy"
+        title={say('summary.pregnancy')}
+        section={summary.pregnancy}
+        {...common}
+        item={(p) => (
+          <span>
+            {p.text}
+            <From p={p.provenance} />
+          </span>
+        )}
+      />
+      <SectionView
+        id="results"
+        title={say('summary.results')}
+        section={summary.results}
+        {...common}
+        item={(r) => (
+          <span>
+            {r.name}: {r.value}
+            <From p={r.provenance} />
+          </span>
+        )}
+      />
+      <SectionView
+        id="insurance"
+        title={say('summary.insurance')}
+        section={summary.insurance}
+        {...common}
+        item={(i) => (
+          <span>
+            {say(i.eligible ? 'summary.eligible' : 'summary.notEligible')} ({i.status})
+            {i.kind === undefined ? '' : ` · ${i.kind}`}
+            <From p={i.provenance} />
+          </span>
+        )}
+      />
     </div>
-    <SectionView
-      id="medications"
-      title={say('summary.medications')}
-      section={summary.medications}
-      say={say}
-      item={(m) => (
-        <span>
-          {m.japaneseName ?? m.genericName}
-          {m.japaneseName === undefined ? '' : ` (${m.genericName})`}
-          {m.dose === undefined ? '' : ` · ${m.dose}`}
-          {m.lastDispensed === undefined ? '' : ` · ${m.lastDispensed}`}
-          {m.flags.map((f) => (
-            <strong class="flag">{say(`flag.${f}`)}</strong>
-          ))}
-        </span>
-      )}
-    />
-    <SectionView
-      id="conditions"
-      title={say('summary.conditions')}
-      section={summary.conditions}
-      say={say}
-      item={(c) => `${c.name}${c.icd10 === undefined ? '' : ` (${c.icd10})`}`}
-    />
-    <SectionView
-      id="procedures"
-      title={say('summary.procedures')}
-      section={summary.procedures}
-      say={say}
-      item={(p) => `${p.name}${p.performed === undefined ? '' : ` · ${p.performed}`}`}
-    />
-    <SectionView
-      id="results"
-      title={say('summary.results')}
-      section={summary.results}
-      say={say}
-      item={(r) => `${r.name}: ${r.value}${r.effective === undefined ? '' : ` · ${r.effective}`}`}
-    />
-    <SectionView
-      id="insurance"
-      title={say('summary.insurance')}
-      section={summary.insurance}
-      say={say}
-      item={(i) => `${say(i.eligible ? 'summary.eligible' : 'summary.notEligible')} (${i.status})`}
-    />
-  </div>
-);
+  );
+};
