@@ -74,6 +74,9 @@ describe('hospital feed under load and attack', () => {
     if (!sent.ok) throw new Error(sent.error.code);
     await waitFor(() => unit.feed.report(sent.value.reportId)?.state === 'expired', 'expired at the crew');
     expect(states.at(-1)).toBe('expired');
+    // Closed first: on the shipped Mosquitto a client id is its certificate's identity, so a second
+    // link with this unit's certificate would take over the first one's connection.
+    await unit.close();
     const hospital = await hospitalFeed(mqtt5(), 'hosp-demo-b', fresh('h'));
     await hospital.receiver.start();
     await waitFor(() => hospital.link.isUp, 'hospital up');
@@ -87,20 +90,19 @@ describe('hospital feed under load and attack', () => {
       sequence: 1,
       expiresAt: Date.now() - 1,
     });
-    const attacker = openLink(mqtt5(), 'amb-demo-02', 'amb-demo-02-x');
+    const attacker = openLink(mqtt5(), 'amb-demo-02');
     await waitFor(() => attacker.isUp, 'link up');
     await attacker.publish(topics.hospitalInbox('hosp-demo-b'), late.bytes);
     await waitFor(() => hospital.counts.rejected.expired === 1, 'expired copy refused');
     expect(hospital.receiver.board()).toEqual([]);
     await attacker.close();
-    await unit.close();
     await hospital.close();
   });
 
   it('rejects and counts tampered, foreign and unknown-sender envelopes; suppresses replays', async () => {
     const hospital = await hospitalFeed(mqtt5(), 'hosp-demo-a', fresh('h'));
     await hospital.receiver.start();
-    const link = openLink(mqtt5(), 'amb-demo-01', 'amb-demo-01-attacker');
+    const link = openLink(mqtt5(), 'amb-demo-01');
     await waitFor(() => link.isUp && hospital.link.isUp, 'links up');
     const { codec } = await feedCodec(keys, 'amb-demo-01', { store: new MemoryReplayStore() });
     const body = new TextEncoder().encode(

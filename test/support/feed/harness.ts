@@ -37,6 +37,10 @@ export interface Endpoint {
   readonly keys: DemoKeys;
 }
 
+/**
+ * A link with `principal`'s certificate. `clientId` matters on aedes only: the shipped Mosquitto
+ * replaces any client id with the certificate's identity (use_username_as_clientid).
+ */
 export const openLink = (endpoint: Endpoint, principal: string, clientId = principal): BrokerLink =>
   BrokerLink.open({
     url: endpoint.url,
@@ -86,7 +90,7 @@ export const unitFeed = async (
     clock?: Clock;
     ttlMs?: number;
     policy?: RetryPolicy;
-    /** Another MQTT client id, to run beside a role that already uses the unit's own. */
+    /** Another MQTT client id, to run beside a role that already uses the unit's own (aedes only). */
     clientId?: string;
   },
 ) => {

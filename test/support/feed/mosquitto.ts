@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,9 +53,19 @@ export interface Principals {
   readonly dispatch: readonly string[];
 }
 
+/** The user Mosquitto drops to when started as root (its default `user`), or none when not root. */
+const dropUser = (): { uid: number; gid: number } | undefined => {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string): number => Number(execFileSync('id', [flag, 'mosquitto'], { encoding: 'utf8' }));
+  return { uid: id('-u'), gid: id('-g') };
+};
+
 /**
- * Mosquitto as in deploy/mosquitto/mosquitto.conf (TLS, client certificates as identity, the ACL from
- * make-acl.sh, persistence), on a free port in a scratch directory. kill() is SIGKILL.
+ * The shipped deploy/mosquitto/mosquitto.conf, run as deployed: make-conf.sh substitutes only the
+ * file directory (the PKI from make-test-pki.sh, the ACL from make-acl.sh), the data directory and a
+ * free port on 127.0.0.1. Started as root (CI), Mosquitto drops to its own user exactly as in
+ * production, so the scratch directory is laid out as docs/deployment.md lays out /etc/mosquitto/ems
+ * and /var/lib/mosquitto. kill() is SIGKILL.
  */
 export class MosquittoBroker {
   #child: ChildProcess | undefined;
@@ -65,11 +75,12 @@ export class MosquittoBroker {
     readonly dir: string,
     readonly port: number,
     readonly pki: Pki,
-    private readonly config: string,
+    readonly config: string,
   ) {}
 
   static async create(dir: string, principals: Principals): Promise<MosquittoBroker> {
-    mkdirSync(join(dir, 'data'), { recursive: true });
+    const data = join(dir, 'data');
+    mkdirSync(data, { recursive: true });
     const all = [...principals.units, ...principals.hospitals, ...principals.dispatch];
     const pki = makePki(join(dir, 'pki'), all);
     const acl = execFileSync(join(DEPLOY, 'make-acl.sh'), [
@@ -77,44 +88,37 @@ export class MosquittoBroker {
       ...principals.hospitals.map((p) => `hospital:${p}`),
       ...principals.dispatch.map((p) => `dispatch:${p}`),
     ]);
-    writeFileSync(join(dir, 'acl'), acl);
+    writeFileSync(join(pki.dir, 'acl'), acl, { mode: 0o644 });
+    const user = dropUser();
+    if (user !== undefined) {
+      // /etc/mosquitto and /var/lib/mosquitto as Debian's package makes them: the path is traversable
+      // and the data directory belongs to the broker's user.
+      chmodSync(dir, 0o711);
+      chownSync(data, user.uid, user.gid);
+    }
     const port = await freePort();
     const config = join(dir, 'mosquitto.conf');
     writeFileSync(
       config,
-      [
-        // As root, Mosquitto drops to user `mosquitto`, which may not read this scratch directory.
-        ...(process.getuid?.() === 0 ? ['user root'] : []),
-        'per_listener_settings false',
-        'allow_anonymous false',
-        `listener ${port} 127.0.0.1`,
-        `cafile ${pki.ca}`,
-        `certfile ${join(pki.dir, 'server.crt')}`,
-        `keyfile ${join(pki.dir, 'server.key')}`,
-        'require_certificate true',
-        'use_identity_as_username true',
-        `acl_file ${join(dir, 'acl')}`,
-        'persistence true',
-        `persistence_location ${join(dir, 'data')}/`,
-        'autosave_interval 10',
-        'persistent_client_expiration 2d',
-        'max_queued_messages 100000',
-        'max_queued_bytes 536870912',
-        'max_inflight_messages 20',
-        'max_packet_size 1048576',
-        'log_dest stderr',
-        'log_type error',
-        'log_type warning',
-        '',
-      ].join('\n'),
+      execFileSync(join(DEPLOY, 'make-conf.sh'), [pki.dir, data, String(port), '127.0.0.1']),
     );
     const broker = new MosquittoBroker(dir, port, pki, config);
     await broker.start();
     return broker;
   }
 
+  /** Revokes the principal's certificate and rewrites crl.pem (the broker reads it again on reload()). */
+  revoke(principal: string): void {
+    execFileSync(join(DEPLOY, 'make-test-pki.sh'), ['--revoke', this.pki.dir, principal], { stdio: 'pipe' });
+  }
+
   get url(): string {
     return `mqtts://localhost:${this.port}`;
+  }
+
+  /** The running broker's process id (its /proc entry shows the user it runs as). */
+  get pid(): number | undefined {
+    return this.#child?.exitCode === null ? this.#child.pid : undefined;
   }
 
   async start(): Promise<void> {
@@ -127,6 +131,11 @@ export class MosquittoBroker {
         throw new Error(`mosquitto did not start: ${this.log.slice(-500)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** SIGHUP, what `systemctl reload mosquitto` sends: Mosquitto reads its ACL and CRL again. */
+  reload(): void {
+    this.#child?.kill('SIGHUP');
   }
 
   /** kill -9: no clean shutdown, no final autosave. */
