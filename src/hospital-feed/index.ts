@@ -6,6 +6,14 @@ export {
   type LinkFailure,
 } from './link.js';
 export { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
+export {
+  MAX_PACKET_BYTES,
+  PACKET_SCAN_START,
+  PACKET_SIZE_ERRORS,
+  scanPackets,
+  type PacketScan,
+  type PacketSizeError,
+} from './packet-size.js';
 export { topics, TOPIC_ROOT, parseStatusTopic } from './topics.js';
 export {
   BODY_SCHEMAS,
