@@ -10,8 +10,9 @@ import {
   type Section,
 } from '../../records/index.js';
 import { UsageError, write, type Command } from '../command.js';
+import { readOkusuriTechoFiles, splitOkusuriTechoArgs } from './okusuri-techo.js';
 
-const help = `ems-gateway summary FILE... [--json] [--as-of DATE]
+const help = `ems-gateway summary [FILE...] [--okusuri-techo QRFILE...] [--json] [--as-of DATE]
 
 Parses FHIR R4 Bundles of one patient (document, collection or searchset: an IPS, JP-CLINS documents
 and 6-information collections, an e-prescription, a checkup report...) the way the gateway parses a
@@ -24,6 +25,11 @@ For integrators testing their records data. The patient's identifying details ar
 
   --json           print the EmergencySummary as JSON instead of text
   --as-of DATE     reference date for "current" medication (YYYY-MM-DD; default today)
+  --okusuri-techo QRFILE...
+                   お薬手帳 QR payloads (JAHIS 電子版お薬手帳 format), one decoded code per file, UTF-8
+                   or Shift_JIS, in any order (split sets are joined by their 911 records); merged
+                   with the FHIR files given before the option. A set with a code missing or
+                   unreadable is not used at all (exit 1). docs/records.md describes what is read.
 
 Exit codes: 0 at least one file was read (possibly partially: see the markers), 1 no file could be
 read as a FHIR Bundle of one patient, 2 usage.`;
@@ -169,12 +175,14 @@ export const summaryCommand: Command = {
   summary: 'merge FHIR Bundle files of one patient and print the EmergencySummary',
   help,
   async run(args, io) {
+    const { rest, files: techoFiles } = splitOkusuriTechoArgs(args);
     const { values, positionals } = parseArgs({
-      args: [...args],
+      args: rest,
       allowPositionals: true,
       options: { json: { type: 'boolean', default: false }, 'as-of': { type: 'string' } },
     });
-    if (positionals.length === 0) throw new UsageError('expected: summary FILE... [--json]');
+    if (positionals.length + techoFiles.length === 0)
+      throw new UsageError('expected: summary FILE... [--okusuri-techo QRFILE...] [--json]');
     const asOfText = values['as-of'];
     const asOf = asOfText === undefined ? new Date() : new Date(`${asOfText}T00:00:00Z`);
     if (asOfText !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(asOfText) || Number.isNaN(asOf.getTime())))
@@ -188,11 +196,14 @@ export const summaryCommand: Command = {
         return 1;
       }
     }
+    const techo = await readOkusuriTechoFiles(techoFiles, io);
+    if (techo === undefined) return 1;
+    inputs.push(...techo);
     const summary = parseSummaryBytes(inputs, { asOf });
     // The patient is a Phi value: JSON shows it as [redacted].
     write(io.stdout, values.json === true ? JSON.stringify(summary, null, 2) : formatSummary(summary));
     for (const r of summary.rejected)
-      write(io.stderr, `${positionals[r.index] ?? '?'}: ${INPUT_ERROR_TEXT[r.error]}`);
+      write(io.stderr, `${positionals[r.index] ?? 'お薬手帳'}: ${INPUT_ERROR_TEXT[r.error]}`);
     return summary.rejected.length === inputs.length ? 1 : 0;
   },
 };
