@@ -59,7 +59,13 @@ export {
 } from './drug-classes-catalogue.js';
 export { loadDrugCatalogue } from './drug-classes-file.js';
 export { normaliseDrugName, drugNameKeys } from './drug-classes-names.js';
-export { ATC_RULES, CATEGORY_RULES, INGREDIENT_RULES, type CategoryRule, type IngredientRule } from './drug-classes-rules.js';
+export {
+  ATC_RULES,
+  CATEGORY_RULES,
+  INGREDIENT_RULES,
+  type CategoryRule,
+  type IngredientRule,
+} from './drug-classes-rules.js';
 export { reviewFingerprint } from './drug-classes-reviewed.js';
 export { LOINC_SYSTEM, ICD10_SYSTEM } from './fhir-text.js';
 export {
