@@ -137,6 +137,12 @@ const Records = v.object({
   principalId: PrincipalId,
   timeoutMs: v.optional(v.pipe(PositiveInt, v.maxValue(120_000)), 8_000),
   maxAttempts: v.optional(v.pipe(PositiveInt, v.maxValue(10)), 4),
+  /**
+   * The MHLW 薬価基準収載品目リスト as UTF-8 CSV (docs/drug-classes.md): classifies drugs known only by
+   * a receipt or HOT code or a name, and the mixed 薬効分類 by ingredient. Without it those drugs stay
+   * unclassified (critical flags "incomplete"). Read at start; a missing or malformed file stops the role.
+   */
+  drugCatalogueFile: v.optional(FilePath),
 });
 
 const Cache = v.object({

@@ -8,6 +8,7 @@ import {
   type AnswerBinding,
   type BindingFailure,
 } from './binding.js';
+import type { DrugCatalogue } from './drug-classes-catalogue.js';
 import { parseSummaryBytes } from './parser.js';
 import type { OperatorCode, PermanentCode } from './outcomes.js';
 import type { RequestSigner, ResponseOpener, SummaryStore, Timers } from './ports.js';
@@ -75,6 +76,8 @@ export interface RecordsClientOptions {
    * the caller counts it (a metric labelled by the bounded reason, never by anything of the patient).
    */
   readonly answerRefused: (reason: BindingFailure) => void;
+  /** The MHLW price list (records.drugCatalogueFile) the parser classifies drugs with, when configured. */
+  readonly drugCatalogue?: DrugCatalogue;
 }
 
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
@@ -102,6 +105,13 @@ export class RecordsClient {
     this.#newId = options.newRequestId ?? randomUUID;
   }
 
+  /** One answer's Bundle bytes → summary, with the configured drug catalogue. */
+  #parse(bytes: Uint8Array): EmergencySummary {
+    return this.#o.drugCatalogue === undefined
+      ? parseSummaryBytes([bytes])
+      : parseSummaryBytes([bytes], { catalogue: this.#o.drugCatalogue });
+  }
+
   get breaker(): BreakerState['kind'] {
     return this.#breaker.kind;
   }
@@ -123,7 +133,7 @@ export class RecordsClient {
     if (stored !== undefined)
       return {
         code: 'ok',
-        summary: parseSummaryBytes([stored.bytes]),
+        summary: this.#parse(stored.bytes),
         source: 'store',
         fetchedAt: stored.storedAt,
         attempts: 0,
@@ -200,7 +210,7 @@ export class RecordsClient {
     }
     const bundle = framed.value.bundle;
     const fetched = this.#o.clock.now();
-    const summary = parseSummaryBytes([bundle]);
+    const summary = this.#parse(bundle);
     const parsed = this.#o.clock.now();
     await this.#o.store.set(session, bundle);
     const storedAt = this.#o.clock.now();

@@ -283,7 +283,3 @@ export const classifyDrug = (input: DrugInput, catalogue?: DrugCatalogue): DrugC
       : 'no coding of a known drug code system and no name found in the drug catalogue',
   };
 };
-
-/** The critical flags of one medication from its codings, in CRITICAL_FLAGS order, without repeats. */
-export const classifyMedication = (codings: readonly CodeRef[]): readonly CriticalFlag[] =>
-  classifyDrug({ codings, names: [] }).flags;

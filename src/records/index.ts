@@ -42,7 +42,6 @@ export {
   NAME_ONLY_SYSTEMS,
   classifyDrug,
   classifyProduct,
-  classifyMedication,
   type CriticalFlag,
   type CodeRef,
   type DrugInput,

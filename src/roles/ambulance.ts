@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AmbulanceConfig } from '../config/index.js';
+import { loadDrugCatalogue, type DrugCatalogue } from '../records/index.js';
 import {
   parseTrustAnchors,
   PcscBackend,
@@ -53,6 +54,19 @@ const loadTrustAnchors = async (files: readonly string[]): Promise<readonly Trus
     anchors.push(...parsed.value);
   }
   return anchors;
+};
+
+/**
+ * The configured MHLW price list (records.drugCatalogueFile), or undefined when none is configured; a
+ * missing or malformed file stops the role, like a trust anchor (docs/drug-classes.md).
+ */
+export const loadConfiguredDrugCatalogue = (config: AmbulanceConfig): DrugCatalogue | undefined => {
+  const file = config.records.drugCatalogueFile;
+  if (file === undefined) return undefined;
+  const loaded = loadDrugCatalogue(file);
+  if (!loaded.ok)
+    throw new Error(`records.drugCatalogueFile: ${loaded.error.message} (${loaded.error.code})`);
+  return loaded.value;
 };
 
 /** The emulator's state directory for in-process mode. */

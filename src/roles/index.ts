@@ -1,5 +1,5 @@
 import type { RoleConfig } from '../config/index.js';
-import { startAmbulanceReader } from './ambulance.js';
+import { loadConfiguredDrugCatalogue, startAmbulanceReader } from './ambulance.js';
 import { mountDispatch } from './dispatch/index.js';
 import { mountFeed } from './feed.js';
 import { mountHospitalDispatch } from './hospital/index.js';
@@ -20,7 +20,13 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
         const reader = await startAmbulanceReader(config, ctx);
         const feed = await mountFeed(config, ctx);
         if (feed?.role !== 'ambulance') throw new Error('the ambulance role needs its hospital feed');
-        mountTablet(config, ctx, { reader: reader.service, cache, feed: feed.feed, demo: reader.demo });
+        mountTablet(config, ctx, {
+          reader: reader.service,
+          cache,
+          feed: feed.feed,
+          demo: reader.demo,
+          drugCatalogue: loadConfiguredDrugCatalogue(config),
+        });
         break;
       }
       case 'hospital': {

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
+  loadDrugCatalogue,
   parseSummaryBytes,
+  type DrugCatalogue,
   type Allergy,
   type Code,
   type Condition,
@@ -13,6 +15,7 @@ import { UsageError, write, type Command } from '../command.js';
 import { readOkusuriTechoFiles, splitOkusuriTechoArgs } from './okusuri-techo.js';
 
 const help = `ems-gateway summary [FILE...] [--okusuri-techo QRFILE...] [--json] [--as-of DATE]
+                           [--drug-catalogue FILE]
 
 Parses FHIR R4 Bundles of one patient (document, collection or searchset: an IPS, JP-CLINS documents
 and 6-information collections, an e-prescription, a checkup report...) the way the gateway parses a
@@ -30,9 +33,12 @@ For integrators testing their records data. The patient's identifying details ar
                    or Shift_JIS, in any order (split sets are joined by their 911 records); merged
                    with the FHIR files given before the option. A set with a code missing or
                    unreadable is not used at all (exit 1). docs/records.md describes what is read.
+  --drug-catalogue FILE
+                   the MHLW 薬価基準収載品目リスト (UTF-8 CSV) to classify drugs known by receipt or HOT
+                   code or name, and mixed 薬効分類 by ingredient (docs/drug-classes.md)
 
 Exit codes: 0 at least one file was read (possibly partially: see the markers), 1 no file could be
-read as a FHIR Bundle of one patient, 2 usage.`;
+read as a FHIR Bundle of one patient or the drug catalogue could not be read, 2 usage.`;
 
 const INPUT_ERROR_TEXT: Readonly<Record<InputError, string>> = {
   'not-json': 'not UTF-8 JSON',
@@ -179,7 +185,11 @@ export const summaryCommand: Command = {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, 'as-of': { type: 'string' } },
+      options: {
+        json: { type: 'boolean', default: false },
+        'as-of': { type: 'string' },
+        'drug-catalogue': { type: 'string' },
+      },
     });
     if (positionals.length + techoFiles.length === 0)
       throw new UsageError('expected: summary FILE... [--okusuri-techo QRFILE...] [--json]');
@@ -199,7 +209,17 @@ export const summaryCommand: Command = {
     const techo = await readOkusuriTechoFiles(techoFiles, io);
     if (techo === undefined) return 1;
     inputs.push(...techo);
-    const summary = parseSummaryBytes(inputs, { asOf });
+    const catalogueFile = values['drug-catalogue'];
+    let catalogue: DrugCatalogue | undefined;
+    if (catalogueFile !== undefined) {
+      const loaded = loadDrugCatalogue(catalogueFile);
+      if (!loaded.ok) {
+        write(io.stderr, `--drug-catalogue: ${loaded.error.message}`);
+        return 1;
+      }
+      catalogue = loaded.value;
+    }
+    const summary = parseSummaryBytes(inputs, catalogue === undefined ? { asOf } : { asOf, catalogue });
     // The patient is a Phi value: JSON shows it as [redacted].
     write(io.stdout, values.json === true ? JSON.stringify(summary, null, 2) : formatSummary(summary));
     for (const r of summary.rejected)

@@ -3,7 +3,7 @@ import type { SummaryCache } from '../../cache/index.js';
 import type { AmbulanceConfig } from '../../config/index.js';
 import type { AmbulanceFeed } from '../../hospital-feed/index.js';
 import type { ReaderService } from '../../reader/index.js';
-import { RecordsClient, systemTimers } from '../../records/index.js';
+import { RecordsClient, systemTimers, type DrugCatalogue } from '../../records/index.js';
 import type { RoleContext } from '../runtime.js';
 import { UnitAssignment } from './assignment.js';
 import { CardPanel } from './card-panel.js';
@@ -19,6 +19,8 @@ export interface TabletParts {
   readonly cache: SummaryCache;
   readonly feed: AmbulanceFeed;
   readonly demo: DemoCards | undefined;
+  /** records.drugCatalogueFile, loaded at start (loadConfiguredDrugCatalogue). */
+  readonly drugCatalogue: DrugCatalogue | undefined;
 }
 
 /** Upstream down: the records request is tried again this often, in the background. */
@@ -72,6 +74,7 @@ export const mountTablet = (
     random: Math.random,
     logger: ctx.logger.child({ part: 'records' }),
     answerRefused: (reason) => answersRefused.inc({ reason }),
+    ...(parts.drugCatalogue === undefined ? {} : { drugCatalogue: parts.drugCatalogue }),
   });
   // A keyed hash: the same card gives the same opaque id within this run (a repeat is served from the
   // cache), and nobody without this process's key can link the id back to a card.
