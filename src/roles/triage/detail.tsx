@@ -1,11 +1,16 @@
 import type { FC } from 'hono/jsx';
 import { formatJst, type Translate } from '../../gateway/index.js';
-import { DECLINE_REASONS, type BoardReport, type ReportBody } from '../../hospital-feed/index.js';
+import {
+  DECLINE_REASONS,
+  type BoardReport,
+  type ReportBody,
+  type Summary,
+} from '../../hospital-feed/index.js';
 import { Acuity, deskState, reportPath, stateKey, untilEta } from './board.js';
-import { reasonKey, type TriageKey, type TriageText } from './text.js';
+import { CriticalFlagsView, HISTORY_SECTIONS, Sections } from './summary-view.js';
+import { reasonKey, type TriageText } from './text.js';
 
 type Vitals = ReportBody['atmist']['signs'][number];
-type Summary = NonNullable<ReportBody['summary']>;
 
 /** JCS as entered: the level with its R/I/A modifiers ("10-R"), never converted to GCS. */
 export const jcsText = (jcs: NonNullable<Vitals['jcs']>): string =>
@@ -72,62 +77,18 @@ const VitalsTable: FC<{ readonly signs: readonly Vitals[]; readonly tt: TriageTe
   </table>
 );
 
-/** Allergies and critical medication flags first: what changes the first minutes of care. */
+/** Allergies, contraindications, critical flags, advance directives, devices, pregnancy: first. */
 const SafetyFirst: FC<{ readonly summary: Summary | undefined; readonly tt: TriageText }> = ({
   summary,
   tt,
-}) => {
-  if (summary === undefined)
-    return (
-      <section data-safety>
-        <p class="empty">{tt('detail.noSummary')}</p>
-      </section>
-    );
-  const flagged = summary.sections.medications.items.filter((m) => m.flags.length > 0);
-  const allergies = summary.sections.allergies;
-  return (
-    <section data-safety>
-      <h2>{tt('detail.allergies')}</h2>
-      {allergies.status === 'none-known' ? (
-        <p>{tt('detail.noAllergies')}</p>
-      ) : allergies.items.length === 0 ? (
-        <p>{tt('detail.noSummary')}</p>
-      ) : (
-        <ul data-allergies>
-          {allergies.items.map((a) => (
-            <li class={a.criticality === 'high' ? 'critical' : ''}>
-              <strong>{a.substance}</strong> ({a.criticality})
-            </li>
-          ))}
-        </ul>
-      )}
-      <h2>{tt('detail.criticalMeds')}</h2>
-      {flagged.length === 0 && summary.criticalFlags.status === 'complete' ? (
-        <p>{tt('detail.noCriticalMeds')}</p>
-      ) : (
-        <ul data-critical-meds>
-          {flagged.map((m) => (
-            <li class="critical">
-              <strong>{m.flags.map((f) => tt(`flag.${f}` as TriageKey)).join(' · ')}</strong>: {m.name}
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
-  );
-};
-
-const List: FC<{ readonly title: string; readonly items: readonly string[] }> = ({ title, items }) =>
-  items.length === 0 ? null : (
-    <>
-      <h3>{title}</h3>
-      <ul>
-        {items.map((i) => (
-          <li>{i}</li>
-        ))}
-      </ul>
-    </>
-  );
+}) => (
+  <section data-safety>
+    <h2>{tt('detail.safety')}</h2>
+    <Sections keys={['allergies', 'contraindications']} summary={summary} tt={tt} />
+    <CriticalFlagsView summary={summary} tt={tt} />
+    <Sections keys={['advanceDirectives', 'devices', 'pregnancy']} summary={summary} tt={tt} />
+  </section>
+);
 
 const Actions: FC<{ readonly r: BoardReport; readonly csrf: string; readonly tt: TriageText }> = ({
   r,
@@ -229,27 +190,15 @@ export const ReportDetail: FC<{
         <h3>{tt('detail.signs')}</h3>
         <VitalsTable signs={a.signs} tt={tt} />
       </section>
-      {body.summary === undefined ? null : (
-        <section data-history>
-          <List
-            title={tt('detail.otherMeds')}
-            items={body.summary.sections.medications.items
-              .filter((m) => m.flags.length === 0)
-              .map((m) => m.name)}
-          />
-          <List
-            title={tt('detail.conditions')}
-            items={body.summary.sections.problems.items.map((c) => c.name)}
-          />
-          <List
-            title={tt('detail.procedures')}
-            items={body.summary.sections.procedures.items.map((p) => p.name)}
-          />
+      <section data-history>
+        <h2>{tt('detail.history')}</h2>
+        <Sections keys={HISTORY_SECTIONS} summary={body.summary} tt={tt} />
+        {body.summary === undefined ? null : (
           <p>
             {tt('detail.dataAsOf')}: {formatJst(Date.parse(body.summary.dataAsOf))}
           </p>
-        </section>
-      )}
+        )}
+      </section>
       <section data-crew>
         <h2>{tt('detail.crew')}</h2>
         <p>
