@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WIRE_SECTIONS, type ReportInput } from '../../src/hospital-feed/index.js';
-import { parseIpsBundle } from '../../src/records/index.js';
-import { reportSummary } from '../../src/roles/tablet/report-form.js';
+import { parseSummary } from '../../src/records/index.js';
+import { reportSummary } from '../../src/roles/tablet/index.js';
 import { ipsBundle, medicalRecord, type FhirJson } from '../../src/sim/records/index.js';
 import { sampleReport } from '../support/feed/sample.js';
 import { waitFor } from '../support/wait.js';
@@ -52,7 +52,7 @@ const withoutAllergySection = (): FhirJson => {
 
 describe('issue 12 H2: "not available" never becomes "None recorded" at the ER', () => {
   it('a records answer without the allergy section: the triage detail says not available, over the broker', async () => {
-    const parsed = parseIpsBundle(withoutAllergySection());
+    const parsed = parseSummary([withoutAllergySection()]);
     expect(parsed.allergies.status).toBe('unavailable');
     const summary = reportSummary(parsed, Date.parse('2026-11-29T09:00:00.000Z'));
     expect(summary?.sections.allergies.status).toBe('unavailable');
