@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SummaryCache } from '../src/cache/index.js';
@@ -8,7 +8,7 @@ import { systemClock } from '../src/core/index.js';
 import { DirectorySource, fromBase64, readKeyFile, toError } from '../src/crypto/index.js';
 import { phi, silentLogger } from '../src/log/index.js';
 import { parseTrustAnchors, ReaderService, type IdentifyRequest } from '../src/reader/index.js';
-import { RecordsClient, systemTimers } from '../src/records/index.js';
+import { parseSummaryBytes, RecordsClient, systemTimers } from '../src/records/index.js';
 import { ensureDemoKeys } from '../src/roles/demo-keys.js';
 import {
   cacheSummaryStore,
@@ -85,6 +85,49 @@ const baselineGets = async (bundles: readonly Uint8Array[]): Promise<number[]> =
  * against the pinned directory), the reference records service over real HTTP on loopback, the IPS
  * parser, and the encrypted SummaryCache; at records-sim latencies of 0, 50 and 200 ms.
  */
+/** Median of `runs` timed calls after `warm` untimed ones. */
+const timeIt = (fn: () => unknown, warm = 20, runs = 200): number => {
+  const times: number[] = [];
+  for (let i = 0; i < warm + runs; i++) {
+    const t0 = performance.now();
+    fn();
+    if (i >= warm) times.push(performance.now() - t0);
+  }
+  return p(times, 50);
+};
+
+/** Parse cost of real Japanese FHIR and of a merged patient, next to JSON.parse of the same bytes. */
+const parseFigures = (figures: Figure[], ratios: Record<string, number>): void => {
+  const measure = (label: string, inputs: readonly Uint8Array[]) => {
+    const decoder = new TextDecoder();
+    const ours = timeIt(() => parseSummaryBytes(inputs));
+    const json = timeIt(() => inputs.map((b) => JSON.parse(decoder.decode(b)) as unknown));
+    const kib = inputs.reduce((n, b) => n + b.length, 0) / 1024;
+    figures.push(
+      {
+        name: `parse ${label} (${kib.toFixed(0)} KiB), p50`,
+        value: ours,
+        unit: 'ms',
+        baseline: `JSON.parse ${label}, p50`,
+      },
+      { name: `JSON.parse ${label}, p50`, value: json, unit: 'ms' },
+    );
+    ratios[`parse ${label} / JSON.parse`] = ours / json;
+  };
+  const jp = new URL('../../../shared/fixtures/jp/', import.meta.url);
+  if (existsSync(jp)) {
+    const files = readdirSync(jp).filter((f) => f.endsWith('.json'));
+    const largest = files.sort((a, b) => statSync(new URL(b, jp)).size - statSync(new URL(a, jp)).size)[0];
+    if (largest !== undefined)
+      measure(`largest JP document ${largest}`, [readFileSync(new URL(largest, jp))]);
+  }
+  const record = medicalRecord(SEED, activeHolders()[0] ?? 0);
+  const five = ['2026-01-05', '2026-02-05', '2026-03-05', '2026-04-05', '2026-05-05'].map((d) =>
+    new TextEncoder().encode(JSON.stringify(ipsBundle(record, `${d}T09:00:00+09:00`))),
+  );
+  measure('merged five-bundle patient', five);
+};
+
 export const run = async (): Promise<BenchReport> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ems-bench-records-'));
   const keys = await ensureDemoKeys(
@@ -254,6 +297,7 @@ export const run = async (): Promise<BenchReport> => {
     await directory.value.close();
     identity.value.wipe();
   }
+  parseFigures(figures, ratios);
   return {
     bench: 'records',
     figures,
@@ -263,6 +307,7 @@ export const run = async (): Promise<BenchReport> => {
       'card = card inserted → verified identity; upstream, parse and cache as timed by RecordsClient; total = card present → summary in cache',
       `taps cycle through the first ${HOLDERS} active holders of seed ${SEED}; each tap is a new card session (no cache hit), then repeats once (a cache hit); retries off, so a failure stops the bench`,
       'baseline: plain node:http serving the same bundle bytes (no signing, sealing, parsing or cache), fetched by the same fetch, same run',
+      'parse figures: parseSummaryBytes (UTF-8 decode, JSON.parse, sections, merge) against JSON.parse of the same bytes, 200 runs after 20 warm-up; largest JP document = the largest file of ../shared/fixtures/jp; five-bundle patient = five IPS documents of one holder assembled at five times (every fact five times: the de-duplication path)',
     ],
   };
 };

@@ -14,6 +14,11 @@ export interface Drug {
   readonly yjClass: string;
   /** Usual adult dosage text (用法・用量). */
   readonly dose: string;
+  /**
+   * A real YJ code (個別医薬品コード) of a product of this name and strength, from the MHLW
+   * 薬価基準収載品目リスト (2025-07), where the population names one: the Japanese coding path.
+   */
+  readonly yj?: string;
 }
 
 const drug = (generic: string, ja: string, atc: string, yjClass: string, dose: string): Drug => ({
@@ -26,7 +31,11 @@ const drug = (generic: string, ja: string, atc: string, yjClass: string, dose: s
 
 export const DRUGS = {
   // Anticoagulants
-  warfarin: drug('warfarin', 'ワルファリンカリウム錠1mg', 'B01AA03', '3332', '1日1回 朝食後 2錠'),
+  // 3332001F1016 ワルファリンカリウム錠 1mg (局), MHLW price list 2025-07.
+  warfarin: {
+    ...drug('warfarin', 'ワルファリンカリウム錠1mg', 'B01AA03', '3332', '1日1回 朝食後 2錠'),
+    yj: '3332001F1016',
+  },
   apixaban: drug('apixaban', 'アピキサバン錠5mg', 'B01AF02', '3339', '1日2回 朝夕食後 1錠'),
   rivaroxaban: drug('rivaroxaban', 'リバーロキサバン錠15mg', 'B01AF01', '3339', '1日1回 朝食後 1錠'),
   edoxaban: drug('edoxaban', 'エドキサバントシル酸塩水和物錠30mg', 'B01AF03', '3339', '1日1回 朝食後 1錠'),

@@ -1,4 +1,4 @@
-import { ATC_SYSTEM, ICD10_SYSTEM, LOINC_SYSTEM } from '../../records/index.js';
+import { ATC_SYSTEM, ICD10_SYSTEM, LOINC_SYSTEM, YJ_SYSTEM } from '../../records/index.js';
 import { SeededRandom } from '../random.js';
 import type { MedicalRecord } from './medical-record.js';
 
@@ -124,7 +124,14 @@ export const ipsBundle = (record: MedicalRecord, timestamp: string): FhirJson =>
     entry({
       resourceType: 'MedicationStatement',
       status: 'active',
-      medicationCodeableConcept: concept(m.drug.atc, ATC_SYSTEM, m.drug.generic, m.drug.ja),
+      medicationCodeableConcept: {
+        // YJ first where the population has a real one (JP Core names the system by this OID).
+        coding: [
+          ...(m.drug.yj === undefined ? [] : [{ system: YJ_SYSTEM, code: m.drug.yj, display: m.drug.ja }]),
+          { system: ATC_SYSTEM, code: m.drug.atc, display: m.drug.generic },
+        ],
+        text: m.drug.ja,
+      },
       subject,
       // Claim-based records: effective[x] is the last dispensing date.
       effectiveDateTime: m.lastDispensed,
