@@ -22,7 +22,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpcsclite1 tini \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system ems && useradd --system --gid ems --home-dir /var/lib/ems-gateway ems \
- && mkdir -p /var/lib/ems-gateway /etc/ems-gateway && chown ems:ems /var/lib/ems-gateway
+ && mkdir -p /var/lib/ems-gateway /etc/ems-gateway && chown ems:ems /var/lib/ems-gateway \
+ && chmod 0700 /var/lib/ems-gateway
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { privateSqliteFile } from '../core/index.js';
 import type { ReplayStore } from './replay.js';
 
 /**
@@ -12,6 +13,7 @@ export class SqliteReplayStore implements ReplayStore {
   readonly #count: Database.Statement<[], { n: number }>;
 
   constructor(file: string) {
+    privateSqliteFile(file);
     this.#db = new Database(file);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');

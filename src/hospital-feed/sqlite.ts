@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { err, ok, type Result } from '../core/index.js';
+import { err, ok, privateSqliteFile, type Result } from '../core/index.js';
 import { FEED_ERRORS, type StorageErrorCode } from './errors.js';
 
 /** The part of better-sqlite3 the stores use; nothing else in the feed sees the driver. */
@@ -37,10 +37,12 @@ export const attempt = <T>(fn: () => T): Result<T, StorageErrorCode> => {
 
 /**
  * Opens a database for data that must survive a crash: WAL, and synchronous FULL so a commit is on
- * disk (fsync of the WAL) before the call returns: "accepted" means stored.
+ * disk (fsync of the WAL) before the call returns: "accepted" means stored. The file is 0600 whatever
+ * the umask: it holds reports.
  */
 export const openDatabase = (file: string, schema: string): Result<Db, StorageErrorCode> =>
   attempt(() => {
+    privateSqliteFile(file);
     const db = new Database(file);
     try {
       db.pragma('journal_mode = WAL');

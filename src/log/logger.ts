@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { privateFile } from '../core/index.js';
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { isPhi, REDACTED, type Phi } from './phi.js';
 
@@ -57,7 +60,13 @@ const destination = (options: LoggerOptions): DestinationStream => {
   // The test suite collects every line of every process into one file and scans it for patient data.
   if (capture !== undefined && capture !== '')
     return pino.destination({ dest: capture, append: true, sync: true });
-  if (options.file !== undefined) return pino.destination({ dest: options.file, append: true, mkdir: true });
+  if (options.file !== undefined) {
+    // A log holds no patient data, but ids, addresses and timings are for the operator only.
+    // Its folder is created 0700 but never changed when it exists (it may be a shared /var/log).
+    mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+    privateFile(options.file);
+    return pino.destination({ dest: options.file, append: true });
+  }
   return pino.destination({ dest: 1, sync: false });
 };
 

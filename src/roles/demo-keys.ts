@@ -1,5 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { privateDir } from '../core/index.js';
 import {
   DeviceIdentity,
   KeyFileErrorCode,
@@ -58,7 +59,7 @@ export const ensureDemoKeys = async (
   now: number,
 ): Promise<DemoKeys> => {
   const dir = join(dataDir, 'keys');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  privateDir(dir);
   const keyFile = (principal: string): string => join(dir, `${principal}.key`);
   const directoryFile = join(dir, 'directory.json');
   const operator = await ensureKey(keyFile(OPERATOR), OPERATOR, now);

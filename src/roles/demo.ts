@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateConfig, type RoleConfig } from '../config/index.js';
 import { issueCredentials, type IssuedCredentials, type UserRoleName } from '../gateway/index.js';
@@ -7,7 +6,7 @@ import { startEmbeddedBroker } from '../hospital-feed/index.js';
 import { loadOrCreateTestCa } from '../sim/card/index.js';
 import { startReferenceRecords, type RunningReferenceRecords } from '../sim/records/index.js';
 import { createLogger, type Logger } from '../log/index.js';
-import { systemClock } from '../core/index.js';
+import { privateDir, systemClock } from '../core/index.js';
 import type { HospitalStatus } from '../dispatch/index.js';
 import { closedStatus, STATUS_FILE, writeStatusFile } from './hospital/index.js';
 import { ensureDemoKeys, type DemoKeys, type DemoPrincipal } from './demo-keys.js';
@@ -104,7 +103,7 @@ const seedDemoStatuses = async (options: DemoOptions, now: number): Promise<void
   for (const [i, id] of DEMO_PRINCIPALS.hospitals.entries()) {
     const dir = join(options.dataDir, id);
     if (existsSync(join(dir, STATUS_FILE))) continue;
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    privateDir(dir);
     await writeStatusFile(dir, demoStatus(id, i, now));
   }
 };
@@ -203,6 +202,7 @@ const demoLogin = async (role: RunningRole): Promise<DemoLogin> => {
 };
 
 export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
+  privateDir(options.dataDir);
   const keys = await ensureDemoKeys(options.dataDir, DIRECTORY_MEMBERS, Date.now());
   // The emulator's test CA, made on the first run and kept in the data dir: the demo's trust anchor.
   const cardState = join(options.dataDir, 'card-emulator');

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import * as v from 'valibot';
-import type { Clock } from '../../core/index.js';
+import { privateSqliteFile, type Clock } from '../../core/index.js';
 import {
   AuditInput,
   entryHash,
@@ -117,6 +117,7 @@ export class AuditLog {
     signer: CheckpointSigner;
     checkpointEvery?: number;
   }): AuditLog {
+    privateSqliteFile(options.file);
     const db = new Database(options.file);
     db.pragma('journal_mode = WAL');
     // FULL: an entry acknowledged to the caller survives power loss (the tablet's battery can die).

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { privateSqliteFile } from '../../core/index.js';
 import type { TimelineEvent } from '../../dispatch/index.js';
 
 interface Row {
@@ -36,6 +37,7 @@ export class TimelineStore {
   }
 
   static open(file: string): TimelineStore {
+    privateSqliteFile(file);
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
