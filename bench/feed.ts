@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteOutboxStore } from '../src/hospital-feed/index.js';
-import { hospitalFeed, openLink, unitFeed, unwrap, type Endpoint } from '../test/support/feed/harness.js';
+import { connectLink, hospitalFeed, unitFeed, unwrap, type Endpoint } from '../test/support/feed/harness.js';
 import { feedKeys } from '../test/support/feed/keys.js';
 import { MosquittoBroker } from '../test/support/feed/mosquitto.js';
 import { sampleReport } from '../test/support/feed/sample.js';
@@ -64,12 +64,11 @@ export const run = async (): Promise<BenchReport> => {
 
     // Baseline: raw mqtt.js QoS 1 publish → subscribe of the same payload size, same broker.
     const payload = new Uint8Array(payloadBytes ?? 2_000).fill(65);
-    const sub = openLink(endpoint, 'hosp-demo-b');
     let got = 0;
-    sub.onMessage(() => Promise.resolve(void got++));
+    const sub = connectLink(endpoint, 'hosp-demo-b', 'hosp-demo-b', () => Promise.resolve(void got++));
     await until(() => sub.isUp);
     await sub.subscribe('ems/v1/hospital/hosp-demo-b/in');
-    const pub = openLink(endpoint, 'amb-demo-02');
+    const pub = connectLink(endpoint, 'amb-demo-02');
     await until(() => pub.isUp);
     const rawLatency: number[] = [];
     for (let i = 0; i < LATENCY_ROUNDS; i++) {

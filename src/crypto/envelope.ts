@@ -84,6 +84,8 @@ export interface OpenedEnvelope {
   readonly sender: {
     readonly principal: string;
     readonly role: DirectoryEntry['role'];
+    /** The directory's name for the sender: what a screen shows, never a name the sender chose. */
+    readonly displayName: string;
     readonly keyId: string;
   };
   readonly recipientKeyId: string;
@@ -155,7 +157,12 @@ export const openEnvelope = (wire: Uint8Array, ctx: OpenContext): Result<OpenedE
       version: message.version,
       kind: message.kind,
       messageId: toHex(message.messageId),
-      sender: { principal: entry.principal, role: entry.role, keyId: senderKeyId },
+      sender: {
+        principal: entry.principal,
+        role: entry.role,
+        displayName: entry.displayName,
+        keyId: senderKeyId,
+      },
       recipientKeyId,
       createdAt: message.createdAt,
       expiresAt: message.expiresAt,

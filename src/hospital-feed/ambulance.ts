@@ -126,7 +126,9 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
   async start(): Promise<void> {
     this.#outbox.start();
     const subscribed = await this.#o.link.subscribe(topics.unitInbox(this.#o.unitId));
-    if (!subscribed.ok) this.#o.logger.warn('unit inbox subscription pending', { code: subscribed.error });
+    // Before the link connects the subscription is only recorded; it is made on every connect.
+    if (!subscribed.ok && subscribed.error === 'refused')
+      this.#o.logger.warn('unit inbox subscription refused', { code: subscribed.error });
   }
 
   /** Stops sending and closes the outbox database; the feed cannot be started again. */

@@ -24,10 +24,17 @@ export interface SealedEnvelope {
   readonly bytes: Uint8Array;
 }
 
+/** A principal's role in the key directory (docs/protocol.md, "The key directory"). */
+export type SenderRole = 'ambulance' | 'hospital' | 'dispatch' | 'records';
+
 export interface OpenedEnvelope {
   readonly kind: string;
   /** Sender principal id, proven by the signature. */
   readonly from: string;
+  /** The sender's role in the pinned directory: what it may send is decided by it, never by the body. */
+  readonly fromRole: SenderRole;
+  /** The directory's display name for the sender, shown instead of anything the body claims. */
+  readonly fromName: string;
   readonly messageId: string;
   readonly sequence: number;
   readonly createdAt: number;

@@ -30,9 +30,16 @@ CREATE TABLE IF NOT EXISTS reports (
   out_sequence INTEGER NOT NULL,
   received_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
+  unit_name TEXT,
   PRIMARY KEY (unit_id, report_id)
 ) STRICT;
 `;
+
+/** Inboxes written before the unit's directory name was kept gain the column (NULL: shown by id). */
+const migrate = (db: Db): void => {
+  const columns = db.pragma('table_info(reports)') as { name: string }[];
+  if (!columns.some((c) => c.name === 'unit_name')) db.exec('ALTER TABLE reports ADD COLUMN unit_name TEXT');
+};
 
 interface ReportRow {
   unit_id: string;
@@ -47,6 +54,7 @@ interface ReportRow {
   out_sequence: number;
   received_at: number;
   updated_at: number;
+  unit_name: string | null;
 }
 
 // Bodies were validated before they were stored, and only this class writes the rows; a body is read
@@ -63,6 +71,7 @@ const toReport = (r: ReportRow): BoardReport => ({
   handedOver: r.handed_over === 1,
   receivedAt: r.received_at,
   updatedAt: r.updated_at,
+  ...(r.unit_name === null ? {} : { unitName: r.unit_name }),
 });
 
 export interface Receipt {
@@ -77,6 +86,8 @@ export interface Receipt {
 export interface IncomingRecord {
   readonly messageId: string;
   readonly unitId: string;
+  /** The directory's display name of the sending unit, as it was when the message arrived. */
+  readonly unitName: string;
   readonly sequence: number;
   readonly message: IncomingReportMessage;
   readonly now: number;
@@ -101,7 +112,7 @@ export class SqliteInboxStore {
     const get = db.prepare('SELECT * FROM reports WHERE unit_id = ? AND report_id = ?');
     const put = db.prepare(
       `INSERT OR REPLACE INTO reports VALUES (@unit_id, @report_id, @status, @sequence, @body,
-         @cancel_reason, @viewed, @answer, @handed_over, @out_sequence, @received_at, @updated_at)`,
+         @cancel_reason, @viewed, @answer, @handed_over, @out_sequence, @received_at, @updated_at, @unit_name)`,
     );
     const bump = db.prepare(
       'UPDATE reports SET out_sequence = out_sequence + 1 WHERE unit_id = ? AND report_id = ? RETURNING out_sequence',
@@ -124,15 +135,30 @@ export class SqliteInboxStore {
       remember.run(m.messageId, m.unitId, reportId, m.sequence, m.now);
       const row = get.get(m.unitId, reportId) as ReportRow | undefined;
       const current = row === undefined ? undefined : toReport(row);
-      const { next, change } = applyIncoming(current, m.unitId, m.sequence, m.message, m.now);
+      const applied = applyIncoming(current, m.unitId, m.sequence, m.message, m.now);
+      const next =
+        applied.next === undefined || applied.next === current
+          ? applied.next
+          : { ...applied.next, unitName: m.unitName };
       if (next !== undefined && next !== current) put.run(toRow(next, row?.out_sequence ?? 0));
-      return { duplicate: false, change, report: next, ackSequence: nextOut(m.unitId, reportId) };
+      return {
+        duplicate: false,
+        change: applied.change,
+        report: next,
+        ackSequence: nextOut(m.unitId, reportId),
+      };
     });
   }
 
   static open(file: string): Result<SqliteInboxStore, StorageErrorCode> {
     const db = openDatabase(file, SCHEMA);
-    return db.ok ? ok(new SqliteInboxStore(db.value)) : err(db.error);
+    if (!db.ok) return err(db.error);
+    const migrated = attempt(() => migrate(db.value));
+    if (!migrated.ok) {
+      db.value.close();
+      return err(migrated.error);
+    }
+    return ok(new SqliteInboxStore(db.value));
   }
 
   receive(m: IncomingRecord): Result<Receipt, StorageErrorCode> {
@@ -149,7 +175,7 @@ export class SqliteInboxStore {
         this.#db
           .prepare(
             `INSERT OR REPLACE INTO reports VALUES (@unit_id, @report_id, @status, @sequence, @body,
-               @cancel_reason, @viewed, @answer, @handed_over, @out_sequence, @received_at, @updated_at)`,
+               @cancel_reason, @viewed, @answer, @handed_over, @out_sequence, @received_at, @updated_at, @unit_name)`,
           )
           .run(toRow(report, row?.out_sequence ?? 0));
         return this.#nextOut(report.unitId, report.reportId);
@@ -195,14 +221,21 @@ export class SqliteInboxStore {
     );
   }
 
-  /** Deletes reports (and their message ids) last changed before `before`: the retention limit. */
+  /**
+   * Deletes reports (and their message ids) last changed before `before`: the retention limit. Then
+   * a TRUNCATE checkpoint: `secure_delete` zeroes the rows in the database file, but the pages that
+   * first carried them stay in the `-wal` file until the log wraps; the checkpoint copies the zeroed
+   * pages into the database and empties the log, so a purged report is in neither file.
+   */
   purge(before: number): Result<number, StorageErrorCode> {
-    return attempt(() =>
-      this.#db.transaction(() => {
+    return attempt(() => {
+      const purged = this.#db.transaction(() => {
         this.#db.prepare('DELETE FROM messages WHERE received_at < ?').run(before);
         return this.#db.prepare('DELETE FROM reports WHERE updated_at < ?').run(before).changes;
-      })(),
-    );
+      })();
+      if (purged > 0) this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      return purged;
+    });
   }
 
   close(): void {
@@ -229,4 +262,5 @@ const toRow = (r: BoardReport, outSequence: number): ReportRow => ({
   out_sequence: outSequence,
   received_at: r.receivedAt,
   updated_at: r.updatedAt,
+  unit_name: r.unitName ?? null,
 });

@@ -16,6 +16,11 @@ export interface BoardReport {
   readonly handedOver: boolean;
   readonly receivedAt: number;
   readonly updatedAt: number;
+  /**
+   * The key directory's display name for the unit (the envelope's proven sender) when its last
+   * message arrived: what the desk is shown, never the call sign the report body claims.
+   */
+  readonly unitName?: string;
 }
 
 export type IncomingReportMessage =

@@ -19,8 +19,18 @@ import {
  */
 export const MIN_RETENTION_MS = 24 * 3600_000 + 2 * 60_000;
 
-/** Why an incoming message changed nothing; each is counted under its own label. */
-export type RejectReason = EnvelopeRejection | BodyProblem['code'] | 'unexpected-kind' | 'unknown-report';
+/**
+ * Why an incoming message changed nothing; each is counted under its own label. `wrong-role`: a
+ * report, update or cancel signed by a key whose directory role is not `ambulance`; `wrong-unit`: a
+ * report naming another unit than the one that signed it.
+ */
+export type RejectReason =
+  | EnvelopeRejection
+  | BodyProblem['code']
+  | 'unexpected-kind'
+  | 'unknown-report'
+  | 'wrong-role'
+  | 'wrong-unit';
 
 export interface Incoming {
   readonly envelope: OpenedEnvelope;

@@ -4,6 +4,7 @@ export {
   type BrokerSettings,
   type LinkEvents,
   type LinkFailure,
+  type MessageHandler,
 } from './link.js';
 export { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 export {

@@ -46,6 +46,7 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
   #up = false;
   #receiveMaximum: number | undefined;
   #handler: MessageHandler | undefined;
+  #connected = false;
 
   private constructor(client: MqttClient) {
     super();
@@ -65,16 +66,6 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
     });
     // mqtt.js reconnects by itself; errors are reported as link state, never thrown.
     client.on('error', () => undefined);
-    // Acknowledge (PUBACK) an incoming QoS 1 message only once our handler has stored it.
-    client.handleMessage = (packet, done) => {
-      const handler = this.#handler;
-      if (handler === undefined) return done();
-      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      handler(packet.topic, new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)).then(
-        () => done(),
-        () => done(),
-      );
-    };
   }
 
   static open(settings: BrokerSettings): BrokerLink {
@@ -86,6 +77,9 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
       connectTimeout: 10_000,
       clean: !persistent,
       resubscribe: false,
+      // Not before `connect()`: a persistent session's queued messages arrive right after CONNACK,
+      // so whoever handles them must be in place first (docs/protocol.md, rule 2).
+      manualConnect: true,
       ...(persistent && settings.protocolVersion === 5
         ? { properties: { sessionExpiryInterval: settings.sessionExpirySeconds } }
         : {}),
@@ -107,9 +101,35 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
     return this.#receiveMaximum;
   }
 
-  /** One handler for every incoming message. */
+  /**
+   * The one handler for every incoming message, set before `connect()`. A second handler, or one set
+   * after connecting, is a wiring mistake: messages could reach nobody, or the wrong part.
+   */
   onMessage(handler: MessageHandler): void {
+    if (this.#handler !== undefined) throw new Error('the broker link already has a message handler');
+    if (this.#connected) throw new Error('a message handler must be set before the broker link connects');
     this.#handler = handler;
+  }
+
+  /**
+   * Connects (and keeps reconnecting). Only once the handler is set: the broker delivers what it
+   * queued for our persistent session as soon as we connect, and a message acknowledged without being
+   * handled is lost (the sender's outbox would only resend it after its acknowledgement timeout).
+   * Each QoS 1 message gets its PUBACK only after the handler's promise settles, i.e. once stored.
+   */
+  connect(): void {
+    const handler = this.#handler;
+    if (handler === undefined) throw new Error('the broker link needs its message handler before connecting');
+    if (this.#connected) return;
+    this.#connected = true;
+    this.#client.handleMessage = (packet, done) => {
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      handler(packet.topic, new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)).then(
+        () => done(),
+        () => done(),
+      );
+    };
+    this.#client.connect();
   }
 
   /**

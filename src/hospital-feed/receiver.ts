@@ -3,7 +3,7 @@ import type { Clock, Result } from '../core/index.js';
 import { err, ok } from '../core/index.js';
 import type { Logger } from '../log/index.js';
 import type { RetryPolicy } from './backoff.js';
-import type { EnvelopeCodec } from './codec.js';
+import type { EnvelopeCodec, OpenedEnvelope } from './codec.js';
 import { feedError, FEED_ERRORS, type FeedError } from './errors.js';
 import type { FeedLink } from './feed-link.js';
 import type { SqliteInboxStore } from './inbox-sqlite.js';
@@ -14,6 +14,7 @@ import {
   openIncomingOrDispatch,
   type DispatchIncoming,
   type FeedCounters,
+  type RejectReason,
 } from './incoming.js';
 import { encodeBody, type AnswerBody, type FeedMessage } from './messages.js';
 import { Outbox, type Timers } from './outbox.js';
@@ -57,6 +58,20 @@ export interface ReceiverOptions {
   readonly logger: Logger;
 }
 
+/**
+ * Reports, updates and cancels put a patient on the board: only an ambulance may send them (its
+ * directory role, proven by the signature; a hospital's, dispatch's or the records service's key may
+ * not), and a report speaks only for the unit that signed it.
+ */
+const senderRefusal = (
+  envelope: OpenedEnvelope,
+  message: Extract<FeedMessage, { kind: 'report' | 'update' | 'cancel' }>,
+): RejectReason | undefined => {
+  if (envelope.fromRole !== 'ambulance') return 'wrong-role';
+  if (message.kind !== 'cancel' && message.body.crew.unitId !== envelope.from) return 'wrong-unit';
+  return undefined;
+};
+
 /** Accept, or decline with its reason (distributive: `Omit` over the union would drop `reason`). */
 export type AnswerInput = AnswerBody extends infer T
   ? T extends AnswerBody
@@ -97,8 +112,9 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.#outbox.start();
     this.#schedulePurge(0);
     const subscribed = await this.#o.link.subscribe(topics.hospitalInbox(this.#o.hospitalId));
-    if (!subscribed.ok)
-      this.#o.logger.warn('hospital inbox subscription pending', { code: subscribed.error });
+    // Before the link connects the subscription is only recorded; it is made on every connect.
+    if (!subscribed.ok && subscribed.error === 'refused')
+      this.#o.logger.warn('hospital inbox subscription refused', { code: subscribed.error });
   }
 
   /** Stops sending and purging and closes both SQLite files; the receiver cannot be started again. */
@@ -238,8 +254,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     if (!opened.ok) {
       if (opened.error.reason === 'replayed' && opened.error.messageId !== undefined)
         if (this.#redelivered(opened.error.messageId)) return;
-      this.#counters.rejected(opened.error.reason);
-      this.#o.logger.warn('incoming envelope refused', { reason: opened.error.reason });
+      this.#refuse(opened.error.reason);
       return;
     }
     if ('dispatch' in opened.value) {
@@ -267,9 +282,15 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       default:
         return message satisfies never;
     }
+    const refused = senderRefusal(envelope, message);
+    if (refused !== undefined) {
+      this.#refuse(refused);
+      return;
+    }
     const stored = this.#o.inbox.receive({
       messageId: envelope.messageId,
       unitId: envelope.from,
+      unitName: envelope.fromName,
       sequence: envelope.sequence,
       message,
       now: this.#o.clock.now(),
@@ -301,6 +322,11 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       default:
         return receipt.change satisfies never;
     }
+  }
+
+  #refuse(reason: RejectReason): void {
+    this.#counters.rejected(reason);
+    this.#o.logger.warn('incoming envelope refused', { reason });
   }
 
   /**

@@ -128,6 +128,8 @@ export class SodiumEnvelopeCodec implements EnvelopeCodec {
       ok({
         kind: e.kind,
         from: e.sender.principal,
+        fromRole: e.sender.role,
+        fromName: e.sender.displayName,
         messageId: e.messageId,
         sequence: e.sequence,
         createdAt: e.createdAt,

@@ -1,7 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import type { Hono } from 'hono';
 import type { RoleConfig } from '../config/index.js';
-import { systemClock, type Clock } from '../core/index.js';
+import { privateDir, systemClock, type Clock } from '../core/index.js';
 import type { GatewayEnv } from '../gateway/index.js';
 import { openGateway, Readiness, startServer, type Gateway, type RunningServer } from '../gateway/index.js';
 import { BrokerLink, DEFAULT_SESSION_EXPIRY_SECONDS } from '../hospital-feed/index.js';
@@ -66,7 +65,8 @@ export const startRole = async (
   options: RoleOptions,
   mount: (ctx: RoleContext) => Promise<void>,
 ): Promise<RunningRole> => {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // 0700 even when it already existed or the umask is loose: it holds patient data and keys.
+  privateDir(config.dataDir);
   const logger = (options.logger ?? createLogger({ level: config.log.level })).child({
     role: config.role,
     principal: config.id,
@@ -134,6 +134,9 @@ export const startRole = async (
     for (const stop of stops.reverse()) await stop();
     throw error;
   }
+
+  // Only now: every part that handles incoming messages is wired (docs/protocol.md, rule 2).
+  link.connect();
 
   let server: RunningServer;
   try {

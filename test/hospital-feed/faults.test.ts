@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, topics, type EmbeddedBroker } from '../../src/hospital-feed/index.js';
 import { MemoryReplayStore } from '../../src/crypto/index.js';
 import type { DemoKeys } from '../../src/roles/demo-keys.js';
-import { hospitalFeed, openLink, unitFeed, type Endpoint } from '../support/feed/harness.js';
+import { connectLink, hospitalFeed, unitFeed, type Endpoint } from '../support/feed/harness.js';
 import { feedCodec, feedKeys, strangerCodec } from '../support/feed/keys.js';
 import { MosquittoBroker } from '../support/feed/mosquitto.js';
 import { sampleReport } from '../support/feed/sample.js';
@@ -90,7 +90,7 @@ describe('hospital feed under load and attack', () => {
       sequence: 1,
       expiresAt: Date.now() - 1,
     });
-    const attacker = openLink(mqtt5(), 'amb-demo-02');
+    const attacker = connectLink(mqtt5(), 'amb-demo-02');
     await waitFor(() => attacker.isUp, 'link up');
     await attacker.publish(topics.hospitalInbox('hosp-demo-b'), late.bytes);
     await waitFor(() => hospital.counts.rejected.expired === 1, 'expired copy refused');
@@ -102,7 +102,7 @@ describe('hospital feed under load and attack', () => {
   it('rejects and counts tampered, foreign and unknown-sender envelopes; suppresses replays', async () => {
     const hospital = await hospitalFeed(mqtt5(), 'hosp-demo-a', fresh('h'));
     await hospital.receiver.start();
-    const link = openLink(mqtt5(), 'amb-demo-01');
+    const link = connectLink(mqtt5(), 'amb-demo-01');
     await waitFor(() => link.isUp && hospital.link.isUp, 'links up');
     const { codec } = await feedCodec(keys, 'amb-demo-01', { store: new MemoryReplayStore() });
     const body = new TextEncoder().encode(
@@ -139,6 +139,47 @@ describe('hospital feed under load and attack', () => {
     expect(hospital.counts.rejected).toEqual({ tampered: 1, foreign: 1, 'unknown-sender': 1 });
     expect(hospital.receiver.board()).toHaveLength(1);
     await link.close();
+    await hospital.close();
+  });
+
+  it('refuses and counts a report signed by a hospital or dispatch key, or naming another unit (issue 12, M2)', async () => {
+    const hospital = await hospitalFeed(mqtt5(), 'hosp-demo-a', fresh('h'));
+    await hospital.receiver.start();
+    // Dispatch may write to hospital inboxes (inquiries); a stolen hospital key rides a unit's broker
+    // certificate. Either way the broker delivers; only the directory role can tell.
+    const dispatchLink = connectLink(mqtt5(), 'dispatch-demo');
+    const unitLink = connectLink(mqtt5(), 'amb-demo-02');
+    await waitFor(() => dispatchLink.isUp && unitLink.isUp && hospital.link.isUp, 'links up');
+    const forge = async (signer: string, unitId: string, n: number, kind: 'report' | 'cancel' = 'report') => {
+      const { codec } = await feedCodec(keys, signer, { store: new MemoryReplayStore() });
+      const reportId = `0f6b7d2e-0000-4000-8000-00000000010${n}`;
+      const body =
+        kind === 'report'
+          ? { ...sampleReport(n), reportId, crew: { unitId, callSign: 'Fake 1', phone: '+81-3-0000-0000' } }
+          : { reportId, reason: 'diversion' };
+      return codec.seal({
+        kind,
+        to: 'hosp-demo-a',
+        body: new TextEncoder().encode(JSON.stringify(body)),
+        stream: reportId,
+        sequence: 1,
+        expiresAt: Date.now() + 60_000,
+      });
+    };
+    const inbox = topics.hospitalInbox('hosp-demo-a');
+    await unitLink.publish(inbox, (await forge('hosp-demo-b', 'amb-demo-02', 1)).bytes);
+    await dispatchLink.publish(inbox, (await forge('dispatch-demo', 'amb-demo-01', 2)).bytes);
+    await dispatchLink.publish(inbox, (await forge('dispatch-demo', 'amb-demo-01', 3, 'cancel')).bytes);
+    // A real unit's key, speaking for another unit.
+    await unitLink.publish(inbox, (await forge('amb-demo-02', 'amb-demo-01', 4)).bytes);
+    // The genuine one: a unit reporting as itself.
+    await unitLink.publish(inbox, (await forge('amb-demo-02', 'amb-demo-02', 5)).bytes);
+    await waitFor(() => hospital.receiver.board().length === 1, 'the genuine report');
+    expect(hospital.counts.rejected).toEqual({ 'wrong-role': 3, 'wrong-unit': 1 });
+    const [shown] = hospital.receiver.board();
+    expect(shown).toMatchObject({ unitId: 'amb-demo-02', unitName: 'test amb-demo-02' });
+    expect(hospital.receiver.all()).toHaveLength(1);
+    await Promise.all([dispatchLink.close(), unitLink.close()]);
     await hospital.close();
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../src/hospital-feed/index.js';
-import { hospitalFeed, openLink, unitFeed, type Endpoint } from '../support/feed/harness.js';
+import { connectLink, hospitalFeed, unitFeed, type Endpoint } from '../support/feed/harness.js';
 import { feedKeys } from '../support/feed/keys.js';
 import { MosquittoBroker } from '../support/feed/mosquitto.js';
 import { sampleReport } from '../support/feed/sample.js';
@@ -67,9 +67,10 @@ describe('hospital feed over Mosquitto (MQTT 5, TLS, ACLs)', () => {
   it('denies what the ACL does not grant', async () => {
     // A unit may not read a hospital's inbox. Mosquitto 2.0.11 grants the SUBSCRIBE itself and
     // enforces `read` on delivery, so the proof is that nothing arrives while a report does.
-    const spy = openLink(endpoint, 'amb-demo-02');
     const stolen: string[] = [];
-    spy.onMessage((topic) => Promise.resolve(void stolen.push(topic)));
+    const spy = connectLink(endpoint, 'amb-demo-02', 'amb-demo-02', (topic) =>
+      Promise.resolve(void stolen.push(topic)),
+    );
     await waitFor(() => spy.isUp, 'unit up');
     await spy.subscribe(topics.hospitalInbox('hosp-demo-b'));
     const hospitalB = await hospitalFeed(endpoint, 'hosp-demo-b', mkdtempSync(join(dir, 'hb-')));
@@ -84,13 +85,14 @@ describe('hospital feed over Mosquitto (MQTT 5, TLS, ACLs)', () => {
     await hospitalB.close();
 
     // A hospital may not write another hospital's status (PUBACK 0x87 on MQTT 5); nobody receives it.
-    const dispatch = openLink(endpoint, 'dispatch-demo');
     const seen: string[] = [];
-    dispatch.onMessage((topic) => Promise.resolve(void seen.push(topic)));
+    const dispatch = connectLink(endpoint, 'dispatch-demo', 'dispatch-demo', (topic) =>
+      Promise.resolve(void seen.push(topic)),
+    );
     await waitFor(() => dispatch.isUp, 'dispatch up');
     expect((await dispatch.subscribe(topics.hospitalStatus('hosp-demo-b'))).ok).toBe(true);
     expect((await dispatch.subscribe(topics.hospitalStatus('hosp-demo-a'))).ok).toBe(true);
-    const hospital = openLink(endpoint, 'hosp-demo-a');
+    const hospital = connectLink(endpoint, 'hosp-demo-a');
     await waitFor(() => hospital.isUp, 'hospital up');
     const forged = await hospital.publish(topics.hospitalStatus('hosp-demo-b'), new Uint8Array([1]), true);
     expect(forged).toEqual({ ok: false, error: 'refused' });

@@ -76,10 +76,13 @@ let broker: EmbeddedBroker;
 let rig: Rig | undefined;
 let clientSeq = 0;
 
-const link = async (clientId: string): Promise<BrokerLink> => {
-  const l = BrokerLink.open({ url: broker.url, protocolVersion: 4, clientId: `${clientId}-${++clientSeq}` });
-  await waitFor(() => l.isUp, `${clientId} link up`);
-  return l;
+const link = (clientId: string): BrokerLink =>
+  BrokerLink.open({ url: broker.url, protocolVersion: 4, clientId: `${clientId}-${++clientSeq}` });
+
+/** As the role does: connected only once its message handler is in place. */
+const connected = async (l: BrokerLink, name: string): Promise<void> => {
+  l.connect();
+  await waitFor(() => l.isUp, `${name} link up`);
 };
 
 const codecOf = (identity: DeviceIdentity, clock: ManualClock) =>
@@ -89,7 +92,7 @@ const openRig = async (): Promise<Rig> => {
   const clock = new ManualClock(T0);
   const timers = new ManualTimers(clock);
   const links: BrokerLink[] = [];
-  const dispatchLink = await link('dispatch-test');
+  const dispatchLink = link('dispatch-test');
   links.push(dispatchLink);
   const dispatchCodec = codecOf(dispatchId, clock);
   const desk = new InquiryDesk({
@@ -115,13 +118,14 @@ const openRig = async (): Promise<Rig> => {
     const opened = await openIncomingOrDispatch(dispatchCodec, payload, [], ['inquiry-answer']);
     if (opened.ok && 'dispatch' in opened.value) void desk.receive(opened.value);
   });
+  await connected(dispatchLink, 'dispatch');
   expect((await dispatchLink.subscribe(topics.dispatchInbox('dispatch-test'))).ok).toBe(true);
   expect((await dispatchLink.subscribe(topics.allHospitalStatuses)).ok).toBe(true);
 
   const desks: HospitalInquiries[] = [];
   const statusLinks = new Map<string, BrokerLink>();
   for (const identity of hospitals) {
-    const l = await link(identity.principal);
+    const l = link(identity.principal);
     links.push(l);
     statusLinks.set(identity.principal, l);
     const codec = codecOf(identity, clock);
@@ -145,6 +149,7 @@ const openRig = async (): Promise<Rig> => {
     });
     receiver.value.on('dispatch', (incoming) => inquiries.receive(incoming));
     await receiver.value.start();
+    await connected(l, identity.principal);
     desks.push(inquiries);
   }
   return { clock, timers, desk, board, events, desks, links, statusLinks };
@@ -278,5 +283,39 @@ describe('dispatch over the embedded broker', () => {
       source: 'signed',
       status: { erOpen: true, loadPercent: 40 },
     });
+  });
+
+  it('never stores a future-dated status, so the next real one is taken (issue 12, M5)', async () => {
+    rig = await openRig();
+    const r = rig;
+    const linkC = r.statusLinks.get('hosp-test-c') as BrokerLink;
+    const hospitalC = hospitals[2] as DeviceIdentity;
+    const publish = async (status: ReturnType<typeof closedStatus>): Promise<void> => {
+      const before = r.board.rejectedCount();
+      const entry = r.board.entries().get('hosp-test-c');
+      await linkC.publish(
+        topics.hospitalStatus('hosp-test-c'),
+        signStatement(hospitalC, 'hospital-status', JSON.stringify(status)),
+        true,
+      );
+      await waitFor(
+        () => r.board.rejectedCount() > before || r.board.entries().get('hosp-test-c') !== entry || undefined,
+        'the status taken or refused',
+      );
+    };
+    // A box whose clock is a day ahead (or a stolen key) signs a genuine-looking status.
+    await publish({ ...closedStatus('hosp-test-c', r.clock.now() + 86_400_000), loadPercent: 99 });
+    expect(r.board.entries().get('hosp-test-c')).toBeUndefined();
+    expect(r.board.rejectedCount()).toBe(1);
+    // The real one that follows is taken.
+    r.clock.advance(60_000);
+    await publish({ ...closedStatus('hosp-test-c', r.clock.now()), erOpen: true, loadPercent: 10 });
+    expect(r.board.entries().get('hosp-test-c')?.status).toMatchObject({ erOpen: true, loadPercent: 10 });
+    // A status a minute ahead (inside the skew) is taken, and does not hold back the next real one.
+    await publish({ ...closedStatus('hosp-test-c', r.clock.now() + 60_000), loadPercent: 20 });
+    r.clock.advance(10_000);
+    await publish({ ...closedStatus('hosp-test-c', r.clock.now()), loadPercent: 30 });
+    expect(r.board.entries().get('hosp-test-c')?.status.loadPercent).toBe(30);
+    expect(r.board.rejectedCount()).toBe(1);
   });
 });

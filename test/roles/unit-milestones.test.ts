@@ -71,6 +71,9 @@ const milestoneFrom = async (rig: Rig, unitId: string, caseId: string): Promise<
     expiresAt: Date.now() + 60_000,
   });
   const link = BrokerLink.open({ url: rig.brokerUrl, protocolVersion: 4, clientId: `${unitId}-test` });
+  // It only publishes; nothing is subscribed, so the handler never runs.
+  link.onMessage(() => Promise.resolve());
+  link.connect();
   try {
     await waitFor(() => link.isUp || undefined, 'other unit link up');
     expect((await link.publish(topics.dispatchInbox(DISPATCH), sealed.bytes)).ok).toBe(true);

@@ -252,6 +252,7 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
   if (!opened.ok) throw new Error(opened.error.message);
   const receiver = opened.value;
   await receiver.start();
+  link.connect();
 
   const user = await issueCredentials(
     ambulance.gateway.users,

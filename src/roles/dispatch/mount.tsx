@@ -136,7 +136,9 @@ export const mountDispatch = async (
   });
   for (const topic of [topics.allHospitalStatuses, inbox]) {
     const subscribed = await ctx.link.subscribe(topic);
-    if (!subscribed.ok) logger.warn('dispatch subscription pending', { code: subscribed.error });
+    // Before the link connects the subscription is only recorded; it is made on every connect.
+    if (!subscribed.ok && subscribed.error === 'refused')
+      logger.warn('dispatch subscription refused', { code: subscribed.error });
   }
 
   const names = new Map(region.hospitals.map((h) => [h.id, h.name]));

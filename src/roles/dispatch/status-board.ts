@@ -14,6 +14,7 @@ export const STATUS_REJECTION = {
   wrongPrincipal: 'wrongPrincipal',
   invalidStatus: 'invalidStatus',
   outdated: 'outdated',
+  fromTheFuture: 'fromTheFuture',
 } as const;
 export type StatusRejection = (typeof STATUS_REJECTION)[keyof typeof STATUS_REJECTION];
 
@@ -34,6 +35,20 @@ const fromStatement = (code: StatementErrorCode): StatusRejection => {
   }
 };
 
+/**
+ * How far a hospital's clock may run ahead of ours, as for envelopes (docs/protocol.md): a status
+ * dated later than this is never stored, so a box with a wrong clock (or a stolen key) cannot hold a
+ * row with a date no real status can follow.
+ */
+export const STATUS_SKEW_MS = 2 * 60_000;
+
+/**
+ * Where a held status stands in the order of statuses: its own date, but never later than when we
+ * received it. A status dated a minute ahead (inside the skew) would otherwise refuse the next real
+ * one as outdated until our clock caught up.
+ */
+const orderOf = (e: BoardEntry): number => Math.min(e.status.updatedAt, e.receivedAt);
+
 /** Where a status came from: a hospital's signed message, or the synthetic sample region. */
 export type StatusSource = 'signed' | 'sample';
 
@@ -46,7 +61,8 @@ export interface BoardEntry {
 /**
  * The last good status of every hospital. A status counts only when its signature verifies against
  * the pinned directory, the signer is a hospital, it is the very hospital the topic and the status
- * name, and it is not older than the one we hold (a replayed old status cannot roll one back).
+ * name, it is not dated beyond the clock skew, and it is not older than the one we hold (a replayed
+ * old status cannot roll one back).
  */
 export class StatusBoard {
   readonly #entries = new Map<string, BoardEntry>();
@@ -93,8 +109,9 @@ export class StatusBoard {
     const status = parseHospitalStatus(json);
     if (!status.ok) return err('invalidStatus');
     if (status.value.hospitalId !== hospitalId) return err('wrongPrincipal');
+    if (status.value.updatedAt > now + STATUS_SKEW_MS) return err('fromTheFuture');
     const held = this.#entries.get(hospitalId);
-    if (held?.source === 'signed' && held.status.updatedAt > status.value.updatedAt) return err('outdated');
+    if (held?.source === 'signed' && orderOf(held) > status.value.updatedAt) return err('outdated');
     return ok({ status: status.value, source: 'signed', receivedAt: now });
   }
 

@@ -44,6 +44,13 @@ export const Acuity: FC<{ readonly level: number }> = ({ level }) => {
 export const reportPath = (r: { readonly unitId: string; readonly reportId: string }): string =>
   `/triage/reports/${encodeURIComponent(r.unitId)}/${encodeURIComponent(r.reportId)}`;
 
+/**
+ * The unit as the key directory names it (the envelope's proven sender), then the call sign the crew
+ * typed: the body's own words never stand alone for who sent a report (issue 12, M2).
+ */
+export const unitLabel = (r: BoardReport): string =>
+  `${r.unitName ?? r.unitId}${r.body === undefined ? '' : ` · ${r.body.crew.callSign}`}`;
+
 /** "あと5分" before the ETA, "3分前" after it: an ETA is in the future, unlike every other time shown. */
 export const untilEta = (eta: number, now: number, t: Translate, tt: TriageText): string => {
   const minutes = Math.ceil((eta - now) / 60_000);
@@ -75,13 +82,13 @@ const Row: FC<{
       class={`board-row state-${state}`}
       data-report={`${r.unitId}/${r.reportId}`}
       data-state={state}
-      data-alert-text={`${tt('alert.new')}: ${body.crew.callSign} · ${tt('list.acuity')} ${body.acuity} · ${tt('list.eta')} ${formatJst(eta)}`}
+      data-alert-text={`${tt('alert.new')}: ${unitLabel(r)} · ${tt('list.acuity')} ${body.acuity} · ${tt('list.eta')} ${formatJst(eta)}`}
     >
       <Acuity level={body.acuity} />
       <span class="eta">
         {tt('list.eta')} <time datetime={body.eta}>{formatJst(eta)}</time> ({untilEta(eta, now, t, tt)})
       </span>
-      <span class="unit">{body.crew.callSign}</span>
+      <span class="unit">{unitLabel(r)}</span>
       <span class="age">{ageText(body, tt)}</span>
       <strong class="state">{state === 'cancelled' ? tt('list.cancelled') : tt(stateKey(state))}</strong>
       <a class="button" href={reportPath(r)}>

@@ -6,7 +6,7 @@ import {
   type ReportBody,
   type Summary,
 } from '../../hospital-feed/index.js';
-import { Acuity, deskState, reportPath, stateKey, untilEta } from './board.js';
+import { Acuity, deskState, reportPath, stateKey, unitLabel, untilEta } from './board.js';
 import { CriticalFlagsView, HISTORY_SECTIONS, Sections } from './summary-view.js';
 import { reasonKey, type TriageText } from './text.js';
 
@@ -154,8 +154,7 @@ export const ReportDetail: FC<{
       ) : null}
       <section>
         <h2>
-          <Acuity level={body.acuity} /> {body.crew.callSign} ·{' '}
-          <span data-desk-state>{tt(stateKey(state))}</span>
+          <Acuity level={body.acuity} /> {unitLabel(r)} · <span data-desk-state>{tt(stateKey(state))}</span>
           {declined === undefined ? null : ` (${tt(reasonKey(declined.reason))})`}
         </h2>
         {declined?.note === undefined ? null : (
@@ -202,7 +201,7 @@ export const ReportDetail: FC<{
       <section data-crew>
         <h2>{tt('detail.crew')}</h2>
         <p>
-          {body.crew.callSign} ({body.crew.unitId}) · <a href={`tel:${body.crew.phone}`}>{body.crew.phone}</a>
+          {unitLabel(r)} ({r.unitId}) · <a href={`tel:${body.crew.phone}`}>{body.crew.phone}</a>
         </p>
       </section>
       <p>

@@ -11,7 +11,7 @@ import {
   type ReportBody,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
-import { deskState, reportPath } from './board.js';
+import { deskState, reportPath, unitLabel } from './board.js';
 import { ReportDetail } from './detail.js';
 import { reportBundle } from './fhir.js';
 import { TRIAGE_SCRIPT } from './script.js';
@@ -138,7 +138,7 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
       const tt = triageText(locale);
       return c.html(
         <Layout
-          title={`${t('title.triage')} · ${r.body.crew.callSign}`}
+          title={`${t('title.triage')} · ${unitLabel(r)}`}
           locale={locale}
           t={t}
           user={{ id: session.userId, csrf: session.csrf, idleMs: gateway.sessions.limits.idleMs }}

@@ -11,6 +11,7 @@ import {
   systemTimers,
   type EnvelopeCodec,
   type FeedCounters,
+  type MessageHandler,
   type OutboxStore,
   type RejectReason,
   type RetryPolicy,
@@ -38,8 +39,9 @@ export interface Endpoint {
 }
 
 /**
- * A link with `principal`'s certificate. `clientId` matters on aedes only: the shipped Mosquitto
- * replaces any client id with the certificate's identity (use_username_as_clientid).
+ * A link with `principal`'s certificate, not yet connected: set its handler (`onMessage`), then
+ * `connect()`, as the roles do. `clientId` matters on aedes only: the shipped Mosquitto replaces any
+ * client id with the certificate's identity (use_username_as_clientid).
  */
 export const openLink = (endpoint: Endpoint, principal: string, clientId = principal): BrokerLink =>
   BrokerLink.open({
@@ -56,6 +58,19 @@ export const openLink = (endpoint: Endpoint, principal: string, clientId = princ
           keyFile: endpoint.pki.key(principal),
         }),
   });
+
+/** A connected link with its handler, for a test's own publisher or spy. */
+export const connectLink = (
+  endpoint: Endpoint,
+  principal: string,
+  clientId = principal,
+  handler: MessageHandler = () => Promise.resolve(),
+): BrokerLink => {
+  const link = openLink(endpoint, principal, clientId);
+  link.onMessage(handler);
+  link.connect();
+  return link;
+};
 
 export interface Counts {
   duplicates: number;
@@ -113,6 +128,8 @@ export const unitFeed = async (
     counters,
     logger,
   });
+  // The feed set its handler; as the role, connect only now.
+  link.connect();
   // stop() closes the outbox.
   const close = async (): Promise<void> => {
     feed.stop();
@@ -183,6 +200,8 @@ export const hospitalFeed = async (
     counters,
     logger,
   });
+  // The receiver set its handler; as the role, connect only now.
+  link.connect();
   return {
     receiver,
     link,
