@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { RoleConfig } from '../config/index.js';
 import type { Clock } from '../core/index.js';
 import {
@@ -10,6 +11,9 @@ import {
 } from '../crypto/index.js';
 import type { CheckState } from '../gateway/index.js';
 import type { Logger } from '../log/index.js';
+
+/** In the role's data directory: the newest key directory serial (and issue time) it accepted. */
+export const DIRECTORY_SEEN_FILE = 'directory-serial.json';
 
 export interface RoleCrypto {
   /** The key this role signs with, and opens envelopes sealed to it. */
@@ -59,7 +63,10 @@ export const loadRoleCrypto = async (
     throw error;
   }
   const operatorKey = fromBase64(config.directory.operatorPublicKey) as Uint8Array;
-  const directory = await DirectorySource.load(config.directory.file, operatorKey, logger);
+  // The highest serial accepted survives restarts: an older directory could bring back a revoked key.
+  const directory = await DirectorySource.load(config.directory.file, operatorKey, logger, {
+    seenFile: join(config.dataDir, DIRECTORY_SEEN_FILE),
+  });
   if (!directory.ok) {
     wipeAll();
     throw toError(directory.error);
