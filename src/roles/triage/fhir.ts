@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { BoardReport, ReportBody } from '../../hospital-feed/index.js';
+import { summaryEntries } from './fhir-summary.js';
 
 /**
  * A report as a FHIR R4 Bundle of type `collection` for the hospital's record system: Patient,
- * Encounter, an Observation per vital sign per observation time, AllergyIntolerance,
- * MedicationStatement and Condition. Pure: the same report gives the same bundle.
+ * Encounter, an Observation per vital sign per observation time, and the records summary: a
+ * Composition with every section's status and one resource per item, codes as received
+ * (fhir-summary.ts). Pure: the same report gives the same bundle.
  *
  * The Patient is minimal on purpose (`active` only): the report carries no name, birth date or
  * identifier, and the export adds none (age is an Observation, not an invented birth date). JCS and GCS are exported as
@@ -164,27 +166,10 @@ export const reportBundle = (r: BoardReport, body: ReportBody, now: number): Jso
       ...body.atmist.signs.flatMap((v) =>
         vitalObservations(v).map((o) => observation(o.key, v.at, o.resource)),
       ),
-      ...(s?.sections.allergies.items ?? []).map((a, i) =>
-        entry(`allergy/${i}`, {
-          resourceType: 'AllergyIntolerance',
-          code: { text: a.substance },
-          ...(a.criticality === 'unknown' ? {} : { criticality: a.criticality }),
-          patient,
-        }),
-      ),
-      ...(s?.sections.medications.items ?? []).map((m, i) =>
-        entry(`medication/${i}`, {
-          resourceType: 'MedicationStatement',
-          status: 'active',
-          medicationCodeableConcept: { text: m.name },
-          subject: patient,
-          ...(m.flags.length === 0 ? {} : { note: [{ text: `flags: ${m.flags.join(', ')}` }] }),
-          ...(s === undefined ? {} : { dateAsserted: s.dataAsOf }),
-        }),
-      ),
-      ...(s?.sections.problems.items ?? []).map((c, i) =>
-        entry(`condition/${i}`, { resourceType: 'Condition', code: { text: c.name }, subject: patient }),
-      ),
+      ...summaryEntries(s, patient, urn, {
+        date: new Date(r.receivedAt).toISOString(),
+        author: `${body.crew.callSign} (${body.crew.unitId})`,
+      }).map((e) => entry(e.key, e.resource)),
     ],
   };
 };
