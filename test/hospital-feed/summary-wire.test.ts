@@ -1,5 +1,16 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeBody, encodeBody, type ReportBody } from '../../src/hospital-feed/index.js';
+import {
+  decodeBody,
+  encodeBody,
+  SqliteInboxStore,
+  type BoardReport,
+  type ReportBody,
+} from '../../src/hospital-feed/index.js';
+import { unwrap } from '../support/feed/harness.js';
 import { sampleReport, sampleSummary } from '../support/feed/sample.js';
 
 const encoder = new TextEncoder();
@@ -103,5 +114,38 @@ describe('v1 reports are read as v2 at the edge (CONTRACT §2)', () => {
       status: 'partial',
       items: [{ substance: 'egg', category: 'unknown', criticality: 'high', reactions: [], codes: [] }],
     });
+  });
+});
+
+describe('a v1 body stored by an older version is read back as v2 (inbox)', () => {
+  it('the triage desk never sees a v1 summary, even one stored before the upgrade', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite');
+    const store = unwrap(SqliteInboxStore.open(file));
+    const body = { ...sampleReport(1, 0), reportId: 'report-0001' };
+    const report: BoardReport = {
+      unitId: 'amb-demo-01',
+      reportId: 'report-0001',
+      status: 'active',
+      sequence: 1,
+      body,
+      viewed: false,
+      handedOver: false,
+      receivedAt: 1_000,
+      updatedAt: 1_000,
+    };
+    expect(store.save(report).ok).toBe(true);
+    store.close();
+    // As the previous version stored it: the body with the v1 summary.
+    const db = new Database(file);
+    db.prepare('UPDATE reports SET body = ?').run(JSON.stringify({ ...body, summary: v1 }));
+    db.close();
+    const read = unwrap(SqliteInboxStore.open(file)).report('amb-demo-01', 'report-0001');
+    expect(read?.body?.summary?.sections.allergies).toEqual({
+      status: 'unavailable',
+      reason: 'not-sent',
+      items: [],
+    });
+    expect(read?.body?.summary?.criticalFlags.status).toBe('incomplete');
+    expect(read?.body?.atmist).toEqual(body.atmist);
   });
 });
