@@ -9,6 +9,7 @@ import {
   DEFAULT_SESSION_EXPIRY_SECONDS,
   MAX_PACKET_BYTES,
   topics,
+  type MessageHandler,
 } from '../../src/hospital-feed/index.js';
 import { MosquittoBroker, type Pki } from '../support/feed/mosquitto.js';
 import { ROOT } from '../support/paths.js';
@@ -33,9 +34,16 @@ afterAll(async () => {
   await broker.stop();
 });
 
-/** A gateway's link (persistent session, MQTT 5), with the certificate of `principal`. */
-const link = (pki: Pki, principal: string, clientId = principal): BrokerLink =>
-  BrokerLink.open({
+/**
+ * A gateway's link (persistent session, MQTT 5) with the certificate of `principal`, connected once its
+ * handler is set, as the roles do (listeners added right after still see the first CONNACK).
+ */
+const link = (
+  pki: Pki,
+  principal: string,
+  { clientId = principal, handler = (): Promise<void> => Promise.resolve() }: LinkOptions = {},
+): BrokerLink => {
+  const opened = BrokerLink.open({
     url: broker.url,
     protocolVersion: 5,
     clientId,
@@ -45,6 +53,14 @@ const link = (pki: Pki, principal: string, clientId = principal): BrokerLink =>
     certFile: pki.cert(principal),
     keyFile: pki.key(principal),
   });
+  opened.onMessage(handler);
+  opened.connect();
+  return opened;
+};
+interface LinkOptions {
+  readonly clientId?: string;
+  readonly handler?: MessageHandler;
+}
 
 /** One connection attempt with `principal`'s certificate, no retries: did the broker let it in? */
 const connects = (principal: string): Promise<boolean> =>
@@ -117,7 +133,7 @@ describe('the shipped Mosquitto configuration', () => {
     expect((await victim.subscribe(topics.hospitalInbox('hosp-demo-a'))).ok).toBe(true);
 
     // Another hospital's certificate, the victim's client id, while the victim is connected.
-    const intruder = link(broker.pki, 'hosp-demo-b', 'hosp-demo-a');
+    const intruder = link(broker.pki, 'hosp-demo-b', { clientId: 'hosp-demo-a' });
     const intruderSessions: boolean[] = [];
     intruder.on('up', (sessionPresent) => intruderSessions.push(sessionPresent));
     await waitFor(() => intruder.isUp, 'intruder up');
@@ -132,16 +148,19 @@ describe('the shipped Mosquitto configuration', () => {
     for (const n of [1, 2, 3])
       expect((await unit.publish(topics.hospitalInbox('hosp-demo-a'), new Uint8Array([n]))).ok).toBe(true);
     await unit.close();
-    const again = link(broker.pki, 'hosp-demo-b', 'hosp-demo-a');
     const stolen: number[] = [];
-    again.onMessage((_topic, payload) => Promise.resolve(void stolen.push(...payload)));
+    const again = link(broker.pki, 'hosp-demo-b', {
+      clientId: 'hosp-demo-a',
+      handler: (_topic, payload) => Promise.resolve(void stolen.push(...payload)),
+    });
     await waitFor(() => again.isUp, 'intruder up again');
     await again.close();
 
     // Back online, the victim still finds its session and every queued report.
-    const back = link(broker.pki, 'hosp-demo-a');
     const received: number[] = [];
-    back.onMessage((_topic, payload) => Promise.resolve(void received.push(...payload)));
+    const back = link(broker.pki, 'hosp-demo-a', {
+      handler: (_topic, payload) => Promise.resolve(void received.push(...payload)),
+    });
     await waitFor(() => received.length === 3, 'queued reports delivered to their hospital', 5_000);
     expect(received).toEqual([1, 2, 3]);
     expect(stolen).toEqual([]);
