@@ -33,20 +33,39 @@ const Http = v.pipe(
   ),
 );
 
-const Mqtt = v.object({
-  url: v.pipe(
-    v.string(),
-    v.regex(/^(mqtt|mqtts|ws|wss):\/\/.+/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL'),
+/** Plain `mqtt://` or `ws://` to another host: the broker password and every topic travel in clear. */
+const isPlainOffLoopback = (url: string): boolean => {
+  const parsed = URL.parse(url);
+  if (parsed === null || (parsed.protocol !== 'mqtt:' && parsed.protocol !== 'ws:')) return false;
+  return !isLoopback(parsed.hostname.replace(/^\[(.*)\]$/, '$1'));
+};
+
+const Mqtt = v.pipe(
+  v.object({
+    url: v.pipe(
+      v.string(),
+      v.regex(/^(mqtt|mqtts|ws|wss):\/\/.+/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL'),
+    ),
+    /** 4 = MQTT 3.1.1 (aedes, the demo broker), 5 = MQTT 5 (Mosquitto in production). */
+    protocolVersion: v.optional(v.picklist([4, 5]), 5),
+    caFile: v.optional(FilePath),
+    certFile: v.optional(FilePath),
+    keyFile: v.optional(FilePath),
+    username: v.optional(v.string()),
+    /** Name of the environment variable holding the broker password; the password never sits in the file. */
+    passwordEnv: v.optional(v.string()),
+    /** Plain mqtt:// or ws:// off loopback, only when asked for by name (as `http.allowPlainHttp`). */
+    allowPlain: v.optional(v.boolean(), false),
+  }),
+  v.forward(
+    v.partialCheck(
+      [['url'], ['allowPlain']],
+      (mqtt) => mqtt.allowPlain || !isPlainOffLoopback(mqtt.url),
+      'plain mqtt:// or ws:// is only allowed to a loopback broker: use mqtts:// or wss://, or set mqtt.allowPlain',
+    ),
+    ['url'],
   ),
-  /** 4 = MQTT 3.1.1 (aedes, the demo broker), 5 = MQTT 5 (Mosquitto in production). */
-  protocolVersion: v.optional(v.picklist([4, 5]), 5),
-  caFile: v.optional(FilePath),
-  certFile: v.optional(FilePath),
-  keyFile: v.optional(FilePath),
-  username: v.optional(v.string()),
-  /** Name of the environment variable holding the broker password; the password never sits in the file. */
-  passwordEnv: v.optional(v.string()),
-});
+);
 
 const Log = v.object({
   level: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),

@@ -56,6 +56,20 @@ describe('role configuration', () => {
     expect(validateConfig({ ...open, http: { host: '127.0.0.1', port: 8080 } }).ok).toBe(true);
   });
 
+  it('refuses plain mqtt:// or ws:// to a remote broker unless it is asked for by name (issue 12, L10)', () => {
+    const hospital = example('hospital');
+    const mqtt = hospital['mqtt'] as Record<string, unknown>;
+    const withMqtt = (m: Record<string, unknown>) => validateConfig({ ...hospital, mqtt: { ...mqtt, ...m } });
+    for (const url of ['mqtt://broker.ems.example.jp:1883', 'ws://10.0.0.5:8080/mqtt']) {
+      const refused = withMqtt({ url, passwordEnv: 'EMS_MQTT_PASSWORD' });
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.error.map((p) => p.path)).toEqual(['mqtt.url']);
+      expect(withMqtt({ url, allowPlain: true }).ok).toBe(true);
+    }
+    for (const url of ['mqtt://127.0.0.1:1883', 'mqtt://localhost:1883', 'ws://[::1]:8080', 'mqtts://b:8883'])
+      expect(withMqtt({ url }).ok).toBe(true);
+  });
+
   it('never echoes a received value in a problem message (configs hold credentials)', () => {
     const result = validateConfig({
       ...example('dispatch'),
