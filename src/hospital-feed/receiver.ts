@@ -58,6 +58,9 @@ export interface ReceiverOptions {
   readonly logger: Logger;
 }
 
+/** Acknowledgements kept for replays: far more than the reports a desk sees in a day, ~1 KiB each. */
+const ACKS_KEPT = 10_000;
+
 /**
  * Reports, updates and cancels put a patient on the board: only an ambulance may send them (its
  * directory role, proven by the signature; a hospital's, dispatch's or the records service's key may
@@ -88,6 +91,15 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   readonly #o: ReceiverOptions;
   readonly #outbox: Outbox;
   readonly #counters: FeedCounters;
+  /**
+   * The sealed acknowledgement of each message, by the id it acknowledges, so a replay (or a QoS 1
+   * redelivery) is answered with the same bytes: without it every copy an attacker replays would
+   * cost a signature and an inbox write. Bounded; the oldest is forgotten first.
+   */
+  readonly #acks = new Map<
+    string,
+    { readonly to: string; readonly bytes: Uint8Array; readonly expiresAt: number }
+  >();
   #purgeTimer: unknown;
   #stopped = false;
 
@@ -252,8 +264,12 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       ['inquiry', 'withdrawal', 'confirmation'],
     );
     if (!opened.ok) {
-      if (opened.error.reason === 'replayed' && opened.error.messageId !== undefined)
-        if (this.#redelivered(opened.error.messageId)) return;
+      const replayOf = opened.error.reason === 'replayed' ? opened.error.messageId : undefined;
+      if (replayOf !== undefined && this.#ackAgain(replayOf)) {
+        this.#counters.duplicate();
+        return;
+      }
+      if (replayOf !== undefined && this.#redelivered(replayOf)) return;
       this.#refuse(opened.error.reason);
       return;
     }
@@ -342,18 +358,30 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     return true;
   }
 
+  /** A replay of a message acknowledged before: the same acknowledgement again, nothing signed or stored. */
+  #ackAgain(messageId: string): boolean {
+    const sent = this.#acks.get(messageId);
+    if (sent === undefined || sent.expiresAt <= this.#o.clock.now()) return false;
+    void this.#o.link.publish(topics.unitInbox(sent.to), sent.bytes);
+    return true;
+  }
+
   /** Signed acknowledgement of receipt; sent again for every duplicate, so a lost one is repaired. */
   async #acknowledge(unitId: string, reportId: string, of: string, sequence: number): Promise<void> {
+    if (this.#ackAgain(of)) return;
     const body = encodeBody({ kind: 'ack', body: { reportId, of, stage: 'received' } });
     if (!body.ok) return;
+    const expiresAt = this.#o.clock.now() + this.#o.replyTtlMs;
     const sealed = await this.#o.codec.seal({
       kind: 'ack',
       to: unitId,
       body: body.value,
       stream: reportId,
       sequence,
-      expiresAt: this.#o.clock.now() + this.#o.replyTtlMs,
+      expiresAt,
     });
+    this.#acks.set(of, { to: unitId, bytes: sealed.bytes, expiresAt });
+    if (this.#acks.size > ACKS_KEPT) this.#acks.delete(this.#acks.keys().next().value as string);
     await this.#o.link.publish(topics.unitInbox(unitId), sealed.bytes);
   }
 }

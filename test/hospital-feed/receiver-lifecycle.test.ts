@@ -20,7 +20,7 @@ const setup = async () => {
   const inbox = unwrap(SqliteInboxStore.open(join(dir, 'inbox.sqlite')));
   const hospital = await feedCodec(keys, 'hosp-demo-a', { inbox }, clock);
   const unit = await feedCodec(keys, 'amb-demo-01', { store: new MemoryReplayStore() }, clock);
-  const { link, published, deliver } = fakeLink();
+  const { link, published, payloads, deliver } = fakeLink();
   const { timers, fireAll, pending } = manualTimers();
   const { counts, counters } = counting();
   const receiver = new Receiver({
@@ -52,7 +52,7 @@ const setup = async () => {
       expiresAt: clock.now() + 3600_000,
     });
   };
-  return { receiver, inbox, clock, published, deliver, fireAll, pending, counts, report };
+  return { receiver, inbox, clock, published, payloads, deliver, fireAll, pending, counts, report };
 };
 
 describe('receiver lifecycle on the real codec', () => {
@@ -68,6 +68,19 @@ describe('receiver lifecycle on the real codec', () => {
     expect(r.counts).toMatchObject({ received: 1, duplicates: 1, rejected: {} });
     // One acknowledgement per copy: the unit's lost acknowledgement is repaired.
     expect(r.published.filter((t) => t.includes('amb-demo-01'))).toHaveLength(2);
+    r.receiver.stop();
+  });
+
+  it('answers every replay with the acknowledgement it already signed (issue 12)', async () => {
+    const r = await setup();
+    const sealed = await r.report('0f6b7d2e-0000-4000-8000-000000000003');
+    for (let i = 0; i < 6; i++) await r.deliver(sealed.bytes);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(r.counts).toMatchObject({ received: 1, duplicates: 5, rejected: {} });
+    const acks = r.payloads.filter((_, i) => r.published[i]?.includes('amb-demo-01'));
+    expect(acks).toHaveLength(6);
+    // The same bytes each time: one signature, whatever the number of copies an attacker replays.
+    expect(new Set(acks.map((a) => Buffer.from(a).toString('hex'))).size).toBe(1);
     r.receiver.stop();
   });
 
