@@ -56,6 +56,8 @@ export interface GatewayOptions {
 export interface AccessReason {
   readonly purpose: NonNullable<AuditInput['purpose']>;
   readonly reason?: string;
+  /** How the patient was identified (an `assuranceCode` of src/records): with every patient access. */
+  readonly assurance?: string;
 }
 
 /** One instance's HTTP API and screens, and the handles other parts plug into. */
@@ -171,6 +173,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
         purpose: why.purpose,
         reason: why.reason ?? null,
         outcome: 'success',
+        ...(why.assurance === undefined ? {} : { assurance: why.assurance }),
       });
     },
     close: () => {

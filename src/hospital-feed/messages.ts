@@ -9,6 +9,7 @@ import {
   OpaqueId,
   WITHDRAWAL_REASONS,
 } from '../dispatch/index.js';
+import { IdentityAssuranceWire } from './assurance-wire.js';
 import { Summary } from './summary-wire.js';
 
 /**
@@ -73,6 +74,8 @@ export const ReportBody = v.object({
   reportId: ReportId,
   /** Absent when the crew had no records summary: the ER then reads every section as not available. */
   summary: v.optional(Summary),
+  /** How the patient was identified (issue 13); absent in older reports, which read as "not stated". */
+  identity: v.optional(IdentityAssuranceWire),
   atmist: Atmist,
   /** JTAS level: 1 resuscitation … 5 non-urgent (the board's acuity colour). */
   acuity: Int(1, 5),

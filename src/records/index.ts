@@ -31,6 +31,18 @@ export {
   type InputReport,
   type EmergencySummary,
 } from './summary.js';
+export {
+  ASSURANCE_METHODS,
+  ASSURANCE_CODE,
+  STRONG_MATCH,
+  statedAssurance,
+  assuranceStrength,
+  assuranceCode,
+  fhirAssuranceLevel,
+  type AssuranceMethod,
+  type IdentityAssurance,
+  type StatedAssurance,
+} from './assurance.js';
 export { parseSummary, parseSummaryBytes, sourceLabel, type ParseOptions } from './parser.js';
 export {
   CRITICAL_FLAGS,

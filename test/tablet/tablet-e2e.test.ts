@@ -67,6 +67,9 @@ describe('ambulance tablet end to end: card → records-sim → cache → tablet
     expect(incoming.body?.atmist.signs[0]?.jcs?.level).toBe(1);
     expect(incoming.body?.atmist.signs[0]?.gcs).toEqual({ e: 4, v: 5, m: 6 });
     expect(incoming.body?.summary).toBeDefined();
+    // How the patient was identified travels with the report (issue 13): the crew's visual check.
+    expect(incoming.body?.identity?.method).toBe('card-visual');
+    expect(summary).toContain('data-assurance="card-visual"');
     await waitFor(async () => (await crew.panel('report')).includes('data-state="received"'), 'received');
 
     const answered = await receiver.answer(incoming.unitId, incoming.reportId, { decision: 'accept' });
@@ -77,6 +80,7 @@ describe('ambulance tablet end to end: card → records-sim → cache → tablet
     const entries = rig.ambulance.gateway.audit.latest(50);
     expect(entries.some((e) => e.action === 'read' && e.subject?.kind === 'card-session')).toBe(true);
     expect(entries.some((e) => e.action === 'create' && e.subject?.id === incoming.reportId)).toBe(true);
+    expect(entries.find((e) => e.subject?.id === incoming.reportId)?.assurance).toBe('card-visual');
     const serial = cardholder(SEED, holder).certificateSerial;
     expect(JSON.stringify(entries)).not.toContain(serial);
   });

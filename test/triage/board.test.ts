@@ -163,7 +163,17 @@ describe('triage board on the hospital role (embedded broker, real envelope code
     ])
       expect(types).toContain(t);
     const patient = bundle.entry.find((e) => e.resource.resourceType === 'Patient')?.resource;
-    expect(patient).toEqual({ resourceType: 'Patient', active: true });
+    // No name, birth date or identifier: only how the patient was identified (not stated in this report).
+    expect(patient).toEqual({
+      resourceType: 'Patient',
+      extension: [
+        {
+          url: 'urn:ems-gateway:fhir:StructureDefinition:identity-assurance',
+          extension: [{ url: 'method', valueCode: 'not-stated' }],
+        },
+      ],
+      active: true,
+    });
     expect(JSON.stringify(bundle)).toContain('"valueString":"10"');
     const exported = rig.role.gateway.audit.latest(5).find((e) => e.subject?.id === reportId);
     expect(exported?.action).toBe('export');

@@ -27,11 +27,19 @@ export const AuditInput = v.object({
   device: v.pipe(v.string(), v.maxLength(63)),
   /** What. */
   action: v.picklist(AUDIT_ACTIONS),
-  subject: v.nullable(v.object({ kind: v.picklist(['card-session', 'report']), id: OpaqueId })),
+  subject: v.nullable(
+    v.object({ kind: v.picklist(['card-session', 'patient-session', 'report']), id: OpaqueId }),
+  ),
   /** Why: the consent basis recorded with the card read, and the emergency reason when consent was not given. */
   purpose: v.nullable(v.picklist(['consent', 'emergency-exception', 'refused'])),
   reason: v.nullable(Code),
   outcome: v.picklist(['success', 'failure']),
+  /**
+   * How the patient was identified (issue 13), as a short code: `card-pin`, `card-visual`,
+   * `four-items-87`, `insurer-number-100`, `crew-entered`, or `not-stated` for a report that did not
+   * say. Absent for entries that touch no patient (log-ins) and in entries written before it existed.
+   */
+  assurance: v.optional(Code),
 });
 export type AuditInput = v.InferOutput<typeof AuditInput>;
 
@@ -47,7 +55,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * SHA-256 over the previous hash and the entry's fields in a fixed order (an array, so key order
- * cannot vary). The sequence number is inside the hash, so moving an entry breaks it.
+ * cannot vary). The sequence number is inside the hash, so moving an entry breaks it. The identity
+ * assurance is appended only when present, so entries written before it existed still verify.
  */
 export const entryHash = (prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHash'>): string =>
   createHash('sha256')
@@ -66,6 +75,7 @@ export const entryHash = (prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHa
         e.purpose,
         e.reason,
         e.outcome,
+        ...(e.assurance === undefined ? [] : [e.assurance]),
       ]),
     )
     .digest('hex');

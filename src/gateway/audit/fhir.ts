@@ -141,6 +141,10 @@ export const toAuditEvent = (e: AuditEntry): Record<string, unknown> => {
             {
               what: { identifier: { system: `urn:ems-gateway:${e.subject.kind}`, value: e.subject.id } },
               type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2' },
+              // AuditEvent.entity.detail: how the patient was identified (issue 13), as recorded.
+              ...(e.assurance === undefined
+                ? {}
+                : { detail: [{ type: 'identity-assurance', valueString: e.assurance }] }),
             },
           ],
         }),

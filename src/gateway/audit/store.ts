@@ -18,11 +18,13 @@ interface EntryRow {
   user_id: string | null;
   device: string;
   action: AuditEntry['action'];
-  subject_kind: 'card-session' | 'report' | null;
+  subject_kind: 'card-session' | 'patient-session' | 'report' | null;
   subject_id: string | null;
   purpose: AuditEntry['purpose'];
   reason: string | null;
   outcome: AuditEntry['outcome'];
+  /** Absent when read from a file written before the column existed (read-only, never migrated). */
+  assurance?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -39,6 +41,7 @@ const toEntry = (r: EntryRow): AuditEntry => ({
   purpose: r.purpose,
   reason: r.reason,
   outcome: r.outcome,
+  ...(r.assurance === null || r.assurance === undefined ? {} : { assurance: r.assurance }),
   prevHash: r.prev_hash,
   hash: r.hash,
 });
@@ -48,7 +51,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRI
 CREATE TABLE IF NOT EXISTS entries (
   seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, role TEXT, user_id TEXT, device TEXT NOT NULL,
   action TEXT NOT NULL, subject_kind TEXT, subject_id TEXT, purpose TEXT, reason TEXT,
-  outcome TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+  outcome TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, assurance TEXT
 ) STRICT;
 CREATE TABLE IF NOT EXISTS checkpoints (
   seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, at INTEGER NOT NULL, signature TEXT NOT NULL
@@ -62,6 +65,16 @@ CREATE TRIGGER IF NOT EXISTS checkpoints_no_update BEFORE UPDATE ON checkpoints
 CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints
   BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 `;
+
+/**
+ * Audit files written before identity assurance (issue 13) lack its column: added once, NULL for
+ * the old entries (their hashes never covered it). ALTER TABLE ADD COLUMN is not an UPDATE, so the
+ * append-only triggers stay as they are.
+ */
+const addAssuranceColumn = (db: Database.Database): void => {
+  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').all('entries') as { name: string }[];
+  if (!columns.some((c) => c.name === 'assurance')) db.exec('ALTER TABLE entries ADD COLUMN assurance TEXT');
+};
 
 /** Reads an audit file without changing it (what `audit verify` uses). */
 export const readAuditFile = (
@@ -123,6 +136,7 @@ export class AuditLog {
     // FULL: an entry acknowledged to the caller survives power loss (the tablet's battery can die).
     db.pragma('synchronous = FULL');
     db.exec(SCHEMA);
+    addAssuranceColumn(db);
     const setMeta = db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
     setMeta.run('device', options.device);
     setMeta.run('public-key', Buffer.from(options.signer.publicKey).toString('hex'));
@@ -138,7 +152,7 @@ export class AuditLog {
     this.db
       .prepare(
         `INSERT INTO entries (seq, at, role, user_id, device, action, subject_kind, subject_id, purpose,
-          reason, outcome, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          reason, outcome, assurance, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         entry.seq,
@@ -152,6 +166,7 @@ export class AuditLog {
         entry.purpose,
         entry.reason,
         entry.outcome,
+        entry.assurance ?? null,
         entry.prevHash,
         entry.hash,
       );

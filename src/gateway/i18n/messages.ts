@@ -56,6 +56,14 @@ const ja = {
   'time.minutesAgo': '{n}分前',
   'time.hoursAgo': '{n}時間前',
   'time.daysAgo': '{n}日前',
+  'assurance.label': '本人確認',
+  'assurance.card-pin': 'マイナ保険証＋暗証番号（カード署名）',
+  'assurance.card-visual': 'マイナ保険証＋目視確認（確認者 {who}）',
+  'assurance.insurer-number': '保険者番号で照合（一致度 {score}）',
+  'assurance.four-items': '基本4情報で照合（一致度 {score}）',
+  'assurance.crew-entered': '未確認（隊員入力のみ・身元不明）',
+  'assurance.not-stated': '不明（報告に記載なし）',
+  'assurance.weak': '照合が弱い',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -113,6 +121,14 @@ const en: Readonly<Record<MessageKey, string>> = {
   'time.minutesAgo': '{n} min ago',
   'time.hoursAgo': '{n} h ago',
   'time.daysAgo': '{n} d ago',
+  'assurance.label': 'Identified by',
+  'assurance.card-pin': 'My Number Card + PIN (card signature)',
+  'assurance.card-visual': 'My Number Card + visual check (attester {who})',
+  'assurance.insurer-number': 'Insurer number match (score {score})',
+  'assurance.four-items': 'Four basic items match (score {score})',
+  'assurance.crew-entered': 'Not identified (crew-entered only, unknown patient)',
+  'assurance.not-stated': 'Unknown (not stated in the report)',
+  'assurance.weak': 'weak match',
 };
 
 const CATALOGUE: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { ja, en };

@@ -4,13 +4,15 @@ import type { AmbulanceConfig } from '../../config/index.js';
 import type { AmbulanceFeed } from '../../hospital-feed/index.js';
 import type { ReaderService } from '../../reader/index.js';
 import { RecordsClient, systemTimers, type DrugCatalogue } from '../../records/index.js';
+import { AssuranceBadge } from '../assurance-badge.js';
 import type { RoleContext } from '../runtime.js';
 import { UnitAssignment } from './assignment.js';
 import { CardPanel } from './card-panel.js';
 import { cacheSummaryStore, deviceSigner, envelopeResponseOpener } from './records-ports.js';
 import { ReportPanel, type Hospital } from './report-panel.js';
-import { accessReason, tabletRoutes, type DemoCards } from './routes.js';
+import { sessionAccess, tabletRoutes, type DemoCards } from './routes.js';
 import { CardSessionService } from './session.js';
+import { assuranceOf } from './state.js';
 import { SummaryView } from './summary-panel.js';
 import { sayer } from './text.js';
 
@@ -133,7 +135,7 @@ export const mountTablet = (
     // Shown to the crew: the milestone dispatch records (once per case; later views change nothing).
     void assignment.record('summaryViewed');
     // Every view of patient data is an access: who (the panel's user), what (opaque id), why (consent).
-    const why = accessReason(s.consent);
+    const why = sessionAccess(s, s.consent);
     gateway.audit.record({
       role: 'crew',
       userId: p.userId,
@@ -143,15 +145,21 @@ export const mountTablet = (
       purpose: why.purpose,
       reason: why.reason ?? null,
       outcome: 'success',
+      assurance: why.assurance,
     });
     return (
-      <SummaryView
-        summary={outcome.summary}
-        source={outcome.source}
-        fetchedAt={outcome.fetchedAt}
-        ctx={p}
-        say={say}
-      />
+      <>
+        <p data-identity>
+          <AssuranceBadge assurance={assuranceOf(s)} t={p.t} />
+        </p>
+        <SummaryView
+          summary={outcome.summary}
+          source={outcome.source}
+          fetchedAt={outcome.fetchedAt}
+          ctx={p}
+          say={say}
+        />
+      </>
     );
   });
   gateway.panels.set('report', (p) => {

@@ -92,11 +92,14 @@ export const reportInput = (
     readonly unitId: string;
     readonly previousSigns: readonly Vitals[];
     readonly summary: ReportInput['summary'] | undefined;
+    /** How the patient was identified: every report says it (issue 13). */
+    readonly identity: NonNullable<ReportInput['identity']>;
   },
 ): Result<ReportInput, 'invalid-report'> => {
   const at = new Date(context.now).toISOString();
   const input: ReportInput = {
     ...(context.summary === undefined ? {} : { summary: context.summary }),
+    identity: context.identity,
     atmist: {
       age: { value: Number(form.ageValue), unit: form.ageUnit, estimated: form.ageEstimated === 'on' },
       time: at,

@@ -3,13 +3,13 @@ import * as v from 'valibot';
 import { ApiFailure, type Gateway, type GatewayEnv } from '../../gateway/index.js';
 import type { Logger } from '../../log/index.js';
 import { phi } from '../../log/index.js';
-import { UNABLE_REASONS, type ConsentBasis } from '../../records/index.js';
+import { assuranceCode, UNABLE_REASONS, type ConsentBasis } from '../../records/index.js';
 import { PrincipalId, ReportForm, reportInput, TapId } from './report-form.js';
 import { reportSummary } from './report-summary.js';
 import type { DemoHolder } from './card-panel.js';
 import type { UnitAssignment } from './assignment.js';
 import type { CardSessionService } from './session.js';
-import { latestReport } from './state.js';
+import { assuranceOf, latestReport, type CardSession } from './state.js';
 
 /** The demo's emulated card (in-process reader only): tap a holder's card, or take it away. */
 export interface DemoCards {
@@ -83,6 +83,15 @@ export const accessReason = (
   }
 };
 
+/** The audit's why for a session's patient: the consent basis and how the patient was identified. */
+export const sessionAccess = (
+  s: CardSession,
+  consent: ConsentBasis | undefined,
+): { purpose: 'consent' | 'emergency-exception' | 'refused'; reason?: string; assurance: string } => ({
+  ...(consent === undefined ? { purpose: 'emergency-exception', reason: 'no-card' } : accessReason(consent)),
+  assurance: assuranceCode(assuranceOf(s)),
+});
+
 /**
  * The tablet's form posts. Each answers 303 to `/`: the screen reloads and the live stream refreshes
  * the panels as the session moves on. Every form names its tap; a form from an earlier card is refused.
@@ -121,9 +130,14 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
         body.basis === 'unable-emergency'
           ? { basis: body.basis, reason: body.reason }
           : { basis: body.basis };
-      const subject = session.current?.tap === body.tap ? session.current.subject : undefined;
-      if (subject !== undefined && consent.basis !== 'refused')
-        gateway.recordAccess(c, 'read', { kind: 'card-session', id: subject }, accessReason(consent));
+      const current = session.current?.tap === body.tap ? session.current : undefined;
+      if (current?.subject !== undefined && consent.basis !== 'refused')
+        gateway.recordAccess(
+          c,
+          'read',
+          { kind: 'card-session', id: current.subject },
+          sessionAccess(current, consent),
+        );
       // Not awaited: the panels follow the request (fetching → summary) over the live stream.
       session
         .consent(body.tap, consent, crew)
@@ -160,6 +174,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
         unitId: o.unitId,
         previousSigns: latestReport(s)?.input.atmist.signs ?? [],
         summary: outcome?.code === 'ok' ? reportSummary(outcome.summary, outcome.fetchedAt) : undefined,
+        identity: assuranceOf(s),
       });
       if (!input.ok) {
         session.note(body.tap, input.error);
@@ -167,14 +182,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
       }
       const sent = await session.sendReport(body.tap, body.hospital, input.value);
       if (sent.ok)
-        gateway.recordAccess(
-          c,
-          'create',
-          { kind: 'report', id: sent.value },
-          s.consent === undefined
-            ? { purpose: 'emergency-exception', reason: 'no-card' }
-            : accessReason(s.consent),
-        );
+        gateway.recordAccess(c, 'create', { kind: 'report', id: sent.value }, sessionAccess(s, s.consent));
       return back(c);
     },
   });
@@ -204,10 +212,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
           c,
           'delete',
           { kind: 'card-session', id: s.subject },
-          {
-            purpose: accessReason(s.consent).purpose,
-            reason: 'handover',
-          },
+          { ...sessionAccess(s, s.consent), reason: 'handover' },
         );
       return back(c);
     },

@@ -1,6 +1,6 @@
 import type { ReportInput } from '../../hospital-feed/index.js';
 import type { CardIdentity, IdentifyFailure, IdentifyStep } from '../../reader/index.js';
-import type { ConsentBasis, SummaryOutcome } from '../../records/index.js';
+import type { ConsentBasis, IdentityAssurance, SummaryOutcome } from '../../records/index.js';
 
 /**
  * The card session as pure data: one card tap, from insertion to handover. `reduce` is the whole
@@ -163,3 +163,15 @@ export const reduce = (s: CardSession, e: SessionEvent): CardSession => {
 
 /** The report the crew is working on (the latest sent). */
 export const latestReport = (s: CardSession): SentReport | undefined => s.reports.at(-1);
+
+/**
+ * How this session's patient was identified: the card's PIN proof or the crew's visual check once the
+ * reader confirmed it; until then (or without a card) only what the crew entered.
+ */
+export const assuranceOf = (s: CardSession): IdentityAssurance => {
+  const id = s.identity;
+  if (id?.mode === 'pin' && id.presence !== undefined) return { method: 'card-pin' };
+  if (id?.mode === 'visual' && id.attester !== undefined)
+    return { method: 'card-visual', attester: id.attester };
+  return { method: 'crew-entered' };
+};

@@ -1,6 +1,8 @@
 import type { FC } from 'hono/jsx';
 import { formatJst, relativeAge, type Translate } from '../../gateway/index.js';
 import type { BoardReport, ReportBody } from '../../hospital-feed/index.js';
+import { statedAssurance } from '../../records/index.js';
+import { AssuranceBadge } from '../assurance-badge.js';
 import type { TriageKey, TriageText } from './text.js';
 
 /** Where a report stands at the desk, from its stored flags: one word for the list and the detail. */
@@ -90,6 +92,7 @@ const Row: FC<{
       </span>
       <span class="unit">{unitLabel(r)}</span>
       <span class="age">{ageText(body, tt)}</span>
+      <AssuranceBadge assurance={statedAssurance(body.identity)} t={t} />
       <strong class="state">{state === 'cancelled' ? tt('list.cancelled') : tt(stateKey(state))}</strong>
       <a class="button" href={reportPath(r)}>
         {tt('list.open')}
@@ -100,7 +103,8 @@ const Row: FC<{
 
 /**
  * The incoming list. Clinical content (complaint, summary, vitals) is only on the audited detail
- * page; the list carries what the desk plans with: acuity, ETA, unit, age, state.
+ * page; the list carries what the desk plans with: acuity, ETA, unit, age, how the patient was
+ * identified (so a weak identification is never taken for a card read), state.
  */
 export const IncomingList: FC<{
   readonly active: readonly BoardReport[];

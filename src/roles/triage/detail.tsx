@@ -6,6 +6,8 @@ import {
   type ReportBody,
   type Summary,
 } from '../../hospital-feed/index.js';
+import { statedAssurance } from '../../records/index.js';
+import { AssuranceBadge } from '../assurance-badge.js';
 import { Acuity, deskState, reportPath, stateKey, unitLabel, untilEta } from './board.js';
 import { CriticalFlagsView, HISTORY_SECTIONS, Sections } from './summary-view.js';
 import { reasonKey, type TriageText } from './text.js';
@@ -157,6 +159,9 @@ export const ReportDetail: FC<{
           <Acuity level={body.acuity} /> {unitLabel(r)} · <span data-desk-state>{tt(stateKey(state))}</span>
           {declined === undefined ? null : ` (${tt(reasonKey(declined.reason))})`}
         </h2>
+        <p data-identity>
+          <AssuranceBadge assurance={statedAssurance(body.identity)} t={t} />
+        </p>
         {declined?.note === undefined ? null : (
           <p data-decline-note>
             {tt('detail.declineNote')}: <q>{declined.note}</q>

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BoardReport, ReportBody } from '../../hospital-feed/index.js';
 import { summaryEntries } from './fhir-summary.js';
+import { fhirAssuranceLevel, statedAssurance, type StatedAssurance } from '../../records/index.js';
 
 /**
  * A report as a FHIR R4 Bundle of type `collection` for the hospital's record system: Patient,
@@ -8,8 +9,8 @@ import { summaryEntries } from './fhir-summary.js';
  * Composition with every section's status and one resource per item, codes as received
  * (fhir-summary.ts). Pure: the same report gives the same bundle.
  *
- * The Patient is minimal on purpose (`active` only): the report carries no name, birth date or
- * identifier, and the export adds none (age is an Observation, not an invented birth date). JCS and GCS are exported as
+ * The Patient is minimal on purpose (`active` and how it was identified): the report carries no name,
+ * birth date or identifier, and the export adds none (age is an Observation, not an invented birth date). JCS and GCS are exported as
  * entered, each in its own Observation; nothing is converted from one to the other.
  */
 
@@ -109,6 +110,40 @@ const vitalObservations = (s: Vitals): { readonly key: string; readonly resource
   return out;
 };
 
+/** Our extension on Patient: how the crew identified the patient (issue 13, docs/protocol.md). */
+export const IDENTITY_ASSURANCE_EXTENSION = 'urn:ems-gateway:fhir:StructureDefinition:identity-assurance';
+const ASSURANCE_LEVEL_SYSTEM = 'http://hl7.org/fhir/identity-assuranceLevel';
+
+/**
+ * The method (card-pin, card-visual, insurer-number, four-items, crew-entered, or not-stated for a
+ * report that did not say), the FHIR IdentityAssuranceLevel it amounts to (none when not stated),
+ * the match score of a confirmed lookup, and the crew member who attested or confirmed.
+ */
+const assuranceExtension = (a: StatedAssurance, unitId: string): Json => {
+  const level = fhirAssuranceLevel(a);
+  const who =
+    a.method === 'card-visual'
+      ? a.attester
+      : a.method === 'four-items' || a.method === 'insurer-number'
+        ? a.confirmedBy
+        : undefined;
+  return {
+    url: IDENTITY_ASSURANCE_EXTENSION,
+    extension: [
+      { url: 'method', valueCode: a.method },
+      ...(level === undefined
+        ? []
+        : [{ url: 'level', valueCoding: { system: ASSURANCE_LEVEL_SYSTEM, code: level } }]),
+      ...(a.method === 'four-items' || a.method === 'insurer-number'
+        ? [{ url: 'matchScore', valueInteger: a.score }]
+        : []),
+      ...(who === undefined
+        ? []
+        : [{ url: 'attester', valueIdentifier: { system: `urn:ems-gateway:${unitId}:user`, value: who } }]),
+    ],
+  };
+};
+
 /** The bundle; `now` is the export time (Bundle.timestamp). */
 export const reportBundle = (r: BoardReport, body: ReportBody, now: number): Json => {
   const base = `${r.unitId}/${r.reportId}`;
@@ -133,8 +168,12 @@ export const reportBundle = (r: BoardReport, body: ReportBody, now: number): Jso
     type: 'collection',
     timestamp: new Date(now).toISOString(),
     entry: [
-      // `active` only: a Patient with no elements at all is not distinguishable in the R4 JSON schema.
-      entry('patient', { resourceType: 'Patient', active: true }),
+      // `active`: a Patient with no elements at all is not distinguishable in the R4 JSON schema.
+      entry('patient', {
+        resourceType: 'Patient',
+        extension: [assuranceExtension(statedAssurance(body.identity), r.unitId)],
+        active: true,
+      }),
       entry('encounter', {
         resourceType: 'Encounter',
         status: encounterStatus(r),

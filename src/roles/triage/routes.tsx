@@ -1,7 +1,14 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { PrincipalId } from '../../config/index.js';
-import { ApiFailure, Layout, translator, type Gateway, type GatewayEnv } from '../../gateway/index.js';
+import {
+  ApiFailure,
+  Layout,
+  translator,
+  type AccessReason,
+  type Gateway,
+  type GatewayEnv,
+} from '../../gateway/index.js';
 import {
   DECLINE_REASONS,
   type AnswerInput,
@@ -11,6 +18,7 @@ import {
   type ReportBody,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
+import { assuranceCode, statedAssurance } from '../../records/index.js';
 import { deskState, reportPath, unitLabel } from './board.js';
 import { ReportDetail } from './detail.js';
 import { reportBundle } from './fhir.js';
@@ -49,6 +57,12 @@ const triage = { kind: 'roles', roles: ['triage'] } as const;
  * consent record, so the audit names the emergency basis with a fixed reason code.
  */
 const WHY = { purpose: 'emergency-exception', reason: 'pre-arrival-triage' } as const;
+
+/** The audit's why, with how the report says its patient was identified ("not stated" when it does not). */
+const whyFor = (r: BoardReport): AccessReason => ({
+  ...WHY,
+  assurance: assuranceCode(statedAssurance(r.body?.identity)),
+});
 
 export interface TriageDeps {
   readonly gateway: Gateway;
@@ -97,10 +111,10 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
     params: v.InferOutput<typeof ReportParams>,
     input: AnswerInput,
   ): Promise<BoardReport> => {
-    find(receiver, params);
+    const found = find(receiver, params);
     const done = await receiver.answer(params.unitId, params.reportId, input);
     if (!done.ok) throw failure(done.error, logger);
-    gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, WHY);
+    gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, whyFor(found));
     gateway.live.refresh('incoming');
     return done.value;
   };
@@ -125,7 +139,7 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
       const session = c.get('session');
       if (session === undefined) throw new ApiFailure('unauthenticated');
       let r = find(receiver, params);
-      gateway.recordAccess(c, 'read', { kind: 'report', id: params.reportId }, WHY);
+      gateway.recordAccess(c, 'read', { kind: 'report', id: params.reportId }, whyFor(r));
       if (r.status === 'active' && !r.viewed) {
         // A clinician has the report open: that is the `viewed` acknowledgement the crew waits for.
         const viewed = await receiver.markViewed(params.unitId, params.reportId);
@@ -183,10 +197,10 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
     body: { kind: 'form', schema: v.object({}) },
     response: { kind: 'redirect' },
     handler: async (c, { params }) => {
-      find(receiver, params);
+      const found = find(receiver, params);
       const done = await receiver.handover(params.unitId, params.reportId);
       if (!done.ok) throw failure(done.error, logger);
-      gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, WHY);
+      gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, whyFor(found));
       gateway.live.refresh('incoming');
       return c.redirect('/', 303);
     },
@@ -215,7 +229,7 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
     response: { kind: 'json' },
     handler: (c, { params }) => {
       const r = find(receiver, params);
-      gateway.recordAccess(c, 'export', { kind: 'report', id: params.reportId }, WHY);
+      gateway.recordAccess(c, 'export', { kind: 'report', id: params.reportId }, whyFor(r));
       return c.json(reportBundle(r, r.body, now()), 200, {
         'content-type': 'application/fhir+json; charset=utf-8',
         'content-disposition': `attachment; filename="report-${params.reportId}.fhir.json"`,
