@@ -82,7 +82,7 @@ describe('triage board in Chromium over the demo', () => {
 
     await page.click(`${row} a.button`);
     await page.waitForSelector('[data-report-detail]');
-    expect(await page.textContent('[data-allergies]')).toContain('penicillin');
+    expect(await page.textContent('[data-report-detail] [data-section=allergies]')).toContain('penicillin');
     await page.screenshot({ path: `${SCREENSHOTS}triage-report.png`, fullPage: true });
     await waitFor(() => unit?.feed.report(reportId)?.state === 'viewed' || undefined, 'viewed at the crew');
 
