@@ -205,8 +205,19 @@ export interface AllergyDef {
   readonly contrast?: true;
   /** SNOMED CT substance code, where one is certain. */
   readonly snomed?: string;
+  /**
+   * J-FAGY allergen code (JAMI / University of Tokyo, CodeSystem JP_JfagyFoodAllergen_CS or
+   * JP_JfagyNonFoodNonMedicationAllergen_CS, version 20240709), where the allergen is in it.
+   */
+  readonly jfagy?: { readonly system: JfagySystem; readonly code: string; readonly display: string };
   readonly p: number;
 }
+
+export const JFAGY_FOOD_SYSTEM = 'http://jpfhir.jp/fhir/core/CodeSystem/JP_JfagyFoodAllergen_CS';
+export const JFAGY_NON_FOOD_SYSTEM =
+  'http://jpfhir.jp/fhir/core/CodeSystem/JP_JfagyNonFoodNonMedicationAllergen_CS';
+type JfagySystem = typeof JFAGY_FOOD_SYSTEM | typeof JFAGY_NON_FOOD_SYSTEM;
+const food = (code: string, display: string) => ({ system: JFAGY_FOOD_SYSTEM, code, display }) as const;
 
 export const ALLERGIES: readonly AllergyDef[] = [
   // SNOMED CT 373270004 |Substance with penicillin structure and antibacterial mechanism of action|.
@@ -222,14 +233,20 @@ export const ALLERGIES: readonly AllergyDef[] = [
     contrast: true,
     p: 0.005,
   },
-  { ja: 'そば', en: 'buckwheat', category: 'food', p: 0.01 },
-  { ja: '小麦', en: 'wheat', category: 'food', p: 0.01 },
-  { ja: '鶏卵', en: 'hen egg', category: 'food', p: 0.015 },
-  { ja: '牛乳', en: "cow's milk", category: 'food', p: 0.01 },
-  { ja: 'えび', en: 'shrimp', category: 'food', p: 0.015 },
-  { ja: 'かに', en: 'crab', category: 'food', p: 0.01 },
-  { ja: '落花生', en: 'peanut', category: 'food', p: 0.008 },
-  { ja: '天然ゴムラテックス', en: 'natural rubber latex', category: 'environment', p: 0.005 },
+  { ja: 'そば', en: 'buckwheat', category: 'food', jfagy: food('J9FA19140000', 'そば'), p: 0.01 },
+  { ja: '小麦', en: 'wheat', category: 'food', jfagy: food('J9FA15000000', '小麦'), p: 0.01 },
+  { ja: '鶏卵', en: 'hen egg', category: 'food', jfagy: food('J9FB13110000', '鶏卵'), p: 0.015 },
+  { ja: '牛乳', en: "cow's milk", category: 'food', jfagy: food('J9FB12110011', '牛乳'), p: 0.01 },
+  { ja: 'えび', en: 'shrimp', category: 'food', jfagy: food('J9FC15110000', 'えび'), p: 0.015 },
+  { ja: 'かに', en: 'crab', category: 'food', jfagy: food('J9FC15120000', 'かに'), p: 0.01 },
+  { ja: '落花生', en: 'peanut', category: 'food', jfagy: food('J9FA21180000', '落花生'), p: 0.008 },
+  {
+    ja: '天然ゴムラテックス',
+    en: 'natural rubber latex',
+    category: 'environment',
+    jfagy: { system: JFAGY_NON_FOOD_SYSTEM, code: 'J9NP14110000', display: 'ラテックス（天然ゴム）' },
+    p: 0.005,
+  },
 ];
 
 export const REACTIONS = [

@@ -1,13 +1,28 @@
 export { DRUGS, ALL_DRUGS, type Drug, type DrugKey } from './drugs.js';
-export { ALLERGIES, CONDITIONS, type AllergyDef, type ConditionDef } from './clinical.js';
+export {
+  ALLERGIES,
+  CONDITIONS,
+  JFAGY_FOOD_SYSTEM,
+  JFAGY_NON_FOOD_SYSTEM,
+  type AllergyDef,
+  type ConditionDef,
+} from './clinical.js';
 export {
   medicalRecord,
   ageAt,
   RECORDS_EPOCH,
+  YJ_CAPSTANDARD_SYSTEM,
+  YJ_OID_SYSTEM,
+  GENERAL_ORDER_CODE_SYSTEM,
   type MedicalRecord,
   type CardStatus,
+  type RecordShape,
+  type JapaneseDrugCode,
 } from './medical-record.js';
 export { ipsBundle, type FhirJson } from './ips-bundle.js';
+export { jpClinsBundle, JP_ICD10_SYSTEM } from './jp-clins-bundle.js';
+export { recordBundle } from './record-bundle.js';
+export { HOLDER_TRAITS, holderTraits, findHolders, type HolderTrait } from './traits.js';
 export {
   recordsService,
   abortableSleep,

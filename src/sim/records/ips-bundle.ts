@@ -1,37 +1,30 @@
-import { ATC_SYSTEM, ICD10_SYSTEM, LOINC_SYSTEM, YJ_SYSTEM } from '../../records/index.js';
-import { SeededRandom } from '../random.js';
-import type { MedicalRecord } from './medical-record.js';
+import { ATC_SYSTEM, ICD10_SYSTEM, LOINC_SYSTEM } from '../../records/index.js';
+import {
+  ALLERGY_CLINICAL,
+  ALLERGY_VERIFICATION,
+  CONDITION_CATEGORY,
+  CONDITION_CLINICAL,
+  CONDITION_VERIFICATION,
+  SNOMED,
+  checkupResource,
+  clinicalStatus,
+  concept,
+  coverageResource,
+  documentBundle,
+  entryMaker,
+  fhirString,
+  narrative,
+  patientResource,
+  procedureResource,
+  sectionBody,
+  type Entry,
+  type FhirJson,
+} from './bundle-parts.js';
+import { YJ_OID_SYSTEM, type MedicalRecord } from './medical-record.js';
 
-/** A FHIR resource as JSON. */
-export type FhirJson = Record<string, unknown>;
+export type { FhirJson } from './bundle-parts.js';
 
-const SNOMED = 'http://snomed.info/sct';
-const UCUM = 'http://unitsofmeasure.org';
-const LIST_EMPTY_REASON = 'http://terminology.hl7.org/CodeSystem/list-empty-reason';
-
-/** RFC 4122 version 4 layout from seeded bytes: stable ids for the same holder. */
-const uuid = (rng: SeededRandom): string => {
-  const b = rng.bytes(16);
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-  const h = Buffer.from(b).toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-};
-
-const concept = (code: string, system: string, display: string, text?: string) => ({
-  coding: [{ system, code, display }],
-  ...(text === undefined ? {} : { text }),
-});
-
-interface Entry {
-  readonly fullUrl: string;
-  readonly resource: FhirJson;
-}
-
-const escapeXml = (s: string): string =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-
-/** Composition.section with its narrative (required by IPS), or emptyReason nilknown when there is nothing. */
+/** An IPS Composition.section (LOINC-coded), with its narrative (required by IPS). */
 const section = (
   title: string,
   loinc: string,
@@ -41,72 +34,30 @@ const section = (
 ) => ({
   title,
   code: concept(loinc, LOINC_SYSTEM, display),
-  text: {
-    status: 'generated',
-    div:
-      lines.length === 0
-        ? `<div xmlns="http://www.w3.org/1999/xhtml">なし (none known)</div>`
-        : `<div xmlns="http://www.w3.org/1999/xhtml"><ul>${lines.map((l) => `<li>${escapeXml(l)}</li>`).join('')}</ul></div>`,
-  },
-  ...(entries.length === 0
-    ? { emptyReason: concept('nilknown', LIST_EMPTY_REASON, 'Nil Known') }
-    : { entry: entries.map((e) => ({ reference: e.fullUrl })) }),
+  text: narrative(lines),
+  ...sectionBody(entries),
 });
 
 /**
  * The holder's record as a FHIR R4 IPS document Bundle: Composition first, then Patient, the records
  * service's Organization, and one resource per record. `timestamp` is when the document is assembled.
+ * A record whose allergies were never sent (`allergiesSent: false`) has no allergy section at all.
  */
 export const ipsBundle = (record: MedicalRecord, timestamp: string): FhirJson => {
-  const ids = new SeededRandom(record.holder.seed).fork(`holder:${record.holder.index}`).fork('fhir-ids');
-  const entry = (resource: FhirJson): Entry => {
-    const id = uuid(ids);
-    return { fullUrl: `urn:uuid:${id}`, resource: { ...resource, id } };
-  };
-  const h = record.holder;
-  // HumanName.text uses an ASCII space: the FHIR string pattern ^[ \r\n\t\S]+$ refuses U+3000.
-  const patient = entry({
-    resourceType: 'Patient',
-    name: [
-      {
-        use: 'official',
-        text: `${h.family.kanji} ${h.given.kanji}`,
-        family: h.family.kanji,
-        given: [h.given.kanji],
-      },
-      {
-        // JP Core: the kana reading as a second name with the iso21090 representation SYL.
-        extension: [
-          { url: 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation', valueCode: 'SYL' },
-        ],
-        use: 'official',
-        text: `${h.family.kana} ${h.given.kana}`,
-        family: h.family.kana,
-        given: [h.given.kana],
-      },
-    ],
-    gender: h.sex,
-    birthDate: h.birthDate,
-  });
+  const { entry, nextUuid } = entryMaker(record);
+  const patient = entry(patientResource(record));
   const subject = { reference: patient.fullUrl };
   const author = entry({
     resourceType: 'Organization',
     name: 'ems-gateway reference records service (synthetic)',
   });
 
-  const allergies = record.allergies.map((a) =>
+  const sentAllergies = record.allergiesSent ? record.allergies : [];
+  const allergies = sentAllergies.map((a) =>
     entry({
       resourceType: 'AllergyIntolerance',
-      clinicalStatus: concept(
-        'active',
-        'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical',
-        'Active',
-      ),
-      verificationStatus: concept(
-        'confirmed',
-        'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification',
-        'Confirmed',
-      ),
+      clinicalStatus: clinicalStatus(ALLERGY_CLINICAL),
+      verificationStatus: concept('confirmed', ALLERGY_VERIFICATION, 'Confirmed'),
       type: 'allergy',
       category: [a.def.category],
       criticality: a.criticality,
@@ -125,9 +76,9 @@ export const ipsBundle = (record: MedicalRecord, timestamp: string): FhirJson =>
       resourceType: 'MedicationStatement',
       status: 'active',
       medicationCodeableConcept: {
-        // YJ first where the population has a real one (JP Core names the system by this OID).
+        // The YJ code under the JP Core OID, and the ATC code an international reader knows.
         coding: [
-          ...(m.drug.yj === undefined ? [] : [{ system: YJ_SYSTEM, code: m.drug.yj, display: m.drug.ja }]),
+          { system: YJ_OID_SYSTEM, code: m.drug.yj, display: fhirString(m.drug.yjProduct) },
           { system: ATC_SYSTEM, code: m.drug.atc, display: m.drug.generic },
         ],
         text: m.drug.ja,
@@ -142,55 +93,18 @@ export const ipsBundle = (record: MedicalRecord, timestamp: string): FhirJson =>
   const conditions = record.conditions.map((c) =>
     entry({
       resourceType: 'Condition',
-      clinicalStatus: concept('active', 'http://terminology.hl7.org/CodeSystem/condition-clinical', 'Active'),
-      verificationStatus: concept(
-        'confirmed',
-        'http://terminology.hl7.org/CodeSystem/condition-ver-status',
-        'Confirmed',
-      ),
-      category: [
-        concept(
-          'problem-list-item',
-          'http://terminology.hl7.org/CodeSystem/condition-category',
-          'Problem List Item',
-        ),
-      ],
+      clinicalStatus: clinicalStatus(CONDITION_CLINICAL),
+      verificationStatus: concept('confirmed', CONDITION_VERIFICATION, 'Confirmed'),
+      category: [concept('problem-list-item', CONDITION_CATEGORY, 'Problem List Item')],
       code: concept(c.def.icd10, ICD10_SYSTEM, c.def.en, c.def.ja),
       subject,
       onsetDateTime: c.onset,
       recordedDate: c.onset,
     }),
   );
-  const procedures = record.procedures.map((p) =>
-    entry({
-      resourceType: 'Procedure',
-      status: 'completed',
-      code: { text: p.name },
-      subject,
-      performedDateTime: p.performed,
-    }),
-  );
-  const checkups = record.checkups.map((c) =>
-    entry({
-      resourceType: 'Observation',
-      status: 'final',
-      category: [
-        concept('laboratory', 'http://terminology.hl7.org/CodeSystem/observation-category', 'Laboratory'),
-      ],
-      code: concept(c.test.loinc, LOINC_SYSTEM, c.test.display, c.test.ja),
-      subject,
-      effectiveDateTime: c.date,
-      valueQuantity: { value: c.value, unit: c.test.unit, system: UCUM, code: c.test.unit },
-    }),
-  );
-  const coverage = entry({
-    resourceType: 'Coverage',
-    status: 'active',
-    type: { text: record.insurance.kind },
-    beneficiary: subject,
-    payor: [{ display: record.insurance.insurer }],
-    period: { start: record.insurance.start },
-  });
+  const procedures = record.procedures.map((p) => entry(procedureResource(p, subject)));
+  const checkups = record.checkups.map((c) => entry(checkupResource(c, subject)));
+  const coverage = entry(coverageResource(record, subject));
 
   const composition = entry({
     resourceType: 'Composition',
@@ -201,13 +115,17 @@ export const ipsBundle = (record: MedicalRecord, timestamp: string): FhirJson =>
     author: [{ reference: author.fullUrl }],
     title: '患者サマリー (International Patient Summary)',
     section: [
-      section(
-        'アレルギー',
-        '48765-2',
-        'Allergies and adverse reactions Document',
-        allergies,
-        record.allergies.map((a) => a.def.ja),
-      ),
+      ...(record.allergiesSent
+        ? [
+            section(
+              'アレルギー',
+              '48765-2',
+              'Allergies and adverse reactions Document',
+              allergies,
+              sentAllergies.map((a) => a.def.ja),
+            ),
+          ]
+        : []),
       section(
         '服薬',
         '10160-0',
@@ -240,7 +158,7 @@ export const ipsBundle = (record: MedicalRecord, timestamp: string): FhirJson =>
     ],
   });
 
-  const ordered = [
+  return documentBundle({ system: 'urn:ietf:rfc:3986', value: `urn:uuid:${nextUuid()}` }, timestamp, [
     composition,
     patient,
     author,
@@ -250,12 +168,5 @@ export const ipsBundle = (record: MedicalRecord, timestamp: string): FhirJson =>
     ...procedures,
     ...checkups,
     coverage,
-  ];
-  return {
-    resourceType: 'Bundle',
-    identifier: { system: 'urn:ietf:rfc:3986', value: `urn:uuid:${uuid(ids)}` },
-    type: 'document',
-    timestamp,
-    entry: ordered.map((e) => ({ fullUrl: e.fullUrl, resource: e.resource })),
-  };
+  ]);
 };

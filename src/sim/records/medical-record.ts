@@ -36,7 +36,29 @@ export interface SyntheticMedication {
   readonly drug: Drug;
   readonly lastDispensed: string;
   readonly pharmacy: string;
+  /** The one Japanese coding a JP-CLINS record carries for it (Japanese records carry no ATC). */
+  readonly jpCode: JapaneseDrugCode;
 }
+
+/** YJ code under the URI JP-CLINS examples use, and under the JP Core OID. */
+export const YJ_CAPSTANDARD_SYSTEM = 'http://capstandard.jp/iyaku.info/CodeSystem/YJ-code';
+export const YJ_OID_SYSTEM = 'urn:oid:1.2.392.100495.20.1.73';
+/** MHLW 一般名処方コード, as JP Core names it. */
+export const GENERAL_ORDER_CODE_SYSTEM =
+  'http://jpfhir.jp/fhir/core/mhlw/CodeSystem/MedicationGeneralOrderCode';
+
+export interface JapaneseDrugCode {
+  readonly system: typeof YJ_CAPSTANDARD_SYSTEM | typeof YJ_OID_SYSTEM | typeof GENERAL_ORDER_CODE_SYSTEM;
+  readonly code: string;
+  readonly display: string;
+}
+
+/**
+ * The shape the records service sends the holder's record in: an HL7 IPS document (LOINC sections, ATC
+ * and YJ, WHO ICD-10) or a JP-CLINS 診療情報提供書 document (JP-CLINS section codes nested under 300
+ * 構造情報, YJ or 一般名処方コード only, ICD-10 under the MHLW URI, J-FAGY allergens).
+ */
+export type RecordShape = 'ips' | 'jp-clins';
 export interface SyntheticCondition {
   readonly def: ConditionDef;
   readonly onset: string;
@@ -67,6 +89,12 @@ export interface MedicalRecord {
   readonly insurance: SyntheticInsurance;
   /** The hospital that recorded the allergies and conditions (the summary's source). */
   readonly recordedBy: string;
+  readonly shape: RecordShape;
+  /**
+   * false: the record has no allergy section at all (the source never sent one), whatever `allergies`
+   * holds: the receiver must show "not available", never "none known".
+   */
+  readonly allergiesSent: boolean;
 }
 
 const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -108,9 +136,18 @@ const conditionsFor = (rng: SeededRandom, holder: Cardholder, age: number): Synt
     (def) => (def.sex === undefined || def.sex === holder.sex) && rng.chance(rateFor(def.rates, age)),
   ).map((def) => ({ def, onset: daysAgo(rng, 60, Math.max(90, Math.min(age, 30) * 365)) }));
 
+/** Half by YJ under either URI; drugs with generics are prescribed by 一般名 about a third of the time. */
+const japaneseCode = (rng: SeededRandom, drug: Drug): JapaneseDrugCode => {
+  if (drug.generalCode !== undefined && rng.chance(0.35))
+    return { system: GENERAL_ORDER_CODE_SYSTEM, code: drug.generalCode, display: `【般】${drug.ja}` };
+  const system = rng.chance(0.5) ? YJ_CAPSTANDARD_SYSTEM : YJ_OID_SYSTEM;
+  return { system, code: drug.yj, display: drug.yjProduct };
+};
+
 const medicationsFor = (
   rng: SeededRandom,
   conditions: readonly SyntheticCondition[],
+  codes: SeededRandom,
 ): SyntheticMedication[] => {
   const chosen = new Map<string, Drug>();
   for (const { def } of conditions)
@@ -121,7 +158,12 @@ const medicationsFor = (
     }
   const pharmacy = rng.pick(PHARMACIES);
   // Japan's emergency view shows dispensing in recent months: last dispensed 3–120 days ago.
-  return [...chosen.values()].map((drug) => ({ drug, lastDispensed: daysAgo(rng, 3, 120), pharmacy }));
+  return [...chosen.values()].map((drug) => ({
+    drug,
+    lastDispensed: daysAgo(rng, 3, 120),
+    pharmacy,
+    jpCode: japaneseCode(codes, drug),
+  }));
 };
 
 const allergiesFor = (rng: SeededRandom, age: number): SyntheticAllergy[] =>
@@ -183,7 +225,7 @@ export const medicalRecord = (seed: number, index: number): MedicalRecord => {
     holder,
     status,
     conditions,
-    medications: medicationsFor(rng.fork('medications'), conditions),
+    medications: medicationsFor(rng.fork('medications'), conditions, rng.fork('jp-codes')),
     allergies: allergiesFor(rng.fork('allergies'), age),
     procedures: proceduresFor(rng.fork('procedures'), conditions, age),
     checkups: checkupsFor(rng.fork('checkups'), conditions, age),
@@ -193,5 +235,8 @@ export const medicalRecord = (seed: number, index: number): MedicalRecord => {
       start: daysAgo(insuranceRng, 30, 3650),
     },
     recordedBy: rng.fork('site').pick(HOSPITALS),
+    // Own forks: adding the shape moved nothing else in the record.
+    shape: rng.fork('shape').chance(0.5) ? 'jp-clins' : 'ips',
+    allergiesSent: !rng.fork('allergies-sent').chance(0.12),
   };
 };

@@ -12,9 +12,9 @@ import {
   type ServiceRefusal,
 } from '../../records/index.js';
 import { cardholder } from '../population.js';
-import { ipsBundle } from './ips-bundle.js';
 import { medicalRecord, type CardStatus } from './medical-record.js';
 import type { CardCheck, RequestVerifier, ResponseSealer } from './ports.js';
+import { recordBundle } from './record-bundle.js';
 
 /** Fault modes, for demos, tests and benchmarks. Rates are probabilities per request. */
 export interface FaultModes {
@@ -143,7 +143,7 @@ export const recordsService = (options: RecordsServiceOptions): Hono => {
       const refusal = refusalFor(record.status);
       if (refusal !== undefined) return refuse(c, refusal);
 
-      const bundle = ipsBundle(record, new Date(options.clock.now()).toISOString());
+      const bundle = recordBundle(record, new Date(options.clock.now()).toISOString());
       if (options.random() < faults.truncateRate) {
         log.info('fault: truncated bundle');
         const entries = bundle['entry'] as unknown[];
