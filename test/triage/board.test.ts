@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleReport } from '../support/feed/sample.js';
-import { fhirErrors } from '../support/fhir-schema.js';
+import { fhirErrors, fhirR4Validator } from '../support/fhir-schema.js';
 import { waitFor } from '../support/wait.js';
 import { openTriageRig, type TriageRig } from './support.js';
 
 let rig: TriageRig;
 
 beforeAll(async () => {
+  // Compiled before any connection is open: its seconds of synchronous work would otherwise outlast
+  // the server's keep-alive, and the next request would reuse a socket the server has just closed.
+  fhirR4Validator();
   rig = await openTriageRig();
   await waitFor(() => rig.unit.link.isUp || undefined, 'unit link up');
 });
