@@ -7,4 +7,11 @@ export {
   isLoopback,
   type RoleName,
 } from './schema.js';
-export { loadConfig, validateConfig, applyEnvOverrides, type ConfigProblem } from './load.js';
+export {
+  loadConfig,
+  validateConfig,
+  applyEnvOverrides,
+  environmentProblems,
+  DEVICE_TOKEN_MIN_LENGTH,
+  type ConfigProblem,
+} from './load.js';

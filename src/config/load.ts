@@ -54,11 +54,18 @@ export const applyEnvOverrides = (
 /** Top-level keys that may be overridden without a nested path. */
 const ROOT_KEYS = new Set(['EMS_ID', 'EMS_DATA_DIR', 'EMS_ROLE']);
 
+/** valibot's default messages end in "but received <the value>": a config may hold credentials. */
+const QUOTES_INPUT = /received/i;
+
 const formatIssue = (issue: v.BaseIssue<unknown>): ConfigProblem => {
   const path = v.getDotPath(issue) ?? '(root)';
-  // Say what was expected, not what was received: a config may hold credentials.
-  const message =
-    issue.kind === 'validation' || issue.expected === null ? issue.message : `expected ${issue.expected}`;
+  // Say what was expected, never what was received; our own messages ("must be …") quote nothing.
+  const ours = issue.kind === 'validation' && !QUOTES_INPUT.test(issue.message);
+  const message = ours
+    ? issue.message
+    : issue.expected === null
+      ? `invalid ${issue.type}`
+      : `expected ${issue.expected}`;
   return { path, message };
 };
 
@@ -67,6 +74,45 @@ export const validateConfig = (input: unknown): Result<RoleConfig, readonly Conf
   const parsed = v.safeParse(RoleConfig, input, { abortEarly: false });
   if (parsed.success) return ok(parsed.output);
   return err(parsed.issues.map(formatIssue));
+};
+
+/**
+ * Where JSON.parse stopped, as line and column, and nothing else: V8's message quotes the text around
+ * the error, which may be a password the operator was typing.
+ */
+const jsonErrorPlace = (text: string, cause: unknown): string => {
+  const position = /at position (\d+)/.exec(cause instanceof Error ? cause.message : '')?.[1];
+  if (position === undefined) return '';
+  const before = text.slice(0, Number(position)).split('\n');
+  return ` (line ${before.length}, column ${(before[before.length - 1] ?? '').length + 1})`;
+};
+
+/** The device token's minimum length (it enrols browsers; see docs/api.md). */
+export const DEVICE_TOKEN_MIN_LENGTH = 16;
+
+/**
+ * The device token comes from the environment variable the file names (`auth.deviceTokenEnv`). A
+ * valid file naming a variable that is unset or too short would pass and then fail at start:
+ * `config check` reports it with the rest, naming the variable, never printing its value. (Other
+ * `*Env` secrets may be optional, e.g. the passphrase of a key file that is not sealed.)
+ */
+export const environmentProblems = (
+  config: RoleConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigProblem[] => {
+  const name = config.auth.deviceTokenEnv;
+  if (name === undefined) return [];
+  const value = env[name];
+  if (value === undefined || value.length === 0)
+    return [{ path: 'auth.deviceTokenEnv', message: `the environment variable ${name} is not set` }];
+  if (value.length < DEVICE_TOKEN_MIN_LENGTH)
+    return [
+      {
+        path: 'auth.deviceTokenEnv',
+        message: `${name} must hold at least ${DEVICE_TOKEN_MIN_LENGTH} characters`,
+      },
+    ];
+  return [];
 };
 
 export const loadConfig = async (
@@ -84,7 +130,7 @@ export const loadConfig = async (
   try {
     input = JSON.parse(text);
   } catch (cause) {
-    return err([{ path: '(file)', message: `not valid JSON: ${(cause as Error).message}` }]);
+    return err([{ path: '(file)', message: `not valid JSON${jsonErrorPlace(text, cause)}` }]);
   }
   if (!isRecord(input)) return err([{ path: '(root)', message: 'expected a JSON object' }]);
   return validateConfig(applyEnvOverrides(input, env));

@@ -11,6 +11,14 @@ const Port = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
 const PositiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 const FilePath = v.pipe(v.string(), v.minLength(1, 'must be a file path'));
 
+const HostName = v.pipe(
+  v.string(),
+  v.regex(
+    /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*|[A-Za-z0-9.-]{1,253})$/,
+    'must be a host name or an IP address, without a port',
+  ),
+);
+
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
 
@@ -21,6 +29,14 @@ const Http = v.pipe(
     tls: v.optional(v.object({ certFile: FilePath, keyFile: FilePath })),
     /** Plain HTTP off loopback exposes session cookies; it must be asked for by name. */
     allowPlainHttp: v.optional(v.boolean(), false),
+    /**
+     * Host names (or addresses) browsers use to reach this instance, besides loopback and `host`: any
+     * other Host header is refused, which is what defeats DNS rebinding.
+     */
+    allowedHosts: v.optional(v.array(HostName), []),
+    /** Open connections at most, and from one address: idle sockets cannot exhaust the process's files. */
+    maxConnections: v.optional(v.pipe(PositiveInt, v.maxValue(10_000)), 128),
+    maxConnectionsPerAddress: v.optional(v.pipe(PositiveInt, v.maxValue(10_000)), 32),
   }),
   // partialCheck, so this is reported even when another http field is wrong too.
   v.forward(

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { RoleConfig } from '../config/index.js';
-import { systemClock, type Clock } from '../core/index.js';
+import { privateDir, systemClock, type Clock } from '../core/index.js';
 import type { Logger } from '../log/index.js';
 import type { Metrics } from '../metrics/index.js';
 import {
@@ -17,6 +17,7 @@ import { loadDeviceToken } from './auth/device.js';
 import { hashPassword, PRODUCTION_COST, type ScryptCost } from './auth/password.js';
 import { rolesFor } from './auth/roles.js';
 import { SessionStore } from './auth/sessions.js';
+import { LoginThrottle } from './auth/throttle.js';
 import { UserStore } from './auth/users.js';
 import { bodyLimit } from './http/body-limit.js';
 import { cookieNames } from './http/cookies.js';
@@ -25,6 +26,7 @@ import type { GatewayEnv } from './http/env.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { ApiFailure } from './http/errors.js';
 import { RouteRegistry } from './http/routes.js';
+import { allowedHostNames, hostGuard } from './http/host-guard.js';
 import { securityHeaders } from './http/security-headers.js';
 import { sessionMiddleware } from './http/session.js';
 import { localeMiddleware } from './i18n/index.js';
@@ -93,6 +95,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const secure = config.http.tls !== undefined;
+  privateDir(config.dataDir);
   const token = await loadDeviceToken(config.dataDir, options.env, config.auth.deviceTokenEnv);
   if (!token.ok) throw new Error(token.error);
   const scryptCost = options.scryptCost ?? PRODUCTION_COST;
@@ -102,7 +105,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
   const usersFile = usersFileOf(config.dataDir);
   const audit = AuditLog.open({ file: auditFile, device: config.id, clock, signer });
   const users = UserStore.open(usersFile);
-  const sessions = new SessionStore(clock, {
+  const sessions = SessionStore.open(usersFile, clock, {
     idleMs: config.auth.idleLogoutSeconds * 1000,
     maxMs: config.auth.sessionMaxHours * 3600_000,
   });
@@ -116,6 +119,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
     dummyHash: await hashPassword('not a real password', scryptCost),
     users,
     sessions,
+    throttle: new LoginThrottle(),
     audit,
     auditPublicKey: signer.publicKey,
     verifySignature,
@@ -135,7 +139,8 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
   const app = new Hono<GatewayEnv>();
   app.onError(errorHandler(logger));
   app.notFound(notFoundHandler);
-  app.use(securityHeaders);
+  app.use(securityHeaders(secure));
+  app.use(hostGuard(allowedHostNames(config.http.host, config.http.allowedHosts)));
   app.use(bodyLimit(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT));
   app.use(localeMiddleware(parts.cookies.lang, secure));
   app.use(sessionMiddleware(sessions, parts.cookies, token.value));
@@ -178,6 +183,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
     },
     close: () => {
       audit.close();
+      sessions.close();
       users.close();
     },
   };

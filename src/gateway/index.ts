@@ -23,6 +23,7 @@ export {
 } from './ui/panels.js';
 export { USER_ROLES, UserRole, UserId, rolesFor, type UserRole as UserRoleName } from './auth/roles.js';
 export { UserStore, type UserRecord } from './auth/users.js';
+export { deviceCookieValue } from './auth/device.js';
 export { hashPassword, PRODUCTION_COST, type ScryptCost } from './auth/password.js';
 export { base32Encode, base32Decode, totp, otpauthUri } from './auth/totp.js';
 export { issueCredentials, type IssuedCredentials } from './auth/provision.js';
@@ -38,5 +39,5 @@ export {
   type AuditProblem,
 } from './audit/index.js';
 export { translator, formatJst, relativeAge, type Locale, type Translate } from './i18n/index.js';
-export { Layout, Panel, Empty } from './ui/layout.js';
+export { Layout, Panel, Empty, Style } from './ui/layout.js';
 export { Time } from './ui/screens.js';

@@ -6,6 +6,7 @@ import type { AuditLog } from './audit/index.js';
 import type { VerifySignature } from './audit/verify.js';
 import type { UserRole } from './auth/roles.js';
 import type { SessionStore } from './auth/sessions.js';
+import type { LoginThrottle } from './auth/throttle.js';
 import type { UserStore } from './auth/users.js';
 import type { CookieNames } from './http/cookies.js';
 import type { LiveHub } from './live.js';
@@ -24,6 +25,7 @@ export interface GatewayParts {
   readonly dummyHash: string;
   readonly users: UserStore;
   readonly sessions: SessionStore;
+  readonly throttle: LoginThrottle;
   readonly audit: AuditLog;
   readonly auditPublicKey: Uint8Array;
   readonly verifySignature: VerifySignature;

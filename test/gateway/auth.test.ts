@@ -36,7 +36,10 @@ describe('login with two factors', () => {
     expect(cookies).toMatch(/ems-session=[^;]+; Path=\/; HttpOnly; SameSite=Strict/);
     expect(cookies).toMatch(/ems-device=/);
     const session = /ems-session=([^;]+)/.exec(cookies)?.[1] ?? '';
-    const me = await h.request('/api/v1/session', { headers: { cookie: `ems-session=${session}` } });
+    const device = /ems-device=([^;]+)/.exec(cookies)?.[1] ?? '';
+    const me = await h.request('/api/v1/session', {
+      headers: { cookie: `ems-session=${session}; ems-device=${device}` },
+    });
     expect(await me.json()).toMatchObject({ userId: 'crew-a', role: 'crew', instance: 'ambulance-test' });
     expect(h.gateway.audit.latest(1)[0]).toMatchObject({
       action: 'login',

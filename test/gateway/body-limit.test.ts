@@ -49,29 +49,29 @@ describe('body limit over a real socket', () => {
 
   it('refuses an oversized chunked body on a route that reads it', async () => {
     const head =
-      'POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+      'POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
     expect(await raw(port, head, chunked(DEFAULT_BODY_LIMIT * 2))).toBe('HTTP/1.1 413 Payload Too Large');
   });
 
   it('refuses an oversized chunked body on a route that never reads one', async () => {
-    const head = 'GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const head = 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n';
     expect(await raw(port, head, chunked(DEFAULT_BODY_LIMIT * 2))).toBe('HTTP/1.1 413 Payload Too Large');
   });
 
   it('accepts a small chunked body', async () => {
     const head =
-      'POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+      'POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
     expect(await raw(port, head, ['2\r\n{}\r\n', '0\r\n\r\n'])).toBe('HTTP/1.1 400 Bad Request');
   });
 
   it('refuses an oversized Content-Length before reading', async () => {
-    const head = `POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${DEFAULT_BODY_LIMIT + 1}\r\n\r\n`;
+    const head = `POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${DEFAULT_BODY_LIMIT + 1}\r\n\r\n`;
     expect(await raw(port, head, ['{}'])).toBe('HTTP/1.1 413 Payload Too Large');
   });
 
   it('refuses Content-Length together with Transfer-Encoding (smuggling sign)', async () => {
     const head =
-      'POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n';
+      'POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n';
     expect(await raw(port, head, chunked(DEFAULT_BODY_LIMIT * 2))).toMatch(/^HTTP\/1\.1 400 /);
   });
 

@@ -5,6 +5,7 @@ import { validateConfig, type RoleConfig } from '../../src/config/index.js';
 import { ManualClock } from '../../src/core/index.js';
 import {
   base32Decode,
+  deviceCookieValue,
   issueCredentials,
   openGateway,
   Readiness,
@@ -15,6 +16,7 @@ import {
 } from '../../src/gateway/index.js';
 import { silentLogger } from '../../src/log/index.js';
 import { Metrics } from '../../src/metrics/index.js';
+import { directSession, TEST_DEVICE } from '../support/sessions.js';
 
 export const TEST_COST = { N: 1024, r: 8, p: 1 };
 export const INSTANCES = ['ambulance', 'hospital', 'dispatch'] as const;
@@ -55,7 +57,7 @@ export interface Harness {
   cookie(role: UserRoleName): string;
   /** Session cookie plus its CSRF token. */
   session(role: UserRoleName): { cookie: string; csrf: string };
-  /** The enrolled-device cookie. */
+  /** The enrolled-device cookie (of the device `session` binds to). */
   deviceCookie(): string;
   issue(id: string, role: UserRoleName): Promise<IssuedCredentials>;
   code(secret: string): string;
@@ -66,7 +68,11 @@ export const openHarness = async (
   instance: Instance,
   extra: Record<string, unknown> = {},
 ): Promise<Harness> => {
-  const dataDir = mkdtempSync(join(tmpdir(), `ems-gw-${instance}-`));
+  // `extra.dataDir` reopens an existing instance (a restart); else a fresh private directory.
+  const dataDir =
+    typeof extra['dataDir'] === 'string'
+      ? extra['dataDir']
+      : mkdtempSync(join(tmpdir(), `ems-gw-${instance}-`));
   const clock = new ManualClock(Date.UTC(2025, 3, 1, 5, 0, 0));
   const gateway = await openGateway({
     config: configFor(instance, dataDir, extra),
@@ -79,18 +85,16 @@ export const openHarness = async (
     heartbeatMs: 50,
   });
   const session = (role: UserRoleName): { cookie: string; csrf: string } => {
-    const s = gateway.sessions.create(`${role}-user`, role);
-    return { cookie: `ems-session=${s.id}`, csrf: s.csrf };
+    const { cookie, csrf } = directSession(gateway, `${role}-user`, role);
+    return { cookie, csrf };
   };
-  const { createHmac } = await import('node:crypto');
   return {
     gateway,
     clock,
     dataDir,
     cookie: (role) => session(role).cookie,
     session,
-    deviceCookie: () =>
-      `ems-device=${createHmac('sha256', gateway.deviceToken).update('ems-gateway device enrolment v1').digest('base64url')}`,
+    deviceCookie: () => `ems-device=${deviceCookieValue(gateway.deviceToken, TEST_DEVICE)}`,
     issue: (id, role) => issueCredentials(gateway.users, { id, role }, 'test', TEST_COST, clock.now()),
     code: (secret) => totp(base32Decode(secret) ?? new Uint8Array(), clock.now()),
     request: (path, init) => Promise.resolve(gateway.app.request(path, init)),

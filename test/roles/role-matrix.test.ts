@@ -71,5 +71,32 @@ describe('role matrix over the running roles', () => {
         }
       },
     );
+
+    it('refuses every state-changing route cross-site, JSON ones too, even with a valid session and token', async () => {
+      const role = rr.roles[instance];
+      for (const route of role.running.gateway.routes.list().filter((r) => r.method !== 'get')) {
+        const key = routeKey(route);
+        const who = EXPECTED[instance][key]?.find((w) => w !== 'anonymous') ?? 'anonymous';
+        const session = who === 'anonymous' ? undefined : role.session(who);
+        const token = session?.csrf ?? 'pre-session-token';
+        const headers: Record<string, string> = {
+          'sec-fetch-site': 'cross-site',
+          cookie: [session?.cookie, `ems-login=${token}`].filter(Boolean).join('; '),
+        };
+        let body = '{}';
+        if (route.body?.kind === 'form') {
+          headers['content-type'] = 'application/x-www-form-urlencoded';
+          body = new URLSearchParams({ _csrf: token }).toString();
+        } else headers['content-type'] = 'application/json';
+        const response = await role.request(fillPath(route.path, SAMPLE_PARAMS[instance]), {
+          method: route.method.toUpperCase(),
+          headers,
+          body,
+        });
+        const label = `${who} ${key} cross-site → ${response.status}`;
+        expect(response.status, label).toBe(403);
+        expect(((await response.json()) as { code: string }).code, label).toBe('csrf-failed');
+      }
+    });
   });
 });

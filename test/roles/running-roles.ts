@@ -6,6 +6,7 @@ import { createLogger } from '../../src/log/index.js';
 import { DEMO_PRINCIPALS, startDemo, type RunningDemo } from '../../src/roles/demo.js';
 import type { RunningRole } from '../../src/roles/index.js';
 import type { Instance } from '../gateway/harness.js';
+import { directSession } from '../support/sessions.js';
 
 export type Who = UserRoleName | 'anonymous';
 export const WHO: readonly Who[] = ['crew', 'triage', 'dispatcher', 'admin', 'anonymous'];
@@ -114,8 +115,8 @@ const underTest = (instance: Instance, running: RunningRole): RoleUnderTest => (
   instance,
   running,
   session: (role) => {
-    const s = running.gateway.sessions.create(`${role}-matrix`, role);
-    return { cookie: `ems-session=${s.id}`, csrf: s.csrf };
+    const { cookie, csrf } = directSession(running.gateway, `${role}-matrix`, role);
+    return { cookie, csrf };
   },
   request: (path, init) => Promise.resolve(running.gateway.app.request(path, init)),
 });

@@ -3,6 +3,7 @@ import { sampleReport } from '../support/feed/sample.js';
 import { fhirErrors, fhirR4Validator } from '../support/fhir-schema.js';
 import { waitFor } from '../support/wait.js';
 import { openTriageRig, type TriageRig } from './support.js';
+import { directSession } from '../support/sessions.js';
 
 let rig: TriageRig;
 
@@ -186,11 +187,11 @@ describe('triage board on the hospital role (embedded broker, real envelope code
     expect((await rig.http('/triage/reports/amb-demo-01/00000000-0000-4000-8000-000000000000')).status).toBe(
       404,
     );
-    const admin = rig.role.gateway.sessions.create('admin-user', 'admin');
+    const admin = directSession(rig.role.gateway, 'admin-user', 'admin');
     const response = await fetch(
       `${rig.role.url.replace(/\/$/, '')}/api/v1/triage/reports/amb-demo-01/00000000-0000-4000-8000-000000000000/fhir`,
       {
-        headers: { cookie: `ems-session=${admin.id}` },
+        headers: { cookie: admin.cookie },
       },
     );
     expect(response.status).toBe(403);

@@ -7,6 +7,7 @@ import { createLogger } from '../../src/log/index.js';
 import { startConfiguredRole, type RunningRole } from '../../src/roles/index.js';
 import { unitFeed } from '../support/feed/harness.js';
 import { feedKeys } from '../support/feed/keys.js';
+import { directSession } from '../support/sessions.js';
 
 /**
  * A real hospital role (HTTP, gateway, receiver on the real codec) on the embedded broker (MQTT
@@ -34,8 +35,8 @@ export const openTriageRig = async () => {
     dir: mkdtempSync(join(dir, 'unit-')),
   });
   await unit.feed.start();
-  const session = role.gateway.sessions.create('triage-user', 'triage');
-  const cookie = `ems-session=${session.id}`;
+  const session = directSession(role.gateway, 'triage-user', 'triage');
+  const cookie = session.cookie;
   const http = (path: string, init: RequestInit = {}): Promise<Response> =>
     fetch(`${role.url.replace(/\/$/, '')}${path}`, {
       redirect: 'manual',

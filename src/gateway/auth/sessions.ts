@@ -1,15 +1,20 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import type { Clock } from '../../core/index.js';
+import { openAuthDatabase } from './database.js';
 import type { UserRole } from './roles.js';
 
 export interface Session {
+  /** The session token: in the cookie and in this object only; the database keeps its hash. */
   readonly id: string;
   readonly userId: string;
   readonly role: UserRole;
+  /** The enrolled browser the session was opened on; the session is good only with its cookie. */
+  readonly device: string;
   /** The synchroniser token every form post must carry (CSRF). */
   readonly csrf: string;
   readonly createdAt: number;
-  lastActiveAt: number;
+  readonly lastActiveAt: number;
 }
 
 export interface SessionLimits {
@@ -19,50 +24,85 @@ export interface SessionLimits {
   readonly maxMs: number;
 }
 
-const token = (): string => randomBytes(32).toString('base64url');
+interface Row {
+  user_id: string;
+  role: UserRole;
+  device: string;
+  created_at: number;
+  last_active_at: number;
+}
+
+const TOUCH_RESOLUTION_MS = 1000;
+
+/** What is stored instead of the token: a stolen copy of users.db opens no session. */
+const digest = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/** The CSRF token follows from the session token, so it needs no storage and dies with the session. */
+const csrfOf = (token: string): string =>
+  createHmac('sha256', token).update('ems-gateway csrf v1').digest('base64url');
 
 /**
- * Sessions live in memory only: a restarted gateway logs everyone off, which is the safe direction for
- * a screen that shows patient data. Expiry is judged against the injected clock on every lookup.
+ * Sessions in users.db (see database.ts), so a restarted gateway keeps its users logged in, and a
+ * change made by another process (`ems-gateway users remove`) takes effect on the next request: every
+ * lookup reads the database. Expiry is judged against the injected clock on every lookup.
  */
 export class SessionStore {
-  readonly #sessions = new Map<string, Session>();
-
-  constructor(
+  private constructor(
+    private readonly db: Database.Database,
     private readonly clock: Clock,
     readonly limits: SessionLimits,
   ) {}
 
-  create(userId: string, role: UserRole): Session {
+  static open(file: string, clock: Clock, limits: SessionLimits): SessionStore {
+    return new SessionStore(openAuthDatabase(file), clock, limits);
+  }
+
+  create(userId: string, role: UserRole, device: string): Session {
     const now = this.clock.now();
-    const session: Session = { id: token(), userId, role, csrf: token(), createdAt: now, lastActiveAt: now };
-    this.#sessions.set(session.id, session);
-    return session;
+    this.db
+      .prepare('DELETE FROM sessions WHERE last_active_at <= ? OR created_at <= ?')
+      .run(now - this.limits.idleMs, now - this.limits.maxMs);
+    const id = randomBytes(32).toString('base64url');
+    this.db
+      .prepare(
+        'INSERT INTO sessions (token_hash, user_id, role, device, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(digest(id), userId, role, device, now, now);
+    return { id, userId, role, device, csrf: csrfOf(id), createdAt: now, lastActiveAt: now };
   }
 
   /**
-   * The live session for this id, or undefined (and forgotten) when idle or too old. `touch` counts the
-   * request as user activity; background requests (SSE, live panel refreshes) must not keep a session
-   * alive, or an unattended tablet would never log off.
+   * The live session for this token on this device, or undefined (and forgotten when idle or too old).
+   * A token presented without its device's cookie is refused but not ended: whoever holds a copy cannot
+   * log the owner off. `touch` counts the request as user activity; background requests (SSE, live
+   * panel refreshes) must not keep a session alive, or an unattended tablet would never log off.
    */
-  get(id: string, touch: boolean): Session | undefined {
-    const session = this.#sessions.get(id);
-    if (session === undefined) return undefined;
+  get(id: string, device: string | undefined, touch: boolean): Session | undefined {
+    const hash = digest(id);
+    const row = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(hash) as Row | undefined;
+    if (row === undefined || row.device !== device) return undefined;
     const now = this.clock.now();
-    if (now - session.lastActiveAt >= this.limits.idleMs || now - session.createdAt >= this.limits.maxMs) {
-      this.#sessions.delete(id);
+    if (now - row.last_active_at >= this.limits.idleMs || now - row.created_at >= this.limits.maxMs) {
+      this.end(id);
       return undefined;
     }
-    if (touch) session.lastActiveAt = now;
-    return session;
+    // Activity is kept to the second: a burst of requests writes once.
+    const touched = touch && now - row.last_active_at >= TOUCH_RESOLUTION_MS;
+    if (touched)
+      this.db.prepare('UPDATE sessions SET last_active_at = ? WHERE token_hash = ?').run(now, hash);
+    return {
+      id,
+      userId: row.user_id,
+      role: row.role,
+      device: row.device,
+      csrf: csrfOf(id),
+      createdAt: row.created_at,
+      lastActiveAt: touched ? now : row.last_active_at,
+    };
   }
 
   end(id: string): void {
-    this.#sessions.delete(id);
-  }
-
-  endAllFor(userId: string): void {
-    for (const [id, s] of this.#sessions) if (s.userId === userId) this.#sessions.delete(id);
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(digest(id));
   }
 
   /** Milliseconds until the session logs off by inactivity (what the screen counts down to). */
@@ -72,5 +112,9 @@ export class SessionStore {
       0,
       Math.min(session.lastActiveAt + this.limits.idleMs, session.createdAt + this.limits.maxMs) - now,
     );
+  }
+
+  close(): void {
+    this.db.close();
   }
 }

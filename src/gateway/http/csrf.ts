@@ -30,6 +30,16 @@ const crossSite = (c: Context): boolean => {
 };
 
 /**
+ * For every state-changing route, JSON ones included: a request a browser marks cross-site is refused.
+ * JSON posts cannot be made cross-site without a CORS preflight we never answer, so this is the second
+ * wall, and the one that holds if a browser or a proxy ever lets a simple request through.
+ */
+export const sameSiteOnly: MiddlewareHandler = async (c, next) => {
+  if (crossSite(c)) throw new ApiFailure('csrf-failed');
+  await next();
+};
+
+/**
  * CSRF for form posts, in depth: SameSite=Strict cookies, Fetch Metadata/Origin, and a synchroniser
  * token in the form (`_csrf`). Logged in, the token is the session's; on the login form, it is
  * double-submitted against the pre-session cookie (login CSRF).

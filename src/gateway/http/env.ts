@@ -6,7 +6,7 @@ export interface GatewayEnv {
   Variables: {
     session: Session | undefined;
     locale: Locale;
-    /** This browser carries a valid enrolled-device cookie. */
-    enrolled: boolean;
+    /** The enrolled browser's id, when the request carries a valid enrolled-device cookie. */
+    device: string | undefined;
   };
 }

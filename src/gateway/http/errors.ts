@@ -9,6 +9,8 @@ export const ApiErrorCode = {
   bodyTooLarge: 'body-too-large',
   badFraming: 'bad-framing',
   notFound: 'not-found',
+  /** Addressed to a host name this instance does not answer to (DNS rebinding, a wrong proxy). */
+  misdirected: 'misdirected',
   /** The thing exists but its state does not allow this (e.g. answering a cancelled report). */
   conflict: 'conflict',
   // Who is asking: log in (again) or use another account.
@@ -22,7 +24,7 @@ export const ApiErrorCode = {
 
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 421 | 429 | 500;
 
 export const statusOf = (code: ApiErrorCode): ErrorStatus => {
   switch (code) {
@@ -42,6 +44,8 @@ export const statusOf = (code: ApiErrorCode): ErrorStatus => {
       return 413;
     case 'unsupported-media-type':
       return 415;
+    case 'misdirected':
+      return 421;
     case 'too-many-attempts':
       return 429;
     case 'internal':
@@ -57,6 +61,7 @@ const MESSAGES: Readonly<Record<ApiErrorCode, string>> = {
   'body-too-large': 'The request body is larger than this route accepts.',
   'bad-framing': 'The request framing is ambiguous (Content-Length with Transfer-Encoding).',
   'not-found': 'No such route.',
+  misdirected: 'This server does not answer to that host name.',
   conflict: 'Not possible in its current state.',
   unauthenticated: 'Log in first.',
   forbidden: 'Your role may not use this.',

@@ -1,6 +1,7 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type * as v from 'valibot';
 import type { UserRole } from '../auth/roles.js';
+import { sameSiteOnly } from './csrf.js';
 import { ApiFailure } from './errors.js';
 import type { GatewayEnv } from './env.js';
 import { validate } from './validation.js';
@@ -128,6 +129,8 @@ export class RouteRegistry {
     const options = spec.redirectOnInvalid === undefined ? {} : { redirectTo: spec.redirectOnInvalid };
     if (spec.params !== undefined) chain.push(validate('param', spec.params, options));
     if (spec.query !== undefined) chain.push(validate('query', spec.query, options));
+    // Every state-changing route refuses cross-site requests; forms also check their token.
+    if (spec.method !== 'get' && spec.body?.kind !== 'form') chain.push(sameSiteOnly);
     if (spec.body?.kind === 'json') chain.push(requireJson, validate('json', spec.body.schema, options));
     if (spec.body?.kind === 'form')
       chain.push(this.formGuard(info), validate('form', spec.body.schema, options));

@@ -3,11 +3,12 @@ import type { Context } from 'hono';
 import { setCookie, deleteCookie } from 'hono/cookie';
 import * as v from 'valibot';
 import { authenticate } from '../auth/login.js';
-import { deviceCookieValue, isDeviceToken } from '../auth/device.js';
+import { deviceCookieValue, isDeviceToken, newDeviceId } from '../auth/device.js';
 import { UserId, UserRole } from '../auth/roles.js';
 import type { Session } from '../auth/sessions.js';
 import { cookieOptions } from '../http/cookies.js';
 import type { GatewayEnv } from '../http/env.js';
+import { clientAddress } from '../http/session.js';
 import { ApiFailure } from '../http/errors.js';
 import type { RouteRegistry } from '../http/routes.js';
 import { translator } from '../i18n/index.js';
@@ -42,16 +43,24 @@ const logIn = async (
   parts: GatewayParts,
   input: v.InferOutput<typeof LoginJson>,
 ): Promise<Outcome> => {
-  const enrolling = !c.get('enrolled');
-  if (enrolling && (input.deviceToken === undefined || !isDeviceToken(input.deviceToken, parts.deviceToken)))
-    return { ok: false, error: 'device' };
+  const enrolled = c.get('device');
   const result = await authenticate(
-    { users: parts.users, admitted: parts.admitted, dummyHash: parts.dummyHash },
+    {
+      users: parts.users,
+      throttle: parts.throttle,
+      admitted: parts.admitted,
+      dummyHash: parts.dummyHash,
+      deviceAdmitted:
+        enrolled !== undefined ||
+        (input.deviceToken !== undefined && isDeviceToken(input.deviceToken, parts.deviceToken)),
+    },
     input,
+    { address: clientAddress(c), device: enrolled },
     parts.clock.now(),
   );
   const base = { device: parts.device, subject: null, purpose: null, reason: null } as const;
   if (!result.ok) {
+    if (result.error.code === 'device') return { ok: false, error: 'device' };
     // An unknown id is not recorded: it could be anything typed into the field, even a patient's name.
     const known = result.error.known ? parts.users.get(input.userId) : undefined;
     parts.audit.record({
@@ -61,9 +70,10 @@ const logIn = async (
       action: 'login-failed',
       outcome: 'failure',
     });
-    return { ok: false, error: result.error.code === 'locked' ? 'locked' : 'login-failed' };
+    return { ok: false, error: result.error.code === 'throttled' ? 'locked' : 'login-failed' };
   }
-  const session = parts.sessions.create(result.value.id, result.value.role);
+  const device = enrolled ?? newDeviceId();
+  const session = parts.sessions.create(result.value.id, result.value.role, device);
   parts.audit.record({
     ...base,
     role: session.role,
@@ -72,11 +82,11 @@ const logIn = async (
     outcome: 'success',
   });
   setCookie(c, parts.cookies.session, session.id, cookieOptions(parts.secure));
-  if (enrolling)
+  if (enrolled === undefined)
     setCookie(
       c,
       parts.cookies.device,
-      deviceCookieValue(parts.deviceToken),
+      deviceCookieValue(parts.deviceToken, device),
       cookieOptions(parts.secure, DEVICE_COOKIE_DAYS * 86400),
     );
   return { ok: true, session };
@@ -108,7 +118,7 @@ export const authRoutes = (routes: RouteRegistry, parts: GatewayParts): void => 
           locale={locale}
           t={translator(locale)}
           csrf={csrf}
-          enrolled={c.get('enrolled')}
+          enrolled={c.get('device') !== undefined}
           error={query.error}
         />,
       );

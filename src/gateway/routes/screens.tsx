@@ -87,7 +87,7 @@ export const screenRoutes = (routes: RouteRegistry, parts: GatewayParts): void =
       return sseResponse(c, parts.live, {
         heartbeatMs: parts.heartbeatMs,
         retryMs: 3000,
-        stillValid: () => parts.sessions.get(session.id, false) !== undefined,
+        stillValid: () => parts.sessions.get(session.id, session.device, false) !== undefined,
       });
     },
   });

@@ -27,6 +27,17 @@ label{display:block;margin:.75rem 0 .25rem;font-weight:600}
 table{border-collapse:collapse;width:100%}td,th{padding:.4rem;text-align:left;border-bottom:1px solid #ddd}
 `;
 
+/**
+ * A `<style>` element with our own CSS as written. JSX escapes text children, and inside `<style>` (a
+ * raw-text element, HTML §13.1.2.1) escapes are not decoded, so `"Hiragino Sans"` became
+ * `&quot;Hiragino Sans&quot;` and the browser dropped the whole rule. Only constant CSS of ours comes
+ * here; it may not contain `<`, so it can never close the element (`</style>`) and open markup.
+ */
+export const Style: FC<{ readonly css: string }> = ({ css }) => {
+  if (css.includes('<')) throw new Error('a style sheet may not contain "<"');
+  return <style dangerouslySetInnerHTML={{ __html: css }} />;
+};
+
 export interface LayoutProps {
   readonly title: string;
   readonly locale: Locale;
@@ -42,7 +53,7 @@ export const Layout: FC<LayoutProps> = ({ title, locale, t, user, children }) =>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${title} · ${t('app.name')}`}</title>
-      <style>{STYLE}</style>
+      <Style css={STYLE} />
       {user === undefined ? null : <script src="/assets/live.js" defer></script>}
     </head>
     <body data-idle-ms={user === undefined ? undefined : String(user.idleMs)}>

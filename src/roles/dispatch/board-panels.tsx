@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
 import { refusalCount, UNIT_MILESTONES, type DispatchKpis, type InquiryState } from '../../dispatch/index.js';
-import { formatJst, type PanelContext } from '../../gateway/index.js';
+import { formatJst, Style, type PanelContext } from '../../gateway/index.js';
 import { words } from '../dispatch-text.js';
 
 const CSS = `.case{border:2px solid #1d2b36;border-radius:8px;padding:.5rem .75rem;margin:.5rem 0}
@@ -18,7 +18,7 @@ export const InquiryBoard: FC<{
   const w = words(ctx.locale);
   return (
     <>
-      <style>{CSS}</style>
+      <Style css={CSS} />
       {cases.map((c) => {
         const exhausted =
           c.outcome === 'open' && c.targets.length > 0 && c.targets.every((t) => t.phase !== 'pending');

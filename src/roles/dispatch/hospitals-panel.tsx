@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
 import { EQUIPMENT, freshnessOf, type HospitalSite, type RankingPolicy } from '../../dispatch/index.js';
-import { relativeAge, type PanelContext } from '../../gateway/index.js';
+import { relativeAge, Style, type PanelContext } from '../../gateway/index.js';
 import { words } from '../dispatch-text.js';
 import type { BoardEntry } from './status-board.js';
 
@@ -35,7 +35,7 @@ export const HospitalsPanel: FC<{
   const count = (label: string): number => rows.filter((r) => r.freshness.label === label).length;
   return (
     <>
-      <style>{FRESHNESS_CSS}</style>
+      <Style css={FRESHNESS_CSS} />
       <p class="small" data-summary>
         {w.freshness.fresh} {count('fresh')} · {w.freshness.stale} {count('stale')} · {w.freshness.expired}{' '}
         {count('expired')} · {w.w.rejected}: {rejected}

@@ -9,7 +9,7 @@ import {
   type Ranking,
   type TimelineEvent,
 } from '../../dispatch/index.js';
-import { formatJst, type PanelContext } from '../../gateway/index.js';
+import { formatJst, Style, type PanelContext } from '../../gateway/index.js';
 import { ageBandText, reasonText, words } from '../dispatch-text.js';
 import { FRESHNESS_CSS } from './hospitals-panel.js';
 import { SAMPLE_PLACES } from './places.js';
@@ -237,7 +237,24 @@ export const IncidentPanel: FC<{ ctx: PanelContext; current?: CurrentCase | unde
   current,
 }) => (
   <>
-    <style>{`${FRESHNESS_CSS}section[data-panel=incident]{grid-column:span 2}.row{display:flex;gap:1rem}.row>label{flex:1}ul{margin:0;padding-left:1.1rem}`}</style>
+    <Style
+      css={`
+        ${FRESHNESS_CSS}section[data-panel=incident] {
+          grid-column: span 2;
+        }
+        .row {
+          display: flex;
+          gap: 1rem;
+        }
+        .row > label {
+          flex: 1;
+        }
+        ul {
+          margin: 0;
+          padding-left: 1.1rem;
+        }
+      `}
+    />
     <IncidentForm ctx={ctx} current={current} />
     {current === undefined ? null : <UnitAndTimeline ctx={ctx} current={current} />}
     {current === undefined ? null : <RankingList ctx={ctx} current={current} />}

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
 import { CATEGORIES, DECLINE_REASONS, EQUIPMENT, type HospitalStatus } from '../../dispatch/index.js';
-import { formatJst, relativeAge, type PanelContext } from '../../gateway/index.js';
+import { formatJst, relativeAge, Style, type PanelContext } from '../../gateway/index.js';
 import { ageBandText, words } from '../dispatch-text.js';
 import type { IncomingInquiry } from './inquiries.js';
 
@@ -27,7 +27,7 @@ export const StatusForm: FC<{ ctx: PanelContext; status: HospitalStatus; publish
   const w = words(ctx.locale);
   return (
     <>
-      <style>{CSS}</style>
+      <Style css={CSS} />
       <form method="post" action="/hospital/status" data-form="status">
         <input type="hidden" name="_csrf" value={ctx.csrf} />
         <div class="chk">
@@ -136,7 +136,7 @@ export const InquiryRequests: FC<{ ctx: PanelContext; inquiries: readonly Incomi
   inquiries,
 }) => (
   <>
-    <style>{CSS}</style>
+    <Style css={CSS} />
     {inquiries.map((inquiry) => (
       <Inquiry ctx={ctx} inquiry={inquiry} />
     ))}
