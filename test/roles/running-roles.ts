@@ -66,6 +66,7 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     ...common('hospital'),
     'GET /assets/triage.js': ANYONE,
     'GET /triage/reports/:unitId/:reportId': ['triage'],
+    'POST /triage/reports/:unitId/:reportId/viewed': ['triage'],
     'POST /triage/reports/:unitId/:reportId/answer': ['triage'],
     'POST /triage/reports/:unitId/:reportId/handover': ['triage'],
     'POST /api/v1/triage/reports/:unitId/:reportId/answer': ['triage'],

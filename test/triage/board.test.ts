@@ -65,6 +65,13 @@ describe('triage board on the hospital role (embedded broker, real envelope code
     expect(page).toContain('抗凝固薬');
     expect(page).toMatch(/data-jcs="?[^>]*>10</);
     expect(page).toContain('E3V4M6 = 13');
+    // The page acknowledges `viewed` by a form post once it is on screen (a GET changes nothing).
+    const viewed = await rig.http(`/triage/reports/amb-demo-01/${reportId}/viewed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: rig.csrf }).toString(),
+    });
+    expect(viewed.status).toBe(303);
     await waitFor(
       () => rig.unit.feed.report(reportId)?.state === 'viewed' || undefined,
       'viewed at the crew',
@@ -83,7 +90,7 @@ describe('triage board on the hospital role (embedded broker, real envelope code
     );
 
     const audit = rig.role.gateway.audit.latest(20).filter((e) => e.subject?.id === reportId);
-    expect(audit.map((e) => e.action).sort()).toEqual(['read', 'update']);
+    expect(audit.map((e) => e.action).sort()).toEqual(['read', 'update', 'update']);
     expect(audit.every((e) => e.userId === 'triage-user' && e.purpose === 'emergency-exception')).toBe(true);
   });
 

@@ -98,6 +98,21 @@ const Actions: FC<{ readonly r: BoardReport; readonly csrf: string; readonly tt:
   tt,
 }) => (
   <section data-actions>
+    {deskState(r) !== 'new' ? null : (
+      // Sent by /assets/triage.js once the page is on screen (a GET changes nothing); the button is
+      // the same acknowledgement without script.
+      <form
+        method="post"
+        action={`${reportPath(r)}/viewed`}
+        data-viewed-form
+        data-viewed-text={tt('state.viewed')}
+      >
+        <input type="hidden" name="_csrf" value={csrf} />
+        <button type="submit" data-action="viewed">
+          {tt('action.viewed')}
+        </button>
+      </form>
+    )}
     <form method="post" action={`${reportPath(r)}/answer`}>
       <input type="hidden" name="_csrf" value={csrf} />
       <input type="hidden" name="decision" value="accept" />
@@ -144,6 +159,7 @@ export const ReportDetail: FC<{
   const declined = r.answer?.decision === 'decline' ? r.answer : undefined;
   return (
     <main data-report-detail data-state={state} style="display:block">
+      <script src="/assets/triage.js" defer></script>
       <p>
         <a class="button" href="/">
           {tt('detail.back')}

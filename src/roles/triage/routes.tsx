@@ -131,22 +131,15 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
   gateway.routes.add({
     method: 'get',
     path: '/triage/reports/:unitId/:reportId',
-    summary: 'One incoming report (audited read); opening it acknowledges it to the crew as viewed',
+    summary: 'One incoming report (audited read; reading changes nothing, see the viewed route)',
     access: triage,
     params: ReportParams,
     response: { kind: 'html' },
-    handler: async (c, { params }) => {
+    handler: (c, { params }) => {
       const session = c.get('session');
       if (session === undefined) throw new ApiFailure('unauthenticated');
-      let r = find(receiver, params);
+      const r = find(receiver, params);
       gateway.recordAccess(c, 'read', { kind: 'report', id: params.reportId }, whyFor(r));
-      if (r.status === 'active' && !r.viewed) {
-        // A clinician has the report open: that is the `viewed` acknowledgement the crew waits for.
-        const viewed = await receiver.markViewed(params.unitId, params.reportId);
-        if (!viewed.ok) throw failure(viewed.error, logger);
-        r = { ...viewed.value, body: r.body };
-        gateway.live.refresh('incoming');
-      }
       const locale = c.get('locale');
       const t = translator(locale);
       const tt = triageText(locale);
@@ -160,6 +153,26 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
           <ReportDetail r={r} body={r.body} csrf={session.csrf} now={now()} t={t} tt={tt} />
         </Layout>,
       );
+    },
+  });
+
+  gateway.routes.add({
+    method: 'post',
+    path: '/triage/reports/:unitId/:reportId/viewed',
+    summary: 'A clinician has the report on screen (form, posted by the page): the `viewed` acknowledgement',
+    access: triage,
+    params: ReportParams,
+    body: { kind: 'form', schema: v.object({}) },
+    response: { kind: 'redirect' },
+    handler: async (c, { params }) => {
+      const r = find(receiver, params);
+      if (r.status === 'active' && !r.viewed) {
+        const viewed = await receiver.markViewed(params.unitId, params.reportId);
+        if (!viewed.ok) throw failure(viewed.error, logger);
+        gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, whyFor(r));
+        gateway.live.refresh('incoming');
+      }
+      return c.redirect(reportPath(params), 303);
     },
   });
 

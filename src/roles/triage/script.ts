@@ -4,7 +4,8 @@
  * not alerted on before, it beeps (Web Audio, three short tones) and shows a banner. The alerted
  * report keys (opaque ids) are kept in localStorage, so a reload or a panel refresh never alerts
  * twice. Browsers start audio only after a user gesture: the first touch unlocks it; until then the
- * banner alone signals. The text comes from the server-rendered row (data-alert-text).
+ * banner alone signals. The text comes from the server-rendered row (data-alert-text). On a report's
+ * page it also sends the `viewed` acknowledgement once the page is visible.
  */
 export const TRIAGE_SCRIPT = `(() => {
   'use strict';
@@ -60,6 +61,22 @@ export const TRIAGE_SCRIPT = `(() => {
     localStorage.setItem(KEY, JSON.stringify([...seen].slice(-500)));
     beep();
   };
+  // On a report's page: the \`viewed\` acknowledgement, posted once the page is actually on screen
+  // (a GET changes nothing); the state line updates in place, without a second audited read.
+  const viewed = document.querySelector('form[data-viewed-form]');
+  const sendViewed = () => {
+    if (!viewed || viewed.dataset.sent || document.visibilityState !== 'visible') return;
+    viewed.dataset.sent = '1';
+    fetch(viewed.action, { method: 'POST', body: new URLSearchParams(new FormData(viewed)), redirect: 'manual' })
+      .then((r) => {
+        if (r.type !== 'opaqueredirect' && !r.ok) { delete viewed.dataset.sent; return; }
+        const state = document.querySelector('[data-desk-state]');
+        if (state && viewed.dataset.viewedText) state.textContent = viewed.dataset.viewedText;
+        viewed.remove();
+      }, () => { delete viewed.dataset.sent; });
+  };
+  document.addEventListener('visibilitychange', sendViewed);
+  sendViewed();
   const panel = document.querySelector('[data-panel=incoming]');
   if (panel) new MutationObserver(scan).observe(panel, { childList: true, subtree: true });
   scan();
