@@ -59,13 +59,24 @@ describe('idle connections against a running server', () => {
       ),
     );
   });
+  /** Until the server has dealt with them all: no socket closed for a second. */
+  const settled = async (): Promise<void> => {
+    let last = -1;
+    let since = Date.now();
+    await waitFor(() => {
+      if (closed !== last) [last, since] = [closed, Date.now()];
+      return Date.now() - since >= 1_000 || undefined;
+    }, 'connections settled');
+  };
+
   afterAll(() => {
     for (const socket of sockets) socket.destroy();
     child.kill();
   });
 
   it('the other role in the process still answers while they are open', async () => {
-    const answer = await httpRequest(`${urls.b}/`);
+    await settled();
+    const answer = await httpRequest(`${urls.b}/`, { timeoutMs: 3_000 });
     expect(answer.status).toBe(200);
   });
 
@@ -74,6 +85,6 @@ describe('idle connections against a running server', () => {
     const started = Date.now();
     await waitFor(() => closed === IDLE || undefined, 'idle connections closed', CLOSED_WITHIN_MS);
     expect(Date.now() - started).toBeLessThan(CLOSED_WITHIN_MS);
-    expect((await httpRequest(`${urls.a}/`)).status).toBe(200);
+    expect((await httpRequest(`${urls.a}/`, { timeoutMs: 3_000 })).status).toBe(200);
   });
 });

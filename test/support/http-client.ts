@@ -18,6 +18,8 @@ export const httpRequest = (
     readonly headers?: Record<string, string>;
     readonly body?: string;
     readonly localAddress?: string;
+    /** Give up (reject) after this long without an answer. */
+    readonly timeoutMs?: number;
   } = {},
 ): Promise<Answer> =>
   new Promise((resolve, reject) => {
@@ -43,6 +45,8 @@ export const httpRequest = (
       },
     );
     req.on('error', reject);
+    if (options.timeoutMs !== undefined)
+      req.setTimeout(options.timeoutMs, () => req.destroy(new Error('no answer in time')));
     req.end(options.body);
   });
 
