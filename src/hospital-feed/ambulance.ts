@@ -23,6 +23,7 @@ import {
   type ReportBody,
 } from './messages.js';
 import { Outbox, type Timers } from './outbox.js';
+import { RefusalLog } from './refusal-log.js';
 import type { OutboxEntry } from './outbox-state.js';
 import type { OutboxStore } from './outbox-store.js';
 import {
@@ -98,6 +99,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
   readonly #o: AmbulanceFeedOptions;
   readonly #outbox: Outbox;
   readonly #counters: FeedCounters;
+  readonly #refusals: RefusalLog;
   readonly #reports = new Map<string, ReportRecord>();
   #queue: Promise<unknown> = Promise.resolve();
   #stopped = false;
@@ -106,6 +108,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     super();
     this.#o = options;
     this.#counters = options.counters ?? noCounters;
+    this.#refusals = new RefusalLog(options.logger, options.timers, 'incoming envelopes refused');
     for (const r of options.store.reports()) this.#reports.set(r.reportId, r);
     this.#outbox = new Outbox({
       store: options.store,
@@ -134,6 +137,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
   /** Stops sending and closes the outbox database; the feed cannot be started again. */
   stop(): void {
     this.#stopped = true;
+    this.#refusals.flush();
     this.#outbox.stop();
     this.#o.store.close();
   }
@@ -323,7 +327,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       if (opened.error.reason === 'replayed' && opened.error.messageId !== undefined)
         if (this.#redelivered(opened.error.messageId)) return;
       this.#counters.rejected(opened.error.reason);
-      this.#o.logger.warn('incoming envelope refused', { reason: opened.error.reason });
+      this.#refusals.refused(opened.error.reason);
       return;
     }
     if ('dispatch' in opened.value) {

@@ -76,6 +76,7 @@ export {
 export { SqliteOutboxStore } from './outbox-sqlite.js';
 export { SqliteInboxStore, type Redelivery } from './inbox-sqlite.js';
 export { Outbox, systemTimers, type Timers, type PublishLink } from './outbox.js';
+export { RefusalLog, REFUSAL_SUMMARY_MS } from './refusal-log.js';
 export type { FeedLink } from './feed-link.js';
 export {
   feedCounters,

@@ -18,6 +18,7 @@ import {
 } from './incoming.js';
 import { encodeBody, type AnswerBody, type FeedMessage } from './messages.js';
 import { Outbox, type Timers } from './outbox.js';
+import { RefusalLog } from './refusal-log.js';
 import type { OutboxStore } from './outbox-store.js';
 import { topics } from './topics.js';
 
@@ -91,6 +92,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   readonly #o: ReceiverOptions;
   readonly #outbox: Outbox;
   readonly #counters: FeedCounters;
+  readonly #refusals: RefusalLog;
   /**
    * The sealed acknowledgement of each message, by the id it acknowledges, so a replay (or a QoS 1
    * redelivery) is answered with the same bytes: without it every copy an attacker replays would
@@ -107,6 +109,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     super();
     this.#o = options;
     this.#counters = options.counters ?? noCounters;
+    this.#refusals = new RefusalLog(options.logger, options.timers, 'incoming envelopes refused');
     this.#outbox = new Outbox({
       store: options.outboxStore,
       link: options.link,
@@ -132,6 +135,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   /** Stops sending and purging and closes both SQLite files; the receiver cannot be started again. */
   stop(): void {
     this.#stopped = true;
+    this.#refusals.flush();
     this.#outbox.stop();
     this.#o.timers.clearTimeout(this.#purgeTimer);
     this.#o.inbox.close();
@@ -342,7 +346,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
 
   #refuse(reason: RejectReason): void {
     this.#counters.rejected(reason);
-    this.#o.logger.warn('incoming envelope refused', { reason });
+    this.#refusals.refused(reason);
   }
 
   /**

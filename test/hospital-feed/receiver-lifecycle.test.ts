@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/index.js';
 import { MemoryReplayStore } from '../../src/crypto/index.js';
 import { encodeBody, MemoryOutboxStore, Receiver, SqliteInboxStore } from '../../src/hospital-feed/index.js';
-import { silentLogger } from '../../src/log/index.js';
+import { createLogger, silentLogger, type Logger } from '../../src/log/index.js';
 import { fakeLink, manualTimers } from '../support/feed/fake-link.js';
 import { counting, FAST_POLICY, unwrap } from '../support/feed/harness.js';
 import { feedCodec, feedKeys } from '../support/feed/keys.js';
@@ -13,7 +13,7 @@ import { sampleReport } from '../support/feed/sample.js';
 
 const DAY = 86_400_000;
 
-const setup = async () => {
+const setup = async (logger: Logger = silentLogger) => {
   const dir = mkdtempSync(join(tmpdir(), 'receiver-life-'));
   const keys = await feedKeys(dir);
   const clock = new ManualClock(Date.now());
@@ -37,7 +37,7 @@ const setup = async () => {
     replyTtlMs: 3600_000,
     retentionMs: 7 * DAY,
     counters,
-    logger: silentLogger,
+    logger,
   });
   await receiver.start();
   const report = async (reportId: string) => {
@@ -82,6 +82,23 @@ describe('receiver lifecycle on the real codec', () => {
     // The same bytes each time: one signature, whatever the number of copies an attacker replays.
     expect(new Set(acks.map((a) => Buffer.from(a).toString('hex'))).size).toBe(1);
     r.receiver.stop();
+  });
+
+  it('logs refused garbage as one summary line per interval, counting each (issue 12, L9)', async () => {
+    const lines: string[] = [];
+    const r = await setup(createLogger({ level: 'info', sink: (line) => void lines.push(line) }));
+    const garbage = new TextEncoder().encode('EMSE garbage that is no envelope');
+    for (let i = 0; i < 200; i++) await r.deliver(garbage);
+    expect(r.counts.rejected).toEqual({ malformed: 200 });
+    const refusals = () => lines.filter((l) => l.includes('refused'));
+    expect(refusals()).toHaveLength(0);
+    r.fireAll();
+    expect(refusals()).toHaveLength(1);
+    expect(JSON.parse(refusals()[0] as string)).toMatchObject({ total: 200, malformed: 200 });
+    for (let i = 0; i < 50; i++) await r.deliver(garbage);
+    r.receiver.stop();
+    expect(refusals()).toHaveLength(2);
+    expect(JSON.parse(refusals()[1] as string)).toMatchObject({ total: 50 });
   });
 
   it('purges reports past retentionDays on its timer, never ids younger than an envelope can live', async () => {

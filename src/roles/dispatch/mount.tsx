@@ -4,6 +4,7 @@ import { SqliteReplayStore } from '../../crypto/index.js';
 import {
   openIncomingOrDispatch,
   parseStatusTopic,
+  RefusalLog,
   systemTimers,
   topics,
   type Timers,
@@ -114,6 +115,13 @@ export const mountDispatch = async (
   });
 
   const inbox = topics.dispatchInbox(config.id);
+  const inboxRefused = ctx.metrics.counter(
+    'ems_dispatch_inbox_rejected_total',
+    'Messages on the dispatch inbox refused, by reason.',
+    ['reason'],
+  );
+  const refusals = new RefusalLog(logger, options.timers ?? systemTimers, 'dispatch inbox messages refused');
+  ctx.onStop(() => refusals.flush());
   ctx.link.onMessage(async (topic, payload) => {
     if (parseStatusTopic(topic) !== undefined) {
       if (board.accept(topic, payload).ok) ctx.gateway.live.refresh('hospitals');
@@ -122,9 +130,9 @@ export const mountDispatch = async (
     if (topic !== inbox) return;
     const opened = await openIncomingOrDispatch(codec, payload, [], ['inquiry-answer', 'milestone']);
     if (!opened.ok || !('dispatch' in opened.value)) {
-      logger.warn('dispatch inbox message refused', {
-        reason: opened.ok ? 'unexpected-kind' : opened.error.reason,
-      });
+      const reason = opened.ok ? 'unexpected-kind' : opened.error.reason;
+      inboxRefused.inc({ reason });
+      refusals.refused(reason);
       return;
     }
     if (opened.value.dispatch.kind === 'milestone') {
