@@ -23,7 +23,7 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    files: ['eslint.config.js', 'test/support/*.mjs'],
+    files: ['eslint.config.js', 'test/support/*.mjs', '.ci/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
   },
 );
