@@ -24,6 +24,7 @@ import {
   loadOrCreateTestCa,
 } from '../src/sim/card/index.js';
 import { ipsBundle, medicalRecord, startReferenceRecords } from '../src/sim/records/index.js';
+import { fhirFigures } from './records-fhir.js';
 import { percentile, type BenchReport, type Figure } from './report.js';
 
 const UNIT = 'amb-bench-01';
@@ -270,6 +271,23 @@ export const run = async (): Promise<BenchReport> => {
       );
     }
 
+    const fhir = await fhirFigures({
+      reader,
+      backend,
+      cards,
+      holders,
+      seed: SEED,
+      store,
+      purge: (session) => cache.value.purgeSession(session),
+      identity: identity.value,
+      unit: UNIT,
+      keyFile: keys.keyFile(RECORDS),
+      directoryFile: keys.directoryFile,
+      operatorPublicKey: keys.operatorPublicKey,
+      runs: RUNS,
+    });
+    figures.push(...fhir.figures);
+
     const bundles = holders.map((i) =>
       new TextEncoder().encode(JSON.stringify(ipsBundle(medicalRecord(SEED, i), new Date().toISOString()))),
     );
@@ -291,6 +309,7 @@ export const run = async (): Promise<BenchReport> => {
     const upstreamZero = figures.find((f) => f.name === 'latency 0 ms: upstream (sign, HTTP, open), p50');
     ratios['card→cache at 0 ms / plain GET, p50'] = p(totalsAtZero, 50) / p(baseline, 50);
     ratios['upstream at 0 ms / plain GET, p50'] = (upstreamZero?.value ?? Number.NaN) / p(baseline, 50);
+    ratios['FHIR $summary card→cache at 0 ms / plain GET, p50'] = p(fhir.totalsAtZero, 50) / p(baseline, 50);
   } finally {
     await reader.close();
     cache.value.close();
@@ -308,6 +327,7 @@ export const run = async (): Promise<BenchReport> => {
       `taps cycle through the first ${HOLDERS} active holders of seed ${SEED}; each tap is a new card session (no cache hit), then repeats once (a cache hit); retries off, so a failure stops the bench`,
       'baseline: plain node:http serving the same bundle bytes (no signing, sealing, parsing or cache), fetched by the same fetch, same run',
       'parse figures: parseSummaryBytes (UTF-8 decode, JSON.parse, sections, merge) against JSON.parse of the same bytes, 200 runs after 20 warm-up; largest JP document = the largest file of ../shared/fixtures/jp; five-bundle patient = five IPS documents of one holder assembled at five times (every fact five times: the de-duplication path)',
+      'FHIR kind: FhirRecordsClient (SMART Backend Services token by the device key, EdDSA; cached after the first tap) against the reference FHIR server (medplum FhirRouter + MemoryRepository, per-patient compartments) on the same port kind, over node:http on loopback; "$summary" = Patient search by POST + Patient/$summary; "search assembly" = Patient search + 11 parallel searches; round trips counted per summary after warm-up; the same plain-GET baseline (the $summary document holds the same resources as the IPS bundle)',
     ],
   };
 };

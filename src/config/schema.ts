@@ -167,9 +167,8 @@ const RecordsUrl = v.pipe(
   }, 'must be an https:// URL (plain http:// only to a loopback host)'),
 );
 
-const Records = v.object({
+const RecordsCommon = {
   url: RecordsUrl,
-  principalId: PrincipalId,
   timeoutMs: v.optional(v.pipe(PositiveInt, v.maxValue(120_000)), 8_000),
   maxAttempts: v.optional(v.pipe(PositiveInt, v.maxValue(10)), 4),
   /**
@@ -178,7 +177,48 @@ const Records = v.object({
    * unclassified (critical flags "incomplete"). Read at start; a missing or malformed file stops the role.
    */
   drugCatalogueFile: v.optional(FilePath),
-});
+};
+
+/** SMART v2 system scopes, read only (`system/*.read` or narrower); the token endpoint grants no more. */
+const ReadScopes = v.pipe(
+  v.string(),
+  v.regex(
+    /^system\/(\*|[A-Z][A-Za-z]{1,63})\.(read|rs|r|s)( system\/(\*|[A-Z][A-Za-z]{1,63})\.(read|rs|r|s))*$/,
+    'must be read-only SMART system scopes, e.g. system/*.read',
+  ),
+);
+
+const Records = v.variant('kind', [
+  /** Our signed-request / sealed-answer protocol (docs/records.md): end-to-end encrypted through intermediaries. */
+  v.object({
+    kind: v.optional(v.literal('sealed'), 'sealed'),
+    ...RecordsCommon,
+    principalId: PrincipalId,
+  }),
+  /** Any FHIR R4 server with SMART Backend Services (docs/records.md, "Connecting a FHIR server"). */
+  v.object({
+    kind: v.literal('fhir'),
+    ...RecordsCommon,
+    /** The OAuth client id this device is registered under (by default its principal id). */
+    clientId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
+    scope: v.optional(ReadScopes, 'system/*.read'),
+    /** Identifier.system under which the region's server links a card (its certificate serial) to a Patient. */
+    patientIdentifierSystem: v.pipe(v.string(), v.url('must be a URI')),
+    pageSize: v.optional(v.pipe(PositiveInt, v.maxValue(1000)), 100),
+    maxResourcesPerType: v.optional(v.pipe(PositiveInt, v.maxValue(100_000)), 1000),
+    capabilityTtlSeconds: v.optional(v.pipe(PositiveInt, v.maxValue(7 * 86_400)), 3600),
+    /** The server's CA, and a client certificate for servers that require mutual TLS. */
+    tls: v.optional(
+      v.object({
+        caFile: v.optional(FilePath),
+        certFile: v.optional(FilePath),
+        keyFile: v.optional(FilePath),
+        /** Name of the environment variable holding the client key's passphrase. */
+        keyPassphraseEnv: v.optional(v.string()),
+      }),
+    ),
+  }),
+]);
 
 const Cache = v.object({
   maxEntries: v.optional(v.pipe(PositiveInt, v.maxValue(10_000)), 64),

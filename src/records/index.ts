@@ -178,3 +178,14 @@ export {
   type ScannedCode,
   type TextEncoding,
 } from './okusuri-techo/index.js';
+export {
+  FhirRecordsClient,
+  nodeTransport,
+  isReadOnlyScope,
+  ASSERTION_ALG,
+  ASSERTION_TYPE,
+  SEARCH_TYPES,
+  type FhirRecordsOptions,
+  type Transport,
+  type TlsMaterial,
+} from './fhir/index.js';

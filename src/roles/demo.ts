@@ -34,6 +34,8 @@ export interface RunningDemo {
   readonly brokerUrl: string;
   /** The embedded reference records service (verified requests, sealed answers). */
   readonly recordsUrl: string;
+  /** The reference FHIR server beside it (the ambulance's upstream in the demo). */
+  readonly fhirUrl: string | undefined;
   readonly roles: readonly RunningRole[];
   readonly logins: readonly DemoLogin[];
   stop(): Promise<void>;
@@ -124,7 +126,7 @@ const demoConfigs = (
   brokerUrl: string,
   keys: DemoKeys,
   cardState: string,
-  recordsUrl: string,
+  records: RunningReferenceRecords,
 ): RoleConfig[] => {
   const mqtt = { url: brokerUrl, protocolVersion: 4 };
   const dataDir = (id: string): string => join(options.dataDir, id);
@@ -142,7 +144,11 @@ const demoConfigs = (
       ...crypto(DEMO_PRINCIPALS.ambulance),
       reader: { mode: 'in-process', seed: DEMO_SEED, stateDir: cardState },
       trustAnchors: [join(cardState, 'ca', 'ca.pem')],
-      records: { url: recordsUrl, principalId: DEMO_PRINCIPALS.records },
+      // The FHIR path by default (issue 14): the reference FHIR server with SMART backend authorisation.
+      records:
+        records.fhirUrl === undefined
+          ? { url: records.url, principalId: DEMO_PRINCIPALS.records }
+          : { kind: 'fhir', url: records.fhirUrl, patientIdentifierSystem: records.patientIdentifierSystem },
       contact: { callSign: 'デモ救急01', phone: '+81-3-0000-0000' },
     },
     ...DEMO_PRINCIPALS.hospitals.map((id, i) => ({
@@ -227,13 +233,15 @@ export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
       populationSize: DEMO_POPULATION,
       host: '127.0.0.1',
       port: port(options, 5),
+      // The sealed records API and, beside it on the same port, the FHIR server the ambulance uses.
+      kinds: 'both',
       clock: systemClock,
       logger: (options.logger ?? createLogger({})).child({
         role: 'records',
         principal: DEMO_PRINCIPALS.records,
       }),
     });
-    for (const config of demoConfigs(options, broker.url, keys, cardState, records.url)) {
+    for (const config of demoConfigs(options, broker.url, keys, cardState, records)) {
       roles.push(
         await startConfiguredRole(config, {
           env: options.env,
@@ -247,5 +255,5 @@ export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
   }
   const logins: DemoLogin[] = [];
   for (const role of roles) logins.push(await demoLogin(role));
-  return { brokerUrl: broker.url, recordsUrl: records.url, roles, logins, stop };
+  return { brokerUrl: broker.url, recordsUrl: records.url, fhirUrl: records.fhirUrl, roles, logins, stop };
 };

@@ -26,6 +26,7 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
           feed: feed.feed,
           demo: reader.demo,
           drugCatalogue: loadConfiguredDrugCatalogue(config),
+          env: options.env,
         });
         break;
       }

@@ -42,3 +42,31 @@ describe('records.url: TLS off loopback', () => {
     if (!result.ok) expect(result.error.map((p) => p.path)).toEqual(['records.url']);
   });
 });
+
+describe('records.kind "fhir"', () => {
+  it('config check accepts the worked FHIR example', () => {
+    const { status, stdout } = runCli(['config', 'check', 'examples/ambulance-fhir.json']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('valid ambulance configuration');
+  });
+
+  it('refuses write scopes, a missing identifier system, and plain http off loopback, each by path', () => {
+    const example = JSON.parse(readFileSync(join(ROOT, 'examples', 'ambulance-fhir.json'), 'utf8')) as {
+      records: Record<string, unknown>;
+    };
+    const bad = validateConfig({
+      ...example,
+      records: {
+        ...example.records,
+        url: 'http://fhir.example.jp/fhir/R4/',
+        scope: 'system/*.write',
+        patientIdentifierSystem: undefined,
+      },
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.error.map((p) => p.path).sort()).toEqual(
+        ['records.patientIdentifierSystem', 'records.scope', 'records.url'].sort(),
+      );
+  });
+});

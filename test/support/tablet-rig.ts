@@ -150,6 +150,8 @@ export interface RigOptions {
   readonly logger?: Logger;
   /** Also run a real dispatch role (small sample region) with a logged-in dispatcher. */
   readonly dispatch?: boolean;
+  /** The ambulance uses the FHIR kind (the reference FHIR server beside the sealed API), as the demo does. */
+  readonly fhir?: boolean;
   /** Where the ambulance reaches the records service, given its real URL (e.g. a proxy in between). */
   readonly recordsUrl?: (upstream: string) => string;
 }
@@ -191,6 +193,7 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
     port: 0,
     faults: { latencyMs: 0, errorRate: 0, timeoutRate: 0, truncateRate: 0, ...options.faults },
     hangMs: 3_000,
+    kinds: options.fhir === true ? 'both' : 'sealed',
     clock: systemClock,
     logger,
   });
@@ -205,8 +208,13 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
     reader: { mode: 'in-process', seed: SEED, stateDir: cardState },
     trustAnchors: [join(cardState, 'ca', 'ca.pem')],
     records: {
-      url: options.recordsUrl?.(records.url) ?? records.url,
-      principalId: RECORDS,
+      ...(options.fhir === true && records.fhirUrl !== undefined
+        ? {
+            kind: 'fhir',
+            url: options.recordsUrl?.(records.fhirUrl) ?? records.fhirUrl,
+            patientIdentifierSystem: records.patientIdentifierSystem,
+          }
+        : { url: options.recordsUrl?.(records.url) ?? records.url, principalId: RECORDS }),
       timeoutMs: options.timeoutMs ?? 5_000,
       maxAttempts: options.maxAttempts ?? 2,
     },

@@ -42,7 +42,7 @@ export const demoCommand: Command = {
       '',
       'ems-gateway demo is running (synthetic data only).',
       `  MQTT broker (aedes)     ${demo.brokerUrl}`,
-      `  records-sim records-demo ${demo.recordsUrl}/`,
+      `  records-sim records-demo ${demo.recordsUrl}/ (sealed API); FHIR R4 ${demo.fhirUrl ?? '-'} (the ambulance's upstream)`,
       ...demo.roles.map((r) => `  ${`${r.role} ${r.id}`.padEnd(24)}${r.url}/`),
       '',
       'Demo log-ins (synthetic, new at every start). The device code enrols a browser once; for the',

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../core/index.js';
 import { createLogger } from '../../log/index.js';
-import { startReferenceRecords } from '../../sim/records/index.js';
+import { DEMO_PATIENT_IDENTIFIER_SYSTEM, startReferenceRecords } from '../../sim/records/index.js';
 import { integerOption, numberOption, UsageError, untilAborted, write, type Command } from '../command.js';
 
 const help = `ems-gateway records-sim --key FILE --directory FILE --operator-key BASE64 --trust-anchor PEM [options]
+ems-gateway records-sim --fhir --key FILE --directory FILE --operator-key BASE64 [options]
 
 Runs the reference records service: POST /records/v1/summary (docs/records.md) answers with a FHIR R4
 International Patient Summary for the synthetic card holder whose certificate serial the signed request
@@ -13,6 +14,12 @@ names, from the same seeded population as the card emulator. Synthetic data only
 Requests must be signed by an ambulance key valid in the pinned key directory; the card certificate
 must chain to a trust anchor (and, in PIN mode, the card's challenge signature must verify); answers
 are sealed in an envelope to the requesting device's key.
+
+With --fhir it serves instead a FHIR R4 server at /fhir/R4/ (medplum's engine, the same population as
+FHIR resources; Patient linked to the card by identifier system ${DEMO_PATIENT_IDENTIFIER_SYSTEM})
+with SMART Backend Services: GET /fhir/R4/.well-known/smart-configuration, POST /auth/token with a
+private_key_jwt client assertion (EdDSA) signed by an ambulance key valid in the directory (client id =
+its principal id), scopes system/*.read or narrower. No trust anchor is needed.
 
   --key FILE            this service's key file (its principal is the audience requests must name)
   --directory FILE      the signed key directory
@@ -26,6 +33,8 @@ are sealed in an envelope to the requesting device's key.
   --error-rate P        share of requests answered 503 (0–1, default 0)
   --timeout-rate P      share of requests never answered (0–1, default 0)
   --truncate-rate P     share of bundles cut to their first 60 % of entries (0–1, default 0)
+  --fhir                serve the FHIR R4 server alone (see above)
+  --search-only         with --fhir: do not offer Patient/$summary (clients assemble from searches)
 
 Card statuses come from the population: about 2 % suspended, 1 % revoked, 2 % certificate expired and
 3 % without eligibility (資格なし).`;
@@ -50,6 +59,8 @@ export const recordsSimCommand: Command = {
         'error-rate': { type: 'string' },
         'timeout-rate': { type: 'string' },
         'truncate-rate': { type: 'string' },
+        fhir: { type: 'boolean' },
+        'search-only': { type: 'boolean' },
       },
     });
     const required = (name: 'key' | 'directory' | 'operator-key'): string => {
@@ -57,8 +68,10 @@ export const recordsSimCommand: Command = {
       if (value === undefined) throw new UsageError(`--${name} is required`);
       return value;
     };
+    const fhir = values.fhir === true;
     const anchors = values['trust-anchor'] ?? [];
-    if (anchors.length === 0) throw new UsageError('--trust-anchor is required');
+    if (anchors.length === 0 && !fhir) throw new UsageError('--trust-anchor is required');
+    if (values['search-only'] === true && !fhir) throw new UsageError('--search-only needs --fhir');
     const seed = integerOption('--seed', values.seed, 1, 0, 2 ** 32 - 1);
     const logger = createLogger({ name: 'records-sim' });
     const server = await startReferenceRecords({
@@ -76,12 +89,14 @@ export const recordsSimCommand: Command = {
         timeoutRate: numberOption('--timeout-rate', values['timeout-rate'], 0, 0, 1),
         truncateRate: numberOption('--truncate-rate', values['truncate-rate'], 0, 0, 1),
       },
+      kinds: fhir ? 'fhir' : 'sealed',
+      fhirSummary: values['search-only'] !== true,
       clock: systemClock,
       logger,
     });
     write(
       io.stdout,
-      `records-sim ${server.principal} listening on ${server.url} (seed ${seed}; synthetic data only). Ctrl-C stops.`,
+      `records-sim ${server.principal} listening on ${server.fhirUrl ?? server.url} (${fhir ? 'FHIR R4' : 'sealed API'}; seed ${seed}; synthetic data only). Ctrl-C stops.`,
     );
     await untilAborted(io.signal);
     await server.close();

@@ -3,12 +3,13 @@ import type { SummaryCache } from '../../cache/index.js';
 import type { AmbulanceConfig } from '../../config/index.js';
 import type { AmbulanceFeed } from '../../hospital-feed/index.js';
 import type { ReaderService } from '../../reader/index.js';
-import { RecordsClient, systemTimers, type DrugCatalogue } from '../../records/index.js';
+import { systemTimers, type DrugCatalogue } from '../../records/index.js';
 import { AssuranceBadge } from '../assurance-badge.js';
 import type { RoleContext } from '../runtime.js';
 import { UnitAssignment } from './assignment.js';
 import { CardPanel } from './card-panel.js';
-import { cacheSummaryStore, deviceSigner, envelopeResponseOpener } from './records-ports.js';
+import { cacheSummaryStore } from './records-ports.js';
+import { recordsSource } from './records-source.js';
 import { ReportPanel, type Hospital } from './report-panel.js';
 import { sessionAccess, tabletRoutes, type DemoCards } from './routes.js';
 import { CardSessionService } from './session.js';
@@ -23,6 +24,8 @@ export interface TabletParts {
   readonly demo: DemoCards | undefined;
   /** records.drugCatalogueFile, loaded at start (loadConfiguredDrugCatalogue). */
   readonly drugCatalogue: DrugCatalogue | undefined;
+  /** The process environment: secrets are read from the variables the configuration names. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** Upstream down: the records request is tried again this often, in the background. */
@@ -56,28 +59,14 @@ export const mountTablet = (
     'Records answers refused because they were not bound to the request they came back for, by reason.',
     ['reason'],
   );
-  const records = new RecordsClient({
-    baseUrl: config.records.url,
-    audience: config.records.principalId,
-    unit: config.id,
-    timeoutMs: config.records.timeoutMs,
-    retry: { maxAttempts: config.records.maxAttempts, baseDelayMs: 500, maxDelayMs: 5_000 },
-    breaker: { failureThreshold: 5, cooldownMs: 30_000 },
-    signer: deviceSigner(ctx.crypto.identity),
-    opener: envelopeResponseOpener({
-      keys: ctx.crypto.keys,
-      directory: ctx.crypto.directory,
-      clock,
-      from: config.records.principalId,
-    }),
-    store: cacheSummaryStore(parts.cache, clock),
-    clock,
-    timers: systemTimers,
-    random: Math.random,
-    logger: ctx.logger.child({ part: 'records' }),
-    answerRefused: (reason) => answersRefused.inc({ reason }),
-    ...(parts.drugCatalogue === undefined ? {} : { drugCatalogue: parts.drugCatalogue }),
-  });
+  const records = recordsSource(
+    config,
+    ctx,
+    parts.env,
+    cacheSummaryStore(parts.cache, clock),
+    (reason) => answersRefused.inc({ reason }),
+    parts.drugCatalogue,
+  );
   // A keyed hash: the same card gives the same opaque id within this run (a repeat is served from the
   // cache), and nobody without this process's key can link the id back to a card.
   const subjectKey = randomBytes(32);

@@ -43,3 +43,5 @@ export {
   type ReferenceRecordsOptions,
   type RunningReferenceRecords,
 } from './serve.js';
+export { fhirRecordsServer, FHIR_BASE_PATH, type FhirServer, type FhirServerOptions } from './fhir-server.js';
+export { DEMO_PATIENT_IDENTIFIER_SYSTEM, type Resource } from './fhir-population.js';

@@ -6,7 +6,10 @@ import type { Logger } from '../../log/index.js';
 import { parseTrustAnchors, type TrustAnchor } from '../../reader/index.js';
 import { SeededRandom } from '../random.js';
 import { certificateCardCheck, directoryVerifier, envelopeSealer } from './ports.js';
+import { DEMO_PATIENT_IDENTIFIER_SYSTEM } from './fhir-population.js';
+import { FHIR_BASE_PATH, fhirRecordsServer } from './fhir-server.js';
 import { abortableSleep, recordsService, type FaultModes } from './service.js';
+import { Hono } from 'hono';
 
 export interface ReferenceRecordsOptions {
   /** The service's own key file: its principal is the audience requests must name. */
@@ -24,10 +27,22 @@ export interface ReferenceRecordsOptions {
   readonly hangMs?: number;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * Which upstream kinds to serve on the one port: the sealed records API (needs the trust anchors),
+   * the FHIR R4 server with SMART Backend Services at `/fhir/R4/`, or both side by side (the demo).
+   */
+  readonly kinds?: 'sealed' | 'fhir' | 'both';
+  /** The FHIR server offers `Patient/$summary` (else clients assemble from searches). */
+  readonly fhirSummary?: boolean;
 }
 
 export interface RunningReferenceRecords {
+  /** The sealed records API's base URL (also the origin of the FHIR server). */
   readonly url: string;
+  /** The FHIR base URL, when served. */
+  readonly fhirUrl: string | undefined;
+  /** Identifier.system the FHIR server links a card's certificate serial under. */
+  readonly patientIdentifierSystem: string;
   readonly principal: string;
   close(): Promise<void>;
 }
@@ -64,23 +79,47 @@ export const startReferenceRecords = async (
   }
   directory.value.watch();
   let server: RunningServer;
+  let fhirUrl: string | undefined;
   try {
     const rng = new SeededRandom(options.seed).fork('records-sim-faults');
-    const app = recordsService({
-      seed: options.seed,
-      populationSize: options.populationSize,
-      principalId: identity.principal,
-      verifier: directoryVerifier(directory.value, options.clock),
-      sealer: envelopeSealer(identity, directory.value, options.clock),
-      cards: certificateCardCheck(await anchorsFrom(options.trustAnchorFiles)),
-      clock: options.clock,
-      random: () => rng.next(),
-      sleep: abortableSleep,
-      logger: options.logger,
-      ...(options.faults === undefined ? {} : { faults: options.faults }),
-      ...(options.hangMs === undefined ? {} : { hangMs: options.hangMs }),
-    });
+    const kinds = options.kinds ?? 'sealed';
+    const app = new Hono();
+    if (kinds !== 'fhir')
+      app.route(
+        '/',
+        recordsService({
+          seed: options.seed,
+          populationSize: options.populationSize,
+          principalId: identity.principal,
+          verifier: directoryVerifier(directory.value, options.clock),
+          sealer: envelopeSealer(identity, directory.value, options.clock),
+          cards: certificateCardCheck(await anchorsFrom(options.trustAnchorFiles)),
+          clock: options.clock,
+          random: () => rng.next(),
+          sleep: abortableSleep,
+          logger: options.logger,
+          ...(options.faults === undefined ? {} : { faults: options.faults }),
+          ...(options.hangMs === undefined ? {} : { hangMs: options.hangMs }),
+        }),
+      );
+    if (kinds !== 'sealed') {
+      const fhir = fhirRecordsServer({
+        seed: options.seed,
+        populationSize: options.populationSize,
+        identifierSystem: DEMO_PATIENT_IDENTIFIER_SYSTEM,
+        summary: options.fhirSummary ?? true,
+        verifier: directoryVerifier(directory.value, options.clock),
+        clock: options.clock,
+        random: () => rng.next(),
+        sleep: abortableSleep,
+        logger: options.logger,
+        ...(options.faults === undefined ? {} : { faults: options.faults }),
+        ...(options.hangMs === undefined ? {} : { hangMs: options.hangMs }),
+      });
+      app.route('/', fhir.app);
+    }
     server = await startServer(app, { host: options.host, port: options.port });
+    fhirUrl = kinds === 'sealed' ? undefined : `${server.url}${FHIR_BASE_PATH}`;
   } catch (error) {
     await directory.value.close();
     identity.wipe();
@@ -88,6 +127,8 @@ export const startReferenceRecords = async (
   }
   return {
     url: server.url,
+    fhirUrl,
+    patientIdentifierSystem: DEMO_PATIENT_IDENTIFIER_SYSTEM,
     principal: identity.principal,
     close: async () => {
       await server.close();

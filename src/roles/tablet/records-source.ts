@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import type { AmbulanceConfig } from '../../config/index.js';
+import {
+  FhirRecordsClient,
+  RecordsClient,
+  nodeTransport,
+  systemTimers,
+  type BindingFailure,
+  type DrugCatalogue,
+  type SummaryStore,
+  type TlsMaterial,
+} from '../../records/index.js';
+import type { RoleContext } from '../runtime.js';
+import { deviceSigner, envelopeResponseOpener } from './records-ports.js';
+import type { SummarySource } from './session.js';
+
+/** The same retry and breaker policy for both kinds (src/records/retry.ts). */
+const RETRY = { baseDelayMs: 500, maxDelayMs: 5_000 } as const;
+const BREAKER = { failureThreshold: 5, cooldownMs: 30_000 } as const;
+
+type FhirRecords = Extract<AmbulanceConfig['records'], { kind: 'fhir' }>;
+
+/** PEM files named in the configuration; the key's passphrase from the named environment variable. */
+const tlsMaterial = (
+  tls: FhirRecords['tls'],
+  env: Readonly<Record<string, string | undefined>>,
+): TlsMaterial => {
+  if (tls === undefined) return {};
+  const passphrase = tls.keyPassphraseEnv === undefined ? undefined : env[tls.keyPassphraseEnv];
+  if (tls.keyPassphraseEnv !== undefined && passphrase === undefined)
+    throw new Error(`records.tls.keyPassphraseEnv names ${tls.keyPassphraseEnv}, which is not set`);
+  return {
+    ...(tls.caFile === undefined ? {} : { ca: readFileSync(tls.caFile, 'utf8') }),
+    ...(tls.certFile === undefined ? {} : { cert: readFileSync(tls.certFile, 'utf8') }),
+    ...(tls.keyFile === undefined ? {} : { key: readFileSync(tls.keyFile, 'utf8') }),
+    ...(passphrase === undefined ? {} : { passphrase }),
+  };
+};
+
+/**
+ * The records upstream the configuration names: the sealed protocol, or a FHIR R4 server with SMART
+ * Backend Services. Both end every request in the same typed outcomes and keep summaries in `store`.
+ */
+export const recordsSource = (
+  config: AmbulanceConfig,
+  ctx: RoleContext,
+  env: Readonly<Record<string, string | undefined>>,
+  store: SummaryStore,
+  answerRefused: (reason: BindingFailure) => void,
+  drugCatalogue: DrugCatalogue | undefined,
+): SummarySource => {
+  const records = config.records;
+  const common = {
+    timeoutMs: records.timeoutMs,
+    retry: { maxAttempts: records.maxAttempts, ...RETRY },
+    breaker: BREAKER,
+    signer: deviceSigner(ctx.crypto.identity),
+    store,
+    clock: ctx.clock,
+    timers: systemTimers,
+    random: Math.random,
+    logger: ctx.logger.child({ part: 'records' }),
+    answerRefused,
+    ...(drugCatalogue === undefined ? {} : { drugCatalogue }),
+  };
+  switch (records.kind) {
+    case 'sealed':
+      return new RecordsClient({
+        ...common,
+        baseUrl: records.url,
+        audience: records.principalId,
+        unit: config.id,
+        opener: envelopeResponseOpener({
+          keys: ctx.crypto.keys,
+          directory: ctx.crypto.directory,
+          clock: ctx.clock,
+          from: records.principalId,
+        }),
+      });
+    case 'fhir':
+      return new FhirRecordsClient({
+        ...common,
+        baseUrl: records.url,
+        clientId: records.clientId ?? config.id,
+        scope: records.scope,
+        patientIdentifierSystem: records.patientIdentifierSystem,
+        pageSize: records.pageSize,
+        maxPerType: records.maxResourcesPerType,
+        capabilityTtlMs: records.capabilityTtlSeconds * 1000,
+        transport: nodeTransport(tlsMaterial(records.tls, env)),
+      });
+    default:
+      return records satisfies never;
+  }
+};
