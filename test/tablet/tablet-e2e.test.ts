@@ -105,6 +105,10 @@ describe('ambulance tablet end to end: card → records-sim → cache → tablet
     await crew.cardShows('data-outcome="ok"');
     expect(await crew.panel('summary')).toContain('data-from-cache');
     await crew.post('/tablet/handover', { tap });
+    // The first patient (read earlier, reports sent) is still on this tablet: it comes on screen.
+    const first = await crew.tap();
+    expect(first).not.toBe(tap);
+    await crew.post('/tablet/handover', { tap: first });
     await crew.cardShows('カードなし');
     expect(await crew.panel('summary')).not.toContain('data-summary');
     // The same card again: purged, so fetched anew.

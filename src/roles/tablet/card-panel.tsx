@@ -5,6 +5,7 @@ import { crewMessage as recordsMessage, UNABLE_REASONS } from '../../records/ind
 import { UNIT_MILESTONES } from '../../dispatch/index.js';
 import { formatJst } from '../../gateway/index.js';
 import type { AssignedCase } from './assignment.js';
+import { PatientsBar, patientLabel } from './patients-panel.js';
 import { pinAllowed, type CardSession } from './state.js';
 import type { Say } from './text.js';
 
@@ -111,6 +112,12 @@ const PhaseView: FC<{ readonly s: CardSession; readonly ctx: PanelContext; reado
   const lang = ctx.locale;
   const phase = s.phase;
   switch (phase.kind) {
+    case 'unidentified':
+      return (
+        <p data-phase="unidentified">
+          {say('patients.describe')}: {patientLabel(s, say)}
+        </p>
+      );
     case 'card-present':
       return (
         <>
@@ -256,18 +263,24 @@ export const AssignedCaseBox: FC<{
 
 export const CardPanel: FC<{
   readonly s: CardSession | undefined;
+  readonly patients: readonly CardSession[];
   readonly ctx: PanelContext;
   readonly say: Say;
   readonly demo: readonly DemoHolder[] | undefined;
   readonly assigned: AssignedCase | undefined;
-}> = ({ s, ctx, say, demo, assigned }) => (
+}> = ({ s, patients, ctx, say, demo, assigned }) => (
   <div data-tap={s?.tap}>
     <AssignedCaseBox assigned={assigned} ctx={ctx} say={say} />
+    <PatientsBar patients={patients} current={s} ctx={ctx} say={say} />
     {s === undefined ? (
       <p class="empty">{ctx.t('empty.card')}</p>
     ) : (
       <>
-        {s.notice === undefined ? null : <p class="error">{say(`notice.${s.notice}`)}</p>}
+        {s.notice === undefined ? null : (
+          <p class="error" data-notice={s.notice}>
+            {say(`notice.${s.notice}`)}
+          </p>
+        )}
         <PhaseView s={s} ctx={ctx} say={say} />
         <form method="post" action="/tablet/handover">
           <Hidden csrf={ctx.csrf} tap={s.tap} />

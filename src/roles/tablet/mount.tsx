@@ -109,6 +109,7 @@ export const mountTablet = (
   gateway.panels.set('card', (p) => (
     <CardPanel
       s={session.current}
+      patients={session.patients}
       ctx={p}
       say={sayer(p.locale)}
       demo={parts.demo?.holders}

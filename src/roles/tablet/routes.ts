@@ -9,7 +9,7 @@ import { reportSummary } from './report-summary.js';
 import type { DemoHolder } from './card-panel.js';
 import type { UnitAssignment } from './assignment.js';
 import type { CardSessionService } from './session.js';
-import { assuranceOf, latestReport, type CardSession } from './state.js';
+import { AGE_BANDS, assuranceOf, latestReport, SEXES, type CardSession } from './state.js';
 
 /** The demo's emulated card (in-process reader only): tap a holder's card, or take it away. */
 export interface DemoCards {
@@ -51,6 +51,13 @@ const ConsentForm = v.variant('basis', [
   v.object({ _csrf: v.string(), tap: TapId, basis: v.literal('refused') }),
 ]);
 const DivertForm = v.object({ _csrf: v.string(), tap: TapId, hospital: PrincipalId });
+const NewPatientForm = v.object({
+  _csrf: v.string(),
+  ageBand: v.picklist(AGE_BANDS),
+  sex: v.picklist(SEXES),
+});
+const SelectForm = v.object({ _csrf: v.string(), patient: TapId });
+const DiscardForm = v.object({ _csrf: v.string(), tap: TapId, confirm: v.optional(v.literal('yes')) });
 const MilestoneForm = v.object({ _csrf: v.string(), milestone: v.picklist(['departure', 'arrival']) });
 const DemoInsertForm = v.object({ _csrf: v.string(), holder: v.pipe(v.string(), v.regex(/^\d{1,4}$/)) });
 const DemoRemoveForm = v.object({ _csrf: v.string() });
@@ -91,6 +98,10 @@ export const sessionAccess = (
   ...(consent === undefined ? { purpose: 'emergency-exception', reason: 'no-card' } : accessReason(consent)),
   assurance: assuranceCode(assuranceOf(s)),
 });
+
+/** The audit subject for a patient: the card session's opaque id, or the card-less session's id. */
+export const patientSubject = (s: CardSession): { kind: 'card-session' | 'patient-session'; id: string } =>
+  s.subject === undefined ? { kind: 'patient-session', id: s.tap } : { kind: 'card-session', id: s.subject };
 
 /**
  * The tablet's form posts. Each answers 303 to `/`: the screen reloads and the live stream refreshes
@@ -165,7 +176,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
     handler: async (c, { body }) => {
       const s = session.current;
       if (s?.tap !== body.tap || !o.isHospital(body.hospital)) {
-        session.note(body.tap, s?.tap !== body.tap ? 'stale' : 'unknown-hospital');
+        session.note(s?.tap !== body.tap ? 'stale' : 'unknown-hospital');
         return back(c);
       }
       const outcome = s.phase.kind === 'records' ? s.phase.outcome : undefined;
@@ -177,7 +188,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
         identity: assuranceOf(s),
       });
       if (!input.ok) {
-        session.note(body.tap, input.error);
+        session.note(input.error);
         return back(c);
       }
       const sent = await session.sendReport(body.tap, body.hospital, input.value);
@@ -192,7 +203,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
     summary: 'Divert: cancel the report at the first hospital and send it to another',
     body: { kind: 'form', schema: DivertForm },
     handler: async (c, { body }) => {
-      if (!o.isHospital(body.hospital)) session.note(body.tap, 'unknown-hospital');
+      if (!o.isHospital(body.hospital)) session.note('unknown-hospital');
       else await session.divert(body.tap, body.hospital);
       return back(c);
     },
@@ -207,13 +218,54 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
       // Handing over means the patient is at the hospital: the arrival, unless already pressed.
       if (s !== undefined) await o.assignment.record('arrival');
       const done = session.handover(body.tap);
-      if (done.ok && s?.subject !== undefined && s.consent !== undefined)
+      if (done.ok && s !== undefined)
+        gateway.recordAccess(c, 'delete', patientSubject(s), {
+          ...sessionAccess(s, s.consent),
+          reason: 'handover',
+        });
+      return back(c);
+    },
+  });
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/patient/new',
+    summary: 'Start a patient without a card (unknown patient): estimated age band and sex',
+    body: { kind: 'form', schema: NewPatientForm },
+    handler: (c, { body }) => {
+      const started = session.startUnknown({ ageBand: body.ageBand, sex: body.sex });
+      if (started.ok)
         gateway.recordAccess(
           c,
-          'delete',
-          { kind: 'card-session', id: s.subject },
-          { ...sessionAccess(s, s.consent), reason: 'handover' },
+          'create',
+          { kind: 'patient-session', id: started.value },
+          { purpose: 'emergency-exception', reason: 'no-card', assurance: 'crew-entered' },
         );
+      return back(c);
+    },
+  });
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/patient/select',
+    summary: 'Show another patient of this tablet (nothing is discarded)',
+    body: { kind: 'form', schema: SelectForm },
+    handler: (c, { body }) => {
+      session.select(body.patient);
+      return back(c);
+    },
+  });
+  gateway.routes.add({
+    ...post,
+    path: '/tablet/patient/discard',
+    summary: 'Discard the patient on screen without a handover; asks first when nothing of it was sent',
+    body: { kind: 'form', schema: DiscardForm },
+    handler: (c, { body }) => {
+      const s = session.current?.tap === body.tap ? session.current : undefined;
+      const done = session.discard(body.tap, body.confirm === 'yes');
+      if (done.ok && s !== undefined)
+        gateway.recordAccess(c, 'delete', patientSubject(s), {
+          ...sessionAccess(s, s.consent),
+          reason: 'discarded',
+        });
       return back(c);
     },
   });

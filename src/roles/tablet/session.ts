@@ -5,15 +5,18 @@ import type { Logger } from '../../log/index.js';
 import type { CardIdentity, IdentifyRequest, IdentifyStep, ReaderService } from '../../reader/index.js';
 import type { ConsentBasis, SummaryOutcome, SummaryRequest } from '../../records/index.js';
 import {
+  hasUnsent,
   latestReport,
   mayFetch,
   mayIdentify,
   newSession,
+  newUnknownPatient,
   NOTICES,
   reduce,
   retriesInBackground,
   type CardSession,
   type Notice,
+  type PatientDescription,
   type SessionEvent,
 } from './state.js';
 
@@ -56,16 +59,26 @@ export interface CardSessionEvents {
 
 export type ActionResult = Result<void, Notice>;
 
+/** Patients one tablet holds at once (a multi-casualty scene); more waits for a handover. */
+export const MAX_PATIENTS = 8;
+
 /**
- * The tablet's card session: card inserted → reading → identity → consent → records → summary, then
- * reports through the hospital feed, and handover → purge. One session at a time: a new card ends the
- * previous session's view, and results that arrive for an ended session are dropped, so one
- * patient's data never shows under another's identity.
+ * The tablet's patient sessions (issue 13): each patient, started by a card tap or by the crew
+ * without a card, has its own session (card inserted → reading → identity → consent → records →
+ * summary, or "unknown patient"), its own reports through the hospital feed, and its own handover →
+ * purge. The crew works on one at a time (`current`); every form names its patient and is refused
+ * unless that patient is the one on screen, and every answer that arrives later (a records fetch, a
+ * report state) lands in the session it was asked for, so one patient's data never shows under another.
  */
 export class CardSessionService extends EventEmitter<CardSessionEvents> {
   readonly #o: CardSessionOptions;
-  #session: CardSession | undefined;
-  #cancelRetry: (() => void) | undefined;
+  /** In the order they were started. */
+  readonly #sessions = new Map<string, CardSession>();
+  #current: string | undefined;
+  /** The session of the card on the reader: card events and reads belong to it only. */
+  #cardTap: string | undefined;
+  #numbered = 0;
+  readonly #cancelRetry = new Map<string, () => void>();
   /** Subjects of reports still open, so a handover from the hospital purges the right session. */
   readonly #subjectOfReport = new Map<string, string>();
 
@@ -73,36 +86,85 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
     super();
     this.#o = options;
     options.reader.on('card-inserted', () => this.cardInserted());
-    options.reader.on('card-removed', () => this.#apply(this.#session?.tap, { type: 'card-removed' }));
+    options.reader.on('card-removed', () => this.#apply(this.#cardTap, { type: 'card-removed' }));
     options.feed.on('report', (view) => this.#onReport(view));
   }
 
+  /** The patient on screen. */
   get current(): CardSession | undefined {
-    return this.#session;
+    return this.#current === undefined ? undefined : this.#sessions.get(this.#current);
+  }
+
+  /** Every patient on this tablet, in the order they were started. */
+  get patients(): readonly CardSession[] {
+    return [...this.#sessions.values()];
   }
 
   reportView(reportId: string): ReportView | undefined {
     return this.#o.feed.report(reportId);
   }
 
-  /** A new card: a new session; the previous one's view ends here. */
+  /**
+   * A new card: a new patient, on screen; the other patients keep their sessions. A previous card
+   * session that never identified anyone holds no patient data and ends here.
+   */
   cardInserted(): void {
-    this.#stopRetry();
+    for (const s of this.#sessions.values())
+      if (s.origin === 'card' && s.identity === undefined && s.reports.length === 0) this.#remove(s);
+    if (this.#sessions.size >= MAX_PATIENTS) {
+      this.note(NOTICES.tooManyPatients);
+      return;
+    }
     const tap = this.#o.newTap();
-    this.#session = newSession(tap);
+    this.#numbered += 1;
+    this.#sessions.set(tap, newSession(tap, this.#numbered));
+    this.#current = tap;
+    this.#cardTap = tap;
     this.#changed();
     void this.#o.reader.pinTries().then((tries) => {
       if (tries.ok) this.#apply(tap, { type: 'pin-tries', tries: tries.value });
     });
   }
 
+  /** The crew starts a patient without a card ("unknown patient"), on what they can tell. */
+  startUnknown(description: PatientDescription): Result<string, Notice> {
+    if (this.#sessions.size >= MAX_PATIENTS) return this.#refuse(NOTICES.tooManyPatients);
+    const tap = this.#o.newTap();
+    this.#numbered += 1;
+    this.#sessions.set(tap, newUnknownPatient(tap, this.#numbered, description));
+    this.#current = tap;
+    this.#changed();
+    return ok(tap);
+  }
+
+  /** Puts another patient on screen. Nothing is discarded: each patient keeps its own session. */
+  select(tap: string): ActionResult {
+    if (!this.#sessions.has(tap)) return err(NOTICES.stale);
+    this.#current = tap;
+    this.#changed();
+    return ok(undefined);
+  }
+
+  /**
+   * Removes a patient without a handover (started by mistake, or the patient went elsewhere). A patient
+   * with nothing sent yet is discarded only once the crew confirms: until then the session says so.
+   */
+  discard(tap: string, confirmed: boolean): Result<number, Notice> {
+    const s = this.#check(tap);
+    if (!s.ok) return s;
+    if (hasUnsent(s.value) && !confirmed) return this.#refuse(NOTICES.confirmDiscard);
+    const purged = this.#remove(s.value);
+    this.#o.logger.info('patient session discarded', { purged });
+    return ok(purged);
+  }
+
   /** Reads the card: visual confirmation (attester = the logged-in crew member) or the patient's PIN. */
   async identify(tap: string, request: IdentifyRequest): Promise<ActionResult> {
     const s = this.#check(tap);
     if (!s.ok) return s;
-    if (!mayIdentify(s.value.phase)) return this.#refuse(tap, NOTICES.notNow);
+    if (tap !== this.#cardTap || !mayIdentify(s.value.phase)) return this.#refuse(NOTICES.notNow);
     if (request.mode === 'pin' && !(s.value.pinTries !== undefined && s.value.pinTries > 1))
-      return this.#refuse(tap, NOTICES.notNow);
+      return this.#refuse(NOTICES.notNow);
     this.#apply(tap, { type: 'identify-started', mode: request.mode });
     const onStep = (_reader: string, step: IdentifyStep): void => this.#apply(tap, { type: 'step', step });
     this.#o.reader.on('step', onStep);
@@ -114,7 +176,7 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
           identity: result.value,
           subject: this.#o.subjectOf(result.value.certificateSerial.reveal()),
         });
-        if (this.#session?.tap === tap && this.#session.phase.kind === 'identified') this.emit('identified');
+        if (this.#sessions.get(tap)?.phase.kind === 'identified') this.emit('identified');
       } else this.#apply(tap, { type: 'identify-failed', failure: result.error });
     } finally {
       this.#o.reader.off('step', onStep);
@@ -129,7 +191,7 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
   async consent(tap: string, consent: ConsentBasis, crewMember: string): Promise<ActionResult> {
     const s = this.#check(tap);
     if (!s.ok) return s;
-    if (s.value.phase.kind !== 'identified') return this.#refuse(tap, NOTICES.notNow);
+    if (s.value.phase.kind !== 'identified') return this.#refuse(NOTICES.notNow);
     this.#apply(tap, { type: 'consent', consent });
     await this.#fetch(tap, crewMember);
     return ok(undefined);
@@ -139,7 +201,7 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
   async retry(tap: string, crewMember: string): Promise<ActionResult> {
     const s = this.#check(tap);
     if (!s.ok) return s;
-    if (!mayFetch(s.value.phase) || s.value.consent === undefined) return this.#refuse(tap, NOTICES.notNow);
+    if (!mayFetch(s.value.phase) || s.value.consent === undefined) return this.#refuse(NOTICES.notNow);
     await this.#fetch(tap, crewMember);
     return ok(undefined);
   }
@@ -154,7 +216,7 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
       open && latest.hospitalId === hospitalId
         ? await this.#o.feed.update(latest.reportId, input)
         : await this.#o.feed.submitReport(hospitalId, input);
-    if (!sent.ok) return this.#refuse(tap, NOTICES.feedError);
+    if (!sent.ok) return this.#refuse(NOTICES.feedError);
     if (s.value.subject !== undefined) this.#subjectOfReport.set(sent.value.reportId, s.value.subject);
     this.#apply(tap, { type: 'report-sent', report: { reportId: sent.value.reportId, hospitalId, input } });
     return ok(sent.value.reportId);
@@ -165,36 +227,43 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
     const s = this.#check(tap);
     if (!s.ok) return s;
     const latest = latestReport(s.value);
-    if (latest === undefined || latest.hospitalId === hospitalId) return this.#refuse(tap, NOTICES.notNow);
+    if (latest === undefined || latest.hospitalId === hospitalId) return this.#refuse(NOTICES.notNow);
     if (isOpen(this.#o.feed.report(latest.reportId))) {
       const cancelled = await this.#o.feed.cancel(latest.reportId, 'diversion');
-      if (!cancelled.ok) return this.#refuse(tap, NOTICES.feedError);
+      if (!cancelled.ok) return this.#refuse(NOTICES.feedError);
     }
     return this.sendReport(tap, hospitalId, latest.input);
   }
 
-  /** Tells the crew why a form was not acted on (shown once on the card panel). */
-  note(tap: string, notice: Notice): void {
-    this.#apply(tap, { type: 'notice', notice });
+  /** Tells the crew why a form was not acted on (shown once on the card panel, with the patient on screen). */
+  note(notice: Notice): void {
+    this.#apply(this.#current, { type: 'notice', notice });
   }
 
-  /** Handover: the patient's data leaves the tablet (cache purged, view ended). */
+  /** Handover: the patient's data leaves the tablet (cache purged, session ended). */
   handover(tap: string): Result<number, Notice> {
     const s = this.#check(tap);
     if (!s.ok) return s;
-    this.#stopRetry();
-    const purged = s.value.subject === undefined ? 0 : this.#o.cache.purgeSession(s.value.subject);
-    this.#session = undefined;
-    this.#o.logger.info('card session handed over', { purged });
-    this.#changed();
+    const purged = this.#remove(s.value);
+    this.#o.logger.info('patient session handed over', { purged });
     return ok(purged);
   }
 
+  /** Ends one patient's session: its retry stops, its cached records go, another patient comes on screen. */
+  #remove(s: CardSession): number {
+    this.#stopRetry(s.tap);
+    const purged = s.subject === undefined ? 0 : this.#o.cache.purgeSession(s.subject);
+    this.#sessions.delete(s.tap);
+    if (this.#cardTap === s.tap) this.#cardTap = undefined;
+    if (this.#current === s.tap) this.#current = [...this.#sessions.keys()].at(-1);
+    this.#changed();
+    return purged;
+  }
+
   async #fetch(tap: string, crewMember: string): Promise<void> {
-    this.#stopRetry();
-    const s = this.#session;
-    if (s?.tap !== tap || s.identity === undefined || s.subject === undefined || s.consent === undefined)
-      return;
+    this.#stopRetry(tap);
+    const s = this.#sessions.get(tap);
+    if (s?.identity === undefined || s.subject === undefined || s.consent === undefined) return;
     this.#apply(tap, { type: 'fetch-started' });
     const outcome = await this.#o.records.fetchSummary({
       identity: recordsIdentity(s.identity),
@@ -203,14 +272,18 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
       crewMember,
       session: s.subject,
     });
-    if (this.#session?.tap !== tap) return;
+    // The patient may have been handed over meanwhile: then the answer has nowhere to go.
+    if (!this.#sessions.has(tap)) return;
     const retrying = retriesInBackground(outcome);
     this.#apply(tap, { type: 'fetched', outcome, retrying });
     if (retrying)
-      this.#cancelRetry = this.#o.timer.after(this.#o.retryEveryMs, () => {
-        this.#cancelRetry = undefined;
-        void this.#fetch(tap, crewMember);
-      });
+      this.#cancelRetry.set(
+        tap,
+        this.#o.timer.after(this.#o.retryEveryMs, () => {
+          this.#cancelRetry.delete(tap);
+          void this.#fetch(tap, crewMember);
+        }),
+      );
   }
 
   #onReport(view: ReportView): void {
@@ -220,31 +293,33 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
       if (subject !== undefined) this.#o.cache.purgeSession(subject);
       this.#subjectOfReport.delete(view.reportId);
     }
-    if (this.#session?.reports.some((r) => r.reportId === view.reportId) === true) this.#changed();
+    if (this.patients.some((s) => s.reports.some((r) => r.reportId === view.reportId))) this.#changed();
   }
 
+  /** Forms act on the patient on screen only: a form for another (or an ended) patient is stale. */
   #check(tap: string): Result<CardSession, Notice> {
-    const s = this.#session;
-    return s?.tap === tap ? ok(s) : err(NOTICES.stale);
+    const s = this.#sessions.get(tap);
+    return s !== undefined && tap === this.#current ? ok(s) : this.#refuse(NOTICES.stale);
   }
 
-  #refuse(tap: string, notice: Notice): Result<never, Notice> {
-    this.#apply(tap, { type: 'notice', notice });
+  /** A refused form: the crew sees why on the patient on screen (the form was for that patient, or stale). */
+  #refuse(notice: Notice): Result<never, Notice> {
+    this.note(notice);
     return err(notice);
   }
 
   #apply(tap: string | undefined, event: SessionEvent): void {
-    const s = this.#session;
-    if (s === undefined || s.tap !== tap) return;
+    const s = tap === undefined ? undefined : this.#sessions.get(tap);
+    if (s === undefined) return;
     const next = reduce(s, event);
     if (next === s) return;
-    this.#session = next;
+    this.#sessions.set(s.tap, next);
     this.#changed();
   }
 
-  #stopRetry(): void {
-    this.#cancelRetry?.();
-    this.#cancelRetry = undefined;
+  #stopRetry(tap: string): void {
+    this.#cancelRetry.get(tap)?.();
+    this.#cancelRetry.delete(tap);
   }
 
   #changed(): void {
@@ -252,7 +327,7 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
   }
 
   close(): void {
-    this.#stopRetry();
+    for (const tap of [...this.#cancelRetry.keys()]) this.#stopRetry(tap);
   }
 }
 

@@ -3,10 +3,13 @@ import type { CardIdentity, IdentifyFailure, IdentifyStep } from '../../reader/i
 import type { ConsentBasis, IdentityAssurance, SummaryOutcome } from '../../records/index.js';
 
 /**
- * The card session as pure data: one card tap, from insertion to handover. `reduce` is the whole
+ * The patient session as pure data: one patient, from a card tap (or the crew's "new patient without
+ * card") to handover. `reduce` is the whole
  * state machine (docs/architecture.md draws it); the service around it only does the I/O.
  */
 export type Phase =
+  /** Started by the crew without a card (issue 13): an unknown patient, reported on what the crew knows. */
+  | { readonly kind: 'unidentified' }
   /** A card is on the reader: choose how to confirm identity. */
   | { readonly kind: 'card-present' }
   | { readonly kind: 'reading'; readonly mode: 'visual' | 'pin'; readonly step: IdentifyStep | 'starting' }
@@ -32,6 +35,10 @@ export const NOTICES = {
   unknownHospital: 'unknown-hospital',
   /** A report value is out of range; nothing was sent. */
   invalidReport: 'invalid-report',
+  /** This patient has nothing sent yet: discarding needs the crew's confirmation. */
+  confirmDiscard: 'confirm-discard',
+  /** The tablet holds as many patients as it may: hand one over (or discard it) first. */
+  tooManyPatients: 'too-many-patients',
 } as const;
 export type Notice = (typeof NOTICES)[keyof typeof NOTICES];
 
@@ -42,9 +49,38 @@ export interface SentReport {
   readonly input: ReportInput;
 }
 
+/** Age bands an unknown patient is described by (estimated); `unknown` when the crew cannot tell. */
+export const AGE_BANDS = [
+  'unknown',
+  '0-9',
+  '10-19',
+  '20-29',
+  '30-39',
+  '40-49',
+  '50-59',
+  '60-69',
+  '70-79',
+  '80-89',
+  '90+',
+] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+export const SEXES = ['unknown', 'male', 'female'] as const;
+export type Sex = (typeof SEXES)[number];
+
+/** What the crew knows of a patient started without a card (bounded vocabulary: no free text). */
+export interface PatientDescription {
+  readonly ageBand: AgeBand;
+  readonly sex: Sex;
+}
+
 export interface CardSession {
-  /** Opaque id of this tap: every form carries it, so a form from an earlier card is refused. */
+  /** Opaque id of this patient session: every form carries it, so a form for another patient is refused. */
   readonly tap: string;
+  /** The patient's number on this tablet (1, 2, …): how the crew tells casualties apart. */
+  readonly number: number;
+  /** A card tap, or the crew's "new patient without card". */
+  readonly origin: 'card' | 'crew';
+  readonly description: PatientDescription | undefined;
   readonly phase: Phase;
   /** Remaining PIN tries, read on insertion without using one. */
   readonly pinTries: number | undefined;
@@ -71,8 +107,11 @@ export type SessionEvent =
   | { readonly type: 'report-sent'; readonly report: SentReport }
   | { readonly type: 'notice'; readonly notice: Notice | undefined };
 
-export const newSession = (tap: string): CardSession => ({
+export const newSession = (tap: string, number = 1): CardSession => ({
   tap,
+  number,
+  origin: 'card',
+  description: undefined,
   phase: { kind: 'card-present' },
   pinTries: undefined,
   identity: undefined,
@@ -83,6 +122,21 @@ export const newSession = (tap: string): CardSession => ({
   notice: undefined,
 });
 
+/** A patient started by the crew without a card: reports go out as "crew-entered". */
+export const newUnknownPatient = (
+  tap: string,
+  number: number,
+  description: PatientDescription,
+): CardSession => ({
+  ...newSession(tap, number),
+  origin: 'crew',
+  description,
+  phase: { kind: 'unidentified' },
+});
+
+/** Nothing of this patient has gone to a hospital yet: discarding it loses what the crew gathered. */
+export const hasUnsent = (s: CardSession): boolean => s.reports.length === 0;
+
 /** Whether the card may be (re)read now: a new card, or a read that asks for another try. */
 export const mayIdentify = (phase: Phase): boolean => {
   switch (phase.kind) {
@@ -90,6 +144,7 @@ export const mayIdentify = (phase: Phase): boolean => {
       return true;
     case 'read-failed':
       return phase.failure.next === 'enter-pin-again' || phase.failure.next === 'use-visual-confirmation';
+    case 'unidentified':
     case 'reading':
     case 'removed':
     case 'identified':
