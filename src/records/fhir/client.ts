@@ -83,10 +83,6 @@ export class FhirRecordsClient {
     this.#http = new FhirHttp({ ...options });
   }
 
-  get breaker(): string {
-    return this.#http.breaker;
-  }
-
   /** HTTP exchanges so far, and token requests among them (benchmark and tests). */
   get counters(): { readonly exchanges: number; readonly tokens: number } {
     return { exchanges: this.#http.exchanges, tokens: this.#http.tokenRequests };

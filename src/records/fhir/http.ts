@@ -85,10 +85,6 @@ export class FhirHttp {
     this.#newId = options.newId ?? randomUUID;
   }
 
-  get breaker(): BreakerState['kind'] {
-    return this.#breaker.kind;
-  }
-
   /** A GET without authorisation (CapabilityStatement, SMART configuration: public by both specs). */
   getPublic(url: URL): Promise<Exchange> {
     return this.#withRetries(() =>
