@@ -43,6 +43,24 @@ export {
   type IdentityAssurance,
   type StatedAssurance,
 } from './assurance.js';
+export {
+  LOOKUP_ERRORS,
+  FOUR_ITEM_POINTS,
+  normaliseName,
+  normaliseAddress,
+  checkQuery,
+  scorePerson,
+  findMatches,
+  candidatesOf,
+  confirmCandidate,
+  type FourItemsQuery,
+  type InsurerQuery,
+  type LookupQuery,
+  type RegisteredPerson,
+  type LookupError,
+  type Candidate,
+  type Match,
+} from './lookup.js';
 export { parseSummary, parseSummaryBytes, sourceLabel, type ParseOptions } from './parser.js';
 export {
   CRITICAL_FLAGS,

@@ -45,3 +45,4 @@ export {
 } from './serve.js';
 export { fhirRecordsServer, FHIR_BASE_PATH, type FhirServer, type FhirServerOptions } from './fhir-server.js';
 export { DEMO_PATIENT_IDENTIFIER_SYSTEM, type Resource } from './fhir-population.js';
+export { register, registeredHolder, registeredNamesake, hasNamesake, municipalityOf } from './register.js';
