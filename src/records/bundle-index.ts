@@ -6,9 +6,18 @@ export interface IndexedResource {
   readonly fullUrl?: string | undefined;
 }
 
-const Entry = v.looseObject({
+type RawResource = Readonly<Record<string, unknown>> & { readonly resourceType: string };
+
+/** The resource is kept as received (the readers parse it by type), not copied: only its type is checked. */
+const Entry = v.object({
   fullUrl: v.fallback(v.optional(v.string()), undefined),
-  resource: v.looseObject({ resourceType: v.pipe(v.string(), v.nonEmpty()) }),
+  resource: v.custom<RawResource>(
+    (r) =>
+      typeof r === 'object' &&
+      r !== null &&
+      typeof (r as { resourceType?: unknown }).resourceType === 'string' &&
+      (r as { resourceType: string }).resourceType !== '',
+  ),
 });
 
 /**

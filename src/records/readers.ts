@@ -29,7 +29,14 @@ export const parseAs = <S extends v.GenericSchema>(
   return parsed.success ? parsed.output : undefined;
 };
 
-const head = (resource: IndexedResource) => parseAs(F.ResourceHead, resource);
+/** Identifiers and meta of a resource, parsed once however many readers ask. */
+const heads = new WeakMap<IndexedResource, v.InferOutput<typeof F.ResourceHead> | undefined>();
+const head = (resource: IndexedResource) => {
+  if (heads.has(resource)) return heads.get(resource);
+  const parsed = parseAs(F.ResourceHead, resource);
+  heads.set(resource, parsed);
+  return parsed;
+};
 
 export const item = <K extends SectionKey>(
   key: K,
