@@ -47,7 +47,18 @@ export interface ReportView {
   readonly declineNote?: string;
   readonly expiresAt: number;
   readonly updatedAt: number;
+  /**
+   * Only on the result of a submit or update: its form key had already made this report, so nothing
+   * new was stored or sent (issue 12, R4: a re-posted form is the same report, never a second one).
+   */
+  readonly repeated?: true;
 }
+
+/**
+ * How long a form key is kept: longer than any shift (auth.sessionMaxHours ≤ 24), so a form re-posted
+ * after a crash and a new log-in still finds its report; older keys are forgotten with the next send.
+ */
+export const FORM_KEY_RETENTION_MS = 25 * 3600_000;
 
 export interface AmbulanceFeedEvents {
   /** The crew-facing state of a report changed. */
@@ -142,28 +153,77 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     this.#o.store.close();
   }
 
-  /** Accepted only once stored: the result is ok when the report is on disk, never before. */
-  submitReport(to: string, report: ReportInput, expiresAt?: number): Promise<Result<ReportView, FeedError>> {
+  /**
+   * Accepted only once stored: the result is ok when the report is on disk, never before. With the
+   * crew's form key, a key already used returns the report it made (`repeated`) and sends nothing.
+   */
+  submitReport(
+    to: string,
+    report: ReportInput,
+    expiresAt?: number,
+    formKey?: string,
+  ): Promise<Result<ReportView, FeedError>> {
     const reportId = this.#o.newId();
-    return this.#serial(() =>
-      this.#send(undefined, to, { kind: 'report', body: { ...report, reportId } }, expiresAt),
+    return this.#serial(
+      () =>
+        this.#repeated(formKey) ??
+        this.#send(undefined, to, { kind: 'report', body: { ...report, reportId } }, expiresAt, formKey),
     );
   }
 
   /** A complete new version (new vitals, new ETA); it supersedes the earlier one by sequence. */
-  update(reportId: string, report: ReportInput, expiresAt?: number): Promise<Result<ReportView, FeedError>> {
-    return this.#serial(() =>
-      this.#onOpen(reportId, (r) =>
-        this.#send(r, r.hospitalId, { kind: 'update', body: { ...report, reportId } }, expiresAt),
-      ),
+  update(
+    reportId: string,
+    report: ReportInput,
+    expiresAt?: number,
+    formKey?: string,
+  ): Promise<Result<ReportView, FeedError>> {
+    return this.#serial(
+      () =>
+        this.#repeated(formKey) ??
+        this.#onOpen(reportId, (r) =>
+          this.#send(r, r.hospitalId, { kind: 'update', body: { ...report, reportId } }, expiresAt, formKey),
+        ),
     );
+  }
+
+  /** The report a crew form key made, read from the outbox (so it survives a restart). */
+  reportOfFormKey(formKey: string): ReportView | undefined {
+    const known = this.#o.store.formKey(formKey);
+    return known === undefined ? undefined : this.report(known.reportId);
+  }
+
+  /**
+   * The crew handed the patient over: the open reports among these are closed on the tablet (as the
+   * hospital's own `handover` message does), in one durable write. Their envelopes still go out.
+   */
+  handOver(reportIds: readonly string[]): Result<number, FeedError> {
+    const now = this.#o.clock.now();
+    const changed = reportIds
+      .map((id) => this.#reports.get(id))
+      .filter((r): r is ReportRecord => r !== undefined && isOpen(r))
+      .map((r) => onHospital(r, { type: 'handover' }, now));
+    if (changed.length === 0) return ok(0);
+    const written = this.#o.store.write({ reports: changed });
+    if (!written.ok) {
+      this.emit('storage-error', feedError(written.error));
+      return err(feedError(written.error));
+    }
+    for (const r of changed) this.#record(r);
+    return ok(changed.length);
+  }
+
+  #repeated(formKey: string | undefined): Promise<Result<ReportView, FeedError>> | undefined {
+    if (formKey === undefined) return undefined;
+    const view = this.reportOfFormKey(formKey);
+    return view === undefined ? undefined : Promise.resolve(ok({ ...view, repeated: true }));
   }
 
   /** Diversion and other cancellations; the hospital removes the report from its board. */
   cancel(reportId: string, reason: CancelBody['reason']): Promise<Result<ReportView, FeedError>> {
     return this.#serial(() =>
       this.#onOpen(reportId, (r) =>
-        this.#send(r, r.hospitalId, { kind: 'cancel', body: { reportId, reason } }, undefined),
+        this.#send(r, r.hospitalId, { kind: 'cancel', body: { reportId, reason } }, undefined, undefined),
       ),
     );
   }
@@ -203,6 +263,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     to: string,
     message: FeedMessage,
     expiresAt: number | undefined,
+    formKey: string | undefined,
   ): Promise<Result<ReportView, FeedError>> {
     const now = this.#o.clock.now();
     const expiry = expiresAt ?? now + this.#o.defaultTtlMs;
@@ -249,9 +310,17 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       expiresAt: expiry,
       updatedAt: now,
     };
-    const added = this.#outbox.add([entry], previous === undefined ? [] : [previous.latestMessageId], [
-      record,
-    ]);
+    const added = this.#outbox.add(
+      [entry],
+      previous === undefined ? [] : [previous.latestMessageId],
+      [record],
+      formKey === undefined
+        ? {}
+        : {
+            formKeys: [{ key: formKey, reportId: record.reportId, at: now }],
+            forgetFormKeysBefore: now - FORM_KEY_RETENTION_MS,
+          },
+    );
     if (!added.ok) {
       const error = feedError(added.error);
       this.#o.logger.error('report not accepted: outbox storage failed', { code: added.error });

@@ -72,6 +72,7 @@ export {
   type OutboxStore,
   type OutboxChange,
   type AppliedMessage,
+  type FormKey,
 } from './outbox-store.js';
 export { SqliteOutboxStore } from './outbox-sqlite.js';
 export { SqliteInboxStore, type Redelivery } from './inbox-sqlite.js';
@@ -86,7 +87,13 @@ export {
   type RejectReason,
   type DispatchIncoming,
 } from './incoming.js';
-export { AmbulanceFeed, type ReportView, type ReportInput, type AmbulanceFeedEvents } from './ambulance.js';
+export {
+  AmbulanceFeed,
+  FORM_KEY_RETENTION_MS,
+  type ReportView,
+  type ReportInput,
+  type AmbulanceFeedEvents,
+} from './ambulance.js';
 export { Receiver, type BoardEvent, type AnswerInput, type ReceiverEvents } from './receiver.js';
 export {
   openAmbulanceFeed,

@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../core/index.js';
 import type { StorageErrorCode } from './errors.js';
 import type { DeclineReason, MessageKind } from './messages.js';
 import { isTerminal, type OutboxEntry, type Transport } from './outbox-state.js';
-import type { AppliedMessage, OutboxChange, OutboxStore } from './outbox-store.js';
+import type { AppliedMessage, FormKey, OutboxChange, OutboxStore } from './outbox-store.js';
 import type { HospitalStage, Lifecycle, ReportRecord } from './report-state.js';
 import { attempt, openDatabase, type Db } from './sqlite.js';
 
@@ -43,6 +43,12 @@ CREATE TABLE IF NOT EXISTS applied (
   received_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS applied_age ON applied (received_at);
+CREATE TABLE IF NOT EXISTS form_keys (
+  form_key TEXT PRIMARY KEY,
+  report_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS form_keys_age ON form_keys (created_at);
 `;
 
 interface EntryRow {
@@ -145,9 +151,14 @@ export class SqliteOutboxStore implements OutboxStore {
     );
     const forget = db.prepare('DELETE FROM applied WHERE received_at < ?');
     const remember = db.prepare('INSERT OR IGNORE INTO applied VALUES (?, ?, ?, ?)');
+    const forgetKeys = db.prepare('DELETE FROM form_keys WHERE created_at < ?');
+    // The first use of a key stands: a key names one report, never two.
+    const rememberKey = db.prepare('INSERT OR IGNORE INTO form_keys VALUES (?, ?, ?)');
     this.#write = db.transaction((change: OutboxChange) => {
       if (change.forgetAppliedBefore !== undefined) forget.run(change.forgetAppliedBefore);
       for (const m of change.applied ?? []) remember.run(m.messageId, m.reportId, m.from, m.receivedAt);
+      if (change.forgetFormKeysBefore !== undefined) forgetKeys.run(change.forgetFormKeysBefore);
+      for (const k of change.formKeys ?? []) rememberKey.run(k.key, k.reportId, k.at);
       for (const e of change.entries ?? []) {
         if (isTerminal(e.transport)) remove.run(e.messageId);
         else
@@ -227,6 +238,12 @@ export class SqliteOutboxStore implements OutboxStore {
     return row === undefined
       ? undefined
       : { messageId: row.message_id, reportId: row.report_id, from: row.sender, receivedAt: row.received_at };
+  }
+
+  formKey(key: string): FormKey | undefined {
+    const row = this.#db.prepare('SELECT * FROM form_keys WHERE form_key = ?').get(key) as
+      { form_key: string; report_id: string; created_at: number } | undefined;
+    return row === undefined ? undefined : { key: row.form_key, reportId: row.report_id, at: row.created_at };
   }
 
   close(): void {

@@ -15,6 +15,17 @@ export interface AppliedMessage {
   readonly receivedAt: number;
 }
 
+/**
+ * The idempotency key of a crew's form (issue 12, R4): stored in the same commit as the report it
+ * made, so "accepted" and "this form was used" are one fact, and a re-post of the form after a lost
+ * response finds the report instead of making a second one.
+ */
+export interface FormKey {
+  readonly key: string;
+  readonly reportId: string;
+  readonly at: number;
+}
+
 /** One atomic write: all of it is stored, or none of it. */
 export interface OutboxChange {
   readonly entries?: readonly OutboxEntry[];
@@ -22,6 +33,9 @@ export interface OutboxChange {
   readonly applied?: readonly AppliedMessage[];
   /** Forgets applied message ids received before this time (no copy of them can be accepted any more). */
   readonly forgetAppliedBefore?: number;
+  readonly formKeys?: readonly FormKey[];
+  /** Forgets form keys stored before this time (a form that old is never posted again). */
+  readonly forgetFormKeysBefore?: number;
 }
 
 /**
@@ -38,6 +52,8 @@ export interface OutboxStore {
   reports(): readonly ReportRecord[];
   /** The incoming message applied under this id, `undefined` if none (or forgotten). */
   applied(messageId: string): AppliedMessage | undefined;
+  /** The report a form key made, `undefined` if the key was never used (or forgotten). */
+  formKey(key: string): FormKey | undefined;
   close(): void;
 }
 
@@ -45,6 +61,7 @@ export class MemoryOutboxStore implements OutboxStore {
   readonly #entries = new Map<string, OutboxEntry>();
   readonly #reports = new Map<string, ReportRecord>();
   readonly #applied = new Map<string, AppliedMessage>();
+  readonly #formKeys = new Map<string, FormKey>();
 
   write(change: OutboxChange): Result<void, StorageErrorCode> {
     for (const e of change.entries ?? []) {
@@ -56,6 +73,11 @@ export class MemoryOutboxStore implements OutboxStore {
     if (before !== undefined)
       for (const [id, m] of this.#applied) if (m.receivedAt < before) this.#applied.delete(id);
     for (const m of change.applied ?? []) this.#applied.set(m.messageId, m);
+    const keysBefore = change.forgetFormKeysBefore;
+    if (keysBefore !== undefined)
+      for (const [key, k] of this.#formKeys) if (k.at < keysBefore) this.#formKeys.delete(key);
+    // The first use of a key stands: a key names one report, never two.
+    for (const k of change.formKeys ?? []) if (!this.#formKeys.has(k.key)) this.#formKeys.set(k.key, k);
     return ok(undefined);
   }
 
@@ -77,6 +99,10 @@ export class MemoryOutboxStore implements OutboxStore {
 
   applied(messageId: string): AppliedMessage | undefined {
     return this.#applied.get(messageId);
+  }
+
+  formKey(key: string): FormKey | undefined {
+    return this.#formKeys.get(key);
   }
 
   /** Nothing to release: the memory store lives as long as the object. */

@@ -4,7 +4,7 @@ import { inFlightWindow, type RetryPolicy } from './backoff.js';
 import type { StorageErrorCode } from './errors.js';
 import type { LinkFailure } from './link.js';
 import { isDue, isTerminal, transition, type OutboxEntry, type TransportEvent } from './outbox-state.js';
-import type { OutboxStore } from './outbox-store.js';
+import type { OutboxChange, OutboxStore } from './outbox-store.js';
 import type { ReportRecord } from './report-state.js';
 
 /** The link as the outbox needs it (BrokerLink in production). */
@@ -90,19 +90,21 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   /**
-   * Stores new entries (and marks those they supersede) in one durable write; only then are they
-   * accepted. On a storage error nothing is accepted and nothing changes.
+   * Stores new entries (and marks those they supersede) in one durable write, with the form keys
+   * that made them; only then are they accepted. On a storage error nothing is accepted and nothing
+   * changes.
    */
   add(
     entries: readonly OutboxEntry[],
     supersedes: readonly string[],
     reports: readonly ReportRecord[],
+    keys: Pick<OutboxChange, 'formKeys' | 'forgetFormKeysBefore'> = {},
   ): Result<void, StorageErrorCode> {
     const superseded = supersedes
       .map((id) => this.#live.get(id))
       .filter((e): e is OutboxEntry => e !== undefined)
       .map((e) => this.#apply(e, { type: 'superseded' }));
-    const written = this.#o.store.write({ entries: [...entries, ...superseded], reports });
+    const written = this.#o.store.write({ entries: [...entries, ...superseded], reports, ...keys });
     if (!written.ok) return written;
     for (const e of superseded) this.#settle(e);
     for (const e of entries) this.#live.set(e.messageId, e);

@@ -114,12 +114,36 @@ export const outboxStoreContract = (
       expect(store.applied('answer-2')).toEqual(applied('answer-2', 5_000));
     });
 
+    it('keeps the first report a form key made, and forgets only older keys (R4)', () => {
+      const { store } = open();
+      expect(store.formKey('rk-1')).toBeUndefined();
+      store.write({
+        entries: [entry(1)],
+        reports: [report(1)],
+        formKeys: [{ key: 'rk-1', reportId: 'report-1', at: 1_000 }],
+      });
+      store.write({ formKeys: [{ key: 'rk-1', reportId: 'report-2', at: 1_500 }] });
+      expect(store.formKey('rk-1')).toEqual({ key: 'rk-1', reportId: 'report-1', at: 1_000 });
+      store.write({
+        formKeys: [{ key: 'rk-2', reportId: 'report-2', at: 5_000 }],
+        forgetFormKeysBefore: 2_000,
+      });
+      expect(store.formKey('rk-1')).toBeUndefined();
+      expect(store.formKey('rk-2')?.reportId).toBe('report-2');
+    });
+
     it('keeps what was written across a reopen (durable stores only)', () => {
       const { store, reopen } = open();
       if (reopen === undefined) return;
-      store.write({ entries: [entry(1)], reports: [report(1)], applied: [applied('answer-1', 1_000)] });
+      store.write({
+        entries: [entry(1)],
+        reports: [report(1)],
+        applied: [applied('answer-1', 1_000)],
+        formKeys: [{ key: 'rk-1', reportId: 'report-1', at: 1_000 }],
+      });
       store.close();
       const again = reopen();
+      expect(again.formKey('rk-1')?.reportId).toBe('report-1');
       expect(again.live()).toEqual([entry(1)]);
       expect(again.report('report-1')).toEqual(report(1));
       expect(again.applied('answer-1')).toEqual(applied('answer-1', 1_000));

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteInfo } from '../../src/gateway/index.js';
 import { DEMO_PRINCIPALS } from '../../src/roles/demo.js';
+import { newFormKey } from '../../src/roles/tablet/index.js';
 import { waitFor } from '../support/wait.js';
 import { INSTANCES, type Instance } from '../gateway/harness.js';
 import { EXPECTED, fillPath, routeKey, startRoles, type RunningRoles, type Who } from './running-roles.js';
@@ -84,7 +85,7 @@ describe('every route of every running role under fuzzed input', () => {
     await waitFor(async () => (await card()).includes('data-phase="identified"'), 'the holder confirmed');
     await post('/tablet/consent', { tap, basis: 'given' });
     const hospital = DEMO_PRINCIPALS.hospitals[0];
-    await post('/tablet/report', { tap, hospital, ...REPORT });
+    await post('/tablet/report', { tap, key: newFormKey(), hospital, ...REPORT });
     const triage = rr.roles.hospital.session('triage');
     const reportId = await waitFor(async () => {
       const board = await rr.roles.hospital.request('/panels/incoming', {

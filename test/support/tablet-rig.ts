@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../../src/config/index.js';
-import { systemClock } from '../../src/core/index.js';
+import { systemClock, type Clock } from '../../src/core/index.js';
 import { DirectorySource, fromBase64, readKeyFile, toError } from '../../src/crypto/index.js';
 import { base32Decode, issueCredentials, totp } from '../../src/gateway/index.js';
 import {
@@ -61,14 +61,21 @@ export class Crew {
     }
   }
 
-  async login(userId: string, password: string, secret: string, deviceToken: string): Promise<void> {
+  /** `now`: the server's time when its clock is injected (the one-time code is of that time). */
+  async login(
+    userId: string,
+    password: string,
+    secret: string,
+    deviceToken: string,
+    now = Date.now(),
+  ): Promise<void> {
     const answer = await fetch(`${this.url}/api/v1/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         userId,
         password,
-        otp: totp(base32Decode(secret) as Uint8Array, Date.now()),
+        otp: totp(base32Decode(secret) as Uint8Array, now),
         deviceToken,
       }),
     });
@@ -76,6 +83,19 @@ export class Crew {
     this.#keep(answer);
     const session = await fetch(`${this.url}/api/v1/session`, { headers: { cookie: this.cookie } });
     this.#csrf = ((await session.json()) as { csrf: string }).csrf;
+  }
+
+  /**
+   * The same browser (its cookies) at another address, e.g. the role after a restart: its session
+   * is stored, so it goes on if still valid. Returns `undefined` if the role no longer knows it.
+   */
+  async at(url: string): Promise<Crew | undefined> {
+    const moved = new Crew(url);
+    for (const [k, v] of this.#cookies) moved.#cookies.set(k, v);
+    const session = await fetch(`${url}/api/v1/session`, { headers: { cookie: moved.cookie } });
+    if (!session.ok) return undefined;
+    moved.#csrf = ((await session.json()) as { csrf: string }).csrf;
+    return moved;
   }
 
   async post(path: string, form: Record<string, string>): Promise<Response> {
@@ -129,6 +149,7 @@ export interface RigDispatch {
 }
 
 export interface Rig {
+  /** The running ambulance role (a new one after `restartAmbulance`). */
   readonly ambulance: RunningRole;
   /** Only with `dispatch: true`. */
   readonly dispatch: RigDispatch | undefined;
@@ -136,7 +157,13 @@ export interface Rig {
   readonly brokerUrl: string;
   readonly records: RunningReferenceRecords;
   readonly receiver: Receiver;
+  /** A crew member logged in to the running ambulance role (logged in anew after a restart). */
   readonly crew: Crew;
+  /**
+   * Stops the ambulance role and starts it again on the same data directory (its outbox, users and
+   * sessions stay), then logs the crew member in again: the new process has a new port.
+   */
+  restartAmbulance(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -154,6 +181,8 @@ export interface RigOptions {
   readonly fhir?: boolean;
   /** Where the ambulance reaches the records service, given its real URL (e.g. a proxy in between). */
   readonly recordsUrl?: (upstream: string) => string;
+  /** The ambulance role's clock (default: the system's); the crew's log-in codes follow it. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -221,7 +250,11 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
     contact: { callSign: 'Rig 01', phone: '+81-3-0000-0001' },
   });
   if (!config.ok) throw new Error(JSON.stringify(config.error));
-  const ambulance = await startConfiguredRole(config.value, { env: {}, logger });
+  const clock = options.clock ?? systemClock;
+  const roleConfig = config.value;
+  const startAmbulance = (): Promise<RunningRole> =>
+    startConfiguredRole(roleConfig, { env: {}, logger, clock });
+  let ambulance = await startAmbulance();
 
   // The hospital side, as a hospital's own gateway runs it: its key, the directory, its inbox.
   const hospital = HOSPITALS[0];
@@ -267,20 +300,34 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
     { id: 'crew-rig', role: 'crew' },
     'rig',
     ambulance.gateway.scryptCost,
-    Date.now(),
+    clock.now(),
   );
-  const crew = new Crew(ambulance.url);
-  await crew.login(user.userId, user.password, user.totpSecret, ambulance.gateway.deviceToken);
+  const logIn = async (role: RunningRole): Promise<Crew> => {
+    const crew = new Crew(role.url);
+    await crew.login(user.userId, user.password, user.totpSecret, role.gateway.deviceToken, clock.now());
+    return crew;
+  };
+  let crew = await logIn(ambulance);
   const dispatch =
     options.dispatch === true ? await startDispatch(dataDir, broker.url, keys, logger) : undefined;
   return {
-    ambulance,
+    get ambulance() {
+      return ambulance;
+    },
     dispatch,
     keys,
     brokerUrl: broker.url,
     records,
     receiver,
-    crew,
+    get crew() {
+      return crew;
+    },
+    restartAmbulance: async () => {
+      await ambulance.stop();
+      ambulance = await startAmbulance();
+      // Sessions survive a restart (R5); past the idle limit the crew logs in again.
+      crew = (await crew.at(ambulance.url)) ?? (await logIn(ambulance));
+    },
     close: async () => {
       receiver.stop();
       await link.close();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newFormKey } from '../../src/roles/tablet/index.js';
 import { HOSPITALS, holderWith, startRig, type Rig } from '../support/tablet-rig.js';
 import { waitFor } from '../support/wait.js';
 
@@ -52,7 +53,10 @@ describe('the tablet shows what the hospital said, in words', () => {
     const { crew, receiver } = rig;
     const tap = await readCard(rig, holderWith('active'));
     await crew.cardShows('data-outcome="ok"');
-    expect((await crew.post('/tablet/report', { tap, hospital: HOSPITALS[0], ...REPORT })).status).toBe(303);
+    expect(
+      (await crew.post('/tablet/report', { tap, key: newFormKey(), hospital: HOSPITALS[0], ...REPORT }))
+        .status,
+    ).toBe(303);
     const incoming = await waitFor(() => receiver.board()[0], 'the report on the hospital board');
     const declined = await receiver.answer(incoming.unitId, incoming.reportId, {
       decision: 'decline',

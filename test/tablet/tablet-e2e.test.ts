@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardholder } from '../../src/sim/index.js';
+import { newFormKey } from '../../src/roles/tablet/index.js';
 import { HOSPITALS, SEED, holderWith, startRig, type Rig } from '../support/tablet-rig.js';
 import { waitFor } from '../support/wait.js';
 
@@ -62,7 +63,10 @@ describe('ambulance tablet end to end: card → records-sim → cache → tablet
     );
     expect(summary).not.toContain('data-from-cache');
 
-    expect((await crew.post('/tablet/report', { tap, hospital: HOSPITALS[0], ...REPORT })).status).toBe(303);
+    expect(
+      (await crew.post('/tablet/report', { tap, key: newFormKey(), hospital: HOSPITALS[0], ...REPORT }))
+        .status,
+    ).toBe(303);
     const incoming = await waitFor(() => receiver.board()[0], 'the report on the hospital board');
     expect(incoming.body?.atmist.signs[0]?.jcs?.level).toBe(1);
     expect(incoming.body?.atmist.signs[0]?.gcs).toEqual({ e: 4, v: 5, m: 6 });
@@ -88,7 +92,13 @@ describe('ambulance tablet end to end: card → records-sim → cache → tablet
   it('an update with new vitals reaches the hospital as a trend; a divert cancels at the first hospital', async () => {
     const { crew, receiver } = rig;
     const tap = await crew.tap();
-    await crew.post('/tablet/report', { tap, hospital: HOSPITALS[0], ...REPORT, hr: '120' });
+    await crew.post('/tablet/report', {
+      tap,
+      key: newFormKey(),
+      hospital: HOSPITALS[0],
+      ...REPORT,
+      hr: '120',
+    });
     await waitFor(() => (receiver.board()[0]?.body?.atmist.signs.length === 2 ? true : undefined), 'update');
     expect(receiver.board()[0]?.body?.atmist.signs.map((s) => s.heartRate)).toEqual([96, 120]);
     await crew.post('/tablet/divert', { tap, hospital: HOSPITALS[1] });
@@ -183,7 +193,7 @@ describe('records outcomes that need another records service', () => {
       const tap = await readCard(rig, holderWith('active'));
       const card = await rig.crew.cardShows('data-outcome="upstream-unavailable"');
       expect(card).toContain('/tablet/retry');
-      await rig.crew.post('/tablet/report', { tap, hospital: HOSPITALS[0], ...REPORT });
+      await rig.crew.post('/tablet/report', { tap, key: newFormKey(), hospital: HOSPITALS[0], ...REPORT });
       const incoming = await waitFor(() => rig.receiver.board()[0], 'a report without records');
       expect(incoming.body?.summary).toBeUndefined();
     } finally {

@@ -17,7 +17,8 @@ export {
   type Notice,
 } from './state.js';
 export { deviceSigner, envelopeResponseOpener, cacheSummaryStore } from './records-ports.js';
-export { reportInput, vitalsOf, ReportForm } from './report-form.js';
+export { reportInput, vitalsOf, ReportForm, newFormKey } from './report-form.js';
+export { ShiftReports, shiftRows, shortId, type ShiftReportRow } from './shift-reports.js';
 export { reportSummary } from './report-summary.js';
 export type { DemoCards } from './routes.js';
 export type { DemoHolder } from './card-panel.js';

@@ -11,8 +11,10 @@ import { CardPanel } from './card-panel.js';
 import { cacheSummaryStore } from './records-ports.js';
 import { recordsSource } from './records-source.js';
 import { ReportPanel, type Hospital } from './report-panel.js';
+import { ReportsPanel } from './reports-panel.js';
 import { sessionAccess, tabletRoutes, type DemoCards } from './routes.js';
 import { CardSessionService } from './session.js';
+import { ShiftReports } from './shift-reports.js';
 import { assuranceOf } from './state.js';
 import { SummaryView } from './summary-panel.js';
 import { sayer } from './text.js';
@@ -169,9 +171,31 @@ export const mountTablet = (
       />
     );
   });
+  // R3: the shift's reports from the outbox, whatever became of their card sessions.
+  const reports = new ShiftReports({
+    feed: parts.feed,
+    clock,
+    shiftMs: config.auth.sessionMaxHours * 3_600_000,
+  });
+  reports.on('changed', () => gateway.live.refresh('reports'));
+  gateway.panels.set('reports', (p) => {
+    const rows = reports.rows();
+    if (rows.length === 0) return undefined;
+    // Any hospital of the directory, valid now or not: a report may outlive its key's validity.
+    const names = new Map(ctx.crypto.directory.current.entries.map((e) => [e.principal, e.displayName]));
+    return (
+      <ReportsPanel
+        rows={rows}
+        repeat={reports.repeat}
+        hospitalName={(id) => names.get(id) ?? id}
+        say={sayer(p.locale)}
+      />
+    );
+  });
   tabletRoutes({
     gateway,
     session,
+    reports,
     unitId: config.id,
     isHospital: (id) => hospitalsOf(ctx).some((h) => h.id === id),
     now: () => clock.now(),

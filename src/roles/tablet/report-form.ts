@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import { err, ok, type Result } from '../../core/index.js';
 import { BODY_SCHEMAS, type ReportInput } from '../../hospital-feed/index.js';
@@ -5,6 +6,13 @@ import { BODY_SCHEMAS, type ReportInput } from '../../hospital-feed/index.js';
 /** Opaque ids the tablet's forms carry (never a card serial). */
 export const TapId = v.pipe(v.string(), v.regex(/^tap-[0-9a-f]{8,64}$/));
 export const PrincipalId = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{1,62}$/));
+/**
+ * The report form's idempotency key (issue 12, R4): random, made when the form is rendered, stored in
+ * this unit's outbox with the report it made. A re-post of the same form (a browser retry, or after a
+ * crash and a new log-in) finds that report instead of making a second one.
+ */
+export const FormKeyId = v.pipe(v.string(), v.regex(/^rk-[0-9a-f]{32}$/));
+export const newFormKey = (): string => `rk-${randomBytes(16).toString('hex')}`;
 
 const JCS_LEVELS = ['0', '1', '2', '3', '10', '20', '30', '100', '200', '300'] as const;
 const digits = (max: number) => v.optional(v.pipe(v.string(), v.regex(new RegExp(`^\\d{0,${max}}$`))), '');
@@ -19,6 +27,7 @@ const checkbox = v.optional(v.literal('on'));
 export const ReportForm = v.object({
   _csrf: v.string(),
   tap: TapId,
+  key: FormKeyId,
   hospital: PrincipalId,
   ageValue: v.pipe(v.string(), v.regex(/^\d{1,3}$/)),
   ageUnit: v.picklist(['years', 'months']),

@@ -1,6 +1,7 @@
 import type { FC } from 'hono/jsx';
 import { formatJst, type PanelContext } from '../../gateway/index.js';
 import type { ReportView } from '../../hospital-feed/index.js';
+import { newFormKey } from './report-form.js';
 import { latestReport, type CardSession } from './state.js';
 import type { Say, TextKey } from './text.js';
 
@@ -51,6 +52,7 @@ const ReportFormView: FC<{
   <form method="post" action="/tablet/report" class="report-form">
     <input type="hidden" name="_csrf" value={ctx.csrf} />
     <input type="hidden" name="tap" value={s.tap} />
+    <input type="hidden" name="key" value={newFormKey()} />
     <span class="field">
       <label for="ageValue">{say('report.age')}</label>
       <input id="ageValue" name="ageValue" inputmode="numeric" required />

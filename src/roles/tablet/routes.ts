@@ -9,6 +9,7 @@ import { reportSummary } from './report-summary.js';
 import type { DemoHolder } from './card-panel.js';
 import type { UnitAssignment } from './assignment.js';
 import type { CardSessionService } from './session.js';
+import type { ShiftReports } from './shift-reports.js';
 import { AGE_BANDS, assuranceOf, latestReport, SEXES, type CardSession } from './state.js';
 
 /** The demo's emulated card (in-process reader only): tap a holder's card, or take it away. */
@@ -21,6 +22,8 @@ export interface DemoCards {
 export interface TabletRoutesOptions {
   readonly gateway: Gateway;
   readonly session: CardSessionService;
+  /** The shift's reports in the outbox: form keys already used, and the handover. */
+  readonly reports: ShiftReports;
   readonly unitId: string;
   readonly isHospital: (id: string) => boolean;
   readonly now: () => number;
@@ -174,6 +177,10 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
     summary: 'Send the pre-arrival report (ATMIST, vitals, acuity, ETA), or an update of it',
     body: { kind: 'form', schema: ReportForm },
     handler: async (c, { body }) => {
+      // R4: a form already sent (its response lost to a crash or a dropped connection) is that
+      // report, whatever became of its card session: never a second report, never a refusal that
+      // leaves the crew thinking it was lost. Checked before the tap, which a restart makes stale.
+      if (o.reports.repeated(body.key) !== undefined) return back(c);
       const s = session.current;
       if (s?.tap !== body.tap || !o.isHospital(body.hospital)) {
         session.note(s?.tap !== body.tap ? 'stale' : 'unknown-hospital');
@@ -191,9 +198,15 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
         session.note(input.error);
         return back(c);
       }
-      const sent = await session.sendReport(body.tap, body.hospital, input.value);
-      if (sent.ok)
-        gateway.recordAccess(c, 'create', { kind: 'report', id: sent.value }, sessionAccess(s, s.consent));
+      const sent = await session.sendReport(body.tap, body.hospital, input.value, body.key);
+      if (!sent.ok) return back(c);
+      // A re-post that raced the first post of its form: the feed found the key; say so on the list.
+      if (sent.value.repeated) o.reports.repeated(body.key);
+      else {
+        o.reports.sent();
+        const id = sent.value.reportId;
+        gateway.recordAccess(c, 'create', { kind: 'report', id }, sessionAccess(s, s.consent));
+      }
       return back(c);
     },
   });
@@ -217,6 +230,8 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
       const s = session.current?.tap === body.tap ? session.current : undefined;
       // Handing over means the patient is at the hospital: the arrival, unless already pressed.
       if (s !== undefined) await o.assignment.record('arrival');
+      // The session's reports leave the shift's list with it (the tablet keeps nothing after handover).
+      if (s !== undefined) o.reports.handOver(s.reports.map((r) => r.reportId));
       const done = session.handover(body.tap);
       if (done.ok && s !== undefined)
         gateway.recordAccess(c, 'delete', patientSubject(s), {

@@ -62,6 +62,12 @@ export type ActionResult = Result<void, Notice>;
 /** Patients one tablet holds at once (a multi-casualty scene); more waits for a handover. */
 export const MAX_PATIENTS = 8;
 
+/** The report a send made, or (`repeated`) the one its form key had already made: nothing was sent. */
+export interface SentReportId {
+  readonly reportId: string;
+  readonly repeated: boolean;
+}
+
 /**
  * The tablet's patient sessions (issue 13): each patient, started by a card tap or by the crew
  * without a card, has its own session (card inserted → reading → identity → consent → records →
@@ -206,24 +212,33 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
     return ok(undefined);
   }
 
-  /** Sends the report to `hospitalId`, or an update when the latest report already went there. */
-  async sendReport(tap: string, hospitalId: string, input: ReportInput): Promise<Result<string, Notice>> {
+  /**
+   * Sends the report to `hospitalId`, or an update when the latest report already went there. A form
+   * key already used (a re-post racing the first) returns its report and changes nothing here.
+   */
+  async sendReport(
+    tap: string,
+    hospitalId: string,
+    input: ReportInput,
+    formKey?: string,
+  ): Promise<Result<SentReportId, Notice>> {
     const s = this.#check(tap);
     if (!s.ok) return s;
     const latest = latestReport(s.value);
     const open = latest !== undefined && isOpen(this.#o.feed.report(latest.reportId));
     const sent =
       open && latest.hospitalId === hospitalId
-        ? await this.#o.feed.update(latest.reportId, input)
-        : await this.#o.feed.submitReport(hospitalId, input);
+        ? await this.#o.feed.update(latest.reportId, input, undefined, formKey)
+        : await this.#o.feed.submitReport(hospitalId, input, undefined, formKey);
     if (!sent.ok) return this.#refuse(NOTICES.feedError);
+    if (sent.value.repeated === true) return ok({ reportId: sent.value.reportId, repeated: true });
     if (s.value.subject !== undefined) this.#subjectOfReport.set(sent.value.reportId, s.value.subject);
     this.#apply(tap, { type: 'report-sent', report: { reportId: sent.value.reportId, hospitalId, input } });
-    return ok(sent.value.reportId);
+    return ok({ reportId: sent.value.reportId, repeated: false });
   }
 
   /** Diversion: cancels the open report at the first hospital and sends the same report to another. */
-  async divert(tap: string, hospitalId: string): Promise<Result<string, Notice>> {
+  async divert(tap: string, hospitalId: string): Promise<Result<SentReportId, Notice>> {
     const s = this.#check(tap);
     if (!s.ok) return s;
     const latest = latestReport(s.value);

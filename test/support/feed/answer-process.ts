@@ -36,6 +36,7 @@ const store: OutboxStore = {
   report: (id) => real.report(id),
   reports: () => real.reports(),
   applied: (id) => real.applied(id),
+  formKey: (key) => real.formKey(key),
   close: () => real.close(),
 };
 const unit = await unitOnFakeLink(await feedKeys(dir), store);
