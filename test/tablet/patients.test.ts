@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newFormKey } from '../../src/roles/tablet/index.js';
 import { HOSPITALS, holderWith, startRig, type Rig } from '../support/tablet-rig.js';
 import { waitFor } from '../support/wait.js';
 
@@ -44,13 +45,19 @@ describe('a report for any patient; several patients per ambulance (issue 13)', 
     // No records for an unknown patient: the summary panel says so, the report panel takes a report.
     expect(await crew.panel('summary')).not.toContain('data-summary');
 
-    await crew.post('/tablet/report', { tap, hospital: HOSPITALS[0], ...REPORT });
+    await crew.post('/tablet/report', { tap, key: newFormKey(), hospital: HOSPITALS[0], ...REPORT });
     const incoming = await waitFor(() => receiver.board()[0], 'the report at the hospital');
     expect(incoming.body?.identity).toEqual({ method: 'crew-entered' });
     expect(incoming.body?.summary).toBeUndefined();
     expect(incoming.body?.atmist.age).toEqual({ value: 75, unit: 'years', estimated: true });
 
-    await crew.post('/tablet/report', { tap, hospital: HOSPITALS[0], ...REPORT, hr: '120' });
+    await crew.post('/tablet/report', {
+      tap,
+      key: newFormKey(),
+      hospital: HOSPITALS[0],
+      ...REPORT,
+      hr: '120',
+    });
     await waitFor(() => (receiver.board()[0]?.body?.atmist.signs.length === 2 ? true : undefined), 'update');
 
     await crew.post('/tablet/divert', { tap, hospital: HOSPITALS[1] });
@@ -83,7 +90,7 @@ describe('a report for any patient; several patients per ambulance (issue 13)', 
       expect(await crew.panel('report')).not.toContain(id[1]);
 
     // A form for the patient not on screen is refused and changes nothing.
-    await crew.post('/tablet/report', { tap: first, hospital: HOSPITALS[0], ...REPORT });
+    await crew.post('/tablet/report', { tap: first, key: newFormKey(), hospital: HOSPITALS[0], ...REPORT });
     await crew.cardShows('data-notice="stale"');
     expect(await crew.panel('report')).not.toContain('data-reports');
 
