@@ -1,3 +1,6 @@
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { ManualClock } from '../../src/core/index.js';
 import { startServer, type RunningServer } from '../../src/gateway/index.js';
 import { createLogger } from '../../src/log/index.js';
@@ -5,6 +8,7 @@ import {
   FhirRecordsClient,
   nodeTransport,
   type FhirRecordsOptions,
+  type TlsMaterial,
   type Transport,
 } from '../../src/records/index.js';
 import { SeededRandom } from '../../src/sim/index.js';
@@ -34,6 +38,8 @@ export interface FhirHarness {
   /** Every HTTP exchange the client made: method and path (no query: it names the patient). */
   readonly exchanges: { method: string; path: string; status: number }[];
   client(overrides?: Partial<FhirRecordsOptions>): FhirRecordsClient;
+  /** A transport with this TLS material (CA, client certificate) that records its exchanges too. */
+  transportWith(tls: TlsMaterial): Transport;
   close(): Promise<void>;
 }
 
@@ -41,7 +47,41 @@ export interface FhirHarnessOptions {
   readonly summary: boolean;
   readonly faults?: Partial<FaultModes>;
   readonly tokenLifetimeS?: number;
+  /**
+   * Serve over HTTPS requiring a client certificate (mutual TLS): the server's PEM key and
+   * certificate, and the CA whose client certificates it accepts.
+   */
+  readonly mutualTls?: { readonly key: string; readonly cert: string; readonly ca: string };
 }
+
+/** An HTTPS server that completes no handshake without a client certificate from `ca`. */
+const serveMutualTls = async (
+  app: FhirServer['app'],
+  tls: NonNullable<FhirHarnessOptions['mutualTls']>,
+): Promise<RunningServer> => {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve(
+      {
+        fetch: app.fetch,
+        hostname: '127.0.0.1',
+        port: 0,
+        createServer: createHttpsServer,
+        serverOptions: { ...tls, requestCert: true, rejectUnauthorized: true },
+      },
+      () => resolve(s),
+    );
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+      }),
+  };
+};
 
 /** medplum's engine behind our FHIR server harness on a real port, and a FHIR client wired to it. */
 export const startFhirHarness = async (options: FhirHarnessOptions): Promise<FhirHarness> => {
@@ -64,18 +104,23 @@ export const startFhirHarness = async (options: FhirHarnessOptions): Promise<Fhi
     ...(options.tokenLifetimeS === undefined ? {} : { tokenLifetimeS: options.tokenLifetimeS }),
   });
   await fhir.loaded;
-  const server = await startServer(fhir.app, { host: '127.0.0.1', port: 0 });
+  const server =
+    options.mutualTls === undefined
+      ? await startServer(fhir.app, { host: '127.0.0.1', port: 0 })
+      : await serveMutualTls(fhir.app, options.mutualTls);
   const base = `${server.url}${FHIR_BASE_PATH}`;
   const store = new MemoryStore(clock, TTL_MS);
   const delays: number[] = [];
   const refused: string[] = [];
   const exchanges: { method: string; path: string; status: number }[] = [];
-  const real = nodeTransport();
-  const recording: Transport = async (x) => {
-    const answer = await real(x);
-    exchanges.push({ method: x.method, path: x.url.pathname, status: answer.status });
-    return answer;
-  };
+  const recorded =
+    (real: Transport): Transport =>
+    async (x) => {
+      const answer = await real(x);
+      exchanges.push({ method: x.method, path: x.url.pathname, status: answer.status });
+      return answer;
+    };
+  const recording = recorded(nodeTransport());
   return {
     clock,
     device,
@@ -86,6 +131,7 @@ export const startFhirHarness = async (options: FhirHarnessOptions): Promise<Fhi
     delays,
     refused,
     exchanges,
+    transportWith: (tls) => recorded(nodeTransport(tls)),
     client: (overrides = {}) =>
       new FhirRecordsClient({
         baseUrl: base,

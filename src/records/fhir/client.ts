@@ -7,7 +7,7 @@ import { parseSummaryBytes } from '../parser.js';
 import type { RequestSigner, SummaryStore, Timers } from '../ports.js';
 import type { SummaryRequest } from '../request.js';
 import type { BreakerPolicy, RetryPolicy } from '../retry.js';
-import { FhirHttp, type Exchange } from './http.js';
+import { FhirHttp, searchForm, type Exchange } from './http.js';
 import {
   readCapabilities,
   readSearchPage,
@@ -209,7 +209,7 @@ export class FhirRecordsClient {
     const system = this.#o.patientIdentifierSystem;
     // By POST: the card's serial is never in a URL (server access logs keep URLs).
     const form = new URLSearchParams({ identifier: `${system}|${serial}`, _count: '2' });
-    const answer = await this.#http.get(new URL('Patient/_search', this.#base), smart, form);
+    const answer = await this.#http.get(new URL('Patient/_search', this.#base), smart, searchForm(form));
     if (answer.kind !== 'ok') return { kind: 'failed', exchange: answer };
     const found = findPatient(answer.json, system, serial);
     switch (found.kind) {

@@ -13,7 +13,7 @@ import {
 } from '../retry.js';
 import { outcomeIssue, parseJson, readTokenAnswer, type SmartEndpoints } from './read.js';
 import { cachedToken, clientAssertion, tokenRequestBody, type CachedToken } from './smart.js';
-import type { Transport } from './transport.js';
+import { tlsRefusal, type TlsRefusal, type Transport } from './transport.js';
 
 /** The outcomes a FHIR refusal can end in. */
 export type FinalCode = 'not-found' | 'device-rejected' | 'request-rejected' | 'response-unreadable';
@@ -39,6 +39,20 @@ export interface FhirHttpOptions {
   readonly newId?: () => string;
 }
 
+/** A POST's body: a search form or a FHIR resource (an operation's Parameters). */
+export interface PostBody {
+  readonly contentType: 'application/x-www-form-urlencoded' | 'application/fhir+json';
+  readonly text: string;
+}
+
+export const searchForm = (form: URLSearchParams): PostBody => ({
+  contentType: 'application/x-www-form-urlencoded',
+  text: form.toString(),
+});
+
+type TokenResult =
+  { readonly kind: 'ok'; readonly token: string } | { readonly kind: 'failed'; readonly exchange: Exchange };
+
 type Try =
   | {
       readonly kind: 'answer';
@@ -47,7 +61,8 @@ type Try =
       readonly retryAfter?: string;
     }
   | { readonly kind: 'timeout' }
-  | { readonly kind: 'network' };
+  | { readonly kind: 'network' }
+  | { readonly kind: 'tls'; readonly refused: TlsRefusal };
 
 /**
  * FHIR IssueType (R4 valueset issue-type) of a refusal → the outcome the crew sees. The HTTP status
@@ -76,6 +91,7 @@ export class FhirHttp {
   readonly #newId: () => string;
   #breaker: BreakerState = CLOSED;
   #token: CachedToken | undefined;
+  #renewing: Promise<TokenResult> | undefined;
   /** HTTP exchanges made, all kinds (for the outcome's `attempts` and the benchmark). */
   exchanges = 0;
   tokenRequests = 0;
@@ -93,37 +109,43 @@ export class FhirHttp {
   }
 
   /**
-   * A FHIR read or search with the bearer token; one renewal of the token on a 401. With `form`, a
-   * search by POST (`Type/_search`, FHIR R4 §3.1.1.1), so its parameters stay out of the URL.
+   * A FHIR read or search with the bearer token; one renewal of the token on a 401. With `body`, a
+   * POST: a search by form (`Type/_search`, FHIR R4 §3.1.1.1, so its parameters stay out of the URL)
+   * or an operation's Parameters resource (e.g. `Patient/$match`).
    */
-  async get(url: URL, smart: SmartEndpoints, form?: URLSearchParams): Promise<Exchange> {
-    const run = async (): Promise<Exchange> => {
+  async get(url: URL, smart: SmartEndpoints, body?: PostBody): Promise<Exchange> {
+    const run = async (): Promise<{ exchange: Exchange; token?: string }> => {
       const token = await this.#ensureToken(smart);
-      if (token.kind !== 'ok') return token.exchange;
+      if (token.kind !== 'ok') return { exchange: token.exchange };
       const headers = { accept: 'application/fhir+json', authorization: `Bearer ${token.token}` };
-      return this.#withRetries(() =>
-        form === undefined
+      const exchange = await this.#withRetries(() =>
+        body === undefined
           ? this.#once('GET', url, headers)
-          : this.#once(
-              'POST',
-              url,
-              { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-              form.toString(),
-            ),
+          : this.#once('POST', url, { ...headers, 'content-type': body.contentType }, body.text),
       );
+      return { exchange, token: token.token };
     };
     const first = await run();
-    if (first.kind !== 'final' || first.status !== 401) return first;
-    this.#token = undefined;
-    return run();
+    if (first.exchange.kind !== 'final' || first.exchange.status !== 401) return first.exchange;
+    // Forget the refused token only: parallel searches refused together renew it once, and a token a
+    // sibling already renewed is kept (RFC 6750 §3.1 invalid_token: the server forgot or revoked it).
+    if (this.#token?.token === first.token) this.#token = undefined;
+    return (await run()).exchange;
   }
 
-  async #ensureToken(
-    smart: SmartEndpoints,
-  ): Promise<{ kind: 'ok'; token: string } | { kind: 'failed'; exchange: Exchange }> {
+  /** The cached token, or one new token however many requests ask for it at once. */
+  #ensureToken(smart: SmartEndpoints): Promise<TokenResult> {
     const now = this.#o.clock.now();
-    if (this.#token !== undefined && now < this.#token.until) return { kind: 'ok', token: this.#token.token };
+    if (this.#token !== undefined && now < this.#token.until)
+      return Promise.resolve({ kind: 'ok', token: this.#token.token });
     this.#token = undefined;
+    this.#renewing ??= this.#requestToken(smart).finally(() => {
+      this.#renewing = undefined;
+    });
+    return this.#renewing;
+  }
+
+  async #requestToken(smart: SmartEndpoints): Promise<TokenResult> {
     const answer = await this.#withRetries(async () => {
       // A fresh assertion (and jti) per attempt: the server refuses a repeated jti.
       const assertion = await clientAssertion(this.#o.signer, {
@@ -164,6 +186,17 @@ export class FhirHttp {
       this.#breaker = decision.state;
       if (!decision.allowed) return { kind: 'down', last, breaker: 'open' };
       const result = await attempt();
+      if (result.kind === 'tls') {
+        // A certificate refused is this link's configuration, not a passing fault: no retry, and
+        // the server answered, so the breaker counts it as a success.
+        this.#breaker = breakerRecord(this.#breaker, true, this.#o.clock.now(), this.#o.breaker);
+        this.#o.logger.warn('fhir tls refusal', { refused: result.refused });
+        return {
+          kind: 'final',
+          code: result.refused === 'device-certificate' ? 'device-rejected' : 'request-rejected',
+          status: 0,
+        };
+      }
       const transient = result.kind !== 'answer' || result.status >= 500 || result.status === 429;
       this.#breaker = breakerRecord(this.#breaker, !transient, this.#o.clock.now(), this.#o.breaker);
       if (result.kind === 'answer' && !transient) {
@@ -220,8 +253,10 @@ export class FhirHttp {
         bytes: answer.body,
         ...(retryAfter === undefined ? {} : { retryAfter }),
       };
-    } catch {
-      return timedOut ? { kind: 'timeout' } : { kind: 'network' };
+    } catch (e) {
+      if (timedOut) return { kind: 'timeout' };
+      const refused = tlsRefusal(e);
+      return refused === undefined ? { kind: 'network' } : { kind: 'tls', refused };
     } finally {
       cancel();
     }

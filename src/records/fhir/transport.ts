@@ -30,6 +30,42 @@ export interface TlsMaterial {
   readonly passphrase?: string;
 }
 
+export type TlsRefusal = 'device-certificate' | 'server-certificate';
+
+/**
+ * The server refused this device's client certificate: a TLS alert (RFC 8446 §6.2:
+ * certificate_required, bad_certificate, unknown_ca, certificate_expired/revoked/unknown,
+ * access_denied) as OpenSSL names it through node.
+ */
+const DEVICE_ALERT =
+  /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_(?:CERTIFICATE_[A-Z]+|BAD_CERTIFICATE|UNKNOWN_CA|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED)$/;
+/** The server's certificate does not verify against the configured CA (OpenSSL X509_V_ERR_*, node's name check). */
+const SERVER_CERTIFICATE = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * A transport error that is a certificate refusal, by its code. A server that drops the connection
+ * without an alert (TLS 1.3 servers may, after the client's Finished) reads as a network failure.
+ */
+export const tlsRefusal = (error: unknown): TlsRefusal | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (DEVICE_ALERT.test(code)) return 'device-certificate';
+  return SERVER_CERTIFICATE.has(code) ? 'server-certificate' : undefined;
+};
+
 /** An answer larger than this is refused: a summary's searches are bounded, a runaway body is not. */
 const MAX_BODY = 32 * 1024 * 1024;
 

@@ -117,6 +117,11 @@ export class TokenIssuer {
     return grant;
   }
 
+  /** Forgets every token issued (a server restart or a revocation): their next use answers 401. */
+  revokeAll(): void {
+    this.#tokens.clear();
+  }
+
   #forgetOld(now: number): void {
     for (const [jti, exp] of this.#jtis) if (exp < now - SKEW_S) this.#jtis.delete(jti);
     for (const [token, grant] of this.#tokens)

@@ -46,8 +46,13 @@ export interface FhirServerOptions {
 
 export interface FhirServer {
   readonly app: Hono;
-  /** Adds resources to holder `index`'s compartment (tests: many resources, to page through). */
+  /**
+   * Adds resources to holder `index`'s compartment (tests: many resources, to page through); a
+   * Patient among them is also put in the index store, so Patient searches find it.
+   */
   add(index: number, resources: readonly Resource[]): Promise<void>;
+  /** Forgets every access token issued (tests: a server that restarted or revoked them mid-run). */
+  revokeTokens(): void;
   /** Settles once the population is in the engine. */
   readonly loaded: Promise<void>;
   /** The Patient id of holder `index` (once loaded). */
@@ -257,7 +262,12 @@ export const fhirRecordsServer = (options: FhirServerOptions): FhirServer => {
       const repo = compartments.get(byIndex.get(index) ?? '');
       if (repo === undefined) throw new Error(`holder ${index} is not in the population`);
       await loadResources(repo, resources);
+      await loadResources(
+        patients,
+        resources.filter((r) => r.resourceType === 'Patient'),
+      );
     },
+    revokeTokens: () => issuer.revokeAll(),
     patientId: (index) => byIndex.get(index),
   };
 };
