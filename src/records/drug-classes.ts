@@ -1,9 +1,10 @@
 /**
  * Critical medication flags: classification of one medication from its codings and names
- * (docs/drug-classes.md gives every rule and its source). Pure; the rules are drug-classes-rules.ts,
- * the MHLW price list is drug-classes-catalogue.ts.
+ * (docs/drug-classes.md gives every rule and its source). Pure; the rules are drug-classes-rules.ts and
+ * drug-classes-ingredient-codes.ts, the MHLW price list is drug-classes-catalogue.ts.
  */
 import type { CatalogueProduct, DrugCatalogue } from './drug-classes-catalogue.js';
+import { ingredientCodeFlags } from './drug-classes-ingredient-codes.js';
 import { drugNameKeys, normaliseDrugName } from './drug-classes-names.js';
 import { isReviewed } from './drug-classes-reviewed.js';
 import {
@@ -204,6 +205,9 @@ const classifyJapanese = (code: string, catalogue: DrugCatalogue | undefined): O
   if (!('mixed' in rule)) return placed(rule.flags, `yj:${rule.prefix}`);
   const products = productsOfCode(code, catalogue);
   if (products.length === 0) {
+    // The code names its ingredient (digits 5–7): a critical one is known without the catalogue.
+    const flags = ingredientCodeFlags(code);
+    if (flags !== undefined) return placed(flags, `ingredient-code:${code.slice(0, 7)}`);
     return notPlaced(
       catalogue === undefined
         ? `薬効分類 ${category} mixes classes; the ingredient needs the drug catalogue`

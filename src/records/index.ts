@@ -96,6 +96,7 @@ export {
   type IngredientRule,
 } from './drug-classes-rules.js';
 export { reviewFingerprint } from './drug-classes-reviewed.js';
+export { INGREDIENT_CODE_RULES } from './drug-classes-ingredient-codes.js';
 export { LOINC_SYSTEM, ICD10_SYSTEM } from './fhir-text.js';
 export {
   UNABLE_REASONS,

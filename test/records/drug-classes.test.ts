@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ATC_SYSTEM,
   GENERAL_NAME_CODE_SYSTEMS,
+  INGREDIENT_CODE_RULES,
   NAME_ONLY_SYSTEMS,
   PRICE_CODE_SYSTEMS,
   YJ_SYSTEM,
@@ -103,8 +104,50 @@ describe('classifyDrug by 薬効分類 (YJ, 薬価基準収載医薬品コード
     }
   });
 
+  it.each([
+    ['3399007H1021', ['antiplatelet'], 'aspirin enteric tablets (YJ)'],
+    ['3399007H1ZZZ', ['antiplatelet'], 'aspirin (一般名処方コード)'],
+    ['3399008F2021', ['antiplatelet'], 'clopidogrel'],
+    ['3399009F1', ['antiplatelet'], 'prasugrel'],
+    ['3399002F1', ['antiplatelet'], 'cilostazol'],
+    ['3999014M1022', ['immunosuppressant'], 'tacrolimus capsules'],
+    ['3999416A1', ['immunosuppressant'], 'tacrolimus injection'],
+    ['3999017M1', ['immunosuppressant'], 'mycophenolate mofetil'],
+    ['3999005F1', ['immunosuppressant'], 'azathioprine'],
+    ['3999016M1', ['immunosuppressant'], 'methotrexate (rheumatology)'],
+    ['1149038F1', ['opioid'], 'tramadol'],
+    ['2492416G1', ['insulin'], 'insulin glargine'],
+    ['3969500G1', ['insulin', 'glucose-lowering'], 'insulin degludec / liraglutide'],
+  ] as const)(
+    'classifies %s by its ingredient code without the catalogue (%j, %s)',
+    (code, flags, _ingredient) => {
+      for (const system of [...YJ_SYSTEMS, ...PRICE_CODE_SYSTEMS, ...GENERAL_NAME_CODE_SYSTEMS]) {
+        expect(codes({ system, code }), system).toEqual({
+          classified: true,
+          flags,
+          basis: `ingredient-code:${code.slice(0, 7)}`,
+        });
+      }
+    },
+  );
+
+  it('lists ingredient codes of mixed categories only, each with a flag', () => {
+    for (const [prefix, flags] of Object.entries(INGREDIENT_CODE_RULES)) {
+      expect(prefix, prefix).toMatch(/^[0-9]{7}$/u);
+      expect(flags.length, prefix).toBeGreaterThan(0);
+      // A uniform category would decide by yj:, never by the table: such an entry would be dead.
+      expect(codes(yj(`${prefix}F1`)), prefix).toEqual({
+        classified: true,
+        flags,
+        basis: `ingredient-code:${prefix}`,
+      });
+    }
+  });
+
   it('leaves a mixed category unclassified without the catalogue, with the reason', () => {
-    for (const code of ['3399008F1', '3999014M1', '1149038F1', '2499418G1', '2492416G1', '3969500G1']) {
+    // Loxoprofen, limaprost, donepezil, and ingredient codes that no 2025 product has (a new insulin,
+    // a new immunosuppressant would be one): never "no flag" without the catalogue.
+    for (const code of ['1149019F1560', '3399003F1', '1190012F1', '2492499G1', '3999099F1', '6399499G1']) {
       const c = codes(yj(code));
       expect(c, code).toMatchObject({ classified: false });
       if (!c.classified) expect(c.why).toContain('needs the drug catalogue');
@@ -124,6 +167,17 @@ describe('classifyDrug with the catalogue (synthetic price list)', () => {
     });
     const unreviewed = classifyDrug({ codings: [yj('3399901F1015')], names: [] }, catalogue);
     expect(unreviewed).toMatchObject({ classified: false, flags: [] });
+  });
+
+  it('falls back to the ingredient code when the catalogue does not list the code', () => {
+    expect(classifyDrug({ codings: [yj('3399008F2021')], names: [] }, catalogue)).toEqual({
+      classified: true,
+      flags: ['antiplatelet'],
+      basis: 'ingredient-code:3399008',
+    });
+    const unlisted = classifyDrug({ codings: [yj('3399003F1')], names: [] }, catalogue);
+    expect(unlisted).toMatchObject({ classified: false, flags: [] });
+    if (!unlisted.classified) expect(unlisted.why).toContain('not in the drug catalogue');
   });
 
   it('classifies a HOT- or receipt-coded drug by its name, never by the code', () => {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   GENERAL_NAME_CODE_SYSTEMS,
+  INGREDIENT_CODE_RULES,
   PRICE_CODE_SYSTEMS,
   YJ_SYSTEM,
   YJ_SYSTEMS,
@@ -206,10 +207,54 @@ describe.skipIf(!existsSync(LIST))('the class rules against every product of the
       classified: true,
       flags: ['antiplatelet'],
     });
-    // Without the catalogue the same code is not placed: 3399 mixes classes.
-    expect(classifyDrug({ codings: [{ system: YJ_SYSTEM, code }], names: [] })).toMatchObject({
-      classified: false,
+    // Without the catalogue its ingredient code (3399008, clopidogrel) places it; limaprost's does not.
+    expect(classifyDrug({ codings: [{ system: YJ_SYSTEM, code }], names: [] })).toEqual({
+      classified: true,
+      flags: ['antiplatelet'],
+      basis: 'ingredient-code:3399008',
     });
+    const limaprost = catalogue.products.find((p) => p.code.startsWith('3399003'));
+    expect(limaprost?.ingredient).toContain('リマプロスト');
+    expect(
+      classifyDrug({ codings: [{ system: YJ_SYSTEM, code: limaprost?.code }], names: [] }),
+    ).toMatchObject({ classified: false });
+  });
+
+  it('classifies every flagged product of a mixed 薬効分類 by its code alone, as the catalogue does', () => {
+    const codings = (code: string) => [
+      ...[...YJ_SYSTEMS, ...PRICE_CODE_SYSTEMS].map((system) => ({ system, code })),
+      ...GENERAL_NAME_CODE_SYSTEMS.map((system) => ({ system, code: `${code.slice(0, 9)}ZZZ` })),
+    ];
+    let flagged = 0;
+    for (const [product, c] of classified) {
+      // The catalogue path decides a mixed 薬効分類 by ingredient (basis ingredient: or reviewed:).
+      const mixed = c.classified && !c.basis.startsWith('yj:');
+      for (const coding of codings(product.code)) {
+        const alone = classifyDrug({ codings: [coding], names: [] });
+        // Never a flag the catalogue does not give (by the product's own ingredient).
+        if (alone.flags.length > 0) expect(alone.flags, product.code).toEqual(c.flags);
+        if (mixed && c.flags.length > 0) {
+          expect(alone, `${product.code} ${product.ingredient}`).toMatchObject({
+            classified: true,
+            flags: c.flags,
+          });
+        }
+      }
+      if (mixed && c.flags.length > 0) flagged += 1;
+    }
+    expect(flagged).toBe(576);
+  });
+
+  it('lists only ingredient codes of mixed 薬効分類 that name flagged products of the list', () => {
+    for (const [prefix, flags] of Object.entries(INGREDIENT_CODE_RULES)) {
+      const products = catalogue.products.filter((p) => p.code.startsWith(prefix));
+      expect(products.length, prefix).toBeGreaterThan(0);
+      for (const p of products) {
+        const c = classifyProduct(p, catalogue);
+        expect(c, `${prefix} ${p.ingredient}`).toMatchObject({ classified: true, flags });
+        if (c.classified) expect(c.basis, prefix).toMatch(/^ingredient:/u);
+      }
+    }
   });
 
   it('keeps the catalogue consistent: every product by its code and its normalised name', () => {

@@ -107,7 +107,7 @@ describe('JP-CLINS 6-information collections (one resource type per Bundle)', ()
     expect(s.criticalFlags.status).toBe('unavailable');
   });
 
-  it('prescriptions: apixaban by YJ (OID) is an anticoagulant, a stopped steroid is past, clopidogrel needs the price list', () => {
+  it('prescriptions: apixaban by YJ (OID) is an anticoagulant, a stopped steroid is past, clopidogrel an antiplatelet by its code', () => {
     const s = parse('clins-6info-medications');
     const meds = itemsOf(s.medications);
     expect(meds.find((m) => m.japaneseName === 'エリキュース錠５ｍｇ')).toMatchObject({
@@ -120,8 +120,17 @@ describe('JP-CLINS 6-information collections (one resource type per Bundle)', ()
       current: false,
       status: 'stopped',
     });
-    // 3399 mixes antiplatelets and other agents: unclassified without the ingredient, never "complete".
-    expect(s.criticalFlags).toEqual({ status: 'incomplete', flags: ['anticoagulant'], unclassified: 1 });
+    // 3399 mixes antiplatelets and other agents; 3399008 (digits 5–7: the ingredient) is clopidogrel.
+    expect(meds.find((m) => m.codes.some((c) => c.code === '3399008F2021'))).toMatchObject({
+      current: true,
+      classified: true,
+      flags: ['antiplatelet'],
+    });
+    expect(s.criticalFlags).toEqual({
+      status: 'complete',
+      flags: ['anticoagulant', 'antiplatelet'],
+      unclassified: 0,
+    });
   });
 });
 
@@ -216,7 +225,7 @@ describe('one patient, five Japanese bundles merged', () => {
         .map((a) => a.substance)
         .sort(),
     ).toEqual(['えび', 'そば', 'ヨード造影剤', 'ラテックス']);
-    expect(s.criticalFlags.flags).toEqual(['anticoagulant', 'systemic-steroid']);
+    expect(s.criticalFlags.flags).toEqual(['anticoagulant', 'antiplatelet', 'systemic-steroid']);
     expect(s.criticalFlags.status).toBe('incomplete');
     expect(s.results.status).toBe('available');
     expect(s.insurance.status).toBe('available');

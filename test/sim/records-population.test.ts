@@ -38,22 +38,11 @@ const PRICE_LIST = `${ROOT}../shared/data/mhlw-price-list/20250716.csv`;
 const AT = '2026-04-01T09:00:00+09:00';
 
 const HOLDERS = 300;
-/** Curated drugs whose 薬効分類 mixes classes (3399, 3999, 2492, 1149, 1190, 2171): the code alone is not enough. */
-const MIXED_CURATED = [
-  'acetylsalicylic acid',
-  'amlodipine',
-  'ciclosporin',
-  'cilostazol',
-  'clopidogrel',
-  'donepezil',
-  'insulin aspart',
-  'insulin glargine',
-  'methotrexate',
-  'mycophenolic acid',
-  'prasugrel',
-  'tacrolimus',
-  'tramadol',
-];
+/**
+ * Curated drugs whose 薬効分類 mixes classes (2171, 1190) and whose ingredient carries no flag: the code
+ * alone is not enough (a critical ingredient of a mixed category is known by its ingredient code).
+ */
+const MIXED_CURATED = ['amlodipine', 'donepezil'];
 const records = Array.from({ length: HOLDERS }, (_, i) => medicalRecord(7, i));
 
 describe('the synthetic medical population', () => {
@@ -91,9 +80,7 @@ describe('the synthetic medical population', () => {
     const mixed: string[] = [];
     for (const drug of ALL_DRUGS) {
       const byAtc = classifyDrug({ codings: [{ system: ATC_SYSTEM, code: drug.atc }], names: [] });
-      // 薬効分類 + ingredient/route digits (001–399 oral, 400–699 injection).
-      const code = `${drug.yjClass}${drug.ja.includes('注') ? '400' : '001'}`;
-      const byYj = classifyDrug({ codings: [{ system: YJ_SYSTEM, code }], names: [] });
+      const byYj = classifyDrug({ codings: [{ system: YJ_SYSTEM, code: drug.yj }], names: [] });
       expect(byAtc.classified).toBe(true);
       if (byYj.classified) expect(byYj.flags).toEqual(byAtc.flags);
       else mixed.push(drug.generic);
