@@ -1,12 +1,15 @@
 import type { MemoryRepository } from '@medplum/fhir-router';
 import { cardholder } from '../population.js';
-import { ipsBundle, type FhirJson } from './ips-bundle.js';
+import type { FhirJson } from './bundle-parts.js';
 import { medicalRecord } from './medical-record.js';
+import { recordBundle } from './record-bundle.js';
 
 /**
  * The synthetic population as FHIR resources in a FHIR engine we did not write (medplum's
- * MemoryRepository): each holder's IPS document taken apart into its resources, local `urn:uuid:`
- * references turned into `Type/id`, the stored Composition kept (it is what `$summary` returns).
+ * MemoryRepository): each holder's document in the shape its source sends it (an IPS or a JP-CLINS
+ * 診療情報提供書, as the sealed service serves it: `recordBundle`) taken apart into its resources,
+ * local `urn:uuid:` references turned into `Type/id`, the stored Composition kept (it is what
+ * `$summary` returns).
  */
 
 /** The identifier the demo region links a card to its patient by (docs/records.md, "Connecting a FHIR server"). */
@@ -36,7 +39,7 @@ export const holderResources = (
   at: string,
 ): { readonly patientId: string; readonly resources: readonly Resource[] } => {
   const record = medicalRecord(seed, index);
-  const bundle = ipsBundle(record, at);
+  const bundle = recordBundle(record, at);
   const entries = bundle['entry'] as { fullUrl: string; resource: FhirJson }[];
   const links = new Map(
     entries.map((e) => [e.fullUrl, `${String(e.resource['resourceType'])}/${String(e.resource['id'])}`]),

@@ -137,7 +137,13 @@ export const fhirRecordsServer = (options: FhirServerOptions): FhirServer => {
     return [outcome, { ...bundle, link, ...(entry === undefined ? {} : { entry }) }];
   };
 
-  /** IPS `$summary`: the patient's newest stored summary Composition and everything it references. */
+  /**
+   * IPS `$summary`: the patient's newest stored summary document: its Composition, everything it
+   * references (subject, author, custodian, the entries of every section, nested ones included: a
+   * JP-CLINS document lists its clinical sections under 300 構造情報), and the patient's Coverage found
+   * by a search through the engine. A JP-CLINS document lists no insurance section, so the Coverage
+   * travels unlisted, as in the document itself; the client's eligibility (資格) check reads it.
+   */
   const summary = async (c: Context, patientId: string): Promise<Response> => {
     const repo = compartments.get(patientId);
     if (repo === undefined) return fhirJson(c, 404, notFound);
@@ -148,10 +154,18 @@ export const fhirRecordsServer = (options: FhirServerOptions): FhirServer => {
     const composition = found?.resourceType === 'Bundle' ? found.entry?.[0]?.resource : undefined;
     if (composition?.resourceType !== 'Composition')
       return fhirJson(c, getStatus(outcome) === 200 ? 404 : getStatus(outcome), notFound);
+    const coverageSearch = await engine(repo, `Coverage?patient=Patient/${patientId}`);
+    const coverage = coverageSearch[1];
+    if (coverage?.resourceType !== 'Bundle') return answer(c, coverageSearch);
+    type Section = NonNullable<typeof composition.section>[number];
+    const entries = (sections: readonly Section[]): (string | undefined)[] =>
+      sections.flatMap((s) => [...(s.entry ?? []).map((e) => e.reference), ...entries(s.section ?? [])]);
     const refs = [
       `Patient/${patientId}`,
       ...(composition.author ?? []).map((a) => a.reference),
-      ...(composition.section ?? []).flatMap((s) => (s.entry ?? []).map((e) => e.reference)),
+      composition.custodian?.reference,
+      ...entries(composition.section ?? []),
+      ...(coverage.entry ?? []).map((e) => `Coverage/${e.resource?.id ?? ''}`),
     ].filter((r): r is string => r !== undefined);
     const origin = new URL(c.req.url).origin;
     const resources = [
