@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/index.js';
 import { crewMessage, nextStep, nodeTransport, type Transport } from '../../src/records/index.js';
 import { cardholder } from '../../src/sim/index.js';
-import { medicalRecord, type Resource } from '../../src/sim/records/index.js';
+import { ATC_SYSTEM } from '../../src/records/index.js';
+import { findHolders, medicalRecord, type Resource } from '../../src/sim/records/index.js';
 import { FHIR_POPULATION, startFhirHarness, type FhirHarness } from '../support/fhir-harness.js';
 import { deviceKeys, testSigner } from '../support/records-ports.js';
 import { SEED, holderWith, requestFor } from '../support/records-harness.js';
@@ -20,6 +21,15 @@ const SETUP = 3;
 const SEARCH_TRIPS = 1 + 11;
 
 const active = (): number => holderWith('active');
+
+/** The first holder of the FHIR population whose record is sent in `shape` and whose card has `status`. */
+const holderIn = (shape: 'ips' | 'jp-clins', status: 'active' | 'no-eligibility'): number => {
+  for (let i = 0; i < FHIR_POPULATION; i++) {
+    const record = medicalRecord(SEED, i);
+    if (record.shape === shape && record.status === status) return i;
+  }
+  throw new Error(`no ${shape} holder with status ${status} in the FHIR population`);
+};
 
 describe.each([
   ['with Patient/$summary', true],
@@ -55,6 +65,34 @@ describe.each([
       source: 'store',
       attempts: 0,
     });
+  });
+
+  it('a JP-CLINS holder on a YJ-only anticoagulant: the Japanese record, nested sections read, the flag from the YJ code', async () => {
+    h = await startFhirHarness({ summary });
+    const [index] = findHolders(SEED, FHIR_POPULATION, ['anticoagulant-yj-only']);
+    if (index === undefined) throw new Error('no YJ-only anticoagulant holder in the FHIR population');
+    const outcome = await h.client().fetchSummary(requestFor(index));
+    expect(outcome).toMatchObject({ code: 'ok', source: 'upstream' });
+    if (outcome.code !== 'ok') return;
+    expect(summaryProblems(outcome.summary)).toEqual([]);
+    const record = medicalRecord(SEED, index);
+    const meds = outcome.summary.medications;
+    expect(meds.status === 'available' ? meds.items.length : -1).toBe(record.medications.length);
+    expect(outcome.summary.criticalFlags).toMatchObject({ status: 'complete', unclassified: 0 });
+    expect(outcome.summary.criticalFlags.flags).toContain('anticoagulant');
+    const conditions = outcome.summary.problems;
+    expect(conditions.status === 'available' ? conditions.items.length : -1).toBe(record.conditions.length);
+    // What the server sent is the JP-CLINS record: Japanese codes only, no ATC anywhere.
+    const served = new TextDecoder().decode((await h.store.get(requestFor(index).session))?.bytes);
+    expect(served).toContain('MedicationRequest');
+    expect(served).not.toContain(ATC_SYSTEM);
+  });
+
+  it('no eligibility for a JP-CLINS holder: its Coverage (listed in no section) still reaches the client', async () => {
+    h = await startFhirHarness({ summary });
+    const outcome = await h.client().fetchSummary(requestFor(holderIn('jp-clins', 'no-eligibility')));
+    expect(outcome).toMatchObject({ code: 'no-eligibility' });
+    expect(h.store.size).toBe(0);
   });
 
   it('consent refused: no request at all', async () => {
