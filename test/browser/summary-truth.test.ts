@@ -1,8 +1,23 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findHolders, type HolderTrait } from '../../src/sim/records/index.js';
+import { systemClock } from '../../src/core/index.js';
+import { readKeyFile, toError } from '../../src/crypto/index.js';
+import { createLogger } from '../../src/log/index.js';
+import { ATC_SYSTEM, FhirRecordsClient, nodeTransport, systemTimers } from '../../src/records/index.js';
+import { deviceSigner } from '../../src/roles/tablet/records-ports.js';
+import { cardholder } from '../../src/sim/index.js';
+import {
+  DEMO_PATIENT_IDENTIFIER_SYSTEM,
+  findHolders,
+  type HolderTrait,
+} from '../../src/sim/records/index.js';
 import { launchChromium, logIn, loginOf, SCREENSHOTS, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
+import { MemoryStore } from '../support/records-ports.js';
+import { requestFor } from '../support/records-harness.js';
 import { waitFor } from '../support/wait.js';
 
 /** Generous: the suite shares two cores with other work, and each step is a server round trip. */
@@ -11,6 +26,48 @@ const HOSPITAL = 'hosp-demo-a';
 /** The demo's population (src/roles/demo.ts): seed 1, holders 0..999. */
 const DEMO_SEED = 1;
 const DEMO_POPULATION = 1000;
+const AMBULANCE = 'amb-demo-01';
+
+/**
+ * What the demo's FHIR server (its default records upstream) serves for a holder, asked as the
+ * ambulance asks it: the product's FHIR client with the ambulance's own key from the demo's data
+ * directory. The bytes the client keeps are the server's answer, before any rendering.
+ */
+const servedRecord = async (demo: CliProcess, dataDir: string, holder: number): Promise<string> => {
+  const fhirUrl = /FHIR R4 (http:\/\/\S+)/.exec(demo.stdout)?.[1];
+  if (fhirUrl === undefined) throw new Error('the demo printed no FHIR server');
+  const key = await readKeyFile(join(dataDir, 'keys', `${AMBULANCE}.key`));
+  if (!key.ok) throw toError(key.error);
+  const store = new MemoryStore(systemClock, 3600_000);
+  try {
+    const client = new FhirRecordsClient({
+      baseUrl: fhirUrl,
+      clientId: AMBULANCE,
+      scope: 'system/*.read',
+      patientIdentifierSystem: DEMO_PATIENT_IDENTIFIER_SYSTEM,
+      pageSize: 50,
+      maxPerType: 1000,
+      capabilityTtlMs: 3600_000,
+      timeoutMs: 10_000,
+      retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1_000 },
+      breaker: { failureThreshold: 5, cooldownMs: 30_000 },
+      signer: deviceSigner(key.value),
+      store,
+      transport: nodeTransport(),
+      clock: systemClock,
+      timers: systemTimers,
+      random: Math.random,
+      logger: createLogger({ level: 'warn' }),
+      answerRefused: () => undefined,
+    });
+    const request = requestFor(holder, { serial: cardholder(DEMO_SEED, holder).certificateSerial });
+    const outcome = await client.fetchSummary(request);
+    if (outcome.code !== 'ok') throw new Error(`the demo's FHIR server answered ${outcome.code}`);
+    return new TextDecoder().decode((await store.get(request.session))?.bytes);
+  } finally {
+    key.value.wipe();
+  }
+};
 
 /** One attribute of every element a selector finds, in page order. */
 const attributes = async (page: Page, selector: string, name: string): Promise<(string | null)[]> =>
@@ -27,13 +84,14 @@ const shot = (page: Page, step: string): Promise<Buffer> =>
  */
 describe('section status and critical flags from the records to the ER, in Chromium over the demo', () => {
   let demo: CliProcess;
+  const dataDir = mkdtempSync(join(tmpdir(), 'ems-browser-'));
   let browser: Browser;
   let tablet: Page;
   let board: Page;
   let boardUrl: string;
 
   beforeAll(async () => {
-    demo = await startDemoProcess();
+    demo = await startDemoProcess(dataDir);
     browser = await launchChromium();
     tablet = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     board = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -108,7 +166,14 @@ describe('section status and critical flags from the records to the ER, in Chrom
   }, 180_000);
 
   it('a holder on an anticoagulant coded with a YJ code only: the flag on the tablet and on the triage detail', async () => {
-    await readCard(await offered('anticoagulant-yj-only'));
+    const holder = await offered('anticoagulant-yj-only');
+    // The flag must come from the Japanese code: what the demo's records upstream serves for this
+    // holder is the JP-CLINS record, with YJ-coded MedicationRequests and no ATC coding at all.
+    const served = await servedRecord(demo, dataDir, Number(holder));
+    expect(served).toContain('"resourceType":"MedicationRequest"');
+    expect(served).not.toContain(ATC_SYSTEM);
+
+    await readCard(holder);
     const flags = tablet.locator('[data-summary] [data-section=flags]');
     expect(await flags.textContent()).toContain('抗凝固薬');
 
