@@ -207,4 +207,5 @@ export {
   type FhirRecordsOptions,
   type Transport,
   type TlsMaterial,
+  type CandidatesOutcome,
 } from './fhir/index.js';

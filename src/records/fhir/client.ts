@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/index.js';
 import type { Logger } from '../../log/index.js';
 import type { BindingFailure } from '../binding.js';
@@ -7,7 +8,7 @@ import { parseSummaryBytes } from '../parser.js';
 import type { RequestSigner, SummaryStore, Timers } from '../ports.js';
 import type { SummaryRequest } from '../request.js';
 import type { BreakerPolicy, RetryPolicy } from '../retry.js';
-import { FhirHttp, searchForm, type Exchange } from './http.js';
+import { FhirHttp, searchForm, type Exchange, type FinalCode } from './http.js';
 import {
   readCapabilities,
   readSearchPage,
@@ -16,6 +17,15 @@ import {
   type SearchPage,
   type SmartEndpoints,
 } from './read.js';
+import {
+  candidatesOf,
+  checkQuery,
+  type Candidate,
+  type LookupError,
+  type LookupQuery,
+  type Match,
+} from '../lookup.js';
+import { candidateSearch, matchParameters, matchesFromMatch, matchesFromSearch } from './candidates.js';
 import { ASSERTION_ALG } from './smart.js';
 import {
   SEARCH_TYPES,
@@ -76,11 +86,13 @@ export class FhirRecordsClient {
   readonly #http: FhirHttp;
   readonly #base: URL;
   #discovery: Discovery | undefined;
+  readonly #newRef: () => string;
 
   constructor(options: FhirRecordsOptions) {
     this.#o = options;
     this.#base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.#http = new FhirHttp({ ...options });
+    this.#newRef = options.newId ?? randomUUID;
   }
 
   /** HTTP exchanges so far, and token requests among them (benchmark and tests). */
@@ -97,6 +109,68 @@ export class FhirRecordsClient {
       attempts: outcome.attempts,
     });
     return outcome;
+  }
+
+  /**
+   * Card-less lookup by the four basic items: `Patient/$match` (onlyCertainMatches=false) where the
+   * CapabilityStatement offers it, else a Patient search by POST on the birth date (and sex), one
+   * page of up to `maxPerType`, matched by the lookup's rules (src/records/lookup.ts). Candidates only,
+   * each under a ref for this answer; `patients` (ref → Patient id) stays with the gateway. `complete`
+   * is false when Patients were left unread or could not be compared: the crew adds what they know.
+   */
+  async findCandidates(query: LookupQuery): Promise<CandidatesOutcome> {
+    const checked = checkQuery(query);
+    if (!checked.ok) return { code: checked.error, attempts: 0 };
+    if (query.kind !== 'four-items') return { code: 'insurer-number-not-offered', attempts: 0 };
+    const before = this.#http.exchanges;
+    const attempts = (): number => this.#http.exchanges - before;
+    const discovery = await this.#discover();
+    if (discovery.kind === 'failed') return failure(discovery.exchange, attempts());
+    const { smart, capabilities } = discovery.value;
+    let found: { matches: readonly Match[]; skipped: number; complete: boolean };
+    if (capabilities.match) {
+      const answer = await this.#http.get(new URL('Patient/$match', this.#base), smart, {
+        contentType: 'application/fhir+json',
+        text: JSON.stringify(matchParameters(query, this.#o.pageSize)),
+      });
+      if (answer.kind !== 'ok') return failure(answer, attempts());
+      const read = matchesFromMatch(answer.json, query);
+      if (read === undefined) return { code: 'response-unreadable', attempts: attempts() };
+      found = { ...read, complete: read.skipped === 0 };
+    } else {
+      // One page, never `next`: a server's next link is a GET URL that would carry the birth date.
+      const count = this.#o.maxPerType;
+      const answer = await this.#http.get(
+        new URL('Patient/_search', this.#base),
+        smart,
+        searchForm(candidateSearch(query, count)),
+      );
+      if (answer.kind !== 'ok') return failure(answer, attempts());
+      const page = readSearchPage(answer.json);
+      if (page === undefined) return { code: 'response-unreadable', attempts: attempts() };
+      const read = matchesFromSearch(page.matches, query);
+      const all = page.total === undefined ? page.matches.length < count : page.total <= page.matches.length;
+      found = { ...read, complete: all && page.next === undefined && read.skipped === 0 };
+    }
+    const patients = new Map<string, string>();
+    const candidates = candidatesOf(found.matches, this.#o.clock.now(), (person) => {
+      const ref = this.#newRef();
+      patients.set(ref, person.id);
+      return ref;
+    });
+    this.#o.logger.info('records candidate lookup', {
+      kind: 'fhir',
+      candidates: candidates.length,
+      complete: found.complete,
+    });
+    return {
+      code: 'ok',
+      via: capabilities.match ? 'match' : 'search',
+      candidates,
+      patients,
+      complete: found.complete,
+      attempts: attempts(),
+    };
   }
 
   async #fetch(request: SummaryRequest, attempts: () => number): Promise<SummaryOutcome> {
@@ -281,6 +355,36 @@ export class FhirRecordsClient {
       : undefined;
   }
 }
+
+/** What a card-less lookup came to. */
+export type CandidatesOutcome =
+  | {
+      readonly code: 'ok';
+      readonly via: 'match' | 'search';
+      /** Best first; none selected (the crew confirms one with `confirmCandidate`). */
+      readonly candidates: readonly Candidate[];
+      /** Each candidate's ref → its Patient id: for the gateway, never sent to the tablet. */
+      readonly patients: ReadonlyMap<string, string>;
+      readonly complete: boolean;
+      readonly attempts: number;
+    }
+  | { readonly code: LookupError | 'insurer-number-not-offered'; readonly attempts: 0 }
+  | { readonly code: FailureCode; readonly attempts: number };
+
+type FailureCode = FinalCode | 'timeout' | 'upstream-unavailable';
+
+const failure = (exchange: Exchange, attempts: number): CandidatesOutcome => {
+  switch (exchange.kind) {
+    case 'final':
+      return { code: exchange.code, attempts };
+    case 'down':
+      return { code: exchange.last === 'timeout' ? 'timeout' : 'upstream-unavailable', attempts };
+    case 'ok':
+      return { code: 'response-unreadable', attempts };
+    default:
+      return exchange satisfies never;
+  }
+};
 
 const fail = (exchange: Exchange, attempts: number): SummaryOutcome => {
   switch (exchange.kind) {

@@ -1,4 +1,4 @@
-export { FhirRecordsClient, type FhirRecordsOptions } from './client.js';
+export { FhirRecordsClient, type FhirRecordsOptions, type CandidatesOutcome } from './client.js';
 export {
   nodeTransport,
   type Transport,

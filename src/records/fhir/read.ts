@@ -19,6 +19,8 @@ export type FhirResource = v.InferOutput<typeof Resource>;
 /** The IPS operation (HL7 IPS IG, OperationDefinition "summary"); some servers name it without canonical. */
 const IPS_SUMMARY = 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary';
 
+const PATIENT_MATCH = 'http://hl7.org/fhir/OperationDefinition/Patient-match';
+
 const CapabilityStatement = v.looseObject({
   resourceType: v.literal('CapabilityStatement'),
   fhirVersion: v.optional(v.string()),
@@ -45,6 +47,8 @@ const CapabilityStatement = v.looseObject({
 export interface Capabilities {
   /** `Patient/$summary` is offered (CapabilityStatement.rest.resource[Patient].operation). */
   readonly summary: boolean;
+  /** `Patient/$match` is offered (FHIR R4 OperationDefinition Patient-match). */
+  readonly match: boolean;
   /** Resource types the server lists at all (a type it does not list is not searched). */
   readonly types: ReadonlySet<string>;
 }
@@ -64,7 +68,8 @@ export const readCapabilities = (
   const patient = resources.find((r) => r.type === 'Patient');
   if (patient === undefined) return { ok: false, error: 'no-patient-search' };
   const summary = (patient.operation ?? []).some((o) => o.name === 'summary' || o.definition === IPS_SUMMARY);
-  return { ok: true, value: { summary, types: new Set(resources.map((r) => r.type)) } };
+  const match = (patient.operation ?? []).some((o) => o.name === 'match' || o.definition === PATIENT_MATCH);
+  return { ok: true, value: { summary, match, types: new Set(resources.map((r) => r.type)) } };
 };
 
 /** SMART App Launch 2.x, `.well-known/smart-configuration`: what Backend Services needs. */
