@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { CRITICAL_FLAGS } from '../records/index.js';
+import { CRITICAL_FLAGS, NO_KNOWN, UNAVAILABLE_REASONS } from '../records/index.js';
 
 /**
  * The emergency summary as it travels in the pre-arrival report (wire v2, CONTRACT §2 of issue 11).
@@ -16,15 +16,11 @@ const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const Int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 
 export const SECTION_STATUSES = ['available', 'partial', 'none-known', 'unavailable'] as const;
-export const UNAVAILABLE_REASONS = [
-  'not-sent',
-  'not-recorded',
-  'unreadable',
-  'upstream-failed',
-  'withheld',
-] as const;
-/** "No known X allergy" statements, kept as data, never as an item (SNOMED CT 716186003 and kin). */
-export const NO_KNOWN = ['any', 'medication', 'food', 'environment'] as const;
+/**
+ * The unavailable reasons and "no known X" statements are the records model's own vocabularies
+ * (src/records/summary.ts), carried as they are: one list each, so the two sides cannot drift.
+ */
+export { NO_KNOWN, UNAVAILABLE_REASONS };
 
 /** The report's sections, in the order the ER reads them. */
 export const WIRE_SECTIONS = [
