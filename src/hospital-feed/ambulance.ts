@@ -25,7 +25,7 @@ import {
 import { Outbox, type Timers } from './outbox.js';
 import { RefusalLog } from './refusal-log.js';
 import type { OutboxEntry } from './outbox-state.js';
-import type { OutboxStore } from './outbox-store.js';
+import type { OutboxChange, OutboxStore } from './outbox-store.js';
 import {
   crewState,
   isOpen,
@@ -36,6 +36,7 @@ import {
   type ReportRecord,
 } from './report-state.js';
 import { topics } from './topics.js';
+import { UnitThreads, type ThreadChange } from './unit-threads.js';
 
 /** What the tablet shows for one report. */
 export interface ReportView {
@@ -67,6 +68,8 @@ export interface AmbulanceFeedEvents {
   'storage-error': [error: FeedError];
   /** A dispatch message for the unit (an assignment); the tablet checks who sent it. */
   dispatch: [incoming: DispatchIncoming];
+  /** A report's conversation changed, or an outcome came: the report id only. */
+  thread: [reportId: string];
 }
 
 /** What a unit sends to a dispatch centre. */
@@ -89,7 +92,12 @@ export interface AmbulanceFeedOptions {
   readonly defaultTtlMs: number;
   readonly counters?: FeedCounters;
   readonly logger: Logger;
+  /** How long the crew sees a hospital's outcome before it is deleted; default 72 hours. */
+  readonly outcomeRetentionMs?: number;
 }
+
+/** Default period an outcome stays on the tablet (configuration `outcomes.retentionHours`). */
+export const DEFAULT_OUTCOME_RETENTION_MS = 72 * 3600_000;
 
 export const toView = (r: ReportRecord): ReportView => ({
   reportId: r.reportId,
@@ -107,6 +115,8 @@ export const toView = (r: ReportRecord): ReportView => ({
  * state. Submissions are serialised, so a report's stream sequence never repeats.
  */
 export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
+  /** The crew↔ER conversations and the outcomes that come back (issue 16, items 2 and 5). */
+  readonly threads: UnitThreads;
   readonly #o: AmbulanceFeedOptions;
   readonly #outbox: Outbox;
   readonly #counters: FeedCounters;
@@ -133,6 +143,15 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     });
     this.#outbox.on('transport', (entry) => this.#record(this.#followTransport(entry)));
     this.#outbox.on('storage-error', (code) => this.emit('storage-error', feedError(code)));
+    this.threads = new UnitThreads({
+      store: options.store,
+      clock: options.clock,
+      newId: options.newId,
+      outcomeRetentionMs: options.outcomeRetentionMs ?? DEFAULT_OUTCOME_RETENTION_MS,
+      report: (reportId) => this.#reports.get(reportId),
+      queue: (reportId, message, extra) => this.#serial(() => this.#queueThread(reportId, message, extra)),
+      changed: (reportId) => this.emit('thread', reportId),
+    });
     options.link.onMessage((_topic, payload) => this.#receive(payload));
   }
 
@@ -204,12 +223,19 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       .filter((r): r is ReportRecord => r !== undefined && isOpen(r))
       .map((r) => onHospital(r, { type: 'handover' }, now));
     if (changed.length === 0) return ok(0);
-    const written = this.#o.store.write({ reports: changed });
+    // The conversation may name the patient: it leaves the tablet with the rest (issue 16).
+    const written = this.#o.store.write({
+      reports: changed,
+      dropThreads: changed.map((r) => ({ peer: r.hospitalId, reportId: r.reportId })),
+    });
     if (!written.ok) {
       this.emit('storage-error', feedError(written.error));
       return err(feedError(written.error));
     }
-    for (const r of changed) this.#record(r);
+    for (const r of changed) {
+      this.#record(r);
+      this.emit('thread', r.reportId);
+    }
     return ok(changed.length);
   }
 
@@ -331,6 +357,60 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     return ok(toView(record));
   }
 
+  /** A conversation message or receipt on the report's stream, stored with `extra` in one write. */
+  async #queueThread(
+    reportId: string,
+    message: FeedMessage,
+    extra: (envelopeId: string) => ThreadChange,
+  ): Promise<Result<string, FeedError>> {
+    const r = this.#reports.get(reportId);
+    if (r === undefined) return err(feedError(FEED_ERRORS.permanent.unknownReport));
+    if (!isOpen(r)) return err(feedError(FEED_ERRORS.permanent.reportClosed));
+    const body = encodeBody(message);
+    if (!body.ok) return err(feedError(FEED_ERRORS.permanent.invalidBody, body.error.paths));
+    const now = this.#o.clock.now();
+    const expiresAt = Math.max(r.expiresAt, now + this.#o.defaultTtlMs);
+    const sequence = r.sequence + 1;
+    const sealed = await this.#o.codec.seal({
+      kind: message.kind,
+      to: r.hospitalId,
+      body: body.value,
+      stream: reportId,
+      sequence,
+      expiresAt,
+    });
+    // Built on the report as it is now (an answer may have been applied while we sealed).
+    const current = this.#reports.get(reportId) ?? r;
+    const next = { ...current, sequence: Math.max(current.sequence, sequence) };
+    const added = this.#outbox.add(
+      [
+        {
+          messageId: sealed.messageId,
+          reportId,
+          kind: message.kind,
+          to: r.hospitalId,
+          topic: topics.hospitalInbox(r.hospitalId),
+          sequence,
+          createdAt: now,
+          expiresAt,
+          bytes: sealed.bytes,
+          transport: 'queued',
+          attempts: 0,
+          nextAttemptAt: now,
+        },
+      ],
+      [],
+      [next],
+      extra(sealed.messageId),
+    );
+    if (!added.ok) {
+      this.emit('storage-error', feedError(added.error));
+      return err(feedError(added.error));
+    }
+    this.#record(next);
+    return ok(sealed.messageId);
+  }
+
   #followTransport(entry: OutboxEntry): ReportRecord | undefined {
     const r = this.#reports.get(entry.reportId);
     return r === undefined
@@ -388,7 +468,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     const opened = await openIncomingOrDispatch(
       this.#o.codec,
       payload,
-      ['ack', 'answer', 'handover'],
+      ['ack', 'answer', 'handover', 'message', 'message-read', 'outcome'],
       ['assignment'],
     );
     if (this.#stopped) return;
@@ -417,11 +497,17 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     if (this.#redelivered(envelope.messageId)) return;
     this.#counters.received(message.kind);
     const now = this.#o.clock.now();
-    let event: HospitalEvent;
+    let event: HospitalEvent | undefined;
+    let extra: ThreadChange & Pick<OutboxChange, 'dropThreads'> = {};
     switch (message.kind) {
       case 'ack':
         if (message.body.stage === 'received') return this.#onReceipt(r, message.body.of);
         event = { type: 'ack', stage: 'viewed' };
+        break;
+      case 'message':
+      case 'message-read':
+      case 'outcome':
+        extra = this.threads.incoming(r, message, now);
         break;
       case 'answer':
         event =
@@ -437,6 +523,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
         break;
       case 'handover':
         event = { type: 'handover' };
+        extra = { dropThreads: [{ peer: r.hospitalId, reportId: r.reportId }] };
         break;
       case 'report':
       case 'update':
@@ -448,8 +535,9 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     // The hospital sends these through its own outbox: store, then acknowledge, so it stops sending.
     // The message id is the replay check (the codec asks the store) and is recorded in the same
     // commit as the state change: a crash leaves neither, so the hospital's resend is applied.
-    const next = { ...onHospital(r, event, now), sequence: r.sequence + 1 };
+    const next = { ...(event === undefined ? r : onHospital(r, event, now)), sequence: r.sequence + 1 };
     const written = this.#o.store.write({
+      ...extra,
       reports: [next],
       applied: [
         { messageId: envelope.messageId, reportId: r.reportId, from: envelope.from, receivedAt: now },
@@ -461,6 +549,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       return;
     }
     this.#record(next);
+    if (event === undefined || event.type === 'handover') this.emit('thread', r.reportId);
     // Not awaited: mqtt.js reads no further packets (our PUBACK included) until this handler returns.
     void this.#acknowledge(next, envelope.messageId);
   }
@@ -490,7 +579,9 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
   #onReceipt(r: ReportRecord, of: string): void {
     const entry = this.#outbox.get(of);
     if (entry !== undefined) {
-      if (entry.reportId === r.reportId) this.#outbox.acknowledge(of);
+      if (entry.reportId !== r.reportId) return;
+      this.#outbox.acknowledge(of);
+      if (entry.kind === 'message') this.threads.delivered(of);
       return;
     }
     // Acknowledged after the crew was told `expired` (clock skew): the hospital has it after all.

@@ -8,6 +8,15 @@ import {
 } from './inbox-state.js';
 import { storedReportBody, type AnswerBody, type CancelBody } from './messages.js';
 import { attempt, openDatabase, type Db } from './sqlite.js';
+import { THREAD_SCHEMA, ThreadTables } from './thread-sqlite.js';
+import {
+  advance,
+  incomingEntry,
+  type OutcomeRecord,
+  type ThreadEntry,
+  type UnreadThread,
+} from './thread-state.js';
+import type { ThreadMessageBody, ThreadReadBody } from './thread-wire.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
@@ -33,7 +42,7 @@ CREATE TABLE IF NOT EXISTS reports (
   unit_name TEXT,
   PRIMARY KEY (unit_id, report_id)
 ) STRICT;
-`;
+${THREAD_SCHEMA}`;
 
 /** Inboxes written before the unit's directory name was kept gain the column (NULL: shown by id). */
 const migrate = (db: Db): void => {
@@ -102,9 +111,13 @@ export class SqliteInboxStore {
   readonly #db: Db;
   readonly #receive: (m: IncomingRecord) => Receipt;
   readonly #nextOut: (unitId: string, reportId: string) => number;
+  readonly #threads: ThreadTables;
+  readonly #receiveThread: (m: IncomingThreadRecord) => ThreadReceipt;
 
   private constructor(db: Db) {
     this.#db = db;
+    const threads = new ThreadTables(db, { reportsTable: 'reports', peerColumn: 'unit_id' });
+    this.#threads = threads;
     // Purged reports are overwritten, not just unlinked from the b-tree: the file holds patient data.
     db.pragma('secure_delete = ON');
     const seen = db.prepare('SELECT unit_id, report_id FROM messages WHERE message_id = ?');
@@ -148,6 +161,37 @@ export class SqliteInboxStore {
         ackSequence: nextOut(m.unitId, reportId),
       };
     });
+    // A conversation message or read receipt from the unit: recorded by id and applied in one
+    // transaction, like a report; only about a report this unit sent here (else nothing is stored).
+    this.#receiveThread = db.transaction((m: IncomingThreadRecord): ThreadReceipt => {
+      const reportId = m.message.body.reportId;
+      const previous = seen.get(m.messageId) as { unit_id: string; report_id: string } | undefined;
+      if (previous !== undefined)
+        return { outcome: 'duplicate', ackSequence: nextOut(previous.unit_id, previous.report_id) };
+      const row = get.get(m.unitId, reportId) as ReportRow | undefined;
+      if (row?.body === null || row === undefined) return { outcome: 'unknown-report' };
+      remember.run(m.messageId, m.unitId, reportId, m.sequence, m.now);
+      const message = m.message;
+      switch (message.kind) {
+        case 'message': {
+          const known = threads
+            .of(m.unitId, reportId)
+            .some((e) => e.direction === 'in' && e.threadId === message.body.threadId);
+          if (!known) threads.put(m.unitId, incomingEntry(message.body, m.now));
+          break;
+        }
+        case 'message-read': {
+          const read = new Set(message.body.read);
+          for (const e of threads.of(m.unitId, reportId))
+            if (e.direction === 'out' && read.has(e.threadId))
+              threads.put(m.unitId, advance(e, 'read', m.now));
+          break;
+        }
+        default:
+          return message satisfies never;
+      }
+      return { outcome: 'applied', ackSequence: nextOut(m.unitId, reportId) };
+    });
   }
 
   static open(file: string): Result<SqliteInboxStore, StorageErrorCode> {
@@ -181,6 +225,51 @@ export class SqliteInboxStore {
         return this.#nextOut(report.unitId, report.reportId);
       })(),
     );
+  }
+
+  receiveThread(m: IncomingThreadRecord): Result<ThreadReceipt, StorageErrorCode> {
+    return attempt(() => this.#receiveThread(m));
+  }
+
+  /** Stores messages the desk sends or moves on; with `sequenceFor`, returns that report's next stream sequence. */
+  saveThread(
+    unitId: string,
+    entries: readonly ThreadEntry[],
+    sequenceFor?: string,
+  ): Result<number, StorageErrorCode> {
+    return attempt(() =>
+      this.#db.transaction(() => {
+        for (const e of entries) this.#threads.put(unitId, e);
+        return sequenceFor === undefined ? 0 : this.#nextOut(unitId, sequenceFor);
+      })(),
+    );
+  }
+
+  thread(unitId: string, reportId: string): readonly ThreadEntry[] {
+    return this.#threads.of(unitId, reportId);
+  }
+
+  threadByEnvelope(envelopeId: string): { readonly peer: string; readonly entry: ThreadEntry } | undefined {
+    return this.#threads.byEnvelope(envelopeId);
+  }
+
+  /** Reports with messages from the crew nobody here has been shown yet, oldest first. */
+  unreadThreads(): readonly UnreadThread[] {
+    return this.#threads.unread();
+  }
+
+  /** Stores the outcome the desk sends (a corrected one replaces it) and returns the next stream sequence. */
+  saveOutcome(outcome: OutcomeRecord): Result<number, StorageErrorCode> {
+    return attempt(() =>
+      this.#db.transaction(() => {
+        this.#threads.putOutcome(outcome);
+        return this.#nextOut(outcome.peer, outcome.reportId);
+      })(),
+    );
+  }
+
+  outcome(unitId: string, reportId: string): OutcomeRecord | undefined {
+    return this.#threads.outcome(unitId, reportId);
   }
 
   /** Whether this message id is stored: the receiver's replay check, atomic with storing (see receive). */
@@ -231,7 +320,10 @@ export class SqliteInboxStore {
     return attempt(() => {
       const purged = this.#db.transaction(() => {
         this.#db.prepare('DELETE FROM messages WHERE received_at < ?').run(before);
-        return this.#db.prepare('DELETE FROM reports WHERE updated_at < ?').run(before).changes;
+        const deleted = this.#db.prepare('DELETE FROM reports WHERE updated_at < ?').run(before).changes;
+        // A report's conversation and outcome go with it.
+        this.#threads.dropOrphans();
+        return deleted;
       })();
       if (purged > 0) this.#db.pragma('wal_checkpoint(TRUNCATE)');
       return purged;
@@ -242,6 +334,20 @@ export class SqliteInboxStore {
     if (this.#db.open) this.#db.close();
   }
 }
+
+export interface IncomingThreadRecord {
+  readonly messageId: string;
+  readonly unitId: string;
+  readonly sequence: number;
+  readonly message:
+    | { readonly kind: 'message'; readonly body: ThreadMessageBody }
+    | { readonly kind: 'message-read'; readonly body: ThreadReadBody };
+  readonly now: number;
+}
+
+export type ThreadReceipt =
+  | { readonly outcome: 'applied' | 'duplicate'; readonly ackSequence: number }
+  | { readonly outcome: 'unknown-report' };
 
 export interface Redelivery {
   readonly unitId: string;

@@ -71,6 +71,7 @@ export {
   MemoryOutboxStore,
   type OutboxStore,
   type OutboxChange,
+  type PeerEntry,
   type AppliedMessage,
   type FormKey,
 } from './outbox-store.js';
@@ -88,7 +89,30 @@ export {
   type DispatchIncoming,
 } from './incoming.js';
 export {
+  THREAD_BODY_SCHEMAS,
+  QUICK_REPLIES,
+  QUICK_FROM,
+  DISPOSITIONS,
+  MAX_MESSAGE_CHARS,
+  Icd10Code,
+  type QuickReply,
+  type Disposition,
+  type ThreadMessageBody,
+  type ThreadReadBody,
+  type OutcomeBody,
+} from './thread-wire.js';
+export {
+  type ThreadEntry,
+  type ThreadContent,
+  type ThreadState,
+  type OutcomeRecord,
+  type UnreadThread,
+} from './thread-state.js';
+export { UnitThreads } from './unit-threads.js';
+export { DeskThreads, type OutcomeInput, type OutcomeSent } from './desk-threads.js';
+export {
   AmbulanceFeed,
+  DEFAULT_OUTCOME_RETENTION_MS,
   FORM_KEY_RETENTION_MS,
   type ReportView,
   type ReportInput,

@@ -11,6 +11,7 @@ import {
 } from '../dispatch/index.js';
 import { IdentityAssuranceWire } from './assurance-wire.js';
 import { Summary } from './summary-wire.js';
+import { THREAD_BODY_SCHEMAS } from './thread-wire.js';
 
 /**
  * The bodies carried inside the envelope, one schema per message kind. Bodies are validated on
@@ -80,6 +81,11 @@ export const ReportBody = v.object({
   /** JTAS level: 1 resuscitation … 5 non-urgent (the board's acuity colour). */
   acuity: Int(1, 5),
   eta: Timestamp,
+  /**
+   * The dispatch case this transport belongs to (the unit's assignment), when there is one: ids only.
+   * The hospital sends its outcome for the patient to this centre under this case (issue 16, item 5).
+   */
+  dispatch: v.optional(v.object({ dispatchId: OpaqueId, caseId: CaseId })),
   crew: v.object({
     unitId: Text(63),
     callSign: Text(40),
@@ -129,6 +135,7 @@ export const BODY_SCHEMAS = {
   ack: AckBody,
   answer: AnswerBody,
   handover: HandoverBody,
+  ...THREAD_BODY_SCHEMAS,
 } as const;
 
 export type MessageKind = keyof typeof BODY_SCHEMAS;

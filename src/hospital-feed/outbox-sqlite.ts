@@ -2,9 +2,11 @@ import { err, ok, type Result } from '../core/index.js';
 import type { StorageErrorCode } from './errors.js';
 import type { DeclineReason, MessageKind } from './messages.js';
 import { isTerminal, type OutboxEntry, type Transport } from './outbox-state.js';
-import type { AppliedMessage, FormKey, OutboxChange, OutboxStore } from './outbox-store.js';
+import type { AppliedMessage, FormKey, OutboxChange, OutboxStore, PeerEntry } from './outbox-store.js';
 import type { HospitalStage, Lifecycle, ReportRecord } from './report-state.js';
 import { attempt, openDatabase, type Db } from './sqlite.js';
+import type { OutcomeRecord, ThreadEntry } from './thread-state.js';
+import { THREAD_SCHEMA, ThreadTables } from './thread-sqlite.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS outbox (
@@ -49,7 +51,7 @@ CREATE TABLE IF NOT EXISTS form_keys (
   created_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS form_keys_age ON form_keys (created_at);
-`;
+${THREAD_SCHEMA}`;
 
 interface EntryRow {
   message_id: string;
@@ -133,9 +135,14 @@ interface AppliedRow {
 export class SqliteOutboxStore implements OutboxStore {
   readonly #db: Db;
   readonly #write: (change: OutboxChange) => void;
+  readonly #threads: ThreadTables;
 
   private constructor(db: Db) {
     this.#db = db;
+    // Conversations and outcomes may name the patient: deleted rows are overwritten, not unlinked.
+    db.pragma('secure_delete = ON');
+    const threads = new ThreadTables(db);
+    this.#threads = threads;
     const upsert = db.prepare(
       `INSERT INTO outbox VALUES (@message_id, @report_id, @kind, @recipient, @topic, @sequence,
          @created_at, @expires_at, @bytes, @transport, @attempts, @next_attempt_at)
@@ -159,6 +166,10 @@ export class SqliteOutboxStore implements OutboxStore {
       for (const m of change.applied ?? []) remember.run(m.messageId, m.reportId, m.from, m.receivedAt);
       if (change.forgetFormKeysBefore !== undefined) forgetKeys.run(change.forgetFormKeysBefore);
       for (const k of change.formKeys ?? []) rememberKey.run(k.key, k.reportId, k.at);
+      for (const t of change.threads ?? []) threads.put(t.peer, t.entry);
+      for (const d of change.dropThreads ?? []) threads.drop(d.peer, d.reportId);
+      if (change.forgetOutcomesBefore !== undefined) threads.forgetOutcomes(change.forgetOutcomesBefore);
+      for (const o of change.outcomes ?? []) threads.putOutcome(o);
       for (const e of change.entries ?? []) {
         if (isTerminal(e.transport)) remove.run(e.messageId);
         else
@@ -244,6 +255,18 @@ export class SqliteOutboxStore implements OutboxStore {
     const row = this.#db.prepare('SELECT * FROM form_keys WHERE form_key = ?').get(key) as
       { form_key: string; report_id: string; created_at: number } | undefined;
     return row === undefined ? undefined : { key: row.form_key, reportId: row.report_id, at: row.created_at };
+  }
+
+  thread(peer: string, reportId: string): readonly ThreadEntry[] {
+    return this.#threads.of(peer, reportId);
+  }
+
+  threadByEnvelope(envelopeId: string): PeerEntry | undefined {
+    return this.#threads.byEnvelope(envelopeId);
+  }
+
+  outcomes(): readonly OutcomeRecord[] {
+    return this.#threads.outcomes();
   }
 
   close(): void {

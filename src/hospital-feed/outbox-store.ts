@@ -2,6 +2,13 @@ import { ok, type Result } from '../core/index.js';
 import type { StorageErrorCode } from './errors.js';
 import { isTerminal, type OutboxEntry } from './outbox-state.js';
 import type { ReportRecord } from './report-state.js';
+import type { OutcomeRecord, ThreadEntry } from './thread-state.js';
+
+/** A conversation message with the principal on the other side (the unit: the report's hospital). */
+export interface PeerEntry {
+  readonly peer: string;
+  readonly entry: ThreadEntry;
+}
 
 /**
  * An incoming message (from the hospital) whose effect a write applies. Its id is the ambulance's
@@ -36,6 +43,14 @@ export interface OutboxChange {
   readonly formKeys?: readonly FormKey[];
   /** Forgets form keys stored before this time (a form that old is never posted again). */
   readonly forgetFormKeysBefore?: number;
+  /** Conversation messages stored or moved on (sent, delivered, read), with the change they came with. */
+  readonly threads?: readonly PeerEntry[];
+  /** Conversations deleted with their patient's data (handover): nothing of them stays on the tablet. */
+  readonly dropThreads?: readonly { readonly peer: string; readonly reportId: string }[];
+  /** Outcomes received (one per report: a later one replaces it). */
+  readonly outcomes?: readonly OutcomeRecord[];
+  /** Deletes outcomes received before this time: the crew's configured period is over. */
+  readonly forgetOutcomesBefore?: number;
 }
 
 /**
@@ -54,6 +69,12 @@ export interface OutboxStore {
   applied(messageId: string): AppliedMessage | undefined;
   /** The report a form key made, `undefined` if the key was never used (or forgotten). */
   formKey(key: string): FormKey | undefined;
+  /** One report's conversation, in no particular order. */
+  thread(peer: string, reportId: string): readonly ThreadEntry[];
+  /** The outgoing message an envelope carried (for its `ack received`: delivered). */
+  threadByEnvelope(envelopeId: string): PeerEntry | undefined;
+  /** Outcomes held, newest received first. */
+  outcomes(): readonly OutcomeRecord[];
   close(): void;
 }
 
@@ -62,6 +83,8 @@ export class MemoryOutboxStore implements OutboxStore {
   readonly #reports = new Map<string, ReportRecord>();
   readonly #applied = new Map<string, AppliedMessage>();
   readonly #formKeys = new Map<string, FormKey>();
+  readonly #threads = new Map<string, PeerEntry>();
+  readonly #outcomes = new Map<string, OutcomeRecord>();
 
   write(change: OutboxChange): Result<void, StorageErrorCode> {
     for (const e of change.entries ?? []) {
@@ -78,6 +101,14 @@ export class MemoryOutboxStore implements OutboxStore {
       for (const [key, k] of this.#formKeys) if (k.at < keysBefore) this.#formKeys.delete(key);
     // The first use of a key stands: a key names one report, never two.
     for (const k of change.formKeys ?? []) if (!this.#formKeys.has(k.key)) this.#formKeys.set(k.key, k);
+    for (const t of change.threads ?? []) this.#threads.set(threadKey(t.peer, t.entry), t);
+    for (const d of change.dropThreads ?? [])
+      for (const [key, t] of this.#threads)
+        if (t.peer === d.peer && t.entry.reportId === d.reportId) this.#threads.delete(key);
+    const outcomesBefore = change.forgetOutcomesBefore;
+    if (outcomesBefore !== undefined)
+      for (const [key, o] of this.#outcomes) if (o.receivedAt < outcomesBefore) this.#outcomes.delete(key);
+    for (const o of change.outcomes ?? []) this.#outcomes.set(`${o.peer}\n${o.reportId}`, o);
     return ok(undefined);
   }
 
@@ -105,8 +136,25 @@ export class MemoryOutboxStore implements OutboxStore {
     return this.#formKeys.get(key);
   }
 
+  thread(peer: string, reportId: string): readonly ThreadEntry[] {
+    return [...this.#threads.values()]
+      .filter((t) => t.peer === peer && t.entry.reportId === reportId)
+      .map((t) => t.entry);
+  }
+
+  threadByEnvelope(envelopeId: string): PeerEntry | undefined {
+    return [...this.#threads.values()].find((t) => t.entry.envelopeId === envelopeId);
+  }
+
+  outcomes(): readonly OutcomeRecord[] {
+    return [...this.#outcomes.values()].sort((a, b) => b.receivedAt - a.receivedAt);
+  }
+
   /** Nothing to release: the memory store lives as long as the object. */
   close(): void {
     return undefined;
   }
 }
+
+const threadKey = (peer: string, e: ThreadEntry): string =>
+  `${peer}\n${e.reportId}\n${e.threadId}\n${e.direction}`;

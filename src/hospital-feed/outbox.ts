@@ -91,14 +91,14 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   /**
    * Stores new entries (and marks those they supersede) in one durable write, with the form keys
-   * that made them; only then are they accepted. On a storage error nothing is accepted and nothing
+   * that made them or the conversation messages they carry; only then are they accepted. On a storage error nothing is accepted and nothing
    * changes.
    */
   add(
     entries: readonly OutboxEntry[],
     supersedes: readonly string[],
     reports: readonly ReportRecord[],
-    keys: Pick<OutboxChange, 'formKeys' | 'forgetFormKeysBefore'> = {},
+    keys: Omit<OutboxChange, 'entries' | 'reports'> = {},
   ): Result<void, StorageErrorCode> {
     const superseded = supersedes
       .map((id) => this.#live.get(id))

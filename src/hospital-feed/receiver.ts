@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Clock, Result } from '../core/index.js';
 import { err, ok } from '../core/index.js';
@@ -20,6 +21,7 @@ import { encodeBody, type AnswerBody, type FeedMessage } from './messages.js';
 import { Outbox, type Timers } from './outbox.js';
 import { RefusalLog } from './refusal-log.js';
 import type { OutboxStore } from './outbox-store.js';
+import { DeskThreads } from './desk-threads.js';
 import { topics } from './topics.js';
 
 export type BoardEvent =
@@ -35,6 +37,8 @@ export interface ReceiverEvents {
   'storage-error': [error: FeedError];
   /** Inquiries, withdrawals and confirmations from a dispatch centre, opened and verified. */
   dispatch: [incoming: DispatchIncoming];
+  /** A report's conversation or outcome changed (a message, a receipt): ids only. */
+  thread: [unitId: string, reportId: string];
 }
 
 export interface ReceiverOptions {
@@ -57,6 +61,8 @@ export interface ReceiverOptions {
   readonly purgeEveryMs?: number;
   readonly counters?: FeedCounters;
   readonly logger: Logger;
+  /** Ids of the desk's conversation messages and outcomes; random UUIDs by default. */
+  readonly newId?: () => string;
 }
 
 /** Acknowledgements kept for replays: far more than the reports a desk sees in a day, ~1 KiB each. */
@@ -89,6 +95,8 @@ export type AnswerInput = AnswerBody extends infer T
  * sequence order, and acknowledges (signed, through the codec) on the unit's inbox.
  */
 export class Receiver extends EventEmitter<ReceiverEvents> {
+  /** The crew↔ER conversations and the outcomes the desk sends (issue 16, items 2 and 5). */
+  readonly threads: DeskThreads;
   readonly #o: ReceiverOptions;
   readonly #outbox: Outbox;
   readonly #counters: FeedCounters;
@@ -120,6 +128,13 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       maxInFlight: options.maxInFlight,
     });
     this.#outbox.on('storage-error', (code) => this.emit('storage-error', feedError(code)));
+    this.threads = new DeskThreads({
+      inbox: options.inbox,
+      clock: options.clock,
+      newId: options.newId ?? randomUUID,
+      queue: (to, topic, outgoing, body, sequence) => this.#queue(to, topic, outgoing, body, sequence),
+      changed: (unitId, reportId) => this.emit('thread', unitId, reportId),
+    });
     options.link.onMessage((_topic, payload) => this.#receive(payload));
   }
 
@@ -227,24 +242,46 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     const next = { ...changed, updatedAt: now };
     const saved = this.#o.inbox.save(next);
     if (!saved.ok) return err(feedError(saved.error));
+    const queued = await this.#queue(unitId, topics.unitInbox(unitId), outgoing, body.value, saved.value);
+    return queued.ok ? ok(next) : err(queued.error);
+  }
+
+  /**
+   * Seals an encoded message about one report and stores it in the reply outbox, which sends it until
+   * the recipient acknowledges it. Returns the envelope's message id.
+   */
+  async #queue(
+    to: string,
+    topic: string,
+    outgoing: FeedMessage,
+    body: Uint8Array,
+    sequence: number,
+  ): Promise<Result<string, FeedError>> {
+    const now = this.#o.clock.now();
     const expiresAt = now + this.#o.replyTtlMs;
-    const sealed = await this.#o.codec.seal({
-      kind: outgoing.kind,
-      to: unitId,
-      body: body.value,
-      stream: reportId,
-      sequence: saved.value,
-      expiresAt,
-    });
+    let sealed: { readonly messageId: string; readonly bytes: Uint8Array };
+    try {
+      sealed = await this.#o.codec.seal({
+        kind: outgoing.kind,
+        to,
+        body,
+        stream: outgoing.body.reportId,
+        sequence,
+        expiresAt,
+      });
+    } catch {
+      // No valid key for the recipient in the pinned directory (a dispatch centre not listed).
+      return err(feedError(FEED_ERRORS.permanent.unknownRecipient));
+    }
     const added = this.#outbox.add(
       [
         {
           messageId: sealed.messageId,
-          reportId,
+          reportId: outgoing.body.reportId,
           kind: outgoing.kind,
-          to: unitId,
-          topic: topics.unitInbox(unitId),
-          sequence: saved.value,
+          to,
+          topic,
+          sequence,
           createdAt: now,
           expiresAt,
           bytes: sealed.bytes,
@@ -256,7 +293,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       [],
       [],
     );
-    return added.ok ? ok(next) : err(feedError(added.error));
+    return added.ok ? ok(sealed.messageId) : err(feedError(added.error));
   }
 
   async #receive(payload: Uint8Array): Promise<void> {
@@ -264,7 +301,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     const opened = await openIncomingOrDispatch(
       this.#o.codec,
       payload,
-      ['report', 'update', 'cancel', 'ack'],
+      ['report', 'update', 'cancel', 'ack', 'message', 'message-read'],
       ['inquiry', 'withdrawal', 'confirmation'],
     );
     if (!opened.ok) {
@@ -288,16 +325,23 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         // The unit acknowledges what the desk sent; only the unit it went to may end it.
         if (message.body.stage !== 'received') return;
         const entry = this.#outbox.get(message.body.of);
-        if (entry !== undefined && entry.to === envelope.from) this.#outbox.acknowledge(entry.messageId);
+        if (entry !== undefined && entry.to === envelope.from) {
+          this.#outbox.acknowledge(entry.messageId);
+          if (entry.kind === 'message') this.threads.delivered(entry.messageId);
+        }
         this.#counters.received('ack');
         return;
       }
+      case 'message':
+      case 'message-read':
+        return this.#onThread(envelope, message);
       case 'report':
       case 'update':
       case 'cancel':
         break;
       case 'answer':
       case 'handover':
+      case 'outcome':
         return;
       default:
         return message satisfies never;
@@ -342,6 +386,38 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       default:
         return receipt.change satisfies never;
     }
+  }
+
+  /** A message or read receipt from the crew: only from the unit that sent the report, about it. */
+  #onThread(
+    envelope: OpenedEnvelope,
+    message: Extract<FeedMessage, { kind: 'message' | 'message-read' }>,
+  ): void {
+    if (envelope.fromRole !== 'ambulance') return this.#refuse('wrong-role');
+    const stored = this.#o.inbox.receiveThread({
+      messageId: envelope.messageId,
+      unitId: envelope.from,
+      sequence: envelope.sequence,
+      message,
+      now: this.#o.clock.now(),
+    });
+    if (!stored.ok) {
+      // Not stored, so not acknowledged: the unit's outbox sends it again.
+      this.emit('storage-error', feedError(stored.error));
+      return;
+    }
+    if (stored.value.outcome === 'unknown-report') return this.#refuse('unknown-report');
+    if (stored.value.outcome === 'duplicate') this.#counters.duplicate();
+    else {
+      this.#counters.received(message.kind);
+      this.emit('thread', envelope.from, message.body.reportId);
+    }
+    void this.#acknowledge(
+      envelope.from,
+      message.body.reportId,
+      envelope.messageId,
+      stored.value.ackSequence,
+    );
   }
 
   #refuse(reason: RejectReason): void {

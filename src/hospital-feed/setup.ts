@@ -53,6 +53,8 @@ export interface AmbulanceSetup extends Omit<FeedSetup, 'codec'> {
    * (see docs/protocol.md).
    */
   readonly codec: EnvelopeCodec | ((outbox: SqliteOutboxStore) => EnvelopeCodec);
+  /** Configuration `outcomes.retentionHours`: how long the crew sees a hospital's outcome. */
+  readonly outcomeRetentionMs?: number;
 }
 
 /** The ambulance role's feed, with its outbox in `dataDir`. */
@@ -67,6 +69,7 @@ export const openAmbulanceFeed = (s: AmbulanceSetup): Result<AmbulanceFeed, Feed
       store: store.value,
       newId: randomUUID,
       defaultTtlMs: s.ttlMs ?? 2 * 3600_000,
+      ...(s.outcomeRetentionMs === undefined ? {} : { outcomeRetentionMs: s.outcomeRetentionMs }),
     }),
   );
 };

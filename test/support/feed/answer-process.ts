@@ -37,6 +37,9 @@ const store: OutboxStore = {
   reports: () => real.reports(),
   applied: (id) => real.applied(id),
   formKey: (key) => real.formKey(key),
+  thread: (peer, reportId) => real.thread(peer, reportId),
+  threadByEnvelope: (id) => real.threadByEnvelope(id),
+  outcomes: () => real.outcomes(),
   close: () => real.close(),
 };
 const unit = await unitOnFakeLink(await feedKeys(dir), store);
