@@ -37,7 +37,9 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { screenRoutes } from './routes/screens.js';
 import { systemRoutes } from './routes/system.js';
+import { FormStore, type FieldErrorCode } from './ui/form-state.js';
 import { PanelRegistry } from './ui/panels.js';
+import { formDone, keepRefusedForm } from './http/form-keeper.js';
 
 /** Bodies here are small forms and JSON; 64 KiB leaves room and bounds what a client can make us buffer. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -71,6 +73,19 @@ export interface Gateway {
   readonly panels: PanelRegistry;
   /** Tell open screens a panel changed (they refetch it). */
   readonly live: LiveHub;
+  /** Forms as each browser left them (refused posts, drafts): memory only, forgotten with their data. */
+  readonly forms: FormStore;
+  /**
+   * A handler's own check refused the form (a value out of range, a group given in part): keep what
+   * was typed and the error of each field for this browser, and send it back to `to` to show them.
+   */
+  refuseForm(
+    c: Context<GatewayEnv>,
+    errors: Readonly<Record<string, FieldErrorCode>>,
+    to?: string,
+  ): Promise<Response>;
+  /** The form went through: forget what was kept of it (its draft, an earlier refusal). */
+  formDone(c: Context<GatewayEnv>): Promise<void>;
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly audit: AuditLog;
@@ -125,6 +140,8 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
     verifySignature,
     live: new LiveHub(),
     panels: new PanelRegistry(),
+    // An hour untouched, 512 forms at most: a shift's typing survives a reload, nothing piles up.
+    forms: new FormStore({ clock, ttlMs: 3_600_000, maxForms: 512 }),
     clock,
     logger,
     metrics: options.metrics,
@@ -144,10 +161,14 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
   app.use(bodyLimit(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT));
   app.use(localeMiddleware(parts.cookies.lang, secure));
   app.use(sessionMiddleware(sessions, parts.cookies, token.value));
-  const routes = new RouteRegistry(app, parts.admitted, (route) =>
-    route.access.kind === 'public'
-      ? csrfProtection({ loginCookie: parts.cookies.login })
-      : csrfProtection('session'),
+  const routes = new RouteRegistry(
+    app,
+    parts.admitted,
+    (route) =>
+      route.access.kind === 'public'
+        ? csrfProtection({ loginCookie: parts.cookies.login })
+        : csrfProtection('session'),
+    parts.forms,
   );
   systemRoutes(routes, parts);
   authRoutes(routes, parts);
@@ -159,6 +180,10 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
     routes,
     panels: parts.panels,
     live: parts.live,
+    forms: parts.forms,
+    refuseForm: async (c, errors, to = '/') =>
+      c.redirect((await keepRefusedForm(c, parts.forms, errors)) ? to : `${to}?error=invalid-input`, 303),
+    formDone: (c) => formDone(c, parts.forms),
     users,
     sessions,
     audit,

@@ -1,12 +1,33 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 
-/** What the screens are told: a panel changed, or the session is over. Never patient data. */
-export type LiveEvent = { readonly type: 'panel'; readonly id: string } | { readonly type: 'logout' };
+/**
+ * What the screens are told: a panel changed, the broker link went up or down (the "live" badge must
+ * not say live while reports cannot move), or the session is over. Never patient data.
+ */
+export type LiveEvent =
+  | { readonly type: 'panel'; readonly id: string }
+  | { readonly type: 'link'; readonly state: LinkState }
+  | { readonly type: 'logout' };
+
+export type LinkState = 'up' | 'down';
 
 /** Fans events out to every open /events stream of this instance. */
 export class LiveHub {
   readonly #listeners = new Set<(event: LiveEvent) => void>();
+  #link: LinkState | undefined;
+
+  /** The broker link as last told (undefined where this instance has none). */
+  get link(): LinkState | undefined {
+    return this.#link;
+  }
+
+  /** The broker link changed: every open screen's badge follows. */
+  setLink(state: LinkState): void {
+    if (state === this.#link) return;
+    this.#link = state;
+    this.publish({ type: 'link', state });
+  }
 
   publish(event: LiveEvent): void {
     for (const listener of this.#listeners) listener(event);
@@ -48,7 +69,12 @@ export const sseResponse = (c: Context, hub: LiveHub, options: SseOptions): Resp
     };
     const send = (event: LiveEvent): void => {
       if (closed) return;
-      const data = event.type === 'panel' ? JSON.stringify({ id: event.id }) : '{}';
+      const data =
+        event.type === 'panel'
+          ? JSON.stringify({ id: event.id })
+          : event.type === 'link'
+            ? JSON.stringify({ state: event.state })
+            : '{}';
       stream.writeSSE({ event: event.type, data }).catch(end);
       if (event.type === 'logout') end();
     };
@@ -60,6 +86,8 @@ export const sseResponse = (c: Context, hub: LiveHub, options: SseOptions): Resp
     }, options.heartbeatMs);
     try {
       await stream.write(`retry: ${options.retryMs}\n\n`);
+      // A screen that connects now learns the link's state at once, not at its next change.
+      if (hub.link !== undefined) send({ type: 'link', state: hub.link });
       await finished;
     } finally {
       clearInterval(timer);

@@ -11,6 +11,7 @@ import type { UserStore } from './auth/users.js';
 import type { CookieNames } from './http/cookies.js';
 import type { LiveHub } from './live.js';
 import type { Readiness } from './readiness.js';
+import type { FormStore } from './ui/form-state.js';
 import type { PanelRegistry } from './ui/panels.js';
 
 /** Everything the route modules share, built once per instance by `openGateway`. */
@@ -31,6 +32,8 @@ export interface GatewayParts {
   readonly verifySignature: VerifySignature;
   readonly live: LiveHub;
   readonly panels: PanelRegistry;
+  /** Forms as each browser left them: refused posts and drafts (memory only). */
+  readonly forms: FormStore;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: Metrics;

@@ -117,6 +117,10 @@ export const startRole = async (
     throw error;
   }
   stops.push(() => gateway.close());
+  // Every screen's live badge follows the broker link too (issue 15: "live" while reports cannot move).
+  gateway.live.setLink(link.isUp ? 'up' : 'down');
+  link.on('up', () => gateway.live.setLink('up'));
+  link.on('down', () => gateway.live.setLink('down'));
   const app = gateway.app;
   try {
     await mount({

@@ -68,8 +68,15 @@ describe('web hardening', () => {
   it('renders the screens’ style sheet as written, so its rules apply', async () => {
     h = await openHarness('hospital');
     const page = await (await h.request('/login')).text();
-    const css = /<style>([\s\S]*?)<\/style>/.exec(page)?.[1] ?? '';
-    expect(css).toContain('font-family:system-ui,"Hiragino Sans","Noto Sans JP",sans-serif');
+    // One stylesheet for every screen, served as a file of its own (issue 15): no escaped CSS in pages.
+    expect(page).toContain('<link rel="stylesheet" href="/assets/ui.css"/>');
+    const sheet = await h.request('/assets/ui.css');
+    expect(sheet.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const css = await sheet.text();
+    expect(css).toContain(
+      '--font-body:system-ui,"Hiragino Sans","Noto Sans CJK JP","Noto Sans JP",sans-serif',
+    );
+    expect(css).toContain('--touch:48px');
     expect(css).not.toContain('&quot;');
   });
 });

@@ -4,6 +4,7 @@ import type { UserRole } from '../auth/roles.js';
 import { sameSiteOnly } from './csrf.js';
 import { ApiFailure } from './errors.js';
 import type { GatewayEnv } from './env.js';
+import type { FormStore } from '../ui/form-state.js';
 import { validate } from './validation.js';
 
 /**
@@ -33,7 +34,10 @@ export interface RouteSpec<
   readonly query?: NonNullable<Q>;
   readonly params?: NonNullable<P>;
   readonly response: { readonly kind: ResponseKind; readonly schema?: v.GenericSchema };
-  /** HTML forms answer a validation failure with a redirect here instead of JSON. */
+  /**
+   * HTML forms answer a validation failure with a redirect here instead of JSON; the browser's form
+   * is kept (values and an error per field) for the screen to show again.
+   */
   readonly redirectOnInvalid?: string;
   readonly handler: (
     c: Context<GatewayEnv>,
@@ -105,6 +109,7 @@ export class RouteRegistry {
     private readonly app: Hono<GatewayEnv>,
     private readonly admitted: readonly UserRole[],
     private readonly formGuard: (spec: RouteInfo) => MiddlewareHandler<GatewayEnv>,
+    private readonly forms?: FormStore,
   ) {}
 
   add<
@@ -126,7 +131,10 @@ export class RouteRegistry {
     const chain: MiddlewareHandler<GatewayEnv>[] = [
       requireAccess(spec.access, this.admitted, '/login', spec.response.kind === 'html'),
     ];
-    const options = spec.redirectOnInvalid === undefined ? {} : { redirectTo: spec.redirectOnInvalid };
+    const options =
+      spec.redirectOnInvalid === undefined
+        ? {}
+        : { redirectTo: spec.redirectOnInvalid, ...(this.forms === undefined ? {} : { forms: this.forms }) };
     if (spec.params !== undefined) chain.push(validate('param', spec.params, options));
     if (spec.query !== undefined) chain.push(validate('query', spec.query, options));
     // Every state-changing route refuses cross-site requests; forms also check their token.

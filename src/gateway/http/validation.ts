@@ -1,11 +1,10 @@
 import type { Context, MiddlewareHandler, ValidationTargets } from 'hono';
 import { vValidator } from '@hono/valibot-validator';
 import type * as v from 'valibot';
+import { declaredKeys, fieldErrorsOf, type FormStore } from '../ui/form-state.js';
 import { errorResponse } from './error-handler.js';
-
-/** Field names the schema itself declares: the only path segments safe to name in an error. */
-const declaredKeys = (schema: v.GenericSchema): ReadonlySet<string> =>
-  new Set('entries' in schema ? Object.keys(schema.entries as Record<string, unknown>) : []);
+import { keepRefusedForm } from './form-keeper.js';
+import type { GatewayEnv } from './env.js';
 
 /**
  * The names of the declared fields that failed. Issue messages and `input`/`received` are dropped:
@@ -22,8 +21,13 @@ export const failedFields = (schema: v.GenericSchema, issues: readonly v.BaseIss
 };
 
 export interface ValidateOptions {
-  /** For HTML forms: on failure, redirect (303) here with `?error=invalid-input` instead of JSON. */
+  /**
+   * For HTML forms: on failure, redirect (303) here. With `forms`, the browser's form is kept there
+   * first (values and an error per field), so the screen shows it again with every error named;
+   * without a browser to keep it for, the redirect carries `?error=invalid-input`.
+   */
   readonly redirectTo?: string;
+  readonly forms?: FormStore;
 }
 
 /**
@@ -35,8 +39,14 @@ export const validate = <T extends v.GenericSchema>(
   schema: T,
   options: ValidateOptions = {},
 ): MiddlewareHandler =>
-  vValidator(target, schema, (result, c: Context) => {
+  vValidator(target, schema, async (result, c: Context<GatewayEnv>) => {
     if (result.success) return undefined;
-    if (options.redirectTo !== undefined) return c.redirect(`${options.redirectTo}?error=invalid-input`, 303);
+    if (options.redirectTo !== undefined) {
+      const kept =
+        target === 'form' &&
+        options.forms !== undefined &&
+        (await keepRefusedForm(c, options.forms, fieldErrorsOf(schema, result.issues)));
+      return c.redirect(kept ? options.redirectTo : `${options.redirectTo}?error=invalid-input`, 303);
+    }
     return errorResponse(c, 'invalid-input', failedFields(schema, result.issues));
-  }) as unknown as MiddlewareHandler;
+  });

@@ -6,11 +6,14 @@ import type { RouteRegistry } from '../http/routes.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { sseResponse } from '../live.js';
 import type { GatewayParts } from '../parts.js';
+import { FormId, keepDraft } from '../http/form-keeper.js';
 import { PANEL_IDS, SCREEN_PANELS, type PanelContext } from '../ui/panels.js';
 import { AdminScreen, PanelContent, Screen } from '../ui/screens.js';
 
 const PanelParams = v.object({ panel: v.picklist(PANEL_IDS) });
 const ScreenQuery = v.object({ lang: v.optional(v.string()) });
+/** The draft's fields are the form's own (kept as strings, bounded); only its id is checked here. */
+const DraftForm = v.object({ _csrf: v.string(), _form: FormId });
 
 const context = (parts: GatewayParts, locale: Locale, session: Session): PanelContext => ({
   locale,
@@ -18,6 +21,8 @@ const context = (parts: GatewayParts, locale: Locale, session: Session): PanelCo
   now: parts.clock.now(),
   userId: session.userId,
   csrf: session.csrf,
+  // Forms are kept per enrolled browser (formScope): the session's own device.
+  form: (formId) => parts.forms.get(session.device, formId),
 });
 
 const requireSession = (session: Session | undefined): Session => {
@@ -74,6 +79,18 @@ export const screenRoutes = (routes: RouteRegistry, parts: GatewayParts): void =
       return c.html(
         <PanelContent id={params.panel} body={await parts.panels.render(params.panel, ctx)} t={ctx.t} />,
       );
+    },
+  });
+  routes.add({
+    method: 'post',
+    path: '/forms/draft',
+    summary: 'Keep unsent typing of a form (server memory only) so a reload or a refresh loses nothing',
+    access: { kind: 'user' },
+    body: { kind: 'form', schema: DraftForm },
+    response: { kind: 'text' },
+    handler: async (c) => {
+      await keepDraft(c, parts.forms);
+      return c.body(null, 204);
     },
   });
   routes.add({

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { RouteRegistry } from '../http/routes.js';
 import { openApiDocument } from '../openapi.js';
 import type { GatewayParts } from '../parts.js';
+import { UI_CSS } from '../ui/components/index.js';
 import { LIVE_SCRIPT } from '../ui/live-script.js';
 
 const Health = v.object({ status: v.literal('ok') });
@@ -59,5 +60,13 @@ export const systemRoutes = (routes: RouteRegistry, parts: GatewayParts): void =
     access: publicAccess,
     response: { kind: 'text' },
     handler: (c) => c.body(LIVE_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  });
+  routes.add({
+    method: 'get',
+    path: '/assets/ui.css',
+    summary: 'The screens’ one stylesheet: design tokens and the components’ styles',
+    access: publicAccess,
+    response: { kind: 'text' },
+    handler: (c) => c.body(UI_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }),
   });
 };

@@ -4,6 +4,11 @@
  * patient data. On every (re)connect every panel is refetched once, since events sent while the stream
  * was down are lost. EventSource reconnects by itself after the server's `retry:` delay; a closed stream
  * (session over) sends the screen back to the login page, as does local inactivity.
+ *
+ * Forms (issue 15): typing in a `form[data-draft]` is saved to the server (`/forms/draft`, memory only)
+ * as it goes, so a reload loses nothing; a panel refresh keeps what is being typed, the focus and any
+ * open confirmation step; the error summary takes focus when a page shows one (GOV.UK pattern). The
+ * badge says "live" only while both this stream and the hospital link (broker) are up.
  */
 export const LIVE_SCRIPT = `(() => {
   'use strict';
@@ -11,28 +16,95 @@ export const LIVE_SCRIPT = `(() => {
   const idleMs = Number(document.body.dataset.idleMs || 0);
   let lastActivity = Date.now();
   let lastKeepAlive = Date.now();
+  let streamUp = false;
+  let link = 'up';
   const loggedOff = () => { location.href = '/login?error=idle'; };
-  const show = (up) => {
+  const show = () => {
     if (!live) return;
-    live.dataset.state = up ? 'up' : 'down';
-    live.textContent = up ? live.dataset.up : live.dataset.down;
+    const state = !streamUp ? 'down' : link === 'down' ? 'degraded' : 'up';
+    live.dataset.state = state;
+    live.textContent = state === 'up' ? live.dataset.up : state === 'degraded' ? live.dataset.linkDown : live.dataset.down;
+  };
+  const summary = document.querySelector('[data-error-summary]');
+  if (summary) summary.focus();
+
+  // Drafts: saved shortly after typing stops, and when the page goes away.
+  const timers = new Map();
+  const save = (form) => {
+    clearTimeout(timers.get(form));
+    timers.delete(form);
+    return fetch('/forms/draft', { method: 'POST', body: new URLSearchParams(new FormData(form)), keepalive: true })
+      .then(() => { form.dataset.saved = String(Date.now()); })
+      .catch(() => undefined);
+  };
+  const typed = (e) => {
+    const form = e.target && e.target.closest ? e.target.closest('form[data-form]') : null;
+    if (!form) return;
+    form.dataset.dirty = '1';
+    if (form.hasAttribute('data-draft')) {
+      clearTimeout(timers.get(form));
+      timers.set(form, setTimeout(() => save(form), 300));
+    }
+  };
+  addEventListener('input', typed);
+  addEventListener('change', typed);
+  addEventListener('pagehide', () => { timers.forEach((_t, form) => save(form)); });
+  addEventListener('submit', (e) => { if (e.target) { clearTimeout(timers.get(e.target)); timers.delete(e.target); } });
+
+  // What the person has in hand on a panel: typed values, focus, open confirmation steps.
+  const capture = (body) => {
+    const forms = [];
+    body.querySelectorAll('form[data-form][data-dirty]').forEach((f) => {
+      const values = [];
+      for (const el of f.elements) {
+        if (!el.name || el.type === 'hidden' || el.type === 'submit') continue;
+        values.push([el.name, el.type === 'checkbox' || el.type === 'radio' ? el.value : null,
+          el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value]);
+      }
+      forms.push([f.dataset.form, values]);
+    });
+    const active = document.activeElement && body.contains(document.activeElement) ? document.activeElement.id : '';
+    const open = [...body.querySelectorAll('details[open][id]')].map((d) => d.id);
+    return { forms, active, open };
+  };
+  const restore = (body, kept) => {
+    for (const [id, values] of kept.forms) {
+      const f = body.querySelector('form[data-form="' + CSS.escape(id) + '"]');
+      if (!f) continue;
+      f.dataset.dirty = '1';
+      for (const [name, value, v] of values) {
+        for (const el of f.elements) {
+          if (el.name !== name) continue;
+          if (value === null) el.value = v;
+          else if (el.value === value) el.checked = v;
+        }
+      }
+    }
+    for (const id of kept.open) { const d = document.getElementById(id); if (d && d.tagName === 'DETAILS') d.open = true; }
+    if (kept.active) { const el = document.getElementById(kept.active); if (el) el.focus(); }
   };
   const refresh = async (id) => {
     const body = document.querySelector('[data-panel="' + CSS.escape(id) + '"] [data-panel-body]');
     if (!body) return;
+    const kept = capture(body);
+    await Promise.all([...body.querySelectorAll('form[data-draft][data-dirty]')].map(save));
     const response = await fetch('/panels/' + encodeURIComponent(id), { headers: { 'x-ems-background': '1' } });
     if (response.status === 401) return loggedOff();
-    if (response.ok) body.innerHTML = await response.text();
+    if (!response.ok) return;
+    body.innerHTML = await response.text();
+    restore(body, kept);
   };
   const events = new EventSource('/events');
   // Events sent while the stream was down (or before it first connected, right after a form post's
   // redirect) are lost: on every (re)connect, refetch each panel once.
   events.addEventListener('open', () => {
-    show(true);
+    streamUp = true;
+    show();
     document.querySelectorAll('[data-panel]').forEach((p) => refresh(p.dataset.panel));
   });
   events.addEventListener('error', () => {
-    show(false);
+    streamUp = false;
+    show();
     if (events.readyState === EventSource.CLOSED) {
       fetch('/api/v1/session', { headers: { 'x-ems-background': '1' } }).then((r) => {
         if (r.status === 401) loggedOff();
@@ -40,6 +112,7 @@ export const LIVE_SCRIPT = `(() => {
     }
   });
   events.addEventListener('panel', (e) => { refresh(JSON.parse(e.data).id); });
+  events.addEventListener('link', (e) => { link = JSON.parse(e.data).state; show(); });
   events.addEventListener('logout', () => { events.close(); loggedOff(); });
   const active = () => {
     lastActivity = Date.now();

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { UserRole } from '../auth/roles.js';
 import type { Locale, MessageKey, Translate } from '../i18n/index.js';
+import type { FormState } from './form-state.js';
 
 /** The panels of each screen, in the order they appear; other parts render into them by id. */
 export const SCREEN_PANELS = {
@@ -20,6 +21,11 @@ export interface PanelContext {
   readonly userId: string;
   /** The session's CSRF token, for the forms a panel renders (`_csrf`). */
   readonly csrf: string;
+  /**
+   * A form as this browser left it (a refused post's values and errors, or a draft), by form id.
+   * Absent where no browser is known (tests rendering a panel by hand).
+   */
+  readonly form?: (formId: string) => FormState | undefined;
 }
 
 /**

@@ -31,7 +31,7 @@ export const Screen: FC<{
   readonly panels: readonly PanelBody[];
 }> = ({ role, locale, t, user, panels }) => (
   <Layout title={t(`title.${role}`)} locale={locale} t={t} user={user}>
-    <main data-screen={role}>
+    <main class="screen" data-screen={role}>
       {SCREEN_PANELS[role].map((id) => (
         <Panel id={id} title={t(panelTitle(id))}>
           <PanelContent id={id} body={panels.find((p) => p.id === id)?.body} t={t} />
@@ -62,7 +62,7 @@ export const AdminScreen: FC<{
   readonly chainIntact: boolean;
 }> = ({ locale, t, user, now, users, entries, chainIntact }) => (
   <Layout title={t('title.admin')} locale={locale} t={t} user={user}>
-    <main data-screen="admin">
+    <main class="screen" data-screen="admin">
       <Panel id="users" title={t('panel.users')}>
         <table>
           <tbody>

@@ -59,7 +59,8 @@ export const dispatchRoutes = (gateway: Gateway, cases: DispatchCases, units: Un
         (typeof body.lat === 'number' && typeof body.lon === 'number'
           ? { lat: body.lat, lon: body.lon }
           : undefined);
-      if (location === undefined) return c.redirect('/?error=invalid-input', 303);
+      // Neither a sample place nor both coordinates: the form comes back kept, the two fields named.
+      if (location === undefined) return gateway.refuseForm(c, { lat: 'required', lon: 'required' });
       const session = c.get('session');
       if (session === undefined) throw new ApiFailure('unauthenticated');
       cases.open(session.userId, {
