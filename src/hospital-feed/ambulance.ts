@@ -2,6 +2,12 @@ import { EventEmitter } from 'node:events';
 import type { Clock, Result } from '../core/index.js';
 import { err, ok } from '../core/index.js';
 import type { Logger } from '../log/index.js';
+import {
+  ATTACHMENT_KIND,
+  chunkBodies,
+  type AttachmentCategory,
+  type AttachmentMediaType,
+} from './attachment-wire.js';
 import type { RetryPolicy } from './backoff.js';
 import type { EnvelopeCodec } from './codec.js';
 import { feedError, FEED_ERRORS, type FeedError } from './errors.js';
@@ -70,6 +76,23 @@ export interface AmbulanceFeedEvents {
   dispatch: [incoming: DispatchIncoming];
   /** A report's conversation changed, or an outcome came: the report id only. */
   thread: [reportId: string];
+  /** A chunk of an attachment to this report moved (sent, acknowledged…): its progress changed. */
+  attachment: [reportId: string];
+}
+
+/** An attachment for a report, as the tablet prepared it (re-encoded, metadata stripped, bounded). */
+export interface AttachmentInput {
+  readonly mediaType: AttachmentMediaType;
+  readonly category: AttachmentCategory;
+  readonly bytes: Uint8Array;
+}
+
+/** An attachment accepted into the outbox: its chunks' envelopes, each until acknowledged. */
+export interface SentAttachment {
+  readonly attachmentId: string;
+  readonly reportId: string;
+  readonly hospitalId: string;
+  readonly messageIds: readonly string[];
 }
 
 /** What a unit sends to a dispatch centre. */
@@ -141,7 +164,10 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       maxInFlight: options.maxInFlight,
       reportFor: (entry) => this.#followTransport(entry),
     });
-    this.#outbox.on('transport', (entry) => this.#record(this.#followTransport(entry)));
+    this.#outbox.on('transport', (entry) => {
+      if (entry.kind === ATTACHMENT_KIND) this.emit('attachment', entry.reportId);
+      else this.#record(this.#followTransport(entry));
+    });
     this.#outbox.on('storage-error', (code) => this.emit('storage-error', feedError(code)));
     this.threads = new UnitThreads({
       store: options.store,
@@ -254,6 +280,74 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     );
   }
 
+  /**
+   * Seals an attachment for an open report, one envelope per chunk, to the report's hospital, and
+   * stores every chunk in one durable write: accepted only once all of it is on disk. The outbox
+   * sends chunks in its bulk lane, after reports (docs/protocol.md, "Attachments").
+   */
+  sendAttachment(reportId: string, input: AttachmentInput): Promise<Result<SentAttachment, FeedError>> {
+    return this.#serial(async () => {
+      const r = this.#reports.get(reportId);
+      if (r === undefined) return err(feedError(FEED_ERRORS.permanent.unknownReport));
+      if (!isOpen(r)) return err(feedError(FEED_ERRORS.permanent.reportClosed));
+      const now = this.#o.clock.now();
+      const attachmentId = this.#o.newId();
+      const chunks = chunkBodies(
+        {
+          reportId,
+          attachmentId,
+          mediaType: input.mediaType,
+          category: input.category,
+          addedAt: new Date(now).toISOString(),
+        },
+        input.bytes,
+      );
+      if (!chunks.ok) return err(feedError(FEED_ERRORS.permanent.invalidBody, ['bytes']));
+      const expiresAt = now + this.#o.defaultTtlMs;
+      const entries: OutboxEntry[] = [];
+      for (const { header, body } of chunks.value) {
+        const sealed = await this.#o.codec.seal({
+          kind: ATTACHMENT_KIND,
+          to: r.hospitalId,
+          body,
+          stream: attachmentId,
+          sequence: header.index + 1,
+          expiresAt,
+        });
+        entries.push({
+          messageId: sealed.messageId,
+          reportId,
+          kind: ATTACHMENT_KIND,
+          to: r.hospitalId,
+          topic: topics.hospitalInbox(r.hospitalId),
+          sequence: header.index + 1,
+          createdAt: now,
+          expiresAt,
+          bytes: sealed.bytes,
+          transport: 'queued',
+          attempts: 0,
+          nextAttemptAt: now,
+        });
+      }
+      const added = this.#outbox.add(entries, [], []);
+      if (!added.ok) {
+        this.emit('storage-error', feedError(added.error));
+        return err(feedError(added.error));
+      }
+      return ok({
+        attachmentId,
+        reportId,
+        hospitalId: r.hospitalId,
+        messageIds: entries.map((e) => e.messageId),
+      });
+    });
+  }
+
+  /** How many of these envelopes are still in the outbox (not yet acknowledged, expired or dropped). */
+  unacknowledged(messageIds: readonly string[]): number {
+    return messageIds.filter((id) => this.#outbox.get(id) !== undefined).length;
+  }
+
   reports(): readonly ReportView[] {
     return [...this.#reports.values()].map(toView);
   }
@@ -336,9 +430,17 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       expiresAt: expiry,
       updatedAt: now,
     };
+    // A cancelled report's attachments are no longer wanted there: their chunks stop with it.
+    const chunks =
+      message.kind === 'cancel'
+        ? this.#outbox
+            .entries()
+            .filter((e) => e.reportId === entry.reportId && e.kind === ATTACHMENT_KIND)
+            .map((e) => e.messageId)
+        : [];
     const added = this.#outbox.add(
       [entry],
-      previous === undefined ? [] : [previous.latestMessageId],
+      [...(previous === undefined ? [] : [previous.latestMessageId]), ...chunks],
       [record],
       formKey === undefined
         ? {}

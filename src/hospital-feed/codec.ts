@@ -1,4 +1,5 @@
 import type { Result } from '../core/index.js';
+import type { AttachmentKind } from './attachment-wire.js';
 import type { DispatchKind, MessageKind } from './messages.js';
 
 /**
@@ -7,7 +8,7 @@ import type { DispatchKind, MessageKind } from './messages.js';
  * bound inside them, and it trusts nothing from `open` but a verified result.
  */
 export interface SealInput {
-  readonly kind: MessageKind | DispatchKind;
+  readonly kind: MessageKind | DispatchKind | AttachmentKind;
   /** Recipient principal id; the codec binds the recipient's key id inside the signed data. */
   readonly to: string;
   readonly body: Uint8Array;

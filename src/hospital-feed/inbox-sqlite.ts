@@ -6,6 +6,14 @@ import {
   type BoardReport,
   type IncomingReportMessage,
 } from './inbox-state.js';
+import type { AttachmentChunk } from './attachment-wire.js';
+import {
+  ATTACHMENT_SCHEMA,
+  attachmentTables,
+  type AttachmentTables,
+  type ChunkOutcome,
+  type StoredAttachment,
+} from './inbox-attachments.js';
 import { storedReportBody, type AnswerBody, type CancelBody } from './messages.js';
 import { attempt, openDatabase, type Db } from './sqlite.js';
 import { THREAD_SCHEMA, ThreadTables } from './thread-sqlite.js';
@@ -113,11 +121,14 @@ export class SqliteInboxStore {
   readonly #nextOut: (unitId: string, reportId: string) => number;
   readonly #threads: ThreadTables;
   readonly #receiveThread: (m: IncomingThreadRecord) => ThreadReceipt;
+  readonly #attachments: AttachmentTables;
+  readonly #receiveChunk: (m: IncomingChunk) => ChunkReceipt;
 
   private constructor(db: Db) {
     this.#db = db;
     const threads = new ThreadTables(db, { reportsTable: 'reports', peerColumn: 'unit_id' });
     this.#threads = threads;
+    this.#attachments = attachmentTables(db);
     // Purged reports are overwritten, not just unlinked from the b-tree: the file holds patient data.
     db.pragma('secure_delete = ON');
     const seen = db.prepare('SELECT unit_id, report_id FROM messages WHERE message_id = ?');
@@ -192,10 +203,28 @@ export class SqliteInboxStore {
       }
       return { outcome: 'applied', ackSequence: nextOut(m.unitId, reportId) };
     });
+    // An attachment chunk: recorded by id and stored in one transaction; the last chunk's commit
+    // also holds the assembled, verified attachment (inbox-attachments.ts).
+    this.#receiveChunk = db.transaction((m: IncomingChunk): ChunkReceipt => {
+      const reportId = m.chunk.header.reportId;
+      const previous = seen.get(m.messageId) as { unit_id: string; report_id: string } | undefined;
+      if (previous !== undefined)
+        return {
+          duplicate: true,
+          outcome: { kind: 'settled' },
+          ackSequence: nextOut(previous.unit_id, previous.report_id),
+        };
+      remember.run(m.messageId, m.unitId, reportId, m.chunk.header.index + 1, m.now);
+      return {
+        duplicate: false,
+        outcome: this.#attachments.store(m.unitId, m.chunk, m.now),
+        ackSequence: nextOut(m.unitId, reportId),
+      };
+    });
   }
 
   static open(file: string): Result<SqliteInboxStore, StorageErrorCode> {
-    const db = openDatabase(file, SCHEMA);
+    const db = openDatabase(file, SCHEMA + ATTACHMENT_SCHEMA);
     if (!db.ok) return err(db.error);
     const migrated = attempt(() => migrate(db.value));
     if (!migrated.ok) {
@@ -207,6 +236,27 @@ export class SqliteInboxStore {
 
   receive(m: IncomingRecord): Result<Receipt, StorageErrorCode> {
     return attempt(() => this.#receive(m));
+  }
+
+  /**
+   * Stores an attachment chunk with its message id in one transaction (with the last chunk, the
+   * assembled and verified attachment too), before it is acknowledged, like `receive`.
+   */
+  receiveChunk(m: IncomingChunk): Result<ChunkReceipt, StorageErrorCode> {
+    return attempt(() => this.#receiveChunk(m));
+  }
+
+  /** The attachments received for a report, complete or refused, oldest first (no data). */
+  attachments(unitId: string, reportId: string): readonly StoredAttachment[] {
+    return this.#attachments.list(unitId, reportId);
+  }
+
+  /** A complete attachment with its bytes, `undefined` if none (or refused). */
+  attachment(
+    unitId: string,
+    attachmentId: string,
+  ): { attachment: StoredAttachment; data: Uint8Array } | undefined {
+    return this.#attachments.data(unitId, attachmentId);
   }
 
   /** Stores a change made at the desk (viewed, answer, handover) and returns the next stream sequence. */
@@ -323,6 +373,7 @@ export class SqliteInboxStore {
         const deleted = this.#db.prepare('DELETE FROM reports WHERE updated_at < ?').run(before).changes;
         // A report's conversation and outcome go with it.
         this.#threads.dropOrphans();
+        this.#attachments.purge(before);
         return deleted;
       })();
       if (purged > 0) this.#db.pragma('wal_checkpoint(TRUNCATE)');
@@ -333,6 +384,19 @@ export class SqliteInboxStore {
   close(): void {
     if (this.#db.open) this.#db.close();
   }
+}
+
+export interface IncomingChunk {
+  readonly messageId: string;
+  readonly unitId: string;
+  readonly chunk: AttachmentChunk;
+  readonly now: number;
+}
+
+export interface ChunkReceipt {
+  readonly duplicate: boolean;
+  readonly outcome: ChunkOutcome;
+  readonly ackSequence: number;
 }
 
 export interface IncomingThreadRecord {

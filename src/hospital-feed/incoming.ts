@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../core/index.js';
 import type { Metrics } from '../metrics/index.js';
+import { ATTACHMENT_KIND, decodeChunk, type AttachmentChunk } from './attachment-wire.js';
 import type { EnvelopeCodec, EnvelopeRejection, OpenedEnvelope } from './codec.js';
 import {
   decodeBody,
@@ -30,7 +31,9 @@ export type RejectReason =
   | 'unexpected-kind'
   | 'unknown-report'
   | 'wrong-role'
-  | 'wrong-unit';
+  | 'wrong-unit'
+  /** An attachment whose chunks do not reassemble into what they claim (digest, manifest, type). */
+  | 'attachment-mismatch';
 
 export interface Incoming {
   readonly envelope: OpenedEnvelope;
@@ -67,16 +70,37 @@ export interface DispatchIncoming {
   readonly dispatch: DispatchMessage;
 }
 
+/** An opened attachment chunk (the hospital's side only). */
+export interface ChunkIncoming {
+  readonly envelope: OpenedEnvelope;
+  readonly chunk: AttachmentChunk;
+}
+
 /**
- * Like `openIncoming`, but a dispatch kind among `dispatchKinds` comes back as `dispatch`: one open
- * per envelope (the replay store sees it once), then routed by kind.
+ * Like `openIncoming`, but a dispatch kind among `dispatchKinds` comes back as `dispatch`, and with
+ * `chunks` an attachment chunk as `chunk`: one open per envelope (the replay store sees it once),
+ * then routed by kind.
  */
-export const openIncomingOrDispatch = async (
+export async function openIncomingOrDispatch(
   codec: EnvelopeCodec,
   bytes: Uint8Array,
   accepted: readonly MessageKind[],
   dispatchKinds: readonly DispatchKind[],
-): Promise<Result<Incoming | DispatchIncoming, Rejected>> => {
+): Promise<Result<Incoming | DispatchIncoming, Rejected>>;
+export async function openIncomingOrDispatch(
+  codec: EnvelopeCodec,
+  bytes: Uint8Array,
+  accepted: readonly MessageKind[],
+  dispatchKinds: readonly DispatchKind[],
+  chunks: true,
+): Promise<Result<Incoming | DispatchIncoming | ChunkIncoming, Rejected>>;
+export async function openIncomingOrDispatch(
+  codec: EnvelopeCodec,
+  bytes: Uint8Array,
+  accepted: readonly MessageKind[],
+  dispatchKinds: readonly DispatchKind[],
+  chunks = false,
+): Promise<Result<Incoming | DispatchIncoming | ChunkIncoming, Rejected>> {
   const opened = await codec.open(bytes);
   if (!opened.ok)
     return err({
@@ -84,6 +108,11 @@ export const openIncomingOrDispatch = async (
       ...(opened.error.messageId === undefined ? {} : { messageId: opened.error.messageId }),
     });
   const { kind, body } = opened.value;
+  if (kind === ATTACHMENT_KIND) {
+    if (!chunks) return err({ reason: 'unexpected-kind' });
+    const chunk = decodeChunk(body);
+    return chunk.ok ? ok({ envelope: opened.value, chunk: chunk.value }) : err({ reason: chunk.error });
+  }
   if (isDispatchKind(kind)) {
     if (!dispatchKinds.includes(kind)) return err({ reason: 'unexpected-kind' });
     const decoded = decodeDispatchBody(kind, body);
@@ -95,13 +124,13 @@ export const openIncomingOrDispatch = async (
   if (!decoded.ok) return err({ reason: decoded.error.code });
   if (!accepted.includes(decoded.value.kind)) return err({ reason: 'unexpected-kind' });
   return ok({ envelope: opened.value, message: decoded.value });
-};
+}
 
 /** The feed's counters. Labels are bounded vocabularies (kinds, reasons): never ids or patient data. */
 export interface FeedCounters {
   rejected(reason: RejectReason): void;
   duplicate(): void;
-  received(kind: MessageKind | DispatchKind): void;
+  received(kind: MessageKind | DispatchKind | typeof ATTACHMENT_KIND): void;
 }
 
 export const feedCounters = (metrics: Metrics): FeedCounters => {

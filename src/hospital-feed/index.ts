@@ -40,6 +40,21 @@ export {
   type DeclineReason,
 } from './messages.js';
 export {
+  ATTACHMENT_KIND,
+  ATTACHMENT_MEDIA_TYPES,
+  ATTACHMENT_CATEGORIES,
+  CHUNK_DATA_BYTES,
+  CHUNK_PACKET_OVERHEAD,
+  MAX_ATTACHMENT_BYTES,
+  attachmentDigest,
+  chunkBodies,
+  decodeChunk,
+  type AttachmentCategory,
+  type AttachmentMediaType,
+  type ChunkHeader,
+} from './attachment-wire.js';
+export type { StoredAttachment } from './inbox-attachments.js';
+export {
   SECTION_STATUSES,
   UNAVAILABLE_REASONS,
   NO_KNOWN,
@@ -64,7 +79,15 @@ export {
 } from './codec.js';
 export { FEED_ERRORS, CREW_MESSAGES, type FeedError, type FeedErrorCode } from './errors.js';
 export { DEFAULT_RETRY_POLICY, retryDelay, inFlightWindow, type RetryPolicy } from './backoff.js';
-export { transition, isDue, type Transport, type OutboxEntry, type TransportEvent } from './outbox-state.js';
+export {
+  transition,
+  isDue,
+  laneOf,
+  type Lane,
+  type Transport,
+  type OutboxEntry,
+  type TransportEvent,
+} from './outbox-state.js';
 export { crewState, onHospital, onTransport, type CrewState, type ReportRecord } from './report-state.js';
 export { applyIncoming, isOnBoard, type BoardReport, type BoardChange } from './inbox-state.js';
 export {
@@ -77,7 +100,7 @@ export {
 } from './outbox-store.js';
 export { SqliteOutboxStore } from './outbox-sqlite.js';
 export { SqliteInboxStore, type Redelivery } from './inbox-sqlite.js';
-export { Outbox, systemTimers, type Timers, type PublishLink } from './outbox.js';
+export { Outbox, BULK_IN_FLIGHT, systemTimers, type Timers, type PublishLink } from './outbox.js';
 export { RefusalLog, REFUSAL_SUMMARY_MS } from './refusal-log.js';
 export type { FeedLink } from './feed-link.js';
 export {
@@ -116,6 +139,8 @@ export {
   FORM_KEY_RETENTION_MS,
   type ReportView,
   type ReportInput,
+  type AttachmentInput,
+  type SentAttachment,
   type AmbulanceFeedEvents,
 } from './ambulance.js';
 export { Receiver, type BoardEvent, type AnswerInput, type ReceiverEvents } from './receiver.js';

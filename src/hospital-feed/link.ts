@@ -160,7 +160,8 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
     }
   }
 
-  async close(): Promise<void> {
-    await this.#client.endAsync();
+  /** Disconnects; `force` drops publishes still waiting for their PUBACK instead of waiting for them. */
+  async close(force = false): Promise<void> {
+    await this.#client.endAsync(force);
   }
 }

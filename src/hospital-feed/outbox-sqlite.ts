@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../core/index.js';
 import type { StorageErrorCode } from './errors.js';
+import type { AttachmentKind } from './attachment-wire.js';
 import type { DeclineReason, MessageKind } from './messages.js';
 import { isTerminal, type OutboxEntry, type Transport } from './outbox-state.js';
 import type { AppliedMessage, FormKey, OutboxChange, OutboxStore, PeerEntry } from './outbox-store.js';
@@ -87,7 +88,7 @@ interface ReportRow {
 const toEntry = (r: EntryRow): OutboxEntry => ({
   messageId: r.message_id,
   reportId: r.report_id,
-  kind: r.kind as MessageKind,
+  kind: r.kind as MessageKind | AttachmentKind,
   to: r.recipient,
   topic: r.topic,
   sequence: r.sequence,

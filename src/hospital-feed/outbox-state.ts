@@ -1,4 +1,5 @@
 import { ackWaitDelay, retryDelay, type RetryPolicy } from './backoff.js';
+import { ATTACHMENT_KIND, type AttachmentKind } from './attachment-wire.js';
 import type { MessageKind } from './messages.js';
 
 /**
@@ -27,7 +28,7 @@ export const isTerminal = (t: Transport): boolean => TERMINAL.has(t);
 export interface OutboxEntry {
   readonly messageId: string;
   readonly reportId: string;
-  readonly kind: MessageKind;
+  readonly kind: MessageKind | AttachmentKind;
   readonly to: string;
   readonly topic: string;
   readonly sequence: number;
@@ -109,3 +110,12 @@ export const isDue = (entry: OutboxEntry, now: number): boolean =>
   (entry.transport === 'queued' || entry.transport === 'at-broker') &&
   entry.nextAttemptAt <= now &&
   now < entry.expiresAt;
+
+/**
+ * The outbox's two lanes: reports, updates, cancels and replies are `urgent`; attachment chunks are
+ * `bulk`, sent only in window slots no urgent envelope wants, and never more than a few at once, so a
+ * photo being uploaded never holds back a report (issue 16: reports first, attachments after).
+ */
+export type Lane = 'urgent' | 'bulk';
+export const laneOf = (entry: Pick<OutboxEntry, 'kind'>): Lane =>
+  entry.kind === ATTACHMENT_KIND ? 'bulk' : 'urgent';

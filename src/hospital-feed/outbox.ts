@@ -3,7 +3,15 @@ import type { Clock, Result } from '../core/index.js';
 import { inFlightWindow, type RetryPolicy } from './backoff.js';
 import type { StorageErrorCode } from './errors.js';
 import type { LinkFailure } from './link.js';
-import { isDue, isTerminal, transition, type OutboxEntry, type TransportEvent } from './outbox-state.js';
+import {
+  isDue,
+  isTerminal,
+  laneOf,
+  transition,
+  type Lane,
+  type OutboxEntry,
+  type TransportEvent,
+} from './outbox-state.js';
 import type { OutboxChange, OutboxStore } from './outbox-store.js';
 import type { ReportRecord } from './report-state.js';
 
@@ -26,6 +34,12 @@ export const systemTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
+
+/**
+ * Bulk envelopes (attachment chunks) in flight at most: each is up to ~200 KiB, so two keep a link
+ * busy while leaving every other slot of the window to reports (docs/protocol.md, "Attachments").
+ */
+export const BULK_IN_FLIGHT = 2;
 
 export interface OutboxEvents {
   /** The transport of an entry changed (also `sent` and `at-broker`, which are kept in memory only). */
@@ -178,12 +192,27 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     }
     if (this.#o.link.isUp) {
       const window = inFlightWindow(this.#o.link.receiveMaximum, this.#o.maxInFlight);
-      for (const entry of this.#live.values()) {
-        if (this.#inFlight.size >= window) break;
-        if (!this.#inFlight.has(entry.messageId) && isDue(entry, now)) this.#send(entry);
-      }
+      // Urgent first: a bulk envelope only gets a slot no due report wants, and a few at most.
+      const bulkWindow = Math.max(1, Math.min(BULK_IN_FLIGHT, window - 1));
+      let bulk = this.#inFlightIn('bulk');
+      for (const lane of ['urgent', 'bulk'] as const satisfies readonly Lane[])
+        for (const entry of this.#live.values()) {
+          if (this.#inFlight.size >= window || (lane === 'bulk' && bulk >= bulkWindow)) break;
+          if (laneOf(entry) !== lane || this.#inFlight.has(entry.messageId) || !isDue(entry, now)) continue;
+          this.#send(entry);
+          if (lane === 'bulk') bulk += 1;
+        }
     }
     this.#scheduleWake(now);
+  }
+
+  #inFlightIn(lane: Lane): number {
+    let n = 0;
+    for (const id of this.#inFlight.keys()) {
+      const entry = this.#live.get(id);
+      if (entry !== undefined && laneOf(entry) === lane) n += 1;
+    }
+    return n;
   }
 
   #send(entry: OutboxEntry): void {

@@ -7,12 +7,15 @@ import type { RetryPolicy } from './backoff.js';
 import type { EnvelopeCodec, OpenedEnvelope } from './codec.js';
 import { feedError, FEED_ERRORS, type FeedError } from './errors.js';
 import type { FeedLink } from './feed-link.js';
+import { ATTACHMENT_KIND } from './attachment-wire.js';
+import type { StoredAttachment } from './inbox-attachments.js';
 import type { SqliteInboxStore } from './inbox-sqlite.js';
 import { isOnBoard, type BoardReport } from './inbox-state.js';
 import {
   MIN_RETENTION_MS,
   noCounters,
   openIncomingOrDispatch,
+  type ChunkIncoming,
   type DispatchIncoming,
   type FeedCounters,
   type RejectReason,
@@ -39,6 +42,8 @@ export interface ReceiverEvents {
   dispatch: [incoming: DispatchIncoming];
   /** A report's conversation or outcome changed (a message, a receipt): ids only. */
   thread: [unitId: string, reportId: string];
+  /** An attachment's last chunk arrived: it is complete and verified, or refused. Once each. */
+  attachment: [attachment: StoredAttachment];
 }
 
 export interface ReceiverOptions {
@@ -303,6 +308,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       payload,
       ['report', 'update', 'cancel', 'ack', 'message', 'message-read'],
       ['inquiry', 'withdrawal', 'confirmation'],
+      true,
     );
     if (!opened.ok) {
       const replayOf = opened.error.reason === 'replayed' ? opened.error.messageId : undefined;
@@ -319,6 +325,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       this.emit('dispatch', opened.value);
       return;
     }
+    if ('chunk' in opened.value) return this.#receiveChunk(opened.value);
     const { envelope, message } = opened.value;
     switch (message.kind) {
       case 'ack': {
@@ -418,6 +425,61 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       envelope.messageId,
       stored.value.ackSequence,
     );
+  }
+
+  /** The attachments received for a report (complete or refused), without their bytes. */
+  attachments(unitId: string, reportId: string): readonly StoredAttachment[] {
+    return this.#o.inbox.attachments(unitId, reportId);
+  }
+
+  /** A complete attachment of this unit's report with its bytes; `undefined` if none or refused. */
+  attachment(
+    unitId: string,
+    reportId: string,
+    attachmentId: string,
+  ): { attachment: StoredAttachment; data: Uint8Array } | undefined {
+    const found = this.#o.inbox.attachment(unitId, attachmentId);
+    return found?.attachment.reportId === reportId ? found : undefined;
+  }
+
+  /**
+   * One chunk of an attachment: only an ambulance sends them (its directory role), stored with its
+   * message id before it is acknowledged; the last chunk assembles and verifies the whole.
+   */
+  #receiveChunk({ envelope, chunk }: ChunkIncoming): void {
+    if (envelope.fromRole !== 'ambulance') return this.#refuse('wrong-role');
+    const stored = this.#o.inbox.receiveChunk({
+      messageId: envelope.messageId,
+      unitId: envelope.from,
+      chunk,
+      now: this.#o.clock.now(),
+    });
+    if (!stored.ok) {
+      // Not stored, so not acknowledged: the unit's outbox sends it again.
+      this.#o.logger.error('incoming attachment chunk not stored', { code: stored.error });
+      this.emit('storage-error', feedError(stored.error));
+      return;
+    }
+    const receipt = stored.value;
+    if (receipt.duplicate) this.#counters.duplicate();
+    else this.#counters.received(ATTACHMENT_KIND);
+    // Acknowledged also when refused: resending the same chunks cannot make them verify.
+    void this.#acknowledge(envelope.from, chunk.header.reportId, envelope.messageId, receipt.ackSequence);
+    const outcome = receipt.outcome;
+    switch (outcome.kind) {
+      case 'refused':
+        this.#refuse('attachment-mismatch');
+        this.emit('attachment', outcome.attachment);
+        return;
+      case 'complete':
+        this.emit('attachment', outcome.attachment);
+        return;
+      case 'stored':
+      case 'settled':
+        return;
+      default:
+        return outcome satisfies never;
+    }
   }
 
   #refuse(reason: RejectReason): void {

@@ -178,6 +178,8 @@ export const hospitalFeed = async (
   hospitalId: string,
   dir: string,
   policy: RetryPolicy = FAST_POLICY,
+  /** Lets a test hold the codec (e.g. an open that waits) around the real one. */
+  wrap: (codec: EnvelopeCodec) => EnvelopeCodec = (codec) => codec,
 ) => {
   const inbox = unwrap(SqliteInboxStore.open(join(dir, 'inbox.sqlite')));
   const crypto = await feedCodec(endpoint.keys, hospitalId, { inbox });
@@ -186,7 +188,7 @@ export const hospitalFeed = async (
   const { counts, counters } = counting();
   const receiver = new Receiver({
     hospitalId,
-    codec: crypto.codec,
+    codec: wrap(crypto.codec),
     link,
     inbox,
     outboxStore,

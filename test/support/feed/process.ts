@@ -10,7 +10,7 @@ export class FeedProcess {
   readonly runs: string[][] = [];
 
   constructor(
-    private readonly name: 'gateway-process' | 'receiver-process' | 'answer-process',
+    private readonly name: 'gateway-process' | 'receiver-process' | 'answer-process' | 'attachment-process',
     private readonly env: Record<string, string>,
   ) {}
 
