@@ -115,14 +115,26 @@ const Auth = v.object({
    * factor of the device). When absent, a random token is generated once into dataDir/device-token.
    */
   deviceTokenEnv: v.optional(v.string()),
-  /** Automatic log-off after this much inactivity (HIPAA 164.312(a)(2)(iii)). */
+  /**
+   * After this much inactivity (HIPAA 164.312(a)(2)(iii)): the screen locks when a PIN was set at
+   * log-in (PIN unlock), else the session logs off.
+   */
   idleLogoutSeconds: v.optional(v.pipe(PositiveInt, v.minValue(30), v.maxValue(3600)), 300),
+  /**
+   * Offer a screen-lock PIN at log-in, so idle locks the screen instead of logging off (a shift's
+   * two-factor log-in is not repeated per patient). false: idle always logs off.
+   */
+  screenLock: v.optional(v.boolean(), true),
+  /** Wrong PINs a locked session allows before it ends (then the full log-in). */
+  pinTries: v.optional(v.pipe(PositiveInt, v.minValue(1), v.maxValue(10)), 5),
   /** Hard upper bound of a session, active or not: one shift. */
   sessionMaxHours: v.optional(v.pipe(PositiveInt, v.maxValue(24)), 12),
 });
 
 const common = {
   id: PrincipalId,
+  /** The instance's name as people know it (the log-in page names it): e.g. 救急車 3号, 〇〇病院. */
+  displayName: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(80))),
   dataDir: v.optional(FilePath, './.data'),
   http: v.optional(Http, {}),
   log: v.optional(Log, {}),

@@ -13,12 +13,16 @@ import {
   verifyLog,
   type AuditInput,
 } from './audit/index.js';
-import { loadDeviceToken } from './auth/device.js';
-import { hashPassword, PRODUCTION_COST, type ScryptCost } from './auth/password.js';
-import { rolesFor } from './auth/roles.js';
-import { SessionStore } from './auth/sessions.js';
-import { LoginThrottle } from './auth/throttle.js';
-import { UserStore } from './auth/users.js';
+import {
+  hashPassword,
+  loadDeviceToken,
+  LoginThrottle,
+  PRODUCTION_COST,
+  rolesFor,
+  SessionStore,
+  UserStore,
+  type ScryptCost,
+} from './auth/index.js';
 import { bodyLimit } from './http/body-limit.js';
 import { cookieNames } from './http/cookies.js';
 import { csrfProtection } from './http/csrf.js';
@@ -127,6 +131,10 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
   const parts: GatewayParts = {
     instance: config.role,
     device: config.id,
+    displayName: config.displayName,
+    screenLock: config.auth.screenLock,
+    pinTries: config.auth.pinTries,
+    scryptCost,
     secure,
     cookies: cookieNames(secure),
     admitted: rolesFor(config.role),
@@ -172,7 +180,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
   );
   systemRoutes(routes, parts);
   authRoutes(routes, parts);
-  screenRoutes(routes, parts);
+  screenRoutes(routes, parts, auditFile);
   adminRoutes(routes, parts, auditFile);
 
   return {

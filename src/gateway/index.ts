@@ -21,12 +21,30 @@ export {
   type PanelRenderer,
   type PanelContext,
 } from './ui/panels.js';
-export { USER_ROLES, UserRole, UserId, rolesFor, type UserRole as UserRoleName } from './auth/roles.js';
-export { UserStore, type UserRecord } from './auth/users.js';
-export { deviceCookieValue } from './auth/device.js';
-export { hashPassword, PRODUCTION_COST, type ScryptCost } from './auth/password.js';
-export { base32Encode, base32Decode, totp, otpauthUri } from './auth/totp.js';
-export { issueCredentials, type IssuedCredentials } from './auth/provision.js';
+export {
+  USER_ROLES,
+  UserRole,
+  UserId,
+  rolesFor,
+  UserStore,
+  deviceCookieValue,
+  hashPassword,
+  PRODUCTION_COST,
+  base32Encode,
+  base32Decode,
+  totp,
+  otpauthUri,
+  issueCredentials,
+  // The screen lock and kiosk mode (docs/security.md): panels read `PanelContext.kiosk`.
+  UNLOCK_PATH,
+  KIOSK_PATH,
+  kioskAllowed,
+  type KioskState,
+  type UserRole as UserRoleName,
+  type UserRecord,
+  type ScryptCost,
+  type IssuedCredentials,
+} from './auth/index.js';
 export {
   AuditLog,
   readAuditFile,

@@ -4,10 +4,7 @@ import type { Logger } from '../log/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { AuditLog } from './audit/index.js';
 import type { VerifySignature } from './audit/verify.js';
-import type { UserRole } from './auth/roles.js';
-import type { SessionStore } from './auth/sessions.js';
-import type { LoginThrottle } from './auth/throttle.js';
-import type { UserStore } from './auth/users.js';
+import type { LoginThrottle, ScryptCost, SessionStore, UserRole, UserStore } from './auth/index.js';
 import type { CookieNames } from './http/cookies.js';
 import type { LiveHub } from './live.js';
 import type { Readiness } from './readiness.js';
@@ -19,6 +16,13 @@ export interface GatewayParts {
   readonly instance: RoleName;
   /** This instance's principal id: the device in every audit entry. */
   readonly device: string;
+  /** The instance's name as people know it (config displayName), shown on the log-in page. */
+  readonly displayName: string | undefined;
+  /** The screen-lock settings (config auth.screenLock, auth.pinTries). */
+  readonly screenLock: boolean;
+  readonly pinTries: number;
+  /** The cost of password (and screen-lock PIN) hashes. */
+  readonly scryptCost: ScryptCost;
   readonly secure: boolean;
   readonly cookies: CookieNames;
   readonly admitted: readonly UserRole[];

@@ -181,14 +181,20 @@ const demoConfigs = (
   });
 };
 
-/** The demo's people: one per role; the admin on the ambulance, where the walkthrough starts. */
+/** The demo's people: one per screen role, and an admin on every instance (users, audit log). */
 const DEMO_USERS: Readonly<Record<RunningRole['role'], readonly { id: string; role: UserRoleName }[]>> = {
   ambulance: [
     { id: 'crew-demo', role: 'crew' },
     { id: 'admin-demo', role: 'admin' },
   ],
-  hospital: [{ id: 'triage-demo', role: 'triage' }],
-  dispatch: [{ id: 'dispatcher-demo', role: 'dispatcher' }],
+  hospital: [
+    { id: 'triage-demo', role: 'triage' },
+    { id: 'admin-demo', role: 'admin' },
+  ],
+  dispatch: [
+    { id: 'dispatcher-demo', role: 'dispatcher' },
+    { id: 'admin-demo', role: 'admin' },
+  ],
 };
 
 /** Fresh synthetic credentials at every start, through the same path as `ems-gateway users add`. */

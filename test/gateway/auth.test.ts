@@ -17,6 +17,12 @@ const loginWith = async (h: Harness, fields: Record<string, string>, extraCookie
   });
 };
 
+/** Where a log-in attempt ended: the screen ('/'), or the form again with its error code. */
+const outcome = async (response: Response): Promise<string> =>
+  response.status === 303
+    ? (response.headers.get('location') ?? '')
+    : `/login?error=${/data-error="([^"]+)"/.exec(await response.text())?.[1] ?? 'none'}`;
+
 describe('login with two factors', () => {
   let h: Harness;
   afterEach(() => h.gateway.close());
@@ -53,16 +59,16 @@ describe('login with two factors', () => {
     const cred = await h.issue('crew-b', 'crew');
     const device = h.deviceCookie();
     const wrong = await loginWith(h, { userId: 'crew-b', password: cred.password, otp: '000000' }, device);
-    expect(wrong.headers.get('location')).toBe('/login?error=login-failed');
+    expect(await outcome(wrong)).toBe('/login?error=login-failed');
     const good = { userId: 'crew-b', password: cred.password, otp: h.code(cred.totpSecret) };
-    expect((await loginWith(h, good, device)).headers.get('location')).toBe('/');
-    expect((await loginWith(h, good, device)).headers.get('location')).toBe('/login?error=login-failed');
+    expect(await outcome(await loginWith(h, good, device))).toBe('/');
+    expect(await outcome(await loginWith(h, good, device))).toBe('/login?error=login-failed');
     h.clock.advance(30_000);
     const fresh = { ...good, otp: h.code(cred.totpSecret) };
-    expect((await loginWith(h, fresh)).headers.get('location')).toBe('/login?error=device');
+    expect(await outcome(await loginWith(h, fresh))).toBe('/login?error=device');
     const nurse = await h.issue('nurse-x', 'triage');
     const triage = { userId: 'nurse-x', password: nurse.password, otp: h.code(nurse.totpSecret) };
-    expect((await loginWith(h, triage, device)).headers.get('location')).toBe('/login?error=login-failed');
+    expect(await outcome(await loginWith(h, triage, device))).toBe('/login?error=login-failed');
   });
 
   it('locks the account after five failures', async () => {
@@ -72,10 +78,10 @@ describe('login with two factors', () => {
     for (let i = 0; i < 5; i += 1)
       await loginWith(h, { userId: 'nurse-a', password: 'wrong-password', otp: '123456' }, device);
     const good = { userId: 'nurse-a', password: cred.password, otp: h.code(cred.totpSecret) };
-    expect((await loginWith(h, good, device)).headers.get('location')).toBe('/login?error=locked');
+    expect(await outcome(await loginWith(h, good, device))).toBe('/login?error=locked');
     h.clock.advance(15 * 60_000 + 30_000);
     const later = { ...good, otp: h.code(cred.totpSecret) };
-    expect((await loginWith(h, later, device)).headers.get('location')).toBe('/');
+    expect(await outcome(await loginWith(h, later, device))).toBe('/');
   });
 
   it('refuses the login form without its CSRF token', async () => {

@@ -43,7 +43,19 @@ const common = (i: Instance): Record<string, readonly Who[]> => ({
   'GET /api/v1/audit': ADMIN,
   'GET /api/v1/audit/fhir': ADMIN,
   'GET /api/v1/audit/verify': ADMIN,
+  'GET /admin/panels/:panel': ADMIN,
+  'GET /admin/verify': ADMIN,
+  'GET /unlock': ANYONE,
+  'POST /unlock': ANYONE,
+  'POST /kiosk': i === 'ambulance' ? [] : SCREEN[i],
 });
+
+/** Routes that send someone to the log-in page by design (logging off; nothing to unlock). */
+export const TO_LOGIN_BY_DESIGN: ReadonlySet<string> = new Set([
+  'POST /logout',
+  'GET /unlock',
+  'POST /unlock',
+]);
 
 /**
  * Who may reach each route of each running role, written out by hand (not derived from the code under

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import { UserRole } from '../auth/roles.js';
+import { UserRole } from '../auth/index.js';
 
 /** What was done. Access to patient data, and the log-ins that precede it (IHE BALP patterns). */
 export const AUDIT_ACTIONS = [
@@ -12,6 +12,11 @@ export const AUDIT_ACTIONS = [
   'login',
   'login-failed',
   'logout',
+  /** The screen lock: a PIN unlock, a wrong PIN, kiosk mode on and off (issue 15). */
+  'unlock',
+  'unlock-failed',
+  'kiosk-on',
+  'kiosk-off',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

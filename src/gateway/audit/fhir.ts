@@ -55,8 +55,14 @@ const shape = (
         subtype: { system: INTERACTION, code: 'read' },
         action: 'R',
       };
+    // Unlocking a locked screen and keeping a kiosk's session are user authentication too (DICOM
+    // 110114); BALP has no finer profile for them, so they read as log-ins.
     case 'login':
     case 'login-failed':
+    case 'unlock':
+    case 'unlock-failed':
+    case 'kiosk-on':
+    case 'kiosk-off':
       return {
         profile: 'IHE.BasicAudit.Login',
         type: { system: DCM, code: '110114', display: 'User Authentication' },

@@ -15,6 +15,8 @@ export const ApiErrorCode = {
   conflict: 'conflict',
   // Who is asking: log in (again) or use another account.
   unauthenticated: 'unauthenticated',
+  /** The session is locked after idle: give the screen-lock PIN (POST /unlock), no full log-in. */
+  locked: 'locked',
   forbidden: 'forbidden',
   csrfFailed: 'csrf-failed',
   tooManyAttempts: 'too-many-attempts',
@@ -32,6 +34,7 @@ export const statusOf = (code: ApiErrorCode): ErrorStatus => {
     case 'bad-framing':
       return 400;
     case 'unauthenticated':
+    case 'locked':
       return 401;
     case 'forbidden':
     case 'csrf-failed':
@@ -64,6 +67,7 @@ const MESSAGES: Readonly<Record<ApiErrorCode, string>> = {
   misdirected: 'This server does not answer to that host name.',
   conflict: 'Not possible in its current state.',
   unauthenticated: 'Log in first.',
+  locked: 'The screen is locked; unlock it with the PIN.',
   forbidden: 'Your role may not use this.',
   'csrf-failed': 'The form has expired; reload the page and try again.',
   'too-many-attempts': 'Too many attempts; wait and try again.',

@@ -1,6 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type * as v from 'valibot';
-import type { UserRole } from '../auth/roles.js';
+import { UNLOCK_PATH, type UserRole } from '../auth/index.js';
 import { sameSiteOnly } from './csrf.js';
 import { ApiFailure } from './errors.js';
 import type { GatewayEnv } from './env.js';
@@ -79,14 +79,22 @@ const requireAccess =
     access: Access,
     admitted: readonly UserRole[],
     loginPath: string,
-    html: boolean,
+    spec: Pick<RouteInfo, 'method' | 'response'>,
   ): MiddlewareHandler<GatewayEnv> =>
   async (c, next) => {
     const session = c.get('session');
-    if (mayAccess(access, session?.role, admitted)) return next();
+    // A person at a screen (a page, or a form that answers with a redirect) is sent to the unlock
+    // form or to log in; an API client gets a 401 with the code it can act on.
+    const person = spec.response.kind === 'html' || spec.response.kind === 'redirect';
+    // A kiosk screen stays visible while idle, but its actions wait for the PIN.
+    const actionLocked = session?.locked === true && spec.method !== 'get' && access.kind !== 'public';
+    if (mayAccess(access, session?.role, admitted) && !actionLocked) return next();
+    if (actionLocked || (session === undefined && c.get('lockedSession') !== undefined)) {
+      if (person) return c.redirect(UNLOCK_PATH, 303);
+      throw new ApiFailure('locked');
+    }
     if (session === undefined) {
-      // A person at a screen is sent to log in; an API client gets a 401 it can act on.
-      if (html) return c.redirect(loginPath, 303);
+      if (spec.response.kind === 'html') return c.redirect(loginPath, 303);
       throw new ApiFailure('unauthenticated');
     }
     throw new ApiFailure('forbidden');
@@ -129,7 +137,7 @@ export class RouteRegistry {
     };
     this.#routes.push(info);
     const chain: MiddlewareHandler<GatewayEnv>[] = [
-      requireAccess(spec.access, this.admitted, '/login', spec.response.kind === 'html'),
+      requireAccess(spec.access, this.admitted, '/login', spec),
     ];
     const options =
       spec.redirectOnInvalid === undefined

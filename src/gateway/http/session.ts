@@ -1,15 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { SessionStore } from '../auth/sessions.js';
-import { enrolledDevice } from '../auth/device.js';
+import { enrolledDevice, visibleSession, type SessionStore } from '../auth/index.js';
 import type { CookieNames } from './cookies.js';
 import type { GatewayEnv } from './env.js';
 
 /** Marks requests the page makes by itself (live refreshes); they do not count as user activity. */
 export const BACKGROUND_HEADER = 'x-ems-background';
 
-/** Finds the caller's enrolled device and its session (bound to that device); never refuses anything itself. */
+/**
+ * Finds the caller's enrolled device and its session (bound to that device), locked or not; never
+ * refuses anything itself (routes.ts does, by access).
+ */
 export const sessionMiddleware =
   (sessions: SessionStore, names: CookieNames, deviceToken: string): MiddlewareHandler<GatewayEnv> =>
   async (c, next) => {
@@ -17,7 +19,9 @@ export const sessionMiddleware =
     const background = c.req.header(BACKGROUND_HEADER) === '1' || c.req.path === '/events';
     const device = enrolledDevice(getCookie(c, names.device), deviceToken);
     c.set('device', device);
-    c.set('session', id === undefined ? undefined : sessions.get(id, device, !background));
+    const found = id === undefined ? undefined : sessions.get(id, device, !background);
+    c.set('session', visibleSession(found));
+    c.set('lockedSession', found?.locked === true ? found : undefined);
     await next();
   };
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { UserRole } from '../auth/roles.js';
+import { UserRole } from '../auth/index.js';
 import type { RouteRegistry } from '../http/routes.js';
 import { readAuditFile, toAuditBundle, verifyLog } from '../audit/index.js';
 import type { GatewayParts } from '../parts.js';

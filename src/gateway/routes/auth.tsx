@@ -2,10 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { setCookie, deleteCookie } from 'hono/cookie';
 import * as v from 'valibot';
-import { authenticate } from '../auth/login.js';
-import { deviceCookieValue, isDeviceToken, newDeviceId } from '../auth/device.js';
-import { UserId, UserRole } from '../auth/roles.js';
-import type { Session } from '../auth/sessions.js';
+import {
+  authenticate,
+  deviceCookieValue,
+  hashScreenPin,
+  isDeviceToken,
+  newDeviceId,
+  ScreenPin,
+  UserId,
+  UserRole,
+  type Session,
+} from '../auth/index.js';
 import { cookieOptions } from '../http/cookies.js';
 import type { GatewayEnv } from '../http/env.js';
 import { clientAddress } from '../http/session.js';
@@ -13,16 +20,31 @@ import { ApiFailure } from '../http/errors.js';
 import type { RouteRegistry } from '../http/routes.js';
 import { translator } from '../i18n/index.js';
 import type { GatewayParts } from '../parts.js';
-import { LOGIN_ERRORS, LoginPage } from '../ui/login-page.js';
+import { lockRoutes } from './unlock.js';
+import { LOGIN_ERRORS, LOGIN_FIELDS, LoginPage, type LoginError, type LoginField } from '../ui/login-page.js';
 
 const Credentials = {
   userId: UserId,
   password: v.pipe(v.string(), v.minLength(4), v.maxLength(200)),
   otp: v.pipe(v.string(), v.regex(/^\d{6}$/)),
   deviceToken: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  /** The screen-lock PIN for this session (optional; see auth/unlock.ts). */
+  pin: v.optional(ScreenPin),
 };
-const LoginForm = v.object({ ...Credentials, _csrf: v.string() });
 const LoginJson = v.object(Credentials);
+/**
+ * The form takes any text (bounded) so that a wrong shape is answered on the form itself, naming the
+ * field and keeping what was typed, instead of a bare redirect (issue 15). The strict check follows.
+ */
+const Text = v.optional(v.pipe(v.string(), v.maxLength(200)), '');
+const LoginForm = v.object({
+  _csrf: v.string(),
+  userId: Text,
+  password: Text,
+  otp: Text,
+  deviceToken: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  pin: Text,
+});
 const LogoutForm = v.object({ _csrf: v.string() });
 const LoginQuery = v.object({ error: v.optional(v.picklist(LOGIN_ERRORS)), lang: v.optional(v.string()) });
 const SessionInfo = v.object({
@@ -36,6 +58,61 @@ const SessionInfo = v.object({
 const DEVICE_COOKIE_DAYS = 365;
 
 type Outcome = { ok: true; session: Session } | { ok: false; error: 'login-failed' | 'locked' | 'device' };
+
+/** A fresh pre-session token per form: the log-in (and unlock) post double-submits it (login CSRF). */
+export const freshFormToken = (c: Context<GatewayEnv>, parts: GatewayParts): string => {
+  const csrf = randomBytes(24).toString('base64url');
+  setCookie(c, parts.cookies.login, csrf, cookieOptions(parts.secure, 3600));
+  return csrf;
+};
+
+export const instanceOf = (parts: GatewayParts) =>
+  ({ role: parts.instance, id: parts.device, displayName: parts.displayName }) as const;
+
+/** The log-in form, again after a failed attempt: user id and device code kept, secrets cleared. */
+const loginPage = (
+  c: Context<GatewayEnv>,
+  parts: GatewayParts,
+  error: LoginError | undefined,
+  kept: { userId?: string; deviceToken?: string } = {},
+  invalid: readonly LoginField[] = [],
+  status: 200 | 400 | 403 | 429 = 200,
+): Response | Promise<Response> => {
+  const locale = c.get('locale');
+  return c.html(
+    <LoginPage
+      locale={locale}
+      t={translator(locale)}
+      csrf={freshFormToken(c, parts)}
+      enrolled={c.get('device') !== undefined}
+      error={error}
+      instance={instanceOf(parts)}
+      screenLock={parts.screenLock}
+      kept={kept}
+      invalid={invalid}
+    />,
+    status,
+  );
+};
+
+/** The strict shape of a log-in form, or the fields that are not in it (named on the form). */
+const checkForm = (
+  body: v.InferOutput<typeof LoginForm>,
+  enrolled: boolean,
+  screenLock: boolean,
+): { ok: true; value: v.InferOutput<typeof LoginJson> } | { ok: false; fields: LoginField[] } => {
+  const input = {
+    userId: body.userId.trim(),
+    password: body.password,
+    otp: body.otp.trim(),
+    ...(enrolled || body.deviceToken === undefined ? {} : { deviceToken: body.deviceToken }),
+    ...(screenLock && body.pin !== '' ? { pin: body.pin } : {}),
+  };
+  const parsed = v.safeParse(LoginJson, input);
+  if (parsed.success) return { ok: true, value: parsed.output };
+  const failed = new Set(parsed.issues.map((i) => i.path?.[0]?.key));
+  return { ok: false, fields: LOGIN_FIELDS.filter((f) => failed.has(f)) };
+};
 
 /** Both factors, the device's enrolment, the audit entry and the cookies: shared by the form and JSON login. */
 const logIn = async (
@@ -73,7 +150,14 @@ const logIn = async (
     return { ok: false, error: result.error.code === 'throttled' ? 'locked' : 'login-failed' };
   }
   const device = enrolled ?? newDeviceId();
-  const session = parts.sessions.create(result.value.id, result.value.role, device);
+  // A session left locked on this browser (someone else's shift, or ours before) ends here.
+  const previous = c.get('session') ?? c.get('lockedSession');
+  if (previous !== undefined) parts.sessions.end(previous.id);
+  const pinHash =
+    input.pin === undefined || !parts.screenLock
+      ? undefined
+      : await hashScreenPin(input.pin, parts.scryptCost);
+  const session = parts.sessions.create(result.value.id, result.value.role, device, pinHash);
   parts.audit.record({
     ...base,
     role: session.role,
@@ -109,33 +193,43 @@ export const authRoutes = (routes: RouteRegistry, parts: GatewayParts): void => 
     query: LoginQuery,
     response: { kind: 'html' },
     handler: (c, { query }) => {
-      // A fresh pre-session token per form: the login post double-submits it (login CSRF).
-      const csrf = randomBytes(24).toString('base64url');
-      setCookie(c, parts.cookies.login, csrf, cookieOptions(parts.secure, 3600));
-      const locale = c.get('locale');
-      return c.html(
-        <LoginPage
-          locale={locale}
-          t={translator(locale)}
-          csrf={csrf}
-          enrolled={c.get('device') !== undefined}
-          error={query.error}
-        />,
-      );
+      // A locked screen is reopened with its PIN, not a new log-in (the live script comes here on idle).
+      if (c.get('lockedSession') !== undefined && c.get('session') === undefined)
+        return c.redirect('/unlock', 303);
+      return loginPage(c, parts, query.error);
     },
   });
   routes.add({
     method: 'post',
     path: '/login',
-    summary: 'Log in from the form; 303 to the screen, or back to the form with an error code',
+    summary:
+      'Log in from the form; 303 to the screen, or the form again with the error, user id and device code kept',
     access: { kind: 'public' },
     body: { kind: 'form', schema: LoginForm },
     redirectOnInvalid: '/login',
     response: { kind: 'redirect' },
     handler: async (c, { body }) => {
       deleteCookie(c, parts.cookies.login, cookieOptions(parts.secure));
-      const outcome = await logIn(c, parts, body);
-      return c.redirect(outcome.ok ? '/' : `/login?error=${outcome.error}`, 303);
+      const enrolled = c.get('device') !== undefined;
+      const kept = {
+        userId: body.userId.trim(),
+        ...(enrolled || body.deviceToken === undefined ? {} : { deviceToken: body.deviceToken.trim() }),
+      };
+      const checked = checkForm(body, enrolled, parts.screenLock);
+      if (!checked.ok) return loginPage(c, parts, 'invalid-input', kept, checked.fields, 400);
+      const outcome = await logIn(c, parts, checked.value);
+      if (outcome.ok) return c.redirect('/', 303);
+      const status = outcome.error === 'locked' ? 429 : 403;
+      // A wrong device code is not kept: it is the one field that was wrong.
+      const keep = outcome.error === 'device' ? { userId: kept.userId } : kept;
+      return loginPage(
+        c,
+        parts,
+        outcome.error,
+        keep,
+        outcome.error === 'device' ? ['deviceToken'] : [],
+        status,
+      );
     },
   });
   routes.add({
@@ -190,4 +284,5 @@ export const authRoutes = (routes: RouteRegistry, parts: GatewayParts): void => 
       return c.json(sessionInfo(parts, session));
     },
   });
+  lockRoutes(routes, parts);
 };

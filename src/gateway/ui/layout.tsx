@@ -1,4 +1,5 @@
 import type { Child, FC } from 'hono/jsx';
+import type { KioskState } from '../auth/index.js';
 import type { Locale, Translate } from '../i18n/index.js';
 
 /**
@@ -17,7 +18,15 @@ export interface LayoutProps {
   readonly locale: Locale;
   readonly t: Translate;
   /** Present when logged in: who, the log-off form and the live-update connection. */
-  readonly user?: { readonly id: string; readonly csrf: string; readonly idleMs: number } | undefined;
+  readonly user?:
+    | {
+        readonly id: string;
+        readonly csrf: string;
+        readonly idleMs: number;
+        /** Kiosk mode, where the role may use it (the toggle sits beside log-off). */
+        readonly kiosk?: KioskState;
+      }
+    | undefined;
   readonly children?: Child;
 }
 
@@ -42,6 +51,7 @@ export const Layout: FC<LayoutProps> = ({ title, locale, t, user, children }) =>
             data-down={t('live.reconnecting')}
             data-link-down={t('live.brokerDown')}
             role="status"
+            data-stale={t('live.stale')}
           >
             {t('live.reconnecting')}
           </span>
@@ -53,6 +63,16 @@ export const Layout: FC<LayoutProps> = ({ title, locale, t, user, children }) =>
         >
           {t('lang.switch')}
         </a>
+        {user?.kiosk?.allowed === true ? (
+          <form method="post" action="/kiosk" data-kiosk={user.kiosk.on ? 'on' : 'off'}>
+            <input type="hidden" name="_csrf" value={user.csrf} />
+            <input type="hidden" name="on" value={user.kiosk.on ? '0' : '1'} />
+            {user.kiosk.on ? <span class="live">{t('kiosk.active')}</span> : null}{' '}
+            <button type="submit" data-action="kiosk">
+              {t(user.kiosk.on ? 'kiosk.off' : 'kiosk.on')}
+            </button>
+          </form>
+        ) : null}
         {user === undefined ? null : (
           <form method="post" action="/logout">
             <input type="hidden" name="_csrf" value={user.csrf} />

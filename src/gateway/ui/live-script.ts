@@ -18,12 +18,17 @@ export const LIVE_SCRIPT = `(() => {
   let lastKeepAlive = Date.now();
   let streamUp = false;
   let link = 'up';
+  // Each screen says where its panels come from (the admin screen's are admin-only routes).
+  const main = document.querySelector('main[data-panel-base]');
+  const base = main ? main.dataset.panelBase : '/panels/';
+  const failing = new Set();
   const loggedOff = () => { location.href = '/login?error=idle'; };
   const show = () => {
     if (!live) return;
-    const state = !streamUp ? 'down' : link === 'down' ? 'degraded' : 'up';
+    const state = !streamUp ? 'down' : link === 'down' ? 'degraded' : failing.size > 0 ? 'stale' : 'up';
     live.dataset.state = state;
-    live.textContent = state === 'up' ? live.dataset.up : state === 'degraded' ? live.dataset.linkDown : live.dataset.down;
+    live.textContent = state === 'up' ? live.dataset.up : state === 'degraded' ? live.dataset.linkDown
+      : state === 'stale' ? live.dataset.stale : live.dataset.down;
   };
   const summary = document.querySelector('[data-error-summary]');
   if (summary) summary.focus();
@@ -88,9 +93,13 @@ export const LIVE_SCRIPT = `(() => {
     if (!body) return;
     const kept = capture(body);
     await Promise.all([...body.querySelectorAll('form[data-draft][data-dirty]')].map(save));
-    const response = await fetch('/panels/' + encodeURIComponent(id), { headers: { 'x-ems-background': '1' } });
-    if (response.status === 401) return loggedOff();
-    if (!response.ok) return;
+    const response = await fetch(base + encodeURIComponent(id), { headers: { 'x-ems-background': '1' } })
+      .catch(() => undefined);
+    if (response && response.status === 401) return loggedOff();
+    // "Live" only while panels do refresh: a panel that fails says so on the badge.
+    if (!response || !response.ok) { failing.add(id); show(); return; }
+    failing.delete(id);
+    show();
     body.innerHTML = await response.text();
     restore(body, kept);
   };

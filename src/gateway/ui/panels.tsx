@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import type { UserRole } from '../auth/roles.js';
+import type { KioskState, UserRole } from '../auth/index.js';
 import type { Locale, MessageKey, Translate } from '../i18n/index.js';
 import type { FormState } from './form-state.js';
 
@@ -26,6 +26,11 @@ export interface PanelContext {
    * Absent where no browser is known (tests rendering a panel by hand).
    */
   readonly form?: (formId: string) => FormState | undefined;
+  /**
+   * Kiosk mode of the session (auth/screen-lock.ts): when `actionsLocked`, a panel may show its
+   * actions as "unlock to act" (they lead to the PIN form either way).
+   */
+  readonly kiosk?: KioskState;
 }
 
 /**

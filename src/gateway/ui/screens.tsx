@@ -1,6 +1,4 @@
 import type { FC } from 'hono/jsx';
-import type { AuditEntry } from '../audit/index.js';
-import type { UserRole } from '../auth/roles.js';
 import { formatJst, relativeAge, type Locale, type Translate } from '../i18n/index.js';
 import { Empty, Layout, Panel } from './layout.js';
 import { panelEmpty, panelTitle, SCREEN_PANELS, type PanelId, type ScreenRole } from './panels.js';
@@ -49,55 +47,4 @@ export const Time: FC<{ readonly at: number; readonly now: number; readonly t: T
   <time datetime={new Date(at).toISOString()}>
     {formatJst(at)} ({relativeAge(at, now, t)})
   </time>
-);
-
-/** What an admin sees: who may log in here and the latest audit entries (opaque ids only). */
-export const AdminScreen: FC<{
-  readonly locale: Locale;
-  readonly t: Translate;
-  readonly user: ScreenUser;
-  readonly now: number;
-  readonly users: readonly { readonly id: string; readonly role: UserRole }[];
-  readonly entries: readonly AuditEntry[];
-  readonly chainIntact: boolean;
-}> = ({ locale, t, user, now, users, entries, chainIntact }) => (
-  <Layout title={t('title.admin')} locale={locale} t={t} user={user}>
-    <main class="screen" data-screen="admin">
-      <Panel id="users" title={t('panel.users')}>
-        <table>
-          <tbody>
-            {users.map((u) => (
-              <tr>
-                <td>{u.id}</td>
-                <td>{u.role}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Panel>
-      <Panel id="audit" title={t('panel.audit')}>
-        <p>{t(chainIntact ? 'audit.chainOk' : 'audit.chainBroken')}</p>
-        {entries.length === 0 ? (
-          <Empty text={t('empty.audit')} />
-        ) : (
-          <table>
-            <tbody>
-              {entries.map((e) => (
-                <tr>
-                  <td>{e.seq}</td>
-                  <td>
-                    <Time at={e.at} now={now} t={t} />
-                  </td>
-                  <td>{e.userId ?? '—'}</td>
-                  <td>{e.action}</td>
-                  <td>{e.subject === null ? '—' : `${e.subject.kind} ${e.subject.id}`}</td>
-                  <td>{e.outcome}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Panel>
-    </main>
-  </Layout>
 );

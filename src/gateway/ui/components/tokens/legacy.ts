@@ -10,7 +10,7 @@ export const css = `
 :where(.error){background:var(--colour-critical-bg);border:var(--border) solid var(--colour-critical);color:var(--colour-warning-dark);padding:var(--space-3);border-radius:var(--radius)}
 .live{font-size:var(--font-size-s);padding:var(--space-1) var(--space-3);border-radius:999px;border:var(--border) solid #fff;font-weight:700;white-space:nowrap}
 .live[data-state=up]{background:var(--colour-success)}
-.live[data-state=down]{background:var(--colour-critical)}
+.live[data-state=down],.live[data-state=stale]{background:var(--colour-critical)}
 .live[data-state=degraded]{background:var(--colour-caution-bg);color:var(--colour-text)}
 .login{max-width:30rem;margin:2rem auto;display:block}
 `;
