@@ -49,7 +49,9 @@ describe.each(INSTANCES)('role matrix on the %s instance', (instance) => {
 
   it('has a hand-written expectation for every registered route', () => {
     const registered = h.gateway.routes.list().map((r) => `${r.method.toUpperCase()} ${r.path}`);
-    expect(registered.sort()).toEqual(Object.keys(ALLOWED).sort());
+    // Kiosk mode is for the board and the dispatch wall: the tablet has no such route.
+    const expected = Object.keys(ALLOWED).filter((k) => instance !== 'ambulance' || k !== 'POST /kiosk');
+    expect(registered.sort()).toEqual(expected.sort());
   });
 
   it.each(WHO)(

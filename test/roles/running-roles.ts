@@ -47,7 +47,7 @@ const common = (i: Instance): Record<string, readonly Who[]> => ({
   'GET /admin/verify': ADMIN,
   'GET /unlock': ANYONE,
   'POST /unlock': ANYONE,
-  'POST /kiosk': i === 'ambulance' ? [] : SCREEN[i],
+  ...(i === 'ambulance' ? {} : { 'POST /kiosk': SCREEN[i] }),
 });
 
 /** Routes that send someone to the log-in page by design (logging off; nothing to unlock). */

@@ -5,6 +5,7 @@ import {
   KIOSK_PATH,
   kioskAllowed,
   ScreenPin,
+  screenRoleOf,
   UNLOCK_PATH,
   unlockSession,
   type Session,
@@ -117,6 +118,8 @@ export const lockRoutes = (routes: RouteRegistry, parts: GatewayParts): void => 
       return c.redirect('/login?error=ended', 303);
     },
   });
+  // Only where the screen is one kiosk mode is for (not on the crew's tablet).
+  if (!kioskAllowed(screenRoleOf(parts.instance))) return;
   routes.add({
     method: 'post',
     path: KIOSK_PATH,
