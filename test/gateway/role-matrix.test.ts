@@ -18,6 +18,8 @@ const ALLOWED: Readonly<Record<string, (who: Who, instance: Instance) => boolean
   'GET /metrics': () => true,
   'GET /openapi.json': () => true,
   'GET /assets/live.js': () => true,
+  'GET /assets/ui.css': () => true,
+  'POST /forms/draft': (who, i) => who !== 'anonymous' && rolesFor(i).includes(who),
   'GET /login': () => true,
   'POST /login': () => true,
   'POST /api/v1/login': () => true,

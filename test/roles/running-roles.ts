@@ -31,6 +31,8 @@ const common = (i: Instance): Record<string, readonly Who[]> => ({
   'GET /metrics': ANYONE,
   'GET /openapi.json': ANYONE,
   'GET /assets/live.js': ANYONE,
+  'GET /assets/ui.css': ANYONE,
+  'POST /forms/draft': ADMITTED[i],
   'GET /login': ANYONE,
   'POST /login': ANYONE,
   'POST /api/v1/login': ANYONE,
