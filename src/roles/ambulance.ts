@@ -10,9 +10,9 @@ import {
   type TrustAnchor,
 } from '../reader/index.js';
 import { EmulatedCard, InProcessReader, loadOrCreateCard } from '../sim/card/index.js';
-import { medicalRecord } from '../sim/records/index.js';
+import { medicalRecord, okusuriTechoPayload } from '../sim/records/index.js';
 import type { RoleContext } from './runtime.js';
-import type { DemoCards, DemoHolder } from './tablet/index.js';
+import type { DemoCards, DemoHolder, DemoTecho } from './tablet/index.js';
 
 /** Active holders the demo control offers, besides the first holder of every other records status. */
 const DEMO_ACTIVE = 8;
@@ -78,13 +78,39 @@ export const emulatorStateDir = (config: AmbulanceConfig): string =>
 interface Backend {
   readonly backend: ReaderBackend;
   readonly demo: DemoCards | undefined;
+  readonly techo: DemoTecho | undefined;
 }
+
+/** Days before today the demo's お薬手帳 says the drugs were dispensed (28 days' supply: current). */
+const DEMO_DISPENSED_DAYS_AGO = 7;
+
+/**
+ * The demo's お薬手帳 QR payloads: the active demo holders who take something, each a Shift_JIS JAHIS
+ * text of their medications and allergies dispensed a week ago, so the drugs read as current.
+ */
+const demoTecho = (seed: number, first: number, ctx: RoleContext): DemoTecho => {
+  const holders = demoHolders(seed, first).flatMap((h) => {
+    const record = medicalRecord(seed, h.index);
+    return record.status === 'active' && record.medications.length > 0
+      ? [{ index: h.index, label: `#${h.index} · ${record.medications.length} drug(s)` }]
+      : [];
+  });
+  return {
+    holders,
+    payload: (holder) =>
+      okusuriTechoPayload(medicalRecord(seed, holder), {
+        dispensedOn: new Date(ctx.clock.now() - DEMO_DISPENSED_DAYS_AGO * 86_400_000)
+          .toISOString()
+          .slice(0, 10),
+      }),
+  };
+};
 
 const backendFor = (config: AmbulanceConfig, ctx: RoleContext): Backend => {
   const reader = config.reader;
   switch (reader.mode) {
     case 'pcsc':
-      return { backend: new PcscBackend({ logger: ctx.logger }), demo: undefined };
+      return { backend: new PcscBackend({ logger: ctx.logger }), demo: undefined, techo: undefined };
     case 'in-process': {
       // The composition root is the one place the emulator meets the product: never for patients.
       const backend = new InProcessReader();
@@ -96,7 +122,7 @@ const backendFor = (config: AmbulanceConfig, ctx: RoleContext): Backend => {
           ),
         remove: () => backend.remove(),
       };
-      return { backend, demo };
+      return { backend, demo, techo: demoTecho(reader.seed, reader.index, ctx) };
     }
     default:
       return reader satisfies never;
@@ -113,6 +139,8 @@ export interface AmbulanceReader {
   readonly service: ReaderService;
   /** The demo's card control; only with the in-process reader. */
   readonly demo: DemoCards | undefined;
+  /** The demo's synthetic お薬手帳 QR codes; only with the in-process reader. */
+  readonly techo: DemoTecho | undefined;
 }
 
 /**
@@ -125,7 +153,7 @@ export const startAmbulanceReader = async (
   ctx: RoleContext,
 ): Promise<AmbulanceReader> => {
   const trustAnchors = await loadTrustAnchors(config.trustAnchors);
-  const { backend, demo } = backendFor(config, ctx);
+  const { backend, demo, techo } = backendFor(config, ctx);
   const service = new ReaderService(backend, {
     trustAnchors,
     logger: ctx.logger,
@@ -141,5 +169,5 @@ export const startAmbulanceReader = async (
     name: 'reader',
     check: () => (service.ready ? { ready: true } : { ready: false, reason: readerDownReason(backend) }),
   });
-  return { service, demo };
+  return { service, demo, techo };
 };

@@ -25,6 +25,7 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
           cache,
           feed: feed.feed,
           demo: reader.demo,
+          demoTecho: reader.techo,
           drugCatalogue: loadConfiguredDrugCatalogue(config),
           env: options.env,
         });

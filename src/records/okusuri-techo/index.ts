@@ -25,4 +25,10 @@ export { decodePayload, jahisDate, type TextEncoding } from './text.js';
 export { LIMITS as OKUSURI_TECHO_LIMITS } from './assemble.js';
 export { parseDocument as parseOkusuriTechoText } from './parse.js';
 export { readOkusuriTecho } from './read.js';
+export {
+  scanProgress as okusuriTechoProgress,
+  structuredAppendOf,
+  type ScanProgress,
+  type SetProgress,
+} from './progress.js';
 export { OKUSURI_TECHO_DOCUMENT, DRUG_CODE_SYSTEMS, okusuriTechoBundles } from './to-fhir.js';

@@ -21,5 +21,6 @@ export { reportInput, vitalsOf, ReportForm, newFormKey } from './report-form.js'
 export { ShiftReports, shiftRows, shortId, type ShiftReportRow } from './shift-reports.js';
 export { reportSummary } from './report-summary.js';
 export type { DemoCards } from './routes.js';
+export type { DemoTecho } from './qr-routes.js';
 export type { DemoHolder } from './card-panel.js';
 export { UnitAssignment, type AssignedCase, type UnitAssignmentOptions } from './assignment.js';

@@ -3,7 +3,8 @@ import type { SummaryCache } from '../../cache/index.js';
 import type { AmbulanceConfig } from '../../config/index.js';
 import type { AmbulanceFeed } from '../../hospital-feed/index.js';
 import type { ReaderService } from '../../reader/index.js';
-import { systemTimers, type DrugCatalogue } from '../../records/index.js';
+import QRCode from 'qrcode';
+import { parseSummaryBytes, systemTimers, type DrugCatalogue } from '../../records/index.js';
 import { AssuranceBadge } from '../assurance-badge.js';
 import type { RoleContext } from '../runtime.js';
 import { UnitAssignment } from './assignment.js';
@@ -11,12 +12,16 @@ import { CardPanel } from './card-panel.js';
 import { cacheSummaryStore } from './records-ports.js';
 import { recordsSource } from './records-source.js';
 import { ReportPanel, type Hospital } from './report-panel.js';
+import { QrPanel } from './qr-panel.js';
+import { qrRoutes, type DemoTecho } from './qr-routes.js';
+import { qrSayer } from './qr-text.js';
 import { ReportsPanel } from './reports-panel.js';
-import { sessionAccess, tabletRoutes, type DemoCards } from './routes.js';
+import { patientSubject, sessionAccess, tabletRoutes, type DemoCards } from './routes.js';
 import { CardSessionService } from './session.js';
 import { ShiftReports } from './shift-reports.js';
-import { assuranceOf } from './state.js';
+import { assuranceOf, shownSummary } from './state.js';
 import { SummaryView } from './summary-panel.js';
+import { TechoService } from './techo-service.js';
 import { sayer } from './text.js';
 
 export interface TabletParts {
@@ -24,6 +29,8 @@ export interface TabletParts {
   readonly cache: SummaryCache;
   readonly feed: AmbulanceFeed;
   readonly demo: DemoCards | undefined;
+  /** The demo's synthetic お薬手帳 QR codes (in-process reader only). */
+  readonly demoTecho: DemoTecho | undefined;
   /** records.drugCatalogueFile, loaded at start (loadConfiguredDrugCatalogue). */
   readonly drugCatalogue: DrugCatalogue | undefined;
   /** The process environment: secrets are read from the variables the configuration names. */
@@ -61,11 +68,12 @@ export const mountTablet = (
     'Records answers refused because they were not bound to the request they came back for, by reason.',
     ['reason'],
   );
+  const store = cacheSummaryStore(parts.cache, clock);
   const records = recordsSource(
     config,
     ctx,
     parts.env,
-    cacheSummaryStore(parts.cache, clock),
+    store,
     (reason) => answersRefused.inc({ reason }),
     parts.drugCatalogue,
   );
@@ -89,7 +97,22 @@ export const mountTablet = (
     subjectKey.fill(0);
   });
   session.on('changed', () => {
-    for (const panel of ['card', 'summary', 'report'] as const) gateway.live.refresh(panel);
+    for (const panel of ['card', 'qr', 'summary', 'report'] as const) gateway.live.refresh(panel);
+  });
+  // お薬手帳 QR: merged through the records parser with the records answer kept in the cache.
+  const catalogue = parts.drugCatalogue;
+  const techo = new TechoService({
+    session,
+    ports: {
+      upstream: async (subject) => (await store.get(subject))?.bytes,
+      summarise: (inputs) =>
+        parseSummaryBytes(inputs, {
+          asOf: new Date(clock.now()),
+          ...(catalogue === undefined ? {} : { catalogue }),
+        }),
+    },
+    clock,
+    logger: ctx.logger.child({ part: 'okusuri-techo' }),
   });
   const refused = ctx.metrics.counter(
     'ems_tablet_assignments_rejected_total',
@@ -120,10 +143,15 @@ export const mountTablet = (
   ));
   gateway.panels.set('summary', (p) => {
     const s = session.current;
-    if (s?.phase.kind !== 'records' || s.subject === undefined || s.consent === undefined) return undefined;
-    const outcome = s.phase.outcome;
+    if (s === undefined) return undefined;
+    const shown = shownSummary(s);
+    const outcome = s.phase.kind === 'records' ? s.phase.outcome : undefined;
     const say = sayer(p.locale);
-    if (outcome.code !== 'ok') return <p class="empty">{say('summary.byHand')}</p>;
+    // Upstream trouble (or a refusal) and nothing from an お薬手帳 either: the crew goes on by hand.
+    if (shown === undefined)
+      return outcome === undefined || outcome.code === 'ok' ? undefined : (
+        <p class="empty">{say('summary.byHand')}</p>
+      );
     // Shown to the crew: the milestone dispatch records (once per case; later views change nothing).
     void assignment.record('summaryViewed');
     // Every view of patient data is an access: who (the panel's user), what (opaque id), why (consent).
@@ -133,7 +161,7 @@ export const mountTablet = (
       userId: p.userId,
       device: config.id,
       action: 'read',
-      subject: { kind: 'card-session', id: s.subject },
+      subject: patientSubject(s),
       purpose: why.purpose,
       reason: why.reason ?? null,
       outcome: 'success',
@@ -141,16 +169,11 @@ export const mountTablet = (
     });
     return (
       <>
+        {outcome === undefined || outcome.code === 'ok' ? null : <p class="error">{say('summary.byHand')}</p>}
         <p data-identity>
           <AssuranceBadge assurance={assuranceOf(s)} t={p.t} />
         </p>
-        <SummaryView
-          summary={outcome.summary}
-          source={outcome.source}
-          fetchedAt={outcome.fetchedAt}
-          ctx={p}
-          say={say}
-        />
+        <SummaryView summary={shown.summary} source={shown.source} fetchedAt={shown.at} ctx={p} say={say} />
       </>
     );
   });
@@ -191,6 +214,38 @@ export const mountTablet = (
         say={sayer(p.locale)}
       />
     );
+  });
+  // The demo's お薬手帳 QR on display (a synthetic holder), drawn once per choice in byte mode.
+  const demoTecho = parts.demoTecho;
+  let demoShown: { holder: number; image: string } | undefined;
+  gateway.panels.set('qr', (p) => (
+    <>
+      <QrPanel
+        s={session.current}
+        ctx={p}
+        say={sayer(p.locale)}
+        qr={qrSayer(p.locale)}
+        demo={demoTecho === undefined ? undefined : { holders: demoTecho.holders, shown: demoShown }}
+      />
+      <script src="/assets/zxing.js" defer></script>
+      <script src="/assets/qr.js" defer></script>
+    </>
+  ));
+  qrRoutes({
+    gateway,
+    session,
+    techo,
+    demo: demoTecho,
+    showDemo: async (holder) => {
+      if (demoTecho === undefined) return;
+      const image = await QRCode.toDataURL([{ data: Buffer.from(demoTecho.payload(holder)), mode: 'byte' }], {
+        errorCorrectionLevel: 'M',
+        margin: 4,
+        scale: 4,
+      });
+      demoShown = { holder, image };
+      gateway.live.refresh('qr');
+    },
   });
   tabletRoutes({
     gateway,

@@ -10,7 +10,7 @@ import type { DemoHolder } from './card-panel.js';
 import type { UnitAssignment } from './assignment.js';
 import type { CardSessionService } from './session.js';
 import type { ShiftReports } from './shift-reports.js';
-import { AGE_BANDS, assuranceOf, latestReport, SEXES, type CardSession } from './state.js';
+import { AGE_BANDS, assuranceOf, latestReport, SEXES, shownSummary, type CardSession } from './state.js';
 
 /** The demo's emulated card (in-process reader only): tap a holder's card, or take it away. */
 export interface DemoCards {
@@ -186,12 +186,13 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
         session.note(s?.tap !== body.tap ? 'stale' : 'unknown-hospital');
         return back(c);
       }
-      const outcome = s.phase.kind === 'records' ? s.phase.outcome : undefined;
+      // The records answer, with any お薬手帳 the crew confirmed merged in (never an unconfirmed one).
+      const shown = shownSummary(s);
       const input = reportInput(body, {
         now: o.now(),
         unitId: o.unitId,
         previousSigns: latestReport(s)?.input.atmist.signs ?? [],
-        summary: outcome?.code === 'ok' ? reportSummary(outcome.summary, outcome.fetchedAt) : undefined,
+        summary: shown === undefined ? undefined : reportSummary(shown.summary, shown.at),
         identity: assuranceOf(s),
       });
       if (!input.ok) {

@@ -19,6 +19,7 @@ import {
   type PatientDescription,
   type SessionEvent,
 } from './state.js';
+import type { TechoState } from './techo-scan.js';
 
 /** The parts of the records client the session uses. */
 export interface SummarySource {
@@ -55,6 +56,8 @@ export interface CardSessionEvents {
   changed: [];
   /** The card holder's identity was confirmed (a milestone the dispatch centre records). */
   identified: [];
+  /** A records request of this patient ended: what was merged into its summary is merged again. */
+  records: [tap: string];
 }
 
 export type ActionResult = Result<void, Notice>;
@@ -255,6 +258,18 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
     this.#apply(this.#current, { type: 'notice', notice });
   }
 
+  /**
+   * Changes one patient's お薬手帳 scan (techo-service.ts decides how). Any patient of the tablet,
+   * not only the one on screen: a merge may finish after the crew moved on. Undefined once the
+   * patient is gone (handed over, discarded): then there is nothing to keep it in.
+   */
+  updateTecho(tap: string, update: (s: CardSession) => TechoState): CardSession | undefined {
+    const s = this.#sessions.get(tap);
+    if (s === undefined) return undefined;
+    this.#apply(tap, { type: 'techo', techo: update(s) });
+    return this.#sessions.get(tap);
+  }
+
   /** Handover: the patient's data leaves the tablet (cache purged, session ended). */
   handover(tap: string): Result<number, Notice> {
     const s = this.#check(tap);
@@ -291,6 +306,7 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
     if (!this.#sessions.has(tap)) return;
     const retrying = retriesInBackground(outcome);
     this.#apply(tap, { type: 'fetched', outcome, retrying });
+    this.emit('records', tap);
     if (retrying)
       this.#cancelRetry.set(
         tap,

@@ -1,6 +1,12 @@
 import type { ReportInput } from '../../hospital-feed/index.js';
 import type { CardIdentity, IdentifyFailure, IdentifyStep } from '../../reader/index.js';
-import type { ConsentBasis, IdentityAssurance, SummaryOutcome } from '../../records/index.js';
+import type {
+  ConsentBasis,
+  EmergencySummary,
+  IdentityAssurance,
+  SummaryOutcome,
+} from '../../records/index.js';
+import { NO_TECHO, type TechoState } from './techo-scan.js';
 
 /**
  * The patient session as pure data: one patient, from a card tap (or the crew's "new patient without
@@ -92,6 +98,8 @@ export interface CardSession {
   readonly retrying: boolean;
   readonly reports: readonly SentReport[];
   readonly notice: Notice | undefined;
+  /** The お薬手帳 QR scan: collected codes, the preview, what the crew confirmed (techo-scan.ts). */
+  readonly techo: TechoState;
 }
 
 export type SessionEvent =
@@ -105,7 +113,8 @@ export type SessionEvent =
   | { readonly type: 'fetch-started' }
   | { readonly type: 'fetched'; readonly outcome: SummaryOutcome; readonly retrying: boolean }
   | { readonly type: 'report-sent'; readonly report: SentReport }
-  | { readonly type: 'notice'; readonly notice: Notice | undefined };
+  | { readonly type: 'notice'; readonly notice: Notice | undefined }
+  | { readonly type: 'techo'; readonly techo: TechoState };
 
 export const newSession = (tap: string, number = 1): CardSession => ({
   tap,
@@ -120,6 +129,7 @@ export const newSession = (tap: string, number = 1): CardSession => ({
   retrying: false,
   reports: [],
   notice: undefined,
+  techo: NO_TECHO,
 });
 
 /** A patient started by the crew without a card: reports go out as "crew-entered". */
@@ -211,6 +221,8 @@ export const reduce = (s: CardSession, e: SessionEvent): CardSession => {
       return { ...s, reports: [...s.reports, e.report], notice: undefined };
     case 'notice':
       return { ...s, notice: e.notice };
+    case 'techo':
+      return { ...s, techo: e.techo };
     default:
       return e satisfies never;
   }
@@ -229,4 +241,32 @@ export const assuranceOf = (s: CardSession): IdentityAssurance => {
   if (id?.mode === 'visual' && id.attester !== undefined)
     return { method: 'card-visual', attester: id.attester };
   return { method: 'crew-entered' };
+};
+
+/** The summary the crew sees and the report carries, and when it was put together. */
+export interface ShownSummary {
+  readonly summary: EmergencySummary;
+  /** `store`: the records answer came from the summary cache. */
+  readonly source: 'upstream' | 'store';
+  /** When the records answer was fetched, else when the お薬手帳 was confirmed (clock ms). */
+  readonly at: number;
+}
+
+/**
+ * The records service's answer, or, once the crew confirmed an お薬手帳 QR, that answer merged with it
+ * (or the お薬手帳 alone when there is no answer: an unknown patient, consent refused, upstream down).
+ */
+export const shownSummary = (s: CardSession): ShownSummary | undefined => {
+  const outcome = s.phase.kind === 'records' ? s.phase.outcome : undefined;
+  const records = outcome?.code === 'ok' ? outcome : undefined;
+  const merged = s.techo.merged;
+  if (merged !== undefined)
+    return {
+      summary: merged.summary,
+      source: records?.source ?? 'upstream',
+      at: records?.fetchedAt ?? merged.at,
+    };
+  return records === undefined
+    ? undefined
+    : { summary: records.summary, source: records.source, at: records.fetchedAt };
 };

@@ -46,3 +46,4 @@ export {
 export { fhirRecordsServer, FHIR_BASE_PATH, type FhirServer, type FhirServerOptions } from './fhir-server.js';
 export { DEMO_PATIENT_IDENTIFIER_SYSTEM, type Resource } from './fhir-population.js';
 export { register, registeredHolder, registeredNamesake, hasNamesake, municipalityOf } from './register.js';
+export { okusuriTechoText, okusuriTechoPayload, type OkusuriTechoOptions } from './okusuri-techo.js';

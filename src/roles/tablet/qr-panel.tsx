@@ -1,0 +1,265 @@
+import type { FC } from 'hono/jsx';
+import type { PanelContext } from '../../gateway/index.js';
+import type { EmergencySummary, TechoDocument } from '../../records/index.js';
+import type { DemoHolder } from './card-panel.js';
+import type { QrSay } from './qr-text.js';
+import type { CardSession } from './state.js';
+import type { TechoScan } from './techo-scan.js';
+import type { Say } from './text.js';
+
+/** The demo's synthetic お薬手帳 QR (in-process reader only): the holders, and the one on display. */
+export interface DemoTechoView {
+  readonly holders: readonly DemoHolder[];
+  readonly shown: { readonly holder: number; readonly image: string } | undefined;
+}
+
+const Form: FC<{
+  readonly action: string;
+  readonly ctx: PanelContext;
+  readonly tap: string;
+  readonly name: string;
+  readonly label: string;
+}> = ({ action, ctx, tap, name, label }) => (
+  <form method="post" action={action}>
+    <input type="hidden" name="_csrf" value={ctx.csrf} />
+    <input type="hidden" name="tap" value={tap} />
+    <button type="submit" data-action={name}>
+      {label}
+    </button>
+  </form>
+);
+
+/**
+ * Camera and upload controls; the script (/assets/qr.js) fills the viewfinder with its own video
+ * element and reads its words from the data attributes (no inline script under the CSP).
+ */
+const Scanner: FC<{ readonly s: CardSession; readonly codes: number; readonly qr: QrSay }> = ({
+  s,
+  codes,
+  qr,
+}) => (
+  <div
+    data-qr-scanner
+    data-tap={s.tap}
+    data-codes={String(codes)}
+    data-scanning={qr('qr.scanning')}
+    data-sent={qr('qr.sent')}
+    data-failed={qr('qr.failed')}
+    data-no-camera={qr('qr.noCamera')}
+    data-unread-images={qr('qr.unreadImages')}
+  >
+    <p class="small">{qr('qr.intro')}</p>
+    <p>
+      <button type="button" data-action="qr-camera">
+        {qr('qr.camera')}
+      </button>{' '}
+      <button type="button" data-action="qr-stop">
+        {qr('qr.stop')}
+      </button>
+    </p>
+    <div data-qr-viewfinder class="viewfinder"></div>
+    <label for="qr-files">{qr('qr.upload')}</label>
+    <input id="qr-files" type="file" accept="image/*" multiple data-qr-files />
+    <p data-qr-camera-status role="status"></p>
+  </div>
+);
+
+const Patient: FC<{ readonly documents: readonly TechoDocument[]; readonly qr: QrSay }> = ({
+  documents,
+  qr,
+}) => {
+  const p = documents.find((d) => d.patient !== undefined)?.patient?.reveal();
+  if (p === undefined) return null;
+  const details = [
+    p.name,
+    p.kana === undefined ? undefined : `(${p.kana})`,
+    p.birthDate,
+    p.sex === undefined ? undefined : qr(`qr.sex.${p.sex}`),
+  ].filter((x) => x !== undefined);
+  return (
+    <p data-qr-patient>
+      <strong>{qr('qr.patient')}</strong>: {details.join(' ')} · {qr('qr.patientCheck')}
+    </p>
+  );
+};
+
+/** What the codes say, before anything is merged: the crew checks it and confirms, or discards. */
+const Preview: FC<{
+  readonly s: CardSession;
+  readonly documents: readonly TechoDocument[];
+  readonly summary: EmergencySummary;
+  readonly ctx: PanelContext;
+  readonly say: Say;
+  readonly qr: QrSay;
+}> = ({ s, documents, summary, ctx, say, qr }) => {
+  const meds = summary.medications;
+  const allergies = summary.allergies;
+  const skipped = documents.reduce((n, d) => n + d.skipped.length, 0);
+  return (
+    <div data-qr-preview>
+      <p class="error">
+        <strong>{qr('qr.preview')}</strong>
+      </p>
+      <Patient documents={documents} qr={qr} />
+      <ul data-qr-dispensings>
+        {documents.flatMap((d) =>
+          d.dispensings.map((x) => (
+            <li data-dispensed={x.date}>
+              {qr('qr.dispensed', { date: x.date, pharmacy: x.pharmacy?.name ?? qr('qr.noPharmacy') })}
+            </li>
+          )),
+        )}
+      </ul>
+      {skipped === 0 ? null : (
+        <p class="error" data-qr-skipped={skipped}>
+          {qr('qr.skipped', { n: skipped })}
+        </p>
+      )}
+      <h3>{qr('qr.medications')}</h3>
+      {meds.status === 'available' || meds.status === 'partial' ? (
+        <ul data-qr-medications>
+          {meds.items.map((m) => (
+            <li data-current={String(m.current)}>
+              {m.current ? '' : `(${say('summary.past')}) `}
+              {m.japaneseName ?? m.name}
+              {m.dose === undefined ? '' : ` · ${m.dose}`}
+              {m.flags.map((f) => (
+                <strong class="flag" data-flag={f}>
+                  {say(`flag.${f}`)}
+                </strong>
+              ))}
+              {m.classified ? null : <em class="unclassified"> [{say('summary.unclassified')}]</em>}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{qr('qr.none')}</p>
+      )}
+      <h3>{qr('qr.notes')}</h3>
+      {allergies.status === 'available' || allergies.status === 'partial' ? (
+        <ul data-qr-allergies>
+          {allergies.items.map((a) => (
+            <li>{a.substance}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>{qr('qr.none')}</p>
+      )}
+      <Form action="/tablet/qr/confirm" ctx={ctx} tap={s.tap} name="qr-confirm" label={qr('qr.confirm')} />
+      <Form action="/tablet/qr/discard" ctx={ctx} tap={s.tap} name="qr-discard" label={qr('qr.discard')} />
+    </div>
+  );
+};
+
+const ScanView: FC<{
+  readonly s: CardSession;
+  readonly scan: TechoScan;
+  readonly ctx: PanelContext;
+  readonly say: Say;
+  readonly qr: QrSay;
+}> = ({ s, scan, ctx, say, qr }) => {
+  switch (scan.kind) {
+    case 'idle':
+      return <Scanner s={s} codes={0} qr={qr} />;
+    case 'collecting': {
+      const p = scan.progress;
+      const missing = p.sets.flatMap((set) => set.missing.map((m) => `${m}/${set.total}`));
+      return (
+        <>
+          <p class="progress" data-qr-progress data-read={p.read} data-total={p.total}>
+            <strong>{qr('qr.progress', { read: p.read, total: p.total })}</strong>
+            {missing.length === 0 ? '' : ` · ${qr('qr.missing')}: ${missing.join(', ')}`}
+          </p>
+          <Scanner s={s} codes={scan.codes.length} qr={qr} />
+          <Form action="/tablet/qr/finish" ctx={ctx} tap={s.tap} name="qr-finish" label={qr('qr.finish')} />
+          <Form
+            action="/tablet/qr/discard"
+            ctx={ctx}
+            tap={s.tap}
+            name="qr-discard"
+            label={qr('qr.discard')}
+          />
+        </>
+      );
+    }
+    case 'refused':
+      return (
+        <>
+          <div class="error" role="alert" data-qr-refused={scan.error.code}>
+            <p>
+              <strong>{qr('qr.refused')}</strong>
+            </p>
+            <p>
+              {qr(`refused.${scan.error.code}`)}: {scan.error.message}
+            </p>
+          </div>
+          <Form action="/tablet/qr/discard" ctx={ctx} tap={s.tap} name="qr-again" label={qr('qr.again')} />
+        </>
+      );
+    case 'preview':
+      return <Preview s={s} documents={scan.documents} summary={scan.summary} ctx={ctx} say={say} qr={qr} />;
+    default:
+      return scan satisfies never;
+  }
+};
+
+const DemoTecho: FC<{ readonly demo: DemoTechoView; readonly ctx: PanelContext; readonly qr: QrSay }> = ({
+  demo,
+  ctx,
+  qr,
+}) => (
+  <fieldset class="demo" data-demo-techo>
+    <legend>{qr('qr.demo.title')}</legend>
+    <form method="post" action="/tablet/demo/okusuri-techo">
+      <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <label for="techo-holder">{qr('qr.demo.holder')}</label>
+      <select id="techo-holder" name="holder">
+        {demo.holders.map((h) => (
+          <option value={String(h.index)} selected={demo.shown?.holder === h.index}>
+            {h.label}
+          </option>
+        ))}
+      </select>
+      <button type="submit" data-action="demo-techo">
+        {qr('qr.demo.show')}
+      </button>
+    </form>
+    {demo.shown === undefined ? null : (
+      <>
+        <img
+          src={demo.shown.image}
+          alt={qr('qr.demo.alt')}
+          data-demo-qr={String(demo.shown.holder)}
+          width="300"
+          height="300"
+        />
+        <p class="small">{qr('qr.demo.hint')}</p>
+      </>
+    )}
+  </fieldset>
+);
+
+/** The お薬手帳 QR panel: scan, progress, refusal, preview and confirmation; the demo's QR. */
+export const QrPanel: FC<{
+  readonly s: CardSession | undefined;
+  readonly ctx: PanelContext;
+  readonly say: Say;
+  readonly qr: QrSay;
+  readonly demo: DemoTechoView | undefined;
+}> = ({ s, ctx, say, qr, demo }) => (
+  <div data-qr-panel>
+    {s === undefined ? (
+      <p class="empty">{ctx.t('empty.qr')}</p>
+    ) : (
+      <>
+        {s.techo.confirmed.length === 0 ? null : (
+          <p data-qr-confirmed={s.techo.confirmed.length}>
+            {qr('qr.confirmed', { n: s.techo.confirmed.length })}
+          </p>
+        )}
+        <ScanView s={s} scan={s.techo.scan} ctx={ctx} say={say} qr={qr} />
+      </>
+    )}
+    {demo === undefined ? null : <DemoTecho demo={demo} ctx={ctx} qr={qr} />}
+  </div>
+);

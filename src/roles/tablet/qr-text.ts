@@ -1,0 +1,107 @@
+import type { Locale } from '../../gateway/index.js';
+import type { TechoErrorCode } from '../../records/index.js';
+
+/** The お薬手帳 QR panel's words, Japanese first (the crew's language), English alongside. */
+const JA = {
+  'qr.intro': 'お薬手帳の QR コードを読み取ります。分割されたコードは全部読み取ってください（順不同）。',
+  'qr.camera': 'カメラで読み取る',
+  'qr.stop': 'カメラを止める',
+  'qr.upload': '画像から読み取る（複数可）',
+  'qr.scanning': 'カメラで読み取り中…コードを枠内に映してください',
+  'qr.sent': '読み取ったコードを送りました',
+  'qr.failed': '送信できませんでした。もう一度読み取ってください',
+  'qr.noCamera': 'カメラを使えません。画像から読み取ってください',
+  'qr.unreadImages': '{n} 枚の画像からコードを読み取れませんでした',
+  'qr.progress': '{read} / {total} コード読取済み',
+  'qr.missing': '未読取',
+  'qr.finish': '読み取りを終える',
+  'qr.discard': '破棄する',
+  'qr.again': 'もう一度読み取る',
+  'qr.refused': 'このお薬手帳のコードは使えません。何も追加していません。',
+  'qr.preview': '確認してください：まだサマリーに追加していません',
+  'qr.patient': 'お薬手帳の患者',
+  'qr.patientCheck': 'この患者のお薬手帳か確認してください',
+  'qr.dispensed': 'お薬手帳、調剤日 {date}、{pharmacy}',
+  'qr.noPharmacy': '薬局の記載なし',
+  'qr.medications': '薬',
+  'qr.notes': 'アレルギー・副作用',
+  'qr.none': '記載なし',
+  'qr.skipped': '{n} 件の記録を読めませんでした（一覧は「一部」と表示されます）',
+  'qr.confirm': '確認してサマリーに追加',
+  'qr.confirmed': 'お薬手帳 {n} 件をサマリーに追加済み',
+  'qr.sex.male': '男',
+  'qr.sex.female': '女',
+  'qr.demo.title': 'デモ用：模擬患者のお薬手帳 QR（実在しない患者）',
+  'qr.demo.holder': '模擬患者',
+  'qr.demo.show': 'QR を表示',
+  'qr.demo.alt': '模擬患者のお薬手帳 QR コード',
+  'qr.demo.hint': '別の端末のカメラで読み取るか、画面の画像をアップロードしてください',
+  'refused.no-codes': 'コードがありません',
+  'refused.too-large': 'コードが多すぎるか大きすぎます',
+  'refused.wrong-encoding': '文字コードが読めません（UTF-8 でも Shift_JIS でもありません）',
+  'refused.not-okusuri-techo': 'お薬手帳（JAHIS 形式）のコードではありません',
+  'refused.fragment-without-sequence': '分割コードの順番が分かりません',
+  'refused.missing-part': '読み取っていないコードがあります',
+  'refused.conflicting-part': '同じ位置に異なるコードがあります',
+  'refused.inconsistent-set': 'コードの組が一致しません',
+  'refused.parity-mismatch': 'コードの組が一致しません（パリティ）',
+  'refused.different-patients': '別の患者のお薬手帳です',
+} as const satisfies Record<string, string> & Record<`refused.${TechoErrorCode}`, string>;
+
+export type QrTextKey = keyof typeof JA;
+
+const EN: Readonly<Record<QrTextKey, string>> = {
+  'qr.intro':
+    'Scan the QR codes of the お薬手帳 (medication notebook). Scan every code of a split set, in any order.',
+  'qr.camera': 'Scan with the camera',
+  'qr.stop': 'Stop the camera',
+  'qr.upload': 'Read from images (one or several)',
+  'qr.scanning': 'Scanning… hold the code in view',
+  'qr.sent': 'Codes read and sent',
+  'qr.failed': 'Could not send: scan again',
+  'qr.noCamera': 'No camera available: read from images instead',
+  'qr.unreadImages': 'No code found in {n} image(s)',
+  'qr.progress': '{read} of {total} codes read',
+  'qr.missing': 'Not read yet',
+  'qr.finish': 'Done scanning',
+  'qr.discard': 'Discard',
+  'qr.again': 'Scan again',
+  'qr.refused': 'These お薬手帳 codes cannot be used. Nothing was added.',
+  'qr.preview': 'Check: not added to the summary yet',
+  'qr.patient': 'Patient named in the お薬手帳',
+  'qr.patientCheck': 'Check that this is the patient’s own お薬手帳',
+  'qr.dispensed': 'お薬手帳, dispensed {date} at {pharmacy}',
+  'qr.noPharmacy': 'pharmacy not given',
+  'qr.medications': 'Medications',
+  'qr.notes': 'Allergies and side effects',
+  'qr.none': 'none noted',
+  'qr.skipped': '{n} record(s) could not be read (the list is marked partial)',
+  'qr.confirm': 'Confirm and add to the summary',
+  'qr.confirmed': '{n} お薬手帳 document(s) added to the summary',
+  'qr.sex.male': 'male',
+  'qr.sex.female': 'female',
+  'qr.demo.title': 'Demo: a synthetic patient’s お薬手帳 QR (not a real person)',
+  'qr.demo.holder': 'Synthetic patient',
+  'qr.demo.show': 'Show QR',
+  'qr.demo.alt': 'お薬手帳 QR code of a synthetic patient',
+  'qr.demo.hint': 'Scan it with another device’s camera, or upload a screenshot',
+  'refused.no-codes': 'No code',
+  'refused.too-large': 'Too many codes, or a code too large',
+  'refused.wrong-encoding': 'Unreadable text (neither UTF-8 nor Shift_JIS)',
+  'refused.not-okusuri-techo': 'Not an お薬手帳 (JAHIS format) code',
+  'refused.fragment-without-sequence': 'The order of a split code is not known',
+  'refused.missing-part': 'A code of the set was not read',
+  'refused.conflicting-part': 'Two different codes claim the same place',
+  'refused.inconsistent-set': 'The codes do not form one set',
+  'refused.parity-mismatch': 'The codes do not form one set (parity)',
+  'refused.different-patients': 'The お薬手帳 is another patient’s',
+};
+
+export type QrSay = (key: QrTextKey, vars?: Readonly<Record<string, string | number>>) => string;
+
+export const qrSayer =
+  (locale: Locale): QrSay =>
+  (key, vars = {}) =>
+    (locale === 'en' ? EN : JA)[key].replace(/\{(\w+)\}/g, (m, name: string) =>
+      vars[name] === undefined ? m : String(vars[name]),
+    );
