@@ -78,6 +78,13 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     'POST /tablet/milestone': ['crew'],
     'POST /tablet/demo/insert': ['crew'],
     'POST /tablet/demo/remove': ['crew'],
+    'GET /assets/zxing.js': ANYONE,
+    'GET /assets/qr.js': ANYONE,
+    'POST /tablet/qr/codes': ['crew'],
+    'POST /tablet/qr/finish': ['crew'],
+    'POST /tablet/qr/discard': ['crew'],
+    'POST /tablet/qr/confirm': ['crew'],
+    'POST /tablet/demo/okusuri-techo': ['crew'],
   },
   hospital: {
     ...common('hospital'),
