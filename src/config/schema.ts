@@ -189,6 +189,17 @@ const RecordsCommon = {
    * unclassified (critical flags "incomplete"). Read at start; a missing or malformed file stops the role.
    */
   drugCatalogueFile: v.optional(FilePath),
+  /**
+   * Card-less lookups (issue 13) each crew member may make per window: a lookup by name and birth
+   * date searches a population register, so it is limited like one (docs/records.md).
+   */
+  lookupLimit: v.optional(
+    v.object({
+      max: v.optional(v.pipe(PositiveInt, v.maxValue(1000)), 10),
+      windowSeconds: v.optional(v.pipe(PositiveInt, v.maxValue(86_400)), 600),
+    }),
+    {},
+  ),
 };
 
 /** SMART v2 system scopes, read only (`system/*.read` or narrower); the token endpoint grants no more. */

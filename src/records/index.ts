@@ -106,8 +106,11 @@ export {
   SignedEnvelope,
   wireRequest,
   encodeRequest,
+  isCandidate,
   type IdentityCheck,
   type CardIdentity,
+  type CandidateIdentity,
+  type PatientIdentity,
   type ConsentBasis,
   type UnableReason,
   type Purpose,
@@ -161,6 +164,7 @@ export {
 } from './binding.js';
 export {
   RecordsClient,
+  type LookupOutcome,
   type RecordsClientOptions,
   type SummaryOutcome,
   type FetchTimings,
@@ -213,3 +217,17 @@ export {
   type TlsMaterial,
   type CandidatesOutcome,
 } from './fhir/index.js';
+export {
+  WireQuery,
+  WireLookupRequest,
+  LookupAnswer,
+  CandidateRef,
+  MAX_CANDIDATES,
+  canonicalQuery,
+  lookupSubject,
+  candidateSubject,
+  lookupInputsDigest,
+  queryOf,
+  answerOf,
+} from './lookup-wire.js';
+export { SlidingWindow, DEFAULT_LOOKUP_LIMIT, type RateLimit, type RateLimited } from './rate-limit.js';

@@ -37,6 +37,23 @@ export type ConsentBasis =
   /** Nothing is fetched. */
   | { readonly basis: 'refused' };
 
+/**
+ * A patient identified without a card (issue 13): the candidate of a lookup answer the crew
+ * confirmed. The records service resolves `ref` (opaque, from its own answer, for this unit only) to
+ * the person; the method and score say how strong the identification is, `confirmedBy` who chose it.
+ */
+export interface CandidateIdentity {
+  readonly ref: string;
+  readonly method: 'four-items' | 'insurer-number';
+  readonly score: number;
+  readonly confirmedBy: string;
+}
+
+/** Whom a summary request names: a card read, or a confirmed lookup candidate. */
+export type PatientIdentity = CardIdentity | CandidateIdentity;
+
+export const isCandidate = (identity: PatientIdentity): identity is CandidateIdentity => 'ref' in identity;
+
 export const PURPOSES = ['emergency-care'] as const;
 
 /** The envelope kind (docs/protocol.md) a records service seals its answer under. */
@@ -44,7 +61,7 @@ export const RESPONSE_KIND = 'records-response';
 export type Purpose = (typeof PURPOSES)[number];
 
 export interface SummaryRequest {
-  readonly identity: CardIdentity;
+  readonly identity: PatientIdentity;
   readonly consent: ConsentBasis;
   readonly purpose: Purpose;
   /** Opaque id of the crew member making the request. */
@@ -87,6 +104,14 @@ export const WireRequest = v.object({
       certificateSerial: Serial,
       attester: OpaqueId,
     }),
+    /** A confirmed lookup candidate (docs/records.md, "Card-less lookup"): no card, the service's own ref. */
+    v.object({
+      mode: v.literal('candidate'),
+      ref: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,64}$/)),
+      method: v.picklist(['four-items', 'insurer-number']),
+      score: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
+      confirmedBy: OpaqueId,
+    }),
   ]),
 });
 export type WireRequest = v.InferOutput<typeof WireRequest>;
@@ -114,8 +139,7 @@ export const wireRequest = (
   ctx: RequestContext,
 ): WireRequest => {
   const id = request.identity;
-  const common = { certificate: b64(id.certificate), certificateSerial: id.certificateSerial };
-  return {
+  const frame = {
     v: 1,
     requestId: ctx.requestId,
     issuedAt: ctx.issuedAt,
@@ -124,6 +148,21 @@ export const wireRequest = (
     crewMember: request.crewMember,
     purpose: request.purpose,
     consent: request.consent,
+  } as const;
+  if (isCandidate(id))
+    return {
+      ...frame,
+      identity: {
+        mode: 'candidate',
+        ref: id.ref,
+        method: id.method,
+        score: id.score,
+        confirmedBy: id.confirmedBy,
+      },
+    };
+  const common = { certificate: b64(id.certificate), certificateSerial: id.certificateSerial };
+  return {
+    ...frame,
     identity:
       id.check.mode === 'pin'
         ? {

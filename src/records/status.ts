@@ -14,6 +14,8 @@ export const SERVICE_REFUSALS = {
   'certificate-expired': 403,
   'no-eligibility': 403,
   'not-found': 404,
+  /** Too many card-less lookups by this crew member (docs/records.md); Retry-After says when again. */
+  'rate-limited': 429,
   unavailable: 503,
 } as const;
 export type ServiceRefusal = keyof typeof SERVICE_REFUSALS;
@@ -60,6 +62,7 @@ export const verdictFor = (
     case 'unauthorized':
       return { kind: 'final', code: 'device-rejected' };
     case 'bad-request':
+    case 'rate-limited':
     case 'unavailable':
     case undefined:
       return status === 401

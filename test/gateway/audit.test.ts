@@ -94,7 +94,7 @@ describe('audit log', () => {
     tamper(
       file,
       `UPDATE entries SET seq = seq + 100 WHERE seq > 6; UPDATE entries SET seq = seq - 99 WHERE seq > 100;
-       INSERT INTO entries SELECT 7, at, role, user_id, device, action, subject_kind, 'cs-9999', purpose, reason, outcome, prev_hash, hash, assurance FROM entries WHERE seq = 6;`,
+       INSERT INTO entries SELECT 7, at, role, user_id, device, action, subject_kind, 'cs-9999', purpose, reason, outcome, prev_hash, hash, assurance, lookup_inputs, lookup_candidates FROM entries WHERE seq = 6;`,
     );
     expect(await verify(file)).toMatchObject({ ok: false, error: { seq: 7 } });
   });

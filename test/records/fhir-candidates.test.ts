@@ -94,6 +94,47 @@ describe('FHIR kind: card-less candidates by search (medplum’s engine)', () =>
     expect(typeof only?.age).toBe('number');
   });
 
+  it.each([true, false])(
+    'the confirmed candidate’s summary comes by its Patient reference through the card path ($summary %s)',
+    async (summary) => {
+      h = await startFhirHarness({ summary });
+      const index = holderWith('active');
+      const holder = cardholder(SEED, index);
+      const client = h.client();
+      const outcome = await client.findCandidates({
+        kind: 'four-items',
+        nameKana: holder.fullNameKana,
+        birthDate: holder.birthDate,
+      });
+      if (outcome.code !== 'ok') throw new Error(outcome.code);
+      const ref = outcome.candidates[0]?.ref ?? '';
+      const before = h.exchanges.length;
+      const fetched = await client.fetchSummary({
+        identity: { ref, method: 'four-items', score: 70, confirmedBy: 'crew-0042' },
+        consent: { basis: 'given' },
+        purpose: 'emergency-care',
+        crewMember: 'crew-0042',
+        session: 'lookup-session',
+      });
+      expect(fetched).toMatchObject({ code: 'ok', source: 'upstream' });
+      if (fetched.code === 'ok') expect(fetched.summary.patient.reveal().birthDate).toBe(holder.birthDate);
+      const paths = h.exchanges.slice(before).map((x) => x.path);
+      // By the Patient reference: no identifier search, nothing typed in a URL.
+      expect(paths[0]).toBe(`/fhir/R4/Patient/${h.fhir.patientId(index)}`);
+      expect(paths.some((p) => p.endsWith('/Patient/_search'))).toBe(false);
+      // A ref this client never answered names nobody.
+      expect(
+        await client.fetchSummary({
+          identity: { ref: 'B'.repeat(22), method: 'four-items', score: 70, confirmedBy: 'crew-0042' },
+          consent: { basis: 'given' },
+          purpose: 'emergency-care',
+          crewMember: 'crew-0042',
+          session: 'other',
+        }),
+      ).toMatchObject({ code: 'not-found' });
+    },
+  );
+
   it('more Patients on that birth date than the bound → marked incomplete, never shown as all', async () => {
     h = await startWithNamesakes();
     const outcome = await h

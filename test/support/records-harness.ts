@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../../src/core/index.js';
 import { startServer, type RunningServer } from '../../src/gateway/index.js';
 import { createLogger } from '../../src/log/index.js';
-import { RecordsClient, type RecordsClientOptions, type SummaryRequest } from '../../src/records/index.js';
+import {
+  RecordsClient,
+  type RateLimit,
+  type RecordsClientOptions,
+  type SummaryRequest,
+} from '../../src/records/index.js';
 import { cardholder, SeededRandom } from '../../src/sim/index.js';
 import {
   abortableSleep,
@@ -70,6 +75,8 @@ export interface Harness {
   readonly sent: { count: number };
   /** Answers the client refused as not bound to their request, by reason. */
   readonly refused: string[];
+  /** Every line the service and the client logged. */
+  readonly logLines: string[];
   client(overrides?: Partial<RecordsClientOptions>): RecordsClient;
   close(): Promise<void>;
 }
@@ -77,10 +84,14 @@ export interface Harness {
 export const TTL_MS = 4 * 3600_000;
 
 /** records-sim on a real HTTP port (0 = any free one) and a client wired to it with test ports. */
-export const startHarness = async (faults: Partial<FaultModes> = {}): Promise<Harness> => {
+export const startHarness = async (
+  faults: Partial<FaultModes> = {},
+  options: { readonly lookupLimit?: RateLimit } = {},
+): Promise<Harness> => {
   const clock = new ManualClock(Date.UTC(2026, 3, 1, 0, 30));
   const device = deviceKeys();
-  const logger = createLogger({ level: 'info' });
+  const logLines: string[] = [];
+  const logger = createLogger({ level: 'info', sink: (line) => logLines.push(line) });
   const rng = new SeededRandom(99);
   const app = recordsService({
     seed: SEED,
@@ -95,6 +106,7 @@ export const startHarness = async (faults: Partial<FaultModes> = {}): Promise<Ha
     logger,
     faults: { latencyMs: 0, errorRate: 0, timeoutRate: 0, truncateRate: 0, ...faults },
     hangMs: 5_000,
+    ...(options.lookupLimit === undefined ? {} : { lookupLimit: options.lookupLimit }),
   });
   const server = await startServer(app, { host: '127.0.0.1', port: 0 });
   const store = new MemoryStore(clock, TTL_MS);
@@ -113,6 +125,7 @@ export const startHarness = async (faults: Partial<FaultModes> = {}): Promise<Ha
     delays,
     sent,
     refused,
+    logLines,
     client: (overrides = {}) =>
       new RecordsClient({
         baseUrl: server.url,

@@ -9,6 +9,8 @@ export const AUDIT_ACTIONS = [
   'update',
   'delete',
   'export',
+  /** A card-less lookup (issue 13): a search of the register by what the crew typed. */
+  'search',
   'login',
   'login-failed',
   'logout',
@@ -45,6 +47,16 @@ export const AuditInput = v.object({
    * say. Absent for entries that touch no patient (log-ins) and in entries written before it existed.
    */
   assurance: v.optional(Code),
+  /**
+   * A card-less lookup (action `search`): its inputs only as a keyed hash (HMAC-SHA256 under this
+   * instance's key, hex; never the name or birth date in clear) and how many candidates came back.
+   */
+  lookup: v.optional(
+    v.object({
+      inputs: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a keyed hash')),
+      candidates: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)),
+    }),
+  ),
 });
 export type AuditInput = v.InferOutput<typeof AuditInput>;
 
@@ -61,7 +73,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 /**
  * SHA-256 over the previous hash and the entry's fields in a fixed order (an array, so key order
  * cannot vary). The sequence number is inside the hash, so moving an entry breaks it. The identity
- * assurance is appended only when present, so entries written before it existed still verify.
+ * assurance is appended only when present, so entries written before it existed still verify; a
+ * lookup's hashed inputs and candidate count likewise (after the assurance, which a lookup always has).
  */
 export const entryHash = (prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHash'>): string =>
   createHash('sha256')
@@ -81,6 +94,7 @@ export const entryHash = (prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHa
         e.reason,
         e.outcome,
         ...(e.assurance === undefined ? [] : [e.assurance]),
+        ...(e.lookup === undefined ? [] : [e.lookup.inputs, e.lookup.candidates]),
       ]),
     )
     .digest('hex');

@@ -55,6 +55,14 @@ const shape = (
         subtype: { system: INTERACTION, code: 'read' },
         action: 'R',
       };
+    case 'search':
+      // BALP Query: a search of the register by the lookup's (hashed) inputs.
+      return {
+        profile: 'IHE.BasicAudit.Query',
+        type: { system: EVENT_TYPE, code: 'rest', display: 'RESTful Operation' },
+        subtype: { system: INTERACTION, code: 'search-type' },
+        action: 'E',
+      };
     // Unlocking a locked screen and keeping a kiosk's session are user authentication too (DICOM
     // 110114); BALP has no finer profile for them, so they read as log-ins.
     case 'login':
@@ -148,9 +156,22 @@ export const toAuditEvent = (e: AuditEntry): Record<string, unknown> => {
               what: { identifier: { system: `urn:ems-gateway:${e.subject.kind}`, value: e.subject.id } },
               type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2' },
               // AuditEvent.entity.detail: how the patient was identified (issue 13), as recorded.
-              ...(e.assurance === undefined
+              ...(e.assurance === undefined && e.lookup === undefined
                 ? {}
-                : { detail: [{ type: 'identity-assurance', valueString: e.assurance }] }),
+                : {
+                    detail: [
+                      ...(e.assurance === undefined
+                        ? []
+                        : [{ type: 'identity-assurance', valueString: e.assurance }]),
+                      // BALP Query: the query itself is not recorded, only its keyed hash.
+                      ...(e.lookup === undefined
+                        ? []
+                        : [
+                            { type: 'query-hmac-sha256', valueString: e.lookup.inputs },
+                            { type: 'candidates', valueString: String(e.lookup.candidates) },
+                          ]),
+                    ],
+                  }),
             },
           ],
         }),

@@ -25,6 +25,8 @@ interface EntryRow {
   outcome: AuditEntry['outcome'];
   /** Absent when read from a file written before the column existed (read-only, never migrated). */
   assurance?: string | null;
+  lookup_inputs?: string | null;
+  lookup_candidates?: number | null;
   prev_hash: string;
   hash: string;
 }
@@ -42,6 +44,12 @@ const toEntry = (r: EntryRow): AuditEntry => ({
   reason: r.reason,
   outcome: r.outcome,
   ...(r.assurance === null || r.assurance === undefined ? {} : { assurance: r.assurance }),
+  ...(r.lookup_inputs === null ||
+  r.lookup_inputs === undefined ||
+  r.lookup_candidates === null ||
+  r.lookup_candidates === undefined
+    ? {}
+    : { lookup: { inputs: r.lookup_inputs, candidates: r.lookup_candidates } }),
   prevHash: r.prev_hash,
   hash: r.hash,
 });
@@ -51,7 +59,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRI
 CREATE TABLE IF NOT EXISTS entries (
   seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, role TEXT, user_id TEXT, device TEXT NOT NULL,
   action TEXT NOT NULL, subject_kind TEXT, subject_id TEXT, purpose TEXT, reason TEXT,
-  outcome TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, assurance TEXT
+  outcome TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, assurance TEXT,
+  lookup_inputs TEXT, lookup_candidates INTEGER
 ) STRICT;
 CREATE TABLE IF NOT EXISTS checkpoints (
   seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, at INTEGER NOT NULL, signature TEXT NOT NULL
@@ -74,6 +83,11 @@ CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints
 const addAssuranceColumn = (db: Database.Database): void => {
   const columns = db.prepare('SELECT name FROM pragma_table_info(?)').all('entries') as { name: string }[];
   if (!columns.some((c) => c.name === 'assurance')) db.exec('ALTER TABLE entries ADD COLUMN assurance TEXT');
+  // Card-less lookups (issue 13) likewise: NULL for every entry that is not one.
+  if (!columns.some((c) => c.name === 'lookup_inputs'))
+    db.exec(
+      'ALTER TABLE entries ADD COLUMN lookup_inputs TEXT; ALTER TABLE entries ADD COLUMN lookup_candidates INTEGER',
+    );
 };
 
 /** Reads an audit file without changing it (what `audit verify` uses). */
@@ -152,7 +166,8 @@ export class AuditLog {
     this.db
       .prepare(
         `INSERT INTO entries (seq, at, role, user_id, device, action, subject_kind, subject_id, purpose,
-          reason, outcome, assurance, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          reason, outcome, assurance, lookup_inputs, lookup_candidates, prev_hash, hash)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         entry.seq,
@@ -167,6 +182,8 @@ export class AuditLog {
         entry.reason,
         entry.outcome,
         entry.assurance ?? null,
+        entry.lookup?.inputs ?? null,
+        entry.lookup?.candidates ?? null,
         entry.prevHash,
         entry.hash,
       );

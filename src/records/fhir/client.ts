@@ -6,7 +6,7 @@ import type { SummaryOutcome } from '../client.js';
 import type { DrugCatalogue } from '../drug-classes-catalogue.js';
 import { parseSummaryBytes } from '../parser.js';
 import type { RequestSigner, SummaryStore, Timers } from '../ports.js';
-import type { SummaryRequest } from '../request.js';
+import { isCandidate, type SummaryRequest } from '../request.js';
 import type { BreakerPolicy, RetryPolicy } from '../retry.js';
 import { FhirHttp, searchForm, type Exchange, type FinalCode } from './http.js';
 import {
@@ -31,12 +31,17 @@ import {
   SEARCH_TYPES,
   assembleFromSearches,
   findPatient,
+  patientById,
   readDocument,
   type Answer,
   type Found,
   type SearchResult,
 } from './summary.js';
 import type { Transport } from './transport.js';
+
+/** How long a candidate's ref stays usable for its confirmation (the crew confirms within minutes). */
+const CANDIDATE_TTL_MS = 15 * 60_000;
+const MAX_REMEMBERED = 1_000;
 
 export interface FhirRecordsOptions {
   /** The FHIR base URL (ending in `/`): `${base}metadata`, `${base}Patient?…`. */
@@ -87,6 +92,8 @@ export class FhirRecordsClient {
   readonly #base: URL;
   #discovery: Discovery | undefined;
   readonly #newRef: () => string;
+  /** Refs of candidates answered, for the crew's confirmation: ref → Patient id (never sent to the tablet). */
+  readonly #candidates = new Map<string, { readonly patientId: string; readonly until: number }>();
 
   constructor(options: FhirRecordsOptions) {
     this.#o = options;
@@ -153,9 +160,11 @@ export class FhirRecordsClient {
       found = { ...read, complete: all && page.next === undefined && read.skipped === 0 };
     }
     const patients = new Map<string, string>();
-    const candidates = candidatesOf(found.matches, this.#o.clock.now(), (person) => {
+    const now = this.#o.clock.now();
+    const candidates = candidatesOf(found.matches, now, (person) => {
       const ref = this.#newRef();
       patients.set(ref, person.id);
+      this.#remember(ref, person.id, now);
       return ref;
     });
     this.#o.logger.info('records candidate lookup', {
@@ -191,7 +200,10 @@ export class FhirRecordsClient {
     if (discovery.kind === 'failed') return fail(discovery.exchange, attempts());
     const { smart, capabilities } = discovery.value;
 
-    const found = await this.#findPatient(request.identity.certificateSerial, smart);
+    const id = request.identity;
+    const found = isCandidate(id)
+      ? await this.#candidatePatient(id.ref, smart)
+      : await this.#findPatient(id.certificateSerial, smart);
     if (found.kind !== 'found')
       return found.kind === 'mismatch' ? this.#refuse(attempts()) : fail(found.exchange, attempts());
 
@@ -271,6 +283,39 @@ export class FhirRecordsClient {
       until: now + this.#o.capabilityTtlMs,
     };
     return { kind: 'ok', value: this.#discovery };
+  }
+
+  /**
+   * Keeps a candidate's Patient id under its ref for `CANDIDATE_TTL_MS`, so the confirmed candidate's
+   * summary is fetched by the Patient reference (`Patient/{id}`), never by searching the name again.
+   */
+  #remember(ref: string, patientId: string, now: number): void {
+    this.#candidates.set(ref, { patientId, until: now + CANDIDATE_TTL_MS });
+    for (const [k, e] of this.#candidates) {
+      if (this.#candidates.size <= MAX_REMEMBERED && e.until >= now) break;
+      this.#candidates.delete(k);
+    }
+  }
+
+  /** A confirmed candidate's Patient, read by its id: it must be that very Patient (H1). */
+  async #candidatePatient(
+    ref: string,
+    smart: SmartEndpoints,
+  ): Promise<
+    { kind: 'found'; patient: Found } | { kind: 'mismatch' } | { kind: 'failed'; exchange: Exchange }
+  > {
+    const known = this.#candidates.get(ref);
+    if (known === undefined || known.until < this.#o.clock.now())
+      return { kind: 'failed', exchange: { kind: 'final', code: 'not-found', status: 200 } };
+    const answer = await this.#http.get(
+      new URL(`Patient/${encodeURIComponent(known.patientId)}`, this.#base),
+      smart,
+    );
+    if (answer.kind !== 'ok') return { kind: 'failed', exchange: answer };
+    const patient = patientById(answer.json, known.patientId);
+    if (patient === undefined)
+      return { kind: 'failed', exchange: { kind: 'final', code: 'response-unreadable', status: 200 } };
+    return patient === 'mismatch' ? { kind: 'mismatch' } : { kind: 'found', patient };
   }
 
   /** `Patient?identifier=system|value` (by POST): exactly one Patient carrying exactly that identifier. */

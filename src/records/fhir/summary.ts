@@ -83,6 +83,17 @@ export const findPatient = (
     : { kind: 'mismatch' };
 };
 
+/**
+ * A `Patient/{id}` read: the Patient of that id, `mismatch` for another resource or another id (a
+ * server must never hand us somebody else), `undefined` when it is no resource at all.
+ */
+export const patientById = (json: unknown, id: string): Found | 'mismatch' | undefined => {
+  const patient = v.safeParse(Identified, json);
+  if (!patient.success)
+    return (json as { resourceType?: unknown } | null)?.resourceType === undefined ? undefined : 'mismatch';
+  return patient.output.id === id ? { id, resource: patient.output } : 'mismatch';
+};
+
 const DocumentEntry = v.looseObject({
   fullUrl: v.optional(v.string()),
   resource: v.looseObject({ resourceType: v.string(), id: v.optional(v.string()) }),

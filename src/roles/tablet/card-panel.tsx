@@ -154,7 +154,8 @@ const PhaseView: FC<{ readonly s: CardSession; readonly ctx: PanelContext; reado
       return (
         <>
           <p data-phase="identified">
-            {say('card.identified')} ({say(`identity.mode.${s.identity?.mode ?? 'visual'}`)})
+            {say('card.identified')} (
+            {say(`identity.mode.${s.candidate?.method ?? s.identity?.mode ?? 'visual'}`)})
           </p>
           <Consent s={s} ctx={ctx} say={say} />
         </>

@@ -16,6 +16,7 @@ import { QrPanel } from './qr-panel.js';
 import { qrRoutes, type DemoTecho } from './qr-routes.js';
 import { qrSayer } from './qr-text.js';
 import { ReportsPanel } from './reports-panel.js';
+import { lookupRoutes } from './lookup-routes.js';
 import { patientSubject, sessionAccess, tabletRoutes, type DemoCards } from './routes.js';
 import { CardSessionService } from './session.js';
 import { ShiftReports } from './shift-reports.js';
@@ -83,6 +84,7 @@ export const mountTablet = (
   const session = new CardSessionService({
     reader: parts.reader,
     records,
+    candidates: records,
     cache: parts.cache,
     feed: parts.feed,
     subjectOf: (serial) => `cs-${createHmac('sha256', subjectKey).update(serial).digest('hex').slice(0, 32)}`,
@@ -257,6 +259,18 @@ export const mountTablet = (
     logger: ctx.logger.child({ part: 'tablet' }),
     demo: parts.demo,
     assignment,
+  });
+  lookupRoutes({
+    gateway,
+    session,
+    unitId: config.id,
+    limit: {
+      max: config.records.lookupLimit.max,
+      windowMs: config.records.lookupLimit.windowSeconds * 1000,
+    },
+    now: () => clock.now(),
+    logger: ctx.logger.child({ part: 'lookup' }),
+    onStop: (fn) => ctx.onStop(fn),
   });
   return session;
 };

@@ -3,6 +3,8 @@ import type { AmbulanceConfig } from '../../config/index.js';
 import {
   FhirRecordsClient,
   RecordsClient,
+  type CandidatesOutcome,
+  type LookupOutcome,
   nodeTransport,
   systemTimers,
   type BindingFailure,
@@ -12,7 +14,8 @@ import {
 } from '../../records/index.js';
 import type { RoleContext } from '../runtime.js';
 import { deviceSigner, envelopeResponseOpener } from './records-ports.js';
-import type { SummarySource } from './session.js';
+import type { LookupFailure } from './lookup-state.js';
+import type { CandidatesAnswer, CandidateSource, SummarySource } from './session.js';
 
 /** The same retry and breaker policy for both kinds (src/records/retry.ts). */
 const RETRY = { baseDelayMs: 500, maxDelayMs: 5_000 } as const;
@@ -37,9 +40,41 @@ const tlsMaterial = (
   };
 };
 
+/** A lookup outcome of either kind, as the crew acts on it (lookup-state.ts, `LOOKUP_FAILURES`). */
+export const candidatesAnswer = (outcome: LookupOutcome | CandidatesOutcome): CandidatesAnswer => {
+  const failed = (failure: LookupFailure): CandidatesAnswer => ({ code: 'failed', failure });
+  switch (outcome.code) {
+    case 'ok':
+      return { code: 'ok', candidates: outcome.candidates, complete: outcome.complete };
+    case 'rate-limited':
+      return failed('rate-limited');
+    case 'insurer-number-not-offered':
+      return failed('not-offered');
+    case 'upstream-unavailable':
+    case 'timeout':
+      return failed('unavailable');
+    case 'too-little':
+    case 'invalid':
+    case 'no-eligibility':
+    case 'card-suspended':
+    case 'certificate-expired':
+    case 'consent-refused':
+    case 'not-found':
+    case 'device-rejected':
+    case 'request-rejected':
+    case 'response-unreadable':
+    case 'answer-mismatch':
+      return failed('failed');
+    default:
+      return outcome satisfies never;
+  }
+};
+
 /**
  * The records upstream the configuration names: the sealed protocol, or a FHIR R4 server with SMART
- * Backend Services. Both end every request in the same typed outcomes and keep summaries in `store`.
+ * Backend Services. Both end every request in the same typed outcomes and keep summaries in `store`;
+ * both answer card-less lookups with candidates under opaque refs, whose confirmed one's summary is
+ * then fetched through the same request path as a card's.
  */
 export const recordsSource = (
   config: AmbulanceConfig,
@@ -48,7 +83,7 @@ export const recordsSource = (
   store: SummaryStore,
   answerRefused: (reason: BindingFailure) => void,
   drugCatalogue: DrugCatalogue | undefined,
-): SummarySource => {
+): SummarySource & CandidateSource => {
   const records = config.records;
   const common = {
     timeoutMs: records.timeoutMs,
@@ -64,8 +99,8 @@ export const recordsSource = (
     ...(drugCatalogue === undefined ? {} : { drugCatalogue }),
   };
   switch (records.kind) {
-    case 'sealed':
-      return new RecordsClient({
+    case 'sealed': {
+      const client = new RecordsClient({
         ...common,
         baseUrl: records.url,
         audience: records.principalId,
@@ -77,8 +112,13 @@ export const recordsSource = (
           from: records.principalId,
         }),
       });
-    case 'fhir':
-      return new FhirRecordsClient({
+      return {
+        fetchSummary: (request) => client.fetchSummary(request),
+        findCandidates: async (query, crewMember) => candidatesAnswer(await client.lookup(query, crewMember)),
+      };
+    }
+    case 'fhir': {
+      const client = new FhirRecordsClient({
         ...common,
         baseUrl: records.url,
         clientId: records.clientId ?? config.id,
@@ -89,6 +129,12 @@ export const recordsSource = (
         capabilityTtlMs: records.capabilityTtlSeconds * 1000,
         transport: nodeTransport(tlsMaterial(records.tls, env)),
       });
+      return {
+        fetchSummary: (request) => client.fetchSummary(request),
+        // The crew member is not sent to a FHIR server: the gateway's own limit and audit name them.
+        findCandidates: async (query) => candidatesAnswer(await client.findCandidates(query)),
+      };
+    }
     default:
       return records satisfies never;
   }

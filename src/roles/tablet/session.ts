@@ -3,12 +3,23 @@ import { err, ok, type Clock, type Result } from '../../core/index.js';
 import type { AmbulanceFeed, ReportInput, ReportView } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
 import type { CardIdentity, IdentifyRequest, IdentifyStep, ReaderService } from '../../reader/index.js';
-import type { ConsentBasis, SummaryOutcome, SummaryRequest } from '../../records/index.js';
+import type {
+  Candidate,
+  CandidateIdentity,
+  CardIdentity as RecordsCardIdentity,
+  ConsentBasis,
+  LookupQuery,
+  SummaryOutcome,
+  SummaryRequest,
+} from '../../records/index.js';
+import type { FieldErrors, LookupDraft } from './lookup-form.js';
+import type { LookupFailure } from './lookup-state.js';
 import {
   hasUnsent,
   latestReport,
   mayFetch,
   mayIdentify,
+  mayLookUp,
   newSession,
   newUnknownPatient,
   NOTICES,
@@ -26,6 +37,16 @@ export interface SummarySource {
   fetchSummary(request: SummaryRequest): Promise<SummaryOutcome>;
 }
 
+/** What a card-less lookup gave the tablet: candidates (none chosen), or why there are none to choose. */
+export type CandidatesAnswer =
+  | { readonly code: 'ok'; readonly candidates: readonly Candidate[]; readonly complete: boolean }
+  | { readonly code: 'failed'; readonly failure: LookupFailure };
+
+/** The records upstream's card-less lookup (sealed: `RecordsClient.lookup`; FHIR: `findCandidates`). */
+export interface CandidateSource {
+  findCandidates(query: LookupQuery, crewMember: string): Promise<CandidatesAnswer>;
+}
+
 /** Handover and time limits remove a card session's data from the tablet. */
 export interface SessionPurge {
   purgeSession(subject: string): number;
@@ -39,6 +60,7 @@ export interface RetryTimer {
 export interface CardSessionOptions {
   readonly reader: Pick<ReaderService, 'identify' | 'pinTries' | 'on' | 'off'>;
   readonly records: SummarySource;
+  readonly candidates: CandidateSource;
   readonly cache: SessionPurge;
   readonly feed: Pick<AmbulanceFeed, 'submitReport' | 'update' | 'cancel' | 'report' | 'on'>;
   /** The opaque card-session id for a certificate serial (a keyed hash; stable within a run). */
@@ -90,6 +112,8 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
   readonly #cancelRetry = new Map<string, () => void>();
   /** Subjects of reports still open, so a handover from the hospital purges the right session. */
   readonly #subjectOfReport = new Map<string, string>();
+  /** The unknown patient that was on screen when the card on the reader came (the card may join it). */
+  #cameOver: { readonly card: string; readonly patient: string } | undefined;
 
   constructor(options: CardSessionOptions) {
     super();
@@ -125,8 +149,10 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
       return;
     }
     const tap = this.#o.newTap();
+    const before = this.current;
     this.#numbered += 1;
     this.#sessions.set(tap, newSession(tap, this.#numbered));
+    this.#cameOver = before?.origin === 'crew' ? { card: tap, patient: before.tap } : undefined;
     this.#current = tap;
     this.#cardTap = tap;
     this.#changed();
@@ -165,6 +191,127 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
     const purged = this.#remove(s.value);
     this.#o.logger.info('patient session discarded', { purged });
     return ok(purged);
+  }
+
+  /**
+   * The unknown patient the card on screen may be attached to: the one on screen when it was tapped,
+   * while the card has identified nobody yet.
+   */
+  attachTarget(tap: string): CardSession | undefined {
+    const card = this.#sessions.get(tap);
+    const over = this.#cameOver;
+    if (over?.card !== tap || card === undefined) return undefined;
+    if (card.identity !== undefined || !mayIdentify(card.phase)) return undefined;
+    return this.#sessions.get(over.patient);
+  }
+
+  /**
+   * The crew attaches the card on the reader to the unknown patient they were working on (issue 13):
+   * that patient's session reads the card from here on (identity, consent and summary from the card),
+   * and the card's own empty session ends. Refused, with the reason shown, when that patient is already
+   * identified (by a lookup or another card): two identities are never merged.
+   */
+  attachCard(cardTap: string, patientTap: string): ActionResult {
+    const card = this.#check(cardTap);
+    if (!card.ok) return card;
+    const target = this.attachTarget(cardTap);
+    if (target?.tap !== patientTap) return this.#refuse(NOTICES.notNow);
+    if (target.candidate !== undefined || target.identity !== undefined)
+      return this.#refuse(NOTICES.identityConflict);
+    const joined: CardSession = {
+      ...target,
+      phase: card.value.phase,
+      pinTries: card.value.pinTries,
+      // A lookup left open gives way to the card: nothing typed stays behind.
+      lookup: undefined,
+      notice: undefined,
+    };
+    this.#sessions.delete(cardTap);
+    this.#sessions.set(target.tap, joined);
+    this.#cardTap = target.tap;
+    this.#current = target.tap;
+    this.#cameOver = undefined;
+    this.#changed();
+    this.#o.logger.info('card attached to unknown patient');
+    return ok(undefined);
+  }
+
+  /** Keeps the lookup form as typed, with its field errors (nothing is sent). */
+  lookupDraft(tap: string, draft: LookupDraft, errors: FieldErrors): ActionResult {
+    const s = this.#check(tap);
+    if (!s.ok) return s;
+    if (!mayLookUp(s.value)) return this.#refuse(NOTICES.notNow);
+    this.#apply(tap, { type: 'lookup-draft', draft, errors });
+    return ok(undefined);
+  }
+
+  /**
+   * Asks the records upstream for candidates (issue 13). The answer lands in this patient's session
+   * only, and nothing in it is chosen: the crew confirms one, or none.
+   */
+  async lookUp(
+    tap: string,
+    query: LookupQuery,
+    draft: LookupDraft,
+    crewMember: string,
+  ): Promise<Result<CandidatesAnswer, Notice>> {
+    const s = this.#check(tap);
+    if (!s.ok) return s;
+    if (!mayLookUp(s.value)) return this.#refuse(NOTICES.notNow);
+    this.#apply(tap, { type: 'lookup-started', draft });
+    const answer = await this.#o.candidates.findCandidates(query, crewMember);
+    this.#apply(
+      tap,
+      answer.code === 'ok'
+        ? { type: 'lookup-answered', candidates: answer.candidates, complete: answer.complete }
+        : { type: 'lookup-failed', failure: answer.failure },
+    );
+    return ok(answer);
+  }
+
+  /** A lookup the tablet itself refused (the crew member's limit): the draft kept, the reason shown. */
+  lookupRefused(tap: string, draft: LookupDraft, failure: LookupFailure): ActionResult {
+    const s = this.#check(tap);
+    if (!s.ok) return s;
+    if (!mayLookUp(s.value)) return this.#refuse(NOTICES.notNow);
+    this.#apply(tap, { type: 'lookup-started', draft });
+    this.#apply(tap, { type: 'lookup-failed', failure });
+    return ok(undefined);
+  }
+
+  /** "None of these": the patient stays unknown; the form stays filled for another try. */
+  noneOfThese(tap: string): ActionResult {
+    const s = this.#check(tap);
+    if (!s.ok) return s;
+    this.#apply(tap, { type: 'lookup-none' });
+    return ok(undefined);
+  }
+
+  /**
+   * The crew's explicit choice of one candidate of the answer on screen (even a single one): the
+   * patient is identified by the lookup's method and score, `crewMember` as the one who confirmed;
+   * the consent basis comes next, then the summary, as after a card read.
+   */
+  confirmCandidate(tap: string, ref: string, crewMember: string): Result<CandidateIdentity, Notice> {
+    const s = this.#check(tap);
+    if (!s.ok) return s;
+    const lookup = s.value.lookup;
+    const chosen = lookup?.status === 'answered' ? lookup.candidates.find((c) => c.ref === ref) : undefined;
+    if (lookup === undefined || chosen === undefined || !mayLookUp(s.value))
+      return this.#refuse(NOTICES.stale);
+    const candidate: CandidateIdentity = {
+      ref: chosen.ref,
+      method: lookup.draft.method,
+      score: chosen.score,
+      confirmedBy: crewMember,
+    };
+    this.#apply(tap, {
+      type: 'candidate-confirmed',
+      candidate,
+      subject: this.#o.subjectOf(`candidate:${chosen.ref}`),
+    });
+    this.emit('identified');
+    return ok(candidate);
   }
 
   /** Reads the card: visual confirmation (attester = the logged-in crew member) or the patient's PIN. */
@@ -285,6 +432,7 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
     const purged = s.subject === undefined ? 0 : this.#o.cache.purgeSession(s.subject);
     this.#sessions.delete(s.tap);
     if (this.#cardTap === s.tap) this.#cardTap = undefined;
+    if (this.#cameOver?.card === s.tap || this.#cameOver?.patient === s.tap) this.#cameOver = undefined;
     if (this.#current === s.tap) this.#current = [...this.#sessions.keys()].at(-1);
     this.#changed();
     return purged;
@@ -293,10 +441,13 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
   async #fetch(tap: string, crewMember: string): Promise<void> {
     this.#stopRetry(tap);
     const s = this.#sessions.get(tap);
-    if (s?.identity === undefined || s.subject === undefined || s.consent === undefined) return;
+    if (s === undefined || s.subject === undefined || s.consent === undefined) return;
+    // The card read, or else the confirmed lookup candidate: the same request, cache and outcomes.
+    const identity = s.identity === undefined ? s.candidate : recordsIdentity(s.identity);
+    if (identity === undefined) return;
     this.#apply(tap, { type: 'fetch-started' });
     const outcome = await this.#o.records.fetchSummary({
-      identity: recordsIdentity(s.identity),
+      identity,
       consent: s.consent,
       purpose: 'emergency-care',
       crewMember,
@@ -366,10 +517,10 @@ const isOpen = (view: ReportView | undefined): boolean =>
   view !== undefined && !['cancelled', 'expired', 'handed-over', 'declined'].includes(view.state);
 
 /** The reader's identity in the records request's shape (the serial and DER leave their Phi wrap here only). */
-export const recordsIdentity = (identity: CardIdentity): SummaryRequest['identity'] => {
+export const recordsIdentity = (identity: CardIdentity): RecordsCardIdentity => {
   const presence = identity.presence?.reveal();
   const attester = identity.attester;
-  let check: SummaryRequest['identity']['check'];
+  let check: RecordsCardIdentity['check'];
   if (identity.mode === 'pin' && presence !== undefined)
     check = { mode: 'pin', challenge: presence.challenge, challengeSignature: presence.signature };
   else if (identity.mode === 'visual' && attester !== undefined) check = { mode: 'visual', attester };

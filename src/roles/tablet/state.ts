@@ -1,11 +1,14 @@
 import type { ReportInput } from '../../hospital-feed/index.js';
 import type { CardIdentity, IdentifyFailure, IdentifyStep } from '../../reader/index.js';
-import type {
-  ConsentBasis,
-  EmergencySummary,
-  IdentityAssurance,
-  SummaryOutcome,
+import {
+  confirmCandidate,
+  type CandidateIdentity,
+  type ConsentBasis,
+  type EmergencySummary,
+  type IdentityAssurance,
+  type SummaryOutcome,
 } from '../../records/index.js';
+import { reduceLookup, type LookupEvent, type LookupState } from './lookup-state.js';
 import { NO_TECHO, type TechoState } from './techo-scan.js';
 
 /**
@@ -45,6 +48,11 @@ export const NOTICES = {
   confirmDiscard: 'confirm-discard',
   /** The tablet holds as many patients as it may: hand one over (or discard it) first. */
   tooManyPatients: 'too-many-patients',
+  /**
+   * A card was not attached to a patient already identified by a card-less lookup: two
+   * identifications are never merged; the card stays a patient of its own.
+   */
+  identityConflict: 'identity-conflict',
 } as const;
 export type Notice = (typeof NOTICES)[keyof typeof NOTICES];
 
@@ -91,6 +99,10 @@ export interface CardSession {
   /** Remaining PIN tries, read on insertion without using one. */
   readonly pinTries: number | undefined;
   readonly identity: CardIdentity | undefined;
+  /** The lookup candidate the crew confirmed (issue 13): the patient's identity when there is no card. */
+  readonly candidate: CandidateIdentity | undefined;
+  /** The card-less lookup in progress on an unknown patient. */
+  readonly lookup: LookupState | undefined;
   /** Opaque card-session id: the cache key, the audit subject; never derived reversibly from the card. */
   readonly subject: string | undefined;
   readonly consent: ConsentBasis | undefined;
@@ -114,7 +126,10 @@ export type SessionEvent =
   | { readonly type: 'fetched'; readonly outcome: SummaryOutcome; readonly retrying: boolean }
   | { readonly type: 'report-sent'; readonly report: SentReport }
   | { readonly type: 'notice'; readonly notice: Notice | undefined }
-  | { readonly type: 'techo'; readonly techo: TechoState };
+  | { readonly type: 'techo'; readonly techo: TechoState }
+  | LookupEvent
+  /** The crew confirmed one candidate of the lookup's answer (never chosen for them). */
+  | { readonly type: 'candidate-confirmed'; readonly candidate: CandidateIdentity; readonly subject: string };
 
 export const newSession = (tap: string, number = 1): CardSession => ({
   tap,
@@ -124,6 +139,8 @@ export const newSession = (tap: string, number = 1): CardSession => ({
   phase: { kind: 'card-present' },
   pinTries: undefined,
   identity: undefined,
+  candidate: undefined,
+  lookup: undefined,
   subject: undefined,
   consent: undefined,
   retrying: false,
@@ -223,23 +240,50 @@ export const reduce = (s: CardSession, e: SessionEvent): CardSession => {
       return { ...s, notice: e.notice };
     case 'techo':
       return { ...s, techo: e.techo };
+    case 'lookup-draft':
+    case 'lookup-started':
+    case 'lookup-answered':
+    case 'lookup-failed':
+    case 'lookup-none':
+      return mayLookUp(s) ? { ...s, lookup: reduceLookup(s.lookup, e), notice: undefined } : s;
+    case 'candidate-confirmed': {
+      // Only a candidate of the answer on screen, and only by the crew's explicit confirmation.
+      const offered = s.lookup?.status === 'answered' ? s.lookup.candidates : [];
+      if (!mayLookUp(s) || !confirmCandidate(offered, e.candidate.ref).ok) return s;
+      return {
+        ...s,
+        phase: { kind: 'identified' },
+        candidate: e.candidate,
+        subject: e.subject,
+        // What was typed has done its work: it leaves the tablet's memory now.
+        lookup: undefined,
+        notice: undefined,
+      };
+    }
     default:
       return e satisfies never;
   }
 };
+
+/** A card-less lookup fits an unknown patient not yet identified (no card, no confirmed candidate). */
+export const mayLookUp = (s: CardSession): boolean =>
+  s.phase.kind === 'unidentified' && s.identity === undefined && s.candidate === undefined;
 
 /** The report the crew is working on (the latest sent). */
 export const latestReport = (s: CardSession): SentReport | undefined => s.reports.at(-1);
 
 /**
  * How this session's patient was identified: the card's PIN proof or the crew's visual check once the
- * reader confirmed it; until then (or without a card) only what the crew entered.
+ * reader confirmed it; without a card, the lookup candidate the crew confirmed (its method and score);
+ * otherwise only what the crew entered.
  */
 export const assuranceOf = (s: CardSession): IdentityAssurance => {
   const id = s.identity;
   if (id?.mode === 'pin' && id.presence !== undefined) return { method: 'card-pin' };
   if (id?.mode === 'visual' && id.attester !== undefined)
     return { method: 'card-visual', attester: id.attester };
+  const c = s.candidate;
+  if (c !== undefined) return { method: c.method, score: c.score, confirmedBy: c.confirmedBy };
   return { method: 'crew-entered' };
 };
 

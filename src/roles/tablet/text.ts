@@ -13,6 +13,8 @@ const JA = {
   'identity.pinSubmit': '暗証番号で確認',
   'identity.mode.visual': '目視確認',
   'identity.mode.pin': '暗証番号',
+  'identity.mode.four-items': '基本4情報で照合',
+  'identity.mode.insurer-number': '保険者番号で照合',
   'step.starting': '開始しています',
   'step.reading-certificate': 'カードを読み取り中',
   'step.checking-certificate': '証明書を確認中',
@@ -50,6 +52,8 @@ const JA = {
   'notice.confirm-discard':
     'この患者の報告はまだ送信されていません。破棄してよければ「破棄を確定」を押してください。',
   'notice.too-many-patients': 'これ以上患者を追加できません。引継ぎまたは破棄をしてから追加してください。',
+  'notice.identity-conflict':
+    'この患者はすでに照合で本人確認済みです。別の本人確認と統合しないため、カードは付けませんでした。カードは別の患者として扱います。',
   'patients.title': '患者',
   'patients.number': '患者 {n}',
   'patients.card': 'カード',
@@ -202,6 +206,8 @@ const EN: Readonly<Record<TextKey, string>> = {
   'identity.pinSubmit': 'Confirm with PIN',
   'identity.mode.visual': 'visual',
   'identity.mode.pin': 'PIN',
+  'identity.mode.four-items': 'matched by the four basic items',
+  'identity.mode.insurer-number': 'matched by the insurer number',
   'step.starting': 'Starting',
   'step.reading-certificate': 'Reading card',
   'step.checking-certificate': 'Verifying certificate',
@@ -239,6 +245,8 @@ const EN: Readonly<Record<TextKey, string>> = {
   'notice.confirm-discard':
     'Nothing of this patient has been sent yet. Press "Confirm discard" to discard it.',
   'notice.too-many-patients': 'No more patients can be added: hand one over or discard one first.',
+  'notice.identity-conflict':
+    'This patient is already identified by a lookup. Two identifications are never merged, so the card was not attached: it stays a patient of its own.',
   'patients.title': 'Patients',
   'patients.number': 'Patient {n}',
   'patients.card': 'card',

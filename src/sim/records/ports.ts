@@ -16,8 +16,11 @@ export interface ResponseSealer {
 
 /** Checks the card identity a request carries; a refusal code, or `undefined` when it holds. */
 export interface CardCheck {
-  check(identity: WireRequest['identity'], now: number): ServiceRefusal | undefined;
+  check(identity: CardWireIdentity, now: number): ServiceRefusal | undefined;
 }
+
+/** A request's identity when it names a card (a confirmed lookup candidate names none). */
+export type CardWireIdentity = Exclude<WireRequest['identity'], { mode: 'candidate' }>;
 
 /** A sealed answer is opened at once by the gateway that asked; five minutes bounds a slow network. */
 const RESPONSE_TTL_MS = 5 * 60_000;
