@@ -42,6 +42,7 @@ const ACTIONS = [
   'update',
   'delete',
   'export',
+  'search',
   'login',
   'login-failed',
   'logout',
@@ -60,6 +61,8 @@ const REASONS = [
   'no-card',
   'discarded',
   'pre-arrival-triage',
+  'lookup-four-items',
+  'lookup-insurer-number',
 ] as const;
 const SUBJECTS = ['card-session', 'patient-session', 'report'] as const;
 const ROLES = ['crew', 'triage', 'dispatcher', 'admin'] as const;
