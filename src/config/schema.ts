@@ -269,11 +269,29 @@ export const AmbulanceConfig = v.object({
   ),
 });
 
+/** The triage board: alerts, escalation and the lists (docs/operations.md, "Triage board"). */
+const Triage = v.object({
+  /** An unacknowledged alert sounds again this often. */
+  realertSeconds: v.optional(v.pipe(PositiveInt, v.minValue(15), v.maxValue(3600)), 120),
+  /** After this long unacknowledged, an alert escalates (and keeps re-alerting). */
+  escalateAfterMinutes: v.optional(v.pipe(PositiveInt, v.maxValue(240)), 20),
+  /**
+   * Who is to be called when an alert escalates, as the board shows it ("救急科当番医 PHS 4321"): a
+   * role and a number, never patient data. Absent: the board says no contact is configured.
+   */
+  escalationContact: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120))),
+  /** A report this long past its ETA, not handed over, moves to the recent list. */
+  overdueMinutes: v.optional(v.pipe(PositiveInt, v.maxValue(24 * 60)), 60),
+  /** How long finished and overdue reports stay on the recent list. */
+  recentHours: v.optional(v.pipe(PositiveInt, v.maxValue(72)), 4),
+});
+
 export const HospitalConfig = v.object({
   role: v.literal('hospital'),
   ...common,
   /** Days a received report is kept in the inbox before it is deleted. */
   retentionDays: v.optional(v.pipe(PositiveInt, v.maxValue(3650)), 7),
+  triage: v.optional(Triage, {}),
 });
 
 export const DispatchConfig = v.object({

@@ -4,6 +4,7 @@ import {
   AssignmentMessage,
   CaseId,
   InquiryAnswer,
+  Sex,
   InquiryMessage,
   MilestoneMessage,
   OpaqueId,
@@ -63,6 +64,8 @@ export const Vitals = v.object({
 /** ATMIST: Age, Time, Mechanism or complaint, Injuries or illness, Signs, Treatment. */
 export const Atmist = v.object({
   age: v.object({ value: Int(0, 130), unit: v.picklist(['years', 'months']), estimated: v.boolean() }),
+  /** As the crew judged or the card said; absent in older reports (the board then says "not stated"). */
+  sex: v.optional(Sex),
   time: Timestamp,
   mechanism: Text(1000),
   injuries: Text(2000),

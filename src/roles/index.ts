@@ -5,7 +5,7 @@ import { mountFeed } from './feed.js';
 import { mountHospitalDispatch } from './hospital/index.js';
 import { startRole, type RoleOptions, type RunningRole } from './runtime.js';
 import { mountSummaryCache } from './summary-cache.js';
-import { mountTriage } from './triage/index.js';
+import { mountTriage, openAlertDesk } from './triage/index.js';
 import { mountTablet } from './tablet/index.js';
 
 /**
@@ -34,8 +34,9 @@ export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): P
       case 'hospital': {
         const feed = await mountFeed(config, ctx);
         if (feed?.role !== 'hospital') throw new Error('the hospital role needs its hospital feed');
-        mountTriage({ gateway: ctx.gateway, receiver: feed.receiver, clock: ctx.clock, logger: ctx.logger });
-        await mountHospitalDispatch(config, ctx, feed.receiver, feed.codec);
+        const alerts = openAlertDesk(config, ctx);
+        const hospital = await mountHospitalDispatch(config, ctx, feed.receiver, feed.codec, alerts);
+        mountTriage({ config, ctx, receiver: feed.receiver, inquiries: hospital.inquiries, alerts });
         break;
       }
       case 'dispatch':

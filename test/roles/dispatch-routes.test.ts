@@ -15,6 +15,7 @@ import type { HospitalConfig, DispatchConfig } from '../../src/config/index.js';
 import { configFor } from '../gateway/harness.js';
 import { EventEmitter } from 'node:events';
 import type { Receiver, EnvelopeCodec } from '../../src/hospital-feed/index.js';
+import { AlertDesk } from '../../src/roles/triage/index.js';
 
 const dispatchKey = fixedIdentity('dispatch-test', 50);
 const hospitalKey = fixedIdentity('hospital-test', 60);
@@ -186,6 +187,11 @@ describe('hospital status and inquiry panels', () => {
       contextOf(h, link, hospitalKey),
       receiver,
       {} as EnvelopeCodec,
+      new AlertDesk({
+        clock: h.clock,
+        timers: { setTimeout: () => undefined, clearTimeout: () => undefined },
+        schedule: { repeatEveryMs: 120_000, escalateAfterMs: 1_200_000 },
+      }),
     );
     expect(status).toBeInstanceOf(StatusPublisher);
     expect(link.published).toHaveLength(1);

@@ -27,6 +27,15 @@ const panel = async (): Promise<string> => {
 
 const count = (html: string, needle: string): number => html.split(needle).length - 1;
 
+/** The live list and the recent list of the panel (finished and long-overdue reports move there). */
+const lists = (html: string): { live: string; recent: string } => {
+  const recentAt = html.indexOf('data-recent');
+  return {
+    live: html.slice(html.indexOf('data-board'), recentAt < 0 ? undefined : recentAt),
+    recent: recentAt < 0 ? '' : html.slice(recentAt),
+  };
+};
+
 const submit = async (n: number): Promise<string> => {
   const sent = await rig.unit.feed.submitReport('hosp-demo-a', sampleReport(n));
   if (!sent.ok) throw new Error(sent.error.code);
@@ -124,7 +133,10 @@ describe('triage board on the hospital role (embedded broker, real envelope code
       const h = await panel();
       return h.includes(`data-report="amb-demo-01/${reportId}" data-state="cancelled"`) ? h : undefined;
     }, 'cancel on the board');
-    expect(html).toContain('取消（他院へ変更）');
+    // Off the live board, onto the recent list, marked (issue 15: diverted reports never left).
+    expect(lists(html).live).not.toContain(reportId);
+    expect(lists(html).recent).toContain(reportId);
+    expect(lists(html).recent).toContain('取消（他院へ変更など）');
     const page = await (await rig.http(`/triage/reports/amb-demo-01/${reportId}`)).text();
     expect(page).toContain('data-cancelled');
     const refused = await rig.http(`/api/v1/triage/reports/amb-demo-01/${reportId}/answer`, {
@@ -135,7 +147,7 @@ describe('triage board on the hospital role (embedded broker, real envelope code
     expect(refused.status).toBe(409);
   });
 
-  it('hands over: off the board, the crew is told', async () => {
+  it('hands over: off the live board onto the recent list, the crew is told', async () => {
     const reportId = await submit(4);
     await onBoard(reportId);
     const done = await rig.http(`/triage/reports/amb-demo-01/${reportId}/handover`, {
@@ -144,7 +156,10 @@ describe('triage board on the hospital role (embedded broker, real envelope code
       body: new URLSearchParams({ _csrf: rig.csrf }).toString(),
     });
     expect(done.status).toBe(303);
-    expect(await panel()).not.toContain(reportId);
+    const html = await panel();
+    expect(lists(html).live).not.toContain(reportId);
+    expect(lists(html).recent).toContain(`data-report="amb-demo-01/${reportId}" data-state="handedOver"`);
+    expect(lists(html).recent).toContain('引継ぎ完了');
     await waitFor(
       () => rig.unit.feed.report(reportId)?.state === 'handed-over' || undefined,
       'handed over at the crew',

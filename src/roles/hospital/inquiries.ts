@@ -29,6 +29,8 @@ export interface IncomingInquiry {
 export const ANSWER_ERROR = {
   unknownInquiry: 'unknownInquiry',
   closed: 'closed',
+  /** Past dispatch's `answerBy`: dispatch has moved on (timed out), so a late "yes" would promise a bed to nobody. */
+  expired: 'expired',
   notSent: 'notSent',
 } as const;
 export type AnswerError = (typeof ANSWER_ERROR)[keyof typeof ANSWER_ERROR];
@@ -51,7 +53,13 @@ const ANSWER_TTL_MS = 3600_000;
  * receiver opened (only from a dispatch principal of the pinned directory, and only about us), and
  * sends the desk's answer signed and sealed to the dispatch centre that asked.
  */
-export class HospitalInquiries extends EventEmitter<{ changed: [] }> {
+export class HospitalInquiries extends EventEmitter<{
+  changed: [];
+  /** A new inquiry (the board alerts on it). */
+  received: [inquiry: IncomingInquiry];
+  /** Dispatch withdrew or confirmed it: nothing is left to answer. */
+  closed: [inquiry: IncomingInquiry];
+}> {
   readonly #byId = new Map<string, IncomingInquiry>();
 
   constructor(private readonly o: HospitalInquiriesOptions) {
@@ -77,24 +85,24 @@ export class HospitalInquiries extends EventEmitter<{ changed: [] }> {
     switch (dispatch.kind) {
       case 'inquiry':
         if (known !== undefined) return;
-        this.#byId.set(dispatch.body.inquiryId, {
-          message: dispatch.body,
-          dispatchId: envelope.from,
-          receivedAt: this.o.clock.now(),
-          answerSent: false,
-        });
+        this.#store(
+          {
+            message: dispatch.body,
+            dispatchId: envelope.from,
+            receivedAt: this.o.clock.now(),
+            answerSent: false,
+          },
+          'received',
+        );
         while (this.#byId.size > KEEP) this.#byId.delete(this.#byId.keys().next().value as string);
         break;
       case 'withdrawal':
         if (known === undefined || known.dispatchId !== envelope.from) return;
-        this.#byId.set(known.message.inquiryId, {
-          ...known,
-          closed: { kind: 'withdrawn', reason: dispatch.body.reason },
-        });
+        this.#store({ ...known, closed: { kind: 'withdrawn', reason: dispatch.body.reason } }, 'closed');
         break;
       case 'confirmation':
         if (known === undefined || known.dispatchId !== envelope.from) return;
-        this.#byId.set(known.message.inquiryId, { ...known, closed: { kind: 'confirmed' } });
+        this.#store({ ...known, closed: { kind: 'confirmed' } }, 'closed');
         break;
       case 'inquiry-answer':
       case 'assignment':
@@ -106,12 +114,27 @@ export class HospitalInquiries extends EventEmitter<{ changed: [] }> {
     this.emit('changed');
   }
 
-  /** Sends (or sends again, if the link refused it) the desk's answer. */
+  #store(inquiry: IncomingInquiry, event: 'received' | 'closed'): void {
+    this.#byId.set(inquiry.message.inquiryId, inquiry);
+    this.emit(event, inquiry);
+  }
+
+  /** Whether the desk may still answer: not closed by dispatch, and before its deadline. */
+  answerable(inquiry: IncomingInquiry): boolean {
+    return inquiry.closed === undefined && this.o.clock.now() < inquiry.message.answerBy;
+  }
+
+  /**
+   * Sends (or sends again, if the link refused it) the desk's answer, until dispatch's deadline: after
+   * it the answer is refused here, whatever the page still shows (issue 15: inquiries stayed
+   * answerable after their 2-minute deadline).
+   */
   async answer(inquiryId: string, answer: HospitalAnswer): Promise<Result<IncomingInquiry, AnswerError>> {
     const known = this.#byId.get(inquiryId);
     if (known === undefined) return err(ANSWER_ERROR.unknownInquiry);
     if (known.closed !== undefined || (known.answerSent && known.answer?.kind !== answer.kind))
       return err(ANSWER_ERROR.closed);
+    if (!this.answerable(known)) return err(ANSWER_ERROR.expired);
     const body = encodeDispatchBody({
       kind: 'inquiry-answer',
       body: { inquiryId, hospitalId: this.o.hospitalId, answer },

@@ -1,6 +1,7 @@
 import type { HospitalConfig } from '../../config/index.js';
 import type { EnvelopeCodec, Receiver } from '../../hospital-feed/index.js';
 import type { RoleContext } from '../runtime.js';
+import type { AlertDesk } from '../triage/index.js';
 import { HospitalInquiries } from './inquiries.js';
 import { InquiryRequests, StatusForm } from './panels.js';
 import { hospitalDispatchRoutes } from './routes.js';
@@ -15,6 +16,7 @@ export const mountHospitalDispatch = async (
   ctx: RoleContext,
   receiver: Receiver,
   codec: EnvelopeCodec,
+  alerts: AlertDesk,
 ): Promise<{ status: StatusPublisher; inquiries: HospitalInquiries }> => {
   const logger = ctx.logger.child({ part: 'dispatch' });
   const status = await StatusPublisher.open({
@@ -35,13 +37,29 @@ export const mountHospitalDispatch = async (
   });
   receiver.on('dispatch', (incoming) => inquiries.receive(incoming));
   inquiries.on('changed', () => ctx.gateway.live.refresh('inquiry-requests'));
+  // Each inquiry alerts the board (banner, sound, its count-down) until acknowledged or answered; at
+  // its deadline the alert ends with it (alerts.ts, `expired`).
+  inquiries.on('received', (q) =>
+    alerts.raise(
+      'inquiry',
+      { kind: 'inquiry', inquiryId: q.message.inquiryId },
+      { deadline: q.message.answerBy, raisedAt: q.receivedAt },
+    ),
+  );
+  // The deadline passes without an event from dispatch: the desk's timer wakes there (alerts.ts).
+  alerts.on('changed', () => ctx.gateway.live.refresh('inquiry-requests'));
+  inquiries.on('closed', (q) =>
+    alerts.endFor({ kind: 'inquiry', inquiryId: q.message.inquiryId }, { kind: 'closed' }),
+  );
   ctx.gateway.panels.set('status', (p) => (
     <StatusForm ctx={p} status={status.current} published={status.published} />
   ));
   ctx.gateway.panels.set('inquiry-requests', (p) => {
     const list = inquiries.list();
-    return list.length === 0 ? undefined : <InquiryRequests ctx={p} inquiries={list} />;
+    return list.length === 0 ? undefined : (
+      <InquiryRequests ctx={p} inquiries={list.map((q) => ({ q, answerable: inquiries.answerable(q) }))} />
+    );
   });
-  hospitalDispatchRoutes(ctx.gateway, status, inquiries);
+  hospitalDispatchRoutes(ctx.gateway, status, inquiries, alerts);
   return { status, inquiries };
 };

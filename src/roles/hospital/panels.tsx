@@ -77,12 +77,21 @@ export const StatusForm: FC<{ ctx: PanelContext; status: HospitalStatus; publish
   );
 };
 
-const Inquiry: FC<{ ctx: PanelContext; inquiry: IncomingInquiry }> = ({ ctx, inquiry }) => {
+const Inquiry: FC<{ ctx: PanelContext; inquiry: IncomingInquiry; answerable: boolean }> = ({
+  ctx,
+  inquiry,
+  answerable,
+}) => {
   const w = words(ctx.locale);
   const m = inquiry.message;
   const closed = inquiry.closed;
+  const expired = closed === undefined && !answerable;
   return (
-    <div class={closed === undefined ? 'inq' : 'inq closed'} data-inquiry={m.inquiryId}>
+    <div
+      class={closed === undefined && !expired ? 'inq' : 'inq closed'}
+      data-inquiry={m.inquiryId}
+      id={`inquiry-${m.inquiryId}`}
+    >
       <strong>
         {w.category[m.category]} · {w.acuity[m.acuity]} · {ageBandText(ctx.locale, m.ageBand)} ·{' '}
         {w.sex[m.sex]}
@@ -93,6 +102,7 @@ const Inquiry: FC<{ ctx: PanelContext; inquiry: IncomingInquiry }> = ({ ctx, inq
       </div>
       {closed?.kind === 'confirmed' ? <p data-state="confirmed">✔ {w.w.confirmed}</p> : null}
       {closed?.kind === 'withdrawn' ? <p data-state="withdrawn">{w.w.withdrawnNote}</p> : null}
+      {expired ? <p data-state="expired">{w.w.answerExpired}</p> : null}
       {inquiry.answer !== undefined ? (
         <p data-state="answered">
           {w.w.answered}:{' '}
@@ -102,7 +112,7 @@ const Inquiry: FC<{ ctx: PanelContext; inquiry: IncomingInquiry }> = ({ ctx, inq
           {inquiry.answerSent ? '' : <span class="warn"> {w.w.notSent}</span>}
         </p>
       ) : null}
-      {closed === undefined && (inquiry.answer === undefined || !inquiry.answerSent) ? (
+      {answerable && (inquiry.answer === undefined || !inquiry.answerSent) ? (
         <div>
           <form method="post" action="/hospital/inquiries/answer">
             <input type="hidden" name="_csrf" value={ctx.csrf} />
@@ -131,14 +141,15 @@ const Inquiry: FC<{ ctx: PanelContext; inquiry: IncomingInquiry }> = ({ ctx, inq
   );
 };
 
-export const InquiryRequests: FC<{ ctx: PanelContext; inquiries: readonly IncomingInquiry[] }> = ({
-  ctx,
-  inquiries,
-}) => (
+/** The inquiries, newest first; `answerable` is the server's own judgement (open and before the deadline). */
+export const InquiryRequests: FC<{
+  ctx: PanelContext;
+  inquiries: readonly { readonly q: IncomingInquiry; readonly answerable: boolean }[];
+}> = ({ ctx, inquiries }) => (
   <>
     <Style css={CSS} />
-    {inquiries.map((inquiry) => (
-      <Inquiry ctx={ctx} inquiry={inquiry} />
+    {inquiries.map(({ q, answerable }) => (
+      <Inquiry ctx={ctx} inquiry={q} answerable={answerable} />
     ))}
   </>
 );

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { CATEGORIES, DeclineReason, EQUIPMENT, OpaqueId, type Category } from '../../dispatch/index.js';
 import { ApiFailure, type Gateway } from '../../gateway/index.js';
+import type { AlertDesk } from '../triage/index.js';
 import type { HospitalInquiries } from './inquiries.js';
 import type { StatusEdit, StatusPublisher } from './status.js';
 
@@ -46,6 +47,7 @@ export const hospitalDispatchRoutes = (
   gateway: Gateway,
   status: StatusPublisher,
   inquiries: HospitalInquiries,
+  alerts: AlertDesk,
 ): void => {
   gateway.routes.add({
     method: 'post',
@@ -74,6 +76,14 @@ export const hospitalDispatchRoutes = (
       const answer = body.kind === 'accept' ? { kind: body.kind } : { kind: body.kind, reason: body.reason };
       const result = await inquiries.answer(body.inquiryId, answer);
       if (!result.ok && result.error === 'unknownInquiry') throw new ApiFailure('not-found');
+      // Past the deadline the answer is refused here, not only hidden on the page (issue 15).
+      if (!result.ok && result.error === 'expired') throw new ApiFailure('conflict');
+      const session = c.get('session');
+      if (result.ok && session !== undefined)
+        alerts.endFor(
+          { kind: 'inquiry', inquiryId: body.inquiryId },
+          { kind: 'answered', by: session.userId },
+        );
       // `closed` and `notSent` show on the panel itself (withdrawn, or "not sent, press again").
       return c.redirect('/', 303);
     },

@@ -1,8 +1,12 @@
 import type { FC } from 'hono/jsx';
-import { formatJst, relativeAge, type Translate } from '../../gateway/index.js';
+import type { Acuity as DispatchAcuity } from '../../dispatch/index.js';
+import { formatJst, Style, type Locale, type Translate } from '../../gateway/index.js';
 import type { BoardReport, ReportBody } from '../../hospital-feed/index.js';
 import { statedAssurance } from '../../records/index.js';
 import { AssuranceBadge } from '../assurance-badge.js';
+import { words } from '../dispatch-text.js';
+import type { BoardLists, RecentReason } from './lists.js';
+import { BOARD_CSS } from './board-style.js';
 import type { TriageKey, TriageText } from './text.js';
 
 /** Where a report stands at the desk, from its stored flags: one word for the list and the detail. */
@@ -19,7 +23,8 @@ export const stateKey = (s: DeskState): TriageKey => `state.${s}`;
 
 /**
  * JTAS colours (1 resuscitation blue, 2 emergent red, 3 urgent yellow, 4 less urgent green,
- * 5 non-urgent white); the level number is always printed too, so colour is never the only signal.
+ * 5 non-urgent white); the level number and its word are always printed too, so colour is never
+ * the only signal.
  */
 export const ACUITY_COLOURS: Readonly<Record<number, { readonly bg: string; readonly fg: string }>> = {
   1: { bg: '#1f4fd1', fg: '#fff' },
@@ -29,16 +34,45 @@ export const ACUITY_COLOURS: Readonly<Record<number, { readonly bg: string; read
   5: { bg: '#fff', fg: '#111' },
 };
 
-export const Acuity: FC<{ readonly level: number }> = ({ level }) => {
+export const JTAS_LEVELS = [1, 2, 3, 4, 5] as const;
+type Jtas = (typeof JTAS_LEVELS)[number];
+const jtasKey = (level: number): TriageKey =>
+  `jtas.${(JTAS_LEVELS.includes(level as Jtas) ? level : 5) as Jtas}`;
+
+/**
+ * Dispatch and crews grade severity as 重篤/重症/中等症/軽症 (the fire services' categories); the ER
+ * triages by JTAS. The legend puts them side by side as the closest match, not an equivalence: JTAS
+ * 1 ≈ 重篤, 2 ≈ 重症, 3 ≈ 中等症, 4 and 5 ≈ 軽症.
+ */
+export const DISPATCH_SEVERITY: Readonly<Record<Jtas, DispatchAcuity>> = {
+  1: 'critical',
+  2: 'serious',
+  3: 'moderate',
+  4: 'minor',
+  5: 'minor',
+};
+
+export const Acuity: FC<{ readonly level: number; readonly tt: TriageText }> = ({ level, tt }) => {
   const c = ACUITY_COLOURS[level] ?? { bg: '#777', fg: '#fff' };
   return (
-    <span
-      class="acuity"
-      data-acuity={String(level)}
-      style={`background:${c.bg};color:${c.fg};border:2px solid #111;border-radius:8px;padding:.1rem .6rem;font-weight:700`}
-    >
-      {level}
+    <span class="acuity" data-acuity={String(level)} style={`background:${c.bg};color:${c.fg}`}>
+      {level} {tt(jtasKey(level))}
     </span>
+  );
+};
+
+/** The legend of the acuity colours: JTAS level and word, and dispatch's severity beside it. */
+export const AcuityLegend: FC<{ readonly locale: Locale; readonly tt: TriageText }> = ({ locale, tt }) => {
+  const w = words(locale);
+  return (
+    <dl class="legend" data-acuity-legend>
+      <dt>{tt('legend.title')}</dt>
+      {JTAS_LEVELS.map((level) => (
+        <dd>
+          <Acuity level={level} tt={tt} /> ≈ {w.acuity[DISPATCH_SEVERITY[level]]}
+        </dd>
+      ))}
+    </dl>
   );
 };
 
@@ -53,75 +87,157 @@ export const reportPath = (r: { readonly unitId: string; readonly reportId: stri
 export const unitLabel = (r: BoardReport): string =>
   `${r.unitName ?? r.unitId}${r.body === undefined ? '' : ` · ${r.body.crew.callSign}`}`;
 
-/** "あと5分" before the ETA, "3分前" after it: an ETA is in the future, unlike every other time shown. */
-export const untilEta = (eta: number, now: number, t: Translate, tt: TriageText): string => {
+const say = (text: string, n: number): string => text.replace('{n}', String(n));
+
+/** "あと5分" before the ETA, "3分遅れ" after it: an ETA is in the future, unlike every other time shown. */
+export const untilEta = (eta: number, now: number, tt: TriageText): string => {
   const minutes = Math.ceil((eta - now) / 60_000);
-  return minutes > 0 ? tt('list.inMinutes').replace('{n}', String(minutes)) : relativeAge(eta, now, t);
+  return minutes > 0
+    ? say(tt('list.inMinutes'), minutes)
+    : say(tt('list.late'), Math.floor((now - eta) / 60_000));
 };
 
-const etaOf = (r: BoardReport): number => Date.parse(r.body?.eta ?? '') || Number.MAX_SAFE_INTEGER;
+/**
+ * A count-down the board's script keeps current between redraws (the panel is redrawn only when
+ * something changes): it re-renders from `data-until` with the same two templates.
+ */
+export const EtaCountdown: FC<{ readonly eta: number; readonly now: number; readonly tt: TriageText }> = ({
+  eta,
+  now,
+  tt,
+}) => (
+  <span
+    data-countdown="minutes"
+    data-until={String(eta)}
+    data-future={tt('list.inMinutes')}
+    data-past={tt('list.late')}
+  >
+    {untilEta(eta, now, tt)}
+  </span>
+);
 
-/** The board's order: soonest arrival first; equal ETAs by acuity, then by arrival at the desk. */
-export const byEta = (a: BoardReport, b: BoardReport): number =>
-  etaOf(a) - etaOf(b) || (a.body?.acuity ?? 9) - (b.body?.acuity ?? 9) || a.receivedAt - b.receivedAt;
+/** The time of day of an ETA ("14:03"); the date is on the detail page. */
+export const clockTime = (epochMs: number): string => formatJst(epochMs).slice(11, 16);
 
-const ageText = (body: ReportBody, tt: TriageText): string =>
+export const ageText = (body: ReportBody, tt: TriageText): string =>
   `${body.atmist.age.estimated ? '~' : ''}${body.atmist.age.value}${tt(
     body.atmist.age.unit === 'years' ? 'detail.years' : 'detail.months',
   )}`;
 
-const Row: FC<{
-  readonly r: BoardReport;
-  readonly body: ReportBody;
+const sexText = (body: ReportBody, locale: Locale, tt: TriageText): string =>
+  body.atmist.sex === undefined ? tt('list.sexNotStated') : words(locale).sex[body.atmist.sex];
+
+/** A wall display line stays one line tall enough to read: the complaint in full is on the detail page. */
+const COMPLAINT_CHARS = 60;
+export const complaintText = (body: ReportBody): string => {
+  const text = body.atmist.mechanism.trim().replace(/\s+/g, ' ');
+  return [...text].length > COMPLAINT_CHARS ? `${[...text].slice(0, COMPLAINT_CHARS - 1).join('')}…` : text;
+};
+
+interface RowProps {
+  readonly r: BoardReport & { readonly body: ReportBody };
   readonly now: number;
+  readonly locale: Locale;
   readonly t: Translate;
   readonly tt: TriageText;
-}> = ({ r, body, now, t, tt }) => {
+  readonly alerting: boolean;
+  readonly recent?: RecentReason;
+}
+
+/**
+ * One patient, one line: each fact in its own cell of a fixed grid, so two facts never run together
+ * ("デモ救急0165歳") and the open button never wraps or covers the next row.
+ */
+const Row: FC<RowProps> = ({ r, now, locale, t, tt, alerting, recent }) => {
   const state = deskState(r);
-  const eta = Date.parse(body.eta);
+  const eta = Date.parse(r.body.eta);
   return (
     <li
-      class={`board-row state-${state}`}
+      class="board-row"
       data-report={`${r.unitId}/${r.reportId}`}
       data-state={state}
-      data-alert-text={`${tt('alert.new')}: ${unitLabel(r)} · ${tt('list.acuity')} ${body.acuity} · ${tt('list.eta')} ${formatJst(eta)}`}
+      data-alerting={alerting ? 'yes' : undefined}
     >
-      <Acuity level={body.acuity} />
-      <span class="eta">
-        {tt('list.eta')} <time datetime={body.eta}>{formatJst(eta)}</time> ({untilEta(eta, now, t, tt)})
+      <span class="cell c-acuity">
+        <Acuity level={r.body.acuity} tt={tt} />
       </span>
-      <span class="unit">{unitLabel(r)}</span>
-      <span class="age">{ageText(body, tt)}</span>
-      <AssuranceBadge assurance={statedAssurance(body.identity)} t={t} />
-      <strong class="state">{state === 'cancelled' ? tt('list.cancelled') : tt(stateKey(state))}</strong>
-      <a class="button" href={reportPath(r)}>
-        {tt('list.open')}
-      </a>
+      <span class="cell c-eta">
+        <strong>
+          {recent === undefined ? <EtaCountdown eta={eta} now={now} tt={tt} /> : clockTime(eta)}
+        </strong>
+        <small>
+          {tt('list.eta')} <time datetime={r.body.eta}>{clockTime(eta)}</time>
+        </small>
+      </span>
+      <span class="cell c-who">
+        {ageText(r.body, tt)} {sexText(r.body, locale, tt)}
+      </span>
+      <span class="cell c-complaint">
+        <span class="visually-hidden">{tt('list.complaint')}: </span>
+        {complaintText(r.body)}
+        <small>{unitLabel(r)}</small>
+      </span>
+      <span class="cell c-assurance">
+        <AssuranceBadge assurance={statedAssurance(r.body.identity)} t={t} />
+      </span>
+      <span class="cell c-state">
+        <strong>{recent === undefined ? tt(stateKey(state)) : tt(`recent.${recent}`)}</strong>
+      </span>
+      <span class="cell c-open">
+        <a class="button" href={reportPath(r)}>
+          {tt('list.open')}
+        </a>
+      </span>
     </li>
   );
 };
 
 /**
- * The incoming list. Clinical content (complaint, summary, vitals) is only on the audited detail
- * page; the list carries what the desk plans with: acuity, ETA, unit, age, how the patient was
- * identified (so a weak identification is never taken for a card read), state.
+ * The wall display: the legend, the live list by ETA and the recent list (finished or long overdue).
+ * The list carries what the desk plans with at a glance; the audited detail page carries the rest.
  */
 export const IncomingList: FC<{
-  readonly active: readonly BoardReport[];
-  readonly cancelled: readonly BoardReport[];
+  readonly lists: BoardLists;
+  readonly alerting: ReadonlySet<string>;
   readonly now: number;
+  readonly locale: Locale;
   readonly t: Translate;
   readonly tt: TriageText;
-}> = ({ active, cancelled, now, t, tt }) => (
+}> = ({ lists, alerting, now, locale, t, tt }) => (
   <>
-    {active.length === 0 && cancelled.length === 0 ? <p class="empty">{t('empty.incoming')}</p> : null}
+    <Style css={BOARD_CSS} />
+    <AcuityLegend locale={locale} tt={tt} />
+    <h3 class="board-title">{tt('list.board')}</h3>
+    {lists.live.length === 0 ? <p class="empty">{t('empty.incoming')}</p> : null}
     <ol class="board" data-board>
-      {[...active]
-        .sort(byEta)
-        .map((r) => (r.body === undefined ? null : <Row r={r} body={r.body} now={now} t={t} tt={tt} />))}
-      {cancelled.map((r) =>
-        r.body === undefined ? null : <Row r={r} body={r.body} now={now} t={t} tt={tt} />,
-      )}
+      {lists.live.map((r) => (
+        <Row
+          r={r}
+          now={now}
+          locale={locale}
+          t={t}
+          tt={tt}
+          alerting={alerting.has(`${r.unitId}/${r.reportId}`)}
+        />
+      ))}
     </ol>
+    {lists.recent.length === 0 ? null : (
+      <>
+        <h3 class="board-title">{tt('recent.title')}</h3>
+        <ol class="board recent" data-recent>
+          {lists.recent.map(({ r, reason }) => (
+            <Row
+              r={r}
+              now={now}
+              locale={locale}
+              t={t}
+              tt={tt}
+              alerting={alerting.has(`${r.unitId}/${r.reportId}`)}
+              recent={reason}
+            />
+          ))}
+        </ol>
+      </>
+    )}
   </>
 );

@@ -1,5 +1,5 @@
-import type { FC } from 'hono/jsx';
-import { formatJst, type Translate } from '../../gateway/index.js';
+import type { Child, FC } from 'hono/jsx';
+import { formatJst, Style, type Locale, type Translate } from '../../gateway/index.js';
 import {
   DECLINE_REASONS,
   type BoardReport,
@@ -8,7 +8,9 @@ import {
 } from '../../hospital-feed/index.js';
 import { statedAssurance } from '../../records/index.js';
 import { AssuranceBadge } from '../assurance-badge.js';
-import { Acuity, deskState, reportPath, stateKey, unitLabel, untilEta } from './board.js';
+import { Acuity, ageText, deskState, reportPath, stateKey, unitLabel, untilEta } from './board.js';
+import { BOARD_CSS } from './board-style.js';
+import { words } from '../dispatch-text.js';
 import { CriticalFlagsView, HISTORY_SECTIONS, Sections } from './summary-view.js';
 import { reasonKey, type TriageText } from './text.js';
 
@@ -99,14 +101,8 @@ const Actions: FC<{ readonly r: BoardReport; readonly csrf: string; readonly tt:
 }) => (
   <section data-actions>
     {deskState(r) !== 'new' ? null : (
-      // Sent by /assets/triage.js once the page is on screen (a GET changes nothing); the button is
-      // the same acknowledgement without script.
-      <form
-        method="post"
-        action={`${reportPath(r)}/viewed`}
-        data-viewed-form
-        data-viewed-text={tt('state.viewed')}
-      >
+      // A person's acknowledgement, never sent by the page itself: the crew's "viewed" means seen.
+      <form method="post" action={`${reportPath(r)}/viewed`} data-viewed-form>
         <input type="hidden" name="_csrf" value={csrf} />
         <button type="submit" data-action="viewed">
           {tt('action.viewed')}
@@ -150,9 +146,12 @@ export const ReportDetail: FC<{
   readonly body: ReportBody;
   readonly csrf: string;
   readonly now: number;
+  readonly locale: Locale;
   readonly t: Translate;
   readonly tt: TriageText;
-}> = ({ r, body, csrf, now, t, tt }) => {
+  /** The report's open alerts, with their acknowledge buttons. */
+  readonly children?: Child;
+}> = ({ r, body, csrf, now, locale, t, tt, children }) => {
   const state = deskState(r);
   const a = body.atmist;
   const eta = Date.parse(body.eta);
@@ -160,6 +159,7 @@ export const ReportDetail: FC<{
   return (
     <main data-report-detail data-state={state} style="display:block">
       <script src="/assets/triage.js" defer></script>
+      <Style css={BOARD_CSS} />
       <p>
         <a class="button" href="/">
           {tt('detail.back')}
@@ -170,9 +170,11 @@ export const ReportDetail: FC<{
           {tt('detail.cancelledBanner')}
         </p>
       ) : null}
+      {children}
       <section>
         <h2>
-          <Acuity level={body.acuity} /> {unitLabel(r)} · <span data-desk-state>{tt(stateKey(state))}</span>
+          <Acuity level={body.acuity} tt={tt} /> {unitLabel(r)} ·{' '}
+          <span data-desk-state>{tt(stateKey(state))}</span>
           {declined === undefined ? null : ` (${tt(reasonKey(declined.reason))})`}
         </h2>
         <p data-identity>
@@ -184,8 +186,9 @@ export const ReportDetail: FC<{
           </p>
         )}
         <p>
-          {tt('detail.eta')}: {formatJst(eta)} ({untilEta(eta, now, t, tt)}) · {tt('detail.acuity')}:{' '}
-          {body.acuity}
+          {tt('detail.eta')}: {formatJst(eta)} ({untilEta(eta, now, tt)}) · {tt('detail.acuity')}:{' '}
+          {body.acuity} · {ageText(body, tt)}{' '}
+          {body.atmist.sex === undefined ? tt('list.sexNotStated') : words(locale).sex[body.atmist.sex]}
         </p>
       </section>
       <SafetyFirst summary={body.summary} tt={tt} />

@@ -1,4 +1,19 @@
-export { mountTriage } from './mount.js';
+export { mountTriage, openAlertDesk } from './mount.js';
 export { reportBundle } from './fhir.js';
-export { deskState, byEta, ACUITY_COLOURS, type DeskState } from './board.js';
+export { deskState, ACUITY_COLOURS, DISPATCH_SEVERITY, type DeskState } from './board.js';
+export { byEta, boardLists, placement, type ListPolicy, type RecentReason } from './lists.js';
+export { AlertDesk, ACK_ERROR, type AckError, type OpenAlert } from './alert-desk.js';
+export {
+  ALERT_KINDS,
+  alertPhase,
+  alertSignal,
+  nextWake,
+  dueEscalations,
+  raisesAcuity,
+  type Alert,
+  type AlertKind,
+  type AlertSchedule,
+  type AlertSubject,
+  type AlertPhase,
+} from './alerts.js';
 export { jcsText, gcsText } from './detail.js';

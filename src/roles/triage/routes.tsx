@@ -19,6 +19,8 @@ import {
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
 import { assuranceCode, statedAssurance } from '../../records/index.js';
+import type { AlertDesk } from './alert-desk.js';
+import { AlertStrip, type AlertViewDeps } from './alerts-view.js';
 import { deskState, reportPath, unitLabel } from './board.js';
 import { ReportDetail } from './detail.js';
 import { reportBundle } from './fhir.js';
@@ -50,6 +52,12 @@ const DeskState = v.object({
   state: v.picklist(['new', 'viewed', 'accepted', 'declined', 'handedOver', 'cancelled']),
 });
 
+const AckForm = v.object({
+  /** An alert key (alerts.ts `alertKey`): the kind and opaque ids only. */
+  key: v.pipe(v.string(), v.regex(/^[a-z-]{3,20}:[A-Za-z0-9/_-]{4,200}$/)),
+  back: v.optional(v.picklist(['board', 'report']), 'board'),
+});
+
 const triage = { kind: 'roles', roles: ['triage'] } as const;
 
 /**
@@ -67,6 +75,10 @@ const whyFor = (r: BoardReport): AccessReason => ({
 export interface TriageDeps {
   readonly gateway: Gateway;
   readonly receiver: Receiver;
+  readonly alerts: AlertDesk;
+  readonly view: AlertViewDeps;
+  /** This instance's principal id (the audit's device). */
+  readonly device: string;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -105,7 +117,29 @@ const failure = (error: FeedError, logger: Logger): ApiFailure => {
 };
 
 /** The triage desk's screens and API: report detail, answer, handover, FHIR export, and the alert script. */
-export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): void => {
+export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, logger }: TriageDeps): void => {
+  const userOf = (c: Context<GatewayEnv>): string => {
+    const session = c.get('session');
+    if (session === undefined) throw new ApiFailure('unauthenticated');
+    return session.userId;
+  };
+  /** A person acted on the report (answered, handed over): its alerts stop, in their name. */
+  const answered = (c: Context<GatewayEnv>, r: { unitId: string; reportId: string }): void => {
+    alerts.endFor(
+      { kind: 'report', unitId: r.unitId, reportId: r.reportId },
+      { kind: 'answered', by: userOf(c) },
+    );
+  };
+  /**
+   * `viewed` for the crew means a person on the board acknowledged the report (an alert's button, or
+   * the report page's), never that a page rendered it: the crew sees "not yet seen" until then.
+   */
+  const markViewed = async (r: BoardReport): Promise<void> => {
+    if (r.status !== 'active' || r.viewed) return;
+    const viewed = await receiver.markViewed(r.unitId, r.reportId);
+    if (!viewed.ok) throw failure(viewed.error, logger);
+  };
+
   const answer = async (
     c: Context<GatewayEnv>,
     params: v.InferOutput<typeof ReportParams>,
@@ -115,6 +149,7 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
     const done = await receiver.answer(params.unitId, params.reportId, input);
     if (!done.ok) throw failure(done.error, logger);
     gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, whyFor(found));
+    answered(c, params);
     gateway.live.refresh('incoming');
     return done.value;
   };
@@ -122,7 +157,7 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
   gateway.routes.add({
     method: 'get',
     path: '/assets/triage.js',
-    summary: 'The triage board’s new-report alert (sound and banner, once per report)',
+    summary: 'The triage board’s script: alert sound per re-alert round, count-downs',
     access: { kind: 'public' },
     response: { kind: 'text' },
     handler: (c) => c.body(TRIAGE_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
@@ -150,7 +185,17 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
           t={t}
           user={{ id: session.userId, csrf: session.csrf, idleMs: gateway.sessions.limits.idleMs }}
         >
-          <ReportDetail r={r} body={r.body} csrf={session.csrf} now={now()} t={t} tt={tt} />
+          <ReportDetail r={r} body={r.body} csrf={session.csrf} now={now()} locale={locale} t={t} tt={tt}>
+            <AlertStrip
+              open={alerts.openFor({ kind: 'report', unitId: r.unitId, reportId: r.reportId })}
+              deps={view}
+              csrf={session.csrf}
+              now={now()}
+              locale={locale}
+              tt={tt}
+              back="report"
+            />
+          </ReportDetail>
         </Layout>,
       );
     },
@@ -159,20 +204,75 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
   gateway.routes.add({
     method: 'post',
     path: '/triage/reports/:unitId/:reportId/viewed',
-    summary: 'A clinician has the report on screen (form, posted by the page): the `viewed` acknowledgement',
+    summary: 'A clinician acknowledges the report (its button): `viewed` to the crew, its alerts stop',
     access: triage,
     params: ReportParams,
     body: { kind: 'form', schema: v.object({}) },
     response: { kind: 'redirect' },
     handler: async (c, { params }) => {
       const r = find(receiver, params);
-      if (r.status === 'active' && !r.viewed) {
-        const viewed = await receiver.markViewed(params.unitId, params.reportId);
-        if (!viewed.ok) throw failure(viewed.error, logger);
-        gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, whyFor(r));
+      const open = alerts.openFor({ kind: 'report', unitId: r.unitId, reportId: r.reportId });
+      if (r.status === 'active' && (!r.viewed || open.length > 0)) {
+        await markViewed(r);
+        for (const o of open) alerts.acknowledge(o.alert.key, userOf(c));
+        gateway.recordAccess(
+          c,
+          'update',
+          { kind: 'report', id: params.reportId },
+          {
+            ...whyFor(r),
+            reason: 'acknowledged',
+          },
+        );
         gateway.live.refresh('incoming');
       }
       return c.redirect(reportPath(params), 303);
+    },
+  });
+
+  gateway.routes.add({
+    method: 'post',
+    path: '/triage/alerts/ack',
+    summary: 'Acknowledge one board alert (per item, audited); a new report’s tells the crew `viewed`',
+    access: triage,
+    body: { kind: 'form', schema: AckForm },
+    response: { kind: 'redirect' },
+    handler: async (c, { body }) => {
+      const alert = alerts.get(body.key);
+      if (alert === undefined) throw new ApiFailure('not-found');
+      const subject = alert.subject;
+      const r = subject.kind === 'report' ? find(receiver, subject) : undefined;
+      const done = alerts.acknowledge(body.key, userOf(c));
+      // Someone else acknowledged it a moment ago (two screens): nothing left to do, not an error.
+      if (done.ok) {
+        if (r !== undefined) {
+          if (alert.kind === 'new-report') await markViewed(r);
+          gateway.recordAccess(
+            c,
+            'update',
+            { kind: 'report', id: r.reportId },
+            {
+              ...whyFor(r),
+              reason: `acknowledged-${alert.kind}`,
+            },
+          );
+        } else {
+          const session = c.get('session');
+          // An inquiry carries no patient data (age band, sex, category): audited without a subject.
+          gateway.audit.record({
+            role: session?.role ?? null,
+            userId: userOf(c),
+            device,
+            action: 'update',
+            subject: null,
+            purpose: null,
+            reason: `acknowledged-${alert.kind}`,
+            outcome: 'success',
+          });
+        }
+        gateway.live.refresh('incoming');
+      }
+      return c.redirect(body.back === 'report' && r !== undefined ? reportPath(r) : '/', 303);
     },
   });
 
@@ -214,6 +314,7 @@ export const triageRoutes = ({ gateway, receiver, now, logger }: TriageDeps): vo
       const done = await receiver.handover(params.unitId, params.reportId);
       if (!done.ok) throw failure(done.error, logger);
       gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, whyFor(found));
+      answered(c, params);
       gateway.live.refresh('incoming');
       return c.redirect('/', 303);
     },

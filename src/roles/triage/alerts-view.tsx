@@ -1,0 +1,158 @@
+import type { FC } from 'hono/jsx';
+import type { Locale } from '../../gateway/index.js';
+import type { BoardReport } from '../../hospital-feed/index.js';
+import { ageBandText, words } from '../dispatch-text.js';
+import type { IncomingInquiry } from '../hospital/index.js';
+import type { OpenAlert } from './alert-desk.js';
+import { alertSignal, type AlertKind } from './alerts.js';
+import { Acuity, clockTime, EtaCountdown, reportPath, unitLabel } from './board.js';
+import type { TriageKey, TriageText } from './text.js';
+
+const KIND_TEXT: Readonly<Record<AlertKind, TriageKey>> = {
+  'new-report': 'alert.new',
+  'acuity-raised': 'alert.acuityRaised',
+  inquiry: 'alert.inquiry',
+};
+
+export interface AlertViewDeps {
+  readonly report: (unitId: string, reportId: string) => BoardReport | undefined;
+  readonly inquiry: (inquiryId: string) => IncomingInquiry | undefined;
+  /** Who to call when an alert escalates (configuration `triage.escalationContact`), shown as written. */
+  readonly contact: string | undefined;
+}
+
+/** "1:32" left to answer; the board's script counts it down each second from `data-until`. */
+const secondsLeft = (deadline: number, now: number): string => {
+  const s = Math.max(0, Math.ceil((deadline - now) / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+
+const What: FC<{
+  readonly open: OpenAlert;
+  readonly deps: AlertViewDeps;
+  readonly now: number;
+  readonly locale: Locale;
+  readonly tt: TriageText;
+}> = ({ open, deps, now, locale, tt }) => {
+  const { alert } = open;
+  const s = alert.subject;
+  if (s.kind === 'report') {
+    const r = deps.report(s.unitId, s.reportId);
+    const eta = Date.parse(r?.body?.eta ?? '');
+    return (
+      <span class="what">
+        {alert.acuity === undefined ? null : <Acuity level={alert.acuity} tt={tt} />}{' '}
+        {tt(KIND_TEXT[alert.kind])}
+        {r === undefined ? null : ` · ${unitLabel(r)}`}
+        {Number.isFinite(eta) ? (
+          <>
+            {' · '}
+            {tt('list.eta')} {clockTime(eta)} (<EtaCountdown eta={eta} now={now} tt={tt} />)
+          </>
+        ) : null}
+        <Since open={open} now={now} tt={tt} />
+      </span>
+    );
+  }
+  const inquiry = deps.inquiry(s.inquiryId)?.message;
+  const w = words(locale);
+  return (
+    <span class="what">
+      {tt(KIND_TEXT[alert.kind])}
+      {inquiry === undefined
+        ? null
+        : ` · ${w.category[inquiry.category]} · ${w.acuity[inquiry.acuity]} · ${ageBandText(locale, inquiry.ageBand)} · ${w.sex[inquiry.sex]} · ${w.w.eta} ${inquiry.etaMinutes}${w.w.minutes}`}
+      {alert.deadline === undefined ? null : (
+        <>
+          {' · '}
+          {tt('alert.answerWithin')}{' '}
+          <strong data-countdown="seconds" data-until={String(alert.deadline)}>
+            {secondsLeft(alert.deadline, now)}
+          </strong>
+        </>
+      )}
+      <Since open={open} now={now} tt={tt} />
+    </span>
+  );
+};
+
+/** How long nobody has acknowledged it, and, once escalated, who was to be told. */
+const Since: FC<{ readonly open: OpenAlert; readonly now: number; readonly tt: TriageText }> = ({
+  open,
+  now,
+  tt,
+}) => (
+  <small>
+    {tt('alert.unacked').replace('{n}', String(Math.floor((now - open.alert.raisedAt) / 60_000)))}
+  </small>
+);
+
+/**
+ * The unacknowledged alerts, at the top of the board until each is acknowledged: one button per
+ * alert (acknowledgement is per item, audited). `data-alert-signal` changes with every re-alert
+ * round and at escalation; the board's script sounds once per new signal.
+ */
+export const AlertStrip: FC<{
+  readonly open: readonly OpenAlert[];
+  readonly deps: AlertViewDeps;
+  readonly csrf: string;
+  readonly now: number;
+  readonly locale: Locale;
+  readonly tt: TriageText;
+  /** `report`: the acknowledgement returns to the report's page instead of the board. */
+  readonly back?: 'board' | 'report';
+}> = ({ open, deps, csrf, now, locale, tt, back = 'board' }) =>
+  open.length === 0 ? null : (
+    <section class="alerts-box" aria-labelledby="alerts-title" role="alert">
+      <h3 id="alerts-title" class="visually-hidden">
+        {tt('alerts.title')}
+      </h3>
+      <ul class="alerts" data-alerts>
+        {open.map((o) => {
+          const escalated = o.phase.kind === 'escalated';
+          const s = o.alert.subject;
+          return (
+            <li
+              class="alert-item"
+              data-alert-key={o.alert.key}
+              data-alert-kind={o.alert.kind}
+              data-alert-signal={alertSignal(o.phase)}
+              data-escalated={escalated ? 'yes' : undefined}
+            >
+              <span>
+                <What open={o} deps={deps} now={now} locale={locale} tt={tt} />
+                {escalated ? (
+                  <strong data-escalation>
+                    ⚠ {tt('alert.escalated')} ·{' '}
+                    {deps.contact === undefined
+                      ? tt('alert.noContact')
+                      : `${tt('alert.contact')}: ${deps.contact}`}
+                  </strong>
+                ) : null}
+              </span>
+              <span class="alert-actions">
+                {s.kind === 'report' && back === 'board' ? (
+                  <a class="button" href={reportPath(s)}>
+                    {tt('list.open')}
+                  </a>
+                ) : null}
+                {s.kind === 'inquiry' ? (
+                  <a class="button" href={`#inquiry-${s.inquiryId}`}>
+                    {tt('alert.toInquiry')}
+                  </a>
+                ) : null}
+                <form method="post" action="/triage/alerts/ack">
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <input type="hidden" name="key" value={o.alert.key} />
+                  <input type="hidden" name="back" value={back} />
+                  <button type="submit" data-action="ack">
+                    {tt('alert.ack')}
+                  </button>
+                </form>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
