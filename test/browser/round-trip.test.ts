@@ -78,10 +78,10 @@ describe('tablet to triage board and back, in Chromium over one demo', () => {
     expect(reportId).toBeTruthy();
     await shot(tablet, 'sent');
 
-    // Board: the report arrives live (SSE), exactly once, with one alert; opening it is `viewed`.
+    // Board: the report arrives live (SSE), exactly once, with its alert (until acknowledged).
     const row = board.locator(`[data-report="amb-demo-01/${reportId as string}"]`);
     await row.waitFor();
-    await board.locator('.triage-alert').waitFor();
+    await board.locator('[data-alert-kind=new-report]').waitFor();
     expect(await board.locator('[data-board] [data-report]').count()).toBe(1);
     await shot(board, 'incoming');
     await row.locator('a.button').click();

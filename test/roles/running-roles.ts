@@ -93,6 +93,7 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     'POST /triage/reports/:unitId/:reportId/viewed': ['triage'],
     'POST /triage/reports/:unitId/:reportId/answer': ['triage'],
     'POST /triage/reports/:unitId/:reportId/handover': ['triage'],
+    'POST /triage/alerts/ack': ['triage'],
     'POST /api/v1/triage/reports/:unitId/:reportId/answer': ['triage'],
     'GET /api/v1/triage/reports/:unitId/:reportId/fhir': ['triage'],
     'POST /hospital/status': ['triage'],

@@ -103,10 +103,7 @@ export const AlertStrip: FC<{
   readonly back?: 'board' | 'report';
 }> = ({ open, deps, csrf, now, locale, tt, back = 'board' }) =>
   open.length === 0 ? null : (
-    <section class="alerts-box" aria-labelledby="alerts-title" role="alert">
-      <h3 id="alerts-title" class="visually-hidden">
-        {tt('alerts.title')}
-      </h3>
+    <section class="alerts-box" aria-label={tt('alerts.title')} role="alert">
       <ul class="alerts" data-alerts>
         {open.map((o) => {
           const escalated = o.phase.kind === 'escalated';

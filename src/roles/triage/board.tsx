@@ -30,7 +30,7 @@ export const ACUITY_COLOURS: Readonly<Record<number, { readonly bg: string; read
   1: { bg: '#1f4fd1', fg: '#fff' },
   2: { bg: '#c8102e', fg: '#fff' },
   3: { bg: '#f2c200', fg: '#111' },
-  4: { bg: '#2e8b3e', fg: '#fff' },
+  4: { bg: '#1e6b2e', fg: '#fff' },
   5: { bg: '#fff', fg: '#111' },
 };
 
@@ -173,7 +173,6 @@ const Row: FC<RowProps> = ({ r, now, locale, t, tt, alerting, recent }) => {
         {ageText(r.body, tt)} {sexText(r.body, locale, tt)}
       </span>
       <span class="cell c-complaint">
-        <span class="visually-hidden">{tt('list.complaint')}: </span>
         {complaintText(r.body)}
         <small>{unitLabel(r)}</small>
       </span>
