@@ -101,7 +101,9 @@ export const AlertStrip: FC<{
   readonly tt: TriageText;
   /** `report`: the acknowledgement returns to the report's page instead of the board. */
   readonly back?: 'board' | 'report';
-}> = ({ open, deps, csrf, now, locale, tt, back = 'board' }) =>
+  /** A kiosk board while idle: the button says the PIN comes first (the gateway asks for it). */
+  readonly locked?: boolean;
+}> = ({ open, deps, csrf, now, locale, tt, back = 'board', locked = false }) =>
   open.length === 0 ? null : (
     <section class="alerts-box" aria-label={tt('alerts.title')} role="alert">
       <ul class="alerts" data-alerts>
@@ -143,7 +145,7 @@ export const AlertStrip: FC<{
                   <input type="hidden" name="key" value={o.alert.key} />
                   <input type="hidden" name="back" value={back} />
                   <button type="submit" data-action="ack">
-                    {tt('alert.ack')}
+                    {tt(locked ? 'alert.ackLocked' : 'alert.ack')}
                   </button>
                 </form>
               </span>

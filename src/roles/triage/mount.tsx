@@ -97,7 +97,15 @@ export const mountTriage = (deps: {
       <>
         {/* Executed on the first page load only (scripts set through innerHTML never run). */}
         <script src="/assets/triage.js" defer></script>
-        <AlertStrip open={open} deps={view} csrf={p.csrf} now={p.now} locale={p.locale} tt={tt} />
+        <AlertStrip
+          open={open}
+          deps={view}
+          csrf={p.csrf}
+          now={p.now}
+          locale={p.locale}
+          tt={tt}
+          locked={p.kiosk?.actionsLocked === true}
+        />
         <IncomingList
           lists={boardLists(receiver.all(), p.now, policy)}
           alerting={alerting}
