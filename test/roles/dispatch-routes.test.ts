@@ -176,6 +176,157 @@ describe('dispatch screen routes and panels', () => {
   });
 });
 
+/** Issue 15, Dispatch: the incident form and the case panel as a dispatcher uses them. */
+describe('dispatch incident form (issue 15)', () => {
+  const extra = {
+    sampleRegion: { seed: 3, count: 30 },
+    extraSites: [
+      {
+        id: 'hospital-test',
+        name: 'Test hospital',
+        location: { lat: 35.466, lon: 139.623 },
+        level: 'tertiary',
+      },
+    ],
+  };
+  const start = async (): Promise<{
+    h: Harness;
+    post: (path: string, f: Record<string, string>) => Promise<Response>;
+    panel: (id: string) => Promise<string>;
+  }> => {
+    harness = await openHarness('dispatch', extra);
+    const h = harness;
+    let n = 0;
+    const link = new RecordingLink();
+    await mountDispatch(configFor('dispatch', h.dataDir, extra) as DispatchConfig, contextOf(h, link), {
+      newCaseId: () => `case-test-${++n}`,
+    });
+    const status = {
+      ...closedStatus('hospital-test', h.clock.now()),
+      erOpen: true,
+      accepts: { ...closedStatus('x', 0).accepts, stroke: true, trauma: true },
+      beds: { free: 5, icuFree: 1 },
+      equipment: { ct: true, mri: true, cathLab: false },
+    };
+    await link.handler?.(
+      'ems/v1/hospital/hospital-test/status',
+      signStatement(hospitalKey, 'hospital-status', JSON.stringify(status)),
+    );
+    const { cookie, csrf } = h.session('dispatcher');
+    return {
+      h,
+      // As the browser posts them: each form names itself (`_form`), so a refusal comes back to it.
+      post: (path, f) =>
+        h.request(path, {
+          ...form({ _csrf: csrf, _form: path === '/dispatch/incident' ? 'incident' : 'send', ...f }),
+          headers: { ...form({}).headers, cookie },
+        }),
+      panel: async (id) => (await h.request(`/panels/${id}?lang=en`, { headers: { cookie } })).text(),
+    };
+  };
+  const incident = {
+    place: 'yokohama',
+    lat: '',
+    lon: '',
+    category: 'stroke',
+    acuity: 'serious',
+    ageBand: '75-89',
+    sex: 'female',
+  };
+  const selected = (html: string, name: string): string | undefined =>
+    new RegExp(`<select[^>]*name="${name}"[^>]*>[\\s\\S]*?<option value="([^"]*)" selected`).exec(html)?.[1];
+
+  it('pressing 搬送先候補 again re-ranks the case on screen: no accidental second case in the KPIs', async () => {
+    const { post, panel } = await start();
+    expect((await post('/dispatch/incident', incident)).status).toBe(303);
+    const first = await panel('incident');
+    expect(first).toContain('name="caseId" value="case-test-1"');
+    expect(first).toContain('value="revise"');
+    // Press it again (after changing the category): the same case, re-ranked.
+    await post('/dispatch/incident', {
+      ...incident,
+      category: 'trauma',
+      caseId: 'case-test-1',
+      intent: 'revise',
+    });
+    await post('/dispatch/incident', {
+      ...incident,
+      category: 'trauma',
+      caseId: 'case-test-1',
+      intent: 'revise',
+    });
+    const again = await panel('incident');
+    expect(again).toContain('case-test-1');
+    expect(again).not.toContain('case-test-2');
+    expect(selected(again, 'category')).toBe('trauma');
+    expect(await panel('kpis')).toMatch(/data-kpi="cases">1 /);
+    // Once a hospital was asked, the form offers only a new case; that is case 2.
+    await post('/dispatch/inquiries', { caseId: 'case-test-1', 'to_hospital-test': 'on' });
+    const asked = await panel('incident');
+    expect(asked).not.toContain('value="revise"');
+    await post('/dispatch/incident', { ...incident, caseId: 'case-test-1', intent: 'revise' });
+    expect(await panel('incident')).toContain('case-test-2');
+  });
+
+  it('keeps the place after submit (a pick-list place, or typed coordinates)', async () => {
+    const { post, panel } = await start();
+    await post('/dispatch/incident', incident);
+    expect(selected(await panel('incident'), 'place')).toBe('yokohama');
+    await post('/dispatch/incident', { ...incident, place: '', lat: '35.5', lon: '139.6', intent: 'new' });
+    const typed = await panel('incident');
+    expect(selected(typed, 'place')).toBe('');
+    expect(typed).toMatch(/name="lat"[^>]*value="35.5"|value="35.5"[^>]*name="lat"/);
+    expect(typed).toMatch(/name="lon"[^>]*value="139.6"|value="139.6"[^>]*name="lon"/);
+  });
+
+  it('an empty place and coordinates, or a latitude out of range, names the field and keeps every input', async () => {
+    const { post, panel } = await start();
+    const empty = await post('/dispatch/incident', {
+      ...incident,
+      place: '',
+      category: 'trauma',
+      ageBand: '0-5',
+    });
+    expect(empty.headers.get('location')).toBe('/');
+    const html = await panel('incident');
+    expect(html).toContain('data-error-summary');
+    expect(html).toMatch(/data-field="lat"[\s\S]*?data-error="required"/);
+    expect(html).toMatch(/data-field="lon"[\s\S]*?data-error="required"/);
+    expect(selected(html, 'category')).toBe('trauma');
+    expect(selected(html, 'ageBand')).toBe('0-5');
+    expect(selected(html, 'place')).toBe('');
+    expect(html).not.toContain('case-test-1');
+    await post('/dispatch/incident', { ...incident, place: '', lat: '95', lon: '139.6' });
+    const range = await panel('incident');
+    expect(range).toMatch(/data-field="lat"[\s\S]*?data-error="out-of-range"/);
+    expect(range).toMatch(/value="95"/);
+  });
+
+  it('the timeline and the unit show names, never principal ids', async () => {
+    const { post, panel } = await start();
+    await post('/dispatch/incident', incident);
+    await post('/dispatch/inquiries', { caseId: 'case-test-1', 'to_hospital-test': 'on' });
+    const html = await panel('incident');
+    const timeline =
+      /<ol[^>]*>([\s\S]*?)<\/ol>/.exec(html.slice(html.indexOf('data-case-timeline')))?.[1] ?? '';
+    expect(timeline).toContain('Test hospital');
+    expect(timeline).not.toContain('hospital-test');
+  });
+
+  it('each KPI names its denominator: all cases, or the cases that asked a hospital', async () => {
+    const { post, panel } = await start();
+    await post('/dispatch/incident', incident);
+    await post('/dispatch/inquiries', { caseId: 'case-test-1', 'to_hospital-test': 'on' });
+    await post('/dispatch/incident', { ...incident, intent: 'new' });
+    const kpis = await panel('kpis');
+    expect(kpis).toMatch(/data-kpi="cases">2 \(Cases with inquiries <span data-kpi="casesWithInquiries">1</);
+    expect(kpis).toMatch(/data-kpi="hardToPlace">0 \/ 1 \(0 %\)/);
+    expect(kpis).toMatch(/data-kpi="escalated">0 \/ 2 \(0 %\)/);
+    expect(kpis).toMatch(/data-kpi="unplaced">1 \/ 1 \(100 %\)/);
+    expect(kpis).toContain('of cases with inquiries');
+  });
+});
+
 describe('hospital status and inquiry panels', () => {
   it('saves an edited status, signs it and publishes it retained on the hospital’s status topic', async () => {
     harness = await openHarness('hospital');

@@ -68,19 +68,33 @@ export const InquiryBoard: FC<{
 
 const m = (n: number | undefined): string => (n === undefined ? '—' : n.toFixed(1));
 
-/** The report: inquiries per case, time to acceptance, share of hard-to-place cases. */
+/** "k / n (p %)": a count always with its denominator, so no figure reads against another base. */
+const ofBase = (k: number, n: number): string =>
+  `${k} / ${n}${n === 0 ? '' : ` (${((k / n) * 100).toFixed(0)} %)`}`;
+
+/**
+ * The report: inquiries per case, time to acceptance, share of hard-to-place cases. Two bases, named
+ * on every line (docs/dispatch.md "KPI definitions"): all cases entered, and the cases that asked at
+ * least one hospital (inquiry counts, hard-to-place, unplaced and time to acceptance are about those).
+ */
 export const KpiPanel: FC<{ ctx: PanelContext; kpis: DispatchKpis }> = ({ ctx, kpis }) => {
   const w = words(ctx.locale);
   const hard = kpis.hardToPlace;
+  const all = kpis.cases;
+  const asked = kpis.casesWithInquiries;
   return (
     <table data-kpis>
       <tbody>
         <tr>
-          <th>{w.w.cases}</th>
-          <td data-kpi="cases">{kpis.cases}</td>
+          <th scope="row">{w.w.cases}</th>
+          <td data-kpi="cases">
+            {all} ({w.w.casesAsked} <span data-kpi="casesWithInquiries">{asked}</span>)
+          </td>
         </tr>
         <tr>
-          <th>{w.w.perCase}</th>
+          <th scope="row">
+            {w.w.perCase} · {w.w.ofAsked}
+          </th>
           <td data-kpi="perCase">
             {kpis.inquiriesPerCase === null
               ? '—'
@@ -88,7 +102,9 @@ export const KpiPanel: FC<{ ctx: PanelContext; kpis: DispatchKpis }> = ({ ctx, k
           </td>
         </tr>
         <tr>
-          <th>{w.w.toAcceptance}</th>
+          <th scope="row">
+            {w.w.toAcceptance} · {w.w.ofAsked}
+          </th>
           <td data-kpi="toAcceptance">
             {kpis.timeToAcceptance === null
               ? '—'
@@ -96,7 +112,9 @@ export const KpiPanel: FC<{ ctx: PanelContext; kpis: DispatchKpis }> = ({ ctx, k
           </td>
         </tr>
         <tr>
-          <th>{w.w.callToArrival}</th>
+          <th scope="row">
+            {w.w.callToArrival} · {w.w.ofCases}
+          </th>
           <td data-kpi="callToArrival">
             {kpis.callToArrival === null
               ? '—'
@@ -104,22 +122,30 @@ export const KpiPanel: FC<{ ctx: PanelContext; kpis: DispatchKpis }> = ({ ctx, k
           </td>
         </tr>
         <tr>
-          <th>{w.w.unitMilestones}</th>
-          <td data-kpi="unitMilestones">{UNIT_MILESTONES.map((k) => kpis.unitMilestones[k]).join(' / ')}</td>
-        </tr>
-        <tr>
-          <th>{w.w.hardToPlace}</th>
-          <td data-kpi="hardToPlace">
-            {hard.count} ({hard.share === null ? '—' : `${(hard.share * 100).toFixed(0)} %`})
+          <th scope="row">
+            {w.w.unitMilestones} · {w.w.ofCases}
+          </th>
+          <td data-kpi="unitMilestones">
+            {UNIT_MILESTONES.map((k) => kpis.unitMilestones[k]).join(' / ')} / {all}
           </td>
         </tr>
         <tr>
-          <th>{w.w.escalatedCases}</th>
-          <td>{kpis.escalated}</td>
+          <th scope="row">
+            {w.w.hardToPlace} · {w.w.ofAsked}
+          </th>
+          <td data-kpi="hardToPlace">{ofBase(hard.count, asked)}</td>
         </tr>
         <tr>
-          <th>{w.w.unplaced}</th>
-          <td>{kpis.unplaced}</td>
+          <th scope="row">
+            {w.w.escalatedCases} · {w.w.ofCases}
+          </th>
+          <td data-kpi="escalated">{ofBase(kpis.escalated, all)}</td>
+        </tr>
+        <tr>
+          <th scope="row">
+            {w.w.unplaced} · {w.w.ofAsked}
+          </th>
+          <td data-kpi="unplaced">{ofBase(kpis.unplaced, asked)}</td>
         </tr>
       </tbody>
     </table>

@@ -78,6 +78,25 @@ export class DispatchCases {
     return request;
   }
 
+  /**
+   * Revises the incident of this dispatcher's current case while no hospital has been asked: the same
+   * case, re-ranked, no second "call" milestone (a second look is not a second case in the KPIs).
+   * False when the case is not theirs, or inquiries went out (then a change is a new case).
+   */
+  revise(userId: string, caseId: string, input: NewCase): boolean {
+    if (this.#currentOf.get(userId) !== caseId) return false;
+    const request: InquiryRequest = {
+      caseId,
+      ageBand: input.ageBand,
+      sex: input.sex,
+      category: input.incident.category,
+      acuity: input.incident.acuity,
+    };
+    if (!this.o.desk.revise(request)) return false;
+    this.#incidents.set(caseId, input.incident);
+    return true;
+  }
+
   currentCaseOf(userId: string): string | undefined {
     return this.#currentOf.get(userId);
   }

@@ -6,10 +6,12 @@ import {
   SEXES,
   type Incident,
   type InquiryRequest,
+  type LatLon,
   type Ranking,
   type TimelineEvent,
 } from '../../dispatch/index.js';
 import { formatJst, Style, type PanelContext } from '../../gateway/index.js';
+import { Button, ButtonGroup, Field, FieldRow, Form } from '../../gateway/ui/components/index.js';
 import { ageBandText, reasonText, words } from '../dispatch-text.js';
 import { FRESHNESS_CSS } from './hospitals-panel.js';
 import { SAMPLE_PLACES } from './places.js';
@@ -33,78 +35,144 @@ export interface CurrentCase {
   readonly assignNotSent: boolean;
   /** The case's milestones so far, in time order. */
   readonly timeline: readonly TimelineEvent[];
+  /** Still open (not accepted, cancelled or escalated-and-closed): revisable while nobody was asked. */
+  readonly open: boolean;
+  /** Names for the ids the case refers to: people read names, never principal ids. */
+  readonly hospitalName: (hospitalId: string) => string;
+  readonly unitName: (unitId: string) => string;
 }
 
-const Select: FC<{
-  name: string;
-  label: string;
-  options: readonly (readonly [string, string])[];
-  value?: string | undefined;
-}> = ({ name, label, options, value }) => (
-  <label>
-    {label}
-    <select name={name} id={name}>
-      {options.map(([v, text]) => (
-        <option value={v} selected={v === value}>
-          {text}
-        </option>
-      ))}
-    </select>
-  </label>
-);
+/** The incident form's id (`_form`): a refused post comes back under it with what was typed. */
+export const INCIDENT_FORM = 'incident';
 
+/** The sample place at exactly these coordinates, if the case was entered from the pick-list. */
+export const placeIdOf = (at: LatLon): string | undefined =>
+  SAMPLE_PLACES.find((p) => p.at.lat === at.lat && p.at.lon === at.lon)?.id;
+
+/**
+ * The incident form. Pressing 搬送先候補 again for a case that has asked nobody yet revises that case
+ * (same case id, re-ranked): only "新しい事案" opens another, so a second look at the candidates is
+ * never a second case in the KPIs. The place and every choice stay as entered after a submit.
+ */
 const IncidentForm: FC<{ ctx: PanelContext; current?: CurrentCase | undefined }> = ({ ctx, current }) => {
   const w = words(ctx.locale);
   const req = current?.request;
+  const state = ctx.form?.(INCIDENT_FORM);
+  const place = current === undefined ? undefined : placeIdOf(current.incident.location);
+  const typed = current !== undefined && place === undefined;
+  const revisable = current !== undefined && current.asked.size === 0 && current.open;
+  const coordinateHint = (min: number, max: number): string => `${min}〜${max}`;
+  const fields = {
+    place: { label: w.w.place },
+    lat: { label: w.w.lat, numeric: true, hint: coordinateHint(-90, 90) },
+    lon: { label: w.w.lon, numeric: true, hint: coordinateHint(-180, 180) },
+    category: { label: w.w.category },
+    acuity: { label: w.w.acuity },
+    ageBand: { label: w.w.ageBand },
+    sex: { label: w.w.sex },
+  };
   return (
-    <form method="post" action="/dispatch/incident" data-form="incident">
-      <input type="hidden" name="_csrf" value={ctx.csrf} />
-      <Select
+    <Form
+      action="/dispatch/incident"
+      csrf={ctx.csrf}
+      id={INCIDENT_FORM}
+      locale={ctx.locale}
+      state={state}
+      fields={fields}
+    >
+      {revisable ? <input type="hidden" name="caseId" value={current.request.caseId} /> : null}
+      <Field
         name="place"
+        kind="select"
         label={w.w.place}
+        hint={w.w.placeHint}
+        locale={ctx.locale}
+        state={state}
+        value={current === undefined ? 'shinjuku' : (place ?? '')}
         options={[
-          ['', `${w.w.lat} / ${w.w.lon}`],
-          ...SAMPLE_PLACES.map((p) => [p.id, ctx.locale === 'ja' ? p.ja : p.en] as const),
+          { value: '', label: w.w.placeTyped },
+          ...SAMPLE_PLACES.map((p) => ({ value: p.id, label: ctx.locale === 'ja' ? p.ja : p.en })),
         ]}
-        value="shinjuku"
       />
-      <div class="row">
-        <label>
-          {w.w.lat}
-          <input name="lat" id="lat" inputmode="decimal" />
-        </label>
-        <label>
-          {w.w.lon}
-          <input name="lon" id="lon" inputmode="decimal" />
-        </label>
-      </div>
-      <div class="row">
-        <Select
+      <FieldRow>
+        <Field
+          name="lat"
+          kind="decimal"
+          width="medium"
+          label={w.w.lat}
+          hint={fields.lat.hint}
+          locale={ctx.locale}
+          state={state}
+          value={typed ? String(current.incident.location.lat) : ''}
+        />
+        <Field
+          name="lon"
+          kind="decimal"
+          width="medium"
+          label={w.w.lon}
+          hint={fields.lon.hint}
+          locale={ctx.locale}
+          state={state}
+          value={typed ? String(current.incident.location.lon) : ''}
+        />
+      </FieldRow>
+      <FieldRow>
+        <Field
           name="category"
+          kind="select"
           label={w.w.category}
-          options={CATEGORIES.map((c) => [c, w.category[c]])}
-          value={req?.category}
+          locale={ctx.locale}
+          state={state}
+          value={req?.category ?? CATEGORIES[0]}
+          options={CATEGORIES.map((c) => ({ value: c, label: w.category[c] }))}
         />
-        <Select
+        <Field
           name="acuity"
+          kind="select"
           label={w.w.acuity}
-          options={ACUITIES.map((a) => [a, w.acuity[a]])}
+          locale={ctx.locale}
+          state={state}
           value={req?.acuity ?? 'serious'}
+          options={ACUITIES.map((a) => ({ value: a, label: w.acuity[a] }))}
         />
-      </div>
-      <div class="row">
-        <Select
+      </FieldRow>
+      <FieldRow>
+        <Field
           name="ageBand"
+          kind="select"
           label={w.w.ageBand}
-          options={AGE_BANDS.map((b) => [b, ageBandText(ctx.locale, b)])}
+          locale={ctx.locale}
+          state={state}
           value={req?.ageBand ?? '65-74'}
+          options={AGE_BANDS.map((b) => ({ value: b, label: ageBandText(ctx.locale, b) }))}
         />
-        <Select name="sex" label={w.w.sex} options={SEXES.map((s) => [s, w.sex[s]])} value={req?.sex} />
-      </div>
-      <p>
-        <button type="submit">{w.w.rankTitle}</button>
-      </p>
-    </form>
+        <Field
+          name="sex"
+          kind="select"
+          label={w.w.sex}
+          locale={ctx.locale}
+          state={state}
+          value={req?.sex ?? 'unknown'}
+          options={SEXES.map((x) => ({ value: x, label: w.sex[x] }))}
+        />
+      </FieldRow>
+      <ButtonGroup>
+        {revisable ? (
+          <>
+            <Button name="intent" value="revise" action="rank">
+              {w.w.rankAgain}
+            </Button>
+            <Button name="intent" value="new" variant="secondary" action="new-case">
+              {w.w.newCase}
+            </Button>
+          </>
+        ) : (
+          <Button name="intent" value="new" action="rank">
+            {current === undefined ? w.w.rankTitle : w.w.newCase}
+          </Button>
+        )}
+      </ButtonGroup>
+    </Form>
   );
 };
 
@@ -202,7 +270,7 @@ const UnitAndTimeline: FC<{ ctx: PanelContext; current: CurrentCase }> = ({ ctx,
           <select name="unitId">
             {current.units.map((u) => (
               <option value={u.id} selected={u.id === current.assignedUnit}>
-                {u.name} ({u.id})
+                {u.name}
               </option>
             ))}
           </select>
@@ -213,7 +281,7 @@ const UnitAndTimeline: FC<{ ctx: PanelContext; current: CurrentCase }> = ({ ctx,
         {current.assignedUnit === undefined ? null : (
           <span data-assigned={current.assignedUnit}>
             {' '}
-            {w.w.assignedUnit}: {current.assignedUnit}
+            {w.w.assignedUnit}: {current.unitName(current.assignedUnit)}
           </span>
         )}
         {current.assignNotSent ? <p class="error">{w.w.notSent}</p> : null}
@@ -223,7 +291,7 @@ const UnitAndTimeline: FC<{ ctx: PanelContext; current: CurrentCase }> = ({ ctx,
         {current.timeline.map((e) => (
           <li data-milestone={e.kind}>
             {formatJst(e.at)} {w.milestone[e.kind]}
-            {e.hospitalId === undefined ? '' : ` · ${e.hospitalId}`}
+            {e.hospitalId === undefined ? '' : ` · ${current.hospitalName(e.hospitalId)}`}
           </li>
         ))}
       </ol>

@@ -74,6 +74,14 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
     return state;
   }
 
+  /** Changes an open case's request while nothing was sent for it; false once anyone was asked. */
+  revise(request: InquiryRequest): boolean {
+    const state = this.#cases.get(request.caseId);
+    if (state === undefined || state.outcome !== 'open' || state.targets.length > 0) return false;
+    this.#cases.set(request.caseId, { ...state, request });
+    return true;
+  }
+
   /** Whether sending this inquiry failed (no key for the hospital, or the link refused it). */
   notSent(inquiryId: string): boolean {
     return this.#notSent.has(inquiryId);

@@ -181,6 +181,9 @@ export const mountDispatch = async (
             assignedUnit: units.assignedUnit(state.request.caseId),
             assignNotSent: units.assignmentNotSent(state.request.caseId),
             timeline: cases.timeline(state.request.caseId),
+            open: state.outcome === 'open',
+            hospitalName: (id: string) => names.get(id) ?? id,
+            unitName: (id: string) => units.units().find((u) => u.id === id)?.name ?? id,
           };
     return <IncidentPanel ctx={p} current={current} />;
   });

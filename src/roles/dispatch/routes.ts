@@ -28,6 +28,9 @@ export const IncidentForm = v.object({
   acuity: Acuity,
   ageBand: AgeBand,
   sex: Sex,
+  /** The case on screen, when the form revises it (nobody asked yet) instead of opening another. */
+  caseId: v.optional(CaseId),
+  intent: v.optional(v.picklist(['revise', 'new']), 'new'),
 });
 
 /** Checkboxes `to_<hospitalId>`: one per hospital chosen; the ids are checked against the ranking. */
@@ -52,22 +55,31 @@ export const dispatchRoutes = (gateway: Gateway, cases: DispatchCases, units: Un
     body: { kind: 'form', schema: IncidentForm },
     response: { kind: 'redirect' },
     redirectOnInvalid: '/',
-    handler: (c, { body }) => {
+    handler: async (c, { body }) => {
       const place = SAMPLE_PLACES.find((p) => p.id === body.place)?.at;
-      const location =
-        place ??
-        (typeof body.lat === 'number' && typeof body.lon === 'number'
-          ? { lat: body.lat, lon: body.lon }
-          : undefined);
-      // Neither a sample place nor both coordinates: the form comes back kept, the two fields named.
-      if (location === undefined) return gateway.refuseForm(c, { lat: 'required', lon: 'required' });
+      const lat = typeof body.lat === 'number' ? body.lat : undefined;
+      const lon = typeof body.lon === 'number' ? body.lon : undefined;
+      const location = place ?? (lat !== undefined && lon !== undefined ? { lat, lon } : undefined);
+      // No place and no (complete) coordinates: name what is missing, keep everything typed.
+      if (location === undefined)
+        return gateway.refuseForm(c, {
+          ...(lat === undefined ? { lat: 'required' } : {}),
+          ...(lon === undefined ? { lon: 'required' } : {}),
+        });
       const session = c.get('session');
       if (session === undefined) throw new ApiFailure('unauthenticated');
-      cases.open(session.userId, {
+      const input = {
         incident: { location, category: body.category, acuity: body.acuity },
         ageBand: body.ageBand,
         sex: body.sex,
-      });
+      };
+      // Pressing 搬送先候補 again re-ranks the case on screen; only "new case" opens another.
+      const revised =
+        body.intent === 'revise' &&
+        body.caseId !== undefined &&
+        cases.revise(session.userId, body.caseId, input);
+      if (!revised) cases.open(session.userId, input);
+      await gateway.formDone(c);
       gateway.live.refresh('incident');
       return c.redirect('/', 303);
     },
