@@ -3,6 +3,7 @@ import type {
   AgeBand,
   Category,
   DeclineReason,
+  Equipment,
   ExclusionCode,
   FreshnessLabel,
   RankReason,
@@ -31,6 +32,7 @@ const ja = {
     string
   >,
   sex: { male: '男性', female: '女性', unknown: '不明' } satisfies Record<Sex, string>,
+  equipment: { ct: 'CT', mri: 'MRI', cathLab: 'カテ室' } satisfies Record<Equipment, string>,
   decline: {
     cannotTreat: '処置困難',
     bedsFull: 'ベッド満床',
@@ -148,6 +150,7 @@ const en: Words = {
   },
   acuity: { critical: 'Critical', serious: 'Serious', moderate: 'Moderate', minor: 'Minor' },
   sex: { male: 'Male', female: 'Female', unknown: 'Unknown' },
+  equipment: { ct: 'CT', mri: 'MRI', cathLab: 'Cath lab' },
   decline: {
     cannotTreat: 'Cannot treat',
     bedsFull: 'Beds full',
@@ -280,7 +283,7 @@ export const reasonText = (locale: Locale, reason: RankReason): string => {
     case 'recentRefusals':
       return `${plus}: ${ja ? `直近${reason.windowHours}時間に${reason.count}回受入不可` : `${reason.count} refusals in the last ${reason.windowHours} h`}`;
     case 'missingEquipment':
-      return `${plus}: ${ja ? `${reason.equipment === 'cathLab' ? 'カテ室' : reason.equipment.toUpperCase()} 使用不可` : `no ${reason.equipment === 'cathLab' ? 'cath lab' : reason.equipment.toUpperCase()}`}`;
+      return `${plus}: ${ja ? `${w.equipment[reason.equipment]} 使用不可` : `no ${w.equipment[reason.equipment]}`}`;
     case 'noIcuBed':
       return `${plus}: ${ja ? 'ICU 空床なし' : 'no free ICU bed'}`;
     case 'noFreeBed':

@@ -387,4 +387,45 @@ describe('hospital status and inquiry panels', () => {
     expect(unknown.status).toBe(404);
     expect(HospitalInquiries).toBeDefined();
   });
+  it('beds -1 or load 150 come back on the form naming the field, everything typed kept, nothing published (issue 15)', async () => {
+    harness = await openHarness('hospital');
+    const h = harness;
+    const link = new RecordingLink();
+    await mountHospitalDispatch(
+      configFor('hospital', h.dataDir, { id: 'hospital-test' }) as HospitalConfig,
+      contextOf(h, link, hospitalKey),
+      new EventEmitter() as unknown as Receiver,
+      {} as EnvelopeCodec,
+    );
+    const published = link.published.length;
+    const { cookie, csrf } = h.session('triage');
+    const refused = await h.request('/hospital/status', {
+      ...form({
+        _csrf: csrf,
+        _form: 'status',
+        erOpen: 'on',
+        accepts_trauma: 'on',
+        bedsFree: '-1',
+        icuFree: '2',
+        loadPercent: '150',
+        mri: 'on',
+        note: 'MRI 点検中',
+      }),
+      headers: { ...form({}).headers, cookie },
+    });
+    expect(refused.status).toBe(303);
+    expect(refused.headers.get('location')).toBe('/');
+    expect(link.published).toHaveLength(published);
+    const panel = await (await h.request('/panels/status?lang=en', { headers: { cookie } })).text();
+    expect(panel).toContain('data-error-summary');
+    expect(panel).toMatch(/data-field="bedsFree"[\s\S]*?data-error="(format|out-of-range)"/);
+    expect(panel).toMatch(/data-field="loadPercent"[\s\S]*?data-error="out-of-range"/);
+    expect(panel).not.toMatch(/data-field="icuFree"[^>]*>[\s\S]{0,200}data-error=/);
+    expect(panel).toContain('value="-1"');
+    expect(panel).toContain('value="150"');
+    expect(panel).toContain('value="MRI 点検中"');
+    expect(panel).toMatch(/name="accepts_trauma" value="on" checked/);
+    expect(panel).not.toMatch(/name="accepts_stroke" value="on" checked/);
+    expect(panel).toMatch(/name="mri" value="on" checked/);
+  });
 });

@@ -66,8 +66,8 @@ export const HospitalsPanel: FC<{
                 <td>{entry.status.beds.icuFree}</td>
                 <td>
                   {EQUIPMENT.filter((e) => entry.status.equipment[e])
-                    .map((e) => (e === 'cathLab' ? 'Cath' : e.toUpperCase()))
-                    .join(' ')}
+                    .map((e) => w.equipment[e])
+                    .join(' · ')}
                 </td>
                 <td>{entry.status.loadPercent} %</td>
                 <td>

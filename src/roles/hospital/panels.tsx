@@ -1,6 +1,7 @@
 import type { FC } from 'hono/jsx';
 import { CATEGORIES, DECLINE_REASONS, EQUIPMENT, type HospitalStatus } from '../../dispatch/index.js';
 import { formatJst, relativeAge, Style, type PanelContext } from '../../gateway/index.js';
+import { Button, Field, FieldRow, Form } from '../../gateway/ui/components/index.js';
 import { ageBandText, words } from '../dispatch-text.js';
 import type { IncomingInquiry } from './inquiries.js';
 
@@ -18,61 +19,98 @@ const Check: FC<{ name: string; label: string; checked: boolean }> = ({ name, la
   </label>
 );
 
-/** The desk's own status: what dispatch ranks this hospital by. Saved, signed and published at once. */
+/** The status form's id (`_form`): a refused post comes back under it, every value as typed. */
+export const STATUS_FORM = 'status';
+
+/**
+ * The desk's own status: what dispatch ranks this hospital by. Saved, signed and published at once. A
+ * bad number (beds -1, load 150) comes back on the form naming the field, with everything typed kept
+ * (component layer, issue 15); nothing is published until it is right.
+ */
 export const StatusForm: FC<{ ctx: PanelContext; status: HospitalStatus; published: boolean }> = ({
   ctx,
   status,
   published,
 }) => {
   const w = words(ctx.locale);
+  const state = ctx.form?.(STATUS_FORM);
+  // A refused post's checkboxes come back as typed: only the checked ones were posted.
+  const checked = (name: string, current: boolean): boolean =>
+    state === undefined ? current : state.values[name] === 'on';
+  const fields = {
+    bedsFree: { label: w.w.beds, numeric: true, hint: '0〜100000' },
+    icuFree: { label: w.w.icu, numeric: true, hint: '0〜100000' },
+    loadPercent: { label: `${w.w.load} (%)`, numeric: true, hint: '0〜100' },
+    note: { label: w.w.note },
+  };
   return (
     <>
       <Style css={CSS} />
-      <form method="post" action="/hospital/status" data-form="status">
-        <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <Form
+        action="/hospital/status"
+        csrf={ctx.csrf}
+        id={STATUS_FORM}
+        locale={ctx.locale}
+        state={state}
+        fields={fields}
+      >
         <div class="chk">
-          <Check name="erOpen" label={`${w.w.erOpen} ${w.w.open}`} checked={status.erOpen} />
+          <Check
+            name="erOpen"
+            label={`${w.w.erOpen} ${w.w.open}`}
+            checked={checked('erOpen', status.erOpen)}
+          />
         </div>
-        <label>{w.w.accepts}</label>
+        <p class="field__label">{w.w.accepts}</p>
         <div class="chk">
           {CATEGORIES.map((c) => (
-            <Check name={`accepts_${c}`} label={w.category[c]} checked={status.accepts[c]} />
-          ))}
-        </div>
-        <div class="row">
-          <label>
-            {w.w.beds}
-            <input name="bedsFree" inputmode="numeric" value={String(status.beds.free)} />
-          </label>
-          <label>
-            {w.w.icu}
-            <input name="icuFree" inputmode="numeric" value={String(status.beds.icuFree)} />
-          </label>
-          <label>
-            {w.w.load} (%)
-            <input name="loadPercent" inputmode="numeric" value={String(status.loadPercent)} />
-          </label>
-        </div>
-        <label>{w.w.equipment}</label>
-        <div class="chk">
-          {EQUIPMENT.map((e) => (
             <Check
-              name={e}
-              label={e === 'cathLab' ? (ctx.locale === 'ja' ? 'カテ室' : 'Cath lab') : e.toUpperCase()}
-              checked={status.equipment[e]}
+              name={`accepts_${c}`}
+              label={w.category[c]}
+              checked={checked(`accepts_${c}`, status.accepts[c])}
             />
           ))}
         </div>
-        <label>
-          {w.w.note}
-          <input name="note" maxlength={280} value={status.note ?? ''} />
-        </label>
+        <FieldRow>
+          {(['bedsFree', 'icuFree', 'loadPercent'] as const).map((name) => (
+            <Field
+              name={name}
+              kind="number"
+              width="short"
+              label={fields[name].label}
+              hint={fields[name].hint}
+              locale={ctx.locale}
+              state={state}
+              value={String(
+                name === 'bedsFree'
+                  ? status.beds.free
+                  : name === 'icuFree'
+                    ? status.beds.icuFree
+                    : status.loadPercent,
+              )}
+            />
+          ))}
+        </FieldRow>
+        <p class="field__label">{w.w.equipment}</p>
+        <div class="chk">
+          {EQUIPMENT.map((e) => (
+            <Check name={e} label={w.equipment[e]} checked={checked(e, status.equipment[e])} />
+          ))}
+        </div>
+        <Field
+          name="note"
+          label={w.w.note}
+          maxLength={280}
+          locale={ctx.locale}
+          state={state}
+          value={status.note ?? ''}
+        />
         <p>
           {w.w.updated}: {formatJst(status.updatedAt)} ({relativeAge(status.updatedAt, ctx.now, ctx.t)})
           {published ? ` · ${w.w.signed}` : ''}
         </p>
-        <button type="submit">{w.w.save}</button>
-      </form>
+        <Button action="save-status">{w.w.save}</Button>
+      </Form>
     </>
   );
 };

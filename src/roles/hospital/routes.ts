@@ -59,7 +59,10 @@ export const hospitalDispatchRoutes = (
     redirectOnInvalid: '/',
     handler: async (c, { body }) => {
       const updated = await status.update(editOf(body));
+      // The form's schema holds every bound of the status model (counts 0–100000, load 0–100, the
+      // note's length): a refusal here is ours, not the person's.
       if (!updated.ok) throw new ApiFailure(updated.error === 'invalidStatus' ? 'invalid-input' : 'internal');
+      await gateway.formDone(c);
       gateway.live.refresh('status');
       return c.redirect('/', 303);
     },
