@@ -396,6 +396,11 @@ describe('hospital status and inquiry panels', () => {
       contextOf(h, link, hospitalKey),
       new EventEmitter() as unknown as Receiver,
       {} as EnvelopeCodec,
+      new AlertDesk({
+        clock: h.clock,
+        timers: { setTimeout: () => undefined, clearTimeout: () => undefined },
+        schedule: { repeatEveryMs: 120_000, escalateAfterMs: 1_200_000 },
+      }),
     );
     const published = link.published.length;
     const { cookie, csrf } = h.session('triage');
