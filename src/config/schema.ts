@@ -249,6 +249,19 @@ const Cache = v.object({
   ttlSeconds: v.optional(v.pipe(PositiveInt, v.maxValue(24 * 3600)), 4 * 3600),
 });
 
+/**
+ * Photos and PDFs the crew attaches (issue 16; docs/protocol.md, "Attachments"). Images are
+ * re-encoded on the tablet to these bounds; a sealed attachment is at most 8 MiB on the wire.
+ */
+const Attachments = v.object({
+  maxEdgePx: v.optional(v.pipe(PositiveInt, v.minValue(320), v.maxValue(4096)), 1600),
+  jpegQuality: v.optional(v.pipe(PositiveInt, v.minValue(50), v.maxValue(95)), 80),
+  maxImageKiB: v.optional(v.pipe(PositiveInt, v.minValue(64), v.maxValue(8192)), 1024),
+  maxPdfKiB: v.optional(v.pipe(PositiveInt, v.minValue(64), v.maxValue(8192)), 4096),
+  maxUploadMiB: v.optional(v.pipe(PositiveInt, v.maxValue(64)), 20),
+  maxPerPatient: v.optional(v.pipe(PositiveInt, v.maxValue(20)), 8),
+});
+
 export const AmbulanceConfig = v.object({
   role: v.literal('ambulance'),
   ...common,
@@ -260,6 +273,7 @@ export const AmbulanceConfig = v.object({
   trustAnchors: v.pipe(v.array(FilePath), v.minLength(1, 'name at least one trust anchor PEM file')),
   records: Records,
   cache: v.optional(Cache, {}),
+  attachments: v.optional(Attachments, {}),
   /** The crew contact the pre-arrival report carries (prefilled on the tablet's form). */
   contact: v.optional(
     v.object({

@@ -58,6 +58,8 @@ export interface GatewayOptions {
   readonly scryptCost?: ScryptCost;
   readonly heartbeatMs?: number;
   readonly bodyLimitBytes?: number;
+  /** Routes (exact paths) that take a larger body, with their bound in bytes: file uploads. */
+  readonly uploadLimits?: ReadonlyMap<string, number>;
 }
 
 /** Why patient data was touched: the consent basis and, without consent, the emergency reason code. */
@@ -166,7 +168,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
   app.notFound(notFoundHandler);
   app.use(securityHeaders(secure));
   app.use(hostGuard(allowedHostNames(config.http.host, config.http.allowedHosts)));
-  app.use(bodyLimit(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT));
+  app.use(bodyLimit(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT, options.uploadLimits));
   app.use(localeMiddleware(parts.cookies.lang, secure));
   app.use(sessionMiddleware(sessions, parts.cookies, token.value));
   const routes = new RouteRegistry(

@@ -15,6 +15,7 @@ const MEDIA: Readonly<Record<RouteInfo['response']['kind'], string>> = {
   text: 'text/plain',
   'event-stream': 'text/event-stream',
   redirect: 'text/plain',
+  file: 'application/octet-stream',
 };
 
 /** `/panels/:panel` → `/panels/{panel}` */

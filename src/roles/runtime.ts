@@ -7,6 +7,7 @@ import { BrokerLink, DEFAULT_SESSION_EXPIRY_SECONDS } from '../hospital-feed/ind
 import { createLogger, type Logger } from '../log/index.js';
 import { Metrics } from '../metrics/index.js';
 import { keysCheck, loadRoleCrypto, type RoleCrypto } from './crypto.js';
+import { ATTACHMENT_UPLOAD_PATH } from './tablet/index.js';
 
 /** A running role: what `run` and `demo` start and stop. */
 export interface RunningRole {
@@ -111,7 +112,21 @@ export const startRole = async (
 
   let gateway: Gateway;
   try {
-    gateway = await openGateway({ config, env: options.env, logger, metrics, readiness });
+    gateway = await openGateway({
+      config,
+      env: options.env,
+      logger,
+      metrics,
+      readiness,
+      ...(config.role === 'ambulance'
+        ? {
+            // The tablet's photos arrive whole in one multipart post, before they are re-encoded.
+            uploadLimits: new Map([
+              [ATTACHMENT_UPLOAD_PATH, config.attachments.maxUploadMiB * 2 ** 20 + 64 * 1024],
+            ]),
+          }
+        : {}),
+    });
   } catch (error) {
     for (const stop of stops.reverse()) await stop();
     throw error;

@@ -72,6 +72,7 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     'POST /tablet/report': ['crew'],
     'POST /tablet/divert': ['crew'],
     'POST /tablet/handover': ['crew'],
+    'POST /tablet/attachments': ['crew'],
     'POST /tablet/patient/new': ['crew'],
     'POST /tablet/patient/select': ['crew'],
     'POST /tablet/patient/discard': ['crew'],
@@ -96,6 +97,7 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     'POST /triage/alerts/ack': ['triage'],
     'POST /api/v1/triage/reports/:unitId/:reportId/answer': ['triage'],
     'GET /api/v1/triage/reports/:unitId/:reportId/fhir': ['triage'],
+    'GET /triage/reports/:unitId/:reportId/attachments/:attachmentId': ['triage'],
     'POST /hospital/status': ['triage'],
     'POST /hospital/inquiries/answer': ['triage'],
   },
@@ -117,6 +119,7 @@ export const SAMPLE_PARAMS: Readonly<Record<Instance, Readonly<Record<string, st
     panel: 'incoming',
     unitId: DEMO_PRINCIPALS.ambulance,
     reportId: '00000000-0000-4000-8000-000000000000',
+    attachmentId: '00000000-0000-4000-8000-000000000001',
   },
   dispatch: { panel: 'hospitals' },
 };

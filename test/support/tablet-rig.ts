@@ -109,6 +109,26 @@ export class Crew {
     return answer;
   }
 
+  /** A multipart form post with one file (the tablet's attachment forms). */
+  async postFile(
+    path: string,
+    form: Record<string, string>,
+    file: { readonly name: string; readonly type: string; readonly bytes: Uint8Array },
+  ): Promise<Response> {
+    const body = new FormData();
+    body.set('_csrf', this.#csrf);
+    for (const [k, v] of Object.entries(form)) body.set(k, v);
+    body.set('file', new Blob([file.bytes], { type: file.type }), file.name);
+    const answer = await fetch(`${this.url}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: this.cookie },
+      body,
+    });
+    await answer.arrayBuffer();
+    return answer;
+  }
+
   async panel(id: string): Promise<string> {
     const answer = await fetch(`${this.url}/panels/${id}`, { headers: { cookie: this.cookie } });
     return answer.text();
@@ -155,6 +175,8 @@ export interface Rig {
   readonly dispatch: RigDispatch | undefined;
   readonly keys: RigKeys;
   readonly brokerUrl: string;
+  /** The ambulance role's data directory (its outbox, users, audit). */
+  readonly ambulanceDir: string;
   readonly records: RunningReferenceRecords;
   readonly receiver: Receiver;
   /** A crew member logged in to the running ambulance role (logged in anew after a restart). */
@@ -317,6 +339,7 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
     dispatch,
     keys,
     brokerUrl: broker.url,
+    ambulanceDir: roleConfig.dataDir,
     records,
     receiver,
     get crew() {

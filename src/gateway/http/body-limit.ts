@@ -9,8 +9,10 @@ import { ApiFailure } from './errors.js';
  * calls it a request-smuggling sign, and two parsers may disagree on where the body ends.
  */
 export const bodyLimit =
-  (maxBytes: number): MiddlewareHandler =>
+  (defaultBytes: number, uploads: ReadonlyMap<string, number> = new Map()): MiddlewareHandler =>
   async (c, next) => {
+    // Upload routes (exact paths, e.g. the tablet's attachments) have their own, larger bound.
+    const maxBytes = uploads.get(c.req.path) ?? defaultBytes;
     const raw = c.req.raw;
     const length = raw.headers.get('content-length');
     const chunked = raw.headers.has('transfer-encoding');

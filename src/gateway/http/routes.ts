@@ -16,7 +16,8 @@ export type Access =
   | { readonly kind: 'user' }
   | { readonly kind: 'roles'; readonly roles: readonly UserRole[] };
 
-export type ResponseKind = 'json' | 'html' | 'text' | 'event-stream' | 'redirect';
+/** `file`: bytes of their own media type (an attachment), named in the response's Content-Type. */
+export type ResponseKind = 'json' | 'html' | 'text' | 'event-stream' | 'redirect' | 'file';
 
 type Out<S> = S extends v.GenericSchema ? v.InferOutput<S> : undefined;
 

@@ -1,4 +1,7 @@
-export { mountTablet, type TabletParts } from './mount.js';
+export { mountTablet, attachmentBounds, type TabletParts } from './mount.js';
+export { ATTACHMENT_UPLOAD_PATH } from './attachments-panel.js';
+export { prepareAttachment, type AttachmentBounds, type Prepared } from './attachment-prepare.js';
+export { TabletAttachments, type AttachmentRow, type AttachError } from './attachments.js';
 export {
   CardSessionService,
   recordsIdentity,

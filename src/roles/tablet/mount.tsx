@@ -8,6 +8,10 @@ import { parseSummaryBytes, systemTimers, type DrugCatalogue } from '../../recor
 import { AssuranceBadge } from '../assurance-badge.js';
 import type { RoleContext } from '../runtime.js';
 import { UnitAssignment } from './assignment.js';
+import type { AttachmentBounds } from './attachment-prepare.js';
+import { TabletAttachments } from './attachments.js';
+import { AttachmentsPanel } from './attachments-panel.js';
+import { attachmentRoutes } from './attachments-routes.js';
 import { CardPanel } from './card-panel.js';
 import { cacheSummaryStore } from './records-ports.js';
 import { recordsSource } from './records-source.js';
@@ -37,6 +41,16 @@ export interface TabletParts {
   /** The process environment: secrets are read from the variables the configuration names. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
+
+/** The configured attachment bounds (`attachments`, README), in bytes. */
+export const attachmentBounds = (config: AmbulanceConfig): AttachmentBounds => ({
+  maxEdgePx: config.attachments.maxEdgePx,
+  jpegQuality: config.attachments.jpegQuality,
+  maxImageBytes: config.attachments.maxImageKiB * 1024,
+  maxPdfBytes: config.attachments.maxPdfKiB * 1024,
+  maxUploadBytes: config.attachments.maxUploadMiB * 1024 * 1024,
+  maxPerPatient: config.attachments.maxPerPatient,
+});
 
 /** Upstream down: the records request is tried again this often, in the background. */
 const RETRY_EVERY_MS = 15_000;
@@ -249,6 +263,30 @@ export const mountTablet = (
       gateway.live.refresh('qr');
     },
   });
+  // Issue 16: the patient's photos and files follow its open report and leave with the patient.
+  const attachments = new TabletAttachments({
+    feed: parts.feed,
+    bounds: attachmentBounds(config),
+    newId: () => `att-${randomBytes(12).toString('hex')}`,
+    logger: ctx.logger.child({ part: 'attachments' }),
+  });
+  session.on('changed', () => attachments.follow(session.patients));
+  attachments.on('changed', () => gateway.live.refresh('attachments'));
+  gateway.panels.set('attachments', (p) => {
+    const s = session.current;
+    if (s === undefined) return undefined;
+    return (
+      <AttachmentsPanel
+        tap={s.tap}
+        rows={attachments.rows(s.tap)}
+        error={attachments.error(s.tap)}
+        csrf={p.csrf}
+        locale={p.locale}
+        form={(id) => p.form?.(id)}
+      />
+    );
+  });
+  attachmentRoutes({ gateway, session, attachments });
   tabletRoutes({
     gateway,
     session,

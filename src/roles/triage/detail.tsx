@@ -4,6 +4,7 @@ import {
   DECLINE_REASONS,
   type BoardReport,
   type ReportBody,
+  type StoredAttachment,
   type Summary,
 } from '../../hospital-feed/index.js';
 import { statedAssurance } from '../../records/index.js';
@@ -11,6 +12,7 @@ import { AssuranceBadge } from '../assurance-badge.js';
 import { Acuity, ageText, deskState, reportPath, stateKey, unitLabel, untilEta } from './board.js';
 import { BOARD_CSS } from './board-style.js';
 import { words } from '../dispatch-text.js';
+import { AttachmentsSection } from './attachments-section.js';
 import { CriticalFlagsView, HISTORY_SECTIONS, Sections } from './summary-view.js';
 import { reasonKey, type TriageText } from './text.js';
 
@@ -151,7 +153,9 @@ export const ReportDetail: FC<{
   readonly tt: TriageText;
   /** The report's open alerts, with their acknowledge buttons. */
   readonly children?: Child;
-}> = ({ r, body, csrf, now, locale, t, tt, children }) => {
+  /** The report's photos and PDFs (issue 16), complete or refused. */
+  readonly attachments: readonly StoredAttachment[];
+}> = ({ r, body, csrf, now, locale, t, tt, children, attachments }) => {
   const state = deskState(r);
   const a = body.atmist;
   const eta = Date.parse(body.eta);
@@ -213,6 +217,7 @@ export const ReportDetail: FC<{
         <h3>{tt('detail.signs')}</h3>
         <VitalsTable signs={a.signs} tt={tt} />
       </section>
+      <AttachmentsSection r={r} attachments={attachments} locale={locale} />
       <section data-history>
         <h2>{tt('detail.history')}</h2>
         <Sections keys={HISTORY_SECTIONS} summary={body.summary} tt={tt} />

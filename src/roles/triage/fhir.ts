@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BoardReport, ReportBody } from '../../hospital-feed/index.js';
+import { attachmentEntries, type ExportedAttachment } from './fhir-attachments.js';
 import { summaryEntries } from './fhir-summary.js';
 import { fhirAssuranceLevel, statedAssurance, type StatedAssurance } from '../../records/index.js';
 
@@ -144,8 +145,13 @@ const assuranceExtension = (a: StatedAssurance, unitId: string): Json => {
   };
 };
 
-/** The bundle; `now` is the export time (Bundle.timestamp). */
-export const reportBundle = (r: BoardReport, body: ReportBody, now: number): Json => {
+/** The bundle; `now` is the export time (Bundle.timestamp); the report's photos and PDFs inline. */
+export const reportBundle = (
+  r: BoardReport,
+  body: ReportBody,
+  now: number,
+  attachments: readonly ExportedAttachment[] = [],
+): Json => {
   const base = `${r.unitId}/${r.reportId}`;
   const urn = (key: string): string => `urn:uuid:${uuidOf(`${base}/${key}`)}`;
   const patient = { reference: urn('patient') };
@@ -209,6 +215,7 @@ export const reportBundle = (r: BoardReport, body: ReportBody, now: number): Jso
         date: new Date(r.receivedAt).toISOString(),
         author: `${body.crew.callSign} (${body.crew.unitId})`,
       }).map((e) => entry(e.key, e.resource)),
+      ...attachmentEntries(attachments, patient, encounter).map((e) => entry(e.key, e.resource)),
     ],
   };
 };

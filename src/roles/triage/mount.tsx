@@ -1,3 +1,4 @@
+import { attachmentRoutes } from './attachment-routes.js';
 import type { HospitalConfig } from '../../config/index.js';
 import { systemTimers, type BoardReport, type Receiver, type Timers } from '../../hospital-feed/index.js';
 import type { HospitalInquiries } from '../hospital/index.js';
@@ -167,4 +168,5 @@ export const mountTriage = (deps: {
     now: () => clock.now(),
     logger: ctx.logger,
   });
+  attachmentRoutes({ gateway, receiver });
 };

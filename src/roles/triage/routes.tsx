@@ -67,7 +67,7 @@ const triage = { kind: 'roles', roles: ['triage'] } as const;
 const WHY = { purpose: 'emergency-exception', reason: 'pre-arrival-triage' } as const;
 
 /** The audit's why, with how the report says its patient was identified ("not stated" when it does not). */
-const whyFor = (r: BoardReport): AccessReason => ({
+export const whyFor = (r: BoardReport): AccessReason => ({
   ...WHY,
   assurance: assuranceCode(statedAssurance(r.body?.identity)),
 });
@@ -185,7 +185,16 @@ export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, log
           t={t}
           user={{ id: session.userId, csrf: session.csrf, idleMs: gateway.sessions.limits.idleMs }}
         >
-          <ReportDetail r={r} body={r.body} csrf={session.csrf} now={now()} locale={locale} t={t} tt={tt}>
+          <ReportDetail
+            r={r}
+            body={r.body}
+            csrf={session.csrf}
+            now={now()}
+            locale={locale}
+            t={t}
+            tt={tt}
+            attachments={receiver.attachments(params.unitId, params.reportId)}
+          >
             <AlertStrip
               open={alerts.openFor({ kind: 'report', unitId: r.unitId, reportId: r.reportId })}
               deps={view}
@@ -344,7 +353,10 @@ export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, log
     handler: (c, { params }) => {
       const r = find(receiver, params);
       gateway.recordAccess(c, 'export', { kind: 'report', id: params.reportId }, whyFor(r));
-      return c.json(reportBundle(r, r.body, now()), 200, {
+      const attachments = receiver
+        .attachments(params.unitId, params.reportId)
+        .flatMap((a) => receiver.attachment(params.unitId, params.reportId, a.attachmentId) ?? []);
+      return c.json(reportBundle(r, r.body, now(), attachments), 200, {
         'content-type': 'application/fhir+json; charset=utf-8',
         'content-disposition': `attachment; filename="report-${params.reportId}.fhir.json"`,
       });

@@ -3,7 +3,8 @@ import type { Locale } from '../../../i18n/index.js';
 import type { FieldErrorCode, FormState } from '../../form-state.js';
 import { errorPrefix, fieldErrorText } from './messages.js';
 
-export type FieldKind = 'text' | 'number' | 'decimal' | 'date' | 'tel' | 'password' | 'textarea' | 'select';
+export type FieldKind =
+  'text' | 'number' | 'decimal' | 'date' | 'tel' | 'password' | 'textarea' | 'select' | 'file';
 
 export interface Option {
   readonly value: string;
@@ -28,6 +29,9 @@ export interface FieldProps {
   readonly maxLength?: number;
   readonly pattern?: string;
   readonly autocomplete?: string;
+  /** `file` only: the types offered (`accept`), and the camera to open directly (`capture`). */
+  readonly accept?: string;
+  readonly capture?: 'environment' | 'user';
 }
 
 /** The error shown at a field: a code from the kept form state, worded with the field's own label. */
@@ -65,6 +69,9 @@ export const Field: FC<FieldProps> = (p) => {
           </option>
         ))}
       </select>
+    ) : kind === 'file' ? (
+      // A file is never kept or echoed back: after a refused post it is chosen again.
+      <input class="input input--file" type="file" accept={p.accept} capture={p.capture} {...common} />
     ) : kind === 'textarea' ? (
       <textarea class="textarea" rows={3} maxlength={p.maxLength} {...common}>
         {value}

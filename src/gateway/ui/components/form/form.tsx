@@ -18,11 +18,14 @@ export const Form: FC<{
   /** Labels of the fields, in order: the error summary words and orders its links with them. */
   readonly fields?: Readonly<Record<string, LabelledField>>;
   readonly draft?: boolean;
+  /** `multipart/form-data` for a form with a file field. */
+  readonly enctype?: 'multipart/form-data';
   readonly children?: Child;
-}> = ({ action, csrf, id, locale, state, fields, draft = false, children }) => (
+}> = ({ action, csrf, id, locale, state, fields, draft = false, enctype, children }) => (
   <form
     method="post"
     action={action}
+    enctype={enctype}
     class="form"
     data-form={id}
     data-draft={draft ? '' : undefined}
