@@ -10,9 +10,10 @@ export const SCREENSHOTS = `${ARTIFACTS}screenshots/`;
 
 /**
  * Debian's Chromium, never a downloaded browser. Without the background-networking flags it keeps
- * trying hosts this closed network refuses. playwright gives it a fresh temporary profile.
+ * trying hosts this closed network refuses. playwright gives it a fresh temporary profile. `args`:
+ * more switches, e.g. a fake camera (`--use-fake-device-for-media-stream`).
  */
-export const launchChromium = async (): Promise<Browser> => {
+export const launchChromium = async (args: readonly string[] = []): Promise<Browser> => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -25,6 +26,7 @@ export const launchChromium = async (): Promise<Browser> => {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
 };

@@ -65,7 +65,11 @@ export const qrencodeSet = (bytes: Uint8Array, version: number, dir: string): st
 
 /** One QR code of the bytes in byte mode (the `qrcode` package), as a PNG file. */
 export const qrcodePng = async (bytes: Uint8Array, file: string): Promise<string> => {
-  await QRCode.toFile(file, [{ data: Buffer.from(bytes), mode: 'byte' }], { scale: 6, margin: 4 });
+  await QRCode.toFile(file, [{ data: Buffer.from(bytes), mode: 'byte' }], {
+    scale: 4,
+    margin: 4,
+    errorCorrectionLevel: 'M',
+  });
   return file;
 };
 

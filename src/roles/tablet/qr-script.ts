@@ -81,8 +81,13 @@ export const QR_SCRIPT = `(() => {
     }
   };
 
-  const draw = (source, width, height) => {
-    const scale = Math.min(1, 1600 / Math.max(width, height));
+  /**
+   * ZXing's finder misses some larger symbols at some sizes, and finds them at others: an image is
+   * tried at a few scales (a camera frame at one per frame, in turn) before it counts as unread.
+   */
+  const SCALES = [1, 0.75, 0.5, 0.6];
+  const draw = (source, width, height, factor) => {
+    const scale = Math.min(1, 1600 / Math.max(width, height)) * factor;
     canvas.width = Math.max(1, Math.round(width * scale));
     canvas.height = Math.max(1, Math.round(height * scale));
     context.drawImage(source, 0, 0, canvas.width, canvas.height);
@@ -116,9 +121,11 @@ export const QR_SCRIPT = `(() => {
     video.remove();
   };
 
+  let frames = 0;
   const frame = () => {
     if (video.readyState < 2 || video.videoWidth === 0) return;
-    const code = draw(video, video.videoWidth, video.videoHeight);
+    frames += 1;
+    const code = draw(video, video.videoWidth, video.videoHeight, SCALES[frames % SCALES.length]);
     if (code) post([code]);
   };
 
@@ -166,7 +173,8 @@ export const QR_SCRIPT = `(() => {
     for (const file of files) {
       try {
         const image = await createImageBitmap(file);
-        const code = draw(image, image.width, image.height);
+        let code = null;
+        for (const factor of SCALES) if (!code) code = draw(image, image.width, image.height, factor);
         image.close();
         if (code) codes.push(code);
         else unread += 1;
@@ -189,5 +197,8 @@ export const QR_SCRIPT = `(() => {
     if (e.target instanceof HTMLInputElement && e.target.matches('[data-qr-files]')) upload(e.target);
   });
   new MutationObserver(attach).observe(document.body, { childList: true, subtree: true });
+  attach();
+  // The scanner's buttons and file input act from here on (tests wait for this, too).
+  document.documentElement.dataset.qrReady = '';
 })();
 `;
