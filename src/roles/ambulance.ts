@@ -10,9 +10,15 @@ import {
   type TrustAnchor,
 } from '../reader/index.js';
 import { EmulatedCard, InProcessReader, loadOrCreateCard } from '../sim/card/index.js';
-import { medicalRecord, okusuriTechoPayload } from '../sim/records/index.js';
+import {
+  hasNamesake,
+  medicalRecord,
+  okusuriTechoPayload,
+  registeredHolder,
+  registeredNamesake,
+} from '../sim/records/index.js';
 import type { RoleContext } from './runtime.js';
-import type { DemoCards, DemoHolder, DemoTecho } from './tablet/index.js';
+import type { DemoCards, DemoHolder, DemoNamesake, DemoTecho } from './tablet/index.js';
 
 /** Active holders the demo control offers, besides the first holder of every other records status. */
 const DEMO_ACTIVE = 8;
@@ -34,6 +40,24 @@ const demoHolders = (seed: number, first: number): DemoHolder[] => {
     if (wanted) picked.push({ index, label: `#${index} · ${status}` });
   }
   return picked;
+};
+
+/** Namesake pairs the demo lists for the card-less lookup: the first active holders with a namesake. */
+const DEMO_NAMESAKE_PAIRS = 2;
+const demoNamesakes = (seed: number, first: number): DemoNamesake[] => {
+  const pairs: DemoNamesake[] = [];
+  for (let index = first; index < first + DEMO_SEARCH && pairs.length < DEMO_NAMESAKE_PAIRS; index++) {
+    if (!hasNamesake(index) || medicalRecord(seed, index).status !== 'active') continue;
+    const holder = registeredHolder(seed, index);
+    pairs.push({
+      nameKana: holder.nameKana,
+      nameKanji: holder.nameKanji,
+      birthDate: holder.birthDate,
+      sex: holder.sex,
+      towns: [holder.municipality, registeredNamesake(seed, index).municipality],
+    });
+  }
+  return pairs;
 };
 
 /** Reads every configured trust anchor; a missing or unreadable file stops the role from starting. */
@@ -116,6 +140,7 @@ const backendFor = (config: AmbulanceConfig, ctx: RoleContext): Backend => {
       const backend = new InProcessReader();
       const demo: DemoCards = {
         holders: demoHolders(reader.seed, reader.index),
+        namesakes: demoNamesakes(reader.seed, reader.index),
         insert: async (index) =>
           backend.insert(
             new EmulatedCard(await loadOrCreateCard(emulatorStateDir(config), reader.seed, index)),

@@ -26,4 +26,5 @@ export { reportSummary } from './report-summary.js';
 export type { DemoCards } from './routes.js';
 export type { DemoTecho } from './qr-routes.js';
 export type { DemoHolder } from './card-panel.js';
+export type { DemoNamesake } from './lookup-panel.js';
 export { UnitAssignment, type AssignedCase, type UnitAssignmentOptions } from './assignment.js';

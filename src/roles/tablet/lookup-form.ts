@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { err, ok, type Result } from '../../core/index.js';
+import type { FieldErrorCode } from '../../gateway/index.js';
 import { checkQuery, normaliseName, type LookupQuery } from '../../records/index.js';
 import { TapId } from './report-form.js';
 
@@ -30,12 +31,22 @@ export type LookupForm = v.InferOutput<typeof LookupForm>;
 /** The form's values as the crew typed them: kept with the session and shown again after an error. */
 export type LookupDraft = Omit<LookupForm, '_csrf' | 'tap'>;
 
-export const LOOKUP_FIELDS = ['name', 'birthDate', 'postcode', 'insurerNumber', 'number', 'branch'] as const;
+/** Fields that can be wrong; a missing name sits at the kana field (kana or kanji, either will do). */
+export const LOOKUP_FIELDS = [
+  'nameKana',
+  'birthDate',
+  'postcode',
+  'insurerNumber',
+  'number',
+  'branch',
+] as const;
 export type LookupField = (typeof LOOKUP_FIELDS)[number];
 
-/** Why a field was refused: missing where the lookup needs it, or a value that cannot be. */
-export type FieldProblem = 'required' | 'invalid';
-export type FieldErrors = Partial<Readonly<Record<LookupField, FieldProblem>>>;
+/**
+ * Why a field was refused, in the screens' vocabulary: `required` (missing where the lookup needs it),
+ * `format` (not a date, not 7 digits), `out-of-range` (a birth date in the future or before 1880).
+ */
+export type FieldErrors = Partial<Readonly<Record<LookupField, FieldErrorCode>>>;
 
 export const draftOf = (form: LookupForm): LookupDraft => ({
   method: form.method,
@@ -74,12 +85,12 @@ const isoDate = (typed: string): string => {
   return m === null ? s : `${m[1]}-${(m[2] ?? '').padStart(2, '0')}-${(m[3] ?? '').padStart(2, '0')}`;
 };
 
-const possibleBirthDate = (iso: string, today: number): boolean => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return false;
+/** `format` for what is no date (1950-02-30 too), `out-of-range` for a date no patient was born on. */
+const birthDateProblem = (iso: string, today: number): FieldErrorCode | undefined => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return 'format';
   const d = Date.parse(`${iso}T00:00:00Z`);
-  return (
-    !Number.isNaN(d) && new Date(d).toISOString().slice(0, 10) === iso && d <= today && iso >= '1880-01-01'
-  );
+  if (Number.isNaN(d) || new Date(d).toISOString().slice(0, 10) !== iso) return 'format';
+  return d > today || iso < '1880-01-01' ? 'out-of-range' : undefined;
 };
 
 const present = (s: string): string | undefined => (s.trim() === '' ? undefined : s.trim());
@@ -90,15 +101,15 @@ const present = (s: string): string | undefined => (s.trim() === '' ? undefined 
  * postcode add to the match. Insurer number: 保険者番号 (6 or 8 digits), 番号 and 枝番 (2 digits).
  */
 export const lookupQueryOf = (d: LookupDraft, today: number): Result<LookupQuery, FieldErrors> => {
-  const errors: Partial<Record<LookupField, FieldProblem>> = {};
+  const errors: Partial<Record<LookupField, FieldErrorCode>> = {};
   let query: LookupQuery;
   if (d.method === 'four-items') {
-    if (normaliseName(d.nameKana) === '' && normaliseName(d.nameKanji) === '') errors.name = 'required';
+    if (normaliseName(d.nameKana) === '' && normaliseName(d.nameKanji) === '') errors.nameKana = 'required';
     const birthDate = isoDate(d.birthDate);
-    if (birthDate === '') errors.birthDate = 'required';
-    else if (!possibleBirthDate(birthDate, today)) errors.birthDate = 'invalid';
+    const dateProblem = birthDate === '' ? 'required' : birthDateProblem(birthDate, today);
+    if (dateProblem !== undefined) errors.birthDate = dateProblem;
     const postcode = present(d.postcode);
-    if (postcode !== undefined && !/^\d{7}$/.test(digits(postcode))) errors.postcode = 'invalid';
+    if (postcode !== undefined && !/^\d{7}$/.test(digits(postcode))) errors.postcode = 'format';
     const kana = present(d.nameKana);
     const kanji = present(d.nameKanji);
     const address = present(d.address);
@@ -114,13 +125,13 @@ export const lookupQueryOf = (d: LookupDraft, today: number): Result<LookupQuery
   } else {
     const insurer = digits(d.insurerNumber);
     if (insurer === '') errors.insurerNumber = 'required';
-    else if (!/^(\d{6}|\d{8})$/.test(insurer)) errors.insurerNumber = 'invalid';
+    else if (!/^(\d{6}|\d{8})$/.test(insurer)) errors.insurerNumber = 'format';
     const number = digits(d.number);
     if (number === '') errors.number = 'required';
-    else if (!/^[0-9A-Za-z]{1,20}$/.test(number)) errors.number = 'invalid';
+    else if (!/^[0-9A-Za-z]{1,20}$/.test(number)) errors.number = 'format';
     const branch = digits(d.branch);
     if (branch === '') errors.branch = 'required';
-    else if (!/^\d{2}$/.test(branch)) errors.branch = 'invalid';
+    else if (!/^\d{2}$/.test(branch)) errors.branch = 'format';
     const symbol = present(d.symbol);
     query = {
       kind: 'insurer-number',
@@ -132,5 +143,5 @@ export const lookupQueryOf = (d: LookupDraft, today: number): Result<LookupQuery
   }
   if (Object.keys(errors).length > 0) return err(errors);
   // The records module's own check, the one the service applies too: nothing it refuses is sent.
-  return checkQuery(query).ok ? ok(query) : err({ name: 'required' });
+  return checkQuery(query).ok ? ok(query) : err({ nameKana: 'required' });
 };

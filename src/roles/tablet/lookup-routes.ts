@@ -21,10 +21,12 @@ export interface LookupRoutesOptions {
   readonly onStop: (fn: () => void) => void;
 }
 
+/** The second step of the candidate's Confirm: without `confirm=yes` nothing is confirmed. */
 const ConfirmForm = v.object({
   _csrf: v.string(),
   tap: TapId,
   ref: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+  confirm: v.literal('yes'),
 });
 const NoneForm = v.object({ _csrf: v.string(), tap: TapId });
 const AttachForm = v.object({ _csrf: v.string(), tap: TapId, patient: TapId });

@@ -20,6 +20,7 @@ import { QrPanel } from './qr-panel.js';
 import { qrRoutes, type DemoTecho } from './qr-routes.js';
 import { qrSayer } from './qr-text.js';
 import { ReportsPanel } from './reports-panel.js';
+import { AttachCard, LookupPanel } from './lookup-panel.js';
 import { lookupRoutes } from './lookup-routes.js';
 import { patientSubject, sessionAccess, tabletRoutes, type DemoCards } from './routes.js';
 import { CardSessionService } from './session.js';
@@ -147,16 +148,28 @@ export const mountTablet = (
   session.on('identified', () => void assignment.record('cardRead'));
 
   const contact = { callSign: config.contact?.callSign ?? config.id, phone: config.contact?.phone ?? '' };
-  gateway.panels.set('card', (p) => (
-    <CardPanel
-      s={session.current}
-      patients={session.patients}
-      ctx={p}
-      say={sayer(p.locale)}
-      demo={parts.demo?.holders}
-      assigned={assignment.current}
-    />
-  ));
+  gateway.panels.set('card', (p) => {
+    const s = session.current;
+    const say = sayer(p.locale);
+    return (
+      <>
+        <CardPanel
+          s={s}
+          patients={session.patients}
+          ctx={p}
+          say={say}
+          demo={parts.demo?.holders}
+          assigned={assignment.current}
+        />
+        {s === undefined ? null : (
+          <>
+            <AttachCard s={s} target={session.attachTarget(s.tap)} ctx={p} say={say} />
+            <LookupPanel s={s} ctx={p} demo={parts.demo?.namesakes} />
+          </>
+        )}
+      </>
+    );
+  });
   gateway.panels.set('summary', (p) => {
     const s = session.current;
     if (s === undefined) return undefined;

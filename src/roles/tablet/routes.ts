@@ -7,6 +7,7 @@ import { assuranceCode, UNABLE_REASONS, type ConsentBasis } from '../../records/
 import { PrincipalId, ReportForm, reportInput, TapId } from './report-form.js';
 import { reportSummary } from './report-summary.js';
 import type { DemoHolder } from './card-panel.js';
+import type { DemoNamesake } from './lookup-panel.js';
 import type { UnitAssignment } from './assignment.js';
 import type { CardSessionService } from './session.js';
 import type { ShiftReports } from './shift-reports.js';
@@ -15,6 +16,8 @@ import { AGE_BANDS, assuranceOf, latestReport, SEXES, shownSummary, type CardSes
 /** The demo's emulated card (in-process reader only): tap a holder's card, or take it away. */
 export interface DemoCards {
   readonly holders: readonly DemoHolder[];
+  /** Synthetic namesake pairs to try the card-less lookup with (issue 13). */
+  readonly namesakes: readonly DemoNamesake[];
   insert(holder: number): Promise<void>;
   remove(): void;
 }

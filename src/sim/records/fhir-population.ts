@@ -3,6 +3,8 @@ import { cardholder } from '../population.js';
 import type { FhirJson } from './bundle-parts.js';
 import { medicalRecord } from './medical-record.js';
 import { recordBundle } from './record-bundle.js';
+import { registeredHolder, registeredNamesake } from './register.js';
+import type { RegisteredPerson } from '../../records/index.js';
 
 /**
  * The synthetic population as FHIR resources in a FHIR engine we did not write (medplum's
@@ -31,6 +33,44 @@ const relink = (value: Json, links: ReadonlyMap<string, string>): Json => {
   return value;
 };
 
+/**
+ * A registered person's address as JP Core puts it (Address.state 都道府県, city 市区町村, line the
+ * rest, postalCode): what the card-less lookup compares and shows the town of.
+ */
+const personAddress = (p: RegisteredPerson): FhirJson => {
+  const m = /^(.+?[都道府県])(.+?[市区町村])(.*)$/.exec(p.address);
+  return {
+    text: p.address,
+    ...(m === null ? {} : { state: m[1], city: m[2], line: [m[3]] }),
+    postalCode: `${p.postcode.slice(0, 3)}-${p.postcode.slice(3)}`,
+  };
+};
+
+/**
+ * The namesake of holder `index` (register.ts) as a Patient of its own: same name, sex and birth date,
+ * another town, and no records on this server (a card-less lookup must still tell the two apart).
+ */
+export const namesakePatient = (seed: number, index: number): Resource => {
+  const p = registeredNamesake(seed, index);
+  const SYL = 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation';
+  return {
+    resourceType: 'Patient',
+    id: p.id,
+    // HumanName.text with an ASCII space: the FHIR string pattern refuses U+3000.
+    name: [
+      { use: 'official', text: p.nameKanji.replace('\u3000', ' ') },
+      {
+        use: 'official',
+        extension: [{ url: SYL, valueCode: 'SYL' }],
+        text: p.nameKana.replace('\u3000', ' '),
+      },
+    ],
+    gender: p.sex,
+    birthDate: p.birthDate,
+    address: [personAddress(p)],
+  } as unknown as Resource;
+};
+
 /** Holder `index`'s resources, ready to load; the Patient first. */
 export const holderResources = (
   seed: number,
@@ -54,6 +94,8 @@ export const holderResources = (
         ...identifiers,
         { system: identifierSystem, value: cardholder(seed, index).certificateSerial },
       ];
+      // The register's address, so the FHIR kind's card-less lookup finds and tells apart as the sealed one.
+      resource['address'] = [personAddress(registeredHolder(seed, index))];
     }
     // 資格なし: the insurer has ended the coverage (the sealed service refuses such a card outright).
     if (resource['resourceType'] === 'Coverage' && record.status === 'no-eligibility') {

@@ -6,7 +6,8 @@ import type { Logger } from '../../log/index.js';
 import { SEARCH_TYPES } from '../../records/index.js';
 import { allows, TokenIssuer } from './fhir-auth.js';
 import { indexDefinitions } from './fhir-definitions.js';
-import { holderResources, loadResources, type Resource } from './fhir-population.js';
+import { holderResources, loadResources, namesakePatient, type Resource } from './fhir-population.js';
+import { hasNamesake } from './register.js';
 import type { RequestVerifier } from './ports.js';
 import { NO_FAULTS, type FaultModes } from './service.js';
 
@@ -94,6 +95,8 @@ export const fhirRecordsServer = (options: FhirServerOptions): FhirServer => {
       );
       compartments.set(patientId, repo);
       byIndex.set(i, patientId);
+      // The register's namesakes: Patients a card-less lookup finds, with no records here.
+      if (hasNamesake(i)) await loadResources(patients, [namesakePatient(options.seed, i)]);
       // Yield now and then, so the process keeps serving its other roles while loading.
       if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
     }
