@@ -205,6 +205,8 @@ export interface RigOptions {
   readonly recordsUrl?: (upstream: string) => string;
   /** The ambulance role's clock (default: the system's); the crew's log-in codes follow it. */
   readonly clock?: Clock;
+  /** records.lookupLimit: card-less lookups per crew member (default the configuration's). */
+  readonly lookupLimit?: { readonly max: number; readonly windowSeconds: number };
 }
 
 /**
@@ -268,6 +270,7 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
         : { url: options.recordsUrl?.(records.url) ?? records.url, principalId: RECORDS }),
       timeoutMs: options.timeoutMs ?? 5_000,
       maxAttempts: options.maxAttempts ?? 2,
+      ...(options.lookupLimit === undefined ? {} : { lookupLimit: options.lookupLimit }),
     },
     contact: { callSign: 'Rig 01', phone: '+81-3-0000-0001' },
   });
