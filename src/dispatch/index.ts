@@ -49,6 +49,8 @@ export {
   type Ranking,
   type RankInput,
   type RankingError,
+  travelEstimate,
+  type TravelEstimate,
 } from './ranking.js';
 export {
   CaseId,
@@ -117,3 +119,13 @@ export {
   type MilestoneCheck,
   type AssignmentCheck,
 } from './unit-messages.js';
+export {
+  DISPOSITIONS,
+  strokeCapable,
+  isStrokeCode,
+  isStrokePatient,
+  computeOutcomeKpis,
+  type Disposition,
+  type OutcomeFact,
+  type OutcomeKpis,
+} from './outcomes.js';

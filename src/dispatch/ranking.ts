@@ -221,6 +221,34 @@ const exclusions = (status: HospitalStatus | undefined, category: Category): Exc
   return out;
 };
 
+/** A drive time, with the straight-line distance and where the minutes came from. */
+export interface TravelEstimate {
+  readonly minutes: number;
+  readonly distanceKm: number;
+  readonly source: TravelSource;
+}
+
+/**
+ * The travel model, the one place drive time is computed: the region matrix's minutes when it has
+ * them, else haversine km × road factor / average speed. Dispatch ranks by it and the tablet's GPS
+ * ETA (issue 16, item 4) uses it, so the two never disagree about the same trip.
+ */
+export const travelEstimate = (
+  from: LatLon,
+  site: Pick<HospitalSite, 'location'>,
+  policy: Pick<RankingPolicy, 'roadFactor' | 'averageSpeedKmh'>,
+  matrixMinutes?: number,
+): TravelEstimate => {
+  const distanceKm = haversineKm(from, site.location);
+  return matrixMinutes === undefined
+    ? {
+        minutes: ((distanceKm * policy.roadFactor) / policy.averageSpeedKmh) * 60,
+        distanceKm,
+        source: 'estimate',
+      }
+    : { minutes: matrixMinutes, distanceKm, source: 'matrix' };
+};
+
 /**
  * Ranks the region's hospitals for one incident. Pure: the same input gives the same output, in
  * any order of `hospitals` and `refusals`. Cost = travel minutes + the penalties listed in each
@@ -237,9 +265,13 @@ export const rankHospitals = (input: RankInput): Result<Ranking, RankingError> =
     if (seen.has(site.id)) return err({ code: RANKING_ERROR.duplicateHospital, hospitalId: site.id });
     seen.add(site.id);
 
-    const distanceKm = haversineKm(incident.location, site.location);
     const fromMatrix = input.travelMinutes?.get(site.id);
-    const travelMinutes = fromMatrix ?? ((distanceKm * policy.roadFactor) / policy.averageSpeedKmh) * 60;
+    const { minutes: travelMinutes, distanceKm } = travelEstimate(
+      incident.location,
+      site,
+      policy,
+      fromMatrix,
+    );
     const status = input.statuses.get(site.id);
     const out = exclusions(status, incident.category);
     if (status === undefined || out.length > 0) {

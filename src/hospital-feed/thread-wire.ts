@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { CaseId, OpaqueId } from '../dispatch/index.js';
+import { CaseId, DISPOSITIONS, OpaqueId } from '../dispatch/index.js';
 
 /**
  * Bodies of the crew↔ER conversation and of the hospital's outcome feedback (issue 16, items 2 and 5),
@@ -87,9 +87,7 @@ export const ThreadReadBody = v.object({
 });
 export type ThreadReadBody = v.InferOutput<typeof ThreadReadBody>;
 
-/** ER disposition after handover (issue 16, item 5). */
-export const DISPOSITIONS = ['admitted', 'icu', 'transferred', 'discharged', 'died'] as const;
-export type Disposition = (typeof DISPOSITIONS)[number];
+export { DISPOSITIONS, type Disposition } from '../dispatch/index.js';
 
 /**
  * ICD-10 code as used in Japan (ICD-10 2013 version, MHLW 疾病、傷害及び死因の統計分類): a letter,
