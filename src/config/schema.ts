@@ -262,6 +262,25 @@ const Attachments = v.object({
   maxPerPatient: v.optional(v.pipe(PositiveInt, v.maxValue(20)), 8),
 });
 
+/**
+ * The tablet's GPS-based ETA (issue 16, item 4; docs/dispatch.md, "GPS ETA on the tablet"): where the
+ * destination hospitals stand, and when a new ETA is worth an update. The drive time uses dispatch's
+ * travel model with the same road factor and speed (the `ranking` defaults unless set here).
+ */
+const Eta = v.object({
+  /** Destination hospitals with their coordinates; a destination not listed gets no GPS ETA. */
+  sites: v.optional(v.array(HospitalSite), []),
+  roadFactor: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(3)), 1.4),
+  averageSpeedKmh: v.optional(v.pipe(v.number(), v.minValue(5), v.maxValue(150)), 35),
+  /** A GPS ETA at least this many minutes from the one the hospital holds is sent as an update. */
+  materialChangeMinutes: v.optional(v.pipe(v.number(), v.minValue(0.5), v.maxValue(60)), 2),
+  /** At most one automatic ETA update per report this often. */
+  minUpdateSeconds: v.optional(v.pipe(PositiveInt, v.maxValue(3600)), 60),
+  /** Fixes older than this, or less precise than `maxAccuracyMeters`, are not used. */
+  maxFixAgeSeconds: v.optional(v.pipe(PositiveInt, v.maxValue(600)), 60),
+  maxAccuracyMeters: v.optional(v.pipe(PositiveInt, v.maxValue(10_000)), 500),
+});
+
 export const AmbulanceConfig = v.object({
   role: v.literal('ambulance'),
   ...common,
@@ -274,6 +293,12 @@ export const AmbulanceConfig = v.object({
   records: Records,
   cache: v.optional(Cache, {}),
   attachments: v.optional(Attachments, {}),
+  eta: v.optional(Eta, {}),
+  /** How long the crew sees the hospital's outcome for a patient it brought in (then it is deleted). */
+  outcomes: v.optional(
+    v.object({ retentionHours: v.optional(v.pipe(PositiveInt, v.maxValue(720)), 72) }),
+    {},
+  ),
   /** The crew contact the pre-arrival report carries (prefilled on the tablet's form). */
   contact: v.optional(
     v.object({

@@ -150,6 +150,8 @@ const demoConfigs = (
           ? { url: records.url, principalId: DEMO_PRINCIPALS.records }
           : { kind: 'fhir', url: records.fhirUrl, patientIdentifierSystem: records.patientIdentifierSystem },
       contact: { callSign: 'デモ救急01', phone: '+81-3-0000-0000' },
+      // The demo hospitals' places, for the tablet's GPS ETA.
+      eta: { sites: DEMO_SITES },
     },
     ...DEMO_PRINCIPALS.hospitals.map((id, i) => ({
       role: 'hospital',

@@ -57,6 +57,7 @@ export const mountFeed = async (config: RoleConfig, ctx: RoleContext): Promise<R
     const opened = openAmbulanceFeed({
       ...setup,
       codec: (outbox) => codecWith(storedReplayCheck((id) => outbox.applied(id) !== undefined)),
+      outcomeRetentionMs: config.outcomes.retentionHours * 3_600_000,
     });
     if (!opened.ok) throw new Error(`hospital feed: ${opened.error.message}`);
     await opened.value.start();
