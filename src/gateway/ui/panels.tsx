@@ -5,7 +5,7 @@ import type { FormState } from './form-state.js';
 
 /** The panels of each screen, in the order they appear; other parts render into them by id. */
 export const SCREEN_PANELS = {
-  crew: ['card', 'qr', 'summary', 'report', 'attachments', 'reports'],
+  crew: ['card', 'qr', 'summary', 'report', 'attachments', 'eta', 'messages', 'reports', 'outcomes'],
   triage: ['incoming', 'inquiry-requests', 'status'],
   dispatcher: ['incident', 'inquiries', 'hospitals', 'kpis'],
 } as const satisfies Record<Exclude<UserRole, 'admin'>, readonly string[]>;

@@ -28,6 +28,10 @@ import { ShiftReports } from './shift-reports.js';
 import { assuranceOf, shownSummary } from './state.js';
 import { SummaryView } from './summary-panel.js';
 import { TechoService } from './techo-service.js';
+import { mountEta } from './eta-panel.js';
+import { GpsEta } from './gps.js';
+import { mountMessages } from './messages-panel.js';
+import { mountOutcomes } from './outcomes-panel.js';
 import { sayer } from './text.js';
 
 export interface TabletParts {
@@ -300,6 +304,40 @@ export const mountTablet = (
     );
   });
   attachmentRoutes({ gateway, session, attachments });
+  // Issue 16: messages with the destination's ER, the GPS ETA, and the outcomes that come back.
+  const directoryName = (id: string): string =>
+    ctx.crypto.directory.current.entries.find((e) => e.principal === id)?.displayName ?? id;
+  mountMessages({
+    gateway,
+    feed: parts.feed,
+    hospitalName: directoryName,
+    logger: ctx.logger.child({ part: 'messages' }),
+  });
+  mountOutcomes({
+    gateway,
+    feed: parts.feed,
+    device: config.id,
+    retentionMs: config.outcomes.retentionHours * 3_600_000,
+    hospitalName: directoryName,
+    onStop: (fn) => ctx.onStop(fn),
+  });
+  const gps = new GpsEta({
+    session,
+    sites: new Map(config.eta.sites.map((site) => [site.id, site])),
+    policy: {
+      materialChangeMinutes: config.eta.materialChangeMinutes,
+      minUpdateIntervalMs: config.eta.minUpdateSeconds * 1000,
+      maxFixAgeMs: config.eta.maxFixAgeSeconds * 1000,
+      maxAccuracyMeters: config.eta.maxAccuracyMeters,
+      roadFactor: config.eta.roadFactor,
+      averageSpeedKmh: config.eta.averageSpeedKmh,
+    },
+    clock,
+    logger: ctx.logger.child({ part: 'gps-eta' }),
+  });
+  ctx.onStop(() => gps.forget());
+  session.on('changed', () => gateway.live.refresh('eta'));
+  mountEta({ gateway, gps, now: () => clock.now(), logger: ctx.logger.child({ part: 'gps-eta' }) });
   tabletRoutes({
     gateway,
     session,

@@ -103,12 +103,17 @@ export const reportInput = (
     readonly summary: ReportInput['summary'] | undefined;
     /** How the patient was identified: every report says it (issue 13). */
     readonly identity: NonNullable<ReportInput['identity']>;
+    /** The unit's dispatch case, if assigned: the hospital sends its outcome there (ids only). */
+    readonly dispatch?: { readonly dispatchId: string; readonly caseId: string } | undefined;
   },
 ): Result<ReportInput, 'invalid-report'> => {
   const at = new Date(context.now).toISOString();
   const input: ReportInput = {
     ...(context.summary === undefined ? {} : { summary: context.summary }),
     identity: context.identity,
+    ...(context.dispatch === undefined
+      ? {}
+      : { dispatch: { dispatchId: context.dispatch.dispatchId, caseId: context.dispatch.caseId } }),
     atmist: {
       age: { value: Number(form.ageValue), unit: form.ageUnit, estimated: form.ageEstimated === 'on' },
       time: at,

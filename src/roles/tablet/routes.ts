@@ -33,7 +33,7 @@ export interface TabletRoutesOptions {
   readonly logger: Logger;
   readonly demo: DemoCards | undefined;
   /** The dispatch case this unit runs; milestones go to its centre. */
-  readonly assignment: Pick<UnitAssignment, 'record'>;
+  readonly assignment: Pick<UnitAssignment, 'record' | 'current'>;
 }
 
 const Tap = v.object({ _csrf: v.string(), tap: TapId });
@@ -197,6 +197,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
         previousSigns: latestReport(s)?.input.atmist.signs ?? [],
         summary: shown === undefined ? undefined : reportSummary(shown.summary, shown.at),
         identity: assuranceOf(s),
+        dispatch: o.assignment.current?.assignment,
       });
       if (!input.ok) {
         session.note(input.error);
