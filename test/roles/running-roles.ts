@@ -86,6 +86,12 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     'POST /tablet/qr/discard': ['crew'],
     'POST /tablet/qr/confirm': ['crew'],
     'POST /tablet/demo/okusuri-techo': ['crew'],
+    'POST /tablet/threads/:reportId/send': ['crew'],
+    'POST /tablet/threads/:reportId/read': ['crew'],
+    'GET /assets/geo.js': ANYONE,
+    'POST /api/v1/tablet/position': ['crew'],
+    'POST /tablet/eta/manual': ['crew'],
+    'POST /tablet/eta/clear': ['crew'],
   },
   hospital: {
     ...common('hospital'),
@@ -98,6 +104,10 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     'POST /api/v1/triage/reports/:unitId/:reportId/answer': ['triage'],
     'GET /api/v1/triage/reports/:unitId/:reportId/fhir': ['triage'],
     'GET /triage/reports/:unitId/:reportId/attachments/:attachmentId': ['triage'],
+    'GET /triage/reports/:unitId/:reportId/thread': ['triage'],
+    'POST /triage/reports/:unitId/:reportId/thread/send': ['triage'],
+    'POST /triage/reports/:unitId/:reportId/thread/read': ['triage'],
+    'POST /triage/reports/:unitId/:reportId/outcome': ['triage'],
     'POST /hospital/status': ['triage'],
     'POST /hospital/inquiries/answer': ['triage'],
   },
@@ -114,7 +124,7 @@ export const routeKey = (route: RouteInfo): string => `${route.method.toUpperCas
 
 /** Path parameters a route accepts in shape; the ids name nothing that exists, so handlers answer 404. */
 export const SAMPLE_PARAMS: Readonly<Record<Instance, Readonly<Record<string, string>>>> = {
-  ambulance: { panel: 'card' },
+  ambulance: { panel: 'card', reportId: '00000000-0000-4000-8000-000000000000' },
   hospital: {
     panel: 'incoming',
     unitId: DEMO_PRINCIPALS.ambulance,

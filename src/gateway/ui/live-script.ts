@@ -89,11 +89,14 @@ export const LIVE_SCRIPT = `(() => {
     if (kept.active) { const el = document.getElementById(kept.active); if (el) el.focus(); }
   };
   const refresh = async (id) => {
-    const body = document.querySelector('[data-panel="' + CSS.escape(id) + '"] [data-panel-body]');
+    const panel = document.querySelector('[data-panel="' + CSS.escape(id) + '"]');
+    const body = panel && panel.querySelector('[data-panel-body]');
     if (!body) return;
     const kept = capture(body);
     await Promise.all([...body.querySelectorAll('form[data-draft][data-dirty]')].map(save));
-    const response = await fetch(base + encodeURIComponent(id), { headers: { 'x-ems-background': '1' } })
+    // A section of a page other than a screen (the triage detail's messages) names its own address.
+    const src = panel.dataset.panelSrc || base + encodeURIComponent(id);
+    const response = await fetch(src, { headers: { 'x-ems-background': '1' } })
       .catch(() => undefined);
     if (response && response.status === 401) return loggedOff();
     // "Live" only while panels do refresh: a panel that fails says so on the badge.

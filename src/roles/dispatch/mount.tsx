@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { DispatchConfig } from '../../config/index.js';
 import { SqliteReplayStore } from '../../crypto/index.js';
+import { computeOutcomeKpis } from '../../dispatch/index.js';
 import {
   openIncomingOrDispatch,
   parseStatusTopic,
@@ -16,17 +17,23 @@ import { DispatchCases } from './cases.js';
 import { HospitalsPanel } from './hospitals-panel.js';
 import { IncidentPanel } from './incident-panel.js';
 import { InquiryDesk } from './inquiry-desk.js';
+import { OutcomeDesk } from './outcome-desk.js';
+import { OutcomeKpiPanel } from './outcome-kpis.js';
 import { loadRegion } from './region.js';
 import { dispatchRoutes } from './routes.js';
 import { StatusBoard } from './status-board.js';
 import { TimelineStore } from './timeline-store.js';
 import { UnitDesk } from './unit-desk.js';
 
+/** Outcome figures cover the same window as the inquiry KPIs (the last 30 days). */
+const OUTCOME_KPI_DAYS = 30;
+
 export interface DispatchParts {
   readonly board: StatusBoard;
   readonly desk: InquiryDesk;
   readonly cases: DispatchCases;
   readonly units: UnitDesk;
+  readonly outcomes: OutcomeDesk;
 }
 
 export interface DispatchMountOptions {
@@ -114,6 +121,23 @@ export const mountDispatch = async (
     ctx.gateway.live.refresh('kpis');
   });
 
+  const outcomesRefused = ctx.metrics.counter(
+    'ems_dispatch_outcomes_rejected_total',
+    'Outcome messages refused, by reason.',
+    ['reason'],
+  );
+  const outcomes = OutcomeDesk.open(join(config.dataDir, 'outcomes.sqlite'), {
+    dispatchId: config.id,
+    codec,
+    link: ctx.link,
+    clock: ctx.clock,
+    categoryOf: (caseId) => cases.incident(caseId)?.category,
+    statusOf: (hospitalId) => board.statuses().get(hospitalId),
+    rejected: (reason) => outcomesRefused.inc({ reason }),
+    logger,
+  });
+  ctx.onStop(() => outcomes.close());
+
   const inbox = topics.dispatchInbox(config.id);
   const inboxRefused = ctx.metrics.counter(
     'ems_dispatch_inbox_rejected_total',
@@ -128,7 +152,14 @@ export const mountDispatch = async (
       return;
     }
     if (topic !== inbox) return;
-    const opened = await openIncomingOrDispatch(codec, payload, [], ['inquiry-answer', 'milestone']);
+    const opened = await openIncomingOrDispatch(codec, payload, ['outcome'], ['inquiry-answer', 'milestone']);
+    if (!opened.ok && opened.error.messageId !== undefined && outcomes.redelivered(opened.error.messageId))
+      return;
+    if (opened.ok && 'message' in opened.value && opened.value.message.kind === 'outcome') {
+      if (outcomes.receive(opened.value.envelope, opened.value.message.body))
+        ctx.gateway.live.refresh('kpis');
+      return;
+    }
     if (!opened.ok || !('dispatch' in opened.value)) {
       const reason = opened.ok ? 'unexpected-kind' : opened.error.reason;
       inboxRefused.inc({ reason });
@@ -198,9 +229,16 @@ export const mountDispatch = async (
   });
   ctx.gateway.panels.set('kpis', (p) => {
     const kpis = cases.kpis();
-    return kpis.cases === 0 ? undefined : <KpiPanel ctx={p} kpis={kpis} />;
+    const byOutcome = computeOutcomeKpis(outcomes.facts(ctx.clock.now() - OUTCOME_KPI_DAYS * 86_400_000));
+    if (kpis.cases === 0 && byOutcome.outcomes === 0) return undefined;
+    return (
+      <>
+        {kpis.cases === 0 ? null : <KpiPanel ctx={p} kpis={kpis} />}
+        {byOutcome.outcomes === 0 ? null : <OutcomeKpiPanel kpis={byOutcome} locale={p.locale} />}
+      </>
+    );
   });
   dispatchRoutes(ctx.gateway, cases, units);
   logger.info('dispatch started', { region: region.id, hospitals: region.hospitals.length });
-  return { board, desk, cases, units };
+  return { board, desk, cases, units, outcomes };
 };

@@ -9,6 +9,7 @@ import { AlertStrip, type AlertViewDeps } from './alerts-view.js';
 import { IncomingList } from './board.js';
 import { boardLists, type ListPolicy } from './lists.js';
 import { triageRoutes } from './routes.js';
+import { threadRoutes } from './thread-routes.js';
 import { triageText } from './text.js';
 
 /** Overdue and recent-list changes follow the clock, not an event: the board is redrawn this often. */
@@ -169,4 +170,5 @@ export const mountTriage = (deps: {
     logger: ctx.logger,
   });
   attachmentRoutes({ gateway, receiver });
+  threadRoutes({ gateway, receiver, logger: ctx.logger });
 };

@@ -25,6 +25,7 @@ import { deskState, reportPath, unitLabel } from './board.js';
 import { ReportDetail } from './detail.js';
 import { reportBundle } from './fhir.js';
 import { TRIAGE_SCRIPT } from './script.js';
+import { ThreadSection } from './thread-section.js';
 import { triageText } from './text.js';
 
 /** Both path ids are opaque: the unit's principal id and the report's UUID, never patient data. */
@@ -203,6 +204,14 @@ export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, log
               locale={locale}
               tt={tt}
               back="report"
+            />
+            <ThreadSection
+              r={r}
+              entries={receiver.threads.thread(r.unitId, r.reportId)}
+              outcome={receiver.threads.outcome(r.unitId, r.reportId)}
+              csrf={session.csrf}
+              locale={locale}
+              form={(id) => gateway.forms.get(session.device, id)}
             />
           </ReportDetail>
         </Layout>,
