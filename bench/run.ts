@@ -13,6 +13,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run(): Promise<BenchRepor
   feed: () => import('./feed.js'),
   api: () => import('./api.js'),
   drugs: () => import('./drugs.js'),
+  qr: () => import('./qr.js'),
 };
 
 const main = async (): Promise<number> => {
