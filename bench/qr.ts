@@ -41,8 +41,7 @@ const decode = (rgba: Uint8Array): Uint8Array | undefined => {
     const source = new RGBLuminanceSource(lum, FRAME.width, FRAME.height);
     const result = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)), hints);
     const segments = result.getResultMetadata().get(ResultMetadataType.BYTE_SEGMENTS) as
-      | Uint8Array[]
-      | undefined;
+      Uint8Array[] | undefined;
     return segments === undefined ? undefined : Buffer.concat(segments);
   } catch {
     return undefined;
