@@ -48,7 +48,8 @@ describe('outcome feedback end to end over Mosquitto (MQTT 5, TLS, ACLs, real en
     const clock = new ManualClock(Date.now());
     const crypto = await feedCodec(endpoint.keys, 'dispatch-demo', { store: new MemoryReplayStore() });
     const refused: OutcomeRefusal[] = [];
-    let desk: OutcomeDesk | undefined;
+    // Set once the link it acknowledges on exists; the handler only runs after the subscription below.
+    const held: { desk?: OutcomeDesk } = {};
     const bodies: unknown[] = [];
     const dispatchLink: BrokerLink = connectLink(
       endpoint,
@@ -57,16 +58,16 @@ describe('outcome feedback end to end over Mosquitto (MQTT 5, TLS, ACLs, real en
       async (_t, payload) => {
         const opened = await openIncomingOrDispatch(crypto.codec, payload, ['outcome'], []);
         if (!opened.ok) {
-          if (opened.error.messageId !== undefined) desk?.redelivered(opened.error.messageId);
+          if (opened.error.messageId !== undefined) held.desk?.redelivered(opened.error.messageId);
           return;
         }
         if ('message' in opened.value && opened.value.message.kind === 'outcome') {
           bodies.push(opened.value.message.body);
-          desk?.receive(opened.value.envelope, opened.value.message.body);
+          held.desk?.receive(opened.value.envelope, opened.value.message.body);
         }
       },
     );
-    desk = OutcomeDesk.open(join(mkdtempSync(join(dir, 'd-')), 'outcomes.sqlite'), {
+    const desk = OutcomeDesk.open(join(mkdtempSync(join(dir, 'd-')), 'outcomes.sqlite'), {
       dispatchId: 'dispatch-demo',
       codec: crypto.codec,
       link: dispatchLink,
@@ -76,6 +77,7 @@ describe('outcome feedback end to end over Mosquitto (MQTT 5, TLS, ACLs, real en
       rejected: (reason) => void refused.push(reason),
       logger: silentLogger,
     });
+    held.desk = desk;
     await hospital.receiver.start();
     await unit.feed.start();
     await waitFor(() => unit.link.isUp && hospital.link.isUp && dispatchLink.isUp, 'links up');
@@ -118,7 +120,7 @@ describe('outcome feedback end to end over Mosquitto (MQTT 5, TLS, ACLs, real en
       disposition: 'icu',
       note: '血栓回収を実施しました',
     });
-    await waitFor(() => (desk?.facts(0).length ?? 0) === 1, 'outcome at dispatch');
+    await waitFor(() => desk.facts(0).length === 1, 'outcome at dispatch');
     expect(bodies[0]).not.toHaveProperty('note');
     expect(bodies[0]).toMatchObject({ case: { dispatchId: 'dispatch-demo', caseId: 'case-e2e-1' } });
     expect(refused).toEqual([]);
