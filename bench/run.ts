@@ -10,6 +10,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run(): Promise<BenchRepor
   crypto: () => import('./crypto.js'),
   reader: () => import('./reader.js'),
   records: () => import('./records.js'),
+  lookup: () => import('./lookup.js'),
   feed: () => import('./feed.js'),
   api: () => import('./api.js'),
   drugs: () => import('./drugs.js'),

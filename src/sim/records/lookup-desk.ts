@@ -15,6 +15,7 @@ import {
   queryOf,
   subjectDigest,
   type RateLimit,
+  type LookupQuery,
   type RateLimited,
   type RegisteredPerson,
   type WireLookupRequest,
@@ -34,6 +35,8 @@ const REF_TTL_MS = 15 * 60_000;
 /** Refs kept at most; the oldest go first (a ref that went is "not found", never another person). */
 const MAX_REFS = 10_000;
 
+const digits = (s: string): string => s.normalize('NFKC').replace(/[-\s]/g, '');
+
 /** `holder-<index>` → the population holder whose records this service has; a namesake has none here. */
 export const holderIndexOf = (personId: string): number | undefined => {
   const m = /^holder-(\d+)$/.exec(personId);
@@ -51,7 +54,9 @@ export class LookupDesk {
   readonly #limit: SlidingWindow;
   readonly #refs = new Map<string, { personId: string; unit: string; until: number }>();
   readonly #auditKey = randomBytes(32);
-  #register: readonly RegisteredPerson[] | undefined;
+  /** The register indexed by what every match must share: the birth date, or the insurer number. */
+  #index:
+    { byBirth: Map<string, RegisteredPerson[]>; byInsurer: Map<string, RegisteredPerson[]> } | undefined;
 
   constructor(options: LookupDeskOptions) {
     this.#o = options;
@@ -73,7 +78,7 @@ export class LookupDesk {
     const query = queryOf(r.query);
     // The wire schema bounds each value; the same check as the tablet's says whether it is enough.
     if (!checkQuery(query).ok) return err('too-little');
-    const matches = findMatches(query, this.#people());
+    const matches = findMatches(query, this.#people(query));
     const shown = matches.slice(0, MAX_CANDIDATES);
     const candidates = candidatesOf(shown, now, (person) => this.#issue(person.id, r.unit, now));
     this.#o.logger.info('lookup served', {
@@ -111,8 +116,27 @@ export class LookupDesk {
     return ref;
   }
 
-  #people(): readonly RegisteredPerson[] {
-    this.#register ??= register(this.#o.seed, this.#o.populationSize);
-    return this.#register;
+  /**
+   * Who can match at all: those born on the query's date, or holding its insurer number (the rules
+   * of `scorePerson` require both), so a lookup reads a handful of entries, not the whole register.
+   */
+  #people(q: LookupQuery): readonly RegisteredPerson[] {
+    if (this.#index === undefined) {
+      const byBirth = new Map<string, RegisteredPerson[]>();
+      const byInsurer = new Map<string, RegisteredPerson[]>();
+      const add = (map: Map<string, RegisteredPerson[]>, key: string, p: RegisteredPerson): void => {
+        const list = map.get(key);
+        if (list === undefined) map.set(key, [p]);
+        else list.push(p);
+      };
+      for (const p of register(this.#o.seed, this.#o.populationSize)) {
+        add(byBirth, p.birthDate, p);
+        add(byInsurer, digits(p.insurer.insurerNumber), p);
+      }
+      this.#index = { byBirth, byInsurer };
+    }
+    return q.kind === 'four-items'
+      ? (this.#index.byBirth.get(q.birthDate) ?? [])
+      : (this.#index.byInsurer.get(digits(q.insurerNumber)) ?? []);
   }
 }
