@@ -6,6 +6,7 @@ import { connectLink, hospitalFeed, unitFeed, unwrap, type Endpoint } from '../t
 import { feedKeys } from '../test/support/feed/keys.js';
 import { MosquittoBroker } from '../test/support/feed/mosquitto.js';
 import { sampleReport } from '../test/support/feed/sample.js';
+import { attachmentAndBurst } from './feed-burst.js';
 import { percentile, type BenchReport } from './report.js';
 
 const LATENCY_ROUNDS = 300;
@@ -112,6 +113,13 @@ export const run = async (): Promise<BenchReport> => {
     const sortedRaw = rawLatency.sort((a, b) => a - b);
     const feedRate = (DRAIN / drainMs) * 1000;
     const rawRate = (DRAIN / rawDrainMs) * 1000;
+    // Issue 16: attachments, the durable baseline and the mass-casualty burst, on a broker of their own.
+    const more = await attachmentAndBurst(mkdtempSync(join(dir, 'burst-')), {
+      feedLatencyP50: percentile(sortedFeed, 50),
+      feedLatencyP99: percentile(sortedFeed, 99),
+      drainPerSecond: feedRate,
+      reportPayloadBytes: payload.byteLength,
+    });
     return {
       bench: 'feed',
       figures: [
@@ -143,16 +151,19 @@ export const run = async (): Promise<BenchReport> => {
           unit: 'MiB',
         },
         { name: 'RSS after drain (gateway + receiver, one process)', value: rssFeed / 2 ** 20, unit: 'MiB' },
+        ...more.figures,
       ],
       ratios: {
         'latency p50 feed / raw': percentile(sortedFeed, 50) / percentile(sortedRaw, 50),
         'latency p99 feed / raw': percentile(sortedFeed, 99) / percentile(sortedRaw, 99),
         'drain feed / raw': feedRate / rawRate,
+        ...more.ratios,
       },
       notes: [
         'envelope: the production SodiumEnvelopeCodec (Ed25519 sign, then sealed box to the recipient; key files and a signed directory); the hospital checks replays against its inbox',
         'feed latency includes the SQLite fsync (WAL, synchronous FULL) on both sides; the drain counts until each signed acknowledgement',
         'gateway and receiver run in one process here, so RSS is their sum',
+        ...more.notes,
       ],
     };
   } finally {

@@ -1,6 +1,7 @@
 /**
  * A child process for the fault tests: the hospital receiver. Prints `new ID` for each board
- * `report-new` event and `dup` for each duplicate suppressed.
+ * `report-new` event and `dup` for each duplicate suppressed. For the burst benchmark, with
+ * EMS_BENCH=1: `new ID TIME` (ms since the epoch), `attachment STATUS`, and `rss BYTES` twice a second.
  */
 import { join } from 'node:path';
 import { feedKeys } from './keys.js';
@@ -24,9 +25,15 @@ const endpoint = {
       }),
 };
 const hospital = await hospitalFeed(endpoint, 'hosp-demo-a', dir);
+const bench = process.env['EMS_BENCH'] === '1';
 hospital.receiver.on('board', (e) => {
-  if (e.type === 'report-new') process.stdout.write(`new ${e.report.reportId}\n`);
+  if (e.type === 'report-new')
+    process.stdout.write(bench ? `new ${e.report.reportId} ${Date.now()}\n` : `new ${e.report.reportId}\n`);
 });
+if (bench) {
+  hospital.receiver.on('attachment', (a) => process.stdout.write(`attachment ${a.status}\n`));
+  setInterval(() => process.stdout.write(`rss ${process.memoryUsage().rss}\n`), 500);
+}
 let duplicates = 0;
 setInterval(() => {
   if (hospital.counts.duplicates !== duplicates) {
