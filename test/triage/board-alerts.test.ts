@@ -101,6 +101,23 @@ describe('board alerts on the hospital role (embedded broker, real codec)', () =
     expect((await ack('new-report:amb-demo-01/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
+  it('a crew message nobody has been shown alerts the board until acknowledged (issue 16, item 3)', async () => {
+    const reportId = await submit(16);
+    const key = `message:amb-demo-01/${reportId}`;
+    await waitFor(async () => (await panel()).includes(reportId) || undefined, 'report on the board');
+    const sent = await rig.unit.feed.threads.send(reportId, {
+      type: 'text',
+      text: 'ETA 5 min, SpO2 falling',
+    });
+    expect(sent.ok).toBe(true);
+    await waitFor(
+      async () => alertsOf(await panel()).some((a) => a.key === key) || undefined,
+      'message alert',
+    );
+    expect((await ack(key)).status).toBe(303);
+    expect(alertsOf(await panel()).some((a) => a.key === key)).toBe(false);
+  });
+
   it('a long-overdue report leaves the live board for the recent list (issue 15: it never left)', async () => {
     const eta = new Date(Date.now() - 2 * 3600_000).toISOString();
     const reportId = await submit(14, { eta });

@@ -83,15 +83,23 @@ export class AlertDesk extends EventEmitter<{ changed: []; escalated: [alert: Al
     return ok(ended);
   }
 
-  /** Ends every open alert about this subject: a person answered it, or its sender closed it. */
+  /**
+   * Ends every open alert about this subject (of one kind, when given): a person answered it, or
+   * its sender closed it, or what it was about is gone (a message was shown).
+   */
   endFor(
     subject: AlertSubject,
     end: { readonly kind: 'answered'; readonly by: string } | { readonly kind: 'closed' },
+    kind?: AlertKind,
   ): readonly Alert[] {
     const ended: Alert[] = [];
     const at = this.o.clock.now();
     for (const a of this.#alerts.values())
-      if (a.ended === undefined && sameSubject(a.subject, subject)) {
+      if (
+        a.ended === undefined &&
+        sameSubject(a.subject, subject) &&
+        (kind === undefined || a.kind === kind)
+      ) {
         const next: Alert = { ...a, ended: { ...end, at } };
         this.#alerts.set(a.key, next);
         ended.push(next);

@@ -11,6 +11,7 @@ import type { TriageKey, TriageText } from './text.js';
 const KIND_TEXT: Readonly<Record<AlertKind, TriageKey>> = {
   'new-report': 'alert.new',
   'acuity-raised': 'alert.acuityRaised',
+  message: 'alert.message',
   inquiry: 'alert.inquiry',
 };
 

@@ -4,8 +4,11 @@
  * the board must next wake up. No timers here; `AlertDesk` is the thin adapter that owns them.
  */
 
-/** What alerts the desk: a new report, an update that raises acuity, an acceptance inquiry from dispatch. */
-export const ALERT_KINDS = ['new-report', 'acuity-raised', 'inquiry'] as const;
+/**
+ * What alerts the desk: a new report, an update that raises acuity, a crew message nobody here has
+ * been shown (the feed's unread-threads hook), an acceptance inquiry from dispatch.
+ */
+export const ALERT_KINDS = ['new-report', 'acuity-raised', 'message', 'inquiry'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** What an alert is about: opaque ids only (they appear in the page's data attributes and the audit). */

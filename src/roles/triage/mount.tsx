@@ -149,6 +149,22 @@ export const mountTriage = (deps: {
     if (r.body !== undefined) acuity.set(keyOf(r), r.body.acuity);
     gateway.live.refresh('incoming');
   });
+  // Crew messages nobody here has been shown (the feed's unread-threads hook): alert until shown on
+  // the report's page (the messages part marks them read there) or acknowledged.
+  const syncMessages = (unitId: string, reportId: string): void => {
+    const unread = receiver.threads.unread().find((u) => u.unitId === unitId && u.reportId === reportId);
+    const subject = reportSubject({ unitId, reportId });
+    if (unread === undefined) alerts.endFor(subject, { kind: 'closed' }, 'message');
+    else {
+      const acuity = find(unitId, reportId)?.body?.acuity;
+      alerts.raise('message', subject, {
+        raisedAt: unread.since,
+        ...(acuity === undefined ? {} : { acuity }),
+      });
+    }
+  };
+  for (const u of receiver.threads.unread()) syncMessages(u.unitId, u.reportId);
+  receiver.on('thread', syncMessages);
   receiver.on('purged', () => gateway.live.refresh('incoming'));
   alerts.on('changed', () => gateway.live.refresh('incoming'));
 
