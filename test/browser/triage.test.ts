@@ -165,7 +165,7 @@ describe('triage board in Chromium over the demo', () => {
     await page.setViewportSize(SCREEN_SIZES.wall);
     await page.goto(`${login.url}/?lang=en`);
     await page.waitForSelector('[data-board]');
-    expect(await page.textContent('[data-acuity-legend]')).toContain('Resuscitation');
+    expect(await page.textContent('[data-acuity-legend]')).toContain('resuscitation');
     await checkScreen(page, 'triage-board-wall-en');
   });
 });

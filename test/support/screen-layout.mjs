@@ -47,6 +47,8 @@ export const layoutProblems = () => {
     const parent = node.parentElement;
     if (text.trim() === '' || parent === null || !visible(parent)) continue;
     if (parent.closest('script, style, noscript, template, option') !== null) continue;
+    // Text for screen readers only (the components' .visually-hidden, clipped to 1 px on purpose).
+    if (parent.closest('.visually-hidden') !== null) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
     const rects = [...range.getClientRects()].filter((r) => r.width > 0);

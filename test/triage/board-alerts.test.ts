@@ -152,7 +152,15 @@ describe('board alerts on the hospital role (embedded broker, real codec)', () =
     expect(cells).toEqual(['c-acuity', 'c-eta', 'c-who', 'c-complaint', 'c-assurance', 'c-state', 'c-open']);
     expect(row).toMatch(/<span class="cell c-who">65歳 女性<\/span>/);
     expect(row).toContain('sudden weakness of the right arm');
-    for (const w of ['1 蘇生', '≈ 重篤', '2 緊急', '≈ 重症', '3 準緊急', '≈ 中等症', '≈ 軽症'])
+    for (const w of [
+      '1 · 重篤',
+      'JTAS 1 蘇生',
+      '2 · 重症',
+      'JTAS 2 緊急',
+      '3 · 中等症',
+      '4 · 軽症',
+      '5 · 軽症',
+    ])
       expect(html).toContain(w);
   });
 });

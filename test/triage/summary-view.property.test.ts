@@ -39,6 +39,8 @@ const render = async (summary: Summary | undefined, locale: Locale): Promise<str
     body,
     csrf: 'x',
     now: NOW,
+    locale,
+    attachments: [],
     t: translator(locale),
     tt: triageText(locale),
   });

@@ -1,11 +1,11 @@
 import type { FC } from 'hono/jsx';
-import type { Locale } from '../../gateway/index.js';
+import { AcuityTag, Banner, Button, ButtonGroup, ButtonLink, type Locale } from '../../gateway/index.js';
 import type { BoardReport } from '../../hospital-feed/index.js';
 import { ageBandText, words } from '../dispatch-text.js';
 import type { IncomingInquiry } from '../hospital/index.js';
 import type { OpenAlert } from './alert-desk.js';
 import { alertSignal, type AlertKind } from './alerts.js';
-import { Acuity, clockTime, EtaCountdown, reportPath, unitLabel } from './board.js';
+import { clockTime, EtaCountdown, reportPath, unitLabel } from './board.js';
 import type { TriageKey, TriageText } from './text.js';
 
 const KIND_TEXT: Readonly<Record<AlertKind, TriageKey>> = {
@@ -42,12 +42,10 @@ const What: FC<{
     const eta = Date.parse(r?.body?.eta ?? '');
     return (
       <span class="what">
-        {alert.acuity === undefined ? null : <Acuity level={alert.acuity} tt={tt} />}{' '}
-        {tt(KIND_TEXT[alert.kind])}
-        {r === undefined ? null : ` · ${unitLabel(r)}`}
+        {alert.acuity === undefined ? null : <AcuityTag level={alert.acuity} locale={locale} />}
         {Number.isFinite(eta) ? (
           <>
-            {' · '}
+            {' '}
             {tt('list.eta')} {clockTime(eta)} (<EtaCountdown eta={eta} now={now} tt={tt} />)
           </>
         ) : null}
@@ -59,10 +57,9 @@ const What: FC<{
   const w = words(locale);
   return (
     <span class="what">
-      {tt(KIND_TEXT[alert.kind])}
       {inquiry === undefined
         ? null
-        : ` · ${w.category[inquiry.category]} · ${w.acuity[inquiry.acuity]} · ${ageBandText(locale, inquiry.ageBand)} · ${w.sex[inquiry.sex]} · ${w.w.eta} ${inquiry.etaMinutes}${w.w.minutes}`}
+        : `${w.category[inquiry.category]} · ${w.acuity[inquiry.acuity]} · ${ageBandText(locale, inquiry.ageBand)} · ${w.sex[inquiry.sex]} · ${w.w.eta} ${inquiry.etaMinutes}${w.w.minutes}`}
       {alert.deadline === undefined ? null : (
         <>
           {' · '}
@@ -88,10 +85,17 @@ const Since: FC<{ readonly open: OpenAlert; readonly now: number; readonly tt: T
   </small>
 );
 
+/** The banner's title: what it is about, in words, with the unit for a report's alert. */
+const titleOf = (open: OpenAlert, deps: AlertViewDeps, tt: TriageText): string => {
+  const s = open.alert.subject;
+  const r = s.kind === 'report' ? deps.report(s.unitId, s.reportId) : undefined;
+  return `${tt(KIND_TEXT[open.alert.kind])}${r === undefined ? '' : ` · ${unitLabel(r)}`}`;
+};
+
 /**
- * The unacknowledged alerts, at the top of the board until each is acknowledged: one button per
- * alert (acknowledgement is per item, audited). `data-alert-signal` changes with every re-alert
- * round and at escalation; the board's script sounds once per new signal.
+ * The unacknowledged alerts, at the top of the board until each is acknowledged: one critical
+ * banner and one button per alert (acknowledgement is per item, audited). `data-alert-signal`
+ * changes with every re-alert round and at escalation; the board's script sounds once per new signal.
  */
 export const AlertStrip: FC<{
   readonly open: readonly OpenAlert[];
@@ -106,53 +110,57 @@ export const AlertStrip: FC<{
   readonly locked?: boolean;
 }> = ({ open, deps, csrf, now, locale, tt, back = 'board', locked = false }) =>
   open.length === 0 ? null : (
-    <section class="alerts-box" aria-label={tt('alerts.title')} role="alert">
-      <ul class="alerts" data-alerts>
-        {open.map((o) => {
-          const escalated = o.phase.kind === 'escalated';
-          const s = o.alert.subject;
-          return (
-            <li
-              class="alert-item"
-              data-alert-key={o.alert.key}
-              data-alert-kind={o.alert.kind}
-              data-alert-signal={alertSignal(o.phase)}
-              data-escalated={escalated ? 'yes' : undefined}
+    <div class="alerts" data-alerts role="region" aria-label={tt('alerts.title')}>
+      {open.map((o) => {
+        const escalated = o.phase.kind === 'escalated';
+        const s = o.alert.subject;
+        return (
+          <div
+            class="alert-item"
+            data-alert-key={o.alert.key}
+            data-alert-kind={o.alert.kind}
+            data-alert-signal={alertSignal(o.phase)}
+            data-escalated={escalated ? 'yes' : undefined}
+          >
+            <Banner
+              tone="critical"
+              title={titleOf(o, deps, tt)}
+              locale={locale}
+              kind={escalated ? 'alert-escalated' : 'alert'}
+              alert
             >
-              <span>
+              <p>
                 <What open={o} deps={deps} now={now} locale={locale} tt={tt} />
-                {escalated ? (
-                  <strong data-escalation>
-                    ⚠ {tt('alert.escalated')} ·{' '}
+              </p>
+              {escalated ? (
+                <p data-escalation>
+                  <strong>
+                    {tt('alert.escalated')} ·{' '}
                     {deps.contact === undefined
                       ? tt('alert.noContact')
                       : `${tt('alert.contact')}: ${deps.contact}`}
                   </strong>
-                ) : null}
-              </span>
-              <span class="alert-actions">
+                </p>
+              ) : null}
+              <ButtonGroup>
                 {s.kind === 'report' && back === 'board' ? (
-                  <a class="button" href={reportPath(s)}>
-                    {tt('list.open')}
-                  </a>
+                  <ButtonLink href={reportPath(s)}>{tt('list.open')}</ButtonLink>
                 ) : null}
                 {s.kind === 'inquiry' ? (
-                  <a class="button" href={`#inquiry-${s.inquiryId}`}>
-                    {tt('alert.toInquiry')}
-                  </a>
+                  <ButtonLink href={`#inquiry-${s.inquiryId}`}>{tt('alert.toInquiry')}</ButtonLink>
                 ) : null}
                 <form method="post" action="/triage/alerts/ack">
                   <input type="hidden" name="_csrf" value={csrf} />
                   <input type="hidden" name="key" value={o.alert.key} />
                   <input type="hidden" name="back" value={back} />
-                  <button type="submit" data-action="ack">
+                  <Button variant="secondary" action="ack">
                     {tt(locked ? 'alert.ackLocked' : 'alert.ack')}
-                  </button>
+                  </Button>
                 </form>
-              </span>
-            </li>
-          );
-        })}
-      </ul>
-    </section>
+              </ButtonGroup>
+            </Banner>
+          </div>
+        );
+      })}
+    </div>
   );

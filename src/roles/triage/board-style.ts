@@ -18,17 +18,14 @@ export const BOARD_CSS = `
 .board-row small{display:block;font-size:.7em;color:#454a4f}
 .board-row .c-assurance{font-size:.7em}
 .board-row .c-state{font-size:.9em}
-.board-row .c-open .button{white-space:nowrap;font-size:.9em;display:inline-block;text-decoration:none}
-.acuity{display:inline-block;border:2px solid #111;border-radius:8px;padding:.05em .4em;font-weight:700}
+.board-row .c-state .tag{white-space:normal;font-size:1em}
+.board-row .c-open .button{white-space:nowrap;font-size:.9em;margin:0}
 .c-acuity .acuity{font-size:1.1em}
-.legend{display:flex;flex-wrap:wrap;gap:.3em 1em;align-items:center;margin:0 0 .5em;font-size:.7em}
-.legend dt{font-weight:700}.legend dd{margin:0}
-.alerts{display:grid;gap:.4em;margin:0 0 .75em;padding:0;list-style:none}
-.alert-item{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:.6em;align-items:center;padding:.4em .6em;border-radius:10px;background:#c8102e;color:#fff;border:3px solid #5c0f0f}
-.alert-item[data-escalated]{background:#5c0f0f;outline:6px solid #f2c200}
-.alert-item .what{font-weight:700;min-width:0;overflow-wrap:anywhere}
-.alert-item small{display:block;font-weight:400}
+.alerts{margin:0 0 .5em}
+.alert-item .banner{margin:0 0 .4em}
+.alert-item[data-escalated] .banner{outline:6px solid var(--acuity-3-bg)}
+.alert-item .banner__title{font-size:1em}
+.alert-item small{display:block}
+.alert-item .button-group{margin:.3em 0 0}
 .alert-item form{margin:0}
-.alert-item button,.alert-item .button{background:#fff;color:#111;border-color:#fff;white-space:nowrap;font-size:.9em}
-.alert-actions{display:flex;gap:.5em;align-items:center}
 `;

@@ -1,6 +1,15 @@
 import type { FC } from 'hono/jsx';
-import type { Acuity as DispatchAcuity } from '../../dispatch/index.js';
-import { formatJst, Style, type Locale, type Translate } from '../../gateway/index.js';
+import {
+  AcuityLegend,
+  AcuityTag,
+  ButtonLink,
+  formatJst,
+  Style,
+  Tag,
+  type Locale,
+  type TagTone,
+  type Translate,
+} from '../../gateway/index.js';
 import type { BoardReport, ReportBody } from '../../hospital-feed/index.js';
 import { statedAssurance } from '../../records/index.js';
 import { AssuranceBadge } from '../assurance-badge.js';
@@ -21,60 +30,21 @@ export const deskState = (r: BoardReport): DeskState => {
 
 export const stateKey = (s: DeskState): TriageKey => `state.${s}`;
 
-/**
- * JTAS colours (1 resuscitation blue, 2 emergent red, 3 urgent yellow, 4 less urgent green,
- * 5 non-urgent white); the level number and its word are always printed too, so colour is never
- * the only signal.
- */
-export const ACUITY_COLOURS: Readonly<Record<number, { readonly bg: string; readonly fg: string }>> = {
-  1: { bg: '#1f4fd1', fg: '#fff' },
-  2: { bg: '#c8102e', fg: '#fff' },
-  3: { bg: '#f2c200', fg: '#111' },
-  4: { bg: '#1e6b2e', fg: '#fff' },
-  5: { bg: '#fff', fg: '#111' },
+/** The state as a tag: what needs the desk stands out, what is settled is quiet. */
+const STATE_TONE: Readonly<Record<DeskState, TagTone>> = {
+  new: 'danger',
+  viewed: 'info',
+  accepted: 'success',
+  declined: 'warning',
+  handedOver: 'neutral',
+  cancelled: 'neutral',
 };
 
-export const JTAS_LEVELS = [1, 2, 3, 4, 5] as const;
-type Jtas = (typeof JTAS_LEVELS)[number];
-const jtasKey = (level: number): TriageKey =>
-  `jtas.${(JTAS_LEVELS.includes(level as Jtas) ? level : 5) as Jtas}`;
-
-/**
- * Dispatch and crews grade severity as 重篤/重症/中等症/軽症 (the fire services' categories); the ER
- * triages by JTAS. The legend puts them side by side as the closest match, not an equivalence: JTAS
- * 1 ≈ 重篤, 2 ≈ 重症, 3 ≈ 中等症, 4 and 5 ≈ 軽症.
- */
-export const DISPATCH_SEVERITY: Readonly<Record<Jtas, DispatchAcuity>> = {
-  1: 'critical',
-  2: 'serious',
-  3: 'moderate',
-  4: 'minor',
-  5: 'minor',
-};
-
-export const Acuity: FC<{ readonly level: number; readonly tt: TriageText }> = ({ level, tt }) => {
-  const c = ACUITY_COLOURS[level] ?? { bg: '#777', fg: '#fff' };
-  return (
-    <span class="acuity" data-acuity={String(level)} style={`background:${c.bg};color:${c.fg}`}>
-      {level} {tt(jtasKey(level))}
-    </span>
-  );
-};
-
-/** The legend of the acuity colours: JTAS level and word, and dispatch's severity beside it. */
-export const AcuityLegend: FC<{ readonly locale: Locale; readonly tt: TriageText }> = ({ locale, tt }) => {
-  const w = words(locale);
-  return (
-    <dl class="legend" data-acuity-legend>
-      <dt>{tt('legend.title')}</dt>
-      {JTAS_LEVELS.map((level) => (
-        <dd>
-          <Acuity level={level} tt={tt} /> ≈ {w.acuity[DISPATCH_SEVERITY[level]]}
-        </dd>
-      ))}
-    </dl>
-  );
-};
+export const StateTag: FC<{ readonly state: DeskState; readonly text: string }> = ({ state, text }) => (
+  <Tag tone={STATE_TONE[state]} state={state}>
+    {text}
+  </Tag>
+);
 
 /** Path of a report's detail page; both ids are opaque (a principal id and a UUID), never patient data. */
 export const reportPath = (r: { readonly unitId: string; readonly reportId: string }): string =>
@@ -159,7 +129,7 @@ const Row: FC<RowProps> = ({ r, now, locale, t, tt, alerting, recent }) => {
       data-alerting={alerting ? 'yes' : undefined}
     >
       <span class="cell c-acuity">
-        <Acuity level={r.body.acuity} tt={tt} />
+        <AcuityTag level={r.body.acuity} locale={locale} />
       </span>
       <span class="cell c-eta">
         <strong>
@@ -180,12 +150,10 @@ const Row: FC<RowProps> = ({ r, now, locale, t, tt, alerting, recent }) => {
         <AssuranceBadge assurance={statedAssurance(r.body.identity)} t={t} />
       </span>
       <span class="cell c-state">
-        <strong>{recent === undefined ? tt(stateKey(state)) : tt(`recent.${recent}`)}</strong>
+        <StateTag state={state} text={recent === undefined ? tt(stateKey(state)) : tt(`recent.${recent}`)} />
       </span>
       <span class="cell c-open">
-        <a class="button" href={reportPath(r)}>
-          {tt('list.open')}
-        </a>
+        <ButtonLink href={reportPath(r)}>{tt('list.open')}</ButtonLink>
       </span>
     </li>
   );
@@ -205,7 +173,7 @@ export const IncomingList: FC<{
 }> = ({ lists, alerting, now, locale, t, tt }) => (
   <>
     <Style css={BOARD_CSS} />
-    <AcuityLegend locale={locale} tt={tt} />
+    <AcuityLegend locale={locale} />
     <h3 class="board-title">{tt('list.board')}</h3>
     {lists.live.length === 0 ? <p class="empty">{t('empty.incoming')}</p> : null}
     <ol class="board" data-board>

@@ -1,5 +1,5 @@
 import type { Child, FC } from 'hono/jsx';
-import { formatJst, Style, type Locale, type Translate } from '../../gateway/index.js';
+import { AcuityTag, formatJst, Style, type Locale, type Translate } from '../../gateway/index.js';
 import {
   DECLINE_REASONS,
   type BoardReport,
@@ -9,7 +9,7 @@ import {
 } from '../../hospital-feed/index.js';
 import { statedAssurance } from '../../records/index.js';
 import { AssuranceBadge } from '../assurance-badge.js';
-import { Acuity, ageText, deskState, reportPath, stateKey, unitLabel, untilEta } from './board.js';
+import { ageText, deskState, reportPath, stateKey, unitLabel, untilEta } from './board.js';
 import { BOARD_CSS } from './board-style.js';
 import { words } from '../dispatch-text.js';
 import { AttachmentsSection } from './attachments-section.js';
@@ -177,7 +177,7 @@ export const ReportDetail: FC<{
       {children}
       <section>
         <h2>
-          <Acuity level={body.acuity} tt={tt} /> {unitLabel(r)} ·{' '}
+          <AcuityTag level={body.acuity} locale={locale} /> {unitLabel(r)} ·{' '}
           <span data-desk-state>{tt(stateKey(state))}</span>
           {declined === undefined ? null : ` (${tt(reasonKey(declined.reason))})`}
         </h2>

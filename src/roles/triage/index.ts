@@ -1,6 +1,6 @@
 export { mountTriage, openAlertDesk } from './mount.js';
 export { reportBundle } from './fhir.js';
-export { deskState, ACUITY_COLOURS, DISPATCH_SEVERITY, type DeskState } from './board.js';
+export { deskState, type DeskState } from './board.js';
 export { byEta, boardLists, placement, type ListPolicy, type RecentReason } from './lists.js';
 export { AlertDesk, ACK_ERROR, type AckError, type OpenAlert } from './alert-desk.js';
 export {

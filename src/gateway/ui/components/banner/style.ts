@@ -5,7 +5,7 @@ export const css = `
 .banner__title{margin:0;font-size:var(--font-size-m);font-weight:700}
 .banner__body>p,.banner__body>ul{margin:var(--space-1) 0 0}
 .banner--critical{background:var(--colour-critical);border-color:var(--colour-warning-dark);color:#fff}
-.banner--critical a{color:#fff}
+.banner--critical a:not(.button){color:#fff}
 .banner--warning{background:var(--colour-caution-bg);border-color:var(--colour-caution);color:var(--colour-text)}
 .banner--info{background:var(--colour-info-bg);border-color:var(--colour-info);color:var(--colour-text)}
 .banner--success{background:var(--colour-success-bg);border-color:var(--colour-success);color:var(--colour-text)}

@@ -16,7 +16,7 @@ export const css = `
 --colour-info:#1d4f91;--colour-info-bg:#e6eef9;--colour-success:#00703c;--colour-success-bg:#e3f3e8;
 --colour-neutral:#3d4349;--colour-neutral-bg:#eceeef;
 --acuity-1-bg:#1f4fd1;--acuity-1-fg:#fff;--acuity-2-bg:#c8102e;--acuity-2-fg:#fff;--acuity-3-bg:#f2c200;--acuity-3-fg:#111;
---acuity-4-bg:#2e8b3e;--acuity-4-fg:#fff;--acuity-5-bg:#fff;--acuity-5-fg:#111;
+--acuity-4-bg:#1e6b2e;--acuity-4-fg:#fff;--acuity-5-bg:#fff;--acuity-5-fg:#111;
 --space-1:.25rem;--space-2:.5rem;--space-3:.75rem;--space-4:1rem;--space-5:1.5rem;--space-6:2rem;
 --font-body:system-ui,"Hiragino Sans","Noto Sans CJK JP","Noto Sans JP",sans-serif;
 --font-size-s:1rem;--font-size-m:1.25rem;--font-size-l:1.5rem;--font-size-xl:2rem;--line-height:1.5;
