@@ -1,5 +1,13 @@
 import type { FC } from 'hono/jsx';
-import type { PanelContext } from '../../gateway/index.js';
+import {
+  Banner,
+  Button,
+  ButtonGroup,
+  Form,
+  Tag,
+  type ButtonVariant,
+  type PanelContext,
+} from '../../gateway/index.js';
 import type { EmergencySummary, TechoDocument } from '../../records/index.js';
 import type { DemoHolder } from './card-panel.js';
 import type { QrSay } from './qr-text.js';
@@ -13,20 +21,21 @@ export interface DemoTechoView {
   readonly shown: { readonly holder: number; readonly image: string } | undefined;
 }
 
-const Form: FC<{
+/** One action on the patient on screen: a form with its tap, and its button. */
+const TapAction: FC<{
   readonly action: string;
   readonly ctx: PanelContext;
   readonly tap: string;
   readonly name: string;
   readonly label: string;
-}> = ({ action, ctx, tap, name, label }) => (
-  <form method="post" action={action}>
-    <input type="hidden" name="_csrf" value={ctx.csrf} />
+  readonly variant?: ButtonVariant;
+}> = ({ action, ctx, tap, name, label, variant = 'primary' }) => (
+  <Form action={action} csrf={ctx.csrf} id={name} locale={ctx.locale}>
     <input type="hidden" name="tap" value={tap} />
-    <button type="submit" data-action={name}>
+    <Button action={name} variant={variant}>
       {label}
-    </button>
-  </form>
+    </Button>
+  </Form>
 );
 
 /**
@@ -49,14 +58,14 @@ const Scanner: FC<{ readonly s: CardSession; readonly codes: number; readonly qr
     data-unread-images={qr('qr.unreadImages')}
   >
     <p class="small">{qr('qr.intro')}</p>
-    <p>
-      <button type="button" data-action="qr-camera">
+    <ButtonGroup>
+      <Button type="button" action="qr-camera">
         {qr('qr.camera')}
-      </button>{' '}
-      <button type="button" data-action="qr-stop">
+      </Button>
+      <Button type="button" action="qr-stop" variant="secondary">
         {qr('qr.stop')}
-      </button>
-    </p>
+      </Button>
+    </ButtonGroup>
     <div data-qr-viewfinder class="viewfinder"></div>
     <label for="qr-files">{qr('qr.upload')}</label>
     <input id="qr-files" type="file" accept="image/*" multiple data-qr-files />
@@ -112,7 +121,7 @@ const Preview: FC<{
       </ul>
       {skipped === 0 ? null : (
         <p class="error" data-qr-skipped={skipped}>
-          {qr('qr.skipped', { n: skipped })}
+          <strong>{qr('qr.skipped', { n: skipped })}</strong>
         </p>
       )}
       <h3>{qr('qr.medications')}</h3>
@@ -124,9 +133,10 @@ const Preview: FC<{
               {m.japaneseName ?? m.name}
               {m.dose === undefined ? '' : ` · ${m.dose}`}
               {m.flags.map((f) => (
-                <strong class="flag" data-flag={f}>
-                  {say(`flag.${f}`)}
-                </strong>
+                <span data-flag={f}>
+                  {' '}
+                  <Tag tone="danger">{say(`flag.${f}`)}</Tag>
+                </span>
               ))}
               {m.classified ? null : <em class="unclassified"> [{say('summary.unclassified')}]</em>}
             </li>
@@ -145,8 +155,23 @@ const Preview: FC<{
       ) : (
         <p>{qr('qr.none')}</p>
       )}
-      <Form action="/tablet/qr/confirm" ctx={ctx} tap={s.tap} name="qr-confirm" label={qr('qr.confirm')} />
-      <Form action="/tablet/qr/discard" ctx={ctx} tap={s.tap} name="qr-discard" label={qr('qr.discard')} />
+      <ButtonGroup>
+        <TapAction
+          action="/tablet/qr/confirm"
+          ctx={ctx}
+          tap={s.tap}
+          name="qr-confirm"
+          label={qr('qr.confirm')}
+        />
+        <TapAction
+          action="/tablet/qr/discard"
+          ctx={ctx}
+          tap={s.tap}
+          name="qr-discard"
+          label={qr('qr.discard')}
+          variant="warning"
+        />
+      </ButtonGroup>
     </div>
   );
 };
@@ -171,29 +196,43 @@ const ScanView: FC<{
             {missing.length === 0 ? '' : ` · ${qr('qr.missing')}: ${missing.join(', ')}`}
           </p>
           <Scanner s={s} codes={scan.codes.length} qr={qr} />
-          <Form action="/tablet/qr/finish" ctx={ctx} tap={s.tap} name="qr-finish" label={qr('qr.finish')} />
-          <Form
-            action="/tablet/qr/discard"
-            ctx={ctx}
-            tap={s.tap}
-            name="qr-discard"
-            label={qr('qr.discard')}
-          />
+          <ButtonGroup>
+            <TapAction
+              action="/tablet/qr/finish"
+              ctx={ctx}
+              tap={s.tap}
+              name="qr-finish"
+              label={qr('qr.finish')}
+            />
+            <TapAction
+              action="/tablet/qr/discard"
+              ctx={ctx}
+              tap={s.tap}
+              name="qr-discard"
+              label={qr('qr.discard')}
+              variant="warning"
+            />
+          </ButtonGroup>
         </>
       );
     }
     case 'refused':
       return (
         <>
-          <div class="error" role="alert" data-qr-refused={scan.error.code}>
-            <p>
-              <strong>{qr('qr.refused')}</strong>
-            </p>
-            <p>
-              {qr(`refused.${scan.error.code}`)}: {scan.error.message}
-            </p>
+          <div data-qr-refused={scan.error.code}>
+            <Banner tone="critical" title={qr('qr.refused')} locale={ctx.locale} kind="qr-refused" alert>
+              <p>
+                {qr(`refused.${scan.error.code}`)}: {scan.error.message}
+              </p>
+            </Banner>
           </div>
-          <Form action="/tablet/qr/discard" ctx={ctx} tap={s.tap} name="qr-again" label={qr('qr.again')} />
+          <TapAction
+            action="/tablet/qr/discard"
+            ctx={ctx}
+            tap={s.tap}
+            name="qr-again"
+            label={qr('qr.again')}
+          />
         </>
       );
     case 'preview':
@@ -210,8 +249,7 @@ const DemoTecho: FC<{ readonly demo: DemoTechoView; readonly ctx: PanelContext; 
 }) => (
   <fieldset class="demo" data-demo-techo>
     <legend>{qr('qr.demo.title')}</legend>
-    <form method="post" action="/tablet/demo/okusuri-techo">
-      <input type="hidden" name="_csrf" value={ctx.csrf} />
+    <Form action="/tablet/demo/okusuri-techo" csrf={ctx.csrf} id="demo-techo" locale={ctx.locale}>
       <label for="techo-holder">{qr('qr.demo.holder')}</label>
       <select id="techo-holder" name="holder">
         {demo.holders.map((h) => (
@@ -220,10 +258,10 @@ const DemoTecho: FC<{ readonly demo: DemoTechoView; readonly ctx: PanelContext; 
           </option>
         ))}
       </select>
-      <button type="submit" data-action="demo-techo">
+      <Button action="demo-techo" variant="secondary">
         {qr('qr.demo.show')}
-      </button>
-    </form>
+      </Button>
+    </Form>
     {demo.shown === undefined ? null : (
       <>
         <img
