@@ -14,6 +14,7 @@ import {
   type AuditInput,
 } from './audit/index.js';
 import {
+  DemoLinks,
   hashPassword,
   loadDeviceToken,
   LoginThrottle,
@@ -39,6 +40,7 @@ import type { GatewayParts } from './parts.js';
 import type { Readiness } from './readiness.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
+import { demoLoginRoutes } from './routes/demo-login.js';
 import { screenRoutes } from './routes/screens.js';
 import { systemRoutes } from './routes/system.js';
 import { FormStore, type FieldErrorCode } from './ui/form-state.js';
@@ -60,6 +62,11 @@ export interface GatewayOptions {
   readonly bodyLimitBytes?: number;
   /** Routes (exact paths) that take a larger body, with their bound in bytes: file uploads. */
   readonly uploadLimits?: ReadonlyMap<string, number>;
+  /**
+   * Demo only: one-time log-in links valid this long (`ems-gateway demo` passes it; no configuration
+   * key can, so a production instance never has them). See auth/demo-links.ts.
+   */
+  readonly demoLinkTtlMs?: number;
 }
 
 /** Why patient data was touched: the consent basis and, without consent, the emergency reason code. */
@@ -99,6 +106,8 @@ export interface Gateway {
   readonly usersFile: string;
   readonly deviceToken: string;
   readonly scryptCost: ScryptCost;
+  /** Demo only (`demoLinkTtlMs`): issue a one-time log-in link's token for a user. */
+  readonly demoLinks: DemoLinks | undefined;
   /** Records an access to patient data by the person behind this request (who, what, why, when). */
   recordAccess(
     c: Context<GatewayEnv>,
@@ -184,6 +193,8 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
   authRoutes(routes, parts);
   screenRoutes(routes, parts, auditFile);
   adminRoutes(routes, parts, auditFile);
+  const demoLinks = options.demoLinkTtlMs === undefined ? undefined : new DemoLinks(options.demoLinkTtlMs);
+  if (demoLinks !== undefined) demoLoginRoutes(routes, parts, demoLinks);
 
   return {
     app,
@@ -201,6 +212,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
     usersFile,
     deviceToken: token.value,
     scryptCost,
+    demoLinks,
     recordAccess: (c, action, subject, why) => {
       const session = c.get('session');
       if (session === undefined) throw new ApiFailure('unauthenticated');

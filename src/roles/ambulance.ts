@@ -10,6 +10,7 @@ import {
   type TrustAnchor,
 } from '../reader/index.js';
 import { EmulatedCard, InProcessReader, loadOrCreateCard } from '../sim/card/index.js';
+import { cardholder } from '../sim/index.js';
 import {
   hasNamesake,
   medicalRecord,
@@ -37,7 +38,9 @@ const demoHolders = (seed: number, first: number): DemoHolder[] => {
     const status = medicalRecord(seed, index).status;
     const wanted = status === 'active' ? active++ < DEMO_ACTIVE : !seen.has(status);
     seen.add(status);
-    if (wanted) picked.push({ index, label: `#${index} · ${status}` });
+    // The card PIN is shown in the demo panel (issue 15): synthetic holders, nobody's real PIN.
+    if (wanted)
+      picked.push({ index, label: `#${index}`, card: { status, pin: cardholder(seed, index).authPin } });
   }
   return picked;
 };

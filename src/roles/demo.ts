@@ -28,7 +28,12 @@ export interface DemoLogin {
   readonly url: string;
   readonly deviceToken: string;
   readonly users: readonly IssuedCredentials[];
+  /** One-time log-in links (demo only), one per user, in the order of `users`. */
+  readonly links: readonly { readonly userId: string; readonly url: string }[];
 }
+
+/** How long the printed one-time links stay good: time to read the console and click. */
+export const DEMO_LINK_TTL_MS = 30 * 60_000;
 
 export interface RunningDemo {
   readonly brokerUrl: string;
@@ -59,6 +64,9 @@ const DIRECTORY_MEMBERS: readonly DemoPrincipal[] = [
   { id: DEMO_PRINCIPALS.dispatch, role: 'dispatch', displayName: 'デモ指令センター · Demo dispatch' },
   { id: DEMO_PRINCIPALS.records, role: 'records', displayName: 'デモ記録サービス · Demo records service' },
 ];
+
+/** The instance's name on its log-in page: the directory's display name. */
+const nameOf = (id: string): string => DIRECTORY_MEMBERS.find((m) => m.id === id)?.displayName ?? id;
 
 /** Where the demo hospitals stand (central Tokyo, near the form's sample places) and what they are. */
 const DEMO_SITES = [
@@ -138,6 +146,7 @@ const demoConfigs = (
     {
       role: 'ambulance',
       id: DEMO_PRINCIPALS.ambulance,
+      displayName: nameOf(DEMO_PRINCIPALS.ambulance),
       dataDir: dataDir(DEMO_PRINCIPALS.ambulance),
       http: { port: port(options, 0) },
       mqtt,
@@ -156,6 +165,7 @@ const demoConfigs = (
     ...DEMO_PRINCIPALS.hospitals.map((id, i) => ({
       role: 'hospital',
       id,
+      displayName: nameOf(id),
       dataDir: dataDir(id),
       http: { port: port(options, 1 + i) },
       mqtt,
@@ -164,6 +174,7 @@ const demoConfigs = (
     {
       role: 'dispatch',
       id: DEMO_PRINCIPALS.dispatch,
+      displayName: nameOf(DEMO_PRINCIPALS.dispatch),
       dataDir: dataDir(DEMO_PRINCIPALS.dispatch),
       http: { port: port(options, 4) },
       mqtt,
@@ -212,7 +223,11 @@ const demoLogin = async (role: RunningRole): Promise<DemoLogin> => {
         Date.now(),
       ),
     );
-  return { principal: role.id, url: role.url, deviceToken: role.gateway.deviceToken, users };
+  const links = users.map((u) => ({
+    userId: u.userId,
+    url: `${role.url}/login/demo/${role.gateway.demoLinks?.issue(u.userId, Date.now()) ?? ''}`,
+  }));
+  return { principal: role.id, url: role.url, deviceToken: role.gateway.deviceToken, users, links };
 };
 
 export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
@@ -253,6 +268,7 @@ export const startDemo = async (options: DemoOptions): Promise<RunningDemo> => {
       roles.push(
         await startConfiguredRole(config, {
           env: options.env,
+          demoLinkTtlMs: DEMO_LINK_TTL_MS,
           ...(options.logger === undefined ? {} : { logger: options.logger }),
         }),
       );

@@ -38,6 +38,8 @@ export interface RoleOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** Demo only: one-time log-in links valid this long (src/gateway/auth/demo-links.ts). */
+  readonly demoLinkTtlMs?: number;
 }
 
 const openLink = (config: RoleConfig, env: RoleOptions['env']): BrokerLink => {
@@ -126,6 +128,7 @@ export const startRole = async (
             ]),
           }
         : {}),
+      ...(options.demoLinkTtlMs === undefined ? {} : { demoLinkTtlMs: options.demoLinkTtlMs }),
     });
   } catch (error) {
     for (const stop of stops.reverse()) await stop();

@@ -49,6 +49,9 @@ const common = (i: Instance): Record<string, readonly Who[]> => ({
   'GET /admin/verify': ADMIN,
   'GET /unlock': ANYONE,
   'POST /unlock': ANYONE,
+  // The demo's one-time log-in links (only `startDemo` registers them).
+  'GET /login/demo/:token': ANYONE,
+  'POST /login/demo': ANYONE,
   ...(i === 'ambulance' ? {} : { 'POST /kiosk': SCREEN[i] }),
 });
 
@@ -57,6 +60,7 @@ export const TO_LOGIN_BY_DESIGN: ReadonlySet<string> = new Set([
   'POST /logout',
   'GET /unlock',
   'POST /unlock',
+  'POST /login/demo',
 ]);
 
 /**

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../log/index.js';
-import { startDemo } from '../../roles/demo.js';
+import { DEMO_LINK_TTL_MS, startDemo } from '../../roles/demo.js';
 import { integerOption, untilAborted, write, type Command } from '../command.js';
 
 const help = `ems-gateway demo [--data-dir DIR] [--port-base N] [--mqtt-port N]
@@ -46,7 +46,7 @@ export const demoCommand: Command = {
       ...demo.roles.map((r) => `  ${`${r.role} ${r.id}`.padEnd(24)}${r.url}/`),
       '',
       'Demo log-ins (synthetic, new at every start). The device code enrols a browser once; for the',
-      '6-digit code run: ems-gateway users code SECRET (or add the secret to an authenticator app).',
+      '6-digit code run: npx ems-gateway users code SECRET (or add the secret to an authenticator app).',
       ...demo.logins.flatMap((l) => [
         `  ${l.principal.padEnd(16)}device code ${l.deviceToken}`,
         ...l.users.map(
@@ -55,7 +55,14 @@ export const demoCommand: Command = {
         ),
       ]),
       '',
-      'On the tablet (crew-demo), the demo panel taps an emulated card of a synthetic holder.',
+      `Ready-to-click log-ins (demo only; each link works once, for ${DEMO_LINK_TTL_MS / 60_000} minutes; then use the`,
+      'password and code above):',
+      ...demo.logins.flatMap((l) =>
+        l.links.map((k) => `  ${k.userId.padEnd(16)}${l.principal.padEnd(14)}${k.url}`),
+      ),
+      '',
+      'On the tablet (crew-demo), the demo panel taps an emulated card of a synthetic holder and shows',
+      "that holder's card PIN.",
       'Every role answers /healthz, /readyz, /metrics and /openapi.json. Ctrl-C stops.',
       `Logs (JSON lines): ${logFile}`,
     ];

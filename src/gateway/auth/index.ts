@@ -3,6 +3,7 @@
  * to them, the screen lock (PIN unlock after idle) and kiosk mode. See docs/security.md.
  */
 export { openAuthDatabase } from './database.js';
+export { DemoLinks } from './demo-links.js';
 export { loadDeviceToken, newDeviceId, deviceCookieValue, enrolledDevice, isDeviceToken } from './device.js';
 export { authenticate, LoginFailure, type LoginAttempt, type LoginDeps } from './login.js';
 export { hashPassword, verifyPassword, PRODUCTION_COST, type ScryptCost } from './password.js';

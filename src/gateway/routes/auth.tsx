@@ -149,17 +149,32 @@ const logIn = async (
     });
     return { ok: false, error: result.error.code === 'throttled' ? 'locked' : 'login-failed' };
   }
+  return { ok: true, session: await openSession(c, parts, result.value, input.pin) };
+};
+
+/**
+ * A session for someone whose log-in succeeded (both factors, or a demo link): a locked session on
+ * this browser ends, the screen-lock PIN is hashed, the browser is enrolled when it was not.
+ */
+export const openSession = async (
+  c: Context<GatewayEnv>,
+  parts: GatewayParts,
+  user: { readonly id: string; readonly role: UserRole },
+  pin: string | undefined,
+): Promise<Session> => {
+  const enrolled = c.get('device');
   const device = enrolled ?? newDeviceId();
   // A session left locked on this browser (someone else's shift, or ours before) ends here.
   const previous = c.get('session') ?? c.get('lockedSession');
   if (previous !== undefined) parts.sessions.end(previous.id);
   const pinHash =
-    input.pin === undefined || !parts.screenLock
-      ? undefined
-      : await hashScreenPin(input.pin, parts.scryptCost);
-  const session = parts.sessions.create(result.value.id, result.value.role, device, pinHash);
+    pin === undefined || !parts.screenLock ? undefined : await hashScreenPin(pin, parts.scryptCost);
+  const session = parts.sessions.create(user.id, user.role, device, pinHash);
   parts.audit.record({
-    ...base,
+    device: parts.device,
+    subject: null,
+    purpose: null,
+    reason: null,
     role: session.role,
     userId: session.userId,
     action: 'login',
@@ -173,7 +188,7 @@ const logIn = async (
       deviceCookieValue(parts.deviceToken, device),
       cookieOptions(parts.secure, DEVICE_COOKIE_DAYS * 86400),
     );
-  return { ok: true, session };
+  return session;
 };
 
 const sessionInfo = (parts: GatewayParts, s: Session): v.InferOutput<typeof SessionInfo> => ({

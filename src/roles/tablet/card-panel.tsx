@@ -13,7 +13,18 @@ import type { Say } from './text.js';
 export interface DemoHolder {
   readonly index: number;
   readonly label: string;
+  /** The card's status at the records service and the holder's card PIN (synthetic: shown in the demo). */
+  readonly card?: { readonly status: DemoCardStatus; readonly pin: string };
 }
+
+/** The records service's answers for a demo card, in the words of the demo panel. */
+export type DemoCardStatus = 'active' | 'suspended' | 'revoked' | 'certificate-expired' | 'no-eligibility';
+
+/** "#3 · 有効 · カードの暗証番号 1234": everything a newcomer needs to try a card. */
+const holderLabel = (h: DemoHolder, say: Say): string =>
+  h.card === undefined
+    ? h.label
+    : `#${h.index} · ${say(`demo.status.${h.card.status}`)} · ${say('demo.pin')} ${h.card.pin}`;
 
 const Hidden: FC<{ readonly csrf: string; readonly tap?: string | undefined }> = ({ csrf, tap }) => (
   <>
@@ -197,7 +208,7 @@ export const DemoControl: FC<{
       <label for="holder">{say('demo.holder')}</label>
       <select id="holder" name="holder">
         {holders.map((h) => (
-          <option value={String(h.index)}>{h.label}</option>
+          <option value={String(h.index)}>{holderLabel(h, say)}</option>
         ))}
       </select>
       <button type="submit" data-action="demo-insert">
