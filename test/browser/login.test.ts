@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src/gateway/index.js';
+import { launchChromium } from '../support/browser.js';
+import { checkScreen } from '../support/screen-checks.js';
+import { openHarness, type Harness } from '../gateway/harness.js';
+
+/** Issue 15, log-in that fits a shift, in Debian's Chromium over a real socket (the clock is the test's). */
+describe('log-in in the browser', () => {
+  let h: Harness;
+  let server: RunningServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    h = await openHarness('ambulance', { displayName: '救急車 3号', auth: { idleLogoutSeconds: 60 } });
+    server = await startServer(h.gateway.app, { host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser.close();
+    await server.close();
+    h.gateway.close();
+  });
+
+  it('a failed attempt keeps user id and device code; idle locks; the PIN unlocks', async () => {
+    const cred = await h.issue('crew-x', 'crew');
+    const page = await browser.newPage({ viewport: { width: 800, height: 1280 } });
+    await page.goto(`${server.url}/login?lang=ja`);
+    expect(await page.textContent('[data-instance]')).toContain('救急車 3号');
+    await page.fill('#userId', 'crew-x');
+    await page.fill('#password', 'wrong-password');
+    await page.fill('#otp', h.code(cred.totpSecret));
+    await page.fill('#deviceToken', h.gateway.deviceToken);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-error="login-failed"]');
+    expect(await page.inputValue('#userId')).toBe('crew-x');
+    expect(await page.inputValue('#deviceToken')).toBe(h.gateway.deviceToken);
+    expect(await page.inputValue('#password')).toBe('');
+    await checkScreen(page, 'login-failed-portrait-ja');
+
+    h.clock.advance(30_000);
+    await page.fill('#password', cred.password);
+    await page.fill('#otp', h.code(cred.totpSecret));
+    await page.fill('#pin', '2580');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-screen=crew]');
+    // Idle on the server: the live stream ends, the page goes to the PIN form, the screen is gone.
+    h.clock.advance(61_000);
+    await page.waitForURL(/\/unlock$/, { timeout: 15_000 });
+    expect(await page.$('[data-screen=crew]')).toBeNull();
+    await checkScreen(page, 'unlock-portrait-ja');
+    await page.fill('#pin', '2580');
+    await page.click('[data-action=unlock]');
+    await page.waitForSelector('[data-screen=crew]');
+    await page.close();
+  });
+});
