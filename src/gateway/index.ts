@@ -61,5 +61,5 @@ export { Layout, Panel, Empty, Style } from './ui/layout.js';
 export { Time } from './ui/screens.js';
 // The screens' component layer (docs/components.md): every screen builds its markup from these.
 export * from './ui/components/index.js';
-export { FIELD_ERRORS, type FieldErrorCode, type FormState } from './ui/form-state.js';
+export { FIELD_ERRORS, numberInRange, type FieldErrorCode, type FormState } from './ui/form-state.js';
 export type { LinkState } from './live.js';

@@ -22,7 +22,7 @@ const REPORT = {
 const patients = async (rig: Rig): Promise<{ all: string[]; onScreen: string | undefined }> => {
   const html = await rig.crew.panel('card');
   const all = [...html.matchAll(/data-patient="(tap-[0-9a-f]+)"/g)].map((m) => m[1] as string);
-  const onScreen = /data-patient="(tap-[0-9a-f]+)"[^>]*data-on-screen="true"/.exec(html)?.[1];
+  const onScreen = /data-patient="(tap-[0-9a-f]+)"[^>]*aria-current="true"/.exec(html)?.[1];
   return { all, onScreen };
 };
 
@@ -60,7 +60,7 @@ describe('a report for any patient; several patients per ambulance (issue 13)', 
     });
     await waitFor(() => (receiver.board()[0]?.body?.atmist.signs.length === 2 ? true : undefined), 'update');
 
-    await crew.post('/tablet/divert', { tap, hospital: HOSPITALS[1] });
+    await crew.post('/tablet/divert', { tap, hospital: HOSPITALS[1], confirm: 'yes' });
     await waitFor(async () => (await crew.panel('report')).includes('data-state="cancelled"'), 'cancelled');
     const views = await crew.panel('report');
     const diverted = [...views.matchAll(/data-report="([0-9a-f-]+)"/g)].map((m) => m[1] as string);
@@ -111,17 +111,18 @@ describe('a report for any patient; several patients per ambulance (issue 13)', 
     expect(await crew.panel('summary')).toContain('data-summary');
   });
 
-  it('discarding a patient with nothing sent asks first; handover removes the unknown patient', async () => {
+  it('discarding a patient is a confirmed second step; handover removes the unknown patient', async () => {
     const { crew } = rig;
     const second = await crew.tap();
-    await crew.post('/tablet/patient/discard', { tap: second });
-    await crew.cardShows('data-notice="confirm-discard"');
+    // Without the second step's confirm=yes (issue 15) nothing is discarded.
+    expect((await crew.post('/tablet/patient/discard', { tap: second })).status).toBe(303);
+    expect(await crew.panel('card')).toContain('data-confirm="discard"');
     expect((await patients(rig)).all).toContain(second);
     await crew.post('/tablet/patient/discard', { tap: second, confirm: 'yes' });
     await waitFor(async () => ((await patients(rig)).all.includes(second) ? undefined : true), 'discarded');
 
     const first = await crew.tap();
-    await crew.post('/tablet/handover', { tap: first });
+    await crew.post('/tablet/handover', { tap: first, confirm: 'yes' });
     await crew.cardShows('カードなし');
     expect((await patients(rig)).all).toEqual([]);
     const audit = rig.ambulance.gateway.audit.latest(10);

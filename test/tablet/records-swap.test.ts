@@ -55,7 +55,7 @@ describe('H1: a records answer swapped by a proxy on the path is refused (black 
     await readCard(rig, OTHER);
     await crew.cardShows('data-outcome="ok"');
     expect(proxy.held).toBeDefined();
-    await crew.post('/tablet/handover', { tap: await crew.tap() });
+    await crew.post('/tablet/handover', { tap: await crew.tap(), confirm: 'yes' });
     await crew.cardShows('カードなし');
 
     // 2. #1's card: the proxy answers with #4's held answer (sealed to this tablet, never opened).

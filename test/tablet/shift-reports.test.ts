@@ -69,7 +69,7 @@ describe("the crew's list of this shift's reports (issue 12, R3) and the report 
       'the report in the list, delivered',
     );
     // Handover: the session's reports leave the list.
-    await rig.crew.post('/tablet/handover', { tap });
+    await rig.crew.post('/tablet/handover', { tap, confirm: 'yes' });
     await waitFor(
       () => rowOf(rig, incoming.reportId).then((r) => (r === undefined ? true : undefined)),
       'gone after handover',

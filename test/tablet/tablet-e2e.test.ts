@@ -38,7 +38,8 @@ const readCard = async (rig: Rig, holder: number, basis = 'given'): Promise<stri
   const tap = await crew.tap();
   expect((await crew.post('/tablet/identify', { tap, mode: 'visual' })).status).toBe(303);
   await crew.cardShows('data-phase="identified"');
-  await crew.post('/tablet/consent', { tap, basis });
+  // Refusing is a confirmed second step (issue 15); the other bases are one tap.
+  await crew.post('/tablet/consent', { tap, basis, ...(basis === 'refused' ? { confirm: 'yes' } : {}) });
   return tap;
 };
 
@@ -101,7 +102,7 @@ describe('ambulance tablet end to end: card → records-sim → cache → tablet
     });
     await waitFor(() => (receiver.board()[0]?.body?.atmist.signs.length === 2 ? true : undefined), 'update');
     expect(receiver.board()[0]?.body?.atmist.signs.map((s) => s.heartRate)).toEqual([96, 120]);
-    await crew.post('/tablet/divert', { tap, hospital: HOSPITALS[1] });
+    await crew.post('/tablet/divert', { tap, hospital: HOSPITALS[1], confirm: 'yes' });
     await waitFor(
       () => (receiver.board().length === 0 ? true : undefined),
       'cancelled at the first hospital',
@@ -114,11 +115,11 @@ describe('ambulance tablet end to end: card → records-sim → cache → tablet
     const tap = await readCard(rig, holderWith('active'));
     await crew.cardShows('data-outcome="ok"');
     expect(await crew.panel('summary')).toContain('data-from-cache');
-    await crew.post('/tablet/handover', { tap });
+    await crew.post('/tablet/handover', { tap, confirm: 'yes' });
     // The first patient (read earlier, reports sent) is still on this tablet: it comes on screen.
     const first = await crew.tap();
     expect(first).not.toBe(tap);
-    await crew.post('/tablet/handover', { tap: first });
+    await crew.post('/tablet/handover', { tap: first, confirm: 'yes' });
     await crew.cardShows('カードなし');
     expect(await crew.panel('summary')).not.toContain('data-summary');
     // The same card again: purged, so fetched anew.

@@ -10,7 +10,8 @@ const readCard = async (rig: Rig, holder: number, basis = 'given'): Promise<void
   const tap = await crew.tap();
   await crew.post('/tablet/identify', { tap, mode: 'visual' });
   await crew.cardShows('data-phase="identified"');
-  await crew.post('/tablet/consent', { tap, basis });
+  // Refusing is a confirmed second step (issue 15); the other bases are one tap.
+  await crew.post('/tablet/consent', { tap, basis, ...(basis === 'refused' ? { confirm: 'yes' } : {}) });
 };
 
 /**

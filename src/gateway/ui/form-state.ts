@@ -1,4 +1,5 @@
 import type * as v from 'valibot';
+import { check as vCheck } from 'valibot';
 import type { Clock } from '../../core/index.js';
 
 /**
@@ -57,8 +58,19 @@ export const declaredKeys = (schema: v.GenericSchema): ReadonlySet<string> => {
   return keys;
 };
 
+/** The message our range checks carry, so the hook can tell "out of range" from "not a number". */
+const OUT_OF_RANGE = 'out-of-range';
+
+/**
+ * A text field holding a number, checked against its range in the schema itself, so a value out of
+ * range is named in the same refusal as every other field (`"400"` for a blood pressure).
+ */
+export const numberInRange = (min: number, max: number): v.CheckAction<string, typeof OUT_OF_RANGE> =>
+  vCheck((s: string) => s === '' || (Number(s) >= min && Number(s) <= max), OUT_OF_RANGE);
+
 const codeOf = (issue: v.BaseIssue<unknown>): FieldErrorCode => {
   if (issue.input === undefined || issue.input === '') return 'required';
+  if (issue.type === 'check' && issue.message === OUT_OF_RANGE) return 'out-of-range';
   switch (issue.type) {
     case 'max_length':
       return 'too-long';

@@ -79,13 +79,23 @@ export class UnitAssignment extends EventEmitter<UnitAssignmentEvents> {
   }
 
   /**
+   * Whether the milestone may be recorded now: an arrival only after the departure (issue 15: an
+   * arrival pressed first, e.g. by a handover of an old patient, made the call-to-arrival KPI wrong).
+   */
+  mayRecord(milestone: UnitMilestone): boolean {
+    const held = this.#held;
+    if (held === undefined) return false;
+    return milestone !== 'arrival' || held.sent.has('departure') || held.unsent.has('departure');
+  }
+
+  /**
    * Notes that a milestone happened now (once per case: a second press changes nothing) and delivers
    * it with any earlier one not yet delivered. Resolves when this attempt is over; false when nothing
    * is assigned or something is still undelivered.
    */
   record(milestone: UnitMilestone): Promise<boolean> {
     const held = this.#held;
-    if (held === undefined) return Promise.resolve(false);
+    if (held === undefined || !this.mayRecord(milestone)) return Promise.resolve(false);
     if (!held.sent.has(milestone) && !held.unsent.has(milestone)) {
       this.#held = { ...held, unsent: new Map([...held.unsent, [milestone, this.o.clock.now()]]) };
       this.emit('changed');

@@ -1,15 +1,27 @@
 import type { FC } from 'hono/jsx';
-import type { PanelContext } from '../../gateway/index.js';
-import { crewMessage as identifyMessage } from '../../reader/index.js';
+import {
+  Banner,
+  Button,
+  ButtonGroup,
+  Confirm,
+  Field,
+  fill,
+  Form,
+  formatJst,
+  SummaryList,
+  Timeline,
+  type PanelContext,
+} from '../../gateway/index.js';
+import type { IdentifyFailure } from '../../reader/index.js';
 import { crewMessage as recordsMessage, UNABLE_REASONS } from '../../records/index.js';
 import { UNIT_MILESTONES } from '../../dispatch/index.js';
-import { formatJst } from '../../gateway/index.js';
 import type { AssignedCase } from './assignment.js';
+import { FlowSteps } from './flow-steps.js';
 import { PatientsBar, patientLabel } from './patients-panel.js';
 import { pinAllowed, type CardSession } from './state.js';
 import type { Say } from './text.js';
 
-/** A holder of the emulated card the demo control can tap (index and a synthetic status label). */
+/** A holder of the emulated card the demo control can tap (index and the status its records give). */
 export interface DemoHolder {
   readonly index: number;
   readonly label: string;
@@ -33,6 +45,10 @@ const Hidden: FC<{ readonly csrf: string; readonly tap?: string | undefined }> =
   </>
 );
 
+/** A failed card read in the crew's language (the reader's own text is bilingual, for logs and CLI). */
+const failureText = (failure: IdentifyFailure, say: Say): string =>
+  fill(say(`failure.${failure.code}`), { n: failure.pinTriesLeft ?? '?' });
+
 const STEPS = ['reading-certificate', 'checking-certificate', 'verifying-pin', 'signing-challenge'] as const;
 
 const Identity: FC<{ readonly s: CardSession; readonly ctx: PanelContext; readonly say: Say }> = ({
@@ -40,43 +56,45 @@ const Identity: FC<{ readonly s: CardSession; readonly ctx: PanelContext; readon
   ctx,
   say,
 }) => (
-  <div class="identity-choice">
+  <div class="identity-choice" id="identity">
     <form method="post" action="/tablet/identify">
       <Hidden csrf={ctx.csrf} tap={s.tap} />
       <input type="hidden" name="mode" value="visual" />
-      <button type="submit" data-action="identify-visual">
+      <Button big action="identify-visual">
         {say('identity.visual')}
-      </button>
-      <p>
+      </Button>
+      <p class="meta">
         {say('identity.attester')}: {ctx.userId}
       </p>
     </form>
-    <form method="post" action="/tablet/identify">
-      <Hidden csrf={ctx.csrf} tap={s.tap} />
-      <input type="hidden" name="mode" value="pin" />
-      <label for="pin">
-        {say('identity.pin')} — {say('identity.pinTries')}: {s.pinTries ?? '?'}
-      </label>
-      {pinAllowed(s) ? (
-        <>
-          <input
-            id="pin"
-            name="pin"
-            type="password"
-            inputmode="numeric"
-            pattern="[0-9]{4}"
-            maxlength={4}
-            autocomplete="off"
-            required
-          />
-          <button type="submit" data-action="identify-pin">
-            {say('identity.pinSubmit')}
-          </button>
-        </>
-      ) : (
-        <p class="error">{say('identity.pinLocked')}</p>
-      )}
-    </form>
+    {pinAllowed(s) ? (
+      <Form
+        action="/tablet/identify"
+        id={`identify:${s.tap}`}
+        csrf={ctx.csrf}
+        locale={ctx.locale}
+        state={ctx.form?.(`identify:${s.tap}`)}
+      >
+        <input type="hidden" name="tap" value={s.tap} />
+        <input type="hidden" name="mode" value="pin" />
+        <Field
+          name="pin"
+          label={say('identity.pin')}
+          kind="password"
+          width="short"
+          hint={`${say('identity.pinTries')}: ${fill(say('identity.pinTriesN'), { n: s.pinTries ?? '?' })}`}
+          pattern="[0-9]{4}"
+          maxLength={4}
+          state={ctx.form?.(`identify:${s.tap}`)}
+          locale={ctx.locale}
+        />
+        <Button variant="secondary" action="identify-pin">
+          {say('identity.pinSubmit')}
+        </Button>
+      </Form>
+    ) : (
+      <Banner tone="warning" kind="pin-locked" locale={ctx.locale} title={say('identity.pinLocked')} />
+    )}
   </div>
 );
 
@@ -85,33 +103,39 @@ const Consent: FC<{ readonly s: CardSession; readonly ctx: PanelContext; readonl
   ctx,
   say,
 }) => (
-  <div class="consent">
+  <div class="consent" id="consent">
     <h3>{say('consent.title')}</h3>
     <form method="post" action="/tablet/consent">
       <Hidden csrf={ctx.csrf} tap={s.tap} />
-      <button type="submit" name="basis" value="given" data-action="consent-given">
+      <Button big name="basis" value="given" action="consent-given">
         {say('consent.given')}
-      </button>
+      </Button>
     </form>
-    <form method="post" action="/tablet/consent">
-      <Hidden csrf={ctx.csrf} tap={s.tap} />
+    <Form action="/tablet/consent" id={`consent:${s.tap}`} csrf={ctx.csrf} locale={ctx.locale}>
+      <input type="hidden" name="tap" value={s.tap} />
       <input type="hidden" name="basis" value="unable-emergency" />
-      <label for="reason">{say('consent.reason')}</label>
-      <select id="reason" name="reason">
-        {UNABLE_REASONS.map((r) => (
-          <option value={r}>{say(`reason.${r}`)}</option>
-        ))}
-      </select>
-      <button type="submit" data-action="consent-unable">
+      <Field
+        name="reason"
+        label={say('consent.reason')}
+        kind="select"
+        options={UNABLE_REASONS.map((r) => ({ value: r, label: say(`reason.${r}`) }))}
+        locale={ctx.locale}
+      />
+      <Button variant="secondary" action="consent-unable">
         {say('consent.unable')}
-      </button>
-    </form>
-    <form method="post" action="/tablet/consent">
-      <Hidden csrf={ctx.csrf} tap={s.tap} />
-      <button type="submit" name="basis" value="refused" data-action="consent-refused">
-        {say('consent.refused')}
-      </button>
-    </form>
+      </Button>
+    </Form>
+    <Confirm
+      id="consent-refused"
+      open={say('consent.refusedOpen')}
+      title={say('consent.refusedTitle')}
+      consequence={say('consent.refusedConsequence')}
+      action="/tablet/consent"
+      csrf={ctx.csrf}
+      hidden={{ tap: s.tap, basis: 'refused' }}
+      confirmLabel={say('consent.refused')}
+      locale={ctx.locale}
+    />
   </div>
 );
 
@@ -147,9 +171,15 @@ const PhaseView: FC<{ readonly s: CardSession; readonly ctx: PanelContext; reado
     case 'read-failed':
       return (
         <>
-          <p class="error" data-phase="read-failed" data-code={phase.failure.code}>
-            {identifyMessage(phase.failure.code, phase.failure.pinTriesLeft)}
-          </p>
+          <div data-phase="read-failed" data-code={phase.failure.code}>
+            <Banner
+              tone="warning"
+              kind="read-failed"
+              locale={lang}
+              alert
+              title={failureText(phase.failure, say)}
+            />
+          </div>
           {phase.failure.next === 'enter-pin-again' || phase.failure.next === 'use-visual-confirmation' ? (
             <Identity s={s} ctx={ctx} say={say} />
           ) : null}
@@ -157,9 +187,9 @@ const PhaseView: FC<{ readonly s: CardSession; readonly ctx: PanelContext; reado
       );
     case 'removed':
       return (
-        <p class="error" data-phase="removed">
-          {say('card.removed')}
-        </p>
+        <div data-phase="removed">
+          <Banner tone="warning" kind="removed" locale={lang} alert title={say('card.removed')} />
+        </div>
       );
     case 'identified':
       return (
@@ -177,14 +207,24 @@ const PhaseView: FC<{ readonly s: CardSession; readonly ctx: PanelContext; reado
       const code = phase.outcome.code;
       return (
         <>
-          <p data-phase="records" data-outcome={code} class={code === 'ok' ? undefined : 'error'}>
-            {recordsMessage(code)[lang]}
-            {s.retrying ? ` ${say('records.retrying')}` : ''}
-          </p>
+          <div data-phase="records" data-outcome={code}>
+            {code === 'ok' ? (
+              <p>{recordsMessage(code)[lang]}</p>
+            ) : (
+              <Banner
+                tone="warning"
+                kind="records"
+                locale={lang}
+                title={`${recordsMessage(code)[lang]}${s.retrying ? ` ${say('records.retrying')}` : ''}`}
+              />
+            )}
+          </div>
           {s.retrying ? (
             <form method="post" action="/tablet/retry">
               <Hidden csrf={ctx.csrf} tap={s.tap} />
-              <button type="submit">{say('records.retryNow')}</button>
+              <Button variant="secondary" action="retry">
+                {say('records.retryNow')}
+              </Button>
             </form>
           ) : null}
         </>
@@ -201,7 +241,7 @@ export const DemoControl: FC<{
   readonly ctx: PanelContext;
   readonly say: Say;
 }> = ({ holders, ctx, say }) => (
-  <fieldset class="demo" data-demo-control>
+  <fieldset class="demo group" data-demo-control>
     <legend>{say('demo.title')}</legend>
     <form method="post" action="/tablet/demo/insert">
       <Hidden csrf={ctx.csrf} />
@@ -217,61 +257,82 @@ export const DemoControl: FC<{
     </form>
     <form method="post" action="/tablet/demo/remove">
       <Hidden csrf={ctx.csrf} />
-      <button type="submit" data-action="demo-remove">
+      <Button variant="secondary" action="demo-remove">
         {say('demo.remove')}
-      </button>
+      </Button>
     </form>
   </fieldset>
 );
 
 /**
  * The dispatch case this unit runs (an opaque id), where each milestone stands, and the two buttons
- * only the crew can press: left the scene, arrived at hospital.
+ * only the crew can press: left the scene, then arrived at hospital. Arrival is offered only once the
+ * departure is recorded (issue 15: an arrival before the departure made the call-to-arrival KPI wrong).
  */
 export const AssignedCaseBox: FC<{
   readonly assigned: AssignedCase | undefined;
   readonly ctx: PanelContext;
   readonly say: Say;
-}> = ({ assigned, ctx, say }) =>
-  assigned === undefined ? (
-    <p class="small" data-case="none">
-      {say('case.none')}
-    </p>
-  ) : (
-    <fieldset class="case" data-case={assigned.assignment.caseId}>
-      <legend>
-        {say('case.assigned')} {assigned.assignment.caseId} · {say('case.dispatch')}{' '}
-        {assigned.assignment.dispatchId}
-      </legend>
-      <ul class="small">
-        {UNIT_MILESTONES.map((m) => {
+}> = ({ assigned, ctx, say }) => {
+  if (assigned === undefined)
+    return (
+      <p class="small" data-case="none">
+        {say('case.none')}
+      </p>
+    );
+  const departed = assigned.sent.has('departure') || assigned.unsent.has('departure');
+  return (
+    <section class="case" data-case={assigned.assignment.caseId} aria-labelledby="case-title">
+      <h3 id="case-title">{say('case.assigned')}</h3>
+      <SummaryList
+        rows={[
+          { id: 'case', key: say('case.assigned'), value: assigned.assignment.caseId },
+          { id: 'dispatch', key: say('case.dispatch'), value: assigned.assignment.dispatchId },
+        ]}
+      />
+      <Timeline
+        label={say('case.assigned')}
+        items={UNIT_MILESTONES.map((m) => {
           const sent = assigned.sent.get(m);
           const unsent = assigned.unsent.get(m);
-          return (
-            <li
-              data-milestone={m}
-              data-state={sent !== undefined ? 'sent' : unsent !== undefined ? 'unsent' : 'none'}
-            >
-              {say(`milestone.${m}`)}
-              {sent !== undefined ? ` ✓ ${formatJst(sent)} (${say('case.sent')})` : ''}
-              {unsent !== undefined ? ` ${formatJst(unsent)} (${say('case.unsent')})` : ''}
-            </li>
-          );
+          return {
+            step: m,
+            label: say(`milestone.${m}`),
+            tone: sent !== undefined ? 'done' : unsent !== undefined ? 'current' : 'todo',
+            ...(sent !== undefined
+              ? { time: fill(say('case.sentAt'), { at: formatJst(sent) }) }
+              : unsent !== undefined
+                ? { time: fill(say('case.unsentAt'), { at: formatJst(unsent) }) }
+                : {}),
+          };
         })}
+      />
+      <ul class="visually-hidden">
+        {UNIT_MILESTONES.map((m) => (
+          <li
+            data-milestone={m}
+            data-state={assigned.sent.has(m) ? 'sent' : assigned.unsent.has(m) ? 'unsent' : 'none'}
+          >
+            {say(`milestone.${m}`)}
+          </li>
+        ))}
       </ul>
-      {(['departure', 'arrival'] as const).map((m) =>
-        assigned.sent.has(m) ? null : (
-          <form method="post" action="/tablet/milestone">
-            <Hidden csrf={ctx.csrf} />
-            <input type="hidden" name="milestone" value={m} />
-            <button type="submit" data-action={m}>
-              {say(`milestone.${m}`)}
-            </button>
-          </form>
-        ),
-      )}
-    </fieldset>
+      <ButtonGroup>
+        {(['departure', 'arrival'] as const).map((m) =>
+          assigned.sent.has(m) || assigned.unsent.has(m) || (m === 'arrival' && !departed) ? null : (
+            <form method="post" action="/tablet/milestone">
+              <Hidden csrf={ctx.csrf} />
+              <input type="hidden" name="milestone" value={m} />
+              <Button variant="secondary" action={m}>
+                {say(`milestone.${m}`)}
+              </Button>
+            </form>
+          ),
+        )}
+      </ButtonGroup>
+    </section>
   );
+};
 
 export const CardPanel: FC<{
   readonly s: CardSession | undefined;
@@ -280,26 +341,34 @@ export const CardPanel: FC<{
   readonly say: Say;
   readonly demo: readonly DemoHolder[] | undefined;
   readonly assigned: AssignedCase | undefined;
-}> = ({ s, patients, ctx, say, demo, assigned }) => (
+  readonly hasDraft: (tap: string) => boolean;
+}> = ({ s, patients, ctx, say, demo, assigned, hasDraft }) => (
   <div data-tap={s?.tap}>
+    <FlowSteps s={s} ctx={ctx} say={say} />
+    {s === undefined || s.notice === undefined ? null : (
+      <div data-notice={s.notice}>
+        <Banner tone="warning" kind="notice" locale={ctx.locale} alert title={say(`notice.${s.notice}`)} />
+      </div>
+    )}
     <AssignedCaseBox assigned={assigned} ctx={ctx} say={say} />
-    <PatientsBar patients={patients} current={s} ctx={ctx} say={say} />
+    <PatientsBar patients={patients} current={s} ctx={ctx} say={say} hasDraft={hasDraft} />
     {s === undefined ? (
       <p class="empty">{ctx.t('empty.card')}</p>
     ) : (
       <>
-        {s.notice === undefined ? null : (
-          <p class="error" data-notice={s.notice}>
-            {say(`notice.${s.notice}`)}
-          </p>
-        )}
+        <h3>{patientLabel(s, say)}</h3>
         <PhaseView s={s} ctx={ctx} say={say} />
-        <form method="post" action="/tablet/handover">
-          <Hidden csrf={ctx.csrf} tap={s.tap} />
-          <button type="submit" data-action="handover">
-            {say('handover.submit')}
-          </button>
-        </form>
+        <Confirm
+          id="handover"
+          open={say('handover.open')}
+          title={say('handover.title')}
+          consequence={say('handover.consequence')}
+          action="/tablet/handover"
+          csrf={ctx.csrf}
+          hidden={{ tap: s.tap }}
+          confirmLabel={say('handover.submit')}
+          locale={ctx.locale}
+        />
       </>
     )}
     {demo === undefined ? null : <DemoControl holders={demo} ctx={ctx} say={say} />}

@@ -15,7 +15,7 @@ import { attachmentRoutes } from './attachments-routes.js';
 import { CardPanel } from './card-panel.js';
 import { cacheSummaryStore } from './records-ports.js';
 import { recordsSource } from './records-source.js';
-import { ReportPanel, type Hospital } from './report-panel.js';
+import { ReportPanel, reportFormId, type Hospital } from './report-panel.js';
 import { QrPanel } from './qr-panel.js';
 import { qrRoutes, type DemoTecho } from './qr-routes.js';
 import { qrSayer } from './qr-text.js';
@@ -26,6 +26,7 @@ import { patientSubject, sessionAccess, tabletRoutes, type DemoCards } from './r
 import { CardSessionService } from './session.js';
 import { ShiftReports } from './shift-reports.js';
 import { assuranceOf, shownSummary } from './state.js';
+import { ageInYears, CriticalFacts, PatientFacts } from './summary-facts.js';
 import { SummaryView } from './summary-panel.js';
 import { TechoService } from './techo-service.js';
 import { mountEta } from './eta-panel.js';
@@ -135,6 +136,9 @@ export const mountTablet = (
     clock,
     logger: ctx.logger.child({ part: 'okusuri-techo' }),
   });
+  // The report's state words depend on the broker link (waiting in the outbox vs. link down).
+  ctx.link.on('up', () => gateway.live.refresh('report'));
+  ctx.link.on('down', () => gateway.live.refresh('report'));
   const refused = ctx.metrics.counter(
     'ems_tablet_assignments_rejected_total',
     'Dispatch assignments refused, by reason.',
@@ -148,7 +152,10 @@ export const mountTablet = (
     logger: ctx.logger.child({ part: 'assignment' }),
     rejected: (reason) => refused.inc({ reason }),
   });
-  assignment.on('changed', () => gateway.live.refresh('card'));
+  assignment.on('changed', () => {
+    gateway.live.refresh('card');
+    gateway.live.refresh('report');
+  });
   session.on('identified', () => void assignment.record('cardRead'));
 
   const contact = { callSign: config.contact?.callSign ?? config.id, phone: config.contact?.phone ?? '' };
@@ -164,6 +171,7 @@ export const mountTablet = (
           say={say}
           demo={parts.demo?.holders}
           assigned={assignment.current}
+          hasDraft={(tap) => p.form?.(reportFormId(tap)) !== undefined}
         />
         {s === undefined ? null : (
           <>
@@ -203,9 +211,19 @@ export const mountTablet = (
     return (
       <>
         {outcome === undefined || outcome.code === 'ok' ? null : <p class="error">{say('summary.byHand')}</p>}
-        <p data-identity>
-          <AssuranceBadge assurance={assuranceOf(s)} t={p.t} />
-        </p>
+        <CriticalFacts summary={shown.summary} fetchedAt={shown.at} ctx={p} say={say} />
+        <PatientFacts
+          summary={shown.summary}
+          consent={s.consent}
+          identity={
+            <span data-identity>
+              <AssuranceBadge assurance={assuranceOf(s)} t={p.t} />
+            </span>
+          }
+          fetchedAt={shown.at}
+          ctx={p}
+          say={say}
+        />
         <SummaryView summary={shown.summary} source={shown.source} fetchedAt={shown.at} ctx={p} say={say} />
       </>
     );
@@ -216,6 +234,7 @@ export const mountTablet = (
       const view = session.reportView(r.reportId);
       return view === undefined ? [] : [view];
     });
+    const outcome = s?.phase.kind === 'records' ? s.phase.outcome : undefined;
     return (
       <ReportPanel
         s={s}
@@ -224,6 +243,11 @@ export const mountTablet = (
         say={sayer(p.locale)}
         hospitals={hospitalsOf(ctx)}
         contact={contact}
+        caseId={assignment.current?.assignment.caseId}
+        linkUp={ctx.link.isUp}
+        recordAge={
+          outcome?.code === 'ok' ? ageInYears(outcome.summary.patient.reveal().birthDate, p.now) : undefined
+        }
       />
     );
   });

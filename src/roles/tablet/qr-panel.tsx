@@ -9,7 +9,7 @@ import {
   type PanelContext,
 } from '../../gateway/index.js';
 import type { EmergencySummary, TechoDocument } from '../../records/index.js';
-import type { DemoHolder } from './card-panel.js';
+import type { DemoTecho } from './qr-routes.js';
 import type { QrSay } from './qr-text.js';
 import type { CardSession } from './state.js';
 import type { TechoScan } from './techo-scan.js';
@@ -17,7 +17,7 @@ import type { Say } from './text.js';
 
 /** The demo's synthetic お薬手帳 QR (in-process reader only): the holders, and the one on display. */
 export interface DemoTechoView {
-  readonly holders: readonly DemoHolder[];
+  readonly holders: DemoTecho['holders'];
   readonly shown: { readonly holder: number; readonly image: string } | undefined;
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import { err, ok, type Result } from '../../core/index.js';
+import { numberInRange, type FieldErrorCode } from '../../gateway/index.js';
 import { BODY_SCHEMAS, type ReportInput } from '../../hospital-feed/index.js';
 
 /** Opaque ids the tablet's forms carry (never a card serial). */
@@ -14,9 +15,37 @@ export const PrincipalId = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{1,62}$
 export const FormKeyId = v.pipe(v.string(), v.regex(/^rk-[0-9a-f]{32}$/));
 export const newFormKey = (): string => `rk-${randomBytes(16).toString('hex')}`;
 
+/**
+ * The bounds of each number field: the feed's own schema (src/hospital-feed/messages.ts Vitals, Atmist),
+ * so the form refuses exactly what the hospital would, named by field, before anything is stored.
+ */
+export const REPORT_RANGES = {
+  ageValue: [0, 130],
+  hr: [0, 350],
+  sys: [0, 350],
+  dia: [0, 250],
+  rr: [0, 120],
+  spo2: [0, 100],
+  temp: [20, 45],
+  gcsE: [1, 4],
+  gcsV: [1, 5],
+  gcsM: [1, 6],
+  pupilL: [0.5, 10],
+  pupilR: [0.5, 10],
+  etaMinutes: [0, 999],
+} as const satisfies Record<string, readonly [number, number]>;
+export type RangedField = keyof typeof REPORT_RANGES;
+
+/** "0–350": the hint beside a field, repeated in its error. */
+export const rangeHint = (field: RangedField): string =>
+  `${REPORT_RANGES[field][0]}–${REPORT_RANGES[field][1]}`;
+
 const JCS_LEVELS = ['0', '1', '2', '3', '10', '20', '30', '100', '200', '300'] as const;
-const digits = (max: number) => v.optional(v.pipe(v.string(), v.regex(new RegExp(`^\\d{0,${max}}$`))), '');
-const decimal = v.optional(v.pipe(v.string(), v.regex(/^(\d{1,2}(\.\d)?)?$/)), '');
+const inRange = (field: RangedField) => numberInRange(REPORT_RANGES[field][0], REPORT_RANGES[field][1]);
+const digits = (max: number, field: RangedField) =>
+  v.optional(v.pipe(v.string(), v.regex(new RegExp(`^\\d{0,${max}}$`)), inRange(field)), '');
+const decimal = (field: RangedField) =>
+  v.optional(v.pipe(v.string(), v.regex(/^(\d{1,2}(\.\d)?)?$/), inRange(field)), '');
 const text = (max: number) => v.optional(v.pipe(v.string(), v.maxLength(max)), '');
 const checkbox = v.optional(v.literal('on'));
 
@@ -29,32 +58,58 @@ export const ReportForm = v.object({
   tap: TapId,
   key: FormKeyId,
   hospital: PrincipalId,
-  ageValue: v.pipe(v.string(), v.regex(/^\d{1,3}$/)),
+  ageValue: v.pipe(v.string(), v.regex(/^\d{1,3}$/), inRange('ageValue')),
   ageUnit: v.picklist(['years', 'months']),
   ageEstimated: checkbox,
   mechanism: text(1000),
   injuries: text(2000),
   treatment: text(2000),
-  hr: digits(3),
-  sys: digits(3),
-  dia: digits(3),
-  rr: digits(3),
-  spo2: digits(3),
-  temp: decimal,
+  hr: digits(3, 'hr'),
+  sys: digits(3, 'sys'),
+  dia: digits(3, 'dia'),
+  rr: digits(3, 'rr'),
+  spo2: digits(3, 'spo2'),
+  temp: decimal('temp'),
   jcs: v.optional(v.picklist(['', ...JCS_LEVELS]), ''),
-  gcsE: digits(1),
-  gcsV: digits(1),
-  gcsM: digits(1),
-  pupilL: decimal,
-  pupilR: decimal,
+  gcsE: digits(1, 'gcsE'),
+  gcsV: digits(1, 'gcsV'),
+  gcsM: digits(1, 'gcsM'),
+  pupilL: decimal('pupilL'),
+  pupilR: decimal('pupilR'),
   pupilLReactive: checkbox,
   pupilRReactive: checkbox,
   acuity: v.picklist(['1', '2', '3', '4', '5']),
-  etaMinutes: v.pipe(v.string(), v.regex(/^\d{1,3}$/)),
+  etaMinutes: v.pipe(v.string(), v.regex(/^\d{1,3}$/), inRange('etaMinutes')),
   callSign: v.pipe(v.string(), v.minLength(1), v.maxLength(40)),
   phone: v.pipe(v.string(), v.regex(/^\+?[0-9-]{6,20}$/)),
 });
 export type ReportForm = v.InferOutput<typeof ReportForm>;
+
+/**
+ * What the schema cannot see, field by field: a value out of the feed's range, a GCS given in part,
+ * a pupil given on one side only. A group given in part is an error, never silently dropped (issue 15):
+ * the crew completes it or empties it.
+ */
+export const reportFormErrors = (form: ReportForm): Record<string, FieldErrorCode> => {
+  const errors: Record<string, FieldErrorCode> = {};
+  for (const [field, [min, max]] of Object.entries(REPORT_RANGES) as [
+    RangedField,
+    readonly [number, number],
+  ][]) {
+    const raw = form[field];
+    if (raw === '') continue;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) errors[field] = 'out-of-range';
+  }
+  const gcs = (['gcsE', 'gcsV', 'gcsM'] as const).filter((f) => form[f] !== '');
+  if (gcs.length > 0 && gcs.length < 3)
+    for (const f of ['gcsE', 'gcsV', 'gcsM'] as const) if (form[f] === '') errors[f] = 'incomplete';
+  const pupils = (['pupilL', 'pupilR'] as const).filter((f) => form[f] !== '');
+  const reactive = form.pupilLReactive === 'on' || form.pupilRReactive === 'on';
+  if (pupils.length === 1 || (pupils.length === 0 && reactive))
+    for (const f of ['pupilL', 'pupilR'] as const) if (form[f] === '') errors[f] = 'incomplete';
+  return errors;
+};
 
 const num = (s: string): number | undefined => (s === '' ? undefined : Number(s));
 const some = <K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } =>
@@ -89,6 +144,9 @@ export const vitalsOf = (form: ReportForm, at: string): Vitals => {
   };
 };
 
+/** Whether a set of observations holds anything besides its time (an update may bring none). */
+const observed = (vitals: Vitals): boolean => Object.keys(vitals).some((k) => k !== 'at');
+
 /**
  * The report body from the form: the new observations appended to those already sent (the board
  * shows the trend), the summary when there is one. Checked against the feed's own schema, so a value
@@ -119,7 +177,13 @@ export const reportInput = (
       time: at,
       mechanism: form.mechanism,
       injuries: form.injuries,
-      signs: [...context.previousSigns, vitalsOf(form, at)],
+      // An update without new observations repeats none: the trend shows only what was measured.
+      signs: (() => {
+        const now = vitalsOf(form, at);
+        return observed(now) || context.previousSigns.length === 0
+          ? [...context.previousSigns, now]
+          : [...context.previousSigns];
+      })(),
       treatment: form.treatment,
     },
     acuity: Number(form.acuity),

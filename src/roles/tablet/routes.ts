@@ -4,13 +4,14 @@ import { ApiFailure, type Gateway, type GatewayEnv } from '../../gateway/index.j
 import type { Logger } from '../../log/index.js';
 import { phi } from '../../log/index.js';
 import { assuranceCode, UNABLE_REASONS, type ConsentBasis } from '../../records/index.js';
-import { PrincipalId, ReportForm, reportInput, TapId } from './report-form.js';
+import { PrincipalId, ReportForm, reportFormErrors, reportInput, TapId } from './report-form.js';
 import { reportSummary } from './report-summary.js';
 import type { DemoHolder } from './card-panel.js';
 import type { DemoNamesake } from './lookup-panel.js';
 import type { UnitAssignment } from './assignment.js';
 import type { CardSessionService } from './session.js';
 import type { ShiftReports } from './shift-reports.js';
+import { isOpenState } from './report-status.js';
 import { AGE_BANDS, assuranceOf, latestReport, SEXES, shownSummary, type CardSession } from './state.js';
 
 /** The demo's emulated card (in-process reader only): tap a holder's card, or take it away. */
@@ -33,10 +34,15 @@ export interface TabletRoutesOptions {
   readonly logger: Logger;
   readonly demo: DemoCards | undefined;
   /** The dispatch case this unit runs; milestones go to its centre. */
-  readonly assignment: Pick<UnitAssignment, 'record' | 'current'>;
+  readonly assignment: Pick<UnitAssignment, 'record' | 'current' | 'mayRecord'>;
 }
 
 const Tap = v.object({ _csrf: v.string(), tap: TapId });
+/**
+ * The second step of a dangerous action (the Confirm component posts it): without it the action is
+ * refused, so a stray tap, a replayed form or a missing script cannot hand over, divert or cancel.
+ */
+const Confirmed = v.literal('yes');
 const IdentifyForm = v.variant('mode', [
   v.object({ _csrf: v.string(), tap: TapId, mode: v.literal('visual') }),
   v.object({
@@ -54,16 +60,24 @@ const ConsentForm = v.variant('basis', [
     basis: v.literal('unable-emergency'),
     reason: v.picklist(UNABLE_REASONS),
   }),
-  v.object({ _csrf: v.string(), tap: TapId, basis: v.literal('refused') }),
+  // Refusing fetches nothing for this patient: a dangerous action, confirmed (issue 15).
+  v.object({ _csrf: v.string(), tap: TapId, basis: v.literal('refused'), confirm: Confirmed }),
 ]);
-const DivertForm = v.object({ _csrf: v.string(), tap: TapId, hospital: PrincipalId });
+const DivertForm = v.object({ _csrf: v.string(), tap: TapId, hospital: PrincipalId, confirm: Confirmed });
+const CancelForm = v.object({
+  _csrf: v.string(),
+  tap: TapId,
+  reason: v.picklist(['no-transport', 'entered-in-error']),
+  confirm: Confirmed,
+});
+const HandoverForm = v.object({ _csrf: v.string(), tap: TapId, confirm: Confirmed });
 const NewPatientForm = v.object({
   _csrf: v.string(),
   ageBand: v.picklist(AGE_BANDS),
   sex: v.picklist(SEXES),
 });
 const SelectForm = v.object({ _csrf: v.string(), patient: TapId });
-const DiscardForm = v.object({ _csrf: v.string(), tap: TapId, confirm: v.optional(v.literal('yes')) });
+const DiscardForm = v.object({ _csrf: v.string(), tap: TapId, confirm: Confirmed });
 const MilestoneForm = v.object({ _csrf: v.string(), milestone: v.picklist(['departure', 'arrival']) });
 const DemoInsertForm = v.object({ _csrf: v.string(), holder: v.pipe(v.string(), v.regex(/^\d{1,4}$/)) });
 const DemoRemoveForm = v.object({ _csrf: v.string() });
@@ -185,26 +199,46 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
       // leaves the crew thinking it was lost. Checked before the tap, which a restart makes stale.
       if (o.reports.repeated(body.key) !== undefined) return back(c);
       const s = session.current;
-      if (s?.tap !== body.tap || !o.isHospital(body.hospital)) {
-        session.note(s?.tap !== body.tap ? 'stale' : 'unknown-hospital');
-        return back(c);
+      // Another patient is on screen (a new card, a switch): the typing is kept under its own patient,
+      // never sent for the one on screen and never lost (issue 15).
+      if (s?.tap !== body.tap) {
+        session.note('stale');
+        return gateway.refuseForm(c, {});
+      }
+      const errors = {
+        ...reportFormErrors(body),
+        ...(o.isHospital(body.hospital) ? {} : { hospital: 'choice' as const }),
+      };
+      if (Object.keys(errors).length > 0) return gateway.refuseForm(c, errors);
+      // An open report is updated at its own destination only; another hospital is the divert action.
+      const latest = latestReport(s);
+      const open = latest === undefined ? undefined : session.reportView(latest.reportId);
+      if (
+        latest !== undefined &&
+        open !== undefined &&
+        isOpenState(open.state) &&
+        latest.hospitalId !== body.hospital
+      ) {
+        session.note('divert-needed');
+        return gateway.refuseForm(c, { hospital: 'choice' });
       }
       // The records answer, with any お薬手帳 the crew confirmed merged in (never an unconfirmed one).
       const shown = shownSummary(s);
       const input = reportInput(body, {
         now: o.now(),
         unitId: o.unitId,
-        previousSigns: latestReport(s)?.input.atmist.signs ?? [],
+        previousSigns: latest?.input.atmist.signs ?? [],
         summary: shown === undefined ? undefined : reportSummary(shown.summary, shown.at),
         identity: assuranceOf(s),
         dispatch: o.assignment.current?.assignment,
       });
       if (!input.ok) {
         session.note(input.error);
-        return back(c);
+        return gateway.refuseForm(c, {});
       }
       const sent = await session.sendReport(body.tap, body.hospital, input.value, body.key);
-      if (!sent.ok) return back(c);
+      if (!sent.ok) return gateway.refuseForm(c, {});
+      await gateway.formDone(c);
       // A re-post that raced the first post of its form: the feed found the key; say so on the list.
       if (sent.value.repeated) o.reports.repeated(body.key);
       else {
@@ -228,9 +262,19 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
   });
   gateway.routes.add({
     ...post,
+    path: '/tablet/cancel',
+    summary: 'Cancel the open report (no transport, entered in error): it leaves the hospital board',
+    body: { kind: 'form', schema: CancelForm },
+    handler: async (c, { body }) => {
+      await session.cancel(body.tap, body.reason);
+      return back(c);
+    },
+  });
+  gateway.routes.add({
+    ...post,
     path: '/tablet/handover',
-    summary: "Handover done: the patient's data is purged from the tablet",
-    body: { kind: 'form', schema: Tap },
+    summary: "Handover done: the patient's data is purged from the tablet (confirmed)",
+    body: { kind: 'form', schema: HandoverForm },
     handler: async (c, { body }) => {
       const s = session.current?.tap === body.tap ? session.current : undefined;
       // Handing over means the patient is at the hospital: the arrival, unless already pressed.
@@ -238,11 +282,14 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
       // The session's reports leave the shift's list with it (the tablet keeps nothing after handover).
       if (s !== undefined) o.reports.handOver(s.reports.map((r) => r.reportId));
       const done = session.handover(body.tap);
-      if (done.ok && s !== undefined)
+      if (done.ok && s !== undefined) {
         gateway.recordAccess(c, 'delete', patientSubject(s), {
           ...sessionAccess(s, s.consent),
           reason: 'handover',
         });
+        // Drafts and kept forms of this patient leave with its data.
+        gateway.forms.forget((id) => id.endsWith(`:${s.tap}`));
+      }
       return back(c);
     },
   });
@@ -281,11 +328,13 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
     handler: (c, { body }) => {
       const s = session.current?.tap === body.tap ? session.current : undefined;
       const done = session.discard(body.tap, body.confirm === 'yes');
-      if (done.ok && s !== undefined)
+      if (done.ok && s !== undefined) {
         gateway.recordAccess(c, 'delete', patientSubject(s), {
           ...sessionAccess(s, s.consent),
           reason: 'discarded',
         });
+        gateway.forms.forget((id) => id.endsWith(`:${s.tap}`));
+      }
       return back(c);
     },
   });
@@ -295,7 +344,8 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
     summary: "Report the unit's departure from the scene or arrival at hospital to the dispatch centre",
     body: { kind: 'form', schema: MilestoneForm },
     handler: async (c, { body }) => {
-      await o.assignment.record(body.milestone);
+      if (!o.assignment.mayRecord(body.milestone)) session.note('departure-first');
+      else await o.assignment.record(body.milestone);
       return back(c);
     },
   });

@@ -400,6 +400,19 @@ export class CardSessionService extends EventEmitter<CardSessionEvents> {
     return this.sendReport(tap, hospitalId, latest.input);
   }
 
+  /** Cancels the open report (no transport, entered in error): the hospital's board drops it. */
+  async cancel(tap: string, reason: 'no-transport' | 'entered-in-error'): Promise<ActionResult> {
+    const s = this.#check(tap);
+    if (!s.ok) return s;
+    const latest = latestReport(s.value);
+    if (latest === undefined || !isOpen(this.#o.feed.report(latest.reportId)))
+      return this.#refuse(NOTICES.notNow);
+    const cancelled = await this.#o.feed.cancel(latest.reportId, reason);
+    if (!cancelled.ok) return this.#refuse(NOTICES.feedError);
+    this.#changed();
+    return ok(undefined);
+  }
+
   /** Tells the crew why a form was not acted on (shown once on the card panel, with the patient on screen). */
   note(notice: Notice): void {
     this.#apply(this.#current, { type: 'notice', notice });

@@ -53,6 +53,10 @@ export const NOTICES = {
    * identifications are never merged; the card stays a patient of its own.
    */
   identityConflict: 'identity-conflict',
+  /** An update named another hospital than the open report's: changing hospital is the divert action. */
+  divertNeeded: 'divert-needed',
+  /** Arrival pressed before departure: the departure comes first (the call-to-arrival KPI). */
+  departureFirst: 'departure-first',
 } as const;
 export type Notice = (typeof NOTICES)[keyof typeof NOTICES];
 

@@ -1,16 +1,45 @@
 import type { Child, FC } from 'hono/jsx';
-import { formatJst, type PanelContext } from '../../gateway/index.js';
+import { fill, formatJst, Tag, Tags, type PanelContext } from '../../gateway/index.js';
 import type { Condition, EmergencySummary, Provenance, Section } from '../../records/index.js';
 import type { Say } from './text.js';
 
 const DAY_MS = 86_400_000;
 
-/** Whole days from a FHIR date to the fetch time (data age), when the date is a full day. */
-const ageInDays = (date: string, fetchedAt: number): number | undefined => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  const days = Math.floor((fetchedAt - Date.parse(`${date}T00:00:00Z`)) / DAY_MS);
+/** Whole days from a FHIR date (a day, a month or a year) to the fetch time (data age). */
+export const ageInDays = (date: string, fetchedAt: number): number | undefined => {
+  const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(date);
+  if (m === null) return undefined;
+  const at = Date.UTC(Number(m[1]), Number(m[2] ?? '1') - 1, Number(m[3] ?? '1'));
+  const days = Math.floor((fetchedAt - at) / DAY_MS);
   return Number.isFinite(days) && days >= 0 ? days : undefined;
 };
+
+/** "12日前", "3か月前", "2年前": how old a record is, in the crew's words, not a date to subtract. */
+export const dataAge = (days: number, say: Say): string => {
+  if (days < 60) return fill(say('ago.days'), { n: days });
+  if (days < 730) return fill(say('ago.months'), { n: Math.floor(days / 30.44) });
+  return fill(say('ago.years'), { n: Math.floor(days / 365.25) });
+};
+
+/**
+ * When a section's newest record is old enough to warn about: a medication list three months old may
+ * no longer be what the patient takes (prescriptions in Japan run up to 90 days); problems, results
+ * and eligibility after a year. Allergies, surgeries and devices do not go stale by age.
+ */
+export const STALE_AFTER_DAYS = { medications: 90, problems: 365, results: 365, insurance: 365 } as const;
+export type StaleSection = keyof typeof STALE_AFTER_DAYS;
+
+/** The sections whose newest record is older than their limit, with its age in days. */
+export const staleSections = (
+  summary: EmergencySummary,
+  fetchedAt: number,
+): { readonly section: StaleSection; readonly days: number }[] =>
+  (Object.keys(STALE_AFTER_DAYS) as StaleSection[]).flatMap((section) => {
+    const s = summary[section];
+    if (s.status === 'unavailable' || s.newest === undefined) return [];
+    const days = ageInDays(s.newest, fetchedAt);
+    return days !== undefined && days > STALE_AFTER_DAYS[section] ? [{ section, days }] : [];
+  });
 
 /** The item's own date and the document it came from. */
 const From: FC<{ readonly p: Provenance }> = ({ p }) => {
@@ -47,7 +76,7 @@ const SectionView = <T,>(props: {
             {say('summary.newest')}: {section.newest}
             {(() => {
               const age = ageInDays(section.newest, props.fetchedAt);
-              return age === undefined ? '' : ` (${age} ${say('summary.daysAgo')})`;
+              return age === undefined ? '' : ` (${dataAge(age, say)})`;
             })()}
           </p>
         )}
@@ -112,9 +141,13 @@ const Flags: FC<{ readonly summary: EmergencySummary; readonly say: Say }> = ({ 
       <h3>{say('summary.flags')}</h3>
       {f.flags.length > 0 ? (
         <p class="flags">
-          {f.flags.map((flag) => (
-            <strong class="flag">{say(`flag.${flag}`)}</strong>
-          ))}
+          <Tags>
+            {f.flags.map((flag) => (
+              <Tag tone="danger" state={flag}>
+                {say(`flag.${flag}`)}
+              </Tag>
+            ))}
+          </Tags>
         </p>
       ) : null}
       {f.status === 'unavailable' ? (
@@ -188,9 +221,18 @@ export const SummaryView: FC<{
             {m.japaneseName ?? m.name}
             {m.japaneseName === undefined || m.japaneseName === m.name ? '' : ` (${m.name})`}
             {m.dose === undefined ? '' : ` · ${m.dose}`}
-            {m.flags.map((f) => (
-              <strong class="flag">{say(`flag.${f}`)}</strong>
-            ))}
+            {m.flags.length === 0 ? null : (
+              <>
+                {' '}
+                <Tags>
+                  {m.flags.map((f) => (
+                    <Tag tone="danger" state={f}>
+                      {say(`flag.${f}`)}
+                    </Tag>
+                  ))}
+                </Tags>{' '}
+              </>
+            )}
             {m.classified ? null : <em class="unclassified"> [{say('summary.unclassified')}]</em>}
             <From p={m.provenance} />
           </span>

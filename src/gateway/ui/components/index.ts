@@ -32,3 +32,4 @@ export { SummaryList, type SummaryRow } from './summary-list/summary-list.js';
 export { Form, Group } from './form/form.js';
 export { Steps, type Step } from './steps/steps.js';
 export { UI_CSS } from './stylesheet.js';
+export { fill } from './text.js';

@@ -6,6 +6,7 @@ import { css as errorSummary } from './error-summary/style.js';
 import { css as field } from './field/style.js';
 import { css as form } from './form/style.js';
 import { css as patientRow } from './patient-row/style.js';
+import { css as screenLayout } from './screen-layout/style.js';
 import { css as steps } from './steps/style.js';
 import { css as summaryList } from './summary-list/style.js';
 import { css as tag } from './tag/style.js';
@@ -32,4 +33,5 @@ export const UI_CSS = [
   summaryList,
   form,
   steps,
+  screenLayout,
 ].join('\n');

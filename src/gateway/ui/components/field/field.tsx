@@ -16,7 +16,7 @@ export interface FieldProps {
   /** The element id (the error summary links to it); defaults to the name. */
   readonly id?: string;
   readonly label: string;
-  readonly hint?: string;
+  readonly hint?: string | undefined;
   readonly kind?: FieldKind;
   readonly options?: readonly Option[];
   /** The value to show when nothing was kept for this form (e.g. the report being updated). */
