@@ -67,7 +67,7 @@ describe('tablet to triage board and back, in Chromium over one demo', () => {
     await tablet.fill('#gcsV', '4');
     await tablet.fill('#gcsM', '6');
     await tablet.fill('#etaMinutes', '12');
-    await tablet.selectOption('#acuity', '2');
+    await tablet.click('label[for=acuity-2]');
     await tablet.selectOption('#hospital', HOSPITAL);
     await shot(tablet, 'vitals');
     await tablet.click('[data-action=send-report]');

@@ -95,7 +95,7 @@ describe('tablet in Chromium over the demo', () => {
     await page.fill('#gcsV', '4');
     await page.fill('#gcsM', '6');
     await page.fill('#etaMinutes', '9');
-    await page.selectOption('#acuity', '2');
+    await page.click('label[for=acuity-2]');
     await page.click('[data-action=send-report]');
     await page.waitForSelector('[data-reports] [data-state]');
     // The hospital's gateway acknowledges: the state moves on without a reload (live updates).

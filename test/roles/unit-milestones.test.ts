@@ -162,4 +162,37 @@ describe('unit milestones: dispatch assigns a unit, the tablet reports what only
     );
     expect(timelineOf(dispatch, caseId).events).toHaveLength(before);
   }, 30_000);
+
+  it('an arrival before the departure is refused, by the button and by a handover (issue 15: the call-to-arrival KPI)', async () => {
+    const { crew } = rig;
+    const { dispatcher } = dispatch;
+    await dispatcher.post('/dispatch/incident', {
+      place: 'shinjuku',
+      category: 'stroke',
+      acuity: 'serious',
+      ageBand: '65-74',
+      sex: 'male',
+    });
+    const caseId = await waitFor(async () => {
+      const ids = [
+        ...(await dispatcher.panel('incident')).matchAll(/data-case-timeline="(case-[0-9a-f]+)"/g),
+      ];
+      const latest = ids.at(-1)?.[1];
+      return latest !== undefined && !(await crew.panel('card')).includes(`data-case="${latest}"`)
+        ? latest
+        : undefined;
+    }, 'a second case');
+    expect((await dispatcher.post('/dispatch/cases/assign', { caseId, unitId: UNIT })).status).toBe(303);
+    await crew.cardShows(`data-case="${caseId}"`);
+    // No arrival button before the departure, and a posted arrival is refused with the reason.
+    expect(await crew.panel('card')).not.toContain('data-action="arrival"');
+    await crew.post('/tablet/milestone', { milestone: 'arrival' });
+    await crew.cardShows('data-notice="departure-first"');
+    // A handover of the patient left from before (at the hospital, by the crew's word) records no arrival.
+    const tap = await crew.tap();
+    await crew.post('/tablet/handover', { tap, confirm: 'yes' });
+    const card = await crew.cardShows('カードなし');
+    expect(card).toContain('data-milestone="arrival" data-state="none"');
+    expect(timelineOf(dispatch, caseId).events.map((e) => e.kind)).not.toContain('arrival');
+  }, 60_000);
 });

@@ -12,6 +12,9 @@ export const layoutProblems = () => {
   const visible = (e) => {
     const s = getComputedStyle(e);
     const r = e.getBoundingClientRect();
+    // The contents of a closed <details> (all but its summary) are not rendered for the user.
+    const closed = e.closest('details:not([open])');
+    if (closed !== null && e.closest('summary')?.parentElement !== closed) return false;
     return s.visibility !== 'hidden' && s.display !== 'none' && r.width > 0 && r.height > 0;
   };
   const describe = (e) => {

@@ -20,7 +20,13 @@ export const ErrorSummary: FC<{ readonly items: readonly ErrorItem[]; readonly l
   locale,
 }) =>
   items.length === 0 ? null : (
-    <div class="error-summary" data-error-summary tabindex={-1} aria-labelledby="error-summary-title">
+    <div
+      class="error-summary"
+      id="error-summary"
+      data-error-summary
+      tabindex={-1}
+      aria-labelledby="error-summary-title"
+    >
       <h2 class="error-summary__title" id="error-summary-title">
         {wordsOf(text, locale).title}
       </h2>

@@ -9,9 +9,9 @@ main.screen[data-screen=crew]{grid-template-columns:minmax(0,1fr)}
 main.screen[data-screen=crew]>section.panel{grid-column:1/-1}
 @media (min-width:1100px) and (orientation:landscape){
 main.screen[data-screen=crew]{grid-template-columns:minmax(0,5fr) minmax(0,6fr)}
-main.screen[data-screen=crew]>[data-panel=card]{grid-column:1;grid-row:1}
-main.screen[data-screen=crew]>[data-panel=summary]{grid-column:1;grid-row:2}
-main.screen[data-screen=crew]>[data-panel=report]{grid-column:2;grid-row:1/span 2}
+main.screen[data-screen=crew]>section.panel[data-panel=card]{grid-column:1;grid-row:1}
+main.screen[data-screen=crew]>section.panel[data-panel=summary]{grid-column:1;grid-row:2}
+main.screen[data-screen=crew]>section.panel[data-panel=report]{grid-column:2;grid-row:1/span 2}
 }
 .identity-choice,.consent{display:flex;flex-direction:column;gap:var(--space-3);margin:0 0 var(--space-4)}
 .identity-choice form,.consent form{margin:0}
