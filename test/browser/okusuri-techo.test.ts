@@ -99,6 +99,7 @@ describe('お薬手帳 QR in Chromium: fake camera, image upload, a set with a c
       expect(summary).toContain('お薬手帳');
       await page.screenshot({ path: `${SCREENSHOTS}tablet-qr-merged.png`, fullPage: true });
 
+      await page.click('[data-action=handover-open]');
       await page.click('[data-action=handover]');
       await page.waitForSelector('[data-panel=summary] [data-summary]', {
         state: 'detached',
@@ -125,6 +126,7 @@ describe('お薬手帳 QR in Chromium: fake camera, image upload, a set with a c
         timeout: STEP_MS,
       });
       expect(await page.textContent('[data-panel=summary]')).toContain(other.medications[0]?.drug.ja);
+      await page.click('[data-action=handover-open]');
       await page.click('[data-action=handover]');
       await page.waitForSelector('[data-panel=summary] [data-summary]', {
         state: 'detached',

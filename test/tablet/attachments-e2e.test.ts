@@ -97,7 +97,7 @@ describe('attachments from the tablet to the triage desk (issue 16)', () => {
     expect(refused).toContain('data-banner="attach-error"');
     expect(refused.match(/data-attachment="/g)).toHaveLength(2);
 
-    await crew.post('/tablet/handover', { tap });
+    await crew.post('/tablet/handover', { tap, confirm: 'yes' });
     await crew.cardShows('カードなし');
     // The patient left the tablet with its photos: nothing held, nothing queued.
     expect(await crew.panel('attachments')).not.toContain('data-attachment=');

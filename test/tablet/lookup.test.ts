@@ -129,7 +129,7 @@ describe('card-less lookup on the tablet (issue 13): routes, audit, limit', () =
     await rig.crew.post('/tablet/demo/remove', {});
     await rig.crew.post('/tablet/patient/select', { patient: tap });
     expect(await rig.crew.panel('summary')).toContain('data-assurance="four-items-70"');
-    await rig.crew.post('/tablet/handover', { tap });
+    await rig.crew.post('/tablet/handover', { tap, confirm: 'yes' });
   });
 
   it('"none of these" keeps the patient unknown and the form filled; the limit per crew member then refuses', async () => {
@@ -169,6 +169,6 @@ describe('card-less lookup on the tablet (issue 13): routes, audit, limit', () =
     await rig.crew.post('/tablet/consent', { tap, basis: 'given' });
     await rig.crew.cardShows('data-outcome="ok"');
     expect(await rig.crew.panel('summary')).toContain('data-assurance="card-visual"');
-    await rig.crew.post('/tablet/handover', { tap });
+    await rig.crew.post('/tablet/handover', { tap, confirm: 'yes' });
   });
 });

@@ -136,14 +136,14 @@ describe('お薬手帳 QR on the tablet (issue 13): collected, previewed, merged
     const audit = rig.ambulance.gateway.audit.latest(30);
     expect(audit.some((e) => e.action === 'update' && e.subject?.id === tap)).toBe(true);
 
-    expect((await crew.post('/tablet/handover', { tap })).status).toBe(303);
+    expect((await crew.post('/tablet/handover', { tap, confirm: 'yes' })).status).toBe(303);
     // Nothing of it is left: not on any panel, not in the next patient's session.
     const next = await newUnknownPatient(rig);
     expect(next).not.toBe(tap);
     for (const panel of ['qr', 'summary', 'card', 'report'])
       for (const m of anticoagulated.medications) expect(await crew.panel(panel)).not.toContain(m.drug.ja);
     expect(await crew.panel('qr')).not.toContain('data-qr-confirmed');
-    await crew.post('/tablet/handover', { tap: next });
+    await crew.post('/tablet/handover', { tap: next, confirm: 'yes' });
   });
 
   it('a set with a code missing is refused whole when the crew finishes: a clear message, nothing merged', async () => {
@@ -250,6 +250,6 @@ describe('お薬手帳 QR on the tablet (issue 13): collected, previewed, merged
     // The records' own sources stay beside it.
     const sources = /data-section="medications"[\s\S]*?class="sources">([^<]*)</.exec(merged)?.[1] ?? '';
     expect(sources.split(' / ').length).toBeGreaterThan(1);
-    await crew.post('/tablet/handover', { tap });
+    await crew.post('/tablet/handover', { tap, confirm: 'yes' });
   });
 });
