@@ -119,7 +119,7 @@ const demoTecho = (seed: number, first: number, ctx: RoleContext): DemoTecho => 
   const holders = demoHolders(seed, first).flatMap((h) => {
     const record = medicalRecord(seed, h.index);
     return record.status === 'active' && record.medications.length > 0
-      ? [{ index: h.index, label: `#${h.index} · ${record.medications.length} drug(s)` }]
+      ? [{ index: h.index, drugs: record.medications.length }]
       : [];
   });
   return {

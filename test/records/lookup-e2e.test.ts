@@ -76,17 +76,15 @@ describe('card-less lookup: records client → reference records service over re
   it('by insurer number: the one holder, score 100, with what to check against the patient', async () => {
     h = await startHarness();
     const { insurer } = registeredHolder(SEED, 0);
-    const outcome = await h
-      .client()
-      .lookup(
-        {
-          kind: 'insurer-number',
-          insurerNumber: insurer.insurerNumber,
-          number: insurer.number,
-          branch: insurer.branch,
-        },
-        'crew-0042',
-      );
+    const outcome = await h.client().lookup(
+      {
+        kind: 'insurer-number',
+        insurerNumber: insurer.insurerNumber,
+        number: insurer.number,
+        branch: insurer.branch,
+      },
+      'crew-0042',
+    );
     expect(outcome).toMatchObject({ code: 'ok', candidates: [{ score: 100 }] });
     if (outcome.code === 'ok')
       expect(Object.keys(outcome.candidates[0] ?? {}).sort()).toEqual([

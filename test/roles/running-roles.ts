@@ -96,6 +96,10 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     'POST /api/v1/tablet/position': ['crew'],
     'POST /tablet/eta/manual': ['crew'],
     'POST /tablet/eta/clear': ['crew'],
+    'POST /tablet/lookup': ['crew'],
+    'POST /tablet/lookup/confirm': ['crew'],
+    'POST /tablet/lookup/none': ['crew'],
+    'POST /tablet/card/attach': ['crew'],
   },
   hospital: {
     ...common('hospital'),

@@ -254,7 +254,7 @@ const DemoTecho: FC<{ readonly demo: DemoTechoView; readonly ctx: PanelContext; 
       <select id="techo-holder" name="holder">
         {demo.holders.map((h) => (
           <option value={String(h.index)} selected={demo.shown?.holder === h.index}>
-            {h.label}
+            {qr('qr.demo.option', { n: h.index, drugs: h.drugs })}
           </option>
         ))}
       </select>

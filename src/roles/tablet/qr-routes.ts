@@ -12,7 +12,7 @@ import type { TechoService } from './techo-service.js';
 
 /** The demo's synthetic お薬手帳 payloads (in-process reader only; built by the composition root). */
 export interface DemoTecho {
-  readonly holders: readonly { readonly index: number; readonly label: string }[];
+  readonly holders: readonly { readonly index: number; readonly drugs: number }[];
   /** The holder's お薬手帳 as its QR code's bytes (Shift_JIS JAHIS text). */
   payload(holder: number): Uint8Array;
 }
