@@ -63,7 +63,7 @@ describe('GPS ETA in Chromium with an emulated geolocation', () => {
     await tablet.fill('#mechanism', '右片麻痺');
     await tablet.fill('#hr', '96');
     await tablet.fill('#etaMinutes', '5');
-    await tablet.selectOption('#acuity', '2');
+    await tablet.click('label[for=acuity-2]');
     await tablet.selectOption('#hospital', 'hosp-demo-a');
     await tablet.click('[data-action=send-report]');
     const sent = tablet.locator('[data-reports] tr[data-report]');

@@ -92,7 +92,7 @@ describe('card-less lookup in Chromium over one demo', () => {
     await tablet.fill('#mechanism', '意識障害');
     await tablet.fill('#hr', '96');
     await tablet.fill('#etaMinutes', '9');
-    await tablet.selectOption('#acuity', '2');
+    await tablet.click('label[for=acuity-2]');
     await tablet.selectOption('#hospital', HOSPITAL);
     await tablet.click('[data-action=send-report]');
     const sent = tablet.locator('[data-reports] tr[data-report]');

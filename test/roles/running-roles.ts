@@ -75,6 +75,7 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     'POST /tablet/retry': ['crew'],
     'POST /tablet/report': ['crew'],
     'POST /tablet/divert': ['crew'],
+    'POST /tablet/cancel': ['crew'],
     'POST /tablet/handover': ['crew'],
     'POST /tablet/attachments': ['crew'],
     'POST /tablet/patient/new': ['crew'],

@@ -69,7 +69,11 @@ export const shaped = (
       return fc.constant(schema.literal);
     case 'string': {
       const regex = schema.pipe?.find((a) => a.type === 'regex')?.requirement;
-      const text = regex instanceof RegExp ? fc.stringMatching(regex) : marked;
+      const max = schema.pipe?.find((a) => a.type === 'max_length')?.requirement;
+      // A field too short for a probe (a 4-character 枝番) gets short text: filtering probes by the
+      // schema would never pass, and a value that short could not be recognised as a probe anyway.
+      const short = typeof max === 'number' && max < 13 ? fc.string({ maxLength: max }) : undefined;
+      const text = regex instanceof RegExp ? fc.stringMatching(regex) : (short ?? marked);
       // The regex alone does not bound a number (`loadPercent` ≤ 100): the schema has the last word.
       return clean ? text.filter((s) => v.is(input, s)) : text;
     }

@@ -124,15 +124,33 @@ const SectionView = <T,>(props: {
   );
 };
 
-const conditionItem = (c: Condition): Child => (
-  <span>
-    {c.name}
-    {c.value === undefined ? '' : `: ${c.value}`}
-    {c.clinicalStatus === undefined ? '' : ` [${c.clinicalStatus}]`}
-    {c.onset === undefined ? '' : ` · ${c.onset}`}
-    <From p={c.provenance} />
-  </span>
-);
+/**
+ * FHIR Coverage.status (fm-status: active | cancelled | draft | entered-in-error) in the crew's words; a
+ * code outside that value set is shown as the source sent it rather than hidden.
+ */
+const COVERAGE_STATUS = {
+  active: 'summary.coverage.active',
+  cancelled: 'summary.coverage.cancelled',
+  draft: 'summary.coverage.draft',
+  'entered-in-error': 'summary.coverage.entered-in-error',
+} as const;
+const coverageStatus = (status: string, say: Say): string =>
+  Object.hasOwn(COVERAGE_STATUS, status)
+    ? say(COVERAGE_STATUS[status as keyof typeof COVERAGE_STATUS])
+    : status;
+
+/** FHIR Condition.clinicalStatus (condition-clinical code system) in the crew's words, never the code. */
+const conditionItem =
+  (say: Say) =>
+  (c: Condition): Child => (
+    <span>
+      {c.name}
+      {c.value === undefined ? '' : `: ${c.value}`}
+      {c.clinicalStatus === undefined ? '' : ` [${say(`summary.clinical.${c.clinicalStatus}`)}]`}
+      {c.onset === undefined ? '' : ` · ${c.onset}`}
+      <From p={c.provenance} />
+    </span>
+  );
 
 const Flags: FC<{ readonly summary: EmergencySummary; readonly say: Say }> = ({ summary, say }) => {
   const f = summary.criticalFlags;
@@ -243,21 +261,21 @@ export const SummaryView: FC<{
         title={say('summary.problems')}
         section={summary.problems}
         {...common}
-        item={conditionItem}
+        item={conditionItem(say)}
       />
       <SectionView
         id="pastIllness"
         title={say('summary.pastIllness')}
         section={summary.pastIllness}
         {...common}
-        item={conditionItem}
+        item={conditionItem(say)}
       />
       <SectionView
         id="infections"
         title={say('summary.infections')}
         section={summary.infections}
         {...common}
-        item={conditionItem}
+        item={conditionItem(say)}
       />
       <SectionView
         id="procedures"
@@ -327,7 +345,7 @@ export const SummaryView: FC<{
         {...common}
         item={(i) => (
           <span>
-            {say(i.eligible ? 'summary.eligible' : 'summary.notEligible')} ({i.status})
+            {say(i.eligible ? 'summary.eligible' : 'summary.notEligible')} ({coverageStatus(i.status, say)})
             {i.kind === undefined ? '' : ` · ${i.kind}`}
             <From p={i.provenance} />
           </span>

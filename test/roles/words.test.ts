@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCREEN_PANELS } from '../../src/gateway/ui/panels.js';
+import { DECLINE_REASONS } from '../../src/hospital-feed/index.js';
+import { DEMO_PRINCIPALS } from '../../src/roles/demo.js';
+import { newFormKey } from '../../src/roles/tablet/index.js';
+import type { Instance } from '../gateway/harness.js';
+import { waitFor } from '../support/wait.js';
+import { startRoles, type RunningRoles } from './running-roles.js';
+
+/**
+ * Issue 15, item 6: every screen speaks the page's language. What a user reads (text, and the
+ * aria-label / title / alt / placeholder attributes) of every screen and panel, in Japanese and in
+ * English, after a card read, a report and a decline, must show no message key left untranslated
+ * (`state.received`), no wire code (`no-bed`), and on a Japanese page no English word beyond the
+ * abbreviations Japanese clinicians use as they are.
+ */
+const shown = (html: string): string =>
+  html
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]*\b(?:aria-label|title|alt|placeholder)="([^"]*)"[^>]*>/g, ' $1 ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+
+/**
+ * Written as Japanese screens write them (JTAS, JCS/GCS, SpO2, CT/MRI, ICU…), the language switch's
+ * own label, file kinds, and the synthetic directory's bilingual hospital names ("デモ病院 A · Demo
+ * hospital A"); anything else in Latin letters on a Japanese page is a leak.
+ */
+const LATIN_IN_JAPANESE = new Set([
+  'ATMIST',
+  'CT',
+  'MRI',
+  'ICU',
+  'JTAS',
+  'JCS',
+  'GCS',
+  'SpO2',
+  'ETA',
+  'QR',
+  'PIN',
+  'GPS',
+  'PDF',
+  'PNG',
+  'JPEG',
+  'JST',
+  'mm',
+  'mmHg',
+  'FHIR',
+  'ICD',
+  'English',
+  'Demo',
+  'hospital',
+  'DNAR',
+  'ECG',
+  'HOT',
+  'YJ',
+  'ATC',
+  'ID',
+  'mg',
+  'dL',
+  'HbA1c',
+  'LDL',
+  'Hg',
+]);
+
+/** What the test itself typed into the report, which the screens rightly show back. */
+const TYPED = ['fall at home', 'hip pain', 'splint', 'Matrix 01'];
+
+const REPORT = {
+  ageValue: '72',
+  ageUnit: 'years',
+  mechanism: 'fall at home',
+  injuries: 'hip pain',
+  treatment: 'splint',
+  acuity: '3',
+  etaMinutes: '12',
+  callSign: 'Matrix 01',
+  phone: '+81-3-0000-0001',
+};
+
+const SCREENS: Readonly<Record<Instance, readonly ['crew' | 'triage' | 'dispatcher', readonly string[]]>> = {
+  ambulance: ['crew', SCREEN_PANELS.crew],
+  hospital: ['triage', SCREEN_PANELS.triage],
+  dispatch: ['dispatcher', SCREEN_PANELS.dispatcher],
+};
+
+describe('every screen in Japanese and English: no message keys, no wire codes, no English leaks', () => {
+  let rr: RunningRoles;
+  let detail = '';
+
+  beforeAll(async () => {
+    rr = await startRoles();
+    const tablet = rr.roles.ambulance;
+    const crew = tablet.session('crew');
+    const post = (path: string, form: Record<string, string>): Promise<Response> =>
+      tablet.request(path, {
+        method: 'POST',
+        headers: { cookie: crew.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: crew.csrf, ...form }).toString(),
+      });
+    const card = (): Promise<string> =>
+      tablet.request('/panels/card', { headers: { cookie: crew.cookie } }).then((r) => r.text());
+    await post('/tablet/demo/insert', { holder: '0' });
+    const tap = await waitFor(async () => /data-tap="(tap-[0-9a-f]+)"/.exec(await card())?.[1], 'a card tap');
+    await waitFor(async () => (await card()).includes('data-phase="card-present"'), 'the card read');
+    await post('/tablet/identify', { tap, mode: 'visual' });
+    await waitFor(async () => (await card()).includes('data-phase="identified"'), 'the holder confirmed');
+    await post('/tablet/consent', { tap, basis: 'given' });
+    await post('/tablet/report', {
+      tap,
+      key: newFormKey(),
+      hospital: DEMO_PRINCIPALS.hospitals[0],
+      ...REPORT,
+    });
+    // The hospital declines with a reason, so the tablet must put the reason in words.
+    const hospital = rr.roles.hospital;
+    const triage = hospital.session('triage');
+    detail = await waitFor(async () => {
+      const board = await hospital.request('/panels/incoming', { headers: { cookie: triage.cookie } });
+      return /\/triage\/reports\/[^/"]+\/[A-Za-z0-9-]+/.exec(await board.text())?.[0];
+    }, 'the report on the triage board');
+    await hospital.request(`${detail}/answer`, {
+      method: 'POST',
+      headers: { cookie: triage.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: triage.csrf, decision: 'decline', reason: 'no-bed' }).toString(),
+    });
+    await waitFor(
+      async () =>
+        (
+          await tablet.request('/panels/report', { headers: { cookie: crew.cookie } }).then((r) => r.text())
+        ).includes('data-state="declined"'),
+      'the decline on the tablet',
+    );
+  }, 120_000);
+
+  afterAll(() => rr.demo.stop());
+
+  const pagesOf = async (instance: Instance, lang: 'ja' | 'en'): Promise<[string, string][]> => {
+    const [role, panels] = SCREENS[instance];
+    const r = rr.roles[instance];
+    const s = r.session(role);
+    const admin = r.session('admin');
+    const paths: [string, string][] = [
+      ['/login', ''],
+      ['/', s.cookie],
+      ...panels.map((p): [string, string] => [`/panels/${p}`, s.cookie]),
+      ['/', admin.cookie],
+      ...(instance === 'hospital' ? [[detail, s.cookie] as [string, string]] : []),
+    ];
+    const out: [string, string][] = [];
+    for (const [path, cookie] of paths) {
+      const response = await r.request(`${path}?lang=${lang}`, cookie === '' ? {} : { headers: { cookie } });
+      out.push([`${instance} ${lang} ${path}`, shown(await response.text())]);
+    }
+    return out;
+  };
+
+  it.each(['ambulance', 'hospital', 'dispatch'] as const)('%s', async (instance) => {
+    const problems: string[] = [];
+    for (const lang of ['ja', 'en'] as const) {
+      for (const [where, text] of await pagesOf(instance, lang)) {
+        // A message key shown as such: lower-case dotted words ("state.received", "qr.demo.option").
+        for (const key of text.match(/\b[a-z][a-zA-Z]*(?:\.[a-z][a-zA-Z0-9-]*)+\b/g) ?? [])
+          problems.push(`${where}: message key "${key}"`);
+        for (const code of [...DECLINE_REASONS.filter((r) => r.includes('-')), 'tries left', 'drug(s)'])
+          if (new RegExp(`(^|[^\\w-])${code.replace(/[.*+?^${}()|[\]\\#]/g, '\\$&')}($|[^\\w-])`).test(text))
+            problems.push(`${where}: wire code or raw label "${code}"`);
+        if (lang === 'ja') {
+          let rest = text;
+          for (const typed of TYPED) rest = rest.split(typed).join(' ');
+          // Identifiers are shown as they are: user and instance ids (crew-demo, hosp-demo-a), report
+          // and audit ids (hex), ICD-10 codes (K549), "#3" holder numbers.
+          rest = rest
+            .replace(/\b[a-z0-9]+(?:-[a-z0-9]+)+\b/g, ' ')
+            .replace(/\b[0-9a-f]{6,}\b/g, ' ')
+            .replace(/\bDemo (?:hospital|ambulance|dispatch(?: centre)?)\b/g, ' ')
+            .replace(/\b[A-Z][0-9]{2,}[0-9A-Z.]*\b/g, ' ');
+          for (const word of rest.match(/[A-Za-z][A-Za-z0-9]*/g) ?? [])
+            if (word.length > 1 && !LATIN_IN_JAPANESE.has(word) && !/^[A-Z]$/.test(word))
+              problems.push(`${where}: English "${word}" on a Japanese page`);
+          if (/\bactive\b/.test(rest)) problems.push(`${where}: the code "active" on a Japanese page`);
+        }
+      }
+    }
+    expect([...new Set(problems)]).toEqual([]);
+  });
+});
