@@ -72,6 +72,21 @@ export const loginOf = (stdout: string, kind: Kind, principal: string): Login =>
 export const codeOf = (login: Login): string =>
   totp(base32Decode(login.totpSecret) as Uint8Array, Date.now());
 
+/** Codes this process has used, per secret: the gateway refuses a code used before (RFC 6238 §5.2). */
+const usedCodes = new Map<string, string>();
+
+/** A code the gateway has not seen yet: the next 30-second step's if this one's was used already. */
+const freshCodeOf = async (login: Login): Promise<string> => {
+  for (;;) {
+    const code = codeOf(login);
+    if (usedCodes.get(login.totpSecret) !== code) {
+      usedCodes.set(login.totpSecret, code);
+      return code;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 50));
+  }
+};
+
 /**
  * Fills the log-in form (device code only on a browser not yet enrolled) and waits for the screen and
  * its live-update stream.
@@ -86,7 +101,7 @@ export const logIn = async (
   await page.goto(`${login.url}?lang=${options.lang ?? 'ja'}`);
   await page.fill('#userId', login.userId);
   await page.fill('#password', login.password);
-  await page.fill('#otp', codeOf(login));
+  await page.fill('#otp', await freshCodeOf(login));
   if (options.enrolled !== true) await page.fill('#deviceToken', login.deviceToken);
   await page.click('button[type=submit]');
   await page.waitForURL((u) => u.pathname === '/' || u.search.includes('error'), { timeout });

@@ -35,12 +35,16 @@ export const LIVE_SCRIPT = `(() => {
 
   // Drafts: saved shortly after typing stops, and when the page goes away.
   const timers = new Map();
+  const inflight = new Map();
   const save = (form) => {
     clearTimeout(timers.get(form));
     timers.delete(form);
-    return fetch('/forms/draft', { method: 'POST', body: new URLSearchParams(new FormData(form)), keepalive: true })
+    const saving = fetch('/forms/draft', { method: 'POST', body: new URLSearchParams(new FormData(form)), keepalive: true })
       .then(() => { form.dataset.saved = String(Date.now()); })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => { if (inflight.get(form) === saving) inflight.delete(form); });
+    inflight.set(form, saving);
+    return saving;
   };
   const typed = (e) => {
     const form = e.target && e.target.closest ? e.target.closest('form[data-form]') : null;
@@ -54,7 +58,19 @@ export const LIVE_SCRIPT = `(() => {
   addEventListener('input', typed);
   addEventListener('change', typed);
   addEventListener('pagehide', () => { timers.forEach((_t, form) => save(form)); });
-  addEventListener('submit', (e) => { if (e.target) { clearTimeout(timers.get(e.target)); timers.delete(e.target); } });
+  // A draft still on its way must reach the server before the form does: arriving after a refused
+  // post it would replace the kept values and errors with older typing.
+  addEventListener('submit', (e) => {
+    const form = e.target;
+    if (!form) return;
+    clearTimeout(timers.get(form));
+    timers.delete(form);
+    const saving = inflight.get(form);
+    if (saving === undefined) return;
+    e.preventDefault();
+    const submitter = e.submitter;
+    saving.finally(() => form.requestSubmit(submitter && submitter.form === form ? submitter : undefined));
+  });
 
   // What the person has in hand on a panel: typed values, focus, open confirmation steps.
   const capture = (body) => {
