@@ -1,6 +1,7 @@
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { ARTIFACTS, ROOT } from './paths.js';
 import { layoutProblems } from './screen-layout.mjs';
 
@@ -88,7 +89,11 @@ export const checkScreen = async (page: Page, name: string): Promise<void> => {
   await page.screenshot({ path: file, fullPage: true });
   if (process.env['EMS_SCREENS_TO_DOCS'] === '1') {
     mkdirSync(SCREENS_DOCS, { recursive: true });
-    copyFileSync(file, `${SCREENS_DOCS}${name}.png`);
+    // Committed pictures stay small: 640 px wide JPEG, enough to read a screen's layout and words.
+    await sharp(file)
+      .resize({ width: 640, withoutEnlargement: true })
+      .jpeg({ quality: 60 })
+      .toFile(`${SCREENS_DOCS}${name}.jpg`);
   }
   const problems = await screenProblems(page);
   if (problems.length > 0) {
