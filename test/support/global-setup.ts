@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { logCaptureFile, ROOT } from './paths.js';
 import { scanFile } from './phi-scan.js';
@@ -22,6 +22,9 @@ export const setup = (): void => {
       stdio: 'inherit',
     },
   );
+  // tsc writes files 0644; the package's bin must be executable for `npx ems-gateway` (as npm install
+  // makes it for a user), or the shell answers "Permission denied".
+  chmodSync(`${ROOT}dist/src/cli/main.js`, 0o755);
 };
 
 export const teardown = (): void => {
