@@ -2,10 +2,16 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteInfo } from '../../src/gateway/index.js';
 import { DEMO_PRINCIPALS } from '../../src/roles/demo.js';
-import { newFormKey } from '../../src/roles/tablet/index.js';
-import { waitFor } from '../support/wait.js';
 import { INSTANCES, type Instance } from '../gateway/harness.js';
-import { EXPECTED, fillPath, routeKey, startRoles, type RunningRoles, type Who } from './running-roles.js';
+import {
+  EXPECTED,
+  fillPath,
+  reportOnBoard,
+  routeKey,
+  startRoles,
+  type RunningRoles,
+  type Who,
+} from './running-roles.js';
 import { marked, shaped, submitted, type Hints } from './schema-arbitrary.js';
 
 interface Case {
@@ -16,18 +22,6 @@ interface Case {
   readonly params: unknown;
   readonly query: unknown;
 }
-
-const REPORT = {
-  ageValue: '72',
-  ageUnit: 'years',
-  mechanism: 'fall at home',
-  injuries: 'hip pain',
-  treatment: 'splint',
-  acuity: '3',
-  etaMinutes: '12',
-  callSign: 'Matrix 01',
-  phone: '+81-3-0000-0001',
-};
 
 /** Callers the route admits: anyone on public routes, else the instance's own people it lets in. */
 const callers = (instance: Instance, route: RouteInfo): Who[] =>
@@ -80,31 +74,8 @@ describe('every route of every running role under fuzzed input', () => {
   beforeAll(async () => {
     rr = await startRoles();
     // A card read and a report sent, so the forms can name a live tap and report and reach the handlers.
-    const tablet = rr.roles.ambulance;
-    const crew = tablet.session('crew');
-    const post = (path: string, form: Record<string, string>): Promise<Response> =>
-      tablet.request(path, {
-        method: 'POST',
-        headers: { cookie: crew.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: crew.csrf, ...form }).toString(),
-      });
-    const card = (): Promise<string> =>
-      tablet.request('/panels/card', { headers: { cookie: crew.cookie } }).then((r) => r.text());
-    await post('/tablet/demo/insert', { holder: '0' });
-    const tap = await waitFor(async () => /data-tap="(tap-[0-9a-f]+)"/.exec(await card())?.[1], 'a card tap');
-    await waitFor(async () => (await card()).includes('data-phase="card-present"'), 'the card read');
-    await post('/tablet/identify', { tap, mode: 'visual' });
-    await waitFor(async () => (await card()).includes('data-phase="identified"'), 'the holder confirmed');
-    await post('/tablet/consent', { tap, basis: 'given' });
-    const hospital = DEMO_PRINCIPALS.hospitals[0];
-    await post('/tablet/report', { tap, key: newFormKey(), hospital, ...REPORT });
-    const triage = rr.roles.hospital.session('triage');
-    const reportId = await waitFor(async () => {
-      const board = await rr.roles.hospital.request('/panels/incoming', {
-        headers: { cookie: triage.cookie },
-      });
-      return /\/triage\/reports\/[^/]+\/([A-Za-z0-9-]+)/.exec(await board.text())?.[1];
-    }, 'the report on the triage board');
+    const { tap, detail } = await reportOnBoard(rr);
+    const reportId = detail.slice(detail.lastIndexOf('/') + 1);
     hints.ambulance = { ...hints.ambulance, tap: [tap] };
     hints.hospital = { ...hints.hospital, reportId: [reportId] };
   });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { RouteInfo, UserRoleName } from '../../src/gateway/index.js';
 import { createLogger } from '../../src/log/index.js';
 import { DEMO_PRINCIPALS, startDemo, type RunningDemo } from '../../src/roles/demo.js';
+import { newFormKey } from '../../src/roles/tablet/index.js';
+import { waitFor } from '../support/wait.js';
 import type { RunningRole } from '../../src/roles/index.js';
 import type { Instance } from '../gateway/harness.js';
 import { directSession } from '../support/sessions.js';
@@ -190,4 +192,53 @@ export const startRoles = async (): Promise<RunningRoles> => {
     demo,
     roles: { ambulance: first('ambulance'), hospital: first('hospital'), dispatch: first('dispatch') },
   };
+};
+
+/** The report the role tests send: ATMIST, vitals and ETA as a crew would type them. */
+export const SAMPLE_REPORT = {
+  ageValue: '72',
+  ageUnit: 'years',
+  mechanism: 'fall at home',
+  injuries: 'hip pain',
+  treatment: 'splint',
+  acuity: '3',
+  etaMinutes: '12',
+  callSign: 'Matrix 01',
+  phone: '+81-3-0000-0001',
+};
+
+/**
+ * A card read, confirmed visually, consent given and a report sent to the first demo hospital, until it
+ * is on that hospital's board: the state the route tests need to reach their handlers. Returns the card
+ * tap and the report's detail path on the board (`/triage/reports/:unitId/:reportId`).
+ */
+export const reportOnBoard = async (rr: RunningRoles): Promise<{ tap: string; detail: string }> => {
+  const tablet = rr.roles.ambulance;
+  const crew = tablet.session('crew');
+  const post = (path: string, form: Record<string, string>): Promise<Response> =>
+    tablet.request(path, {
+      method: 'POST',
+      headers: { cookie: crew.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: crew.csrf, ...form }).toString(),
+    });
+  const card = (): Promise<string> =>
+    tablet.request('/panels/card', { headers: { cookie: crew.cookie } }).then((r) => r.text());
+  await post('/tablet/demo/insert', { holder: '0' });
+  const tap = await waitFor(async () => /data-tap="(tap-[0-9a-f]+)"/.exec(await card())?.[1], 'a card tap');
+  await waitFor(async () => (await card()).includes('data-phase="card-present"'), 'the card read');
+  await post('/tablet/identify', { tap, mode: 'visual' });
+  await waitFor(async () => (await card()).includes('data-phase="identified"'), 'the holder confirmed');
+  await post('/tablet/consent', { tap, basis: 'given' });
+  await post('/tablet/report', {
+    tap,
+    key: newFormKey(),
+    hospital: DEMO_PRINCIPALS.hospitals[0],
+    ...SAMPLE_REPORT,
+  });
+  const triage = rr.roles.hospital.session('triage');
+  const detail = await waitFor(async () => {
+    const board = await rr.roles.hospital.request('/panels/incoming', { headers: { cookie: triage.cookie } });
+    return /\/triage\/reports\/[^/"]+\/[A-Za-z0-9-]+/.exec(await board.text())?.[0];
+  }, 'the report on the triage board');
+  return { tap, detail };
 };

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCREEN_PANELS } from '../../src/gateway/ui/panels.js';
 import { DECLINE_REASONS } from '../../src/hospital-feed/index.js';
-import { DEMO_PRINCIPALS } from '../../src/roles/demo.js';
-import { newFormKey } from '../../src/roles/tablet/index.js';
 import type { Instance } from '../gateway/harness.js';
 import { waitFor } from '../support/wait.js';
-import { startRoles, type RunningRoles } from './running-roles.js';
+import { reportOnBoard, SAMPLE_REPORT, startRoles, type RunningRoles } from './running-roles.js';
 
 /**
  * Issue 15, item 6: every screen speaks the page's language. What a user reads (text, and the
@@ -69,19 +67,12 @@ const LATIN_IN_JAPANESE = new Set([
 ]);
 
 /** What the test itself typed into the report, which the screens rightly show back. */
-const TYPED = ['fall at home', 'hip pain', 'splint', 'Matrix 01'];
-
-const REPORT = {
-  ageValue: '72',
-  ageUnit: 'years',
-  mechanism: 'fall at home',
-  injuries: 'hip pain',
-  treatment: 'splint',
-  acuity: '3',
-  etaMinutes: '12',
-  callSign: 'Matrix 01',
-  phone: '+81-3-0000-0001',
-};
+const TYPED = [
+  SAMPLE_REPORT.mechanism,
+  SAMPLE_REPORT.injuries,
+  SAMPLE_REPORT.treatment,
+  SAMPLE_REPORT.callSign,
+];
 
 const SCREENS: Readonly<Record<Instance, readonly ['crew' | 'triage' | 'dispatcher', readonly string[]]>> = {
   ambulance: ['crew', SCREEN_PANELS.crew],
@@ -97,33 +88,10 @@ describe('every screen in Japanese and English: no message keys, no wire codes, 
     rr = await startRoles();
     const tablet = rr.roles.ambulance;
     const crew = tablet.session('crew');
-    const post = (path: string, form: Record<string, string>): Promise<Response> =>
-      tablet.request(path, {
-        method: 'POST',
-        headers: { cookie: crew.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: crew.csrf, ...form }).toString(),
-      });
-    const card = (): Promise<string> =>
-      tablet.request('/panels/card', { headers: { cookie: crew.cookie } }).then((r) => r.text());
-    await post('/tablet/demo/insert', { holder: '0' });
-    const tap = await waitFor(async () => /data-tap="(tap-[0-9a-f]+)"/.exec(await card())?.[1], 'a card tap');
-    await waitFor(async () => (await card()).includes('data-phase="card-present"'), 'the card read');
-    await post('/tablet/identify', { tap, mode: 'visual' });
-    await waitFor(async () => (await card()).includes('data-phase="identified"'), 'the holder confirmed');
-    await post('/tablet/consent', { tap, basis: 'given' });
-    await post('/tablet/report', {
-      tap,
-      key: newFormKey(),
-      hospital: DEMO_PRINCIPALS.hospitals[0],
-      ...REPORT,
-    });
+    ({ detail } = await reportOnBoard(rr));
     // The hospital declines with a reason, so the tablet must put the reason in words.
     const hospital = rr.roles.hospital;
     const triage = hospital.session('triage');
-    detail = await waitFor(async () => {
-      const board = await hospital.request('/panels/incoming', { headers: { cookie: triage.cookie } });
-      return /\/triage\/reports\/[^/"]+\/[A-Za-z0-9-]+/.exec(await board.text())?.[0];
-    }, 'the report on the triage board');
     await hospital.request(`${detail}/answer`, {
       method: 'POST',
       headers: { cookie: triage.cookie, 'content-type': 'application/x-www-form-urlencoded' },
