@@ -18,7 +18,9 @@ import {
   hashPassword,
   loadDeviceToken,
   LoginThrottle,
+  PIN_COST,
   PRODUCTION_COST,
+  type PinCost,
   rolesFor,
   SessionStore,
   UserStore,
@@ -58,6 +60,8 @@ export interface GatewayOptions {
   readonly readiness: Readiness;
   readonly clock?: Clock;
   readonly scryptCost?: ScryptCost;
+  /** The Argon2id cost of screen-lock PIN hashes (PIN_COST; tests may lower it to stay fast). */
+  readonly pinCost?: PinCost;
   readonly heartbeatMs?: number;
   readonly bodyLimitBytes?: number;
   /** Routes (exact paths) that take a larger body, with their bound in bytes: file uploads. */
@@ -106,6 +110,7 @@ export interface Gateway {
   readonly usersFile: string;
   readonly deviceToken: string;
   readonly scryptCost: ScryptCost;
+  readonly pinCost: PinCost;
   /** Demo only (`demoLinkTtlMs`): issue a one-time log-in link's token for a user. */
   readonly demoLinks: DemoLinks | undefined;
   /** Records an access to patient data by the person behind this request (who, what, why, when). */
@@ -129,6 +134,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
   const token = await loadDeviceToken(config.dataDir, options.env, config.auth.deviceTokenEnv);
   if (!token.ok) throw new Error(token.error);
   const scryptCost = options.scryptCost ?? PRODUCTION_COST;
+  const pinCost = options.pinCost ?? PIN_COST;
   const signer = await loadOrCreateSigner(join(config.dataDir, 'audit-signing.key'));
   const verifySignature = await ed25519Verify();
   const auditFile = auditFileOf(config.dataDir);
@@ -146,6 +152,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
     screenLock: config.auth.screenLock,
     pinTries: config.auth.pinTries,
     scryptCost,
+    pinCost,
     secure,
     cookies: cookieNames(secure),
     admitted: rolesFor(config.role),
@@ -212,6 +219,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
     usersFile,
     deviceToken: token.value,
     scryptCost,
+    pinCost,
     demoLinks,
     recordAccess: (c, action, subject, why) => {
       const session = c.get('session');

@@ -4,7 +4,7 @@ import type { Logger } from '../log/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { AuditLog } from './audit/index.js';
 import type { VerifySignature } from './audit/verify.js';
-import type { LoginThrottle, ScryptCost, SessionStore, UserRole, UserStore } from './auth/index.js';
+import type { LoginThrottle, PinCost, ScryptCost, SessionStore, UserRole, UserStore } from './auth/index.js';
 import type { CookieNames } from './http/cookies.js';
 import type { LiveHub } from './live.js';
 import type { Readiness } from './readiness.js';
@@ -21,8 +21,10 @@ export interface GatewayParts {
   /** The screen-lock settings (config auth.screenLock, auth.pinTries). */
   readonly screenLock: boolean;
   readonly pinTries: number;
-  /** The cost of password (and screen-lock PIN) hashes. */
+  /** The cost of password hashes (scrypt). */
   readonly scryptCost: ScryptCost;
+  /** The cost of screen-lock PIN hashes (Argon2id, auth/pin-hash.ts). */
+  readonly pinCost: PinCost;
   readonly secure: boolean;
   readonly cookies: CookieNames;
   readonly admitted: readonly UserRole[];

@@ -19,6 +19,8 @@ import { Metrics } from '../../src/metrics/index.js';
 import { directSession, TEST_DEVICE } from '../support/sessions.js';
 
 export const TEST_COST = { N: 1024, r: 8, p: 1 };
+/** Argon2id at libsodium's minimum (crypto_pwhash_OPSLIMIT_MIN, MEMLIMIT_MIN): fast, still Argon2id. */
+export const TEST_PIN_COST = { opsLimit: 1, memLimit: 8192 };
 export const INSTANCES = ['ambulance', 'hospital', 'dispatch'] as const;
 export type Instance = (typeof INSTANCES)[number];
 
@@ -82,6 +84,7 @@ export const openHarness = async (
     readiness: new Readiness(),
     clock,
     scryptCost: TEST_COST,
+    pinCost: TEST_PIN_COST,
     heartbeatMs: 50,
   });
   const session = (role: UserRoleName): { cookie: string; csrf: string } => {

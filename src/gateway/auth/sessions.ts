@@ -79,7 +79,7 @@ export class SessionStore {
     return new SessionStore(openAuthDatabase(file), clock, limits);
   }
 
-  /** `pinHash`: the screen-lock PIN chosen at this log-in, hashed like a password (password.ts). */
+  /** `pinHash`: the screen-lock PIN chosen at this log-in, hashed with Argon2id (pin-hash.ts). */
   create(userId: string, role: UserRole, device: string, pinHash?: string): Session {
     const now = this.clock.now();
     this.db
@@ -159,11 +159,16 @@ export class SessionStore {
     return { pinHash: row.pin_hash, triesLeft: maxTries - row.pin_failures };
   }
 
-  /** The PIN was right: the tries start again and the session is active from now. */
-  unlocked(id: string): void {
+  /**
+   * The PIN was right: the tries start again and the session is active from now. `rehash`: the PIN's
+   * new hash, when the stored one was of an older kind or cost (auth/pin-hash.ts).
+   */
+  unlocked(id: string, rehash?: string): void {
     this.db
-      .prepare('UPDATE sessions SET pin_failures = 0, last_active_at = ? WHERE token_hash = ?')
-      .run(this.clock.now(), digest(id));
+      .prepare(
+        'UPDATE sessions SET pin_failures = 0, last_active_at = ?, pin_hash = coalesce(?, pin_hash) WHERE token_hash = ?',
+      )
+      .run(this.clock.now(), rehash ?? null, digest(id));
   }
 
   /** Kiosk mode on or off; only a session with a PIN can be a kiosk (its actions need the PIN). */

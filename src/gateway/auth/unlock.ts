@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { err, ok, type Result } from '../../core/index.js';
-import { hashPassword, verifyPassword, type ScryptCost } from './password.js';
+import { checkPin, hashScreenPin, PinCheck, type PinCost } from './pin-hash.js';
 import type { UserRole } from './roles.js';
 import type { Session, SessionStore } from './sessions.js';
 
@@ -11,8 +11,6 @@ import type { Session, SessionStore } from './sessions.js';
  * asks a rate limit for such short secrets: a few tries per session, then the full log-in.
  */
 export const ScreenPin = v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'must be 4 to 8 digits'));
-
-export const hashScreenPin = (pin: string, cost: ScryptCost): Promise<string> => hashPassword(pin, cost);
 
 export const UnlockFailure = {
   /** Wrong PIN, tries remain: say how many, in words. */
@@ -26,20 +24,23 @@ export type UnlockFailure = (typeof UnlockFailure)[keyof typeof UnlockFailure];
  * Checks the PIN of a locked session. The try is reserved before the hash is awaited (concurrent
  * guesses count); the last failed try ends the session, so a stolen locked tablet gives `maxTries`
  * guesses at most, never an offline search (the PIN's hash alone opens nothing without the token).
+ * A good PIN whose hash is of an older kind or cost (scrypt before Argon2id) is hashed again now.
  */
 export const unlockSession = async (
   sessions: SessionStore,
   session: Session,
   pin: string,
   maxTries: number,
+  cost: PinCost,
 ): Promise<Result<Session, { code: UnlockFailure; triesLeft: number }>> => {
   const ticket = sessions.reserveUnlock(session.id, maxTries);
   if (ticket === undefined) {
     sessions.end(session.id);
     return err({ code: 'ended', triesLeft: 0 });
   }
-  if (await verifyPassword(pin, ticket.pinHash)) {
-    sessions.unlocked(session.id);
+  const check = await checkPin(pin, ticket.pinHash, cost);
+  if (check !== PinCheck.wrong) {
+    sessions.unlocked(session.id, check === PinCheck.matchRehash ? hashScreenPin(pin, cost) : undefined);
     return ok({ ...session, locked: false });
   }
   if (ticket.triesLeft > 0) return err({ code: 'wrong-pin', triesLeft: ticket.triesLeft });

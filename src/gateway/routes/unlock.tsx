@@ -106,7 +106,7 @@ export const lockRoutes = (routes: RouteRegistry, parts: GatewayParts): void => 
       }
       // A PIN of the wrong shape spends no try: it could not have been anyone's PIN.
       if (!v.is(ScreenPin, body.pin)) return unlockPage(c, parts, locked, 'invalid-input', triesLeft);
-      const result = await unlockSession(parts.sessions, locked, body.pin, parts.pinTries);
+      const result = await unlockSession(parts.sessions, locked, body.pin, parts.pinTries, parts.pinCost);
       if (result.ok) {
         record(parts, locked, 'unlock', true);
         return c.redirect('/', 303);
