@@ -5,7 +5,7 @@
  * screenshot); a bad value comes back kept and named with the error summary focused; a reload keeps
  * unsent typing. Counts the taps and the seconds from the card tap to the report sent (closing note).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn, loginOf, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
@@ -107,6 +107,56 @@ describe('the tablet as a guided flow (issue 15)', () => {
       await page.click('[data-action=handover]');
       await page.waitForSelector('text=カードなし');
     }, 120_000);
+
+  it('typing while its panel is being refreshed stays, through a refusal (drafts go by form id, not element)', async () => {
+    const context = await chromium.newContext({ viewport: SCREEN_SIZES.landscape });
+    const page = await context.newPage();
+    await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', {
+      enrolled: false,
+      lang: 'en',
+    });
+    // The report panel's refresh (sent when the screen's event stream opens) and the drafts are held on
+    // their way, so the typing happens while the panel is in flight, as on a slow link.
+    const gate = () => {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { open, opened };
+    };
+    const panel = gate();
+    const drafts = gate();
+    const panelHeld = gate();
+    let holding = false;
+    const hold = (until: Promise<void>, held?: () => void) => async (route: Route) => {
+      if (holding) {
+        held?.();
+        await until;
+      }
+      await route.continue().catch(() => undefined);
+    };
+    await page.route('**/panels/report', hold(panel.opened, panelHeld.open));
+    await page.route('**/forms/draft', hold(drafts.opened));
+    holding = true;
+    await page.click('[data-action=new-patient]');
+    await page.waitForSelector('[data-phase=unidentified]');
+    await panelHeld.opened;
+    await page.evaluate(`document.querySelector('form[data-form^="report:"]').dataset.before = '1'`);
+    await page.fill('#ageValue', '70');
+    panel.open();
+    await page.waitForSelector('form[data-form^="report:"]:not([data-before])');
+    // The panel came back without the age (its draft never reached the server first): the typing stays.
+    expect(await page.inputValue('#ageValue')).toBe('70');
+    drafts.open();
+    holding = false;
+    await page.fill('#hr', '-5');
+    await page.fill('#etaMinutes', '12');
+    await page.click('[data-action=send-report]');
+    await page.waitForSelector('[data-error-summary]');
+    expect(await page.textContent('[data-error-summary]')).toContain('Heart rate must be a number');
+    expect(await page.inputValue('#ageValue')).toBe('70');
+    expect(await page.inputValue('#hr')).toBe('-5');
+    expect(await page.inputValue('#etaMinutes')).toBe('12');
+    await context.close();
+  }, 120_000);
 
   it('a bad value comes back kept and named, the summary focused; a reload keeps unsent typing', async () => {
     const context = await chromium.newContext({ viewport: SCREEN_SIZES.portrait });

@@ -33,40 +33,52 @@ export const LIVE_SCRIPT = `(() => {
   const summary = document.querySelector('[data-error-summary]');
   if (summary) summary.focus();
 
-  // Drafts: saved shortly after typing stops, and when the page goes away.
+  // Drafts: saved shortly after typing stops, and when the page goes away. Timers, saves and submits
+  // go by the form's id (data-form), never by its element: a panel refresh replaces the element, and
+  // a save for the replaced one, sent after the form's own post, would put older typing over the
+  // refused form's kept values and errors. A save sends what the form on screen holds at that moment,
+  // and waits for the previous save of the same form, so the server sees them in order.
   const timers = new Map();
   const inflight = new Map();
-  const save = (form) => {
-    clearTimeout(timers.get(form));
-    timers.delete(form);
-    const saving = fetch('/forms/draft', { method: 'POST', body: new URLSearchParams(new FormData(form)), keepalive: true })
+  const posted = new Set();
+  const formOf = (id) => document.querySelector('form[data-form="' + CSS.escape(id) + '"]');
+  const save = (id) => {
+    clearTimeout(timers.get(id));
+    timers.delete(id);
+    const form = formOf(id);
+    if (!form || !form.hasAttribute('data-draft') || posted.has(id)) return Promise.resolve();
+    const body = new URLSearchParams(new FormData(form));
+    const saving = (inflight.get(id) || Promise.resolve())
+      .then(() => fetch('/forms/draft', { method: 'POST', body, keepalive: true }))
       .then(() => { form.dataset.saved = String(Date.now()); })
       .catch(() => undefined)
-      .finally(() => { if (inflight.get(form) === saving) inflight.delete(form); });
-    inflight.set(form, saving);
+      .finally(() => { if (inflight.get(id) === saving) inflight.delete(id); });
+    inflight.set(id, saving);
     return saving;
   };
   const typed = (e) => {
     const form = e.target && e.target.closest ? e.target.closest('form[data-form]') : null;
     if (!form) return;
     form.dataset.dirty = '1';
+    const id = form.dataset.form;
     if (form.hasAttribute('data-draft')) {
-      clearTimeout(timers.get(form));
-      timers.set(form, setTimeout(() => save(form), 300));
+      clearTimeout(timers.get(id));
+      timers.set(id, setTimeout(() => save(id), 300));
     }
   };
   addEventListener('input', typed);
   addEventListener('change', typed);
-  addEventListener('pagehide', () => { timers.forEach((_t, form) => save(form)); });
-  // A draft still on its way must reach the server before the form does: arriving after a refused
-  // post it would replace the kept values and errors with older typing.
+  addEventListener('pagehide', () => { [...timers.keys()].forEach(save); });
+  // A draft still on its way must reach the server before the form does; once the form is posted no
+  // draft of it is sent from this page (the post's answer is what the next page shows).
   addEventListener('submit', (e) => {
     const form = e.target;
-    if (!form) return;
-    clearTimeout(timers.get(form));
-    timers.delete(form);
-    const saving = inflight.get(form);
-    if (saving === undefined) return;
+    const id = form && form.dataset ? form.dataset.form : undefined;
+    if (!id) return;
+    clearTimeout(timers.get(id));
+    timers.delete(id);
+    const saving = inflight.get(id);
+    if (saving === undefined) { posted.add(id); return; }
     e.preventDefault();
     const submitter = e.submitter;
     saving.finally(() => form.requestSubmit(submitter && submitter.form === form ? submitter : undefined));
@@ -108,8 +120,7 @@ export const LIVE_SCRIPT = `(() => {
     const panel = document.querySelector('[data-panel="' + CSS.escape(id) + '"]');
     const body = panel && panel.querySelector('[data-panel-body]');
     if (!body) return;
-    const kept = capture(body);
-    await Promise.all([...body.querySelectorAll('form[data-draft][data-dirty]')].map(save));
+    await Promise.all([...body.querySelectorAll('form[data-draft][data-dirty]')].map((f) => save(f.dataset.form)));
     // A section of a page other than a screen (the triage detail's messages) names its own address.
     const src = panel.dataset.panelSrc || base + encodeURIComponent(id);
     const response = await fetch(src, { headers: { 'x-ems-background': '1' } })
@@ -119,7 +130,10 @@ export const LIVE_SCRIPT = `(() => {
     if (!response || !response.ok) { failing.add(id); show(); return; }
     failing.delete(id);
     show();
-    body.innerHTML = await response.text();
+    const html = await response.text();
+    // What is in hand is taken at the last moment: typing done while the panel was on its way stays.
+    const kept = capture(body);
+    body.innerHTML = html;
     restore(body, kept);
   };
   const events = new EventSource('/events');
