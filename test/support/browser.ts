@@ -95,7 +95,13 @@ export const logIn = async (
   page: Page,
   login: Login,
   screen: 'crew' | 'triage' | 'dispatcher',
-  options: { readonly lang?: 'ja' | 'en'; readonly enrolled?: boolean; readonly timeoutMs?: number } = {},
+  options: {
+    readonly lang?: 'ja' | 'en';
+    readonly enrolled?: boolean;
+    readonly timeoutMs?: number;
+    /** The shift's screen-lock PIN (kiosk mode and idle locks need one). */
+    readonly pin?: string;
+  } = {},
 ): Promise<void> => {
   const timeout = options.timeoutMs ?? 30_000;
   await page.goto(`${login.url}?lang=${options.lang ?? 'ja'}`);
@@ -103,6 +109,7 @@ export const logIn = async (
   await page.fill('#password', login.password);
   await page.fill('#otp', await freshCodeOf(login));
   if (options.enrolled !== true) await page.fill('#deviceToken', login.deviceToken);
+  if (options.pin !== undefined) await page.fill('#pin', options.pin);
   await page.click('button[type=submit]');
   await page.waitForURL((u) => u.pathname === '/' || u.search.includes('error'), { timeout });
   if ((await page.$(`[data-screen=${screen}]`)) === null) throw new Error(`not logged in: ${page.url()}`);
