@@ -15,7 +15,8 @@ import type { HospitalConfig, DispatchConfig } from '../../src/config/index.js';
 import { configFor } from '../gateway/harness.js';
 import { EventEmitter } from 'node:events';
 import type { Receiver, EnvelopeCodec } from '../../src/hospital-feed/index.js';
-import { AlertDesk } from '../../src/roles/triage/index.js';
+import { join } from 'node:path';
+import { ALERTS_FILE, AlertDesk, SqliteAlertStore } from '../../src/roles/triage/index.js';
 
 const dispatchKey = fixedIdentity('dispatch-test', 50);
 const hospitalKey = fixedIdentity('hospital-test', 60);
@@ -342,6 +343,7 @@ describe('hospital status and inquiry panels', () => {
         clock: h.clock,
         timers: { setTimeout: () => undefined, clearTimeout: () => undefined },
         schedule: { repeatEveryMs: 120_000, escalateAfterMs: 1_200_000 },
+        store: SqliteAlertStore.open(join(h.dataDir, ALERTS_FILE)),
       }),
     );
     expect(status).toBeInstanceOf(StatusPublisher);
@@ -400,6 +402,7 @@ describe('hospital status and inquiry panels', () => {
         clock: h.clock,
         timers: { setTimeout: () => undefined, clearTimeout: () => undefined },
         schedule: { repeatEveryMs: 120_000, escalateAfterMs: 1_200_000 },
+        store: SqliteAlertStore.open(join(h.dataDir, ALERTS_FILE)),
       }),
     );
     const published = link.published.length;

@@ -1,12 +1,18 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/index.js';
 import type { Timers } from '../../src/hospital-feed/index.js';
 import { AlertDesk } from '../../src/roles/triage/alert-desk.js';
+import { ALERTS_FILE, SqliteAlertStore, type AlertStore } from '../../src/roles/triage/alert-store.js';
 import {
   alertPhase,
   alertSignal,
   dueEscalations,
   isOpen,
+  messageAlertFrom,
   nextWake,
   raisesAcuity,
   type Alert,
@@ -25,6 +31,10 @@ const alert = (over: Partial<Alert> = {}): Alert => ({
   acuity: 2,
   ...over,
 });
+
+/** A fresh store in its own SQLite file, as the role opens it. */
+const store = (): SqliteAlertStore =>
+  SqliteAlertStore.open(join(mkdtempSync(join(tmpdir(), 'alerts-')), ALERTS_FILE));
 
 /** Timers that only record what was asked: the test moves the clock and fires by hand. */
 const recordingTimers = () => {
@@ -101,11 +111,29 @@ describe('re-alert schedule (pure, injected time)', () => {
   });
 });
 
+describe('crew-message alerts (pure)', () => {
+  const message = alert({ key: 'message:amb-1/r-00000001', kind: 'message' });
+  it('alerts from the oldest unread message when no alert is known', () => {
+    expect(messageAlertFrom(undefined, [T0 + 3 * MIN, T0 + MIN])).toBe(T0 + MIN);
+    expect(messageAlertFrom(undefined, [])).toBeUndefined();
+  });
+  it('leaves an open alert as it is', () => {
+    expect(messageAlertFrom(message, [T0 + MIN])).toBeUndefined();
+  });
+  it('after an acknowledgement, only a message that arrived since alerts, from its arrival', () => {
+    const acked = { ...message, ended: { kind: 'acknowledged', by: 'nurse-1', at: T0 + 5 * MIN } } as const;
+    // A read receipt or our own reply changes the thread; the unread message is the one acknowledged.
+    expect(messageAlertFrom(acked, [T0 + MIN])).toBeUndefined();
+    expect(messageAlertFrom(acked, [T0 + MIN, T0 + 7 * MIN, T0 + 6 * MIN])).toBe(T0 + 6 * MIN);
+    expect(messageAlertFrom(acked, [T0 + 5 * MIN])).toBe(T0 + 5 * MIN);
+  });
+});
+
 describe('AlertDesk (timers and clock injected)', () => {
   it('arms its timer for the next round, escalates once at 20 minutes, stops when acknowledged', () => {
     const clock = new ManualClock(T0);
     const t = recordingTimers();
-    const desk = new AlertDesk({ clock, timers: t.timers, schedule });
+    const desk = new AlertDesk({ clock, timers: t.timers, schedule, store: store() });
     const escalated: string[] = [];
     let changes = 0;
     desk.on('escalated', (a) => escalated.push(a.key));
@@ -140,7 +168,7 @@ describe('AlertDesk (timers and clock injected)', () => {
   it('acknowledges per item: the other alert keeps its schedule', () => {
     const clock = new ManualClock(T0);
     const t = recordingTimers();
-    const desk = new AlertDesk({ clock, timers: t.timers, schedule });
+    const desk = new AlertDesk({ clock, timers: t.timers, schedule, store: store() });
     const first = desk.raise('new-report', report, { acuity: 3 });
     clock.set(T0 + 1 * MIN);
     desk.raise('inquiry', { kind: 'inquiry', inquiryId: 'case-1-q1' }, { deadline: T0 + 3 * MIN });
@@ -155,7 +183,7 @@ describe('AlertDesk (timers and clock injected)', () => {
 
   it('a raise while open is the same alert; after it ended, a new rise is a new alert', () => {
     const clock = new ManualClock(T0);
-    const desk = new AlertDesk({ clock, timers: recordingTimers().timers, schedule });
+    const desk = new AlertDesk({ clock, timers: recordingTimers().timers, schedule, store: store() });
     const a = desk.raise('acuity-raised', report, { acuity: 2 });
     clock.advance(MIN);
     expect(desk.raise('acuity-raised', report, { acuity: 1 })).toBe(a);
@@ -163,5 +191,100 @@ describe('AlertDesk (timers and clock injected)', () => {
     const b = desk.raise('acuity-raised', report, { acuity: 1 });
     expect(b).not.toBe(a);
     expect(b.raisedAt).toBe(T0 + MIN);
+  });
+});
+
+describe('AlertDesk across a restart (a real SQLite file, the clock injected)', () => {
+  const inquiry = { kind: 'inquiry', inquiryId: 'case-1-q1' } as const;
+  const other = { kind: 'report', unitId: 'amb-2', reportId: 'r-00000002' } as const;
+  const open = (file: string, clock: ManualClock) => {
+    const t = recordingTimers();
+    const desk = new AlertDesk({ clock, timers: t.timers, schedule, store: SqliteAlertStore.open(file) });
+    const escalated: string[] = [];
+    desk.on('escalated', (a) => escalated.push(a.key));
+    return { desk, t, escalated };
+  };
+
+  it('keeps who acknowledged what and when, each open alert’s schedule and deadline, and each escalation once', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'alerts-')), ALERTS_FILE);
+    const clock = new ManualClock(T0);
+    const first = open(file, clock);
+    const fresh = first.desk.raise('new-report', report, { acuity: 3 });
+    clock.set(T0 + MIN);
+    const raised = first.desk.raise('acuity-raised', other, { acuity: 1 });
+    const message = first.desk.raise('message', other, { raisedAt: T0 + 2 * MIN, acuity: 1 });
+    const asked = first.desk.raise('inquiry', inquiry, { deadline: T0 + 25 * MIN });
+    clock.set(T0 + 5 * MIN);
+    expect(first.desk.acknowledge(fresh.key, 'nurse-1').ok).toBe(true);
+    clock.set(T0 + 21 * MIN);
+    first.t.fire();
+    expect(first.escalated.sort()).toEqual([asked.key, raised.key].sort());
+    first.desk.stop();
+
+    clock.set(T0 + 23 * MIN);
+    const second = open(file, clock);
+    expect(second.desk.get(fresh.key)?.ended).toEqual({
+      kind: 'acknowledged',
+      by: 'nurse-1',
+      at: T0 + 5 * MIN,
+    });
+    expect(second.desk.get(raised.key)?.escalatedAt).toBe(T0 + 21 * MIN);
+    expect(second.desk.get(asked.key)?.deadline).toBe(T0 + 25 * MIN);
+    expect(second.desk.open().map((o) => [o.alert.key, o.phase.kind, o.phase.round])).toEqual([
+      [raised.key, 'escalated', 11],
+      [message.key, 'escalated', 10],
+      [asked.key, 'escalated', 11],
+    ]);
+    // The constructor arms the timer for the next change: the message's next round, at T0 + 24 min.
+    expect(second.t.delay).toBe(MIN);
+    // Only the message's escalation (due at T0 + 22 min, while the desk was down) is recorded now.
+    second.desk.tick();
+    expect(second.escalated).toEqual([message.key]);
+    second.desk.stop();
+
+    const third = open(file, clock);
+    third.desk.tick();
+    expect(third.escalated).toEqual([]);
+    clock.set(T0 + 25 * MIN);
+    third.t.fire();
+    expect(third.desk.open().map((o) => o.alert.key)).toEqual([raised.key, message.key]);
+    third.desk.stop();
+  });
+
+  it('a row that does not hold together is left out, never shown as something else', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'alerts-')), ALERTS_FILE);
+    const store = SqliteAlertStore.open(file);
+    const good = alert();
+    store.save([good, alert({ key: 'new-report:amb-9/r-99999999' })]);
+    store.close();
+    const db = new Database(file);
+    db.prepare("UPDATE alerts SET end_kind = 'acknowledged', end_at = NULL WHERE seq = 1").run();
+    db.close();
+    const reopened = SqliteAlertStore.open(file);
+    // The first: an end without its time. The second: its key names another report than its row.
+    expect(reopened.load()).toEqual([]);
+    reopened.save([good]);
+    expect(reopened.load()).toEqual([good]);
+    reopened.close();
+  });
+
+  it('a failed write keeps the desk alerting and tells the operator', () => {
+    const clock = new ManualClock(T0);
+    const failing: AlertStore = {
+      load: () => [],
+      save: () => {
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      },
+      forget: () => undefined,
+      close: () => undefined,
+    };
+    const desk = new AlertDesk({ clock, timers: recordingTimers().timers, schedule, store: failing });
+    const failures: string[] = [];
+    desk.on('store-failed', (code) => failures.push(code));
+    const a = desk.raise('new-report', report, { acuity: 2 });
+    expect(desk.open().map((o) => o.alert.key)).toEqual([a.key]);
+    expect(desk.acknowledge(a.key, 'nurse-1').ok).toBe(true);
+    expect(desk.open()).toEqual([]);
+    expect(failures).toEqual(['SQLITE_FULL', 'SQLITE_FULL']);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../../src/config/index.js';
+import type { Clock } from '../../src/core/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/hospital-feed/index.js';
 import { createLogger } from '../../src/log/index.js';
 import { startConfiguredRole, type RunningRole } from '../../src/roles/index.js';
@@ -13,7 +14,7 @@ import { directSession } from '../support/sessions.js';
  * A real hospital role (HTTP, gateway, receiver on the real codec) on the embedded broker (MQTT
  * 3.1.1, as in the demo), and an ambulance's feed with its own key file sending to it.
  */
-export const openTriageRig = async () => {
+export const openTriageRig = async (options: { readonly clock?: Clock } = {}) => {
   const dir = mkdtempSync(join(tmpdir(), 'triage-'));
   const keys = await feedKeys(dir, { 'amb-demo-01': 'ambulance', 'hosp-demo-a': 'hospital' });
   const broker: EmbeddedBroker = await startEmbeddedBroker('127.0.0.1', 0);
@@ -27,29 +28,41 @@ export const openTriageRig = async () => {
     directory: { file: keys.directoryFile, operatorPublicKey: keys.operatorPublicKey },
   });
   if (!config.ok) throw new Error(JSON.stringify(config.error));
-  const role: RunningRole = await startConfiguredRole(config.value, {
-    env: {},
-    logger: createLogger({ level: 'warn' }),
-  });
+  const start = (clock: Clock | undefined): Promise<RunningRole> =>
+    startConfiguredRole(config.value, {
+      env: {},
+      logger: createLogger({ level: 'warn' }),
+      ...(clock === undefined ? {} : { clock }),
+    });
+  let role = await start(options.clock);
+  let session = directSession(role.gateway, 'triage-user', 'triage');
   const unit = await unitFeed({ url: broker.url, protocolVersion: 4, keys }, 'amb-demo-01', {
     dir: mkdtempSync(join(dir, 'unit-')),
   });
   await unit.feed.start();
-  const session = directSession(role.gateway, 'triage-user', 'triage');
-  const cookie = session.cookie;
   const http = (path: string, init: RequestInit = {}): Promise<Response> =>
     fetch(`${role.url.replace(/\/$/, '')}${path}`, {
       redirect: 'manual',
       ...init,
-      headers: { cookie, ...(init.headers as Record<string, string> | undefined) },
+      headers: { cookie: session.cookie, ...(init.headers as Record<string, string> | undefined) },
     });
   return {
     dir,
     keys,
-    role,
+    get role(): RunningRole {
+      return role;
+    },
     unit,
-    csrf: session.csrf,
+    get csrf(): string {
+      return session.csrf;
+    },
     http,
+    /** Stops the hospital role and starts it again on the same data directory (and broker session). */
+    restart: async (clock?: Clock): Promise<void> => {
+      await role.stop();
+      role = await start(clock);
+      session = directSession(role.gateway, 'triage-user', 'triage');
+    },
     close: async () => {
       await unit.close();
       await role.stop();

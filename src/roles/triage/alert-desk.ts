@@ -14,6 +14,7 @@ import {
   type AlertSchedule,
   type AlertSubject,
 } from './alerts.js';
+import type { AlertStore } from './alert-store.js';
 
 export const ACK_ERROR = { unknownAlert: 'unknownAlert', alertEnded: 'alertEnded' } as const;
 export type AckError = (typeof ACK_ERROR)[keyof typeof ACK_ERROR];
@@ -22,6 +23,8 @@ export interface AlertDeskOptions {
   readonly clock: Clock;
   readonly timers: Timers;
   readonly schedule: AlertSchedule;
+  /** Where the alerts are kept across restarts; what it holds is loaded at construction. */
+  readonly store: AlertStore;
 }
 
 export interface OpenAlert {
@@ -37,19 +40,39 @@ const sameSubject = (a: AlertSubject, b: AlertSubject): boolean =>
     ? b.kind === 'report' && a.unitId === b.unitId && a.reportId === b.reportId
     : b.kind === 'inquiry' && a.inquiryId === b.inquiryId;
 
+/** A storage failure's driver code (`SQLITE_FULL`...), for the operator's log; never patient data. */
+const codeOf = (error: unknown): string => {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'unknown';
+};
+
 /**
- * The board's alerts in memory, with one timer: it wakes at the next phase change the pure schedule
- * (alerts.ts) names, records escalations that fell due and tells the screens to redraw. Each open
- * screen then sounds once per new round (the page compares `alertSignal`s), so re-alerting works
- * without any clock in the browser and the same way on every screen of the desk.
+ * The board's alerts, kept in its store and mirrored in memory, with one timer: it wakes at the next
+ * phase change the pure schedule (alerts.ts) names, records escalations that fell due and tells the
+ * screens to redraw. Each open screen then sounds once per new round (the page compares
+ * `alertSignal`s), so re-alerting works without any clock in the browser and the same way on every
+ * screen of the desk.
+ *
+ * Every change is written to the store before the desk acts on it, so after a restart an
+ * acknowledged alert stays acknowledged (by whom, when), an open one keeps its schedule from its
+ * first alert, and a recorded escalation is not recorded again. A write that fails does not stop
+ * the desk: the change holds in memory (the board keeps alerting, or goes quiet as the person asked)
+ * and `store-failed` tells the operator; a restart then finds the state before that write (an
+ * acknowledged alert alerting again, an escalation recorded again).
  */
-export class AlertDesk extends EventEmitter<{ changed: []; escalated: [alert: Alert] }> {
+export class AlertDesk extends EventEmitter<{
+  changed: [];
+  escalated: [alert: Alert];
+  'store-failed': [code: string];
+}> {
   readonly #alerts = new Map<string, Alert>();
   #timer: unknown;
   #stopped = false;
 
   constructor(private readonly o: AlertDeskOptions) {
     super();
+    for (const a of o.store.load()) this.#alerts.set(a.key, a);
+    this.#arm();
   }
 
   get schedule(): AlertSchedule {
@@ -66,6 +89,7 @@ export class AlertDesk extends EventEmitter<{ changed: []; escalated: [alert: Al
     const known = this.#alerts.get(key);
     if (known !== undefined && known.ended === undefined) return known;
     const alert: Alert = { key, kind, subject, raisedAt: extra.raisedAt ?? this.o.clock.now(), ...extra };
+    this.#save([alert]);
     this.#alerts.delete(key);
     this.#alerts.set(key, alert);
     this.#changed();
@@ -78,6 +102,7 @@ export class AlertDesk extends EventEmitter<{ changed: []; escalated: [alert: Al
     if (known === undefined) return err(ACK_ERROR.unknownAlert);
     if (!isOpen(alertPhase(known, this.o.clock.now(), this.o.schedule))) return err(ACK_ERROR.alertEnded);
     const ended = { ...known, ended: { kind: 'acknowledged', by, at: this.o.clock.now() } } as const;
+    this.#save([ended]);
     this.#alerts.set(key, ended);
     this.#changed();
     return ok(ended);
@@ -92,19 +117,17 @@ export class AlertDesk extends EventEmitter<{ changed: []; escalated: [alert: Al
     end: { readonly kind: 'answered'; readonly by: string } | { readonly kind: 'closed' },
     kind?: AlertKind,
   ): readonly Alert[] {
-    const ended: Alert[] = [];
     const at = this.o.clock.now();
-    for (const a of this.#alerts.values())
-      if (
-        a.ended === undefined &&
-        sameSubject(a.subject, subject) &&
-        (kind === undefined || a.kind === kind)
-      ) {
-        const next: Alert = { ...a, ended: { ...end, at } };
-        this.#alerts.set(a.key, next);
-        ended.push(next);
-      }
-    if (ended.length > 0) this.#changed();
+    const ended: Alert[] = [...this.#alerts.values()]
+      .filter(
+        (a) =>
+          a.ended === undefined && sameSubject(a.subject, subject) && (kind === undefined || a.kind === kind),
+      )
+      .map((a) => ({ ...a, ended: { ...end, at } }));
+    if (ended.length === 0) return ended;
+    this.#save(ended);
+    for (const a of ended) this.#alerts.set(a.key, a);
+    this.#changed();
     return ended;
   }
 
@@ -134,19 +157,33 @@ export class AlertDesk extends EventEmitter<{ changed: []; escalated: [alert: Al
    */
   tick(): void {
     const now = this.o.clock.now();
-    for (const a of dueEscalations([...this.#alerts.values()], now, this.o.schedule)) {
-      const escalated = { ...a, escalatedAt: now };
-      this.#alerts.set(a.key, escalated);
-      this.emit('escalated', escalated);
+    const escalated = dueEscalations([...this.#alerts.values()], now, this.o.schedule).map((a) => ({
+      ...a,
+      escalatedAt: now,
+    }));
+    this.#save(escalated);
+    for (const a of escalated) {
+      this.#alerts.set(a.key, a);
+      this.emit('escalated', a);
     }
     this.#forgetOldEnded();
     this.emit('changed');
     this.#arm();
   }
 
+  /** Stops the timer and closes the store. */
   stop(): void {
     this.#stopped = true;
     this.o.timers.clearTimeout(this.#timer);
+    this.o.store.close();
+  }
+
+  #save(alerts: readonly Alert[]): void {
+    try {
+      this.o.store.save(alerts);
+    } catch (error) {
+      this.emit('store-failed', codeOf(error));
+    }
   }
 
   #changed(): void {
@@ -165,6 +202,13 @@ export class AlertDesk extends EventEmitter<{ changed: []; escalated: [alert: Al
   #forgetOldEnded(): void {
     const now = this.o.clock.now();
     const ended = [...this.#alerts.values()].filter((a) => !isOpen(alertPhase(a, now, this.o.schedule)));
-    for (const a of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) this.#alerts.delete(a.key);
+    const forgotten = ended.slice(0, Math.max(0, ended.length - KEEP_ENDED)).map((a) => a.key);
+    if (forgotten.length === 0) return;
+    try {
+      this.o.store.forget(forgotten);
+    } catch (error) {
+      this.emit('store-failed', codeOf(error));
+    }
+    for (const key of forgotten) this.#alerts.delete(key);
   }
 }

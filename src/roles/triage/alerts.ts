@@ -108,6 +108,24 @@ export const dueEscalations = (alerts: readonly Alert[], now: number, s: AlertSc
 export const raisesAcuity = (before: number | undefined, after: number): boolean =>
   before !== undefined && after < before;
 
+/**
+ * Since when crew messages nobody here has been shown (their arrival times here) must alert, or
+ * undefined when nothing is to be raised. Seen for the first time (no alert known, as after a restart
+ * that lost the write): from the oldest unread one. After the thread's alert ended (acknowledged, or
+ * the messages were shown): only for a message that arrived since, from that message; a receipt or
+ * a change that brings nothing new to read raises nothing. An open alert is left as it is.
+ */
+export const messageAlertFrom = (
+  known: Alert | undefined,
+  unreadArrivals: readonly number[],
+): number | undefined => {
+  if (known !== undefined && known.ended === undefined) return undefined;
+  const endedAt = known?.ended?.at;
+  // `>=`: a message in the same millisecond as the acknowledgement may not have been on screen.
+  const due = endedAt === undefined ? unreadArrivals : unreadArrivals.filter((t) => t >= endedAt);
+  return due.length === 0 ? undefined : Math.min(...due);
+};
+
 /** The open alerts in the order the board lists them: escalated first, then most urgent, then oldest. */
 export const boardOrder = (a: Alert, b: Alert, now: number, s: AlertSchedule): number => {
   const ea = alertPhase(a, now, s).kind === 'escalated' ? 0 : 1;

@@ -1,10 +1,12 @@
+import { join } from 'node:path';
 import { attachmentRoutes } from './attachment-routes.js';
 import type { HospitalConfig } from '../../config/index.js';
 import { systemTimers, type BoardReport, type Receiver, type Timers } from '../../hospital-feed/index.js';
 import type { HospitalInquiries } from '../hospital/index.js';
 import type { RoleContext } from '../runtime.js';
 import { AlertDesk } from './alert-desk.js';
-import { raisesAcuity, type AlertSubject } from './alerts.js';
+import { ALERTS_FILE, SqliteAlertStore } from './alert-store.js';
+import { alertKey, messageAlertFrom, raisesAcuity, type AlertSubject } from './alerts.js';
 import { AlertStrip, type AlertViewDeps } from './alerts-view.js';
 import { IncomingList } from './board.js';
 import { boardLists, type ListPolicy } from './lists.js';
@@ -22,9 +24,11 @@ export const reportSubject = (r: { unitId: string; reportId: string }): AlertSub
 });
 
 /**
- * The desk's alerts, from the configuration's schedule. Its escalations are recorded in the audit
- * log (who: the system; what: the report; why: the alert's kind) and counted in
- * `ems_triage_alerts_escalated_total`, which the hospital's monitoring can page on (docs/operations.md).
+ * The desk's alerts, from the configuration's schedule, kept in `alerts.sqlite` in the data directory
+ * (a restart goes on where the desk was). Its escalations are recorded in the audit log (who: the
+ * system; what: the report; why: the alert's kind) and counted in `ems_triage_alerts_escalated_total`,
+ * which the hospital's monitoring can page on (docs/operations.md). Escalations that fell due while
+ * the role was down are recorded once, at start.
  */
 export const openAlertDesk = (config: HospitalConfig, ctx: RoleContext, timers: Timers = systemTimers) => {
   const desk = new AlertDesk({
@@ -34,6 +38,7 @@ export const openAlertDesk = (config: HospitalConfig, ctx: RoleContext, timers: 
       repeatEveryMs: config.triage.realertSeconds * 1000,
       escalateAfterMs: config.triage.escalateAfterMinutes * 60_000,
     },
+    store: SqliteAlertStore.open(join(config.dataDir, ALERTS_FILE)),
   });
   const escalations = ctx.metrics.counter(
     'ems_triage_alerts_escalated_total',
@@ -56,7 +61,9 @@ export const openAlertDesk = (config: HospitalConfig, ctx: RoleContext, timers: 
     escalations.inc({ kind: a.kind });
     logger.warn('triage alert escalated', { kind: a.kind });
   });
+  desk.on('store-failed', (code) => logger.error('triage alert not stored', { code }));
   ctx.onStop(() => desk.stop());
+  desk.tick();
   return desk;
 };
 
@@ -120,15 +127,17 @@ export const mountTriage = (deps: {
     );
   });
 
-  // Alerts from the feed. A restart re-raises every report nobody has acknowledged yet, from its
-  // arrival time (so one unseen for 20 minutes escalates at once); acuity rises are not re-raised.
+  // Alerts from the feed. The desk's store holds what it knew before a restart; a report on the board
+  // that it never alerted for (the role stopped between storing the report and storing its alert)
+  // and that nobody has acknowledged or answered alerts from its arrival.
   const acuity = new Map<string, number>();
   const keyOf = (r: BoardReport): string => `${r.unitId}/${r.reportId}`;
   for (const r of receiver.board()) {
     if (r.body === undefined) continue;
     acuity.set(keyOf(r), r.body.acuity);
-    if (!r.viewed && r.answer === undefined)
-      alerts.raise('new-report', reportSubject(r), { acuity: r.body.acuity, raisedAt: r.receivedAt });
+    const subject = reportSubject(r);
+    if (!r.viewed && r.answer === undefined && alerts.get(alertKey('new-report', subject)) === undefined)
+      alerts.raise('new-report', subject, { acuity: r.body.acuity, raisedAt: r.receivedAt });
   }
   receiver.on('board', (event) => {
     const r = event.report;
@@ -150,18 +159,21 @@ export const mountTriage = (deps: {
     gateway.live.refresh('incoming');
   });
   // Crew messages nobody here has been shown (the feed's unread-threads hook): alert until shown on
-  // the report's page (the messages part marks them read there) or acknowledged.
+  // the report's page (the messages part marks them read there) or acknowledged; after that, again
+  // only for a message that arrives later (alerts.ts, messageAlertFrom).
   const syncMessages = (unitId: string, reportId: string): void => {
-    const unread = receiver.threads.unread().find((u) => u.unitId === unitId && u.reportId === reportId);
     const subject = reportSubject({ unitId, reportId });
-    if (unread === undefined) alerts.endFor(subject, { kind: 'closed' }, 'message');
-    else {
-      const acuity = find(unitId, reportId)?.body?.acuity;
-      alerts.raise('message', subject, {
-        raisedAt: unread.since,
-        ...(acuity === undefined ? {} : { acuity }),
-      });
+    const arrivals = receiver.threads
+      .thread(unitId, reportId)
+      .flatMap((e) => (e.direction === 'in' && e.state === 'unread' ? [e.updatedAt] : []));
+    if (arrivals.length === 0) {
+      alerts.endFor(subject, { kind: 'closed' }, 'message');
+      return;
     }
+    const from = messageAlertFrom(alerts.get(alertKey('message', subject)), arrivals);
+    if (from === undefined) return;
+    const acuity = find(unitId, reportId)?.body?.acuity;
+    alerts.raise('message', subject, { raisedAt: from, ...(acuity === undefined ? {} : { acuity }) });
   };
   for (const u of receiver.threads.unread()) syncMessages(u.unitId, u.reportId);
   receiver.on('thread', syncMessages);
