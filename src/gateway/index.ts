@@ -39,6 +39,7 @@ export {
   UNLOCK_PATH,
   KIOSK_PATH,
   kioskAllowed,
+  kioskState,
   type KioskState,
   type UserRole as UserRoleName,
   type UserRecord,

@@ -57,6 +57,8 @@ export interface FleetOptions {
 export interface Fleet {
   readonly dir: string;
   readonly broker: MosquittoBroker;
+  /** The principals' key files and the signed directory (a test may act as a principal not started). */
+  readonly keys: DemoKeys;
   readonly ambulance: RoleProcess | undefined;
   readonly hospital: RoleProcess | undefined;
   readonly dispatch: RoleProcess | undefined;
@@ -226,6 +228,7 @@ export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
   return {
     dir,
     broker,
+    keys,
     ambulance: find(UNIT),
     hospital: find(HOSPITAL),
     dispatch: find(DISPATCH),

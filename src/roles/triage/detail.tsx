@@ -96,11 +96,13 @@ const SafetyFirst: FC<{ readonly summary: Summary | undefined; readonly tt: Tria
   </section>
 );
 
-const Actions: FC<{ readonly r: BoardReport; readonly csrf: string; readonly tt: TriageText }> = ({
-  r,
-  csrf,
-  tt,
-}) => (
+/** `locked`: a kiosk board while idle; each button says the PIN comes first (the gateway asks for it). */
+const Actions: FC<{
+  readonly r: BoardReport;
+  readonly csrf: string;
+  readonly tt: TriageText;
+  readonly locked: boolean;
+}> = ({ r, csrf, tt, locked }) => (
   <section data-actions>
     {deskState(r) !== 'new' ? null : (
       // A person's acknowledgement, never sent by the page itself: the crew's "viewed" means seen.
@@ -108,6 +110,7 @@ const Actions: FC<{ readonly r: BoardReport; readonly csrf: string; readonly tt:
         <input type="hidden" name="_csrf" value={csrf} />
         <button type="submit" data-action="viewed">
           {tt('action.viewed')}
+          {locked ? tt('action.pinFirst') : null}
         </button>
       </form>
     )}
@@ -116,6 +119,7 @@ const Actions: FC<{ readonly r: BoardReport; readonly csrf: string; readonly tt:
       <input type="hidden" name="decision" value="accept" />
       <button type="submit" data-action="accept">
         {tt('action.accept')}
+        {locked ? tt('action.pinFirst') : null}
       </button>
     </form>
     <form method="post" action={`${reportPath(r)}/answer`}>
@@ -131,12 +135,14 @@ const Actions: FC<{ readonly r: BoardReport; readonly csrf: string; readonly tt:
       <textarea id="note" name="note" maxlength={500} rows={2} />
       <button type="submit" data-action="decline">
         {tt('action.decline')}
+        {locked ? tt('action.pinFirst') : null}
       </button>
     </form>
     <form method="post" action={`${reportPath(r)}/handover`}>
       <input type="hidden" name="_csrf" value={csrf} />
       <button type="submit" data-action="handover">
         {tt('action.handover')}
+        {locked ? tt('action.pinFirst') : null}
       </button>
     </form>
   </section>
@@ -155,7 +161,9 @@ export const ReportDetail: FC<{
   readonly children?: Child;
   /** The report's photos and PDFs (issue 16), complete or refused. */
   readonly attachments: readonly StoredAttachment[];
-}> = ({ r, body, csrf, now, locale, t, tt, children, attachments }) => {
+  /** A kiosk board while idle: its actions need the PIN first. */
+  readonly locked: boolean;
+}> = ({ r, body, csrf, now, locale, t, tt, children, attachments, locked }) => {
   const state = deskState(r);
   const a = body.atmist;
   const eta = Date.parse(body.eta);
@@ -196,7 +204,9 @@ export const ReportDetail: FC<{
         </p>
       </section>
       <SafetyFirst summary={body.summary} tt={tt} />
-      {state === 'cancelled' || state === 'handedOver' ? null : <Actions r={r} csrf={csrf} tt={tt} />}
+      {state === 'cancelled' || state === 'handedOver' ? null : (
+        <Actions r={r} csrf={csrf} tt={tt} locked={locked} />
+      )}
       <section data-atmist>
         <h2>{tt('detail.atmist')}</h2>
         <dl>

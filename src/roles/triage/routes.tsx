@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { PrincipalId } from '../../config/index.js';
 import {
   ApiFailure,
+  kioskState,
   Layout,
   translator,
   type AccessReason,
@@ -176,6 +177,7 @@ export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, log
       if (session === undefined) throw new ApiFailure('unauthenticated');
       const r = find(receiver, params);
       gateway.recordAccess(c, 'read', { kind: 'report', id: params.reportId }, whyFor(r));
+      const kiosk = kioskState(session);
       const locale = c.get('locale');
       const t = translator(locale);
       const tt = triageText(locale);
@@ -184,7 +186,14 @@ export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, log
           title={`${t('title.triage')} · ${unitLabel(r)}`}
           locale={locale}
           t={t}
-          user={{ id: session.userId, csrf: session.csrf, idleMs: gateway.sessions.limits.idleMs }}
+          user={{
+            id: session.userId,
+            csrf: session.csrf,
+            // A kiosk board has no idle timer in the page (the gateway locks its actions instead), as
+            // on the board itself: the report stays on the wall display.
+            idleMs: session.kiosk ? 0 : gateway.sessions.limits.idleMs,
+            kiosk,
+          }}
         >
           <ReportDetail
             r={r}
@@ -195,6 +204,7 @@ export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, log
             t={t}
             tt={tt}
             attachments={receiver.attachments(params.unitId, params.reportId)}
+            locked={kiosk.actionsLocked}
           >
             <AlertStrip
               open={alerts.openFor({ kind: 'report', unitId: r.unitId, reportId: r.reportId })}
@@ -204,6 +214,7 @@ export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, log
               locale={locale}
               tt={tt}
               back="report"
+              locked={kiosk.actionsLocked}
             />
             <ThreadSection
               r={r}
