@@ -1,9 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, logIn, loginOf, SCREENSHOTS, startDemoProcess } from '../support/browser.js';
+import { launchChromium, logIn, loginOf, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
+import { checkScreenLanguages, SCREEN_SIZES, type ScreenSize } from '../support/screen-checks.js';
 
-/** The dispatcher's flow on the demo, in Debian's Chromium: status table, incident, ranking, inquiries. */
+/** A dispatcher's desk screen and the control room's wall display (issue 15). */
+const DISPATCH_SIZES: readonly ScreenSize[] = ['landscape', 'wall'];
+
+/**
+ * The dispatcher's flow on the demo, in Debian's Chromium: status table, incident, ranking, inquiries.
+ * Each state (the incident form as entered, a refused form, the ranking, the inquiries with the case's
+ * timeline and the KPIs) is checked in Japanese and English at 1280×800 and 1920×1080 (checkScreen).
+ */
 describe('dispatch screen in Chromium over the demo', () => {
   let demo: CliProcess;
   let browser: Browser;
@@ -18,21 +26,32 @@ describe('dispatch screen in Chromium over the demo', () => {
     await demo?.stop();
   });
 
-  it('enters an incident, sees the ranking with reasons, and sends inquiries to the live hospitals', async () => {
-    const page: Page = await (
-      await browser.newContext({ viewport: { width: 1600, height: 1000 } })
-    ).newPage();
+  it('enters an incident, sees the ranking with reasons, and sends inquiries to the live hospitals; every state passes the screen checks', async () => {
+    const page: Page = await (await browser.newContext({ viewport: SCREEN_SIZES.landscape })).newPage();
     await logIn(page, loginOf(demo.stdout, 'dispatch', 'dispatch-demo'), 'dispatcher', { lang: 'en' });
+    const check = (state: string, show: () => Promise<unknown>): Promise<void> =>
+      checkScreenLanguages(page, `dispatch-${state}`, { sizes: DISPATCH_SIZES, lang: 'en', show });
 
     // The demo hospitals' signed statuses arrive over MQTT beside the ~200 sample ones.
-    await page.waitForSelector('[data-panel=hospitals] tr[data-hospital=hosp-demo-a][data-freshness=fresh]', {
-      timeout: 15_000,
-    });
+    const fresh = '[data-panel=hospitals] tr[data-hospital=hosp-demo-a][data-freshness=fresh]';
+    await page.waitForSelector(fresh, { timeout: 15_000 });
     expect(await page.textContent('[data-panel=hospitals] tr[data-hospital=hosp-demo-a]')).toContain(
       'signed',
     );
+    await check('start', () => page.waitForSelector(fresh));
+
+    // A place typed by hand with a latitude that is no number: refused, named, kept.
+    await page.selectOption('#place', '');
+    await page.fill('#lat', 'north');
+    await page.fill('#lon', '139.7');
+    await page.click('[data-form=incident] button[type=submit]');
+    await page.waitForSelector('[data-error-summary]');
+    expect(await page.inputValue('#lat')).toBe('north');
+    await check('incident-error', () => page.waitForSelector('[data-error-summary]'));
 
     await page.selectOption('#place', 'shinjuku');
+    await page.fill('#lat', '');
+    await page.fill('#lon', '');
     await page.selectOption('#category', 'stroke');
     await page.selectOption('#acuity', 'serious');
     await page.click('[data-form=incident] button[type=submit]');
@@ -45,12 +64,15 @@ describe('dispatch screen in Chromium over the demo', () => {
       checked.push((await box.getAttribute('name')) ?? '');
     expect(checked.length).toBeGreaterThan(0);
     expect(checked.every((n) => n.startsWith('to_hosp-demo-'))).toBe(true);
-    await page.screenshot({ path: `${SCREENSHOTS}dispatch-ranking.png`, fullPage: true });
+    await check('ranking', () => page.waitForSelector('[data-ranking] tr[data-rank="1"]'));
 
+    // A unit for the case (a milestone on its timeline), then the inquiries.
+    await page.click('[data-action=assign]');
+    await page.waitForSelector('[data-case-timeline] [data-assigned]');
     await page.click('[data-action=send]');
     await page.waitForSelector('[data-panel=inquiries] [data-case] td[data-phase=pending]');
     const pending = await page.$$('[data-panel=inquiries] td[data-phase=pending]');
     expect(pending.length).toBe(checked.length);
-    await page.screenshot({ path: `${SCREENSHOTS}dispatch-inquiries.png`, fullPage: true });
-  });
+    await check('inquiries', () => page.waitForSelector('[data-panel=inquiries] [data-case] td[data-phase]'));
+  }, 240_000);
 });

@@ -103,3 +103,41 @@ export const checkScreen = async (page: Page, name: string): Promise<void> => {
     );
   }
 };
+
+export type ScreenLanguage = 'ja' | 'en';
+
+/**
+ * Checks one state of a screen at each size in both languages, named `NAME-SIZE-LANG`. The language
+ * is switched as a user switches it (`?lang=`, which the gateway remembers in a cookie), by reloading
+ * the page; `show` then brings back what a reload does not keep (an opened confirmation step) and
+ * waits for the state. The other language is checked first and the page's own last, so the test goes
+ * on in its language and at its own size.
+ */
+export const checkScreenLanguages = async (
+  page: Page,
+  name: string,
+  options: {
+    readonly sizes: readonly ScreenSize[];
+    /** The language the test runs in; the page is left in it. */
+    readonly lang: ScreenLanguage;
+    /** After each reload: the page shows the state to check. */
+    readonly show: () => Promise<unknown>;
+  },
+): Promise<void> => {
+  const viewport = page.viewportSize();
+  const failed: string[] = [];
+  for (const lang of options.lang === 'ja' ? (['en', 'ja'] as const) : (['ja', 'en'] as const)) {
+    const url = new URL(page.url());
+    url.searchParams.set('lang', lang);
+    await page.goto(url.href);
+    await page.waitForSelector('[data-live][data-state=up]');
+    await options.show();
+    for (const size of options.sizes) {
+      await page.setViewportSize(SCREEN_SIZES[size]);
+      // Every size and language is checked before failing, so one run names every problem.
+      await checkScreen(page, `${name}-${size}-${lang}`).catch((e: unknown) => failed.push(String(e)));
+    }
+  }
+  if (viewport !== null) await page.setViewportSize(viewport);
+  if (failed.length > 0) throw new Error(failed.join('\n'));
+};

@@ -40,7 +40,8 @@ export const HospitalsPanel: FC<{
         {w.freshness.fresh} {count('fresh')} · {w.freshness.stale} {count('stale')} · {w.freshness.expired}{' '}
         {count('expired')} · {w.w.rejected}: {rejected}
       </p>
-      <div class="scroll">
+      {/* A scrolling table is reached by keyboard too (WCAG 2.1.1): focusable, named as the panel. */}
+      <div class="scroll" tabindex={0} role="region" aria-label={ctx.t('panel.hospitals')}>
         <table class="small">
           <thead>
             <tr>
