@@ -39,6 +39,14 @@ describe('dispatch screen in Chromium over the demo', () => {
       'signed',
     );
     await check('start', () => page.waitForSelector(fresh));
+    // The status table's eight columns get half the screen or more: in a third of it, every word
+    // broke a letter a line.
+    for (const size of DISPATCH_SIZES) {
+      await page.setViewportSize(SCREEN_SIZES[size]);
+      const table = await page.locator('[data-panel=hospitals]').boundingBox();
+      expect(table?.width ?? 0).toBeGreaterThan(SCREEN_SIZES[size].width * 0.45);
+    }
+    await page.setViewportSize(SCREEN_SIZES.landscape);
 
     // A place typed by hand with a latitude that is no number: refused, named, kept.
     await page.selectOption('#place', '');

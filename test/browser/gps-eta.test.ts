@@ -2,12 +2,17 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn, loginOf, SCREENSHOTS, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
+import { ecgImage } from '../support/feed/attachment-sample.js';
+import { checkScreenLanguages, SCREEN_SIZES, type ScreenSize } from '../support/screen-checks.js';
 
 const STEP_MS = 30_000;
 /** Near Yokohama station: ~27 km from デモ病院 A (新宿) in a straight line. */
 const YOKOHAMA = { latitude: 35.4437, longitude: 139.638 };
 /** Near Shinjuku-gyoen, ~1.5 km from デモ病院 A. */
 const NEAR = { latitude: 35.685, longitude: 139.71 };
+
+/** The crew tablet in landscape and portrait (issue 15). */
+const TABLET_SIZES: readonly ScreenSize[] = ['landscape', 'portrait'];
 
 const shot = (page: Page, step: string): Promise<Buffer> =>
   page.screenshot({ path: `${SCREENSHOTS}gps-eta-${step}.png`, fullPage: true });
@@ -30,6 +35,8 @@ const gpsKm = async (tablet: Page): Promise<number> => {
 describe('GPS ETA in Chromium with an emulated geolocation', () => {
   let demo: CliProcess;
   let browser: Browser;
+  /** The tablet, the hospital's board and the board row of the report the first test sent. */
+  let opened: { readonly tablet: Page; readonly board: Page; readonly row: string } | undefined;
 
   beforeAll(async () => {
     demo = await startDemoProcess();
@@ -43,12 +50,12 @@ describe('GPS ETA in Chromium with an emulated geolocation', () => {
 
   it('moves the position, and the new ETA reaches the hospital; a manual ETA wins until cleared', async () => {
     const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
+      viewport: SCREEN_SIZES.landscape,
       permissions: ['geolocation'],
       geolocation: NEAR,
     });
     const tablet = await context.newPage();
-    const board = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const board = await (await browser.newContext({ viewport: SCREEN_SIZES.landscape })).newPage();
     tablet.setDefaultTimeout(STEP_MS);
     board.setDefaultTimeout(STEP_MS);
     await logIn(tablet, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', { timeoutMs: STEP_MS });
@@ -94,6 +101,12 @@ describe('GPS ETA in Chromium with an emulated geolocation', () => {
       })
       .toBeLessThan(2 * 60_000);
     const manual = await boardEta(board, row);
+    // The ETA panel with the crew's own ETA standing beside the GPS one, and its clear button.
+    await checkScreenLanguages(tablet, 'tablet-eta', {
+      sizes: TABLET_SIZES,
+      lang: 'ja',
+      show: () => tablet.waitForSelector('[data-action=eta-clear]'),
+    });
     await context.setGeolocation(NEAR);
     // The server took the near fix (the panel shows its distance), and still sent nothing.
     await expect.poll(() => gpsKm(tablet), { timeout: STEP_MS }).toBeLessThan(3);
@@ -109,5 +122,45 @@ describe('GPS ETA in Chromium with an emulated geolocation', () => {
     expect(demo.stdout).not.toContain('35.4437');
     expect(demo.stdout).not.toContain('139.638');
     expect(demo.stderr).not.toContain('35.4437');
-  });
+    opened = { tablet, board, row };
+  }, 240_000);
+
+  it("the report's other panels pass the screen checks in both languages: a photo sent, a message from the ER, the outcome after handover", async () => {
+    if (opened === undefined) throw new Error('the first test sent no report');
+    const { tablet, board, row } = opened;
+    const check = (state: string, show: () => Promise<unknown>): Promise<void> =>
+      checkScreenLanguages(tablet, `tablet-${state}`, { sizes: TABLET_SIZES, lang: 'ja', show });
+
+    // A 12-lead print-out as a file: prepared on the gateway, sent after the report, at the hospital.
+    await tablet.selectOption('#file-category', 'ecg');
+    await tablet.setInputFiles('#file-file', {
+      name: 'ecg.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await ecgImage(1600, 700),
+    });
+    await tablet.click('[data-action=attach-file]');
+    const delivered = '[data-attachments] [data-attachment][data-state=delivered]';
+    await tablet.waitForSelector(delivered);
+    await check('attachments', () => tablet.waitForSelector(delivered));
+
+    // The ER's quick reply reaches the tablet's conversation with that hospital.
+    const detail = new URL(`/triage/reports/${row}`, board.url()).href;
+    await board.goto(detail);
+    await board.click('[data-action=quick-go-to-resus-1]');
+    const message = '[data-panel=messages] [data-message=in]';
+    await tablet.waitForSelector(message);
+    await check('messages', () => tablet.waitForSelector(message));
+
+    // Handover at the ER, then the outcome: the crew sees what became of its patient.
+    await board.goto(detail);
+    await board.click('[data-action=handover]');
+    await board.goto(detail);
+    await board.fill('#icd10', 'I63.9');
+    await board.fill('#diagnosis', '脳梗塞');
+    await board.selectOption('#disposition', 'admitted');
+    await board.click('[data-action=outcome-send]');
+    const outcome = '[data-panel=outcomes] [data-outcome]';
+    await tablet.waitForSelector(outcome);
+    await check('outcomes', () => tablet.waitForSelector(outcome));
+  }, 240_000);
 });

@@ -2,10 +2,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn, loginOf, SCREENSHOTS, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
+import { checkScreenLanguages, SCREEN_SIZES, type ScreenSize } from '../support/screen-checks.js';
 
 /** Generous: the suite shares two cores with other work, and each step is a server round trip. */
 const STEP_MS = 30_000;
 const HOSPITAL = 'hosp-demo-a';
+/** The crew tablet in landscape and portrait (issue 15). */
+const TABLET_SIZES: readonly ScreenSize[] = ['landscape', 'portrait'];
 
 const shot = (page: Page, step: string): Promise<Buffer> =>
   page.screenshot({ path: `${SCREENSHOTS}lookup-${step}.png`, fullPage: true });
@@ -34,17 +37,20 @@ describe('card-less lookup in Chromium over one demo', () => {
   });
 
   it('unknown patient → four items with a namesake → two candidates → crew confirms one → report accepted; the ER shows four-items', async () => {
-    const tablet = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const tablet = await (await browser.newContext({ viewport: SCREEN_SIZES.landscape })).newPage();
     const board = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     tablet.setDefaultTimeout(STEP_MS);
     board.setDefaultTimeout(STEP_MS);
     await logIn(tablet, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', { timeoutMs: STEP_MS });
     await logIn(board, loginOf(demo.stdout, 'hospital', HOSPITAL), 'triage', { timeoutMs: STEP_MS });
+    const check = (state: string, show: () => Promise<unknown>): Promise<void> =>
+      checkScreenLanguages(tablet, `tablet-lookup-${state}`, { sizes: TABLET_SIZES, lang: 'ja', show });
 
     // A patient without a card; the lookup form appears for it, with the demo's namesake pair.
     await tablet.selectOption('#ageBand', '70-79');
     await tablet.click('[data-action=new-patient]');
     await tablet.waitForSelector('[data-lookup=none]');
+    await check('form', () => tablet.waitForSelector('[data-lookup=none]'));
     await tablet.click('[data-demo-namesakes] summary');
     const kana = await rowText(tablet, 'demo-kana');
     const birth = await rowText(tablet, 'demo-birth');
@@ -62,6 +68,7 @@ describe('card-less lookup in Chromium over one demo', () => {
     expect(await tablet.locator('[data-error-summary]').count()).toBe(1);
     expect(await tablet.locator('[data-candidate]').count()).toBe(0);
     await shot(tablet, 'bad-date');
+    await check('error', () => tablet.waitForSelector('[data-field=birthDate] [data-error=format]'));
 
     // The four items: name and birth date. Two candidates, told apart by town, none chosen.
     await tablet.fill('#birthDate', birth);
@@ -72,13 +79,20 @@ describe('card-less lookup in Chromium over one demo', () => {
     expect(await tablet.locator('[data-phase=unidentified]').count()).toBe(1);
     expect(await tablet.locator('[data-candidate] [data-tag=weak]').count()).toBe(2);
     await shot(tablet, 'candidates');
+    await check('candidates', () => tablet.waitForSelector('[data-lookup=answered]'));
     const towns = await tablet.locator('[data-candidate] [data-row=town]').allTextContents();
     const pick = towns.findIndex((t) => t.trim() === ownTown) + 1;
     expect(pick).toBeGreaterThan(0);
 
     // The crew's explicit choice, in two steps; then the consent basis, as after a card read.
-    await tablet.click(`[data-action=confirm-candidate-${pick}-open]`);
-    await tablet.click(`[data-action=confirm-candidate-${pick}]`);
+    const confirm = tablet.locator(`[data-action=confirm-candidate-${pick}]`);
+    const openConfirm = async (): Promise<void> => {
+      if (!(await confirm.isVisible())) await tablet.click(`[data-action=confirm-candidate-${pick}-open]`);
+      await confirm.waitFor({ state: 'visible' });
+    };
+    await openConfirm();
+    await check('confirm', openConfirm);
+    await confirm.click();
     await tablet.waitForSelector('[data-action=consent-unable]');
     await tablet.click('[data-action=consent-unable]');
     await tablet.waitForSelector('[data-summary]');

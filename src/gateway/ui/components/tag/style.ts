@@ -1,5 +1,5 @@
 export const css = `
-.tag{display:inline-block;padding:var(--space-1) var(--space-3);border:var(--border) solid;border-radius:var(--radius);font-weight:700;font-size:var(--font-size-s);line-height:1.4;white-space:nowrap;max-width:100%;overflow:hidden;text-overflow:ellipsis;vertical-align:middle}
+.tag{display:inline-block;padding:var(--space-1) var(--space-3);border:var(--border) solid;border-radius:var(--radius);font-weight:700;font-size:var(--font-size-s);line-height:1.4;max-width:100%;vertical-align:middle}
 .tag--neutral{background:var(--colour-neutral-bg);color:var(--colour-neutral);border-color:var(--colour-neutral)}
 .tag--info{background:var(--colour-info-bg);color:var(--colour-info);border-color:var(--colour-info)}
 .tag--success{background:var(--colour-success-bg);color:var(--colour-success);border-color:var(--colour-success)}
