@@ -107,4 +107,42 @@ describe('triage detail with attachments in Chromium', () => {
     expect(refused.status()).not.toBe(200);
     await stranger.close();
   });
+
+  it('a photo that completes while the report is open appears in place: no reload, typing, focus and scroll kept (issue 16)', async () => {
+    const feed = unit?.feed;
+    if (feed === undefined) throw new Error('no unit');
+    const report = unwrap(await feed.submitReport('hosp-demo-a', sampleReport(22)));
+    const detail = new URL(`/triage/reports/amb-demo-01/${report.reportId}`, page.url()).toString();
+    await waitFor(
+      async () => ((await page.request.get(detail)).status() === 200 ? true : undefined),
+      'on the board',
+    );
+    await page.goto(detail);
+    await page.waitForSelector('[data-attachments] [data-attachments-none]');
+    await page.waitForSelector('[data-live][data-state="up"]');
+    // What a nurse has in hand: a reply half typed, the cursor in it, the page scrolled; a marker
+    // on the window tells a reload (which would drop it) from an update in place.
+    const reply = page.locator('[data-panel="thread"] textarea[name="text"]');
+    await reply.fill('Resus 2 ready, bring the ECG');
+    await reply.focus();
+    await page.evaluate('window.scrollTo(0, 240); window.__notReloaded = true;');
+    const scrolled = await page.evaluate<number>('window.scrollY');
+
+    const photo = unwrap(await prepareAttachment(await photoWithGps(1200, 800), BOUNDS));
+    unwrap(await feed.sendAttachment(report.reportId, { ...photo, category: 'injury' }));
+    await page.waitForSelector('[data-attachments] img', { timeout: 30_000 });
+    await waitFor(
+      () =>
+        page.evaluate<boolean>(
+          "[...document.querySelectorAll('[data-attachments] img')].every((i) => i.complete && i.naturalWidth > 0)",
+        ),
+      'photo decoded',
+    );
+    expect(await page.evaluate<boolean>('window.__notReloaded === true')).toBe(true);
+    expect(await reply.inputValue()).toBe('Resus 2 ready, bring the ECG');
+    expect(await page.evaluate<string>('document.activeElement && document.activeElement.name')).toBe('text');
+    expect(await page.evaluate<number>('window.scrollY')).toBe(scrolled);
+    expect(await page.locator('[data-attachments] [data-attachments-none]').count()).toBe(0);
+    expect((await page.locator('[data-attachments] figcaption').allTextContents()).join(' ')).toMatch(/外傷/);
+  });
 });

@@ -114,6 +114,7 @@ export const EXPECTED: Readonly<Record<Instance, Readonly<Record<string, readonl
     'POST /triage/alerts/ack': ['triage'],
     'POST /api/v1/triage/reports/:unitId/:reportId/answer': ['triage'],
     'GET /api/v1/triage/reports/:unitId/:reportId/fhir': ['triage'],
+    'GET /triage/reports/:unitId/:reportId/attachments': ['triage'],
     'GET /triage/reports/:unitId/:reportId/attachments/:attachmentId': ['triage'],
     'GET /triage/reports/:unitId/:reportId/thread': ['triage'],
     'POST /triage/reports/:unitId/:reportId/thread/send': ['triage'],
