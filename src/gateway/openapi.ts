@@ -3,11 +3,51 @@ import type * as v from 'valibot';
 import { ErrorBody } from './http/error-schema.js';
 import type { RouteInfo } from './http/routes.js';
 
+/** A file field (`v.instance(File)`), which only a multipart body can carry (hono gives it as a File). */
+const isFile = (s: unknown): boolean =>
+  typeof s === 'object' &&
+  s !== null &&
+  'type' in s &&
+  s.type === 'instance' &&
+  'class' in s &&
+  s.class === File;
+
+/** Whether a form's schema holds a file field anywhere (an entry, an optional, a variant's option). */
+const holdsFile = (s: unknown): boolean => {
+  if (isFile(s)) return true;
+  if (typeof s !== 'object' || s === null) return false;
+  if ('wrapped' in s && holdsFile(s.wrapped)) return true;
+  if ('entries' in s && typeof s.entries === 'object' && s.entries !== null)
+    if (Object.values(s.entries).some(holdsFile)) return true;
+  return 'options' in s && Array.isArray(s.options) && s.options.some(holdsFile);
+};
+
+/**
+ * A file part as OpenAPI 3.1 describes binary content: a string with a media type (JSON Schema's
+ * `contentMediaType`; 3.0's `format: binary` is gone). The route checks the bytes, not the type.
+ */
+const FILE_PART = { type: 'string', contentMediaType: 'application/octet-stream' } as const;
+
 const schema = (s: v.GenericSchema): Record<string, unknown> =>
-  toJsonSchema(s, { target: 'draft-2020-12', typeMode: 'input', errorMode: 'ignore' }) as Record<
-    string,
-    unknown
-  >;
+  toJsonSchema(s, {
+    target: 'draft-2020-12',
+    typeMode: 'input',
+    errorMode: 'ignore',
+    overrideSchema: (context) => (isFile(context.valibotSchema) ? { ...FILE_PART } : undefined),
+  }) as Record<string, unknown>;
+
+/**
+ * The body's media type as the route parses it. JSON routes take `application/json` only (anything
+ * else is 415). Form routes read hono's form parser, which takes urlencoded and multipart alike; the
+ * screens post urlencoded, except a form with a file, which only multipart can carry (the tablet's
+ * photo upload).
+ */
+const bodyMedia = (body: NonNullable<RouteInfo['body']>): string =>
+  body.kind === 'json'
+    ? 'application/json'
+    : holdsFile(body.schema)
+      ? 'multipart/form-data'
+      : 'application/x-www-form-urlencoded';
 
 const MEDIA: Readonly<Record<RouteInfo['response']['kind'], string>> = {
   json: 'application/json',
@@ -56,11 +96,7 @@ export const openApiDocument = (routes: readonly RouteInfo[], title: string, ver
         : {
             requestBody: {
               required: true,
-              content: {
-                [route.body.kind === 'json' ? 'application/json' : 'application/x-www-form-urlencoded']: {
-                  schema: schema(route.body.schema),
-                },
-              },
+              content: { [bodyMedia(route.body)]: { schema: schema(route.body.schema) } },
             },
           }),
       responses: {
