@@ -1,15 +1,25 @@
 import type { FC } from 'hono/jsx';
 import { CATEGORIES, DECLINE_REASONS, EQUIPMENT, type HospitalStatus } from '../../dispatch/index.js';
-import { formatJst, relativeAge, Style, type PanelContext } from '../../gateway/index.js';
-import { Button, Field, FieldRow, Form } from '../../gateway/ui/components/index.js';
+import {
+  formatJst,
+  Layout,
+  relativeAge,
+  Style,
+  translator,
+  type Locale,
+  type PanelContext,
+} from '../../gateway/index.js';
+import { Banner, Button, ButtonLink, Field, FieldRow, Form } from '../../gateway/ui/components/index.js';
 import { ageBandText, words } from '../dispatch-text.js';
+import { triageText } from '../triage/index.js';
 import type { IncomingInquiry } from './inquiries.js';
 
 const CSS = `
 .chk{display:flex;flex-wrap:wrap;gap:.25rem 1rem}.chk label{display:flex;align-items:center;gap:.4rem;font-weight:400;margin:.25rem 0}
 .chk input{width:28px;min-height:28px}.row{display:flex;gap:1rem}.row>label{flex:1}
 .inq{border:2px solid #1d2b36;border-radius:8px;padding:.75rem;margin:.5rem 0}.inq.closed{opacity:.7;border-style:dashed}
-.inq form{display:inline-flex;gap:.5rem;margin:.25rem .5rem .25rem 0}.decline{background:#8a1c1c;border-color:#8a1c1c}
+.inq form{display:inline-flex;flex-wrap:wrap;gap:.5rem;margin:.25rem .5rem .25rem 0}.inq button{white-space:nowrap}
+.decline{background:#8a1c1c;border-color:#8a1c1c;color:#fff}
 .warn{color:#8a1c1c;font-weight:600}
 `;
 
@@ -191,3 +201,28 @@ export const InquiryRequests: FC<{
     ))}
   </>
 );
+
+/**
+ * What an answer past dispatch's deadline gets (409, issue 15): the hospital's own gateway refused it,
+ * and the person who pressed a button still on screen (a page that missed its refresh, or a press as
+ * the deadline passed) is told so in words, with the way back to the board.
+ */
+export const answerRefusedPage = (locale: Locale) => {
+  const t = translator(locale);
+  return (
+    <Layout title={t('title.triage')} locale={locale} t={t}>
+      <main data-answer-refused="expired">
+        <Banner
+          tone="critical"
+          kind="inquiry-expired"
+          title={words(locale).w.answerExpired}
+          locale={locale}
+          alert
+        />
+        <p>
+          <ButtonLink href="/">{triageText(locale)('detail.back')}</ButtonLink>
+        </p>
+      </main>
+    </Layout>
+  );
+};

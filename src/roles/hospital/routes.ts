@@ -3,6 +3,7 @@ import { CATEGORIES, DeclineReason, EQUIPMENT, OpaqueId, type Category } from '.
 import { ApiFailure, type Gateway } from '../../gateway/index.js';
 import type { AlertDesk } from '../triage/index.js';
 import type { HospitalInquiries } from './inquiries.js';
+import { answerRefusedPage } from './panels.js';
 import type { StatusEdit, StatusPublisher } from './status.js';
 
 const Checkbox = v.optional(v.literal('on'));
@@ -79,8 +80,9 @@ export const hospitalDispatchRoutes = (
       const answer = body.kind === 'accept' ? { kind: body.kind } : { kind: body.kind, reason: body.reason };
       const result = await inquiries.answer(body.inquiryId, answer);
       if (!result.ok && result.error === 'unknownInquiry') throw new ApiFailure('not-found');
-      // Past the deadline the answer is refused here, not only hidden on the page (issue 15).
-      if (!result.ok && result.error === 'expired') throw new ApiFailure('conflict');
+      // Past the deadline the answer is refused here, not only hidden on the page (issue 15), and the
+      // person is told so in words (a 409 as JSON showed a wire code on the board).
+      if (!result.ok && result.error === 'expired') return c.html(answerRefusedPage(c.get('locale')), 409);
       const session = c.get('session');
       if (result.ok && session !== undefined)
         alerts.endFor(

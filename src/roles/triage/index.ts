@@ -18,3 +18,4 @@ export {
   type AlertPhase,
 } from './alerts.js';
 export { jcsText, gcsText } from './detail.js';
+export { triageText } from './text.js';
