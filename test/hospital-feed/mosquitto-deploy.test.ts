@@ -110,6 +110,8 @@ describe('the shipped Mosquitto configuration', () => {
     ]);
     // The demo broker (aedes) enforces the same packet limit.
     expect(shipped).toContain(`max_packet_size ${MAX_PACKET_BYTES}`);
+    // Nagle off on the broker's sockets (docs/protocol.md, "Latency"), and the broker starts with it.
+    expect(shipped).toContain('set_tcp_nodelay true');
     expect(broker.pid).toBeDefined();
   });
 
