@@ -75,8 +75,9 @@ describe('the tablet as a guided flow (issue 15)', () => {
       await c.tap('[data-action=consent-given]');
       await page.waitForSelector('[data-summary]', { timeout: 15_000 });
       await checkScreen(page, `tablet-summary-${size}-ja`);
-      // The age comes from the records; the crew types the complaint, the signs and the ETA.
+      // Age and sex come from the records; the crew types the complaint, the signs and the ETA.
       expect(await page.inputValue('#ageValue')).toMatch(/^\d+$/);
+      expect(await page.$('input[name=sex]:checked')).not.toBeNull();
       await c.type('#mechanism', '胸痛');
       await c.type('#hr', '104');
       await c.type('#sys', '92');

@@ -199,6 +199,7 @@ export const startRoles = async (): Promise<RunningRoles> => {
 export const SAMPLE_REPORT = {
   ageValue: '72',
   ageUnit: 'years',
+  sex: 'female',
   mechanism: 'fall at home',
   injuries: 'hip pain',
   treatment: 'splint',

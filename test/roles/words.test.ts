@@ -128,6 +128,16 @@ describe('every screen in Japanese and English: no message keys, no wire codes, 
     return out;
   };
 
+  it('the board row and the detail say the sex the tablet report carried (issue 15: never 「性別未記載」)', async () => {
+    const hospital = rr.roles.hospital;
+    const triage = hospital.session('triage');
+    for (const path of ['/panels/incoming?lang=ja', `${detail}?lang=ja`]) {
+      const text = shown(await (await hospital.request(path, { headers: { cookie: triage.cookie } })).text());
+      expect(text).toMatch(new RegExp(`${SAMPLE_REPORT.ageValue}歳\\s+女性`));
+      expect(text).not.toContain('性別未記載');
+    }
+  });
+
   it.each(['ambulance', 'hospital', 'dispatch'] as const)('%s', async (instance) => {
     const problems: string[] = [];
     for (const lang of ['ja', 'en'] as const) {

@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newFormKey } from '../../src/roles/tablet/index.js';
-import { HOSPITALS, holderWith, startRig, type Crew, type Rig } from '../support/tablet-rig.js';
+import { medicalRecord } from '../../src/sim/records/index.js';
+import { HOSPITALS, holderWith, SEED, startRig, type Crew, type Rig } from '../support/tablet-rig.js';
 import { waitFor } from '../support/wait.js';
 
 const REPORT = {
@@ -43,6 +44,10 @@ const readCard = async (crew: Crew): Promise<string> => {
   await crew.cardShows('data-outcome="ok"');
   return tap;
 };
+
+/** The sex radio the report form has checked (none: undefined). */
+const checkedSex = (html: string): string | undefined =>
+  /<input type="radio" id="sex-[a-z]+" name="sex" value="([a-z]+)" checked/.exec(html)?.[1];
 
 const reportsOf = (html: string): string[] =>
   [...html.matchAll(/data-report="([0-9a-f-]+)"/g)].map((m) => m[1] as string);
@@ -171,5 +176,54 @@ describe('safe forms on the tablet (issue 15)', () => {
     });
     await crew.post('/tablet/patient/select', { patient: first });
     expect(await crew.panel('report')).toContain('呼吸苦</textarea>');
+  });
+
+  it('the patient’s sex comes from the records, stays on a refused form, and goes in the report and its update', async () => {
+    const { crew } = rig;
+    const tap = await readCard(crew);
+    const recorded = medicalRecord(SEED, holderWith('active')).holder.sex;
+    const other = recorded === 'male' ? 'female' : 'male';
+    expect(checkedSex(await crew.panel('report'))).toBe(recorded);
+    // The crew corrects it; a bad value elsewhere brings the form back with the correction kept.
+    await crew.post('/tablet/report', {
+      _form: `report:${tap}`,
+      tap,
+      key: newFormKey(),
+      hospital: HOSPITALS[0],
+      ...REPORT,
+      sex: other,
+      hr: '-5',
+    });
+    const refused = await crew.panel('report');
+    expect(refused).toContain('data-error-summary');
+    expect(checkedSex(refused)).toBe(other);
+    expect(reportsOf(refused)).toEqual([]);
+    await crew.post('/tablet/report', {
+      _form: `report:${tap}`,
+      tap,
+      key: newFormKey(),
+      hospital: HOSPITALS[0],
+      ...REPORT,
+      sex: other,
+    });
+    const incoming = await waitFor(() => rig.receiver.board()[0], 'the report on the hospital board');
+    expect(incoming.body?.atmist.sex).toBe(other);
+    // The update starts from what was sent, and sends what the crew chose now.
+    const update = await waitFor(async () => {
+      const html = await crew.panel('report');
+      return reportsOf(html).length === 1 ? html : undefined;
+    }, 'the report on the tablet');
+    expect(checkedSex(update)).toBe(other);
+    await crew.post('/tablet/report', {
+      tap,
+      key: newFormKey(),
+      hospital: HOSPITALS[0],
+      ...REPORT,
+      sex: 'unknown',
+    });
+    await waitFor(
+      () => (rig.receiver.board()[0]?.body?.atmist.sex === 'unknown' ? true : undefined),
+      'the update on the hospital board',
+    );
   });
 });

@@ -15,7 +15,9 @@ import { attachmentRoutes } from './attachments-routes.js';
 import { CardPanel } from './card-panel.js';
 import { cacheSummaryStore } from './records-ports.js';
 import { recordsSource } from './records-source.js';
-import { ReportPanel, reportFormId, type Hospital } from './report-panel.js';
+import { recordPatient } from './report-defaults.js';
+import { reportFormId, type Hospital } from './report-form-view.js';
+import { ReportPanel } from './report-panel.js';
 import { QrPanel } from './qr-panel.js';
 import { qrRoutes, type DemoTecho } from './qr-routes.js';
 import { qrSayer } from './qr-text.js';
@@ -26,7 +28,7 @@ import { patientSubject, sessionAccess, tabletRoutes, type DemoCards } from './r
 import { CardSessionService } from './session.js';
 import { ShiftReports } from './shift-reports.js';
 import { assuranceOf, shownSummary } from './state.js';
-import { ageInYears, CriticalFacts, PatientFacts } from './summary-facts.js';
+import { CriticalFacts, PatientFacts } from './summary-facts.js';
 import { SummaryView } from './summary-panel.js';
 import { TechoService } from './techo-service.js';
 import { mountEta } from './eta-panel.js';
@@ -234,7 +236,7 @@ export const mountTablet = (
       const view = session.reportView(r.reportId);
       return view === undefined ? [] : [view];
     });
-    const outcome = s?.phase.kind === 'records' ? s.phase.outcome : undefined;
+    const record = recordPatient(s, p.now);
     return (
       <ReportPanel
         s={s}
@@ -245,9 +247,8 @@ export const mountTablet = (
         contact={contact}
         caseId={assignment.current?.assignment.caseId}
         linkUp={ctx.link.isUp}
-        recordAge={
-          outcome?.code === 'ok' ? ageInYears(outcome.summary.patient.reveal().birthDate, p.now) : undefined
-        }
+        recordAge={record.age}
+        recordSex={record.sex}
       />
     );
   });

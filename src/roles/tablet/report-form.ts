@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { err, ok, type Result } from '../../core/index.js';
 import { numberInRange, type FieldErrorCode } from '../../gateway/index.js';
 import { BODY_SCHEMAS, type ReportInput } from '../../hospital-feed/index.js';
+import { SEXES } from './state.js';
 
 /** Opaque ids the tablet's forms carry (never a card serial). */
 export const TapId = v.pipe(v.string(), v.regex(/^tap-[0-9a-f]{8,64}$/));
@@ -61,6 +62,8 @@ export const ReportForm = v.object({
   ageValue: v.pipe(v.string(), v.regex(/^\d{1,3}$/), inRange('ageValue')),
   ageUnit: v.picklist(['years', 'months']),
   ageEstimated: checkbox,
+  /** Empty when the crew chose none: the report then leaves `atmist.sex` out (the board: not stated). */
+  sex: v.optional(v.picklist(['', ...SEXES]), ''),
   mechanism: text(1000),
   injuries: text(2000),
   treatment: text(2000),
@@ -174,6 +177,7 @@ export const reportInput = (
       : { dispatch: { dispatchId: context.dispatch.dispatchId, caseId: context.dispatch.caseId } }),
     atmist: {
       age: { value: Number(form.ageValue), unit: form.ageUnit, estimated: form.ageEstimated === 'on' },
+      ...(form.sex === '' ? {} : { sex: form.sex }),
       time: at,
       mechanism: form.mechanism,
       injuries: form.injuries,

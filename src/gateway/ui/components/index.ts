@@ -29,7 +29,7 @@ export { PatientRow, PatientList } from './patient-row/patient-row.js';
 export { Confirm } from './confirm/confirm.js';
 export { Timeline, type TimelineItem } from './timeline/timeline.js';
 export { SummaryList, type SummaryRow } from './summary-list/summary-list.js';
-export { Form, Group } from './form/form.js';
+export { Form, Group, ActionForm } from './form/form.js';
 export { Steps, type Step } from './steps/steps.js';
 export { UI_CSS } from './stylesheet.js';
 export { fill } from './text.js';

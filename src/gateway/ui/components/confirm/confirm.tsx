@@ -2,6 +2,7 @@ import type { Child, FC } from 'hono/jsx';
 import type { Locale } from '../../../i18n/index.js';
 import type { FormState } from '../../form-state.js';
 import { Button } from '../button/button.js';
+import { FixedValues } from '../form/form.js';
 import { wordsOf } from '../text.js';
 import { text } from './text.js';
 
@@ -41,11 +42,7 @@ export const Confirm: FC<{
         </p>
         <div class="confirm__consequence">{p.consequence}</div>
         <form method="post" action={p.action} data-form={p.formId}>
-          <input type="hidden" name="_csrf" value={p.csrf} />
-          {p.formId === undefined ? null : <input type="hidden" name="_form" value={p.formId} />}
-          {Object.entries(p.hidden ?? {}).map(([name, value]) => (
-            <input type="hidden" name={name} value={value} />
-          ))}
+          <FixedValues csrf={p.csrf} formId={p.formId} values={p.hidden} />
           {p.children}
           <Button variant="warning" name="confirm" value="yes" action={p.id}>
             {p.confirmLabel}

@@ -1,7 +1,26 @@
 import type { Child, FC } from 'hono/jsx';
 import type { Locale } from '../../../i18n/index.js';
 import type { FormState } from '../../form-state.js';
+import { Button, type ButtonVariant } from '../button/button.js';
 import { ErrorSummary, errorItems, type LabelledField } from '../error-summary/error-summary.js';
+
+/**
+ * A form's fixed values (`<input type="hidden">`): the CSRF token, the form id, and what the form is
+ * about (the patient's tap, the method of a lookup). Every form of the layer writes them here only.
+ */
+export const FixedValues: FC<{
+  readonly csrf: string;
+  readonly formId?: string | undefined;
+  readonly values?: Readonly<Record<string, string>> | undefined;
+}> = ({ csrf, formId, values }) => (
+  <>
+    <input type="hidden" name="_csrf" value={csrf} />
+    {formId === undefined ? null : <input type="hidden" name="_form" value={formId} />}
+    {Object.entries(values ?? {}).map(([name, value]) => (
+      <input type="hidden" name={name} value={value} />
+    ))}
+  </>
+);
 
 /**
  * A form that posts to the gateway: the CSRF token, its form id (`_form`: the key under which a refused
@@ -17,11 +36,13 @@ export const Form: FC<{
   readonly state?: FormState | undefined;
   /** Labels of the fields, in order: the error summary words and orders its links with them. */
   readonly fields?: Readonly<Record<string, LabelledField>>;
+  /** Values the form carries without showing them (the patient's tap, a lookup's method). */
+  readonly hidden?: Readonly<Record<string, string>>;
   readonly draft?: boolean;
   /** `multipart/form-data` for a form with a file field. */
   readonly enctype?: 'multipart/form-data';
   readonly children?: Child;
-}> = ({ action, csrf, id, locale, state, fields, draft = false, enctype, children }) => (
+}> = ({ action, csrf, id, locale, state, fields, hidden, draft = false, enctype, children }) => (
   <form
     method="post"
     action={action}
@@ -33,9 +54,38 @@ export const Form: FC<{
     autocomplete="off"
   >
     <ErrorSummary items={errorItems(state, fields ?? {}, locale)} locale={locale} />
-    <input type="hidden" name="_csrf" value={csrf} />
-    <input type="hidden" name="_form" value={id} />
+    <FixedValues csrf={csrf} formId={id} values={hidden} />
     {children}
+  </form>
+);
+
+/**
+ * One action and nothing to type: a form of fixed values and its one button (retry, show a patient,
+ * "none of these", a milestone). The button is the form's only control, so a tap posts exactly the
+ * values shown here; anything to type, or a dangerous action, is a `Form` or a `Confirm` instead.
+ */
+export const ActionForm: FC<{
+  readonly action: string;
+  readonly csrf: string;
+  /** The form id (`_form`, `data-form`), when the route may keep a refused post under it. */
+  readonly formId?: string;
+  readonly hidden?: Readonly<Record<string, string>>;
+  /** The button's `data-action` hook. */
+  readonly name: string;
+  readonly label: Child;
+  readonly variant?: ButtonVariant;
+  readonly big?: boolean;
+  /** The button's own name and value, posted only when it is pressed (e.g. `basis=given`). */
+  readonly submit?: { readonly name: string; readonly value: string };
+  /** A line above the button saying what it does. */
+  readonly hint?: string;
+}> = (p) => (
+  <form method="post" action={p.action} class="form" data-form={p.formId}>
+    <FixedValues csrf={p.csrf} formId={p.formId} values={p.hidden} />
+    {p.hint === undefined ? null : <p class="small">{p.hint}</p>}
+    <Button variant={p.variant ?? 'primary'} big={p.big ?? false} action={p.name} {...(p.submit ?? {})}>
+      {p.label}
+    </Button>
   </form>
 );
 
