@@ -49,8 +49,8 @@ const UploadForm: FC<{
       locale={locale}
       state={state}
       enctype="multipart/form-data"
+      hidden={{ tap }}
     >
-      <input type="hidden" name="tap" value={tap} />
       <Field
         name="category"
         id={`${source}-category`}

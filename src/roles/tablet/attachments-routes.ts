@@ -3,6 +3,7 @@ import type { Gateway } from '../../gateway/index.js';
 import { ATTACHMENT_CATEGORIES } from '../../hospital-feed/index.js';
 import { ATTACHMENT_UPLOAD_PATH } from './attachments-panel.js';
 import type { TabletAttachments } from './attachments.js';
+import { crewForm } from './crew-forms.js';
 import { TapId } from './report-form.js';
 import { patientSubject, sessionAccess } from './routes.js';
 import type { CardSessionService } from './session.js';
@@ -27,19 +28,15 @@ export const attachmentRoutes = (o: {
   readonly session: CardSessionService;
   readonly attachments: TabletAttachments;
 }): void => {
-  o.gateway.routes.add({
-    method: 'post',
+  crewForm(o.gateway, {
     path: ATTACHMENT_UPLOAD_PATH,
     summary: 'Attach a photo (camera) or an image/PDF file to the patient on screen; sent after its report',
-    access: { kind: 'roles', roles: ['crew'] },
-    body: { kind: 'form', schema: AttachForm },
-    response: { kind: 'redirect' },
-    redirectOnInvalid: '/',
-    handler: async (c, { body }) => {
+    schema: AttachForm,
+    handle: async (body, c) => {
       const s = o.session.current;
       if (s?.tap !== body.tap) {
         o.session.note('stale');
-        return c.redirect('/', 303);
+        return;
       }
       const bytes = new Uint8Array(await body.file.arrayBuffer());
       const added = await o.attachments.add(s, bytes, body.category);
@@ -49,7 +46,6 @@ export const attachmentRoutes = (o: {
           ...sessionAccess(s, s.consent),
           reason: 'attachment',
         });
-      return c.redirect('/', 303);
     },
   });
 };

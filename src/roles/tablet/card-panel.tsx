@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
 import {
+  ActionForm,
   Banner,
   Button,
   ButtonGroup,
@@ -38,13 +39,6 @@ const holderLabel = (h: DemoHolder, say: Say): string =>
     ? h.label
     : `#${h.index} · ${say(`demo.status.${h.card.status}`)} · ${say('demo.pin')} ${h.card.pin}`;
 
-const Hidden: FC<{ readonly csrf: string; readonly tap?: string | undefined }> = ({ csrf, tap }) => (
-  <>
-    <input type="hidden" name="_csrf" value={csrf} />
-    {tap === undefined ? null : <input type="hidden" name="tap" value={tap} />}
-  </>
-);
-
 /** A failed card read in the crew's language (the reader's own text is bilingual, for logs and CLI). */
 const failureText = (failure: IdentifyFailure, say: Say): string =>
   fill(say(`failure.${failure.code}`), { n: failure.pinTriesLeft ?? '?' });
@@ -57,16 +51,17 @@ const Identity: FC<{ readonly s: CardSession; readonly ctx: PanelContext; readon
   say,
 }) => (
   <div class="identity-choice" id="identity">
-    <form method="post" action="/tablet/identify">
-      <Hidden csrf={ctx.csrf} tap={s.tap} />
-      <input type="hidden" name="mode" value="visual" />
-      <Button big action="identify-visual">
-        {say('identity.visual')}
-      </Button>
-      <p class="meta">
-        {say('identity.attester')}: {ctx.userId}
-      </p>
-    </form>
+    <ActionForm
+      action="/tablet/identify"
+      csrf={ctx.csrf}
+      hidden={{ tap: s.tap, mode: 'visual' }}
+      name="identify-visual"
+      label={say('identity.visual')}
+      big
+    />
+    <p class="meta">
+      {say('identity.attester')}: {ctx.userId}
+    </p>
     {pinAllowed(s) ? (
       <Form
         action="/tablet/identify"
@@ -74,9 +69,8 @@ const Identity: FC<{ readonly s: CardSession; readonly ctx: PanelContext; readon
         csrf={ctx.csrf}
         locale={ctx.locale}
         state={ctx.form?.(`identify:${s.tap}`)}
+        hidden={{ tap: s.tap, mode: 'pin' }}
       >
-        <input type="hidden" name="tap" value={s.tap} />
-        <input type="hidden" name="mode" value="pin" />
         <Field
           name="pin"
           label={say('identity.pin')}
@@ -105,15 +99,22 @@ const Consent: FC<{ readonly s: CardSession; readonly ctx: PanelContext; readonl
 }) => (
   <div class="consent" id="consent">
     <h3>{say('consent.title')}</h3>
-    <form method="post" action="/tablet/consent">
-      <Hidden csrf={ctx.csrf} tap={s.tap} />
-      <Button big name="basis" value="given" action="consent-given">
-        {say('consent.given')}
-      </Button>
-    </form>
-    <Form action="/tablet/consent" id={`consent:${s.tap}`} csrf={ctx.csrf} locale={ctx.locale}>
-      <input type="hidden" name="tap" value={s.tap} />
-      <input type="hidden" name="basis" value="unable-emergency" />
+    <ActionForm
+      action="/tablet/consent"
+      csrf={ctx.csrf}
+      hidden={{ tap: s.tap }}
+      submit={{ name: 'basis', value: 'given' }}
+      name="consent-given"
+      label={say('consent.given')}
+      big
+    />
+    <Form
+      action="/tablet/consent"
+      id={`consent:${s.tap}`}
+      csrf={ctx.csrf}
+      locale={ctx.locale}
+      hidden={{ tap: s.tap, basis: 'unable-emergency' }}
+    >
       <Field
         name="reason"
         label={say('consent.reason')}
@@ -220,12 +221,14 @@ const PhaseView: FC<{ readonly s: CardSession; readonly ctx: PanelContext; reado
             )}
           </div>
           {s.retrying ? (
-            <form method="post" action="/tablet/retry">
-              <Hidden csrf={ctx.csrf} tap={s.tap} />
-              <Button variant="secondary" action="retry">
-                {say('records.retryNow')}
-              </Button>
-            </form>
+            <ActionForm
+              action="/tablet/retry"
+              csrf={ctx.csrf}
+              hidden={{ tap: s.tap }}
+              name="retry"
+              label={say('records.retryNow')}
+              variant="secondary"
+            />
           ) : null}
         </>
       );
@@ -243,24 +246,23 @@ export const DemoControl: FC<{
 }> = ({ holders, ctx, say }) => (
   <fieldset class="demo group" data-demo-control>
     <legend>{say('demo.title')}</legend>
-    <form method="post" action="/tablet/demo/insert">
-      <Hidden csrf={ctx.csrf} />
-      <label for="holder">{say('demo.holder')}</label>
-      <select id="holder" name="holder">
-        {holders.map((h) => (
-          <option value={String(h.index)}>{holderLabel(h, say)}</option>
-        ))}
-      </select>
-      <button type="submit" data-action="demo-insert">
-        {say('demo.insert')}
-      </button>
-    </form>
-    <form method="post" action="/tablet/demo/remove">
-      <Hidden csrf={ctx.csrf} />
-      <Button variant="secondary" action="demo-remove">
-        {say('demo.remove')}
-      </Button>
-    </form>
+    <Form action="/tablet/demo/insert" id="demo-insert" csrf={ctx.csrf} locale={ctx.locale}>
+      <Field
+        name="holder"
+        label={say('demo.holder')}
+        kind="select"
+        options={holders.map((h) => ({ value: String(h.index), label: holderLabel(h, say) }))}
+        locale={ctx.locale}
+      />
+      <Button action="demo-insert">{say('demo.insert')}</Button>
+    </Form>
+    <ActionForm
+      action="/tablet/demo/remove"
+      csrf={ctx.csrf}
+      name="demo-remove"
+      label={say('demo.remove')}
+      variant="secondary"
+    />
   </fieldset>
 );
 
@@ -320,13 +322,14 @@ export const AssignedCaseBox: FC<{
       <ButtonGroup>
         {(['departure', 'arrival'] as const).map((m) =>
           assigned.sent.has(m) || assigned.unsent.has(m) || (m === 'arrival' && !departed) ? null : (
-            <form method="post" action="/tablet/milestone">
-              <Hidden csrf={ctx.csrf} />
-              <input type="hidden" name="milestone" value={m} />
-              <Button variant="secondary" action={m}>
-                {say(`milestone.${m}`)}
-              </Button>
-            </form>
+            <ActionForm
+              action="/tablet/milestone"
+              csrf={ctx.csrf}
+              hidden={{ milestone: m }}
+              name={m}
+              label={say(`milestone.${m}`)}
+              variant="secondary"
+            />
           ),
         )}
       </ButtonGroup>

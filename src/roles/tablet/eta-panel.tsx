@@ -1,8 +1,9 @@
 import * as v from 'valibot';
 import { formatJst, type Gateway } from '../../gateway/index.js';
-import { Button, Field, Form, SummaryList, Tag } from '../../gateway/ui/components/index.js';
+import { ActionForm, Button, Field, Form, SummaryList, Tag } from '../../gateway/ui/components/index.js';
 import type { Logger } from '../../log/index.js';
 import { threadText } from '../thread-text.js';
+import { back, CREW, crewForm } from './crew-forms.js';
 import type { GpsEta } from './gps.js';
 
 /**
@@ -52,7 +53,6 @@ const ManualForm = v.object({
   minutes: v.pipe(v.string(), v.regex(/^\d{1,3}$/)),
 });
 const ClearForm = v.object({ _csrf: v.string() });
-const CREW = { kind: 'roles', roles: ['crew'] } as const;
 const MANUAL_FORM = 'eta-manual';
 
 const minutesUntil = (at: number, now: number): number => Math.max(0, Math.round((at - now) / 60_000));
@@ -128,12 +128,13 @@ export const mountEta = (deps: {
                 </Button>
               </Form>
             ) : (
-              <form method="post" action="/tablet/eta/clear">
-                <input type="hidden" name="_csrf" value={p.csrf} />
-                <Button variant="secondary" action="eta-clear">
-                  {w('eta.clearManual')}
-                </Button>
-              </form>
+              <ActionForm
+                action="/tablet/eta/clear"
+                csrf={p.csrf}
+                name="eta-clear"
+                label={w('eta.clearManual')}
+                variant="secondary"
+              />
             )}
           </>
         )}
@@ -166,31 +167,23 @@ export const mountEta = (deps: {
       return c.body(null, 204);
     },
   });
-  gateway.routes.add({
-    method: 'post',
+  crewForm(gateway, {
     path: '/tablet/eta/manual',
     summary: 'The crew’s own ETA (minutes): sent at once, wins over GPS until cleared',
-    access: CREW,
-    body: { kind: 'form', schema: ManualForm },
-    redirectOnInvalid: '/',
-    response: { kind: 'redirect' },
-    handler: async (c, { body }) => {
+    schema: ManualForm,
+    handle: async (body, c) => {
       const set = await gps.setManual(Number(body.minutes));
       if (!set.ok) return gateway.refuseForm(c, { minutes: 'order' });
       await gateway.formDone(c);
-      return c.redirect('/', 303);
+      return back(c);
     },
   });
-  gateway.routes.add({
-    method: 'post',
+  crewForm(gateway, {
     path: '/tablet/eta/clear',
     summary: 'Back to the GPS ETA',
-    access: CREW,
-    body: { kind: 'form', schema: ClearForm },
-    response: { kind: 'redirect' },
-    handler: async (c) => {
+    schema: ClearForm,
+    handle: async () => {
       await gps.clearManual();
-      return c.redirect('/', 303);
     },
   });
 };

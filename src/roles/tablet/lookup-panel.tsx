@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
 import {
+  ActionForm,
   Banner,
   Button,
   Confirm,
@@ -16,7 +17,7 @@ import {
 import { STRONG_MATCH, type Candidate } from '../../records/index.js';
 import type { LookupDraft } from './lookup-form.js';
 import type { LookupState } from './lookup-state.js';
-import { lookupSayer, type LookupSay } from './lookup-text.js';
+import { lookupSayer, type LookupKey, type LookupSay } from './lookup-text.js';
 import { patientLabel } from './patients-panel.js';
 import { mayLookUp, type CardSession } from './state.js';
 import type { Say } from './text.js';
@@ -31,8 +32,6 @@ export interface DemoNamesake {
   readonly towns: readonly [string, string];
 }
 
-const Tap: FC<{ readonly tap: string }> = ({ tap }) => <input type="hidden" name="tap" value={tap} />;
-
 /** The kept draft as the components' form state; errors only on the form of the method that was posted. */
 const formState = (lookup: LookupState | undefined, method: LookupDraft['method']): FormState | undefined => {
   if (lookup === undefined || lookup.draft.method !== method) return undefined;
@@ -42,149 +41,96 @@ const formState = (lookup: LookupState | undefined, method: LookupDraft['method'
   return { values, errors: lookup.errors };
 };
 
-const FourItems: FC<{ readonly s: CardSession; readonly ctx: PanelContext; readonly w: LookupSay }> = ({
-  s,
-  ctx,
-  w,
-}) => {
-  const state = formState(s.lookup, 'four-items');
-  const fields: Record<string, LabelledField> = {
-    nameKana: { label: w('nameKana'), hint: w('nameHint') },
-    birthDate: { label: w('birthDate'), hint: w('birthDateHint') },
-    postcode: { label: w('postcode'), hint: w('postcodeHint') },
-  };
-  const locale = ctx.locale;
-  return (
-    <Form
-      action="/tablet/lookup"
-      csrf={ctx.csrf}
-      id="lookup-four-items"
-      locale={locale}
-      state={state}
-      fields={fields}
-    >
-      <Tap tap={s.tap} />
-      <input type="hidden" name="method" value="four-items" />
-      <h4>{w('four-items')}</h4>
-      <FieldRow>
-        <Field
-          name="nameKana"
-          label={w('nameKana')}
-          hint={w('nameHint')}
-          state={state}
-          locale={locale}
-          maxLength={64}
-        />
-        <Field name="nameKanji" label={w('nameKanji')} state={state} locale={locale} maxLength={64} />
-      </FieldRow>
-      <FieldRow>
-        <Field
-          name="birthDate"
-          label={w('birthDate')}
-          hint={w('birthDateHint')}
-          state={state}
-          locale={locale}
-          width="medium"
-          maxLength={16}
-        />
-        <Field
-          name="sex"
-          label={w('sex')}
-          kind="select"
-          options={(['', 'male', 'female'] as const).map((x) => ({ value: x, label: w(`sex.${x}`) }))}
-          state={state}
-          locale={locale}
-          width="medium"
-        />
-      </FieldRow>
-      <FieldRow>
-        <Field
-          name="address"
-          label={w('address')}
-          hint={w('addressHint')}
-          state={state}
-          locale={locale}
-          maxLength={200}
-        />
-        <Field
-          name="postcode"
-          label={w('postcode')}
-          hint={w('postcodeHint')}
-          kind="tel"
-          state={state}
-          locale={locale}
-          width="short"
-          maxLength={10}
-        />
-      </FieldRow>
-      <Button action="lookup-four-items">{w('search')}</Button>
-    </Form>
-  );
-};
+/** A field of a lookup form: its words from the lookup's own, its value and error from the draft. */
+interface LookupField {
+  readonly name: keyof LookupDraft & LookupKey;
+  readonly hint?: LookupKey;
+  /** `sex`: the register's two values, or none given. */
+  readonly kind?: 'number' | 'tel' | 'sex';
+  readonly width: 'short' | 'medium' | 'full';
+  /** Not for `sex`: a choice has no length. */
+  readonly maxLength?: number;
+}
 
-const InsurerNumber: FC<{ readonly s: CardSession; readonly ctx: PanelContext; readonly w: LookupSay }> = ({
-  s,
-  ctx,
-  w,
-}) => {
-  const state = formState(s.lookup, 'insurer-number');
-  const fields: Record<string, LabelledField> = {
-    insurerNumber: { label: w('insurerNumber'), hint: w('insurerNumberHint') },
-    number: { label: w('number') },
-    branch: { label: w('branch'), hint: w('branchHint') },
-  };
-  const locale = ctx.locale;
+/** Each way to ask, as rows of fields (side by side, wrapping on a narrow screen). */
+const FOUR_ITEMS: readonly (readonly LookupField[])[] = [
+  [
+    { name: 'nameKana', hint: 'nameHint', width: 'full', maxLength: 64 },
+    { name: 'nameKanji', width: 'full', maxLength: 64 },
+  ],
+  [
+    { name: 'birthDate', hint: 'birthDateHint', width: 'medium', maxLength: 16 },
+    { name: 'sex', kind: 'sex', width: 'medium' },
+  ],
+  [
+    { name: 'address', hint: 'addressHint', width: 'full', maxLength: 200 },
+    { name: 'postcode', hint: 'postcodeHint', kind: 'tel', width: 'short', maxLength: 10 },
+  ],
+];
+const INSURER_NUMBER: readonly (readonly LookupField[])[] = [
+  [
+    { name: 'insurerNumber', hint: 'insurerNumberHint', kind: 'number', width: 'medium', maxLength: 10 },
+    { name: 'symbol', width: 'medium', maxLength: 32 },
+    { name: 'number', width: 'medium', maxLength: 20 },
+    { name: 'branch', hint: 'branchHint', kind: 'number', width: 'short', maxLength: 4 },
+  ],
+];
+
+/**
+ * One way to ask (four basic items, insurer number): the fields with their labels and hints, the
+ * crew's input kept and each problem named at its field (the lookup keeps its draft in the session).
+ */
+const LookupForm: FC<{
+  readonly s: CardSession;
+  readonly ctx: PanelContext;
+  readonly w: LookupSay;
+  readonly method: LookupDraft['method'];
+  readonly rows: readonly (readonly LookupField[])[];
+}> = ({ s, ctx, w, method, rows }) => {
+  const kept = { state: formState(s.lookup, method), locale: ctx.locale };
+  const hint = (f: LookupField): string | undefined => (f.hint === undefined ? undefined : w(f.hint));
+  const labels: Record<string, LabelledField> = Object.fromEntries(
+    rows
+      .flat()
+      .map((f) => [f.name, { label: w(f.name), ...(f.hint === undefined ? {} : { hint: w(f.hint) }) }]),
+  );
   return (
     <Form
       action="/tablet/lookup"
       csrf={ctx.csrf}
-      id="lookup-insurer-number"
-      locale={locale}
-      state={state}
-      fields={fields}
+      id={`lookup-${method}`}
+      hidden={{ tap: s.tap, method }}
+      fields={labels}
+      {...kept}
     >
-      <Tap tap={s.tap} />
-      <input type="hidden" name="method" value="insurer-number" />
-      <h4>{w('insurer-number')}</h4>
-      <FieldRow>
-        <Field
-          name="insurerNumber"
-          label={w('insurerNumber')}
-          hint={w('insurerNumberHint')}
-          kind="number"
-          state={state}
-          locale={locale}
-          width="medium"
-          maxLength={10}
-        />
-        <Field
-          name="symbol"
-          label={w('symbol')}
-          state={state}
-          locale={locale}
-          width="medium"
-          maxLength={32}
-        />
-        <Field
-          name="number"
-          label={w('number')}
-          state={state}
-          locale={locale}
-          width="medium"
-          maxLength={20}
-        />
-        <Field
-          name="branch"
-          label={w('branch')}
-          hint={w('branchHint')}
-          kind="number"
-          state={state}
-          locale={locale}
-          width="short"
-          maxLength={4}
-        />
-      </FieldRow>
-      <Button action="lookup-insurer-number">{w('search')}</Button>
+      <h4>{w(method)}</h4>
+      {rows.map((row) => (
+        <FieldRow>
+          {row.map((f) =>
+            f.kind === 'sex' ? (
+              <Field
+                name={f.name}
+                label={w(f.name)}
+                kind="select"
+                options={(['', 'male', 'female'] as const).map((x) => ({ value: x, label: w(`sex.${x}`) }))}
+                width={f.width}
+                {...kept}
+              />
+            ) : (
+              <Field
+                name={f.name}
+                label={w(f.name)}
+                hint={hint(f)}
+                kind={f.kind ?? 'text'}
+                width={f.width}
+                {...(f.maxLength === undefined ? {} : { maxLength: f.maxLength })}
+                {...kept}
+              />
+            ),
+          )}
+        </FieldRow>
+      ))}
+      <Button action={`lookup-${method}`}>{w('search')}</Button>
     </Form>
   );
 };
@@ -259,13 +205,14 @@ const Answer: FC<{
     {lookup.complete ? null : (
       <Banner tone="warning" title={w('incomplete')} locale={ctx.locale} kind="lookup-incomplete" />
     )}
-    <form method="post" action="/tablet/lookup/none">
-      <input type="hidden" name="_csrf" value={ctx.csrf} />
-      <Tap tap={tap} />
-      <Button variant="secondary" action="lookup-none">
-        {w('none')}
-      </Button>
-    </form>
+    <ActionForm
+      action="/tablet/lookup/none"
+      csrf={ctx.csrf}
+      hidden={{ tap }}
+      name="lookup-none"
+      label={w('none')}
+      variant="secondary"
+    />
   </div>
 );
 
@@ -315,8 +262,8 @@ export const LookupPanel: FC<{
         />
       ) : null}
       {lookup?.status === 'answered' ? <Answer lookup={lookup} tap={s.tap} ctx={ctx} w={w} /> : null}
-      <FourItems s={s} ctx={ctx} w={w} />
-      <InsurerNumber s={s} ctx={ctx} w={w} />
+      <LookupForm s={s} ctx={ctx} w={w} method="four-items" rows={FOUR_ITEMS} />
+      <LookupForm s={s} ctx={ctx} w={w} method="insurer-number" rows={INSURER_NUMBER} />
       {demo === undefined || demo.length === 0 ? null : <DemoPairs pairs={demo} w={w} />}
     </section>
   );
@@ -335,14 +282,16 @@ export const AttachCard: FC<{
   if (target === undefined) return null;
   const w = lookupSayer(ctx.locale);
   return (
-    <form method="post" action="/tablet/card/attach" class="attach-card" data-attach-to={target.tap}>
-      <input type="hidden" name="_csrf" value={ctx.csrf} />
-      <Tap tap={s.tap} />
-      <input type="hidden" name="patient" value={target.tap} />
-      <p class="small">{w('attachHint')}</p>
-      <Button variant="secondary" action="attach-card">
-        {w('attach', { patient: patientLabel(target, say) })}
-      </Button>
-    </form>
+    <div class="attach-card" data-attach-to={target.tap}>
+      <ActionForm
+        action="/tablet/card/attach"
+        csrf={ctx.csrf}
+        hidden={{ tap: s.tap, patient: target.tap }}
+        hint={w('attachHint')}
+        name="attach-card"
+        label={w('attach', { patient: patientLabel(target, say) })}
+        variant="secondary"
+      />
+    </div>
   );
 };

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Context } from 'hono';
 import * as v from 'valibot';
-import { ApiFailure, type Gateway, type GatewayEnv } from '../../gateway/index.js';
+import type { Gateway } from '../../gateway/index.js';
 import type { Logger } from '../../log/index.js';
 import { SlidingWindow, lookupInputsDigest, type RateLimit } from '../../records/index.js';
 import { draftOf, LookupForm, lookupQueryOf } from './lookup-form.js';
 import { TapId } from './report-form.js';
+import { crewForm, crewOf } from './crew-forms.js';
 import type { CardSessionService } from './session.js';
 
 export interface LookupRoutesOptions {
@@ -31,15 +31,6 @@ const ConfirmForm = v.object({
 const NoneForm = v.object({ _csrf: v.string(), tap: TapId });
 const AttachForm = v.object({ _csrf: v.string(), tap: TapId, patient: TapId });
 
-const CREW = { kind: 'roles', roles: ['crew'] } as const;
-const back = (c: Context<GatewayEnv>): Response => c.redirect('/', 303);
-
-const sessionOf = (c: Context<GatewayEnv>): { userId: string; role: 'crew' } => {
-  const session = c.get('session');
-  if (session?.role !== 'crew') throw new ApiFailure('unauthenticated');
-  return { userId: session.userId, role: session.role };
-};
-
 /**
  * The card-less lookup's form posts (issue 13): the lookup itself (checked field by field, limited
  * per crew member, audited with its inputs as a keyed hash and the number of candidates), the crew's
@@ -53,26 +44,18 @@ export const lookupRoutes = (o: LookupRoutesOptions): void => {
   // run and nothing else (a guessed name and birth date cannot be tested against the log).
   const auditKey = randomBytes(32);
   o.onStop(() => auditKey.fill(0));
-  const post = {
-    method: 'post',
-    access: CREW,
-    response: { kind: 'redirect' },
-    redirectOnInvalid: '/',
-  } as const;
-
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/lookup',
     summary:
       'Card-less lookup of the patient on screen: four basic items or insurer number (in the body only); candidates, none chosen',
-    body: { kind: 'form', schema: LookupForm },
-    handler: async (c, { body }) => {
-      const crew = sessionOf(c);
+    schema: LookupForm,
+    handle: async (body, c) => {
+      const crew = crewOf(c);
       const draft = draftOf(body);
       const query = lookupQueryOf(draft, o.now());
       if (!query.ok) {
         session.lookupDraft(body.tap, draft, query.error);
-        return back(c);
+        return;
       }
       const audit = (outcome: 'success' | 'failure', candidates: number): void => {
         gateway.audit.record({
@@ -92,7 +75,7 @@ export const lookupRoutes = (o: LookupRoutesOptions): void => {
       if (!allowed.ok) {
         if (session.lookupRefused(body.tap, draft, 'rate-limited').ok) audit('failure', 0);
         o.logger.info('lookup refused', { reason: 'rate-limited' });
-        return back(c);
+        return;
       }
       const answered = await session.lookUp(body.tap, query.value, draft, crew.userId);
       if (answered.ok)
@@ -100,16 +83,14 @@ export const lookupRoutes = (o: LookupRoutesOptions): void => {
           answered.value.code === 'ok' ? 'success' : 'failure',
           answered.value.code === 'ok' ? answered.value.candidates.length : 0,
         );
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/lookup/confirm',
     summary: 'Confirm one candidate of the lookup answer as the patient (the crew member is recorded)',
-    body: { kind: 'form', schema: ConfirmForm },
-    handler: (c, { body }) => {
-      const crew = sessionOf(c);
+    schema: ConfirmForm,
+    handle: (body, c) => {
+      const crew = crewOf(c);
       const confirmed = session.confirmCandidate(body.tap, body.ref, crew.userId);
       if (confirmed.ok) {
         const s = session.current;
@@ -125,28 +106,23 @@ export const lookupRoutes = (o: LookupRoutesOptions): void => {
             },
           );
       }
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/lookup/none',
     summary: 'None of the candidates is the patient: the patient stays unknown',
-    body: { kind: 'form', schema: NoneForm },
-    handler: (c, { body }) => {
+    schema: NoneForm,
+    handle: (body) => {
       session.noneOfThese(body.tap);
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/card/attach',
     summary:
       'Attach the card on the reader to the unknown patient it was tapped for (refused if that patient is identified)',
-    body: { kind: 'form', schema: AttachForm },
-    handler: (c, { body }) => {
+    schema: AttachForm,
+    handle: (body) => {
       session.attachCard(body.tap, body.patient);
-      return back(c);
     },
   });
 };

@@ -55,7 +55,7 @@ const JA = {
   demoTowns: '住所の市区町村',
 } as const;
 
-type LookupKey = keyof typeof JA;
+export type LookupKey = keyof typeof JA;
 
 const EN: Readonly<Record<LookupKey, string>> = {
   title: 'Identify without a card',

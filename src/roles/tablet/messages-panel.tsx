@@ -1,6 +1,5 @@
-import type { Context } from 'hono';
 import * as v from 'valibot';
-import { ApiFailure, type Gateway, type GatewayEnv } from '../../gateway/index.js';
+import { ApiFailure, type Gateway } from '../../gateway/index.js';
 import {
   MAX_MESSAGE_CHARS,
   QUICK_REPLIES,
@@ -11,6 +10,7 @@ import {
 import type { Logger } from '../../log/index.js';
 import { Conversation } from '../thread-view.js';
 import { threadText } from '../thread-text.js';
+import { back, CREW } from './crew-forms.js';
 
 const ReportParams = v.object({ reportId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{8,64}$/)) });
 /** A quick reply (its button) or a short text; the text's bound is the wire's. */
@@ -21,7 +21,6 @@ export const SendForm = v.object({
 });
 const ReadForm = v.object({ _csrf: v.string() });
 
-const CREW = { kind: 'roles', roles: ['crew'] } as const;
 /** Messages carry no consent record of their own: the emergency basis, with a fixed reason code. */
 const WHY = { purpose: 'emergency-exception', reason: 'pre-arrival-message' } as const;
 
@@ -104,7 +103,6 @@ export const mountMessages = (deps: {
   const known = (reportId: string): void => {
     if (feed.report(reportId) === undefined) throw new ApiFailure('not-found');
   };
-  const back = (c: Context<GatewayEnv>): Response => c.redirect('/', 303);
 
   gateway.routes.add({
     method: 'post',

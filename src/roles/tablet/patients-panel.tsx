@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
 import {
+  ActionForm,
   Banner,
   Button,
   Confirm,
@@ -116,13 +117,14 @@ export const PatientsBar: FC<{
               }
               actions={
                 s.tap === current?.tap ? undefined : (
-                  <form method="post" action="/tablet/patient/select">
-                    <input type="hidden" name="_csrf" value={ctx.csrf} />
-                    <input type="hidden" name="patient" value={s.tap} />
-                    <Button variant="secondary" action="select-patient">
-                      {say('patients.show')}
-                    </Button>
-                  </form>
+                  <ActionForm
+                    action="/tablet/patient/select"
+                    csrf={ctx.csrf}
+                    hidden={{ patient: s.tap }}
+                    name="select-patient"
+                    label={say('patients.show')}
+                    variant="secondary"
+                  />
                 )
               }
             />

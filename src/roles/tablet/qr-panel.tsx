@@ -1,8 +1,10 @@
 import type { FC } from 'hono/jsx';
 import {
+  ActionForm,
   Banner,
   Button,
   ButtonGroup,
+  Field,
   Form,
   Tag,
   type ButtonVariant,
@@ -21,21 +23,32 @@ export interface DemoTechoView {
   readonly shown: { readonly holder: number; readonly image: string } | undefined;
 }
 
-/** One action on the patient on screen: a form with its tap, and its button. */
-const TapAction: FC<{
-  readonly action: string;
+/** One step of the scan on the patient on screen: finish, confirm, discard, again. */
+type ScanStep = 'finish' | 'confirm' | 'discard' | 'again';
+
+const SCAN_STEPS: Readonly<Record<ScanStep, { readonly path: string; readonly variant: ButtonVariant }>> = {
+  finish: { path: '/tablet/qr/finish', variant: 'primary' },
+  confirm: { path: '/tablet/qr/confirm', variant: 'primary' },
+  discard: { path: '/tablet/qr/discard', variant: 'warning' },
+  // Scanning again after a refusal discards what was read: nothing of it is kept.
+  again: { path: '/tablet/qr/discard', variant: 'primary' },
+};
+
+const ScanAction: FC<{
+  readonly step: ScanStep;
   readonly ctx: PanelContext;
   readonly tap: string;
-  readonly name: string;
-  readonly label: string;
-  readonly variant?: ButtonVariant;
-}> = ({ action, ctx, tap, name, label, variant = 'primary' }) => (
-  <Form action={action} csrf={ctx.csrf} id={name} locale={ctx.locale}>
-    <input type="hidden" name="tap" value={tap} />
-    <Button action={name} variant={variant}>
-      {label}
-    </Button>
-  </Form>
+  readonly qr: QrSay;
+}> = ({ step, ctx, tap, qr }) => (
+  <ActionForm
+    action={SCAN_STEPS[step].path}
+    csrf={ctx.csrf}
+    formId={`qr-${step}`}
+    hidden={{ tap }}
+    name={`qr-${step}`}
+    label={qr(`qr.${step}`)}
+    variant={SCAN_STEPS[step].variant}
+  />
 );
 
 /**
@@ -156,21 +169,8 @@ const Preview: FC<{
         <p>{qr('qr.none')}</p>
       )}
       <ButtonGroup>
-        <TapAction
-          action="/tablet/qr/confirm"
-          ctx={ctx}
-          tap={s.tap}
-          name="qr-confirm"
-          label={qr('qr.confirm')}
-        />
-        <TapAction
-          action="/tablet/qr/discard"
-          ctx={ctx}
-          tap={s.tap}
-          name="qr-discard"
-          label={qr('qr.discard')}
-          variant="warning"
-        />
+        <ScanAction step="confirm" ctx={ctx} tap={s.tap} qr={qr} />
+        <ScanAction step="discard" ctx={ctx} tap={s.tap} qr={qr} />
       </ButtonGroup>
     </div>
   );
@@ -197,21 +197,8 @@ const ScanView: FC<{
           </p>
           <Scanner s={s} codes={scan.codes.length} qr={qr} />
           <ButtonGroup>
-            <TapAction
-              action="/tablet/qr/finish"
-              ctx={ctx}
-              tap={s.tap}
-              name="qr-finish"
-              label={qr('qr.finish')}
-            />
-            <TapAction
-              action="/tablet/qr/discard"
-              ctx={ctx}
-              tap={s.tap}
-              name="qr-discard"
-              label={qr('qr.discard')}
-              variant="warning"
-            />
+            <ScanAction step="finish" ctx={ctx} tap={s.tap} qr={qr} />
+            <ScanAction step="discard" ctx={ctx} tap={s.tap} qr={qr} />
           </ButtonGroup>
         </>
       );
@@ -226,13 +213,7 @@ const ScanView: FC<{
               </p>
             </Banner>
           </div>
-          <TapAction
-            action="/tablet/qr/discard"
-            ctx={ctx}
-            tap={s.tap}
-            name="qr-again"
-            label={qr('qr.again')}
-          />
+          <ScanAction step="again" ctx={ctx} tap={s.tap} qr={qr} />
         </>
       );
     case 'preview':
@@ -250,14 +231,18 @@ const DemoTecho: FC<{ readonly demo: DemoTechoView; readonly ctx: PanelContext; 
   <fieldset class="demo" data-demo-techo>
     <legend>{qr('qr.demo.title')}</legend>
     <Form action="/tablet/demo/okusuri-techo" csrf={ctx.csrf} id="demo-techo" locale={ctx.locale}>
-      <label for="techo-holder">{qr('qr.demo.holder')}</label>
-      <select id="techo-holder" name="holder">
-        {demo.holders.map((h) => (
-          <option value={String(h.index)} selected={demo.shown?.holder === h.index}>
-            {qr('qr.demo.option', { n: h.index, drugs: h.drugs })}
-          </option>
-        ))}
-      </select>
+      <Field
+        name="holder"
+        id="techo-holder"
+        label={qr('qr.demo.holder')}
+        kind="select"
+        options={demo.holders.map((h) => ({
+          value: String(h.index),
+          label: qr('qr.demo.option', { n: h.index, drugs: h.drugs }),
+        }))}
+        {...(demo.shown === undefined ? {} : { value: String(demo.shown.holder) })}
+        locale={ctx.locale}
+      />
       <Button action="demo-techo" variant="secondary">
         {qr('qr.demo.show')}
       </Button>

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Context } from 'hono';
 import * as v from 'valibot';
-import { ApiFailure, type Gateway, type GatewayEnv } from '../../gateway/index.js';
+import { ApiFailure, type Gateway } from '../../gateway/index.js';
 import { structuredAppendOf, TECHO_ERRORS, type ScannedCode } from '../../records/index.js';
 import { QR_SCRIPT } from './qr-script.js';
 import { TapId } from './report-form.js';
 import { patientSubject, sessionAccess } from './routes.js';
+import { CREW, crewForm } from './crew-forms.js';
 import type { CardSessionService } from './session.js';
 import type { TechoService } from './techo-service.js';
 
@@ -43,8 +43,6 @@ const ScanAnswer = v.object({
 const TapForm = v.object({ _csrf: v.string(), tap: TapId });
 const DemoForm = v.object({ _csrf: v.string(), holder: v.pipe(v.string(), v.regex(/^\d{1,4}$/)) });
 
-const CREW = { kind: 'roles', roles: ['crew'] } as const;
-const back = (c: Context<GatewayEnv>): Response => c.redirect('/', 303);
 const javascript = { 'content-type': 'text/javascript; charset=utf-8' } as const;
 
 /** The @zxing/library UMD build as installed, without its source-map comment (the map is not served). */
@@ -114,59 +112,44 @@ export const qrRoutes = (o: QrRoutesOptions): void => {
       }
     },
   });
-  const post = {
-    method: 'post',
-    access: CREW,
-    response: { kind: 'redirect' },
-    redirectOnInvalid: '/',
-    body: { kind: 'form', schema: TapForm },
-  } as const;
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/qr/finish',
     summary: 'Done scanning: read the お薬手帳 codes collected (a missing code refuses the set)',
-    handler: (c, { body }) => {
+    schema: TapForm,
+    handle: (body) => {
       techo.finish(body.tap);
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/qr/discard',
     summary: 'Discard the お薬手帳 codes being scanned or the preview (nothing is kept)',
-    handler: (c, { body }) => {
+    schema: TapForm,
+    handle: (body) => {
       techo.discard(body.tap);
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/qr/confirm',
     summary: 'Confirm the お薬手帳 preview: merge it into the summary of the patient on screen',
-    handler: async (c, { body }) => {
+    schema: TapForm,
+    handle: async (body, c) => {
       const confirmed = await techo.confirm(body.tap);
       const s = session.current;
       if (confirmed.ok && s?.tap === body.tap)
         gateway.recordAccess(c, 'update', patientSubject(s), sessionAccess(s, s.consent));
-      return back(c);
     },
   });
 
   const demo = o.demo;
   if (demo === undefined) return;
-  gateway.routes.add({
-    method: 'post',
+  crewForm(gateway, {
     path: '/tablet/demo/okusuri-techo',
     summary: 'Demo only: show the お薬手帳 QR of a synthetic patient on the tablet',
-    access: CREW,
-    body: { kind: 'form', schema: DemoForm },
-    response: { kind: 'redirect' },
-    redirectOnInvalid: '/',
-    handler: async (c, { body }) => {
+    schema: DemoForm,
+    handle: async (body) => {
       const holder = Number(body.holder);
       if (!demo.holders.some((h) => h.index === holder)) throw new ApiFailure('invalid-input', ['holder']);
       await o.showDemo(holder);
-      return back(c);
     },
   });
 };

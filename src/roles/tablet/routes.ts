@@ -1,6 +1,5 @@
-import type { Context } from 'hono';
 import * as v from 'valibot';
-import { ApiFailure, type Gateway, type GatewayEnv } from '../../gateway/index.js';
+import { ApiFailure, type Gateway } from '../../gateway/index.js';
 import type { Logger } from '../../log/index.js';
 import { phi } from '../../log/index.js';
 import { assuranceCode, UNABLE_REASONS, type ConsentBasis } from '../../records/index.js';
@@ -9,6 +8,7 @@ import { reportSummary } from './report-summary.js';
 import type { DemoHolder } from './card-panel.js';
 import type { DemoNamesake } from './lookup-panel.js';
 import type { UnitAssignment } from './assignment.js';
+import { back, crewForm, crewOf } from './crew-forms.js';
 import type { CardSessionService } from './session.js';
 import type { ShiftReports } from './shift-reports.js';
 import { isOpenState } from './report-status.js';
@@ -85,15 +85,6 @@ const DemoRemoveForm = v.object({ _csrf: v.string() });
 /** Only the error's class: a message could quote data. */
 const errorName = (e: unknown): string => (e instanceof Error ? e.name : 'unknown');
 
-const CREW = { kind: 'roles', roles: ['crew'] } as const;
-const back = (c: Context<GatewayEnv>): Response => c.redirect('/', 303);
-
-const userOf = (c: Context<GatewayEnv>): string => {
-  const session = c.get('session');
-  if (session === undefined) throw new ApiFailure('unauthenticated');
-  return session.userId;
-};
-
 /** The audit's "why" from the consent basis: consent, or the emergency exception and its reason code. */
 export const accessReason = (
   consent: ConsentBasis,
@@ -129,34 +120,24 @@ export const patientSubject = (s: CardSession): { kind: 'card-session' | 'patien
  */
 export const tabletRoutes = (o: TabletRoutesOptions): void => {
   const { gateway, session } = o;
-  const post = {
-    method: 'post',
-    access: CREW,
-    response: { kind: 'redirect' },
-    redirectOnInvalid: '/',
-  } as const;
-
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/identify',
     summary: 'Confirm the card holder: visually (the crew member attests) or with the PIN',
-    body: { kind: 'form', schema: IdentifyForm },
-    handler: async (c, { body }) => {
-      const attester = userOf(c);
+    schema: IdentifyForm,
+    handle: async (body, c) => {
+      const attester = crewOf(c).userId;
       await session.identify(
         body.tap,
         body.mode === 'visual' ? { mode: 'visual', attester } : { mode: 'pin', pin: phi(body.pin) },
       );
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/consent',
     summary: 'Record the consent basis; unless refused, fetch the emergency summary',
-    body: { kind: 'form', schema: ConsentForm },
-    handler: (c, { body }) => {
-      const crew = userOf(c);
+    schema: ConsentForm,
+    handle: (body, c) => {
+      const crew = crewOf(c).userId;
       const consent: ConsentBasis =
         body.basis === 'unable-emergency'
           ? { basis: body.basis, reason: body.reason }
@@ -173,27 +154,23 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
       session
         .consent(body.tap, consent, crew)
         .catch((e: unknown) => o.logger.error('records fetch failed', { error: errorName(e) }));
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/retry',
     summary: 'Ask the records service again now',
-    body: { kind: 'form', schema: Tap },
-    handler: (c, { body }) => {
+    schema: Tap,
+    handle: (body, c) => {
       session
-        .retry(body.tap, userOf(c))
+        .retry(body.tap, crewOf(c).userId)
         .catch((e: unknown) => o.logger.error('records retry failed', { error: errorName(e) }));
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/report',
     summary: 'Send the pre-arrival report (ATMIST, vitals, acuity, ETA), or an update of it',
-    body: { kind: 'form', schema: ReportForm },
-    handler: async (c, { body }) => {
+    schema: ReportForm,
+    handle: async (body, c) => {
       // R4: a form already sent (its response lost to a crash or a dropped connection) is that
       // report, whatever became of its card session: never a second report, never a refusal that
       // leaves the crew thinking it was lost. Checked before the tap, which a restart makes stale.
@@ -249,33 +226,28 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
       return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/divert',
     summary: 'Divert: cancel the report at the first hospital and send it to another',
-    body: { kind: 'form', schema: DivertForm },
-    handler: async (c, { body }) => {
+    schema: DivertForm,
+    handle: async (body) => {
       if (!o.isHospital(body.hospital)) session.note('unknown-hospital');
       else await session.divert(body.tap, body.hospital);
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/cancel',
     summary: 'Cancel the open report (no transport, entered in error): it leaves the hospital board',
-    body: { kind: 'form', schema: CancelForm },
-    handler: async (c, { body }) => {
+    schema: CancelForm,
+    handle: async (body) => {
       await session.cancel(body.tap, body.reason);
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/handover',
     summary: "Handover done: the patient's data is purged from the tablet (confirmed)",
-    body: { kind: 'form', schema: HandoverForm },
-    handler: async (c, { body }) => {
+    schema: HandoverForm,
+    handle: async (body, c) => {
       const s = session.current?.tap === body.tap ? session.current : undefined;
       // Handing over means the patient is at the hospital: the arrival, unless already pressed.
       if (s !== undefined) await o.assignment.record('arrival');
@@ -290,15 +262,13 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
         // Drafts and kept forms of this patient leave with its data.
         gateway.forms.forget((id) => id.endsWith(`:${s.tap}`));
       }
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/patient/new',
     summary: 'Start a patient without a card (unknown patient): estimated age band and sex',
-    body: { kind: 'form', schema: NewPatientForm },
-    handler: (c, { body }) => {
+    schema: NewPatientForm,
+    handle: (body, c) => {
       const started = session.startUnknown({ ageBand: body.ageBand, sex: body.sex });
       if (started.ok)
         gateway.recordAccess(
@@ -307,25 +277,21 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
           { kind: 'patient-session', id: started.value },
           { purpose: 'emergency-exception', reason: 'no-card', assurance: 'crew-entered' },
         );
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/patient/select',
     summary: 'Show another patient of this tablet (nothing is discarded)',
-    body: { kind: 'form', schema: SelectForm },
-    handler: (c, { body }) => {
+    schema: SelectForm,
+    handle: (body) => {
       session.select(body.patient);
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/patient/discard',
     summary: 'Discard the patient on screen without a handover; asks first when nothing of it was sent',
-    body: { kind: 'form', schema: DiscardForm },
-    handler: (c, { body }) => {
+    schema: DiscardForm,
+    handle: (body, c) => {
       const s = session.current?.tap === body.tap ? session.current : undefined;
       const done = session.discard(body.tap, body.confirm === 'yes');
       if (done.ok && s !== undefined) {
@@ -335,43 +301,36 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
         });
         gateway.forms.forget((id) => id.endsWith(`:${s.tap}`));
       }
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/milestone',
     summary: "Report the unit's departure from the scene or arrival at hospital to the dispatch centre",
-    body: { kind: 'form', schema: MilestoneForm },
-    handler: async (c, { body }) => {
+    schema: MilestoneForm,
+    handle: async (body) => {
       if (!o.assignment.mayRecord(body.milestone)) session.note('departure-first');
       else await o.assignment.record(body.milestone);
-      return back(c);
     },
   });
 
   const demo = o.demo;
   if (demo === undefined) return;
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/demo/insert',
     summary: 'Demo only (in-process reader): tap the emulated card of a synthetic holder',
-    body: { kind: 'form', schema: DemoInsertForm },
-    handler: async (c, { body }) => {
+    schema: DemoInsertForm,
+    handle: async (body) => {
       const holder = Number(body.holder);
       if (!demo.holders.some((h) => h.index === holder)) throw new ApiFailure('invalid-input', ['holder']);
       await demo.insert(holder);
-      return back(c);
     },
   });
-  gateway.routes.add({
-    ...post,
+  crewForm(gateway, {
     path: '/tablet/demo/remove',
     summary: 'Demo only (in-process reader): take the emulated card away',
-    body: { kind: 'form', schema: DemoRemoveForm },
-    handler: (c) => {
+    schema: DemoRemoveForm,
+    handle: () => {
       demo.remove();
-      return back(c);
     },
   });
 };
