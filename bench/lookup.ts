@@ -1,35 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SummaryCache } from '../src/cache/index.js';
-import { systemClock } from '../src/core/index.js';
-import { DirectorySource, fromBase64, readKeyFile, toError } from '../src/crypto/index.js';
-import { silentLogger } from '../src/log/index.js';
-import { RecordsClient, systemTimers, type FourItemsQuery } from '../src/records/index.js';
-import { ensureDemoKeys } from '../src/roles/demo-keys.js';
-import { cacheSummaryStore, deviceSigner, envelopeResponseOpener } from '../src/roles/tablet/index.js';
-import { loadOrCreateTestCa } from '../src/sim/card/index.js';
-import {
-  hasNamesake,
-  medicalRecord,
-  registeredHolder,
-  startReferenceRecords,
-} from '../src/sim/records/index.js';
-import { percentile, type BenchReport, type Figure } from './report.js';
+import type { FourItemsQuery } from '../src/records/index.js';
+import { hasNamesake, medicalRecord, registeredHolder } from '../src/sim/records/index.js';
+import { p, POPULATION, recordsBench, SEED } from './records-setup.js';
+import type { BenchReport, Figure } from './report.js';
 
-const UNIT = 'amb-bench-01';
-const RECORDS = 'records-bench';
-/** The demo's population and register (namesakes included). */
-const SEED = 1;
-const POPULATION = 1000;
 const WARM = 20;
 const RUNS = 300;
-
-const p = (xs: readonly number[], at: number): number =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    at,
-  );
 
 /**
  * Card-less lookup round trip (issue 13) on the product's own parts: the records client signs the
@@ -40,32 +15,7 @@ const p = (xs: readonly number[], at: number): number =>
  * costs. Each lookup is made by another crew member id, so the per-crew-member limit never refuses.
  */
 export const run = async (): Promise<BenchReport> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ems-bench-lookup-'));
-  const keys = await ensureDemoKeys(
-    dataDir,
-    [
-      { id: UNIT, role: 'ambulance', displayName: 'Bench ambulance' },
-      { id: RECORDS, role: 'records', displayName: 'Bench records' },
-    ],
-    Date.now(),
-  );
-  const cardState = join(dataDir, 'card-emulator');
-  await loadOrCreateTestCa(cardState);
-  const identity = await readKeyFile(keys.keyFile(UNIT));
-  if (!identity.ok) throw toError(identity.error);
-  const directory = await DirectorySource.load(
-    keys.directoryFile,
-    fromBase64(keys.operatorPublicKey) as Uint8Array,
-    silentLogger,
-  );
-  if (!directory.ok) throw toError(directory.error);
-  const cache = SummaryCache.create({
-    maxEntries: 1_000,
-    maxBytes: 64 * 2 ** 20,
-    ttlMs: 3_600_000,
-    clock: systemClock,
-  });
-  if (!cache.ok) throw cache.error;
+  const bench = await recordsBench('lookup');
 
   // Queries: holders with a namesake (two candidates) and without (one), as typed at the scene.
   const queries: FourItemsQuery[] = [];
@@ -77,42 +27,8 @@ export const run = async (): Promise<BenchReport> => {
     if (hasNamesake(i)) pairs += 1;
   }
 
-  const records = await startReferenceRecords({
-    keyFile: keys.keyFile(RECORDS),
-    directoryFile: keys.directoryFile,
-    operatorPublicKey: keys.operatorPublicKey,
-    trustAnchorFiles: [join(cardState, 'ca', 'ca.pem')],
-    seed: SEED,
-    populationSize: POPULATION,
-    host: '127.0.0.1',
-    port: 0,
-    kinds: 'sealed',
-    clock: systemClock,
-    logger: silentLogger,
-  });
-  const client = new RecordsClient({
-    baseUrl: records.url,
-    audience: RECORDS,
-    unit: UNIT,
-    timeoutMs: 8_000,
-    retry: { maxAttempts: 1, baseDelayMs: 200, maxDelayMs: 5_000 },
-    breaker: { failureThreshold: 5, cooldownMs: 30_000 },
-    signer: deviceSigner(identity.value),
-    opener: envelopeResponseOpener({
-      keys: [identity.value],
-      directory: directory.value,
-      clock: systemClock,
-      from: RECORDS,
-    }),
-    store: cacheSummaryStore(cache.value, systemClock),
-    clock: systemClock,
-    timers: systemTimers,
-    random: Math.random,
-    logger: silentLogger,
-    answerRefused: (reason) => {
-      throw new Error(`records answer refused: ${reason}`);
-    },
-  });
+  const records = await bench.startRecords({ kinds: 'sealed' });
+  const client = bench.client(records);
 
   const lookup: number[] = [];
   const confirmed: number[] = [];
@@ -141,7 +57,7 @@ export const run = async (): Promise<BenchReport> => {
         session,
       });
       const t2 = performance.now();
-      cache.value.purgeSession(session);
+      bench.cache.purgeSession(session);
       // A namesake picked first has no records at this service: that is an answer too, not a failure.
       if (summary.code !== 'ok' && summary.code !== 'not-found')
         throw new Error(`candidate summary failed: ${summary.code}`);
@@ -153,6 +69,7 @@ export const run = async (): Promise<BenchReport> => {
     }
   } finally {
     await records.close();
+    await bench.close();
   }
 
   const figures: Figure[] = [

@@ -1,37 +1,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SummaryCache } from '../src/cache/index.js';
-import { systemClock } from '../src/core/index.js';
-import { DirectorySource, fromBase64, readKeyFile, toError } from '../src/crypto/index.js';
-import { phi, silentLogger } from '../src/log/index.js';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { phi } from '../src/log/index.js';
 import { parseTrustAnchors, ReaderService, type IdentifyRequest } from '../src/reader/index.js';
-import { parseSummaryBytes, RecordsClient, systemTimers } from '../src/records/index.js';
-import { ensureDemoKeys } from '../src/roles/demo-keys.js';
-import {
-  cacheSummaryStore,
-  deviceSigner,
-  envelopeResponseOpener,
-  recordsIdentity,
-} from '../src/roles/tablet/index.js';
+import { parseSummaryBytes } from '../src/records/index.js';
+import { recordsIdentity } from '../src/roles/tablet/index.js';
 import { cardholder } from '../src/sim/index.js';
-import {
-  EmulatedCard,
-  InProcessReader,
-  loadOrCreateCard,
-  loadOrCreateTestCa,
-} from '../src/sim/card/index.js';
-import { ipsBundle, medicalRecord, startReferenceRecords } from '../src/sim/records/index.js';
+import { EmulatedCard, InProcessReader, loadOrCreateCard } from '../src/sim/card/index.js';
+import { ipsBundle, medicalRecord } from '../src/sim/records/index.js';
 import { fhirFigures } from './records-fhir.js';
-import { percentile, type BenchReport, type Figure } from './report.js';
+import { p, RECORDS, recordsBench, SEED, UNIT, POPULATION } from './records-setup.js';
+import type { BenchReport, Figure } from './report.js';
 
-const UNIT = 'amb-bench-01';
-const RECORDS = 'records-bench';
-/** The demo's population: the emulated cards and the records service share it. */
-const SEED = 1;
-const POPULATION = 1000;
 const HOLDERS = 8;
 const RUNS: readonly (readonly [latencyMs: number, taps: number])[] = [
   [0, 80],
@@ -41,12 +21,6 @@ const RUNS: readonly (readonly [latencyMs: number, taps: number])[] = [
 const BASELINE_GETS = 400;
 /** Sub-millisecond wall clock in epoch ms, for the client's own part timings (the cache stamps whole ms). */
 const fineClock = { now: () => performance.timeOrigin + performance.now() };
-
-const p = (xs: readonly number[], at: number): number =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    at,
-  );
 
 const activeHolders = (): number[] => {
   const out: number[] = [];
@@ -130,81 +104,23 @@ const parseFigures = (figures: Figure[], ratios: Record<string, number>): void =
 };
 
 export const run = async (): Promise<BenchReport> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ems-bench-records-'));
-  const keys = await ensureDemoKeys(
-    dataDir,
-    [
-      { id: UNIT, role: 'ambulance', displayName: 'Bench ambulance' },
-      { id: RECORDS, role: 'records', displayName: 'Bench records' },
-    ],
-    Date.now(),
-  );
-  const cardState = join(dataDir, 'card-emulator');
-  const ca = await loadOrCreateTestCa(cardState);
-  const anchors = parseTrustAnchors(ca.certificatePem);
+  const bench = await recordsBench('records');
+  const anchors = parseTrustAnchors(bench.ca.certificatePem);
   if (!anchors.ok) throw new Error(anchors.error);
-  const identity = await readKeyFile(keys.keyFile(UNIT));
-  if (!identity.ok) throw toError(identity.error);
-  const directory = await DirectorySource.load(
-    keys.directoryFile,
-    fromBase64(keys.operatorPublicKey) as Uint8Array,
-    silentLogger,
-  );
-  if (!directory.ok) throw toError(directory.error);
   const holders = activeHolders();
-  const cards = await Promise.all(holders.map((i) => loadOrCreateCard(cardState, SEED, i)));
+  const cards = await Promise.all(holders.map((i) => loadOrCreateCard(bench.cardState, SEED, i)));
   const backend = new InProcessReader();
   const reader = new ReaderService(backend, { trustAnchors: anchors.value });
-  const cache = SummaryCache.create({
-    maxEntries: 1_000,
-    maxBytes: 64 * 2 ** 20,
-    ttlMs: 3_600_000,
-    clock: systemClock,
-  });
-  if (!cache.ok) throw cache.error;
-  const store = cacheSummaryStore(cache.value, systemClock);
 
   const figures: Figure[] = [];
   const ratios: Record<string, number> = {};
   const totalsAtZero: number[] = [];
   try {
     for (const [latencyMs, taps] of RUNS) {
-      const records = await startReferenceRecords({
-        keyFile: keys.keyFile(RECORDS),
-        directoryFile: keys.directoryFile,
-        operatorPublicKey: keys.operatorPublicKey,
-        trustAnchorFiles: [join(cardState, 'ca', 'ca.pem')],
-        seed: SEED,
-        populationSize: POPULATION,
-        host: '127.0.0.1',
-        port: 0,
+      const records = await bench.startRecords({
         faults: { latencyMs, errorRate: 0, timeoutRate: 0, truncateRate: 0 },
-        clock: systemClock,
-        logger: silentLogger,
       });
-      const client = new RecordsClient({
-        baseUrl: records.url,
-        audience: RECORDS,
-        unit: UNIT,
-        timeoutMs: 8_000,
-        retry: { maxAttempts: 1, baseDelayMs: 200, maxDelayMs: 5_000 },
-        breaker: { failureThreshold: 5, cooldownMs: 30_000 },
-        signer: deviceSigner(identity.value),
-        opener: envelopeResponseOpener({
-          keys: [identity.value],
-          directory: directory.value,
-          clock: systemClock,
-          from: RECORDS,
-        }),
-        store,
-        clock: fineClock,
-        timers: systemTimers,
-        random: Math.random,
-        logger: silentLogger,
-        answerRefused: (reason) => {
-          throw new Error(`records answer refused: ${reason}`);
-        },
-      });
+      const client = bench.client(records, fineClock);
       const m = {
         total: [] as number[],
         cardVisual: [] as number[],
@@ -242,7 +158,7 @@ export const run = async (): Promise<BenchReport> => {
         const t3 = performance.now();
         if (again.code !== 'ok' || again.source !== 'store') throw new Error('the repeat missed the cache');
         backend.remove();
-        cache.value.purgeSession(fetchRequest.session);
+        bench.cache.purgeSession(fetchRequest.session);
         if (i < warm) continue;
         m.total.push(t2 - t0);
         (pinMode ? m.cardPin : m.cardVisual).push(t1 - t0);
@@ -277,13 +193,13 @@ export const run = async (): Promise<BenchReport> => {
       cards,
       holders,
       seed: SEED,
-      store,
-      purge: (session) => cache.value.purgeSession(session),
-      identity: identity.value,
+      store: bench.store,
+      purge: (session) => bench.cache.purgeSession(session),
+      identity: bench.identity,
       unit: UNIT,
-      keyFile: keys.keyFile(RECORDS),
-      directoryFile: keys.directoryFile,
-      operatorPublicKey: keys.operatorPublicKey,
+      keyFile: bench.keys.keyFile(RECORDS),
+      directoryFile: bench.keys.directoryFile,
+      operatorPublicKey: bench.keys.operatorPublicKey,
       runs: RUNS,
     });
     figures.push(...fhir.figures);
@@ -312,9 +228,7 @@ export const run = async (): Promise<BenchReport> => {
     ratios['FHIR $summary card→cache at 0 ms / plain GET, p50'] = p(fhir.totalsAtZero, 50) / p(baseline, 50);
   } finally {
     await reader.close();
-    cache.value.close();
-    await directory.value.close();
-    identity.value.wipe();
+    await bench.close();
   }
   parseFigures(figures, ratios);
   return {
