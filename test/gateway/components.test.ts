@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AcuityLegend,
+  ActionForm,
   Banner,
   Choices,
   Confirm,
@@ -103,6 +104,34 @@ describe('components', () => {
     expect(form).toContain('data-error-summary');
     expect(form).toContain('name="_form" value="report:tap-1"');
     expect(form).toContain('data-draft=""');
+  });
+
+  it('a form carries its fixed values; a one-button action posts them and its button’s own value', async () => {
+    const form = await html(
+      Form({ action: '/x', csrf: 'tok', id: 'f:1', locale: 'ja', hidden: { tap: 'tap-1', method: 'm' } }),
+    );
+    expect(form).toContain('<input type="hidden" name="_csrf" value="tok"/>');
+    expect(form).toContain('<input type="hidden" name="_form" value="f:1"/>');
+    expect(form).toContain('<input type="hidden" name="tap" value="tap-1"/>');
+    expect(form).toContain('<input type="hidden" name="method" value="m"/>');
+    const action = await html(
+      ActionForm({
+        action: '/tablet/consent',
+        csrf: 'tok',
+        hidden: { tap: 'tap-1' },
+        submit: { name: 'basis', value: 'given' },
+        name: 'consent-given',
+        label: '同意あり',
+        hint: '説明',
+      }),
+    );
+    expect(action).toMatch(/^<form method="post" action="\/tablet\/consent"/);
+    expect(action).toContain('<input type="hidden" name="tap" value="tap-1"/>');
+    expect(action).not.toContain('name="_form"');
+    expect(action).toMatch(/<p class="small">説明<\/p><button type="submit"[^>]*name="basis" value="given"/);
+    expect(action).toContain('data-action="consent-given"');
+    // One control: the button is the only thing that posts besides the fixed values.
+    expect(action.match(/<(input|select|textarea|button)\b/g)).toEqual(['<input', '<input', '<button']);
   });
 
   it('a dangerous action is a second step that posts confirm=yes with a warning button', async () => {

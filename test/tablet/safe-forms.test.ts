@@ -184,28 +184,23 @@ describe('safe forms on the tablet (issue 15)', () => {
     const recorded = medicalRecord(SEED, holderWith('active')).holder.sex;
     const other = recorded === 'male' ? 'female' : 'male';
     expect(checkedSex(await crew.panel('report'))).toBe(recorded);
+    /** The report form of this patient to the first hospital (the one the rig's receiver is). */
+    const send = (values: Record<string, string>) =>
+      crew.post('/tablet/report', {
+        _form: `report:${tap}`,
+        tap,
+        key: newFormKey(),
+        hospital: HOSPITALS[0],
+        ...REPORT,
+        ...values,
+      });
     // The crew corrects it; a bad value elsewhere brings the form back with the correction kept.
-    await crew.post('/tablet/report', {
-      _form: `report:${tap}`,
-      tap,
-      key: newFormKey(),
-      hospital: HOSPITALS[0],
-      ...REPORT,
-      sex: other,
-      hr: '-5',
-    });
+    await send({ sex: other, hr: '-5' });
     const refused = await crew.panel('report');
     expect(refused).toContain('data-error-summary');
     expect(checkedSex(refused)).toBe(other);
     expect(reportsOf(refused)).toEqual([]);
-    await crew.post('/tablet/report', {
-      _form: `report:${tap}`,
-      tap,
-      key: newFormKey(),
-      hospital: HOSPITALS[0],
-      ...REPORT,
-      sex: other,
-    });
+    await send({ sex: other });
     const incoming = await waitFor(() => rig.receiver.board()[0], 'the report on the hospital board');
     expect(incoming.body?.atmist.sex).toBe(other);
     // The update starts from what was sent, and sends what the crew chose now.
@@ -214,13 +209,7 @@ describe('safe forms on the tablet (issue 15)', () => {
       return reportsOf(html).length === 1 ? html : undefined;
     }, 'the report on the tablet');
     expect(checkedSex(update)).toBe(other);
-    await crew.post('/tablet/report', {
-      tap,
-      key: newFormKey(),
-      hospital: HOSPITALS[0],
-      ...REPORT,
-      sex: 'unknown',
-    });
+    await send({ sex: 'unknown' });
     await waitFor(
       () => (rig.receiver.board()[0]?.body?.atmist.sex === 'unknown' ? true : undefined),
       'the update on the hospital board',
