@@ -436,4 +436,92 @@ describe('hospital status and inquiry panels', () => {
     expect(panel).not.toMatch(/name="accepts_stroke" value="on" checked/);
     expect(panel).toMatch(/name="mri" value="on" checked/);
   });
+
+  it('an inquiry past its deadline shows closed on the board at the deadline, even once acknowledged; a late press is refused in the person’s language (issue 15)', async () => {
+    harness = await openHarness('hospital');
+    const h = harness;
+    const link = new RecordingLink();
+    const receiver = new EventEmitter();
+    // Timers the test fires by hand once the harness clock reaches them.
+    const pending: { fn: () => void; at: number }[] = [];
+    const timers = {
+      setTimeout: (fn: () => void, ms: number) => {
+        const t = { fn, at: h.clock.now() + ms };
+        pending.push(t);
+        return t;
+      },
+      clearTimeout: (t: unknown) => {
+        const i = pending.indexOf(t as (typeof pending)[number]);
+        if (i >= 0) pending.splice(i, 1);
+      },
+    };
+    const alerts = new AlertDesk({
+      clock: h.clock,
+      timers,
+      schedule: { repeatEveryMs: 120_000, escalateAfterMs: 1_200_000 },
+      store: SqliteAlertStore.open(join(h.dataDir, ALERTS_FILE)),
+    });
+    await mountHospitalDispatch(
+      configFor('hospital', h.dataDir, { id: 'hospital-test' }) as HospitalConfig,
+      contextOf(h, link, hospitalKey),
+      receiver as unknown as Receiver,
+      {} as EnvelopeCodec,
+      alerts,
+      timers,
+    );
+    const refreshed: string[] = [];
+    h.gateway.live.subscribe((e) => {
+      if (e.type === 'panel') refreshed.push(e.id);
+    });
+    const answerBy = h.clock.now() + 120_000;
+    receiver.emit('dispatch', {
+      envelope: { from: 'dispatch-test' },
+      dispatch: {
+        kind: 'inquiry',
+        body: {
+          inquiryId: 'case-t-q1',
+          hospitalId: 'hospital-test',
+          caseId: 'case-t',
+          ageBand: '65-74',
+          sex: 'male',
+          category: 'stroke',
+          acuity: 'serious',
+          etaMinutes: 12,
+          sentAt: h.clock.now(),
+          answerBy,
+        },
+      },
+    });
+    const { cookie, csrf } = h.session('triage');
+    const panel = async (lang: 'ja' | 'en'): Promise<string> =>
+      (
+        await h.request('/panels/inquiry-requests', { headers: { cookie: `${cookie}; ems-lang=${lang}` } })
+      ).text();
+    expect(await panel('ja')).toMatch(/data-inquiry="case-t-q1"[\s\S]*data-action="accept"/);
+    // Someone acknowledged the inquiry's alert: the desk's own timer no longer wakes at the deadline.
+    expect(alerts.acknowledge('inquiry:case-t-q1', 'nurse-1').ok).toBe(true);
+    refreshed.length = 0;
+    h.clock.set(answerBy);
+    for (const t of pending.filter((p) => p.at <= h.clock.now())) t.fn();
+    expect(refreshed).toContain('inquiry-requests');
+    const ja = await panel('ja');
+    expect(ja).toContain('data-state="expired"');
+    expect(ja).toContain('回答期限を過ぎました（回答できません）');
+    expect(ja).not.toContain('data-action="accept"');
+    expect(await panel('en')).toContain('The answer deadline has passed (no answer possible)');
+
+    const published = link.published.length;
+    for (const lang of ['ja', 'en'] as const) {
+      const late = await h.request('/hospital/inquiries/answer', {
+        ...form({ _csrf: csrf, inquiryId: 'case-t-q1', kind: 'accept' }),
+        headers: { ...form({}).headers, cookie: `${cookie}; ems-lang=${lang}` },
+      });
+      expect(late.status).toBe(409);
+      expect(late.headers.get('content-type')).toContain('text/html');
+      const page = await late.text();
+      expect(page).toContain(lang === 'ja' ? 'この回答は送信されていません' : 'This answer was not sent');
+      expect(page).toContain('data-answer-refused="expired"');
+    }
+    expect(link.published).toHaveLength(published);
+  });
 });

@@ -1,5 +1,5 @@
 import type { HospitalConfig } from '../../config/index.js';
-import type { EnvelopeCodec, Receiver } from '../../hospital-feed/index.js';
+import { systemTimers, type EnvelopeCodec, type Receiver, type Timers } from '../../hospital-feed/index.js';
 import type { RoleContext } from '../runtime.js';
 import type { AlertDesk } from '../triage/index.js';
 import { HospitalInquiries } from './inquiries.js';
@@ -17,6 +17,7 @@ export const mountHospitalDispatch = async (
   receiver: Receiver,
   codec: EnvelopeCodec,
   alerts: AlertDesk,
+  timers: Timers = systemTimers,
 ): Promise<{ status: StatusPublisher; inquiries: HospitalInquiries }> => {
   const logger = ctx.logger.child({ part: 'dispatch' });
   const status = await StatusPublisher.open({
@@ -46,8 +47,26 @@ export const mountHospitalDispatch = async (
       { deadline: q.message.answerBy, raisedAt: q.receivedAt },
     ),
   );
-  // The deadline passes without an event from dispatch: the desk's timer wakes there (alerts.ts).
+  // The deadline passes without an event from dispatch. While the inquiry alerts, the desk's timer
+  // wakes there (alerts.ts); once someone acknowledged it, nothing would: each inquiry has its own
+  // wake at its deadline, so every open board shows it closed ("deadline passed", no answer buttons)
+  // when the gateway starts refusing answers, not at the next unrelated redraw.
   alerts.on('changed', () => ctx.gateway.live.refresh('inquiry-requests'));
+  const deadlines = new Map<string, unknown>();
+  const forget = (inquiryId: string): void => {
+    timers.clearTimeout(deadlines.get(inquiryId));
+    deadlines.delete(inquiryId);
+  };
+  inquiries.on('received', (q) => {
+    const id = q.message.inquiryId;
+    const wake = (): void => {
+      deadlines.delete(id);
+      ctx.gateway.live.refresh('inquiry-requests');
+    };
+    deadlines.set(id, timers.setTimeout(wake, Math.max(0, q.message.answerBy - ctx.clock.now())));
+  });
+  inquiries.on('closed', (q) => forget(q.message.inquiryId));
+  ctx.onStop(() => [...deadlines.keys()].forEach(forget));
   inquiries.on('closed', (q) =>
     alerts.endFor({ kind: 'inquiry', inquiryId: q.message.inquiryId }, { kind: 'closed' }),
   );

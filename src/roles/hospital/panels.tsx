@@ -205,7 +205,8 @@ export const InquiryRequests: FC<{
 /**
  * What an answer past dispatch's deadline gets (409, issue 15): the hospital's own gateway refused it,
  * and the person who pressed a button still on screen (a page that missed its refresh, or a press as
- * the deadline passed) is told so in words, with the way back to the board.
+ * the deadline passed) is told so in words (the answer was not sent: dispatch by phone), with the
+ * way back to the board.
  */
 export const answerRefusedPage = (locale: Locale) => {
   const t = translator(locale);
@@ -218,7 +219,9 @@ export const answerRefusedPage = (locale: Locale) => {
           title={words(locale).w.answerExpired}
           locale={locale}
           alert
-        />
+        >
+          <p>{words(locale).w.answerNotTaken}</p>
+        </Banner>
         <p>
           <ButtonLink href="/">{triageText(locale)('detail.back')}</ButtonLink>
         </p>
