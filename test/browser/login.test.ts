@@ -53,4 +53,47 @@ describe('log-in in the browser', () => {
     await page.waitForSelector('[data-screen=crew]');
     await page.close();
   });
+
+  it('in English, fields of the wrong shape are named in the summary and at the field; a wrong PIN says the tries left', async () => {
+    h.clock.advance(30_000);
+    const cred = await h.issue('crew-y', 'crew');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/login?lang=en`);
+    await checkScreen(page, 'login-landscape-en');
+    await page.fill('#userId', 'crew-y');
+    await page.fill('#password', cred.password);
+    await page.fill('#otp', '12a');
+    await page.fill('#deviceToken', h.gateway.deviceToken);
+    await page.fill('#pin', '12');
+    await page.click('[data-action=login]');
+    await page.waitForSelector('[data-error="invalid-input"]');
+    const summary = await page.textContent('[data-error-summary]');
+    expect(summary).toContain('There is a problem');
+    expect(summary).toContain('Code must be a number (6 digits from the authenticator app)');
+    expect(summary).toContain('Screen-lock PIN (optional) must be a number (4 to 8 digits)');
+    expect(await page.textContent('#otp-error')).toContain('Code must be a number');
+    expect(await page.inputValue('#userId')).toBe('crew-y');
+    expect(await page.inputValue('#deviceToken')).toBe(h.gateway.deviceToken);
+    await checkScreen(page, 'login-invalid-landscape-en');
+
+    await page.fill('#password', cred.password);
+    await page.fill('#otp', h.code(cred.totpSecret));
+    await page.fill('#pin', '97531');
+    await page.click('[data-action=login]');
+    await page.waitForSelector('[data-screen=crew]');
+    h.clock.advance(61_000);
+    await page.waitForURL(/\/unlock$/, { timeout: 15_000 });
+    await checkScreen(page, 'unlock-landscape-en');
+    await page.fill('#pin', '1111');
+    await page.click('[data-action=unlock]');
+    await page.waitForSelector('[data-error="wrong-pin"]');
+    expect(await page.textContent('[data-error-summary]')).toContain(
+      'The PIN is not correct. Tries left before log-off: 4',
+    );
+    await checkScreen(page, 'unlock-wrong-pin-landscape-en');
+    await page.fill('#pin', '97531');
+    await page.click('[data-action=unlock]');
+    await page.waitForSelector('[data-screen=crew]');
+    await page.close();
+  });
 });

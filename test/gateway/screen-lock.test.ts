@@ -58,8 +58,11 @@ class Browser {
   }
 }
 
+/** The `<input>` element with this id, as rendered. */
+const inputOf = (html: string, id: string): string =>
+  new RegExp(`<input[^>]*\\sid="${id}"[^>]*>`).exec(html)?.[0] ?? '';
 const valueOf = (html: string, id: string): string | undefined =>
-  new RegExp(`<input id="${id}" name="${id}"[^>]*?value="([^"]*)"`).exec(html)?.[1];
+  /\svalue="([^"]*)"/.exec(inputOf(html, id))?.[1];
 
 describe('log-in that fits a shift (issue 15)', () => {
   let h: Harness;
@@ -83,7 +86,7 @@ describe('log-in that fits a shift (issue 15)', () => {
     expect(valueOf(html, 'userId')).toBe('crew-a');
     expect(valueOf(html, 'deviceToken')).toBe(h.gateway.deviceToken);
     expect(valueOf(html, 'password')).toBeUndefined();
-    expect(valueOf(html, 'otp')).toBeUndefined();
+    expect(valueOf(html, 'otp') ?? '').toBe('');
     expect(valueOf(html, 'pin')).toBeUndefined();
     expect(html).not.toContain('not-the-password');
     expect(html).not.toContain('4321');
@@ -105,7 +108,14 @@ describe('log-in that fits a shift (issue 15)', () => {
     expect(html).toContain('href="#otp"');
     expect(html).toContain('href="#pin"');
     expect(html).not.toContain('href="#userId"');
-    expect(html).toMatch(/<input id="otp" name="otp"[^>]*aria-invalid="true"/);
+    expect(inputOf(html, 'otp')).toContain('aria-invalid="true"');
+    // The same sentence in the summary and at the field, in the page's language, with the format.
+    const otpError = '確認コードは半角数字で入力してください（認証アプリの6桁の数字）';
+    expect(html).toContain(`<a href="#otp">${otpError}</a>`);
+    expect(html).toMatch(
+      new RegExp(`id="otp-error"[^>]*><span class="visually-hidden">エラー：</span>${otpError}`),
+    );
+    expect(html).toContain('<a href="#pin">');
     expect(valueOf(html, 'userId')).toBe('nurse-a');
     expect(valueOf(html, 'deviceToken')).toBe('abc');
   });

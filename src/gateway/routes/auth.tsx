@@ -21,7 +21,13 @@ import type { RouteRegistry } from '../http/routes.js';
 import { translator } from '../i18n/index.js';
 import type { GatewayParts } from '../parts.js';
 import { lockRoutes } from './unlock.js';
-import { LOGIN_ERRORS, LOGIN_FIELDS, LoginPage, type LoginError, type LoginField } from '../ui/login-page.js';
+import {
+  LOGIN_ERRORS,
+  LOGIN_FIELDS,
+  LoginPage,
+  type LoginError,
+  type LoginFieldErrors,
+} from '../ui/login-page.js';
 
 const Credentials = {
   userId: UserId,
@@ -75,7 +81,7 @@ const loginPage = (
   parts: GatewayParts,
   error: LoginError | undefined,
   kept: { userId?: string; deviceToken?: string } = {},
-  invalid: readonly LoginField[] = [],
+  invalid: LoginFieldErrors = {},
   status: 200 | 400 | 403 | 429 = 200,
 ): Response | Promise<Response> => {
   const locale = c.get('locale');
@@ -95,12 +101,15 @@ const loginPage = (
   );
 };
 
-/** The strict shape of a log-in form, or the fields that are not in it (named on the form). */
+/**
+ * The strict shape of a log-in form, or what is wrong with each field that is not in it (named on the
+ * form): left empty, or not in the field's format.
+ */
 const checkForm = (
   body: v.InferOutput<typeof LoginForm>,
   enrolled: boolean,
   screenLock: boolean,
-): { ok: true; value: v.InferOutput<typeof LoginJson> } | { ok: false; fields: LoginField[] } => {
+): { ok: true; value: v.InferOutput<typeof LoginJson> } | { ok: false; fields: LoginFieldErrors } => {
   const input = {
     userId: body.userId.trim(),
     password: body.password,
@@ -109,9 +118,20 @@ const checkForm = (
     ...(screenLock && body.pin !== '' ? { pin: body.pin } : {}),
   };
   const parsed = v.safeParse(LoginJson, input);
-  if (parsed.success) return { ok: true, value: parsed.output };
-  const failed = new Set(parsed.issues.map((i) => i.path?.[0]?.key));
-  return { ok: false, fields: LOGIN_FIELDS.filter((f) => failed.has(f)) };
+  const failed = new Set(parsed.success ? [] : parsed.issues.map((i) => i.path?.[0]?.key));
+  // A browser not yet enrolled needs the device code: empty, it is a field to fill, not a wrong code.
+  if (!enrolled && (body.deviceToken ?? '').trim() === '') failed.add('deviceToken');
+  if (parsed.success && failed.size === 0) return { ok: true, value: parsed.output };
+  const given: Readonly<Record<string, string | undefined>> = input;
+  return {
+    ok: false,
+    fields: Object.fromEntries(
+      LOGIN_FIELDS.filter((f) => failed.has(f)).map((f) => [
+        f,
+        (given[f] ?? '').trim() === '' ? 'required' : 'format',
+      ]),
+    ),
+  };
 };
 
 /** Both factors, the device's enrolment, the audit entry and the cookies: shared by the form and JSON login. */
@@ -236,14 +256,7 @@ export const authRoutes = (routes: RouteRegistry, parts: GatewayParts): void => 
       const status = outcome.error === 'locked' ? 429 : 403;
       // A wrong device code is not kept: it is the one field that was wrong.
       const keep = outcome.error === 'device' ? { userId: kept.userId } : kept;
-      return loginPage(
-        c,
-        parts,
-        outcome.error,
-        keep,
-        outcome.error === 'device' ? ['deviceToken'] : [],
-        status,
-      );
+      return loginPage(c, parts, outcome.error, keep, {}, status);
     },
   });
   routes.add({

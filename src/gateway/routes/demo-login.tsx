@@ -1,11 +1,9 @@
-import type { FC } from 'hono/jsx';
 import * as v from 'valibot';
 import { ScreenPin, type DemoLinks } from '../auth/index.js';
 import type { RouteRegistry } from '../http/routes.js';
-import { translator, type Locale, type Translate } from '../i18n/index.js';
+import { translator } from '../i18n/index.js';
 import type { GatewayParts } from '../parts.js';
-import { Layout } from '../ui/layout.js';
-import { InstanceLine, type InstanceName } from '../ui/login-page.js';
+import { DemoLoginPage } from '../ui/login-page.js';
 import { freshFormToken, instanceOf, openSession } from './auth.js';
 
 const Token = v.pipe(v.string(), v.regex(/^[\w-]{32}$/));
@@ -15,66 +13,6 @@ const DemoForm = v.object({
   token: Token,
   pin: v.optional(v.pipe(v.string(), v.maxLength(200)), ''),
 });
-
-/** The demo link's page: who it logs in, an optional screen-lock PIN, one button (a POST spends it). */
-const DemoLoginPage: FC<{
-  readonly locale: Locale;
-  readonly t: Translate;
-  readonly csrf: string;
-  readonly instance: InstanceName;
-  readonly token: string;
-  readonly userId: string | undefined;
-  readonly pinError: boolean;
-}> = ({ locale, t, csrf, instance, token, userId, pinError }) => (
-  <Layout title={t('demoLogin.title')} locale={locale} t={t}>
-    <main class="screen">
-      <form method="post" action="/login/demo" class="login" autocomplete="off" data-form="demo-login">
-        <InstanceLine instance={instance} t={t} />
-        {userId === undefined ? (
-          <div class="error" role="alert" data-error="demo-link">
-            <p>{t('demoLogin.spent')}</p>
-            <p>
-              <a href="/login">{t('login.title')}</a>
-            </p>
-          </div>
-        ) : (
-          <>
-            <p class="hint" data-demo-user={userId}>
-              {t('demoLogin.intro', { user: userId })}
-            </p>
-            <input type="hidden" name="_csrf" value={csrf} />
-            <input type="hidden" name="token" value={token} />
-            <div class={pinError ? 'field field-error' : 'field'}>
-              <label for="pin">{t('login.pin')}</label>
-              <p class="hint" id="pin-hint">
-                {t('login.pinHint')}
-              </p>
-              {pinError ? (
-                <p class="field-message" id="pin-error" role="alert">
-                  {t('login.invalid.pin')}
-                </p>
-              ) : null}
-              <input
-                id="pin"
-                name="pin"
-                type="password"
-                inputmode="numeric"
-                maxlength={8}
-                aria-describedby={pinError ? 'pin-hint pin-error' : 'pin-hint'}
-                aria-invalid={pinError ? 'true' : undefined}
-              />
-            </div>
-            <p>
-              <button type="submit" data-action="demo-login">
-                {t('demoLogin.submit', { user: userId })}
-              </button>
-            </p>
-          </>
-        )}
-      </form>
-    </main>
-  </Layout>
-);
 
 /**
  * Demo only (registered when `openGateway` gets `demoLinks`, which only the demo passes): the

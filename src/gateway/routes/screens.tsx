@@ -154,8 +154,9 @@ export const screenRoutes = (routes: RouteRegistry, parts: GatewayParts, auditFi
     response: { kind: 'html' },
     handler: (c, { params }) => {
       requireSession(c.get('session'));
+      const locale = c.get('locale');
       return c.html(
-        <AdminPanelBody id={params.panel} t={translator(c.get('locale'))} data={adminData(parts)} />,
+        <AdminPanelBody id={params.panel} t={translator(locale)} locale={locale} data={adminData(parts)} />,
       );
     },
   });

@@ -2,11 +2,16 @@ import type { FC } from 'hono/jsx';
 import type { AuditEntry, AuditProblem } from '../audit/index.js';
 import type { UserRole } from '../auth/index.js';
 import type { Locale, MessageKey, Translate } from '../i18n/index.js';
+import { Banner, ButtonLink, SummaryList, Tag } from './components/index.js';
 import { Empty, Layout, Panel } from './layout.js';
 import { Time, type ScreenUser } from './screens.js';
 
-/** The admin screen's panels; the live script refetches them from ADMIN_PANEL_BASE (admins only). */
-export const ADMIN_PANELS = ['verify', 'users', 'audit'] as const;
+/**
+ * The admin screen's live panels; the live script refetches them from ADMIN_PANEL_BASE (admins only).
+ * The verification is not one of them: it shows what the admin asked for, when they asked (a live
+ * refresh used to replace the result with the bare button as soon as the page's stream connected).
+ */
+export const ADMIN_PANELS = ['users', 'audit'] as const;
 export type AdminPanelId = (typeof ADMIN_PANELS)[number];
 export const ADMIN_PANEL_BASE = '/admin/panels/';
 export const AUDIT_SHOWN = 20;
@@ -67,34 +72,35 @@ const REASONS = [
 const SUBJECTS = ['card-session', 'patient-session', 'report'] as const;
 const ROLES = ['crew', 'triage', 'dispatcher', 'admin'] as const;
 
-export const UsersPanel: FC<{ readonly t: Translate; readonly data: AdminData }> = ({ t, data }) => (
-  <table>
-    <thead>
-      <tr>
-        <th scope="col">{t('admin.userId')}</th>
-        <th scope="col">{t('admin.role')}</th>
-      </tr>
-    </thead>
-    <tbody>
-      {data.users.map((u) => (
-        <tr data-user={u.id}>
-          <td>{u.id}</td>
-          <td>{word(t, 'role', u.role, ROLES)}</td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
-);
+/** Who may log in here: each user id with its role in words (no secrets). */
+export const UsersPanel: FC<{ readonly t: Translate; readonly data: AdminData }> = ({ t, data }) =>
+  data.users.length === 0 ? (
+    <Empty text={t('empty.users')} />
+  ) : (
+    <SummaryList
+      rows={data.users.map((u) => ({ key: u.id, value: word(t, 'role', u.role, ROLES), id: u.id }))}
+    />
+  );
 
-export const AuditPanel: FC<{ readonly t: Translate; readonly data: AdminData }> = ({ t, data }) => (
+export const AuditPanel: FC<{ readonly t: Translate; readonly locale: Locale; readonly data: AdminData }> = ({
+  t,
+  locale,
+  data,
+}) => (
   <>
-    <p data-chain={data.chainIntact ? 'intact' : 'broken'}>
-      {t(data.chainIntact ? 'audit.chainOk' : 'audit.chainBroken')}
-    </p>
+    {data.chainIntact ? (
+      <p>
+        <Tag tone="success" state="chain-intact">
+          {t('audit.chainOk')}
+        </Tag>
+      </p>
+    ) : (
+      <Banner tone="critical" title={t('audit.chainBroken')} locale={locale} kind="chain-broken" />
+    )}
     {data.entries.length === 0 ? (
       <Empty text={t('empty.audit')} />
     ) : (
-      <div class="table-scroll">
+      <div class="table-scroll" role="region" aria-label={t('panel.audit')} tabindex={0}>
         <table data-audit>
           <thead>
             <tr>
@@ -128,7 +134,11 @@ export const AuditPanel: FC<{ readonly t: Translate; readonly data: AdminData }>
                 <td data-reason={e.reason ?? ''}>
                   {e.reason === null ? '—' : word(t, 'audit.reasons', e.reason, REASONS)}
                 </td>
-                <td data-outcome={e.outcome}>{t(`audit.outcomes.${e.outcome}`)}</td>
+                <td data-outcome={e.outcome}>
+                  <Tag tone={e.outcome === 'success' ? 'success' : 'danger'}>
+                    {t(`audit.outcomes.${e.outcome}`)}
+                  </Tag>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -138,32 +148,51 @@ export const AuditPanel: FC<{ readonly t: Translate; readonly data: AdminData }>
   </>
 );
 
-/** The verify button and, once pressed, what the verification found (hash chain and checkpoints). */
-export const VerifyPanel: FC<{ readonly t: Translate; readonly data: AdminData }> = ({ t, data }) => {
+/**
+ * The verify button (a link: verifying reads, it changes nothing) and, once pressed, what the
+ * verification found (hash chain and checkpoints) as a banner: `data-banner` is `audit-intact` or
+ * `audit-<problem>`.
+ */
+export const VerifyPanel: FC<{
+  readonly t: Translate;
+  readonly locale: Locale;
+  readonly data: AdminData;
+}> = ({ t, locale, data }) => {
   const v = data.verification;
   return (
     <>
-      <form method="get" action="/admin/verify">
-        <button type="submit" data-action="verify-audit">
-          {t('audit.verify')}
-        </button>
-      </form>
-      {v === undefined ? (
-        <p class="hint">{t('audit.verifyHint')}</p>
-      ) : v.intact ? (
-        <p class="ok" role="status" data-verified="intact">
-          {t('audit.verifiedOk', {
+      <p class="meta">{t('audit.verifyHint')}</p>
+      <ButtonLink href="/admin/verify" variant="primary" action="verify-audit">
+        {t('audit.verify')}
+      </ButtonLink>
+      {v === undefined ? null : v.intact ? (
+        <Banner
+          tone="success"
+          locale={locale}
+          kind="audit-intact"
+          alert
+          title={t('audit.verifiedOk', {
             entries: v.entries,
             checkpoints: v.checkpoints,
             unanchored: v.unanchored,
-          })}{' '}
-          (<Time at={v.at} now={data.now} t={t} />)
-        </p>
+          })}
+        >
+          <p>
+            <Time at={v.at} now={data.now} t={t} />
+          </p>
+        </Banner>
       ) : (
-        <p class="error" role="alert" data-verified="broken" data-problem={v.problem.kind}>
-          {t('audit.verifiedBroken', { seq: v.problem.seq })} {t(`audit.problems.${v.problem.kind}`)} (
-          <Time at={v.at} now={data.now} t={t} />)
-        </p>
+        <Banner
+          tone="critical"
+          locale={locale}
+          kind={`audit-${v.problem.kind}`}
+          alert
+          title={t('audit.verifiedBroken', { seq: v.problem.seq })}
+        >
+          <p>
+            {t(`audit.problems.${v.problem.kind}`)} (<Time at={v.at} now={data.now} t={t} />)
+          </p>
+        </Banner>
       )}
     </>
   );
@@ -172,15 +201,14 @@ export const VerifyPanel: FC<{ readonly t: Translate; readonly data: AdminData }
 export const AdminPanelBody: FC<{
   readonly id: AdminPanelId;
   readonly t: Translate;
+  readonly locale: Locale;
   readonly data: AdminData;
-}> = ({ id, t, data }) => {
+}> = ({ id, t, locale, data }) => {
   switch (id) {
-    case 'verify':
-      return <VerifyPanel t={t} data={data} />;
     case 'users':
       return <UsersPanel t={t} data={data} />;
     case 'audit':
-      return <AuditPanel t={t} data={data} />;
+      return <AuditPanel t={t} locale={locale} data={data} />;
     default:
       return id satisfies never;
   }
@@ -195,9 +223,12 @@ export const AdminScreen: FC<{
 }> = ({ locale, t, user, data }) => (
   <Layout title={t('title.admin')} locale={locale} t={t} user={user}>
     <main class="screen" data-screen="admin" data-panel-base={ADMIN_PANEL_BASE}>
+      <Panel id="verify" title={t('panel.verify')} live={false}>
+        <VerifyPanel t={t} locale={locale} data={data} />
+      </Panel>
       {ADMIN_PANELS.map((id) => (
         <Panel id={id} title={t(`panel.${id}`)}>
-          <AdminPanelBody id={id} t={t} data={data} />
+          <AdminPanelBody id={id} t={t} locale={locale} data={data} />
         </Panel>
       ))}
     </main>

@@ -90,13 +90,22 @@ export const Layout: FC<LayoutProps> = ({ title, locale, t, user, children }) =>
   </html>
 );
 
-/** A panel others fill in; until they do, it says plainly what is (not) there. */
-export const Panel: FC<{ readonly id: string; readonly title: string; readonly children?: Child }> = ({
-  id,
-  title,
-  children,
-}) => (
-  <section class="panel" id={`panel-${id}`} data-panel={id} aria-live="polite">
+/**
+ * A panel others fill in; until they do, it says plainly what is (not) there. `live={false}`: the live
+ * script never refetches it (what it shows was asked for by this page's request, e.g. a verification).
+ */
+export const Panel: FC<{
+  readonly id: string;
+  readonly title: string;
+  readonly live?: boolean;
+  readonly children?: Child;
+}> = ({ id, title, live = true, children }) => (
+  <section
+    class="panel"
+    id={`panel-${id}`}
+    data-panel={live ? id : undefined}
+    aria-live={live ? 'polite' : undefined}
+  >
     <h2>{title}</h2>
     <div data-panel-body>{children}</div>
   </section>

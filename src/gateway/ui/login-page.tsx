@@ -1,6 +1,17 @@
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { RoleName } from '../../config/index.js';
 import type { Locale, MessageKey, Translate } from '../i18n/index.js';
+import {
+  Banner,
+  Button,
+  ButtonGroup,
+  Field,
+  Form,
+  SummaryList,
+  type ErrorItem,
+  type LabelledField,
+} from './components/index.js';
+import type { FieldErrorCode, FormState } from './form-state.js';
 import { Layout } from './layout.js';
 
 export const LOGIN_ERRORS = [
@@ -11,12 +22,30 @@ export const LOGIN_ERRORS = [
   'idle',
   'csrf',
   'ended',
+  'demo-link',
 ] as const;
 export type LoginError = (typeof LOGIN_ERRORS)[number];
 
 /** The fields of the log-in form, in the order they appear (the error summary links to them). */
 export const LOGIN_FIELDS = ['userId', 'password', 'otp', 'deviceToken', 'pin'] as const;
 export type LoginField = (typeof LOGIN_FIELDS)[number];
+export type LoginFieldErrors = Readonly<Partial<Record<LoginField, FieldErrorCode>>>;
+
+/**
+ * Why the log-in page is shown again. A refused attempt is a problem with the form (the error summary,
+ * linking to the field to start again from); being logged off is news about the session (a banner).
+ */
+const PROBLEM_AT: Readonly<Partial<Record<LoginError, LoginField>>> = {
+  'login-failed': 'password',
+  locked: 'userId',
+  device: 'deviceToken',
+  csrf: 'userId',
+};
+const NOTICE_TONE: Readonly<Partial<Record<LoginError, 'info' | 'warning'>>> = {
+  idle: 'info',
+  ended: 'warning',
+  'demo-link': 'warning',
+};
 
 /** Which instance this is, as people know it: the log-in and unlock pages say where you are. */
 export interface InstanceName {
@@ -35,6 +64,32 @@ export const InstanceLine: FC<{ readonly instance: InstanceName; readonly t: Tra
   </p>
 );
 
+/**
+ * The frame of the pages before a session (log-in, unlock, demo link): one column of readable width,
+ * the instance named first. `error` is a stable hook for tests (`data-error`), never shown.
+ */
+export const SignInScreen: FC<{
+  readonly screen: 'login' | 'unlock' | 'demo-login';
+  readonly instance: InstanceName;
+  readonly t: Translate;
+  readonly error?: string | undefined;
+  readonly children?: Child;
+}> = ({ screen, instance, t, error, children }) => (
+  <main class="screen sign-in" data-screen={screen} data-error={error}>
+    <section class="panel">
+      <InstanceLine instance={instance} t={t} />
+      {children}
+    </section>
+  </main>
+);
+
+/** The screen-lock PIN as every form asks it: masked, numeric keypad, its format in the hint. */
+const pinLabel = (t: Translate, label: MessageKey): LabelledField => ({
+  label: t(label),
+  numeric: true,
+  hint: t('login.pinFormat'),
+});
+
 export interface LoginPageProps {
   readonly locale: Locale;
   readonly t: Translate;
@@ -47,57 +102,14 @@ export interface LoginPageProps {
   /** What the person typed, kept after a failed attempt: user id and device code, never secrets. */
   readonly kept?: { readonly userId?: string; readonly deviceToken?: string };
   /** Fields that were not in the expected shape (named in the error summary and at the field). */
-  readonly invalid?: readonly LoginField[];
+  readonly invalid?: LoginFieldErrors;
 }
-
-const Field: FC<{
-  readonly id: LoginField;
-  readonly t: Translate;
-  readonly invalid: readonly LoginField[];
-  readonly hint?: string;
-  readonly value?: string | undefined;
-  readonly type?: 'password';
-  readonly numeric?: boolean;
-  readonly required?: boolean;
-  readonly pattern?: string;
-  readonly maxlength?: number;
-}> = ({ id, t, invalid, hint, value, type, numeric, required, pattern, maxlength }) => {
-  const bad = invalid.includes(id);
-  const described = [hint === undefined ? '' : `${id}-hint`, bad ? `${id}-error` : ''].filter(Boolean);
-  return (
-    <div class={bad ? 'field field-error' : 'field'}>
-      <label for={id}>{t(`login.${id}`)}</label>
-      {hint === undefined ? null : (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {bad ? (
-        <p class="field-message" id={`${id}-error`}>
-          {t(`login.invalid.${id}`)}
-        </p>
-      ) : null}
-      <input
-        id={id}
-        name={id}
-        type={type}
-        value={value}
-        autocapitalize="none"
-        inputmode={numeric === true ? 'numeric' : undefined}
-        pattern={pattern}
-        maxlength={maxlength}
-        required={required !== false}
-        aria-invalid={bad ? 'true' : undefined}
-        aria-describedby={described.length === 0 ? undefined : described.join(' ')}
-      />
-    </div>
-  );
-};
 
 /**
  * User id + password + a 6-digit TOTP code; on a browser not yet enrolled, the device code too; an
  * optional screen-lock PIN for the shift. After a failed attempt the user id and the device code stay
- * (only the secrets are cleared); an error summary on top names each field that was wrong.
+ * (only the secrets are cleared); the error summary on top names each field that was wrong, and the
+ * field says it again, in the page's language.
  */
 export const LoginPage: FC<LoginPageProps> = ({
   locale,
@@ -108,57 +120,70 @@ export const LoginPage: FC<LoginPageProps> = ({
   instance,
   screenLock,
   kept = {},
-  invalid = [],
-}) => (
-  <Layout title={t('login.title')} locale={locale} t={t}>
-    <form method="post" action="/login" class="login" autocomplete="off" data-form="login">
-      <InstanceLine instance={instance} t={t} />
-      {error === undefined ? null : (
-        <div class="error" role="alert" data-error={error}>
-          <p>{t(`login.error.${error}` as MessageKey)}</p>
-          {invalid.length === 0 ? null : (
-            <ul>
-              {invalid.map((f) => (
-                <li>
-                  <a href={`#${f}`}>{t(`login.invalid.${f}`)}</a>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-      <input type="hidden" name="_csrf" value={csrf} />
-      <Field id="userId" t={t} invalid={invalid} value={kept.userId} />
-      <Field id="password" t={t} invalid={invalid} type="password" />
-      <Field id="otp" t={t} invalid={invalid} numeric pattern="[0-9]{6}" maxlength={6} />
-      {enrolled ? null : (
+  invalid = {},
+}) => {
+  const labels: Partial<Record<LoginField, LabelledField>> = {
+    userId: { label: t('login.userId'), hint: t('login.userIdHint') },
+    password: { label: t('login.password') },
+    otp: { label: t('login.otp'), numeric: true, hint: t('login.otpHint') },
+    ...(enrolled ? {} : { deviceToken: { label: t('login.deviceToken'), hint: t('login.deviceHint') } }),
+    ...(screenLock ? { pin: pinLabel(t, 'login.pin') } : {}),
+  };
+  const state: FormState = {
+    values: { ...kept },
+    errors: Object.fromEntries(Object.entries(invalid).filter(([f]) => f in labels)),
+  };
+  const at = error === undefined ? undefined : PROBLEM_AT[error];
+  const problems: ErrorItem[] =
+    error === undefined || at === undefined || !(at in labels)
+      ? []
+      : [{ href: `#${at}`, text: t(`login.error.${error}`) }];
+  const tone = error === undefined ? undefined : NOTICE_TONE[error];
+  const field = (name: LoginField) => {
+    const label = labels[name];
+    return label === undefined ? null : (
+      <>
+        {name === 'pin' ? (
+          <Banner tone="info" title={t('login.pinHint')} locale={locale} kind="screen-lock" />
+        ) : null}
         <Field
-          id="deviceToken"
-          t={t}
-          invalid={invalid}
-          hint={t('login.deviceHint')}
-          value={kept.deviceToken}
+          name={name}
+          label={label.label}
+          hint={label.hint}
+          kind={
+            name === 'password' ? 'password' : name === 'pin' ? 'pin' : name === 'otp' ? 'number' : 'text'
+          }
+          state={state}
+          locale={locale}
+          {...(name === 'otp' ? { maxLength: 6 } : name === 'pin' ? { maxLength: 8 } : {})}
         />
-      )}
-      {screenLock ? (
-        <Field
-          id="pin"
-          t={t}
-          invalid={invalid}
-          hint={t('login.pinHint')}
-          type="password"
-          numeric
-          pattern="[0-9]{4,8}"
-          maxlength={8}
-          required={false}
-        />
-      ) : null}
-      <p>
-        <button type="submit">{t('login.submit')}</button>
-      </p>
-    </form>
-  </Layout>
-);
+      </>
+    );
+  };
+  return (
+    <Layout title={t('login.title')} locale={locale} t={t}>
+      <SignInScreen screen="login" instance={instance} t={t} error={error}>
+        {error === undefined || tone === undefined ? null : (
+          <Banner tone={tone} title={t(`login.error.${error}`)} locale={locale} kind={error} alert />
+        )}
+        <Form
+          action="/login"
+          csrf={csrf}
+          id="login"
+          locale={locale}
+          state={state}
+          fields={labels}
+          problems={problems}
+        >
+          {LOGIN_FIELDS.map(field)}
+          <ButtonGroup>
+            <Button action="login">{t('login.submit')}</Button>
+          </ButtonGroup>
+        </Form>
+      </SignInScreen>
+    </Layout>
+  );
+};
 
 export interface UnlockPageProps {
   readonly locale: Locale;
@@ -182,56 +207,98 @@ export const UnlockPage: FC<UnlockPageProps> = ({
   triesLeft,
   error,
   kiosk,
-}) => (
-  <Layout title={t('unlock.title')} locale={locale} t={t}>
-    <form method="post" action="/unlock" class="login" autocomplete="off" data-form="unlock">
-      <InstanceLine instance={instance} t={t} />
-      <p data-locked-user={userId}>{t(kiosk ? 'unlock.kioskIntro' : 'unlock.intro', { user: userId })}</p>
-      {error === undefined ? null : (
-        <div class="error" role="alert" data-error={error}>
-          <p>{t(error === 'wrong-pin' ? 'unlock.wrongPin' : 'login.invalid.pin')}</p>
-          <ul>
-            <li>
-              <a href="#pin">{t('unlock.triesLeft', { n: triesLeft })}</a>
-            </li>
-          </ul>
-        </div>
-      )}
-      <input type="hidden" name="_csrf" value={csrf} />
-      <div class={error === undefined ? 'field' : 'field field-error'}>
-        <label for="pin">{t('unlock.pin')}</label>
-        <p class="hint" id="pin-hint">
-          {t('unlock.triesLeft', { n: triesLeft })}
-        </p>
-        <input
-          id="pin"
-          name="pin"
-          type="password"
-          inputmode="numeric"
-          pattern="[0-9]{4,8}"
-          maxlength={8}
-          autofocus
-          aria-describedby="pin-hint"
-          aria-invalid={error === undefined ? undefined : 'true'}
+}) => {
+  const pin = pinLabel(t, 'unlock.pin');
+  const tries = t('unlock.triesLeft', { n: triesLeft });
+  return (
+    <Layout title={t('unlock.title')} locale={locale} t={t}>
+      <SignInScreen screen="unlock" instance={instance} t={t} error={error}>
+        <p data-locked-user={userId}>{t(kiosk ? 'unlock.kioskIntro' : 'unlock.intro', { user: userId })}</p>
+        <SummaryList
+          rows={[
+            { key: t('session.user'), value: userId, id: 'user' },
+            { key: t('unlock.tries'), value: tries, id: 'tries' },
+          ]}
         />
-      </div>
-      <p>
-        <button type="submit" name="action" value="unlock" data-action="unlock">
-          {t('unlock.submit')}
-        </button>
-      </p>
-      <p>
-        <button
-          type="submit"
-          name="action"
-          value="logout"
-          class="secondary"
-          data-action="logout"
-          formnovalidate
+        <Form
+          action="/unlock"
+          csrf={csrf}
+          id="unlock"
+          locale={locale}
+          state={{ values: {}, errors: error === 'invalid-input' ? { pin: 'format' } : {} }}
+          fields={{ pin }}
+          problems={error === 'wrong-pin' ? [{ href: '#pin', text: `${t('unlock.wrongPin')} ${tries}` }] : []}
         >
-          {t('unlock.logout')}
-        </button>
-      </p>
-    </form>
-  </Layout>
-);
+          <Field name="pin" kind="pin" label={pin.label} hint={pin.hint} maxLength={8} locale={locale} />
+          <ButtonGroup>
+            <Button name="action" value="unlock" action="unlock">
+              {t('unlock.submit')}
+            </Button>
+            <Button variant="secondary" name="action" value="logout" action="logout">
+              {t('unlock.logout')}
+            </Button>
+          </ButtonGroup>
+        </Form>
+      </SignInScreen>
+    </Layout>
+  );
+};
+
+export interface DemoLoginPageProps {
+  readonly locale: Locale;
+  readonly t: Translate;
+  readonly csrf: string;
+  readonly instance: InstanceName;
+  readonly token: string;
+  /** Whom the link logs in; undefined when it was spent or has expired. */
+  readonly userId: string | undefined;
+  readonly pinError: boolean;
+}
+
+/** The demo link's page: who it logs in, an optional screen-lock PIN, one button (a POST spends it). */
+export const DemoLoginPage: FC<DemoLoginPageProps> = ({
+  locale,
+  t,
+  csrf,
+  instance,
+  token,
+  userId,
+  pinError,
+}) => {
+  const pin = pinLabel(t, 'login.pin');
+  return (
+    <Layout title={t('demoLogin.title')} locale={locale} t={t}>
+      <SignInScreen
+        screen="demo-login"
+        instance={instance}
+        t={t}
+        error={userId === undefined ? 'demo-link' : undefined}
+      >
+        {userId === undefined ? (
+          <Banner tone="warning" title={t('demoLogin.spent')} locale={locale} kind="demo-link" alert>
+            <p>
+              <a href="/login">{t('login.title')}</a>
+            </p>
+          </Banner>
+        ) : (
+          <Form
+            action="/login/demo"
+            csrf={csrf}
+            id="demo-login"
+            locale={locale}
+            state={{ values: {}, errors: pinError ? { pin: 'format' } : {} }}
+            fields={{ pin }}
+            hidden={{ token }}
+          >
+            <p data-demo-user={userId}>{t('demoLogin.intro', { user: userId })}</p>
+            <Banner tone="info" title={t('login.pinHint')} locale={locale} kind="screen-lock" />
+            <Field name="pin" kind="pin" label={pin.label} hint={pin.hint} maxLength={8} locale={locale} />
+            <ButtonGroup>
+              <Button action="demo-login">{t('demoLogin.submit', { user: userId })}</Button>
+            </ButtonGroup>
+          </Form>
+        )}
+      </SignInScreen>
+    </Layout>
+  );
+};

@@ -31,9 +31,11 @@ export const ButtonLink: FC<{
   readonly href: string;
   readonly variant?: ButtonVariant;
   readonly big?: boolean;
+  /** A stable hook for tests (`data-action`), never shown. */
+  readonly action?: string;
   readonly children?: Child;
-}> = ({ href, variant = 'secondary', big = false, children }) => (
-  <a href={href} class={classes(variant, big)} role="button">
+}> = ({ href, variant = 'secondary', big = false, action, children }) => (
+  <a href={href} class={classes(variant, big)} role="button" data-action={action}>
     {children}
   </a>
 );

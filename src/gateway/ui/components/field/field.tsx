@@ -3,8 +3,9 @@ import type { Locale } from '../../../i18n/index.js';
 import type { FieldErrorCode, FormState } from '../../form-state.js';
 import { errorPrefix, fieldErrorText } from './messages.js';
 
+/** `pin`: a secret of digits (screen-lock PIN): masked, numeric keypad, never echoed back. */
 export type FieldKind =
-  'text' | 'number' | 'decimal' | 'date' | 'tel' | 'password' | 'textarea' | 'select' | 'file';
+  'text' | 'number' | 'decimal' | 'date' | 'tel' | 'password' | 'pin' | 'textarea' | 'select' | 'file';
 
 export interface Option {
   readonly value: string;
@@ -51,7 +52,8 @@ export const Field: FC<FieldProps> = (p) => {
   const hintId = p.hint === undefined ? undefined : `${id}-hint`;
   const errorId = code === undefined ? undefined : `${id}-error`;
   const describedBy = [hintId, errorId].filter((x) => x !== undefined).join(' ') || undefined;
-  const numeric = kind === 'number' || kind === 'decimal';
+  const numeric = kind === 'number' || kind === 'decimal' || kind === 'pin';
+  const secret = kind === 'password' || kind === 'pin';
   const widthClass = p.width === undefined || p.width === 'full' ? '' : ` input--${p.width}`;
   const common = {
     id,
@@ -79,11 +81,17 @@ export const Field: FC<FieldProps> = (p) => {
     ) : (
       <input
         class={`input${widthClass}`}
-        type={kind === 'password' ? 'password' : kind === 'date' ? 'date' : kind === 'tel' ? 'tel' : 'text'}
+        type={secret ? 'password' : kind === 'date' ? 'date' : kind === 'tel' ? 'tel' : 'text'}
         inputmode={
-          kind === 'number' ? 'numeric' : kind === 'decimal' ? 'decimal' : kind === 'tel' ? 'tel' : undefined
+          kind === 'number' || kind === 'pin'
+            ? 'numeric'
+            : kind === 'decimal'
+              ? 'decimal'
+              : kind === 'tel'
+                ? 'tel'
+                : undefined
         }
-        value={kind === 'password' ? undefined : value}
+        value={secret ? undefined : value}
         maxlength={p.maxLength}
         pattern={p.pattern}
         autocomplete={p.autocomplete ?? 'off'}

@@ -2,7 +2,12 @@ import type { Child, FC } from 'hono/jsx';
 import type { Locale } from '../../../i18n/index.js';
 import type { FormState } from '../../form-state.js';
 import { Button, type ButtonVariant } from '../button/button.js';
-import { ErrorSummary, errorItems, type LabelledField } from '../error-summary/error-summary.js';
+import {
+  ErrorSummary,
+  errorItems,
+  type ErrorItem,
+  type LabelledField,
+} from '../error-summary/error-summary.js';
 
 /**
  * A form's fixed values (`<input type="hidden">`): the CSRF token, the form id, and what the form is
@@ -36,13 +41,30 @@ export const Form: FC<{
   readonly state?: FormState | undefined;
   /** Labels of the fields, in order: the error summary words and orders its links with them. */
   readonly fields?: Readonly<Record<string, LabelledField>>;
+  /**
+   * Problems of the whole form, listed before the fields' own (a refused log-in: "the user ID, password
+   * or code is not right"), each linking to the field to start again from.
+   */
+  readonly problems?: readonly ErrorItem[];
   /** Values the form carries without showing them (the patient's tap, a lookup's method). */
   readonly hidden?: Readonly<Record<string, string>>;
   readonly draft?: boolean;
   /** `multipart/form-data` for a form with a file field. */
   readonly enctype?: 'multipart/form-data';
   readonly children?: Child;
-}> = ({ action, csrf, id, locale, state, fields, hidden, draft = false, enctype, children }) => (
+}> = ({
+  action,
+  csrf,
+  id,
+  locale,
+  state,
+  fields,
+  problems = [],
+  hidden,
+  draft = false,
+  enctype,
+  children,
+}) => (
   <form
     method="post"
     action={action}
@@ -53,7 +75,7 @@ export const Form: FC<{
     novalidate
     autocomplete="off"
   >
-    <ErrorSummary items={errorItems(state, fields ?? {}, locale)} locale={locale} />
+    <ErrorSummary items={[...problems, ...errorItems(state, fields ?? {}, locale)]} locale={locale} />
     <FixedValues csrf={csrf} formId={id} values={hidden} />
     {children}
   </form>

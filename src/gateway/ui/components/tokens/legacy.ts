@@ -12,5 +12,4 @@ export const css = `
 .live[data-state=up]{background:var(--colour-success)}
 .live[data-state=down],.live[data-state=stale]{background:var(--colour-critical)}
 .live[data-state=degraded]{background:var(--colour-caution-bg);color:var(--colour-text)}
-.login{max-width:30rem;margin:2rem auto;display:block}
 `;
