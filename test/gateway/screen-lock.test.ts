@@ -120,6 +120,22 @@ describe('log-in that fits a shift (issue 15)', () => {
     expect(valueOf(html, 'deviceToken')).toBe('abc');
   });
 
+  it('says why the log-in page is shown after a spent demo link, an idle log-off or too many wrong PINs', async () => {
+    h = await openHarness('ambulance');
+    for (const [error, ja, en] of [
+      ['demo-link', 'このデモ用リンクは使用済みか期限切れです', 'This demo link was used already'],
+      ['idle', '一定時間操作がなかったため', 'logged off after a period of inactivity'],
+      ['ended', '暗証番号の誤りが続いたため', 'too many wrong PINs'],
+    ] as const) {
+      const page = await h.request(`/login?error=${error}&lang=ja`);
+      expect(page.status, error).toBe(200);
+      const html = await page.text();
+      expect(html).toContain(`data-banner="${error}"`);
+      expect(html).toContain(ja);
+      expect(await (await h.request(`/login?error=${error}&lang=en`)).text()).toContain(en);
+    }
+  });
+
   it('names the instance on the log-in page', async () => {
     h = await openHarness('ambulance', { displayName: '救急車 3号' });
     const ja = await (await h.request('/login?lang=ja')).text();
