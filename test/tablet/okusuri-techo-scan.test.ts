@@ -248,7 +248,7 @@ describe('お薬手帳 QR on the tablet (issue 13): collected, previewed, merged
     expect(merged).toContain('お薬手帳');
     expect(merged).toContain('抗凝固薬');
     // The records' own sources stay beside it.
-    const sources = /data-section="medications"[\s\S]*?class="sources">([^<]*)</.exec(merged)?.[1] ?? '';
+    const sources = /data-section="medications"[\s\S]*?data-row="sources">([^<]*)</.exec(merged)?.[1] ?? '';
     expect(sources.split(' / ').length).toBeGreaterThan(1);
     await crew.post('/tablet/handover', { tap, confirm: 'yes' });
   });

@@ -32,9 +32,9 @@ const readCard = async (rig: Rig, holder: number): Promise<string> => {
   return tap;
 };
 
-/** The list's row of this report (its `<tr …>` opening tag), or undefined. */
+/** The list's row of this report (its `<li …>` opening tag), or undefined. */
 const rowOf = async (rig: Rig, reportId: string): Promise<string | undefined> =>
-  new RegExp(`<tr data-report="${reportId}"[^>]*>`).exec(await rig.crew.panel('reports'))?.[0];
+  new RegExp(`<li [^>]*data-report="${reportId}"[^>]*>`).exec(await rig.crew.panel('reports'))?.[0];
 
 describe("the crew's list of this shift's reports (issue 12, R3) and the report form's idempotency key (R4)", () => {
   let rig: Rig;
@@ -119,7 +119,7 @@ describe("the crew's list of this shift's reports (issue 12, R3) and the report 
     ).toBe(303);
     const reportId = await waitFor(
       async () =>
-        /<tr data-report="([0-9a-f-]+)" data-state="(queued|sent|at-broker)"/.exec(
+        /<li [^>]*data-report="([0-9a-f-]+)" data-state="(queued|sent|at-broker)"/.exec(
           await rig.crew.panel('reports'),
         )?.[1],
       'the report in the list, not yet delivered',

@@ -28,7 +28,7 @@ const render = async (summary: EmergencySummary, locale: 'ja' | 'en'): Promise<s
     summary,
     source: 'upstream',
     fetchedAt: FETCHED,
-    ctx: {} as PanelContext,
+    ctx: { locale } as PanelContext,
     say: sayer(locale),
   }) as unknown as Rendered;
   return node === null ? '' : await node.toString();
@@ -37,7 +37,7 @@ const render = async (summary: EmergencySummary, locale: 'ja' | 'en'): Promise<s
 /** The allergies block of the rendered panel. */
 const allergiesBlock = async (section: Section<Allergy>, locale: 'ja' | 'en'): Promise<string> => {
   const html = await render({ ...EMPTY, allergies: section }, locale);
-  const m = /<div class="section" data-section="allergies"[^>]*>(.*?)<\/div>/s.exec(html);
+  const m = /<section class="section" data-section="allergies"[^>]*>(.*?)<\/section>/s.exec(html);
   if (m === null) throw new Error('no allergies section');
   return m[0];
 };

@@ -270,6 +270,7 @@ export const mountTablet = (
         repeat={reports.repeat}
         hospitalName={(id) => names.get(id) ?? id}
         say={sayer(p.locale)}
+        locale={p.locale}
       />
     );
   });

@@ -1,5 +1,15 @@
 import type { Child, FC } from 'hono/jsx';
-import { fill, formatJst, Tag, Tags, type PanelContext } from '../../gateway/index.js';
+import {
+  Banner,
+  fill,
+  formatJst,
+  SummaryList,
+  Tag,
+  Tags,
+  type Locale,
+  type PanelContext,
+  type SummaryRow,
+} from '../../gateway/index.js';
 import type { Condition, EmergencySummary, Provenance, Section } from '../../records/index.js';
 import type { Say } from './text.js';
 
@@ -49,15 +59,17 @@ const From: FC<{ readonly p: Provenance }> = ({ p }) => {
 };
 
 /**
- * One section with its status spelled out, never blank: items (partial: "N entries unreadable"),
- * "none known" only when the source said so (with "no known FOOD allergy" and the like), or
- * "not available (reason)", visibly different. Newest date with its age, and the sources.
+ * One section with its status spelled out, never blank: items (partial: a warning banner "N entries
+ * unreadable"), "none known" only when the source said so (with "no known FOOD allergy" and the like),
+ * or "not available" as a status tag with the reason, visibly different. Newest date with its age,
+ * and the sources, as a summary list.
  */
 const SectionView = <T,>(props: {
   readonly id: string;
   readonly title: string;
   readonly section: Section<T>;
   readonly say: Say;
+  readonly locale: Locale;
   readonly fetchedAt: number;
   readonly item: (item: T) => Child;
 }): Child => {
@@ -68,39 +80,45 @@ const SectionView = <T,>(props: {
         {section.noKnown.map((n) => say(`summary.noKnown.${n}`)).join(' · ')}
       </p>
     );
-  const meta =
-    section.status === 'unavailable' ? null : (
-      <>
-        {section.newest === undefined ? null : (
-          <p class="fresh">
-            {say('summary.newest')}: {section.newest}
-            {(() => {
-              const age = ageInDays(section.newest, props.fetchedAt);
-              return age === undefined ? '' : ` (${dataAge(age, say)})`;
-            })()}
-          </p>
-        )}
-        {section.sources.length === 0 ? null : (
-          <p class="sources">
-            {say('summary.sources')}: {section.sources.join(' / ')}
-          </p>
-        )}
-      </>
-    );
+  const facts: SummaryRow[] =
+    section.status === 'unavailable'
+      ? []
+      : [
+          ...(section.newest === undefined
+            ? []
+            : [
+                {
+                  id: 'newest',
+                  key: say('summary.newest'),
+                  value: (() => {
+                    const age = ageInDays(section.newest, props.fetchedAt);
+                    return `${section.newest}${age === undefined ? '' : ` (${dataAge(age, say)})`}`;
+                  })(),
+                },
+              ]),
+          ...(section.sources.length === 0
+            ? []
+            : [{ id: 'sources', key: say('summary.sources'), value: section.sources.join(' / ') }]),
+        ];
+  const meta = facts.length === 0 ? null : <SummaryList rows={facts} />;
   return (
-    <div
+    <section
       class="section"
       data-section={props.id}
       data-status={section.status}
       data-reason={section.status === 'unavailable' ? section.reason : undefined}
+      data-unreadable={section.status === 'partial' ? section.unreadable : undefined}
     >
       <h3>{props.title}</h3>
       {section.status === 'available' || section.status === 'partial' ? (
         <>
           {section.status === 'partial' ? (
-            <p class="error" data-unreadable={section.unreadable}>
-              {section.unreadable} {say('summary.partial')}
-            </p>
+            <Banner
+              tone="warning"
+              kind="partial"
+              locale={props.locale}
+              title={`${section.unreadable} ${say('summary.partial')}`}
+            />
           ) : null}
           {noKnown}
           <ul>
@@ -116,11 +134,14 @@ const SectionView = <T,>(props: {
           {meta}
         </>
       ) : (
-        <p class="error unavailable">
-          {say('summary.unavailable')} ({say(`summary.reason.${section.reason}`)})
+        <p class="unavailable">
+          <Tag tone="warning" state="unavailable">
+            {say('summary.unavailable')}
+          </Tag>{' '}
+          {say(`summary.reason.${section.reason}`)}
         </p>
       )}
-    </div>
+    </section>
   );
 };
 
@@ -152,10 +173,14 @@ const conditionItem =
     </span>
   );
 
-const Flags: FC<{ readonly summary: EmergencySummary; readonly say: Say }> = ({ summary, say }) => {
+const Flags: FC<{ readonly summary: EmergencySummary; readonly say: Say; readonly locale: Locale }> = ({
+  summary,
+  say,
+  locale,
+}) => {
   const f = summary.criticalFlags;
   return (
-    <div class="section" data-section="flags" data-status={f.status} data-unclassified={f.unclassified}>
+    <section class="section" data-section="flags" data-status={f.status} data-unclassified={f.unclassified}>
       <h3>{say('summary.flags')}</h3>
       {f.flags.length > 0 ? (
         <p class="flags">
@@ -169,17 +194,25 @@ const Flags: FC<{ readonly summary: EmergencySummary; readonly say: Say }> = ({ 
         </p>
       ) : null}
       {f.status === 'unavailable' ? (
-        <p class="error unavailable">{say('summary.unavailable')}</p>
-      ) : f.status === 'incomplete' ? (
-        <p class="error">
-          {say('summary.flagsIncomplete')}
-          {f.unclassified > 0 ? `: ${f.unclassified} ${say('summary.notClassified')}` : ''}
-          {summary.medications.status === 'partial' ? ` · ${say('summary.flagsPartial')}` : ''}
+        <p class="unavailable">
+          <Tag tone="warning" state="unavailable">
+            {say('summary.unavailable')}
+          </Tag>
         </p>
+      ) : f.status === 'incomplete' ? (
+        // Never "complete" over something unclassified: the crew sees the list may miss a class.
+        <Banner
+          tone="warning"
+          kind="flags-incomplete"
+          locale={locale}
+          title={`${say('summary.flagsIncomplete')}${
+            f.unclassified > 0 ? `: ${f.unclassified} ${say('summary.notClassified')}` : ''
+          }${summary.medications.status === 'partial' ? ` · ${say('summary.flagsPartial')}` : ''}`}
+        />
       ) : f.flags.length === 0 ? (
         <p>{say('summary.flagsNone')}</p>
       ) : null}
-    </div>
+    </section>
   );
 };
 
@@ -190,8 +223,8 @@ export const SummaryView: FC<{
   readonly fetchedAt: number;
   readonly ctx: PanelContext;
   readonly say: Say;
-}> = ({ summary, source, fetchedAt, say }) => {
-  const common = { say, fetchedAt };
+}> = ({ summary, source, fetchedAt, ctx, say }) => {
+  const common = { say, fetchedAt, locale: ctx.locale };
   return (
     <div data-summary>
       <p class="meta">
@@ -227,7 +260,7 @@ export const SummaryView: FC<{
           </span>
         )}
       />
-      <Flags summary={summary} say={say} />
+      <Flags summary={summary} say={say} locale={ctx.locale} />
       <SectionView
         id="medications"
         title={say('summary.medications')}

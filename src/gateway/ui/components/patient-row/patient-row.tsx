@@ -12,8 +12,10 @@ export const PatientRow: FC<{
   readonly meta?: Child;
   readonly current?: boolean;
   readonly actions?: Child;
-}> = ({ id, lead, title, meta, current = false, actions }) => (
-  <li class="patient-row" data-patient={id} aria-current={current ? 'true' : undefined}>
+  /** Stable hooks for tests and the live script (`data-report`, `data-state`), never shown. */
+  readonly hooks?: Readonly<Record<`data-${string}`, string | undefined>>;
+}> = ({ id, lead, title, meta, current = false, actions, hooks = {} }) => (
+  <li class="patient-row" data-patient={id} aria-current={current ? 'true' : undefined} {...hooks}>
     <span class="patient-row__lead">{lead}</span>
     <div class="patient-row__main">
       <p class="patient-row__title">{title}</p>
