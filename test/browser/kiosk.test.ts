@@ -101,12 +101,12 @@ describe('the triage board in kiosk mode (issue 15 item 3)', () => {
     await checkScreen(board, 'triage-detail-kiosk-idle-wall-ja');
     await board.click('[data-action=accept]');
     await board.waitForURL(/\/unlock$/);
-    expect(await board.textContent('#pin-hint')).toContain('残り 3 回');
+    expect(await board.textContent('[data-row=tries]')).toContain('残り 3 回');
     await board.fill('#pin', '1111');
     await board.click('[data-action=unlock]');
     await board.waitForSelector('[data-error=wrong-pin]');
     expect(await board.textContent('[data-error=wrong-pin]')).toContain('暗証番号が正しくありません');
-    expect(await board.textContent('#pin-hint')).toContain('残り 2 回');
+    expect(await board.textContent('[data-row=tries]')).toContain('残り 2 回');
     expect(unit.feed.report(second)?.state).not.toBe('accepted');
     await checkScreen(board, 'unlock-kiosk-wrong-pin-wall-ja');
 
