@@ -234,6 +234,14 @@ export class SqliteInboxStore {
     return ok(new SqliteInboxStore(db.value));
   }
 
+  /**
+   * Runs several stores (`receive`, `receiveThread`, `receiveChunk`, `redelivered`) in one transaction:
+   * each is a savepoint inside it, and one commit (one fsync) makes all of them durable (group-commit.ts).
+   */
+  batch(steps: () => void): Result<void, StorageErrorCode> {
+    return attempt(() => this.#db.transaction(steps)());
+  }
+
   receive(m: IncomingRecord): Result<Receipt, StorageErrorCode> {
     return attempt(() => this.#receive(m));
   }

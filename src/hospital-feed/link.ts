@@ -33,6 +33,9 @@ export type LinkFailure = 'link-down' | 'refused';
 /** Handles one incoming message; the broker gets its PUBACK only after the returned promise settles. */
 export type MessageHandler = (topic: string, payload: Uint8Array) => Promise<void>;
 
+/** Passed to mqtt.js's `done` so that it sends no PUBACK of its own (see `BrokerLink.connect`). */
+const HELD = new Error('PUBACK held until the message is stored');
+
 /** A day: a hospital or ambulance offline for hours still finds its queued messages (Mosquitto caps it). */
 export const DEFAULT_SESSION_EXPIRY_SECONDS = 86_400;
 
@@ -47,6 +50,10 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
   #receiveMaximum: number | undefined;
   #handler: MessageHandler | undefined;
   #connected = false;
+  /** Counts connections: a PUBACK held over a reconnect belongs to the old one and is never sent. */
+  #generation = 0;
+  /** QoS 1 messages received on this connection whose PUBACK waits, in the order they came. */
+  readonly #held: { readonly messageId: number; stored: boolean }[] = [];
 
   private constructor(client: MqttClient) {
     super();
@@ -57,6 +64,7 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
       // for the peer's delayed TCP ACK sat for up to 40 ms; the feed measured 44 ms per report to the
       // board instead of ~5 (docs/protocol.md, "Latency"). Mosquitto's side: set_tcp_nodelay.
       (client.stream as { setNoDelay?: (on: boolean) => unknown } | undefined)?.setNoDelay?.(true);
+      (client.stream as unknown as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
       // MQTT 5 CONNACK property 0x21; absent on 3.1.1, where the feed uses a fixed window.
       this.#receiveMaximum = connack.properties?.receiveMaximum;
       // Subscribe again on every connect: a broker killed before its autosave forgets sessions.
@@ -64,6 +72,8 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
       this.emit('up', connack.sessionPresent);
     });
     client.on('close', () => {
+      this.#generation += 1;
+      this.#held.length = 0;
       if (!this.#up) return;
       this.#up = false;
       this.emit('down', 'connection closed');
@@ -120,6 +130,16 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
    * queued for our persistent session as soon as we connect, and a message acknowledged without being
    * handled is lost (the sender's outbox would only resend it after its acknowledgement timeout).
    * Each QoS 1 message gets its PUBACK only after the handler's promise settles, i.e. once stored.
+   *
+   * Handlers run concurrently (up to the broker's in-flight window, Mosquitto's max_inflight_messages):
+   * mqtt.js reads the next packet only once a message's `done` is called and sends the PUBACK from
+   * it, so one connection would hold one message at a time and the inbox could never commit more
+   * than one per fsync. Here `done` is called at once with an error, which makes mqtt.js skip its own
+   * PUBACK (handlers/publish.js: an error from handleMessage sends none) and read on; the link sends
+   * each PUBACK itself once that message's handler settled and every earlier one's was sent, in the
+   * order the PUBLISHes came (MQTT 3.1.1 §4.6 and 5.0 §4.6: PUBACKs in the order of the PUBLISHes).
+   * A PUBACK still held when the connection drops is never sent: the broker delivers the message
+   * again to the persistent session and the handler finds it stored (a duplicate).
    */
   connect(): void {
     const handler = this.#handler;
@@ -128,12 +148,42 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
     this.#connected = true;
     this.#client.handleMessage = (packet, done) => {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      handler(packet.topic, new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)).then(
-        () => done(),
-        () => done(),
-      );
+      const handled = handler(
+        packet.topic,
+        new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
+      ).catch(() => undefined);
+      if (packet.qos !== 1 || packet.messageId === undefined) {
+        void handled.then(() => done());
+        return;
+      }
+      const held = { messageId: packet.messageId, stored: false };
+      const generation = this.#generation;
+      this.#held.push(held);
+      done(HELD);
+      void handled.then(() => {
+        held.stored = true;
+        if (generation === this.#generation) this.#releasePubacks();
+      });
     };
     this.#client.connect();
+  }
+
+  /** Sends the PUBACKs at the head of the queue whose messages are stored, in order. */
+  #releasePubacks(): void {
+    while (this.#held[0]?.stored === true) {
+      const { messageId } = this.#held.shift() as { messageId: number };
+      // The PUBACK mqtt.js would have sent (handlers/publish.js), through the same private writer
+      // (mqtt 5.16 `_sendPacket`), reason code 0x00 Success.
+      (
+        this.#client as unknown as {
+          _sendPacket(packet: { cmd: 'puback'; messageId: number; reasonCode: number }): void;
+        }
+      )._sendPacket({
+        cmd: 'puback',
+        messageId,
+        reasonCode: 0,
+      });
+    }
   }
 
   /**

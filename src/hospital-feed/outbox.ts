@@ -73,6 +73,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   /** messageId → attempt token of the publish in flight; a late PUBACK with an old token is ignored. */
   readonly #inFlight = new Map<string, { token: number; timer: unknown }>();
   #token = 0;
+  /** Acknowledged entries not yet stored as such: one write for all that came together. */
+  readonly #acked = new Set<string>();
   #wake: unknown;
   #wakeAt = Number.POSITIVE_INFINITY;
   #running = false;
@@ -126,19 +128,45 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     return written;
   }
 
-  /** The recipient's signed acknowledgement: the entry leaves the outbox. Returns it, if it was live. */
-  acknowledge(messageId: string): OutboxEntry | undefined {
-    const entry = this.#live.get(messageId);
-    if (entry === undefined) return undefined;
-    const next = this.#apply(entry, { type: 'acknowledged' });
-    const report = this.#o.reportFor?.(next);
-    const written = this.#o.store.write({ entries: [next], reports: report === undefined ? [] : [report] });
+  /**
+   * The recipient's signed acknowledgement: the entry leaves the outbox. The acknowledgements that
+   * arrive together are stored in one write (one fsync) once the event loop has handled what it read:
+   * an acknowledgement lost to a crash before that write costs one more send of the entry, which the
+   * recipient de-duplicates and acknowledges again, so it need not be on disk before its PUBACK.
+   * The entry stays live (and shown as it was) until the write succeeded.
+   */
+  acknowledge(messageId: string): void {
+    if (!this.#live.has(messageId)) return;
+    if (this.#acked.size === 0) setImmediate(() => this.#storeAcknowledged());
+    this.#acked.add(messageId);
+  }
+
+  #storeAcknowledged(): void {
+    const ids = [...this.#acked];
+    this.#acked.clear();
+    if (!this.#running) return;
+    const done = ids
+      .map((id) => this.#live.get(id))
+      .filter((e): e is OutboxEntry => e !== undefined)
+      .map((e) => this.#apply(e, { type: 'acknowledged' }));
+    // Only the acknowledgement of a report's latest envelope changes its record (onTransport).
+    const reports = new Map<string, ReportRecord>();
+    for (const e of done) {
+      const r = this.#o.reportFor?.(e);
+      if (r !== undefined && (!reports.has(r.reportId) || r.latestMessageId === e.messageId))
+        reports.set(r.reportId, r);
+    }
+    if (done.length === 0) return;
+    const written = this.#o.store.write({ entries: done, reports: [...reports.values()] });
     if (!written.ok) {
       this.emit('storage-error', written.error);
-      return undefined;
+      return;
     }
-    this.#settle(next);
-    return next;
+    for (const e of done) this.#settle(e);
+    // An acknowledgement can end an entry whose publish is still in flight (a resend whose PUBACK has
+    // not come yet): its slot is free now, and its PUBACK, when it comes, finds nothing to finish, so
+    // nothing else would send the entries waiting for that slot (they are due: no timer is set).
+    this.#pump();
   }
 
   /** A live entry with its current (in-memory) transport. */

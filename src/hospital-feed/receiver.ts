@@ -25,6 +25,7 @@ import { Outbox, type Timers } from './outbox.js';
 import { RefusalLog } from './refusal-log.js';
 import type { OutboxStore } from './outbox-store.js';
 import { DeskThreads } from './desk-threads.js';
+import { GroupCommit } from './group-commit.js';
 import { topics } from './topics.js';
 
 export type BoardEvent =
@@ -106,6 +107,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   readonly #outbox: Outbox;
   readonly #counters: FeedCounters;
   readonly #refusals: RefusalLog;
+  /** Incoming messages that arrive together are stored in one inbox commit (one fsync). */
+  readonly #commit: GroupCommit;
   /**
    * The sealed acknowledgement of each message, by the id it acknowledges, so a replay (or a QoS 1
    * redelivery) is answered with the same bytes: without it every copy an attacker replays would
@@ -123,6 +126,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     this.#o = options;
     this.#counters = options.counters ?? noCounters;
     this.#refusals = new RefusalLog(options.logger, options.timers, 'incoming envelopes refused');
+    this.#commit = new GroupCommit((steps) => options.inbox.batch(steps));
     this.#outbox = new Outbox({
       store: options.outboxStore,
       link: options.link,
@@ -316,7 +320,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
         this.#counters.duplicate();
         return;
       }
-      if (replayOf !== undefined && this.#redelivered(replayOf)) return;
+      if (replayOf !== undefined && (await this.#redelivered(replayOf))) return;
       this.#refuse(opened.error.reason);
       return;
     }
@@ -358,14 +362,18 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       this.#refuse(refused);
       return;
     }
-    const stored = this.#o.inbox.receive({
-      messageId: envelope.messageId,
-      unitId: envelope.from,
-      unitName: envelope.fromName,
-      sequence: envelope.sequence,
-      message,
-      now: this.#o.clock.now(),
-    });
+    const now = this.#o.clock.now();
+    const stored = await this.#commit.run(() =>
+      this.#o.inbox.receive({
+        messageId: envelope.messageId,
+        unitId: envelope.from,
+        unitName: envelope.fromName,
+        sequence: envelope.sequence,
+        message,
+        now,
+      }),
+    );
+    if (this.#stopped) return;
     if (!stored.ok) {
       // Not stored, so not acknowledged: the unit's outbox sends it again.
       this.#o.logger.error('incoming report not stored', { code: stored.error });
@@ -396,18 +404,22 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   }
 
   /** A message or read receipt from the crew: only from the unit that sent the report, about it. */
-  #onThread(
+  async #onThread(
     envelope: OpenedEnvelope,
     message: Extract<FeedMessage, { kind: 'message' | 'message-read' }>,
-  ): void {
+  ): Promise<void> {
     if (envelope.fromRole !== 'ambulance') return this.#refuse('wrong-role');
-    const stored = this.#o.inbox.receiveThread({
-      messageId: envelope.messageId,
-      unitId: envelope.from,
-      sequence: envelope.sequence,
-      message,
-      now: this.#o.clock.now(),
-    });
+    const now = this.#o.clock.now();
+    const stored = await this.#commit.run(() =>
+      this.#o.inbox.receiveThread({
+        messageId: envelope.messageId,
+        unitId: envelope.from,
+        sequence: envelope.sequence,
+        message,
+        now,
+      }),
+    );
+    if (this.#stopped) return;
     if (!stored.ok) {
       // Not stored, so not acknowledged: the unit's outbox sends it again.
       this.emit('storage-error', feedError(stored.error));
@@ -446,14 +458,13 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
    * One chunk of an attachment: only an ambulance sends them (its directory role), stored with its
    * message id before it is acknowledged; the last chunk assembles and verifies the whole.
    */
-  #receiveChunk({ envelope, chunk }: ChunkIncoming): void {
+  async #receiveChunk({ envelope, chunk }: ChunkIncoming): Promise<void> {
     if (envelope.fromRole !== 'ambulance') return this.#refuse('wrong-role');
-    const stored = this.#o.inbox.receiveChunk({
-      messageId: envelope.messageId,
-      unitId: envelope.from,
-      chunk,
-      now: this.#o.clock.now(),
-    });
+    const now = this.#o.clock.now();
+    const stored = await this.#commit.run(() =>
+      this.#o.inbox.receiveChunk({ messageId: envelope.messageId, unitId: envelope.from, chunk, now }),
+    );
+    if (this.#stopped) return;
     if (!stored.ok) {
       // Not stored, so not acknowledged: the unit's outbox sends it again.
       this.#o.logger.error('incoming attachment chunk not stored', { code: stored.error });
@@ -491,8 +502,9 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
    * A QoS 1 redelivery or an outbox retry of a message already stored: the codec refuses it as a
    * replay, so the unit's acknowledgement was lost; acknowledge again, show nothing.
    */
-  #redelivered(messageId: string): boolean {
-    const known = this.#o.inbox.redelivered(messageId);
+  async #redelivered(messageId: string): Promise<boolean> {
+    const known = await this.#commit.run(() => this.#o.inbox.redelivered(messageId));
+    if (this.#stopped) return true;
     if (!known.ok || known.value === undefined) return false;
     const { unitId, reportId, ackSequence } = known.value;
     this.#counters.duplicate();

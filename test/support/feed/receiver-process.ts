@@ -2,7 +2,9 @@
  * A child process for the fault tests: the hospital receiver. Prints `new ID` for each board
  * `report-new` event and `dup` for each duplicate suppressed. For the burst benchmark, with
  * EMS_BENCH=1: `new ID TIME` (ms since the epoch), `attachment STATUS`, and `rss BYTES` twice a second.
+ * With EMS_DIE_IN_BATCH=N it kills itself (SIGKILL) inside its first inbox transaction of ≥ N reports.
  */
+import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { feedKeys } from './keys.js';
 import { hospitalFeed } from './harness.js';
@@ -25,6 +27,25 @@ const endpoint = {
       }),
 };
 const hospital = await hospitalFeed(endpoint, 'hosp-demo-a', dir);
+// With EMS_DIE_IN_BATCH=N: kill -9 of this process inside the first inbox transaction that holds at
+// least N reports, after they were stored in it and before its commit (group commit, docs/protocol.md).
+const dieAt = Number(process.env['EMS_DIE_IN_BATCH'] ?? 'NaN');
+if (Number.isFinite(dieAt)) {
+  const { inbox } = hospital;
+  const receive = inbox.receive.bind(inbox);
+  const batch = inbox.batch.bind(inbox);
+  let inBatch: string[] = [];
+  inbox.receive = (m) => (inBatch.push(m.message.body.reportId), receive(m));
+  inbox.batch = (steps) =>
+    batch(() => {
+      inBatch = [];
+      steps();
+      if (inBatch.length < dieAt) return;
+      writeSync(1, `dying in batch ${inBatch.join(',')}\n`);
+      // SIGKILL to itself ends the process here: the transaction never commits.
+      process.kill(process.pid, 'SIGKILL');
+    });
+}
 const bench = process.env['EMS_BENCH'] === '1';
 hospital.receiver.on('board', (e) => {
   if (e.type === 'report-new')
