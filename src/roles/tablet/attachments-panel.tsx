@@ -31,6 +31,27 @@ const stateOf = (r: AttachmentRow, w: AttachWords): { tone: TagTone; words: stri
 
 const kib = (bytes: number): string => `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
+/**
+ * The two ways in: the camera opened directly (`capture`, the rear one) for a photo, or a file chosen
+ * (an image or a PDF, e.g. an ECG printout).
+ */
+const SOURCES = {
+  camera: {
+    label: 'form.camera',
+    hint: 'form.cameraHint',
+    submit: 'form.cameraSubmit',
+    category: 'injury',
+    input: { accept: 'image/*', capture: 'environment' },
+  },
+  file: {
+    label: 'form.file',
+    hint: 'form.fileHint',
+    submit: 'form.fileSubmit',
+    category: 'document',
+    input: { accept: 'image/*,application/pdf' },
+  },
+} as const;
+
 /** One upload form: the camera (capture) or a file (image or PDF), with what the attachment shows. */
 const UploadForm: FC<{
   readonly source: 'camera' | 'file';
@@ -56,36 +77,23 @@ const UploadForm: FC<{
         id={`${source}-category`}
         label={w('form.category')}
         kind="select"
-        value={source === 'camera' ? 'injury' : 'document'}
+        value={SOURCES[source].category}
         options={ATTACHMENT_CATEGORIES.map((c) => ({ value: c, label: w(categoryKey(c)) }))}
         state={state}
         locale={locale}
         width="medium"
       />
-      {source === 'camera' ? (
-        <Field
-          name="file"
-          id="camera-file"
-          kind="file"
-          accept="image/*"
-          capture="environment"
-          label={w('form.camera')}
-          hint={w('form.cameraHint')}
-          locale={locale}
-        />
-      ) : (
-        <Field
-          name="file"
-          id="file-file"
-          kind="file"
-          accept="image/*,application/pdf"
-          label={w('form.file')}
-          hint={w('form.fileHint')}
-          locale={locale}
-        />
-      )}
+      <Field
+        name="file"
+        id={`${source}-file`}
+        kind="file"
+        label={w(SOURCES[source].label)}
+        hint={w(SOURCES[source].hint)}
+        locale={locale}
+        {...SOURCES[source].input}
+      />
       <Button variant="secondary" action={`attach-${source}`}>
-        {w(source === 'camera' ? 'form.cameraSubmit' : 'form.fileSubmit')}
+        {w(SOURCES[source].submit)}
       </Button>
     </Form>
   );
