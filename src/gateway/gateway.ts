@@ -31,6 +31,7 @@ import { cookieNames } from './http/cookies.js';
 import { csrfProtection } from './http/csrf.js';
 import type { GatewayEnv } from './http/env.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { errorPage } from './ui/error-page.js';
 import { ApiFailure } from './http/errors.js';
 import { RouteRegistry } from './http/routes.js';
 import { allowedHostNames, hostGuard } from './http/host-guard.js';
@@ -180,8 +181,8 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
   };
 
   const app = new Hono<GatewayEnv>();
-  app.onError(errorHandler(logger));
-  app.notFound(notFoundHandler);
+  app.onError(errorHandler(logger, errorPage));
+  app.notFound(notFoundHandler(errorPage));
   app.use(securityHeaders(secure));
   app.use(hostGuard(allowedHostNames(config.http.host, config.http.allowedHosts)));
   app.use(bodyLimit(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT, options.uploadLimits));

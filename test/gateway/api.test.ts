@@ -113,6 +113,28 @@ describe('every route under fuzzed input', () => {
     expect(await response.json()).toEqual({ code: 'not-found', message: 'No such route.' });
   });
 
+  it("answers a person's browser with a page in words, an API client with the JSON code", async () => {
+    const html = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const missing = await h.request('/no/such/route?lang=en', { headers: { accept: html } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('text/html');
+    const page = await missing.text();
+    expect(page).toContain('data-error-page="not-found"');
+    expect(page).toContain('Not found. It may have ended or been removed.');
+    expect(page).not.toContain('"code"');
+    // The admin screen opened by the crew: refused by role, in Japanese (the default), with the way back.
+    const refused = await h.request('/admin/panels/users', {
+      headers: { accept: html, cookie: h.cookie('crew') },
+    });
+    expect(refused.status).toBe(403);
+    const words = await refused.text();
+    expect(words).toContain('この役割ではこの操作はできません。');
+    expect(words).toContain('href="/"');
+    // The live script's fetches and API clients name no HTML: they keep the JSON body.
+    const api = await h.request('/api/v1/no-such', { headers: { accept: html } });
+    expect(await api.json()).toEqual({ code: 'not-found', message: 'No such route.' });
+  });
+
   it('describes every route in OpenAPI 3.1 from the same schemas', async () => {
     const doc = (await (await h.request('/openapi.json')).json()) as {
       openapi: string;

@@ -164,6 +164,22 @@ const ja = {
   'assurance.crew-entered': '未確認（隊員入力のみ・身元不明）',
   'assurance.not-stated': '不明（報告に記載なし）',
   'assurance.weak': '照合が弱い',
+  'error.title': 'この操作はできませんでした',
+  'error.back': '画面に戻る',
+  'error.invalid-input': '入力内容が正しくありません。画面に戻って確認してください。',
+  'error.unsupported-media-type': 'この形式の送信は受け付けられません。',
+  'error.body-too-large': '送信内容が大きすぎます。',
+  'error.bad-framing': '送信の形式が正しくありません。',
+  'error.not-found': '見つかりません。すでに終了したか、削除された可能性があります。',
+  'error.misdirected': 'このサーバーはそのアドレスでは応答しません。',
+  'error.conflict': '現在の状態ではこの操作はできません（すでに終了・変更された可能性があります）。',
+  'error.unauthenticated': 'ログインが必要です。',
+  'error.locked': '画面がロックされています。暗証番号で解除してください。',
+  'error.forbidden': 'この役割ではこの操作はできません。',
+  'error.csrf-failed': 'フォームの有効期限が切れました。画面を開き直して、もう一度操作してください。',
+  'error.too-many-attempts': '試行回数が多すぎます。しばらく待ってからお試しください。',
+  'error.internal':
+    'システム側で問題が発生しました。もう一度お試しください。続く場合は管理者に連絡してください。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -329,6 +345,21 @@ const en: Readonly<Record<MessageKey, string>> = {
   'assurance.crew-entered': 'Not identified (crew-entered only, unknown patient)',
   'assurance.not-stated': 'Unknown (not stated in the report)',
   'assurance.weak': 'weak match',
+  'error.title': 'This could not be done',
+  'error.back': 'Back to the screen',
+  'error.invalid-input': 'What was sent is not valid. Go back and check it.',
+  'error.unsupported-media-type': 'This kind of submission is not accepted.',
+  'error.body-too-large': 'What was sent is too large.',
+  'error.bad-framing': 'The submission was not well formed.',
+  'error.not-found': 'Not found. It may have ended or been removed.',
+  'error.misdirected': 'This server does not answer at that address.',
+  'error.conflict': 'Not possible in its current state (it may have ended or changed already).',
+  'error.unauthenticated': 'Please log in.',
+  'error.locked': 'The screen is locked. Unlock it with your PIN.',
+  'error.forbidden': 'Your role may not do this.',
+  'error.csrf-failed': 'The form expired. Open the screen again and repeat the action.',
+  'error.too-many-attempts': 'Too many attempts. Wait a while and try again.',
+  'error.internal': 'Something went wrong on our side. Try again; if it goes on, tell your administrator.',
 };
 
 const CATALOGUE: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { ja, en };
