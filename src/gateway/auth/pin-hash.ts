@@ -16,7 +16,8 @@ export interface PinCost {
  * Argon2id is RFC 9106's primary variant (§4). Its "second recommended option" for little memory is
  * t = 3 and 64 MiB; §4 also says to pick the time one can afford per hash, and ours is spent while
  * someone waits at a locked tablet, on the gateway's one event loop (the WebAssembly build hashes
- * synchronously: about 0.15–0.25 s per hash measured on the 2-core CI box at t = 2). More hardness buys
+ * synchronously: at t = 2 about 0.15–0.25 s per hash on the 2-core dev box when quiet, 0.4 s median
+ * at a load average of 14; docs/decisions.md). More hardness buys
  * little for a secret of 4 to 8 digits: what guards the PIN is its try limit (auth.pinTries per
  * session, then the full two-factor log-in; NIST SP 800-63B §5.2.2) and the session token it is bound
  * to, which only the browser holds, so a copy of users.db leaves nothing to search offline. Only
