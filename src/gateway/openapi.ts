@@ -83,8 +83,12 @@ const parameters = (route: RouteInfo): unknown[] => {
 /** OpenAPI 3.1, generated from the same valibot schemas the routes validate with. */
 export const openApiDocument = (routes: readonly RouteInfo[], title: string, version: string): unknown => {
   const paths: Record<string, Record<string, unknown>> = {};
-  const error = { content: { 'application/json': { schema: schema(ErrorBody) } } };
+  const json = { 'application/json': { schema: schema(ErrorBody) } };
+  // Outside /api/ a person's browser (Accept naming text/html) gets the same status as a page in
+  // words with a way back (src/gateway/ui/error-page.tsx); API clients get the JSON body.
+  const page = { 'text/html': { schema: { type: 'string' } } };
   for (const route of routes) {
+    const error = { content: route.path.startsWith('/api/') ? json : { ...json, ...page } };
     const ok = route.response.kind === 'redirect' ? '303' : '200';
     const operation: Record<string, unknown> = {
       summary: route.summary,
@@ -111,7 +115,7 @@ export const openApiDocument = (routes: readonly RouteInfo[], title: string, ver
                 },
               }),
         },
-        '4XX': { description: 'client fault: {code, message}', ...error },
+        '4XX': { description: 'client fault: {code, message}, or a page in words for a browser', ...error },
         '500': { description: 'server fault, without detail', ...error },
       },
     };
