@@ -1,6 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Duplex, Transform, pipeline } from 'node:stream';
-import { Aedes } from 'aedes';
 import { MAX_PACKET_BYTES, PACKET_SCAN_START, scanPackets, type PacketScan } from './packet-size.js';
 
 export interface EmbeddedBroker {
@@ -36,6 +35,9 @@ const guarded = (socket: Socket, limit: number): Duplex => {
  * from our outbox and signed acknowledgements, not the broker.
  */
 export const startEmbeddedBroker = async (host = '127.0.0.1', port = 1883): Promise<EmbeddedBroker> => {
+  // Loaded here, not with the module: only the demo runs a broker in process, and every role process
+  // imports this folder (aedes and its dependencies cost ~2.5 MiB of RSS in a role that never uses them).
+  const { Aedes } = await import('aedes');
   const broker = await Aedes.createBroker();
   const server: Server = createServer((socket) => broker.handle(guarded(socket, MAX_PACKET_BYTES)));
   await new Promise<void>((resolve, reject) => {
