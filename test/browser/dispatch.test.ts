@@ -29,8 +29,13 @@ describe('dispatch screen in Chromium over the demo', () => {
   it('enters an incident, sees the ranking with reasons, and sends inquiries to the live hospitals; every state passes the screen checks', async () => {
     const page: Page = await (await browser.newContext({ viewport: SCREEN_SIZES.landscape })).newPage();
     await logIn(page, loginOf(demo.stdout, 'dispatch', 'dispatch-demo'), 'dispatcher', { lang: 'en' });
-    const check = (state: string, show: () => Promise<unknown>): Promise<void> =>
-      checkScreenLanguages(page, `dispatch-${state}`, { sizes: DISPATCH_SIZES, lang: 'en', show });
+    const check = (state: string, show: () => Promise<unknown>, focus?: string): Promise<void> =>
+      checkScreenLanguages(page, `dispatch-${state}`, {
+        sizes: DISPATCH_SIZES,
+        lang: 'en',
+        show,
+        ...(focus === undefined ? {} : { focus }),
+      });
 
     // The demo hospitals' signed statuses arrive over MQTT beside the ~200 sample ones.
     const fresh = '[data-panel=hospitals] tr[data-hospital=hosp-demo-a][data-freshness=fresh]';
@@ -55,7 +60,11 @@ describe('dispatch screen in Chromium over the demo', () => {
     await page.click('[data-form=incident] button[type=submit]');
     await page.waitForSelector('[data-error-summary]');
     expect(await page.inputValue('#lat')).toBe('north');
-    await check('incident-error', () => page.waitForSelector('[data-error-summary]'));
+    await check(
+      'incident-error',
+      () => page.waitForSelector('[data-error-summary]'),
+      '[data-panel=incident]',
+    );
 
     await page.selectOption('#place', 'shinjuku');
     await page.fill('#lat', '');
@@ -72,7 +81,11 @@ describe('dispatch screen in Chromium over the demo', () => {
       checked.push((await box.getAttribute('name')) ?? '');
     expect(checked.length).toBeGreaterThan(0);
     expect(checked.every((n) => n.startsWith('to_hosp-demo-'))).toBe(true);
-    await check('ranking', () => page.waitForSelector('[data-ranking] tr[data-rank="1"]'));
+    await check(
+      'ranking',
+      () => page.waitForSelector('[data-ranking] tr[data-rank="1"]'),
+      '[data-panel=incident]',
+    );
 
     // A unit for the case (a milestone on its timeline), then the inquiries.
     await page.click('[data-action=assign]');

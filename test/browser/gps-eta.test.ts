@@ -106,6 +106,7 @@ describe('GPS ETA in Chromium with an emulated geolocation', () => {
       sizes: TABLET_SIZES,
       lang: 'ja',
       show: () => tablet.waitForSelector('[data-action=eta-clear]'),
+      focus: '[data-panel=eta]',
     });
     await context.setGeolocation(NEAR);
     // The server took the near fix (the panel shows its distance), and still sent nothing.
@@ -129,7 +130,12 @@ describe('GPS ETA in Chromium with an emulated geolocation', () => {
     if (opened === undefined) throw new Error('the first test sent no report');
     const { tablet, board, row } = opened;
     const check = (state: string, show: () => Promise<unknown>): Promise<void> =>
-      checkScreenLanguages(tablet, `tablet-${state}`, { sizes: TABLET_SIZES, lang: 'ja', show });
+      checkScreenLanguages(tablet, `tablet-${state}`, {
+        sizes: TABLET_SIZES,
+        lang: 'ja',
+        show,
+        focus: `[data-panel=${state}]`,
+      });
 
     // A 12-lead print-out as a file: prepared on the gateway, sent after the report, at the hospital.
     await tablet.selectOption('#file-category', 'ecg');

@@ -44,7 +44,12 @@ describe('card-less lookup in Chromium over one demo', () => {
     await logIn(tablet, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', { timeoutMs: STEP_MS });
     await logIn(board, loginOf(demo.stdout, 'hospital', HOSPITAL), 'triage', { timeoutMs: STEP_MS });
     const check = (state: string, show: () => Promise<unknown>): Promise<void> =>
-      checkScreenLanguages(tablet, `tablet-lookup-${state}`, { sizes: TABLET_SIZES, lang: 'ja', show });
+      checkScreenLanguages(tablet, `tablet-lookup-${state}`, {
+        sizes: TABLET_SIZES,
+        lang: 'ja',
+        show,
+        focus: '[data-panel=card]',
+      });
 
     // A patient without a card; the lookup form appears for it, with the demo's namesake pair.
     await tablet.selectOption('#ageBand', '70-79');

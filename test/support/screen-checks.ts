@@ -77,11 +77,37 @@ export const screenProblems = async (page: Page): Promise<ScreenProblem[]> => [
   ...(await axeProblems(page)),
 ];
 
+/** The element's box on the full-page screenshot (document pixels), within the picture's size. */
+const regionOf = async (
+  page: Page,
+  selector: string,
+  picture: { readonly width: number; readonly height: number },
+): Promise<{ left: number; top: number; width: number; height: number }> => {
+  const box = await page.locator(selector).first().boundingBox();
+  if (box === null) throw new Error(`screen picture: nothing shown for ${selector}`);
+  const [scrollX, scrollY] = await page.evaluate<[number, number]>('[window.scrollX, window.scrollY]');
+  const left = Math.max(0, Math.floor(box.x + scrollX));
+  const top = Math.max(0, Math.floor(box.y + scrollY));
+  return {
+    left,
+    top,
+    width: Math.min(picture.width - left, Math.ceil(box.width)),
+    height: Math.min(picture.height - top, Math.ceil(box.height)),
+  };
+};
+
 /**
  * Checks the page as shown and writes its screenshot as `NAME.png` (use names like
  * `tablet-summary-portrait-ja`). Throws with every problem found, so one run lists them all.
+ * `focus`: the element the state is about (a panel far down the tablet's long page); the checks and
+ * the full-page screenshot still cover the whole page, but the picture copied to docs/screens/ shows
+ * that element only, so it shows what it is named for and the committed folder stays small.
  */
-export const checkScreen = async (page: Page, name: string): Promise<void> => {
+export const checkScreen = async (
+  page: Page,
+  name: string,
+  options: { readonly focus?: string } = {},
+): Promise<void> => {
   if (!/^[a-z0-9-]+$/.test(name))
     throw new Error(`screen name "${name}": lower-case letters, digits and "-"`);
   mkdirSync(SCREENS_ARTIFACTS, { recursive: true });
@@ -90,7 +116,13 @@ export const checkScreen = async (page: Page, name: string): Promise<void> => {
   if (process.env['EMS_SCREENS_TO_DOCS'] === '1') {
     mkdirSync(SCREENS_DOCS, { recursive: true });
     // Committed pictures stay small: 640 px wide JPEG, enough to read a screen's layout and words.
-    await sharp(file)
+    const full = sharp(file);
+    const picture = await full.metadata();
+    const shown =
+      options.focus === undefined
+        ? full
+        : full.extract(await regionOf(page, options.focus, { width: picture.width, height: picture.height }));
+    await shown
       .resize({ width: 640, withoutEnlargement: true })
       .jpeg({ quality: 60 })
       .toFile(`${SCREENS_DOCS}${name}.jpg`);
@@ -122,6 +154,8 @@ export const checkScreenLanguages = async (
     readonly lang: ScreenLanguage;
     /** After each reload: the page shows the state to check. */
     readonly show: () => Promise<unknown>;
+    /** As checkScreen's: the element the docs picture shows. */
+    readonly focus?: string;
   },
 ): Promise<void> => {
   const viewport = page.viewportSize();
@@ -135,7 +169,8 @@ export const checkScreenLanguages = async (
     for (const size of options.sizes) {
       await page.setViewportSize(SCREEN_SIZES[size]);
       // Every size and language is checked before failing, so one run names every problem.
-      await checkScreen(page, `${name}-${size}-${lang}`).catch((e: unknown) => failed.push(String(e)));
+      const focus = options.focus === undefined ? {} : { focus: options.focus };
+      await checkScreen(page, `${name}-${size}-${lang}`, focus).catch((e: unknown) => failed.push(String(e)));
     }
   }
   if (viewport !== null) await page.setViewportSize(viewport);

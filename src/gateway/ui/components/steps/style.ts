@@ -1,7 +1,7 @@
 export const css = `
 .steps{margin:0 0 var(--space-4)}
-.steps ol{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:var(--space-2)}
-.steps li{flex:1 1 8rem;min-width:0}
+.steps ol{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:var(--space-2);overflow-wrap:break-word}
+.steps li{flex:1 1 8rem}
 .steps a,.steps span.steps__step{display:flex;align-items:center;gap:var(--space-2);min-height:var(--touch);padding:var(--space-2) var(--space-3);border:var(--border) solid var(--colour-border-light);border-radius:var(--radius);background:var(--colour-surface);color:var(--colour-text);text-decoration:none;font-weight:700}
 .steps__n{display:inline-flex;align-items:center;justify-content:center;width:1.8em;height:1.8em;border-radius:50%;border:var(--border) solid currentColor;flex:none}
 .steps [data-state=done] .steps__n{background:var(--colour-success);color:#fff;border-color:var(--colour-success)}
