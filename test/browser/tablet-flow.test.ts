@@ -111,7 +111,7 @@ describe('the tablet as a guided flow (issue 15)', () => {
       await page.waitForSelector('[data-reports] [data-state=received], [data-reports] [data-state=viewed]', {
         timeout: 20_000,
       });
-      await check('report', () => page.waitForSelector('[data-reports] [data-state]'));
+      await check('report', () => page.waitForSelector('[data-reports] [data-state]'), '[data-panel=report]');
       // The update form keeps the report: same destination, the complaint filled in.
       expect(await page.inputValue('#mechanism')).toBe('胸痛');
       expect(await page.$('form[data-form^="report:"] select[name=hospital]')).toBeNull();
@@ -202,6 +202,7 @@ describe('the tablet as a guided flow (issue 15)', () => {
       sizes: ['portrait'],
       lang: 'en',
       show: () => page.waitForSelector('[data-error-summary]'),
+      focus: '[data-panel=report]',
     });
     // Typing is saved as a draft as it goes (server memory), so a reload keeps it.
     const saved = page.waitForResponse((r) => r.url().endsWith('/forms/draft') && r.status() === 204);

@@ -10,7 +10,7 @@ import type { CliProcess } from '../support/cli.js';
 import { ecgImage, photoWithGps } from '../support/feed/attachment-sample.js';
 import { unitFeed, unwrap } from '../support/feed/harness.js';
 import { sampleReport } from '../support/feed/sample.js';
-import { checkScreen, SCREEN_SIZES } from '../support/screen-checks.js';
+import { checkScreenLanguages, SCREEN_SIZES } from '../support/screen-checks.js';
 import { waitFor } from '../support/wait.js';
 
 const BOUNDS: AttachmentBounds = {
@@ -98,7 +98,14 @@ describe('triage detail with attachments in Chromium', () => {
     expect(served.headers()['content-type']).toBe('image/jpeg');
     expect(served.headers()['cache-control']).toBe('no-store');
     expect(served.headers()['x-content-type-options']).toBe('nosniff');
-    await checkScreen(page, 'triage-detail-attachments-landscape-ja');
+    await checkScreenLanguages(page, 'triage-detail-attachments', {
+      sizes: ['landscape', 'wall'],
+      lang: 'ja',
+      show: () =>
+        page.waitForFunction(
+          "[...document.querySelectorAll('[data-attachments] img')].length === 2 && [...document.querySelectorAll('[data-attachments] img')].every((i) => i.complete && i.naturalWidth > 0)",
+        ),
+    });
     // Another browser without the desk's session gets nothing.
     const stranger = await chromium.newContext();
     const refused = await stranger.request.get(new URL(src ?? '', page.url()).toString(), {
