@@ -1,58 +1,17 @@
 import * as v from 'valibot';
 import { ApiFailure, type Gateway } from '../../gateway/index.js';
-import {
-  MAX_MESSAGE_CHARS,
-  QUICK_REPLIES,
-  type AmbulanceFeed,
-  type FeedError,
-  type ThreadContent,
-} from '../../hospital-feed/index.js';
+import type { AmbulanceFeed } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
+import { contentOf, feedFailure, SendForm } from '../thread-form.js';
 import { Conversation } from '../thread-view.js';
 import { threadText } from '../thread-text.js';
 import { back, CREW } from './crew-forms.js';
 
 const ReportParams = v.object({ reportId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{8,64}$/)) });
-/** A quick reply (its button) or a short text; the text's bound is the wire's. */
-export const SendForm = v.object({
-  _csrf: v.string(),
-  quick: v.optional(v.picklist(QUICK_REPLIES)),
-  text: v.optional(v.pipe(v.string(), v.maxLength(MAX_MESSAGE_CHARS))),
-});
 const ReadForm = v.object({ _csrf: v.string() });
 
 /** Messages carry no consent record of their own: the emergency basis, with a fixed reason code. */
 const WHY = { purpose: 'emergency-exception', reason: 'pre-arrival-message' } as const;
-
-/** The content a send form asks for, or the field to flag: a quick reply wins, else the text trimmed. */
-export const contentOf = (body: v.InferOutput<typeof SendForm>): ThreadContent | undefined => {
-  if (body.quick !== undefined) return { type: 'quick', quick: body.quick };
-  const text = body.text?.trim() ?? '';
-  return text === '' ? undefined : { type: 'text', text };
-};
-
-/** Feed refusals at the HTTP edge: storage trouble is logged for an operator, never shown with input. */
-export const threadFailure = (error: FeedError, logger: Logger): ApiFailure => {
-  switch (error.code) {
-    case 'unknown-report':
-      return new ApiFailure('not-found');
-    case 'report-closed':
-      return new ApiFailure('conflict');
-    case 'invalid-body':
-      return new ApiFailure('invalid-input');
-    case 'storage-full':
-    case 'storage-read-only':
-    case 'storage-failed':
-    case 'not-sent':
-    case 'publish-timeout':
-    case 'already-expired':
-    case 'unknown-recipient':
-      logger.error('message not stored', { code: error.code });
-      return new ApiFailure('internal');
-    default:
-      return error.code satisfies never;
-  }
-};
 
 const formId = (reportId: string): string => `thread:${reportId}`;
 
@@ -120,9 +79,9 @@ export const mountMessages = (deps: {
       if (content === undefined) return gateway.refuseForm(c, { text: 'required' });
       // Answering is reading: what the ER wrote is on screen under the form.
       const read = await feed.threads.markRead(params.reportId);
-      if (!read.ok) throw threadFailure(read.error, logger);
+      if (!read.ok) throw feedFailure(read.error, logger, 'message not stored');
       const sent = await feed.threads.send(params.reportId, content);
-      if (!sent.ok) throw threadFailure(sent.error, logger);
+      if (!sent.ok) throw feedFailure(sent.error, logger, 'message not stored');
       // Who, which report and that it was a message: never what it said.
       gateway.recordAccess(c, 'create', { kind: 'report', id: params.reportId }, WHY);
       await gateway.formDone(c);
@@ -141,7 +100,7 @@ export const mountMessages = (deps: {
     handler: async (c, { params }) => {
       known(params.reportId);
       const read = await feed.threads.markRead(params.reportId);
-      if (!read.ok) throw threadFailure(read.error, logger);
+      if (!read.ok) throw feedFailure(read.error, logger, 'message not stored');
       if (read.value > 0) gateway.recordAccess(c, 'read', { kind: 'report', id: params.reportId }, WHY);
       return back(c);
     },

@@ -14,13 +14,13 @@ import {
   DECLINE_REASONS,
   type AnswerInput,
   type BoardReport,
-  type FeedError,
   type Receiver,
   type ReportBody,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
 import { assuranceCode, statedAssurance } from '../../records/index.js';
 import type { AlertDesk } from './alert-desk.js';
+import { feedFailure } from '../thread-form.js';
 import { AlertStrip, type AlertViewDeps } from './alerts-view.js';
 import { deskState, reportPath, unitLabel } from './board.js';
 import { ReportDetail } from './detail.js';
@@ -95,29 +95,6 @@ const find = (
   return r as BoardReport & { body: ReportBody };
 };
 
-/** Feed refusals at the HTTP edge; storage codes stay in our log (they tell an operator, not a nurse). */
-const failure = (error: FeedError, logger: Logger): ApiFailure => {
-  switch (error.code) {
-    case 'unknown-report':
-      return new ApiFailure('not-found');
-    case 'report-closed':
-      return new ApiFailure('conflict');
-    case 'invalid-body':
-      return new ApiFailure('invalid-input');
-    case 'storage-full':
-    case 'storage-read-only':
-    case 'storage-failed':
-    case 'not-sent':
-    case 'publish-timeout':
-    case 'already-expired':
-    case 'unknown-recipient':
-      logger.error('triage change not stored', { code: error.code });
-      return new ApiFailure('internal');
-    default:
-      return error.code satisfies never;
-  }
-};
-
 /** The triage desk's screens and API: report detail, answer, handover, FHIR export, and the alert script. */
 export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, logger }: TriageDeps): void => {
   const userOf = (c: Context<GatewayEnv>): string => {
@@ -139,7 +116,7 @@ export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, log
   const markViewed = async (r: BoardReport): Promise<void> => {
     if (r.status !== 'active' || r.viewed) return;
     const viewed = await receiver.markViewed(r.unitId, r.reportId);
-    if (!viewed.ok) throw failure(viewed.error, logger);
+    if (!viewed.ok) throw feedFailure(viewed.error, logger, 'triage change not stored');
   };
 
   const answer = async (
@@ -149,7 +126,7 @@ export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, log
   ): Promise<BoardReport> => {
     const found = find(receiver, params);
     const done = await receiver.answer(params.unitId, params.reportId, input);
-    if (!done.ok) throw failure(done.error, logger);
+    if (!done.ok) throw feedFailure(done.error, logger, 'triage change not stored');
     gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, whyFor(found));
     answered(c, params);
     gateway.live.refresh('incoming');
@@ -341,7 +318,7 @@ export const triageRoutes = ({ gateway, receiver, alerts, view, device, now, log
     handler: async (c, { params }) => {
       const found = find(receiver, params);
       const done = await receiver.handover(params.unitId, params.reportId);
-      if (!done.ok) throw failure(done.error, logger);
+      if (!done.ok) throw feedFailure(done.error, logger, 'triage change not stored');
       gateway.recordAccess(c, 'update', { kind: 'report', id: params.reportId }, whyFor(found));
       answered(c, params);
       gateway.live.refresh('incoming');

@@ -11,7 +11,7 @@ import {
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
 import { assuranceCode, statedAssurance } from '../../records/index.js';
-import { contentOf, SendForm, threadFailure } from '../tablet/messages-panel.js';
+import { contentOf, feedFailure, SendForm } from '../thread-form.js';
 import { reportPath } from './board.js';
 import { ThreadBody } from './thread-section.js';
 
@@ -120,9 +120,9 @@ export const threadRoutes = ({
       if (content === undefined) return gateway.refuseForm(c, { text: 'required' }, reportPath(r));
       // Answering is reading: the crew's messages are on screen above the form.
       const read = await receiver.threads.markRead(r.unitId, r.reportId);
-      if (!read.ok) throw threadFailure(read.error, logger);
+      if (!read.ok) throw feedFailure(read.error, logger, 'message not stored');
       const sent = await receiver.threads.send(r.unitId, r.reportId, content);
-      if (!sent.ok) throw threadFailure(sent.error, logger);
+      if (!sent.ok) throw feedFailure(sent.error, logger, 'message not stored');
       gateway.recordAccess(c, 'create', { kind: 'report', id: r.reportId }, whyFor(r, 'pre-arrival-message'));
       await gateway.formDone(c);
       return c.redirect(reportPath(r), 303);
@@ -140,7 +140,7 @@ export const threadRoutes = ({
     handler: async (c, { params }) => {
       const r = find(params);
       const read = await receiver.threads.markRead(r.unitId, r.reportId);
-      if (!read.ok) throw threadFailure(read.error, logger);
+      if (!read.ok) throw feedFailure(read.error, logger, 'message not stored');
       if (read.value > 0)
         gateway.recordAccess(
           c,
@@ -172,7 +172,7 @@ export const threadRoutes = ({
         ...(o.diagnosis === '' ? {} : { diagnosis: o.diagnosis }),
         ...(o.note === '' ? {} : { note: o.note }),
       });
-      if (!sent.ok) throw threadFailure(sent.error, logger);
+      if (!sent.ok) throw feedFailure(sent.error, logger, 'message not stored');
       gateway.recordAccess(c, 'create', { kind: 'report', id: r.reportId }, whyFor(r, 'outcome-feedback'));
       await gateway.formDone(c);
       return c.redirect(reportPath(r), 303);
