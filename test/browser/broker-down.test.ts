@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn } from '../support/browser.js';
 import { HOSPITAL, startFleet, type Fleet } from '../support/role-processes.js';
-import { checkScreen, SCREEN_SIZES } from '../support/screen-checks.js';
+import { checkScreenLanguages, checkScreenSizes, SCREEN_SIZES } from '../support/screen-checks.js';
 
 /** Generous: the machine is shared, and each step crosses processes, TLS and the broker. */
 const STEP_MS = 30_000;
@@ -64,7 +64,7 @@ describe('the tablet while the broker is down (issue 15 item 4)', () => {
     expect(banner).toContain('送信箱に保存');
     expect(await tablet.textContent('body')).not.toMatch(/病院に届きました|送信済み/);
     await tablet.waitForSelector('[data-live][data-state=degraded]');
-    await checkScreen(tablet, 'tablet-broker-down-landscape-ja');
+    await checkScreenSizes(tablet, 'tablet-broker-down', { sizes: ['landscape', 'portrait'], lang: 'ja' });
 
     // The broker comes back (same port, same configuration): the outbox delivers by itself.
     await fleet.broker.start();
@@ -75,6 +75,10 @@ describe('the tablet while the broker is down (issue 15 item 4)', () => {
     expect(await state.textContent()).toMatch(/病院に届きました（受信確認）|病院の担当者が確認/);
     expect(await tablet.$('[data-banner=link-down]')).toBeNull();
     expect(await tablet.evaluate('window.emsStatesMark')).toBe('same page');
-    await checkScreen(tablet, 'tablet-broker-back-landscape-ja');
+    await checkScreenLanguages(tablet, 'tablet-broker-back', {
+      sizes: ['landscape', 'portrait'],
+      lang: 'ja',
+      show: () => tablet.waitForSelector('[data-report-status=received], [data-report-status=viewed]'),
+    });
   }, 120_000);
 });

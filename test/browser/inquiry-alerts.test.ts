@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn } from '../support/browser.js';
 import { HOSPITAL, startFleet, type Fleet } from '../support/role-processes.js';
-import { checkScreen, SCREEN_SIZES } from '../support/screen-checks.js';
+import { checkScreenLanguages, checkScreenSizes, SCREEN_SIZES } from '../support/screen-checks.js';
 import { waitFor } from '../support/wait.js';
 
 const STEP_MS = 30_000;
@@ -84,7 +84,7 @@ describe('inquiry alerts on the triage board', () => {
     await expect.poll(() => sounded(board)).toBe(1);
     expect(await banner.getAttribute('data-alert-signal')).toBe('0');
     expect(await board.$(`[data-inquiry] [data-action=accept]`)).not.toBeNull();
-    await checkScreen(board, 'triage-board-inquiry-wall-ja');
+    await checkScreenSizes(board, 'triage-board-inquiry', { sizes: ['wall', 'landscape'], lang: 'ja' });
 
     const deadline = Number(await countdown.getAttribute('data-until'));
     expect(deadline).toBeGreaterThan(Date.now());
@@ -123,14 +123,21 @@ describe('inquiry alerts on the triage board', () => {
     expect((await answered).status()).toBe(409);
     await stale.waitForSelector('[data-answer-refused=expired]');
     expect(await stale.textContent('[data-banner=inquiry-expired]')).toContain('回答期限を過ぎました');
-    await checkScreen(stale, 'triage-inquiry-answer-refused-wall-ja');
+    await checkScreenSizes(stale, 'triage-inquiry-answer-refused', {
+      sizes: ['wall', 'landscape'],
+      lang: 'ja',
+    });
 
     // The board itself, drawn by the server after the deadline: the inquiry closed, nothing to press.
     await board.reload();
     await inquiry.locator('[data-state=expired]').waitFor();
     expect(await inquiry.locator('[data-action=accept], [data-action=decline]').count()).toBe(0);
     expect(await board.locator('[data-alert-kind=inquiry]').count()).toBe(0);
-    await checkScreen(board, 'triage-board-inquiry-expired-wall-ja');
+    await checkScreenLanguages(board, 'triage-board-inquiry-expired', {
+      sizes: ['wall', 'landscape'],
+      lang: 'ja',
+      show: () => inquiry.locator('[data-state=expired]').waitFor(),
+    });
 
     // Dispatch never saw an acceptance.
     expect(await desk.locator('[data-panel=inquiries] td[data-phase=accepted]').count()).toBe(0);

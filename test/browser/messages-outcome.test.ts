@@ -2,7 +2,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn } from '../support/browser.js';
 import { HOSPITAL, startFleet, UNIT, type Fleet } from '../support/role-processes.js';
-import { checkScreen, SCREEN_SIZES } from '../support/screen-checks.js';
+import { checkScreenLanguages, SCREEN_SIZES } from '../support/screen-checks.js';
 
 const STEP_MS = 30_000;
 
@@ -66,7 +66,11 @@ describe('crew ↔ ER messages and the outcome (issue 16)', () => {
     expect(await last(deskThread, 'in').getAttribute('data-state')).toBe('unread');
     // On the ER's screen is not read: nobody there has said so yet.
     expect(await last(crewThread, 'out').getAttribute('data-state')).toBe('delivered');
-    await checkScreen(desk, 'triage-detail-message-unread-landscape-ja');
+    await checkScreenLanguages(desk, 'triage-detail-message-unread', {
+      sizes: ['landscape', 'wall'],
+      lang: 'ja',
+      show: () => last(deskThread, 'in').waitFor(),
+    });
     await deskThread.locator('[data-action=thread-seen]').click();
     await expect.poll(() => last(crewThread, 'out').getAttribute('data-state')).toBe('read');
     expect(await last(crewThread, 'out').textContent()).toContain('既読');
@@ -79,7 +83,11 @@ describe('crew ↔ ER messages and the outcome (issue 16)', () => {
     expect(await last(crewThread, 'in').textContent()).toContain('初療室 2 へ直接どうぞ');
     expect(await last(crewThread, 'in').getAttribute('data-state')).toBe('unread');
     expect(await last(deskThread, 'out').getAttribute('data-state')).toBe('delivered');
-    await checkScreen(tablet, 'tablet-message-unread-landscape-ja');
+    await checkScreenLanguages(tablet, 'tablet-message-unread', {
+      sizes: ['landscape', 'portrait'],
+      lang: 'ja',
+      show: () => last(crewThread, 'in').waitFor(),
+    });
     await crewThread.locator('[data-action=thread-seen]').click();
     await expect.poll(() => last(deskThread, 'out').getAttribute('data-state')).toBe('read');
 
@@ -95,7 +103,11 @@ describe('crew ↔ ER messages and the outcome (issue 16)', () => {
     await desk.fill('[data-outcome] textarea[name=note]', 'PCI を実施しました。ありがとうございました');
     await desk.click('[data-action=outcome-send]');
     await desk.waitForSelector('[data-outcome] [data-row=outcome-diagnosis]');
-    await checkScreen(desk, 'triage-detail-outcome-landscape-ja');
+    await checkScreenLanguages(desk, 'triage-detail-outcome', {
+      sizes: ['landscape', 'wall'],
+      lang: 'ja',
+      show: () => desk.waitForSelector('[data-outcome] [data-row=outcome-diagnosis]'),
+    });
 
     const outcome = tablet.locator(`[data-outcome="${reportId}"]`);
     await outcome.waitFor();
@@ -111,6 +123,10 @@ describe('crew ↔ ER messages and the outcome (issue 16)', () => {
       )
       .toBe('handed-over');
     expect(await tablet.locator(`[data-thread="${reportId}"]`).count()).toBe(0);
-    await checkScreen(tablet, 'tablet-outcome-landscape-ja');
+    await checkScreenLanguages(tablet, 'tablet-outcome', {
+      sizes: ['landscape', 'portrait'],
+      lang: 'ja',
+      show: () => outcome.waitFor(),
+    });
   }, 120_000);
 });

@@ -176,3 +176,22 @@ export const checkScreenLanguages = async (
   if (viewport !== null) await page.setViewportSize(viewport);
   if (failed.length > 0) throw new Error(failed.join('\n'));
 };
+
+/**
+ * checkScreen at each size without reloading, for a state a reload would end (a page marked to show
+ * it was never reloaded, a kiosk's idle, a refused post's answer): pictures named `NAME-SIZE-LANG`.
+ */
+export const checkScreenSizes = async (
+  page: Page,
+  name: string,
+  options: { readonly sizes: readonly ScreenSize[]; readonly lang: ScreenLanguage },
+): Promise<void> => {
+  const viewport = page.viewportSize();
+  const failed: string[] = [];
+  for (const size of options.sizes) {
+    await page.setViewportSize(SCREEN_SIZES[size]);
+    await checkScreen(page, `${name}-${size}-${options.lang}`).catch((e: unknown) => failed.push(String(e)));
+  }
+  if (viewport !== null) await page.setViewportSize(viewport);
+  if (failed.length > 0) throw new Error(failed.join('\n'));
+};
