@@ -183,7 +183,11 @@ describe('log-in that fits a shift (issue 15)', () => {
     expect(await shape.text()).toContain('残り 3 回');
     const first = await b.submit('/unlock', '/unlock', { pin: '000000', action: 'unlock' });
     expect(first.status).toBe(403);
-    expect(await first.text()).toContain('残り 2 回');
+    const refused = await first.text();
+    expect(refused).toContain('残り 2 回');
+    // Named at the field too, not only in the summary (GOV.UK: the error next to its field).
+    expect(refused).toMatch(/<span class="field__error" id="pin-error"[^>]*>.*暗証番号が正しくありません。/s);
+    expect(refused).toMatch(/<input[^>]*id="pin"[^>]*aria-invalid="true"/s);
     const second = await (await b.submit('/unlock', '/unlock', { pin: '111111', action: 'unlock' })).text();
     expect(second).toContain('残り 1 回');
     const last = await b.submit('/unlock', '/unlock', { pin: '222222', action: 'unlock' });

@@ -210,6 +210,9 @@ export const UnlockPage: FC<UnlockPageProps> = ({
 }) => {
   const pin = pinLabel(t, 'unlock.pin');
   const tries = t('unlock.triesLeft', { n: triesLeft });
+  const state: FormState = { values: {}, errors: error === 'invalid-input' ? { pin: 'format' } : {} };
+  // A wrong PIN is in the summary and at the field, with the tries left (GOV.UK error pattern).
+  const wrong = error === 'wrong-pin' ? `${t('unlock.wrongPin')} ${tries}` : undefined;
   return (
     <Layout title={t('unlock.title')} locale={locale} t={t}>
       <SignInScreen screen="unlock" instance={instance} t={t} error={error}>
@@ -225,11 +228,20 @@ export const UnlockPage: FC<UnlockPageProps> = ({
           csrf={csrf}
           id="unlock"
           locale={locale}
-          state={{ values: {}, errors: error === 'invalid-input' ? { pin: 'format' } : {} }}
+          state={state}
           fields={{ pin }}
-          problems={error === 'wrong-pin' ? [{ href: '#pin', text: `${t('unlock.wrongPin')} ${tries}` }] : []}
+          problems={wrong === undefined ? [] : [{ href: '#pin', text: wrong }]}
         >
-          <Field name="pin" kind="pin" label={pin.label} hint={pin.hint} maxLength={8} locale={locale} />
+          <Field
+            name="pin"
+            kind="pin"
+            label={pin.label}
+            hint={pin.hint}
+            maxLength={8}
+            locale={locale}
+            state={state}
+            problem={wrong}
+          />
           <ButtonGroup>
             <Button name="action" value="unlock" action="unlock">
               {t('unlock.submit')}

@@ -33,6 +33,12 @@ export interface FieldProps {
   /** `file` only: the types offered (`accept`), and the camera to open directly (`capture`). */
   readonly accept?: string;
   readonly capture?: 'environment' | 'user';
+  /**
+   * A problem of the whole form that belongs to this field, in the page's words (a wrong PIN: nothing
+   * in the field's shape is wrong, the secret does not match). Shown at the field like an error code's
+   * sentence; the form's error summary lists the same sentence (`Form` `problems`).
+   */
+  readonly problem?: string | undefined;
 }
 
 /** The error shown at a field: a code from the kept form state, worded with the field's own label. */
@@ -49,17 +55,26 @@ export const Field: FC<FieldProps> = (p) => {
   const kind = p.kind ?? 'text';
   const code = errorOf(p.state, p.name);
   const value = p.state?.values[p.name] ?? p.value ?? '';
-  const hintId = p.hint === undefined ? undefined : `${id}-hint`;
-  const errorId = code === undefined ? undefined : `${id}-error`;
-  const describedBy = [hintId, errorId].filter((x) => x !== undefined).join(' ') || undefined;
   const numeric = kind === 'number' || kind === 'decimal' || kind === 'pin';
+  const message =
+    p.problem ??
+    (code === undefined
+      ? undefined
+      : fieldErrorText(p.locale, code, {
+          label: p.label,
+          numeric,
+          ...(p.hint === undefined ? {} : { hint: p.hint }),
+        }));
+  const hintId = p.hint === undefined ? undefined : `${id}-hint`;
+  const errorId = message === undefined ? undefined : `${id}-error`;
+  const describedBy = [hintId, errorId].filter((x) => x !== undefined).join(' ') || undefined;
   const secret = kind === 'password' || kind === 'pin';
   const widthClass = p.width === undefined || p.width === 'full' ? '' : ` input--${p.width}`;
   const common = {
     id,
     name: p.name,
     'aria-describedby': describedBy,
-    'aria-invalid': code === undefined ? undefined : 'true',
+    'aria-invalid': message === undefined ? undefined : 'true',
     required: p.required === true ? true : undefined,
   };
   const control =
@@ -100,7 +115,7 @@ export const Field: FC<FieldProps> = (p) => {
       />
     );
   return (
-    <div class={code === undefined ? 'field' : 'field field--error'} data-field={p.name}>
+    <div class={message === undefined ? 'field' : 'field field--error'} data-field={p.name}>
       <label class="field__label" for={id}>
         {p.label}
       </label>
@@ -109,14 +124,10 @@ export const Field: FC<FieldProps> = (p) => {
           {p.hint}
         </span>
       )}
-      {code === undefined ? null : (
-        <span class="field__error" id={errorId} data-error={code}>
+      {message === undefined ? null : (
+        <span class="field__error" id={errorId} data-error={code ?? 'problem'}>
           <span class="visually-hidden">{errorPrefix(p.locale)}</span>
-          {fieldErrorText(p.locale, code, {
-            label: p.label,
-            numeric,
-            ...(p.hint === undefined ? {} : { hint: p.hint }),
-          })}
+          {message}
         </span>
       )}
       {control}
