@@ -31,6 +31,7 @@ import { cookieNames } from './http/cookies.js';
 import { csrfProtection } from './http/csrf.js';
 import type { GatewayEnv } from './http/env.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { UI_CSS } from './ui/components/index.js';
 import { errorPage } from './ui/error-page.js';
 import { ApiFailure } from './http/errors.js';
 import { RouteRegistry } from './http/routes.js';
@@ -67,6 +68,11 @@ export interface GatewayOptions {
   readonly bodyLimitBytes?: number;
   /** Routes (exact paths) that take a larger body, with their bound in bytes: file uploads. */
   readonly uploadLimits?: ReadonlyMap<string, number>;
+  /**
+   * The roles' CSS text (src/roles/stylesheet.ts), served after the components' in /assets/ui.css:
+   * the gateway imports no role, the roles hand it their styles where they are wired.
+   */
+  readonly styles?: string;
   /**
    * Demo only: one-time log-in links valid this long (`ems-gateway demo` passes it; no configuration
    * key can, so a production instance never has them). See auth/demo-links.ts.
@@ -174,6 +180,7 @@ export const openGateway = async (options: GatewayOptions): Promise<Gateway> => 
     metrics: options.metrics,
     readiness: options.readiness,
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    stylesheet: options.styles === undefined ? UI_CSS : `${UI_CSS}\n${options.styles}`,
     auditIntact: () => {
       const file = readAuditFile(auditFile);
       return verifyLog(file.entries, file.checkpoints, config.id, signer.publicKey, verifySignature).ok;

@@ -58,7 +58,7 @@ export {
   type AuditProblem,
 } from './audit/index.js';
 export { translator, formatJst, relativeAge, type Locale, type Translate } from './i18n/index.js';
-export { Layout, Panel, Empty, Style } from './ui/layout.js';
+export { Layout, Panel, Empty } from './ui/layout.js';
 export { Time } from './ui/screens.js';
 // The screens' component layer (docs/components.md): every screen builds its markup from these.
 export * from './ui/components/index.js';

@@ -45,6 +45,8 @@ export interface GatewayParts {
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   readonly heartbeatMs: number;
+  /** /assets/ui.css: the components' stylesheet (UI_CSS), then the roles' own (GatewayOptions.styles). */
+  readonly stylesheet: string;
   /** Whether the audit log verifies right now (shown on the admin screen). */
   auditIntact(): boolean;
 }

@@ -20,6 +20,15 @@ export const assuranceText = (a: StatedAssurance, t: Translate): string => {
 };
 
 /**
+ * The badge's part of the one stylesheet (src/roles/stylesheet.ts): a strong identification boxed in
+ * green, a weak one dashed in red, on every screen that shows a patient (tablet, board, detail).
+ */
+export const ASSURANCE_CSS = `
+.assurance{border:var(--border) solid #1b5e20;padding:0 .4rem;border-radius:6px}
+.assurance-weak{border:var(--border) dashed #b00}
+`;
+
+/**
  * How the patient was identified, next to the patient's row or name. Weak identifications (a weak
  * match, crew-entered only, not stated) are marked as such in words and in style, so they are never
  * read as a card; `data-assurance` carries the code for tests and scripts.
@@ -35,11 +44,6 @@ export const AssuranceBadge: FC<{ readonly assurance: StatedAssurance; readonly 
       class={`assurance assurance-${strength}`}
       data-assurance={assuranceCode(assurance)}
       data-assurance-strength={strength}
-      style={
-        strength === 'weak'
-          ? 'border:2px dashed #b00;padding:0 .4rem;border-radius:6px'
-          : 'border:2px solid #1b5e20;padding:0 .4rem;border-radius:6px'
-      }
     >
       {t('assurance.label')}: {assuranceText(assurance, t)}
       {lookup && strength === 'weak' ? <strong> · {t('assurance.weak')}</strong> : null}

@@ -7,6 +7,7 @@ import { BrokerLink, DEFAULT_SESSION_EXPIRY_SECONDS } from '../hospital-feed/ind
 import { createLogger, type Logger } from '../log/index.js';
 import { Metrics } from '../metrics/index.js';
 import { keysCheck, loadRoleCrypto, type RoleCrypto } from './crypto.js';
+import { ROLES_CSS } from './stylesheet.js';
 import { ATTACHMENT_UPLOAD_PATH } from './tablet/index.js';
 
 /** A running role: what `run` and `demo` start and stop. */
@@ -120,6 +121,7 @@ export const startRole = async (
       logger,
       metrics,
       readiness,
+      styles: ROLES_CSS,
       ...(config.role === 'ambulance'
         ? {
             // The tablet's photos arrive whole in one multipart post, before they are re-encoded.

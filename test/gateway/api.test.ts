@@ -151,10 +151,14 @@ describe('every route under fuzzed input', () => {
     ).toEqual(['userId', 'password', 'otp']);
   });
 
-  it('serves screens with no-store and a script-only-from-self CSP', async () => {
+  it('serves screens with no-store and a script- and style-only-from-self CSP', async () => {
     const response = await h.request('/', { headers: { cookie: h.cookie('crew') } });
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const csp = response.headers.get('content-security-policy');
+    expect(csp).toContain("script-src 'self';");
+    // Issue 15: every style comes from /assets/ui.css, none is written into a page.
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).not.toContain('unsafe-inline');
     const html = await response.text();
     expect(html).toContain('カードなし');
     expect(html).toContain('data-panel="summary"');

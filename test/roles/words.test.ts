@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UI_CSS } from '../../src/gateway/ui/components/index.js';
 import { SCREEN_PANELS } from '../../src/gateway/ui/panels.js';
 import { DECLINE_REASONS } from '../../src/hospital-feed/index.js';
+import { ROLES_CSS } from '../../src/roles/stylesheet.js';
 import type { Instance } from '../gateway/harness.js';
 import { waitFor } from '../support/wait.js';
 import { reportOnBoard, SAMPLE_REPORT, startRoles, type RunningRoles } from './running-roles.js';
@@ -108,7 +110,8 @@ describe('every screen in Japanese and English: no message keys, no wire codes, 
 
   afterAll(() => rr.demo.stop());
 
-  const pagesOf = async (instance: Instance, lang: 'ja' | 'en'): Promise<[string, string][]> => {
+  /** Each screen, panel (and the report's detail) as served: where, the words shown, the raw HTML. */
+  const pagesOf = async (instance: Instance, lang: 'ja' | 'en'): Promise<[string, string, string][]> => {
     const [role, panels] = SCREENS[instance];
     const r = rr.roles[instance];
     const s = r.session(role);
@@ -120,10 +123,11 @@ describe('every screen in Japanese and English: no message keys, no wire codes, 
       ['/', admin.cookie],
       ...(instance === 'hospital' ? [[detail, s.cookie] as [string, string]] : []),
     ];
-    const out: [string, string][] = [];
+    const out: [string, string, string][] = [];
     for (const [path, cookie] of paths) {
       const response = await r.request(`${path}?lang=${lang}`, cookie === '' ? {} : { headers: { cookie } });
-      out.push([`${instance} ${lang} ${path}`, shown(await response.text())]);
+      const html = await response.text();
+      out.push([`${instance} ${lang} ${path}`, shown(html), html]);
     }
     return out;
   };
@@ -137,6 +141,24 @@ describe('every screen in Japanese and English: no message keys, no wire codes, 
       expect(text).not.toContain('性別未記載');
     }
   });
+
+  // Issue 15 item 1: the CSP allows style-src 'self' only, so a `<style>` or a `style=` in a page
+  // would be dropped by the browser; every style lives in /assets/ui.css, the roles' own included.
+  it.each(['ambulance', 'hospital', 'dispatch'] as const)(
+    '%s: no <style> element and no style= attribute in any screen, panel or detail; the roles’ CSS in /assets/ui.css',
+    async (instance) => {
+      const problems: string[] = [];
+      for (const [where, , html] of await pagesOf(instance, 'en')) {
+        if (/<style\b/i.test(html)) problems.push(`${where}: <style>`);
+        if (/<[^>]*\sstyle=/i.test(html)) problems.push(`${where}: style=`);
+      }
+      expect(problems).toEqual([]);
+      const r = rr.roles[instance];
+      const css = await (await r.request('/assets/ui.css')).text();
+      expect(css).toContain(UI_CSS);
+      expect(css).toContain(ROLES_CSS);
+    },
+  );
 
   it.each(['ambulance', 'hospital', 'dispatch'] as const)('%s', async (instance) => {
     const problems: string[] = [];

@@ -2,7 +2,6 @@ import * as v from 'valibot';
 import type { RouteRegistry } from '../http/routes.js';
 import { openApiDocument } from '../openapi.js';
 import type { GatewayParts } from '../parts.js';
-import { UI_CSS } from '../ui/components/index.js';
 import { LIVE_SCRIPT } from '../ui/live-script.js';
 
 const Health = v.object({ status: v.literal('ok') });
@@ -64,9 +63,9 @@ export const systemRoutes = (routes: RouteRegistry, parts: GatewayParts): void =
   routes.add({
     method: 'get',
     path: '/assets/ui.css',
-    summary: 'The screens’ one stylesheet: design tokens and the components’ styles',
+    summary: 'The screens’ one stylesheet: design tokens, the components’ styles, the roles’ own',
     access: publicAccess,
     response: { kind: 'text' },
-    handler: (c) => c.body(UI_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }),
+    handler: (c) => c.body(parts.stylesheet, 200, { 'content-type': 'text/css; charset=utf-8' }),
   });
 };

@@ -2,17 +2,6 @@ import type { Child, FC } from 'hono/jsx';
 import type { KioskState } from '../auth/index.js';
 import type { Locale, Translate } from '../i18n/index.js';
 
-/**
- * A `<style>` element with our own CSS as written. JSX escapes text children, and inside `<style>` (a
- * raw-text element, HTML §13.1.2.1) escapes are not decoded, so `"Hiragino Sans"` became
- * `&quot;Hiragino Sans&quot;` and the browser dropped the whole rule. Only constant CSS of ours comes
- * here; it may not contain `<`, so it can never close the element (`</style>`) and open markup.
- */
-export const Style: FC<{ readonly css: string }> = ({ css }) => {
-  if (css.includes('<')) throw new Error('a style sheet may not contain "<"');
-  return <style dangerouslySetInnerHTML={{ __html: css }} />;
-};
-
 export interface LayoutProps {
   readonly title: string;
   readonly locale: Locale;

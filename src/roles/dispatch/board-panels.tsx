@@ -1,12 +1,7 @@
 import type { FC } from 'hono/jsx';
 import { refusalCount, UNIT_MILESTONES, type DispatchKpis, type InquiryState } from '../../dispatch/index.js';
-import { formatJst, Style, type PanelContext } from '../../gateway/index.js';
+import { formatJst, type PanelContext } from '../../gateway/index.js';
 import { words } from '../dispatch-text.js';
-
-const CSS = `.case{border:2px solid #1d2b36;border-radius:8px;padding:.5rem .75rem;margin:.5rem 0}
-.alert{background:#8a1c1c;color:#fff;padding:.5rem .75rem;border-radius:8px;font-weight:700}
-.hint{background:#fff3cd;padding:.5rem;border-radius:8px}
-td[data-phase=accepted]{font-weight:700;color:#1b5e20}td[data-phase=declined],td[data-phase=timedOut]{color:#8a1c1c}`;
 
 /** The live inquiry board: each case, each hospital asked and where it stands; the escalation alert. */
 export const InquiryBoard: FC<{
@@ -18,7 +13,6 @@ export const InquiryBoard: FC<{
   const w = words(ctx.locale);
   return (
     <>
-      <Style css={CSS} />
       {cases.map((c) => {
         const exhausted =
           c.outcome === 'open' && c.targets.length > 0 && c.targets.every((t) => t.phase !== 'pending');

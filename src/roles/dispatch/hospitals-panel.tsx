@@ -1,14 +1,8 @@
 import type { FC } from 'hono/jsx';
 import { EQUIPMENT, freshnessOf, type HospitalSite, type RankingPolicy } from '../../dispatch/index.js';
-import { relativeAge, Style, type PanelContext } from '../../gateway/index.js';
+import { relativeAge, type PanelContext } from '../../gateway/index.js';
 import { words } from '../dispatch-text.js';
 import type { BoardEntry } from './status-board.js';
-
-export const FRESHNESS_CSS = `
-tr.fresh{background:#e3f4e1}tr.stale{background:#fff3cd}tr.expired{background:#eceff1;color:#454a4f}
-.tag{display:inline-block;border:2px solid currentColor;border-radius:6px;padding:0 .4rem;font-size:.9rem;font-weight:600}
-.scroll{max-height:32rem;overflow:auto}.small{font-size:.95rem}
-`;
 
 /** Every hospital's last good status, coloured (and labelled: colour is never the only signal) by age. */
 export const HospitalsPanel: FC<{
@@ -35,7 +29,6 @@ export const HospitalsPanel: FC<{
   const count = (label: string): number => rows.filter((r) => r.freshness.label === label).length;
   return (
     <>
-      <Style css={FRESHNESS_CSS} />
       <p class="small" data-summary>
         {w.freshness.fresh} {count('fresh')} · {w.freshness.stale} {count('stale')} · {w.freshness.expired}{' '}
         {count('expired')} · {w.w.rejected}: {rejected}
@@ -73,7 +66,7 @@ export const HospitalsPanel: FC<{
                 <td>{entry.status.loadPercent} %</td>
                 <td>
                   {relativeAge(entry.status.updatedAt, ctx.now, ctx.t)}{' '}
-                  <span class="tag">{w.freshness[freshness.label]}</span>
+                  <span class="freshness-tag">{w.freshness[freshness.label]}</span>
                 </td>
                 <td>{entry.source === 'signed' ? w.w.signed : w.w.sample}</td>
               </tr>

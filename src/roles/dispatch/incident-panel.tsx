@@ -10,10 +10,9 @@ import {
   type Ranking,
   type TimelineEvent,
 } from '../../dispatch/index.js';
-import { formatJst, Style, type PanelContext } from '../../gateway/index.js';
+import { formatJst, type PanelContext } from '../../gateway/index.js';
 import { Button, ButtonGroup, Field, FieldRow, Form } from '../../gateway/ui/components/index.js';
 import { ageBandText, reasonText, words } from '../dispatch-text.js';
-import { FRESHNESS_CSS } from './hospitals-panel.js';
 import { SAMPLE_PLACES } from './places.js';
 
 /** How many ranked hospitals the screen lists; the rest are further away or worse matches. */
@@ -218,8 +217,8 @@ const RankingList: FC<{ ctx: PanelContext; current: CurrentCase }> = ({ ctx, cur
               </td>
               <td>{r.rank}</td>
               <td>
-                {r.name} <span class="tag">{w.freshness[r.freshness.label]}</span>{' '}
-                <span class="tag" data-reachable={String(current.reachable(r.hospitalId))}>
+                {r.name} <span class="freshness-tag">{w.freshness[r.freshness.label]}</span>{' '}
+                <span class="freshness-tag" data-reachable={String(current.reachable(r.hospitalId))}>
                   {current.reachable(r.hospitalId) ? w.w.reachable : w.w.phoneOnly}
                 </span>
               </td>
@@ -299,53 +298,12 @@ const UnitAndTimeline: FC<{ ctx: PanelContext; current: CurrentCase }> = ({ ctx,
   );
 };
 
-/**
- * The dispatcher's screen (issue 15): at a desk (1280×800) the incident and its candidates on the
- * left, the inquiries and the KPIs beside them, the hospitals' status table full width below (eight
- * columns do not fit a third of the screen: its words broke a letter a line); on the control room's
- * wall display (1920×1080) the status table under the inquiries and the KPIs. Table cells break a
- * word only when it cannot fit a line (the page's `overflow-wrap:anywhere` sizes a column down to
- * one letter), so columns keep their words whole.
- */
-const DISPATCH_LAYOUT_CSS = `
-[data-screen=dispatcher] td,[data-screen=dispatcher] th{overflow-wrap:break-word}
-@media (min-width:1100px){
-main.screen[data-screen=dispatcher]{grid-template-columns:minmax(0,3fr) minmax(0,2fr);grid-template-rows:auto 1fr auto}
-main.screen[data-screen=dispatcher]>section[data-panel=incident]{grid-column:1;grid-row:1/span 2}
-main.screen[data-screen=dispatcher]>section[data-panel=inquiries]{grid-column:2;grid-row:1}
-main.screen[data-screen=dispatcher]>section[data-panel=kpis]{grid-column:2;grid-row:2}
-main.screen[data-screen=dispatcher]>section[data-panel=hospitals]{grid-column:1/-1;grid-row:3}
-}
-@media (min-width:1600px){
-main.screen[data-screen=dispatcher]{grid-template-columns:minmax(0,2fr) minmax(0,1fr) minmax(0,1fr);grid-template-rows:auto auto 1fr}
-main.screen[data-screen=dispatcher]>section[data-panel=incident]{grid-row:1/span 3}
-main.screen[data-screen=dispatcher]>section[data-panel=kpis]{grid-column:3;grid-row:1}
-main.screen[data-screen=dispatcher]>section[data-panel=hospitals]{grid-column:2/span 2;grid-row:2}
-}
-`;
-
 /** The incident form, and for the dispatcher's current case the ranked destinations with reasons. */
 export const IncidentPanel: FC<{ ctx: PanelContext; current?: CurrentCase | undefined }> = ({
   ctx,
   current,
 }) => (
   <>
-    <Style
-      css={`
-        ${FRESHNESS_CSS}${DISPATCH_LAYOUT_CSS}
-        .row {
-          display: flex;
-          gap: 1rem;
-        }
-        .row > label {
-          flex: 1;
-        }
-        ul {
-          margin: 0;
-          padding-left: 1.1rem;
-        }
-      `}
-    />
     <IncidentForm ctx={ctx} current={current} />
     {current === undefined ? null : <UnitAndTimeline ctx={ctx} current={current} />}
     {current === undefined ? null : <RankingList ctx={ctx} current={current} />}

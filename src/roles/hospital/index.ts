@@ -1,3 +1,4 @@
 export { mountHospitalDispatch } from './mount.js';
 export { STATUS_KIND, STATUS_FILE, closedStatus, writeStatusFile, StatusPublisher } from './status.js';
 export { HospitalInquiries, type IncomingInquiry, type HospitalAnswer } from './inquiries.js';
+export { HOSPITAL_CSS } from './style.js';

@@ -4,7 +4,6 @@ import {
   formatJst,
   Layout,
   relativeAge,
-  Style,
   translator,
   type Locale,
   type PanelContext,
@@ -13,15 +12,6 @@ import { Banner, Button, ButtonLink, Field, FieldRow, Form } from '../../gateway
 import { ageBandText, words } from '../dispatch-text.js';
 import { triageText } from '../triage/index.js';
 import type { IncomingInquiry } from './inquiries.js';
-
-const CSS = `
-.chk{display:flex;flex-wrap:wrap;gap:.25rem 1rem}.chk label{display:flex;align-items:center;gap:.4rem;font-weight:400;margin:.25rem 0}
-.chk input{width:28px;min-height:28px}.row{display:flex;gap:1rem}.row>label{flex:1}
-.inq{border:2px solid #1d2b36;border-radius:8px;padding:.75rem;margin:.5rem 0}.inq.closed{opacity:.7;border-style:dashed}
-.inq form{display:inline-flex;flex-wrap:wrap;gap:.5rem;margin:.25rem .5rem .25rem 0}.inq button{white-space:nowrap}
-.decline{background:#8a1c1c;border-color:#8a1c1c;color:#fff}
-.warn{color:#8a1c1c;font-weight:600}
-`;
 
 const Check: FC<{ name: string; label: string; checked: boolean }> = ({ name, label, checked }) => (
   <label>
@@ -55,7 +45,6 @@ export const StatusForm: FC<{ ctx: PanelContext; status: HospitalStatus; publish
   };
   return (
     <>
-      <Style css={CSS} />
       <Form
         action="/hospital/status"
         csrf={ctx.csrf}
@@ -195,7 +184,6 @@ export const InquiryRequests: FC<{
   inquiries: readonly { readonly q: IncomingInquiry; readonly answerable: boolean }[];
 }> = ({ ctx, inquiries }) => (
   <>
-    <Style css={CSS} />
     {inquiries.map(({ q, answerable }) => (
       <Inquiry ctx={ctx} inquiry={q} answerable={answerable} />
     ))}

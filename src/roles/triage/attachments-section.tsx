@@ -35,7 +35,7 @@ export const AttachmentsBody: FC<AttachmentsProps> = ({ r, attachments, locale }
   return attachments.length === 0 ? (
     <p data-attachments-none>{w('desk.none')}</p>
   ) : (
-    <ul style="list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:1rem">
+    <ul class="attachment-list">
       {attachments.map((a) => {
         const label = `${w(categoryKey(a.category))} · ${formatJst(Date.parse(a.addedAt))} ${w('desk.added')}`;
         const href = attachmentPath(r, a.attachmentId);
@@ -55,15 +55,10 @@ export const AttachmentsBody: FC<AttachmentsProps> = ({ r, attachments, locale }
             </a>
           </li>
         ) : (
-          <li
-            data-attachment={a.attachmentId}
-            data-status="complete"
-            data-kind="photo"
-            style="max-width:100%"
-          >
-            <figure style="margin:0">
+          <li data-attachment={a.attachmentId} data-status="complete" data-kind="photo">
+            <figure>
               <a href={href} target="_blank" rel="noopener">
-                <img src={href} alt={label} style="display:block;max-width:min(100%,40rem);height:auto" />
+                <img src={href} alt={label} />
               </a>
               <figcaption>{label}</figcaption>
             </figure>

@@ -4,7 +4,6 @@ import {
   AcuityTag,
   ButtonLink,
   formatJst,
-  Style,
   Tag,
   type Locale,
   type TagTone,
@@ -15,7 +14,6 @@ import { statedAssurance } from '../../records/index.js';
 import { AssuranceBadge } from '../assurance-badge.js';
 import { words } from '../dispatch-text.js';
 import type { BoardLists, RecentReason } from './lists.js';
-import { BOARD_CSS } from './board-style.js';
 import type { TriageKey, TriageText } from './text.js';
 
 /** Where a report stands at the desk, from its stored flags: one word for the list and the detail. */
@@ -172,7 +170,6 @@ export const IncomingList: FC<{
   readonly tt: TriageText;
 }> = ({ lists, alerting, now, locale, t, tt }) => (
   <>
-    <Style css={BOARD_CSS} />
     <AcuityLegend locale={locale} />
     <h3 class="board-title">{tt('list.board')}</h3>
     {lists.live.length === 0 ? <p class="empty">{t('empty.incoming')}</p> : null}

@@ -1,5 +1,5 @@
 import type { Child, FC } from 'hono/jsx';
-import { AcuityTag, formatJst, Style, type Locale, type Translate } from '../../gateway/index.js';
+import { AcuityTag, formatJst, type Locale, type Translate } from '../../gateway/index.js';
 import {
   DECLINE_REASONS,
   type BoardReport,
@@ -10,7 +10,6 @@ import {
 import { statedAssurance } from '../../records/index.js';
 import { AssuranceBadge } from '../assurance-badge.js';
 import { ageText, deskState, reportPath, stateKey, unitLabel, untilEta } from './board.js';
-import { BOARD_CSS } from './board-style.js';
 import { words } from '../dispatch-text.js';
 import { AttachmentsSection } from './attachments-section.js';
 import { CriticalFlagsView, HISTORY_SECTIONS, Sections } from './summary-view.js';
@@ -169,9 +168,8 @@ export const ReportDetail: FC<{
   const eta = Date.parse(body.eta);
   const declined = r.answer?.decision === 'decline' ? r.answer : undefined;
   return (
-    <main data-report-detail data-state={state} style="display:block">
+    <main data-report-detail data-state={state}>
       <script src="/assets/triage.js" defer></script>
-      <Style css={BOARD_CSS} />
       <p>
         <a class="button" href="/">
           {tt('detail.back')}

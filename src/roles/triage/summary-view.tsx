@@ -32,15 +32,6 @@ export const HISTORY_SECTIONS = [
   'results',
 ] as const;
 
-const STATUS_STYLE = {
-  unavailable:
-    'border:2px dashed #8a5a00;background:#fff6e0;padding:.25rem .5rem;border-radius:6px;font-weight:700',
-  partial:
-    'border:2px solid #8a5a00;background:#fff6e0;padding:.25rem .5rem;border-radius:6px;font-weight:700',
-  'none-known': 'font-weight:700',
-  available: '',
-} as const;
-
 const say = (tt: TriageText, key: TriageKey, vars: Readonly<Record<string, string | number>> = {}): string =>
   Object.entries(vars).reduce((s, [k, v]) => s.replace(`{${k}}`, String(v)), tt(key));
 
@@ -76,11 +67,8 @@ export const statusText = (s: AnySection, tt: TriageText): string | undefined =>
 export const missingText = (reason: Missing, tt: TriageText): string =>
   say(tt, 'status.unavailable', { reason: tt(`missing.${reason}`) });
 
-const Status: FC<{ readonly status: keyof typeof STATUS_STYLE; readonly text: string }> = ({
-  status,
-  text,
-}) => (
-  <p data-section-status={status} style={STATUS_STYLE[status]}>
+const Status: FC<{ readonly status: AnySection['status']; readonly text: string }> = ({ status, text }) => (
+  <p class={`section-status section-status--${status}`} data-section-status={status}>
     {text}
   </p>
 );
@@ -95,7 +83,7 @@ const Provenance: FC<{ readonly s: AnySection; readonly tt: TriageText }> = ({ s
       : [`${tt('meta.sources')}: ${s.sources.join(' / ')}`]),
   ];
   return parts.length === 0 ? null : (
-    <p data-provenance style="font-size:.9rem;color:#454a4f">
+    <p class="section-provenance" data-provenance>
       {parts.join(' · ')}
     </p>
   );
