@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readKeyFile, toBase64 } from '../../src/crypto/index.js';
 import { prepareAttachment, type AttachmentBounds } from '../../src/roles/tablet/index.js';
-import { launchChromium, logIn, loginOf, startDemoProcess } from '../support/browser.js';
+import { demoUnitFeed, launchChromium, logIn, loginOf, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
 import { ecgImage, photoWithGps } from '../support/feed/attachment-sample.js';
-import { unitFeed, unwrap } from '../support/feed/harness.js';
+import type { unitFeed } from '../support/feed/harness.js';
+import { unwrap } from '../support/feed/harness.js';
 import { sampleReport } from '../support/feed/sample.js';
 import { checkScreenLanguages, SCREEN_SIZES } from '../support/screen-checks.js';
 import { waitFor } from '../support/wait.js';
@@ -41,21 +41,8 @@ describe('triage detail with attachments in Chromium', () => {
     context = await chromium.newContext({ viewport: SCREEN_SIZES.landscape });
     page = await context.newPage();
     await logIn(page, loginOf(demo.stdout, 'hospital', 'hosp-demo-a'), 'triage');
-    const broker = /MQTT broker \(aedes\) +(mqtt:\/\/\S+)/.exec(demo.stdout)?.[1];
-    const keysDir = join(dataDir, 'keys');
-    const operator = await readKeyFile(join(keysDir, 'operator-demo.key'));
-    if (broker === undefined || !operator.ok) throw new Error('no broker or operator key');
-    const keys = {
-      directoryFile: join(keysDir, 'directory.json'),
-      operatorPublicKey: toBase64(operator.value.publicKeys.ed25519),
-      keyFile: (p: string) => join(keysDir, `${p}.key`),
-    };
-    unit = await unitFeed({ url: broker, protocolVersion: 4, keys }, 'amb-demo-01', {
-      dir: mkdtempSync(join(tmpdir(), 'ems-attach-unit-')),
-      clientId: 'amb-demo-01-attach-test',
-    });
-    await unit.feed.start();
-    await waitFor(() => unit?.link.isUp || undefined, 'unit link up');
+    // Beside the demo's own ambulance role, under another MQTT client id.
+    unit = await demoUnitFeed(demo, dataDir, 'amb-demo-01-attach-test');
   }, 120_000);
 
   afterAll(async () => {

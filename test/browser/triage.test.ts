@@ -3,10 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readKeyFile, toBase64 } from '../../src/crypto/index.js';
-import { launchChromium, logIn, loginOf, startDemoProcess, type Login } from '../support/browser.js';
+import {
+  demoUnitFeed,
+  launchChromium,
+  logIn,
+  loginOf,
+  startDemoProcess,
+  type Login,
+} from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
-import { unitFeed } from '../support/feed/harness.js';
+import type { unitFeed } from '../support/feed/harness.js';
 import { sampleReport } from '../support/feed/sample.js';
 import { checkScreen, checkScreenLanguages, SCREEN_SIZES } from '../support/screen-checks.js';
 import { waitFor } from '../support/wait.js';
@@ -41,22 +47,8 @@ describe('triage board in Chromium over the demo', () => {
     login = loginOf(demo.stdout, 'hospital', 'hosp-demo-a');
     await logIn(page, login, 'triage');
 
-    const broker = /MQTT broker \(aedes\) +(mqtt:\/\/\S+)/.exec(demo.stdout)?.[1];
-    const keysDir = join(dataDir, 'keys');
-    const operator = await readKeyFile(join(keysDir, 'operator-demo.key'));
-    if (broker === undefined || !operator.ok) throw new Error('no broker or operator key');
-    const keys = {
-      directoryFile: join(keysDir, 'directory.json'),
-      operatorPublicKey: toBase64(operator.value.publicKeys.ed25519),
-      keyFile: (p: string) => join(keysDir, `${p}.key`),
-    };
     // Beside the demo's own ambulance role, under another MQTT client id.
-    unit = await unitFeed({ url: broker, protocolVersion: 4, keys }, 'amb-demo-01', {
-      dir: mkdtempSync(join(tmpdir(), 'ems-triage-unit-')),
-      clientId: 'amb-demo-01-browser-test',
-    });
-    await unit.feed.start();
-    await waitFor(() => unit?.link.isUp || undefined, 'unit link up');
+    unit = await demoUnitFeed(demo, dataDir, 'amb-demo-01-browser-test');
   });
 
   afterAll(async () => {

@@ -2,9 +2,12 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { readKeyFile, toBase64 } from '../../src/crypto/index.js';
 import { base32Decode, totp } from '../../src/gateway/index.js';
 import { CliProcess } from './cli.js';
+import { unitFeed } from './feed/harness.js';
 import { ARTIFACTS } from './paths.js';
+import { waitFor } from './wait.js';
 
 export const SCREENSHOTS = `${ARTIFACTS}screenshots/`;
 
@@ -114,4 +117,32 @@ export const logIn = async (
   await page.waitForURL((u) => u.pathname === '/' || u.search.includes('error'), { timeout });
   if ((await page.$(`[data-screen=${screen}]`)) === null) throw new Error(`not logged in: ${page.url()}`);
   await page.waitForSelector('[data-live][data-state=up]', { timeout });
+};
+
+/**
+ * A unit's feed beside the demo's own ambulance role (amb-demo-01 under another MQTT client id), on the
+ * demo's embedded broker with the demo's keys from its data directory: a test sends reports as that
+ * unit would, then watches them on the board. Started and linked up.
+ */
+export const demoUnitFeed = async (
+  demo: CliProcess,
+  dataDir: string,
+  clientId: string,
+): Promise<Awaited<ReturnType<typeof unitFeed>>> => {
+  const broker = /MQTT broker \(aedes\) +(mqtt:\/\/\S+)/.exec(demo.stdout)?.[1];
+  const keysDir = join(dataDir, 'keys');
+  const operator = await readKeyFile(join(keysDir, 'operator-demo.key'));
+  if (broker === undefined || !operator.ok) throw new Error('no broker or operator key');
+  const keys = {
+    directoryFile: join(keysDir, 'directory.json'),
+    operatorPublicKey: toBase64(operator.value.publicKeys.ed25519),
+    keyFile: (p: string) => join(keysDir, `${p}.key`),
+  };
+  const unit = await unitFeed({ url: broker, protocolVersion: 4, keys }, 'amb-demo-01', {
+    dir: mkdtempSync(join(tmpdir(), 'ems-demo-unit-')),
+    clientId,
+  });
+  await unit.feed.start();
+  await waitFor(() => unit.link.isUp || undefined, 'unit link up');
+  return unit;
 };
