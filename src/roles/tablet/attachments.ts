@@ -8,7 +8,7 @@ import type {
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
 import { prepareAttachment, type AttachmentBounds, type PrepareError } from './attachment-prepare.js';
-import { latestReport, type CardSession } from './state.js';
+import { openReport, type CardSession } from './state.js';
 
 /** Why an attachment was not taken; each has words on the panel (text.ts, `attach.error.*`). */
 export type AttachError = PrepareError | 'too-many' | 'no-patient' | 'not-stored';
@@ -46,8 +46,6 @@ export interface TabletAttachmentsOptions {
   readonly newId: () => string;
   readonly logger: Logger;
 }
-
-const OPEN_STATES = new Set(['queued', 'sent', 'at-broker', 'received', 'viewed', 'accepted']);
 
 /**
  * The photos and PDFs of each patient on this tablet (issue 16). Prepared bytes stay in memory only,
@@ -107,9 +105,9 @@ export class TabletAttachments extends EventEmitter<{ changed: [] }> {
       sent: new Map(),
     };
     this.#byTap.set(s.tap, [...held, item]);
-    const latest = latestReport(s);
-    if (latest !== undefined && this.#isOpen(latest.reportId)) {
-      const sent = await this.#send(item, latest.reportId);
+    const open = openReport(s, (id) => this.#o.feed.report(id));
+    if (open !== undefined) {
+      const sent = await this.#send(item, open.reportId);
       if (!sent) {
         this.#drop(s.tap, item.id);
         return err('not-stored');
@@ -128,10 +126,10 @@ export class TabletAttachments extends EventEmitter<{ changed: [] }> {
     for (const tap of new Set([...this.#byTap.keys(), ...this.#errors.keys()]))
       if (!present.has(tap)) this.#dropAll(tap);
     for (const s of patients) {
-      const latest = latestReport(s);
-      if (latest === undefined || !this.#isOpen(latest.reportId)) continue;
+      const open = openReport(s, (id) => this.#o.feed.report(id));
+      if (open === undefined) continue;
       for (const item of this.#byTap.get(s.tap) ?? [])
-        if (!item.sent.has(latest.reportId)) void this.#send(item, latest.reportId);
+        if (!item.sent.has(open.reportId)) void this.#send(item, open.reportId);
     }
   }
 
@@ -145,11 +143,6 @@ export class TabletAttachments extends EventEmitter<{ changed: [] }> {
     let n = 0;
     for (const items of this.#byTap.values()) for (const i of items) n += i.bytes.byteLength;
     return n;
-  }
-
-  #isOpen(reportId: string): boolean {
-    const view = this.#o.feed.report(reportId);
-    return view !== undefined && OPEN_STATES.has(view.state);
   }
 
   async #send(item: Held, reportId: string): Promise<boolean> {

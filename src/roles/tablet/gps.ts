@@ -38,7 +38,7 @@ export class GpsEta extends EventEmitter<{ changed: [] }> {
 
   constructor(
     private readonly o: {
-      readonly session: Pick<CardSessionService, 'current' | 'sendReport' | 'reportView'>;
+      readonly session: Pick<CardSessionService, 'current' | 'reports'>;
       readonly sites: ReadonlyMap<string, HospitalSite>;
       readonly policy: EtaPolicy;
       readonly clock: Clock;
@@ -53,7 +53,7 @@ export class GpsEta extends EventEmitter<{ changed: [] }> {
     const s = this.o.session.current;
     const latest = s === undefined ? undefined : latestReport(s);
     if (s === undefined || latest === undefined) return undefined;
-    const state = this.o.session.reportView(latest.reportId)?.state;
+    const state = this.o.session.reports.view(latest.reportId)?.state;
     if (state === undefined || ['cancelled', 'expired', 'handed-over'].includes(state)) return undefined;
     return { tap: s.tap, latest };
   }
@@ -116,7 +116,7 @@ export class GpsEta extends EventEmitter<{ changed: [] }> {
       this.#held.set(reportId, decision.reason);
       return this.#changed();
     }
-    const sent = await this.o.session.sendReport(t.tap, hospitalId, {
+    const sent = await this.o.session.reports.send(t.tap, hospitalId, {
       ...input,
       eta: new Date(decision.eta).toISOString(),
     });
@@ -133,7 +133,7 @@ export class GpsEta extends EventEmitter<{ changed: [] }> {
     if (t === undefined) return err('no-report');
     const eta = this.o.clock.now() + minutes * 60_000;
     this.#manual.set(t.latest.reportId, eta);
-    const sent = await this.o.session.sendReport(t.tap, t.latest.hospitalId, {
+    const sent = await this.o.session.reports.send(t.tap, t.latest.hospitalId, {
       ...t.latest.input,
       eta: new Date(eta).toISOString(),
     });

@@ -2,12 +2,9 @@ export { mountTablet, attachmentBounds, type TabletParts } from './mount.js';
 export { ATTACHMENT_UPLOAD_PATH } from './attachments-panel.js';
 export { prepareAttachment, type AttachmentBounds, type Prepared } from './attachment-prepare.js';
 export { TabletAttachments, type AttachmentRow, type AttachError } from './attachments.js';
-export {
-  CardSessionService,
-  recordsIdentity,
-  type CardSessionOptions,
-  type ActionResult,
-} from './session.js';
+export { CardSessionService, type CardSessionOptions } from './session.js';
+export type { ActionResult } from './patient-roster.js';
+export { recordsIdentity } from './records-request.js';
 export {
   reduce,
   newSession,

@@ -54,7 +54,7 @@ export const lookupRoutes = (o: LookupRoutesOptions): void => {
       const draft = draftOf(body);
       const query = lookupQueryOf(draft, o.now());
       if (!query.ok) {
-        session.lookupDraft(body.tap, draft, query.error);
+        session.lookup.draft(body.tap, draft, query.error);
         return;
       }
       const audit = (outcome: 'success' | 'failure', candidates: number): void => {
@@ -73,11 +73,11 @@ export const lookupRoutes = (o: LookupRoutesOptions): void => {
       };
       const allowed = limiter.take(crew.userId, o.now());
       if (!allowed.ok) {
-        if (session.lookupRefused(body.tap, draft, 'rate-limited').ok) audit('failure', 0);
+        if (session.lookup.refused(body.tap, draft, 'rate-limited').ok) audit('failure', 0);
         o.logger.info('lookup refused', { reason: 'rate-limited' });
         return;
       }
-      const answered = await session.lookUp(body.tap, query.value, draft, crew.userId);
+      const answered = await session.lookup.search(body.tap, query.value, draft, crew.userId);
       if (answered.ok)
         audit(
           answered.value.code === 'ok' ? 'success' : 'failure',
@@ -91,7 +91,7 @@ export const lookupRoutes = (o: LookupRoutesOptions): void => {
     schema: ConfirmForm,
     handle: (body, c) => {
       const crew = crewOf(c);
-      const confirmed = session.confirmCandidate(body.tap, body.ref, crew.userId);
+      const confirmed = session.lookup.confirm(body.tap, body.ref, crew.userId);
       if (confirmed.ok) {
         const s = session.current;
         if (s?.subject !== undefined)
@@ -113,7 +113,7 @@ export const lookupRoutes = (o: LookupRoutesOptions): void => {
     summary: 'None of the candidates is the patient: the patient stays unknown',
     schema: NoneForm,
     handle: (body) => {
-      session.noneOfThese(body.tap);
+      session.lookup.none(body.tap);
     },
   });
   crewForm(gateway, {
@@ -122,7 +122,7 @@ export const lookupRoutes = (o: LookupRoutesOptions): void => {
       'Attach the card on the reader to the unknown patient it was tapped for (refused if that patient is identified)',
     schema: AttachForm,
     handle: (body) => {
-      session.attachCard(body.tap, body.patient);
+      session.card.attach(body.tap, body.patient);
     },
   });
 };

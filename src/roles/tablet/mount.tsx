@@ -111,7 +111,6 @@ export const mountTablet = (
     feed: parts.feed,
     subjectOf: (serial) => `cs-${createHmac('sha256', subjectKey).update(serial).digest('hex').slice(0, 32)}`,
     newTap: () => `tap-${randomBytes(12).toString('hex')}`,
-    clock,
     timer: systemTimers,
     retryEveryMs: RETRY_EVERY_MS,
     logger: ctx.logger.child({ part: 'card-session' }),
@@ -177,7 +176,7 @@ export const mountTablet = (
         />
         {s === undefined ? null : (
           <>
-            <AttachCard s={s} target={session.attachTarget(s.tap)} ctx={p} say={say} />
+            <AttachCard s={s} target={session.card.attachTarget(s.tap)} ctx={p} say={say} />
             <LookupPanel s={s} ctx={p} demo={parts.demo?.namesakes} />
           </>
         )}
@@ -233,7 +232,7 @@ export const mountTablet = (
   gateway.panels.set('report', (p) => {
     const s = session.current;
     const views = (s?.reports ?? []).flatMap((r) => {
-      const view = session.reportView(r.reportId);
+      const view = session.reports.view(r.reportId);
       return view === undefined ? [] : [view];
     });
     const record = recordPatient(s, p.now);

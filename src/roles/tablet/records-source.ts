@@ -15,7 +15,8 @@ import {
 import type { RoleContext } from '../runtime.js';
 import { deviceSigner, envelopeResponseOpener } from './records-ports.js';
 import type { LookupFailure } from './lookup-state.js';
-import type { CandidatesAnswer, CandidateSource, SummarySource } from './session.js';
+import type { CandidatesAnswer, CandidateSource } from './patient-lookup.js';
+import type { SummarySource } from './records-fetch.js';
 
 /** The same retry and breaker policy for both kinds (src/records/retry.ts). */
 const RETRY = { baseDelayMs: 500, maxDelayMs: 5_000 } as const;

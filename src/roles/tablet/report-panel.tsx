@@ -3,8 +3,8 @@ import { Choices, Confirm, Field, fill, type PanelContext } from '../../gateway/
 import type { ReportView } from '../../hospital-feed/index.js';
 import { firstDefaults, fromReport, previousOf } from './report-defaults.js';
 import { ReportFormView, reportFormId, type CrewContact, type Hospital } from './report-form-view.js';
-import { isOpenState, ReportStatus } from './report-status.js';
-import { latestReport, type CardSession, type Sex } from './state.js';
+import { ReportStatus } from './report-status.js';
+import { isOpenState, latestReport, type CardSession, type Sex } from './state.js';
 import type { Say } from './text.js';
 
 /**

@@ -39,10 +39,6 @@ export const stateTone = (state: CrewState): TagTone => {
   }
 };
 
-/** Still going somewhere: not cancelled, expired, handed over or declined (an update may follow). */
-export const isOpenState = (state: CrewState): boolean =>
-  !['cancelled', 'expired', 'handed-over', 'declined'].includes(state);
-
 /** Not yet at the hospital: what a broker outage holds back. */
 const undelivered = (state: CrewState): boolean =>
   state === 'queued' || state === 'sent' || state === 'at-broker';

@@ -11,8 +11,15 @@ import type { UnitAssignment } from './assignment.js';
 import { back, crewForm, crewOf } from './crew-forms.js';
 import type { CardSessionService } from './session.js';
 import type { ShiftReports } from './shift-reports.js';
-import { isOpenState } from './report-status.js';
-import { AGE_BANDS, assuranceOf, latestReport, SEXES, shownSummary, type CardSession } from './state.js';
+import {
+  AGE_BANDS,
+  assuranceOf,
+  latestReport,
+  openReport,
+  SEXES,
+  shownSummary,
+  type CardSession,
+} from './state.js';
 
 /** The demo's emulated card (in-process reader only): tap a holder's card, or take it away. */
 export interface DemoCards {
@@ -126,7 +133,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
     schema: IdentifyForm,
     handle: async (body, c) => {
       const attester = crewOf(c).userId;
-      await session.identify(
+      await session.card.identify(
         body.tap,
         body.mode === 'visual' ? { mode: 'visual', attester } : { mode: 'pin', pin: phi(body.pin) },
       );
@@ -151,7 +158,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
           sessionAccess(current, consent),
         );
       // Not awaited: the panels follow the request (fetching → summary) over the live stream.
-      session
+      session.records
         .consent(body.tap, consent, crew)
         .catch((e: unknown) => o.logger.error('records fetch failed', { error: errorName(e) }));
     },
@@ -161,7 +168,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
     summary: 'Ask the records service again now',
     schema: Tap,
     handle: (body, c) => {
-      session
+      session.records
         .retry(body.tap, crewOf(c).userId)
         .catch((e: unknown) => o.logger.error('records retry failed', { error: errorName(e) }));
     },
@@ -188,19 +195,14 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
       };
       if (Object.keys(errors).length > 0) return gateway.refuseForm(c, errors);
       // An open report is updated at its own destination only; another hospital is the divert action.
-      const latest = latestReport(s);
-      const open = latest === undefined ? undefined : session.reportView(latest.reportId);
-      if (
-        latest !== undefined &&
-        open !== undefined &&
-        isOpenState(open.state) &&
-        latest.hospitalId !== body.hospital
-      ) {
+      const open = openReport(s, (id) => session.reports.view(id));
+      if (open !== undefined && open.hospitalId !== body.hospital) {
         session.note('divert-needed');
         return gateway.refuseForm(c, { hospital: 'choice' });
       }
       // The records answer, with any お薬手帳 the crew confirmed merged in (never an unconfirmed one).
       const shown = shownSummary(s);
+      const latest = latestReport(s);
       const input = reportInput(body, {
         now: o.now(),
         unitId: o.unitId,
@@ -213,7 +215,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
         session.note(input.error);
         return gateway.refuseForm(c, {});
       }
-      const sent = await session.sendReport(body.tap, body.hospital, input.value, body.key);
+      const sent = await session.reports.send(body.tap, body.hospital, input.value, body.key);
       if (!sent.ok) return gateway.refuseForm(c, {});
       await gateway.formDone(c);
       // A re-post that raced the first post of its form: the feed found the key; say so on the list.
@@ -232,7 +234,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
     schema: DivertForm,
     handle: async (body) => {
       if (!o.isHospital(body.hospital)) session.note('unknown-hospital');
-      else await session.divert(body.tap, body.hospital);
+      else await session.reports.divert(body.tap, body.hospital);
     },
   });
   crewForm(gateway, {
@@ -240,7 +242,7 @@ export const tabletRoutes = (o: TabletRoutesOptions): void => {
     summary: 'Cancel the open report (no transport, entered in error): it leaves the hospital board',
     schema: CancelForm,
     handle: async (body) => {
-      await session.cancel(body.tap, body.reason);
+      await session.reports.cancel(body.tap, body.reason);
     },
   });
   crewForm(gateway, {

@@ -1,4 +1,5 @@
-import type { ReportInput } from '../../hospital-feed/index.js';
+import { err, ok, type Result } from '../../core/index.js';
+import type { CrewState, ReportInput, ReportView } from '../../hospital-feed/index.js';
 import type { CardIdentity, IdentifyFailure, IdentifyStep } from '../../reader/index.js';
 import {
   confirmCandidate,
@@ -168,6 +169,27 @@ export const newUnknownPatient = (
 /** Nothing of this patient has gone to a hospital yet: discarding it loses what the crew gathered. */
 export const hasUnsent = (s: CardSession): boolean => s.reports.length === 0;
 
+/** A card session that identified nobody and sent nothing holds no patient data: a new card ends it. */
+export const holdsNoPatient = (s: CardSession): boolean =>
+  s.origin === 'card' && s.identity === undefined && hasUnsent(s);
+
+/**
+ * The unknown patient's session once the card on the reader is attached to it (issue 13): it reads
+ * the card from here on (the card session's phase and PIN tries). Refused when the patient is already
+ * identified (by a lookup or another card): two identities are never merged.
+ */
+export const joinCard = (patient: CardSession, card: CardSession): Result<CardSession, Notice> =>
+  patient.candidate !== undefined || patient.identity !== undefined
+    ? err(NOTICES.identityConflict)
+    : ok({
+        ...patient,
+        phase: card.phase,
+        pinTries: card.pinTries,
+        // A lookup left open gives way to the card: nothing typed stays behind.
+        lookup: undefined,
+        notice: undefined,
+      });
+
 /** Whether the card may be (re)read now: a new card, or a read that asks for another try. */
 export const mayIdentify = (phase: Phase): boolean => {
   switch (phase.kind) {
@@ -275,6 +297,20 @@ export const mayLookUp = (s: CardSession): boolean =>
 
 /** The report the crew is working on (the latest sent). */
 export const latestReport = (s: CardSession): SentReport | undefined => s.reports.at(-1);
+
+/** Still going somewhere: not cancelled, expired, handed over or declined (an update may follow). */
+export const isOpenState = (state: CrewState): boolean =>
+  !['cancelled', 'expired', 'handed-over', 'declined'].includes(state);
+
+/** The latest report while it is still open in the feed (`view`): an update goes to it, a cancel ends it. */
+export const openReport = (
+  s: CardSession,
+  view: (reportId: string) => ReportView | undefined,
+): SentReport | undefined => {
+  const latest = latestReport(s);
+  const state = latest === undefined ? undefined : view(latest.reportId)?.state;
+  return state !== undefined && isOpenState(state) ? latest : undefined;
+};
 
 /**
  * How this session's patient was identified: the card's PIN proof or the crew's visual check once the
