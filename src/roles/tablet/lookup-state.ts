@@ -1,4 +1,4 @@
-import type { Candidate, CandidateIdentity } from '../../records/index.js';
+import { confirmCandidate, type Candidate, type CandidateIdentity } from '../../records/index.js';
 import type { FieldErrors, LookupDraft } from './lookup-form.js';
 
 /**
@@ -68,17 +68,18 @@ export const reduceLookup = (l: LookupState | undefined, e: LookupEvent): Lookup
 };
 
 /**
- * The crew's explicit choice of one candidate of the answer on screen (even a single one): identified
- * by the lookup's method and the candidate's score, `crewMember` as the one who confirmed. Undefined
- * when `ref` is not among the candidates the crew was shown.
+ * The crew's explicit choice of one candidate of the answer on screen (even a single one; records'
+ * `confirmCandidate`): identified by the lookup's method and the candidate's score, `crewMember` as
+ * the one who confirmed. Undefined when `ref` is not among the candidates the crew was shown.
  */
 export const chosenCandidate = (
   l: LookupState | undefined,
   ref: string,
   crewMember: string,
 ): CandidateIdentity | undefined => {
-  const chosen = l?.status === 'answered' ? l.candidates.find((c) => c.ref === ref) : undefined;
-  return l === undefined || chosen === undefined
-    ? undefined
-    : { ref: chosen.ref, method: l.draft.method, score: chosen.score, confirmedBy: crewMember };
+  if (l?.status !== 'answered') return undefined;
+  const chosen = confirmCandidate(l.candidates, ref);
+  return chosen.ok
+    ? { ref: chosen.value.ref, method: l.draft.method, score: chosen.value.score, confirmedBy: crewMember }
+    : undefined;
 };
