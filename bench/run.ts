@@ -12,6 +12,7 @@ const BENCHES: Readonly<Record<string, () => Promise<{ run(): Promise<BenchRepor
   records: () => import('./records.js'),
   lookup: () => import('./lookup.js'),
   feed: () => import('./feed.js'),
+  'roles-rss': () => import('./roles-rss.js'),
   api: () => import('./api.js'),
   drugs: () => import('./drugs.js'),
   qr: () => import('./qr.js'),

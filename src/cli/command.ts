@@ -10,9 +10,8 @@ export interface CommandIo {
   readonly signal: AbortSignal;
 }
 
+/** A subcommand's body; its name and one-line summary are in commands/index.ts, which loads it. */
 export interface Command {
-  readonly name: string;
-  readonly summary: string;
   /** Full help text, printed for `--help`. */
   readonly help: string;
   /** Resolves to the process exit code. */

@@ -29,11 +29,12 @@ const main = async (argv: readonly string[]): Promise<number> => {
     write(name === undefined ? io.stderr : io.stdout, overview());
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = commands.find((c) => c.name === name);
+  if (entry === undefined) {
     write(io.stderr, `ems-gateway: unknown command '${name}'\n\n${overview()}`);
     return 2;
   }
+  const command = await entry.load();
   if (wantsHelp(args)) {
     write(io.stdout, command.help);
     return 0;

@@ -1,50 +1,35 @@
 import type { RoleConfig } from '../config/index.js';
-import { loadConfiguredDrugCatalogue, startAmbulanceReader } from './ambulance.js';
-import { mountDispatch } from './dispatch/index.js';
-import { mountFeed } from './feed.js';
-import { mountHospitalDispatch } from './hospital/index.js';
-import { startRole, type RoleOptions, type RunningRole } from './runtime.js';
-import { mountSummaryCache } from './summary-cache.js';
-import { mountTriage, openAlertDesk } from './triage/index.js';
-import { mountTablet } from './tablet/index.js';
+import { startRole, type RoleOptions, type RolePart, type RunningRole } from './runtime.js';
+
+/**
+ * The role's own parts, imported only for that role: a hospital process never loads the tablet's
+ * screens or its image library (sharp), nor the ambulance the triage board (issue 16: a role process
+ * idle ≤ 80 MB; docs/decisions.md, "One role's code per process").
+ */
+const partFor = async (config: RoleConfig, options: RoleOptions): Promise<RolePart> => {
+  switch (config.role) {
+    case 'ambulance':
+      return (await import('./mount-ambulance.js')).ambulancePart(config, options);
+    case 'hospital':
+      return (await import('./mount-hospital.js')).hospitalPart(config);
+    case 'dispatch': {
+      const { mountDispatch } = await import('./dispatch/index.js');
+      return {
+        mount: async (ctx) => {
+          await mountDispatch(config, ctx);
+        },
+      };
+    }
+    default:
+      return config satisfies never;
+  }
+};
 
 /**
  * Starts one role from a validated configuration. The gateway already serves the role's screen at `/`
  * with labelled empty panels; each part fills its panels through `ctx.gateway.panels` as it lands.
  */
-export const startConfiguredRole = (config: RoleConfig, options: RoleOptions): Promise<RunningRole> =>
-  startRole(config, options, async (ctx) => {
-    switch (config.role) {
-      case 'ambulance': {
-        const cache = mountSummaryCache(config, ctx);
-        const reader = await startAmbulanceReader(config, ctx);
-        const feed = await mountFeed(config, ctx);
-        if (feed?.role !== 'ambulance') throw new Error('the ambulance role needs its hospital feed');
-        mountTablet(config, ctx, {
-          reader: reader.service,
-          cache,
-          feed: feed.feed,
-          demo: reader.demo,
-          demoTecho: reader.techo,
-          drugCatalogue: loadConfiguredDrugCatalogue(config),
-          env: options.env,
-        });
-        break;
-      }
-      case 'hospital': {
-        const feed = await mountFeed(config, ctx);
-        if (feed?.role !== 'hospital') throw new Error('the hospital role needs its hospital feed');
-        const alerts = openAlertDesk(config, ctx);
-        const hospital = await mountHospitalDispatch(config, ctx, feed.receiver, feed.codec, alerts);
-        mountTriage({ config, ctx, receiver: feed.receiver, inquiries: hospital.inquiries, alerts });
-        break;
-      }
-      case 'dispatch':
-        await mountDispatch(config, ctx);
-        break;
-      default:
-        return config satisfies never;
-    }
-  });
+export const startConfiguredRole = async (config: RoleConfig, options: RoleOptions): Promise<RunningRole> =>
+  startRole(config, options, await partFor(config, options));
 
 export type { RunningRole, RoleOptions } from './runtime.js';

@@ -8,7 +8,6 @@ import { createLogger, type Logger } from '../log/index.js';
 import { Metrics } from '../metrics/index.js';
 import { keysCheck, loadRoleCrypto, type RoleCrypto } from './crypto.js';
 import { ROLES_CSS } from './stylesheet.js';
-import { ATTACHMENT_UPLOAD_PATH } from './tablet/index.js';
 
 /** A running role: what `run` and `demo` start and stop. */
 export interface RunningRole {
@@ -33,6 +32,13 @@ export interface RoleContext {
   readonly clock: Clock;
   /** Called in reverse order on stop. */
   onStop(fn: () => Promise<void> | void): void;
+}
+
+/** One role's own parts, mounted on what every role shares (roles/index.ts picks it by role). */
+export interface RolePart {
+  /** Request body limits above the gateway's default, by path (e.g. the tablet's photo upload). */
+  readonly uploadLimits?: ReadonlyMap<string, number>;
+  mount(ctx: RoleContext): Promise<void>;
 }
 
 export interface RoleOptions {
@@ -62,12 +68,12 @@ const openLink = (config: RoleConfig, env: RoleOptions['env']): BrokerLink => {
 /**
  * What every role shares: a data directory (0700), logs, metrics, readiness, its keys and the pinned
  * key directory, the broker link and an
- * HTTP server with /healthz, /readyz and /metrics. `mount` adds the role's own parts and routes.
+ * HTTP server with /healthz, /readyz and /metrics. `part` adds the role's own parts and routes.
  */
 export const startRole = async (
   config: RoleConfig,
   options: RoleOptions,
-  mount: (ctx: RoleContext) => Promise<void>,
+  part: RolePart,
 ): Promise<RunningRole> => {
   // 0700 even when it already existed or the umask is loose: it holds patient data and keys.
   privateDir(config.dataDir);
@@ -122,14 +128,7 @@ export const startRole = async (
       metrics,
       readiness,
       styles: ROLES_CSS,
-      ...(config.role === 'ambulance'
-        ? {
-            // The tablet's photos arrive whole in one multipart post, before they are re-encoded.
-            uploadLimits: new Map([
-              [ATTACHMENT_UPLOAD_PATH, config.attachments.maxUploadMiB * 2 ** 20 + 64 * 1024],
-            ]),
-          }
-        : {}),
+      ...(part.uploadLimits === undefined ? {} : { uploadLimits: part.uploadLimits }),
       ...(options.demoLinkTtlMs === undefined ? {} : { demoLinkTtlMs: options.demoLinkTtlMs }),
     });
   } catch (error) {
@@ -143,7 +142,7 @@ export const startRole = async (
   link.on('down', () => gateway.live.setLink('down'));
   const app = gateway.app;
   try {
-    await mount({
+    await part.mount({
       logger,
       metrics,
       readiness,

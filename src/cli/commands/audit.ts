@@ -13,8 +13,6 @@ Reports the first entry that was edited, removed, inserted or reordered, and exi
                      also re-sign (keep a copy of the key elsewhere).`;
 
 export const auditCommand: Command = {
-  name: 'audit',
-  summary: 'verify the hash chain of an audit log (audit verify FILE)',
   help,
   async run(args, io) {
     const { positionals, values } = parseArgs({

@@ -29,8 +29,6 @@ OpenSC and 'ems-gateway read-card' then see it as a card on "Virtual PCD 00 00".
 All data is synthetic. The emulator never prints the holder's personal data.`;
 
 export const cardSimCommand: Command = {
-  name: 'card-sim',
-  summary: 'run the My Number Card emulator on the vpcd virtual reader',
   help,
   async run(args, io) {
     const { values } = parseArgs({

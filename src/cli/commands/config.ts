@@ -13,8 +13,6 @@ Environment overrides: EMS_HTTP__PORT=8443 sets http.port; EMS_RECORDS__TIMEOUT_
 records.timeoutMs (double underscore between levels; values are JSON when they parse as JSON).`;
 
 export const configCommand: Command = {
-  name: 'config',
-  summary: 'check a configuration file (config check FILE)',
   help,
   async run(args, io) {
     const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });

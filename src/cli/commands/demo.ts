@@ -17,8 +17,6 @@ dispatch centre, then prints the URL of each screen. Stop it with Ctrl-C.
 All data is synthetic. Nothing leaves this machine.`;
 
 export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'run the whole system on embedded defaults and print the screen URLs',
   help,
   async run(args, io) {
     const { values } = parseArgs({

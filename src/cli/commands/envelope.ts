@@ -136,8 +136,6 @@ const open = async (args: readonly string[], io: CommandIo): Promise<number> => 
 };
 
 export const envelopeCommand: Command = {
-  name: 'envelope',
-  summary: 'seal or open an envelope (for integrators)',
   help,
   async run(args, io) {
     const [sub, ...rest] = args;

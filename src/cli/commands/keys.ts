@@ -127,8 +127,6 @@ const verify = async (args: readonly string[], io: Parameters<Command['run']>[1]
 };
 
 export const keysCommand: Command = {
-  name: 'keys',
-  summary: 'generate device keys; sign and verify the key directory',
   help,
   async run(args, io) {
     const [sub, ...rest] = args;

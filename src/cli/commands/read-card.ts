@@ -31,8 +31,6 @@ const loadAnchors = async (files: readonly string[]): Promise<readonly TrustAnch
 };
 
 export const readCardCommand: Command = {
-  name: 'read-card',
-  summary: 'read a card through PC/SC and print its CardIdentity',
   help,
   async run(args, io) {
     const { values } = parseArgs({

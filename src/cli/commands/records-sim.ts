@@ -40,8 +40,6 @@ Card statuses come from the population: about 2 % suspended, 1 % revoked, 2 % ce
 3 % without eligibility (資格なし).`;
 
 export const recordsSimCommand: Command = {
-  name: 'records-sim',
-  summary: 'run the reference records service',
   help,
   async run(args, io) {
     const { values } = parseArgs({

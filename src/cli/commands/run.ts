@@ -10,8 +10,6 @@ the EMS_* environment overrides are validated as a whole first; with any problem
 every problem is printed with its path, and the exit code is 1. See examples/ for each role.`;
 
 export const runCommand: Command = {
-  name: 'run',
-  summary: 'run one role from a configuration file (run --config FILE)',
   help,
   async run(args, io) {
     const { values } = parseArgs({ args: [...args], options: { config: { type: 'string' } } });

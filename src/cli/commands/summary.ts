@@ -177,8 +177,6 @@ export const formatSummary = (s: EmergencySummary): string =>
   ].join('\n');
 
 export const summaryCommand: Command = {
-  name: 'summary',
-  summary: 'merge FHIR Bundle files of one patient and print the EmergencySummary',
   help,
   async run(args, io) {
     const { rest, files: techoFiles } = splitOkusuriTechoArgs(args);

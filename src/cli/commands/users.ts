@@ -26,8 +26,6 @@ Manages the people who may log in to one instance (users.db in its data director
            for demos and tests).`;
 
 export const usersCommand: Command = {
-  name: 'users',
-  summary: 'add, list or remove users of an instance (users add --config FILE --user ID --role ROLE)',
   help,
   async run(args, io) {
     const { positionals, values } = parseArgs({

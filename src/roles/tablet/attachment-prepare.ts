@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { err, ok, type Result } from '../../core/index.js';
 import type { AttachmentMediaType } from '../../hospital-feed/index.js';
 
@@ -35,6 +35,17 @@ const MAX_INPUT_PIXELS = 50_000_000;
 /** Qualities tried in turn when an image does not fit its byte bound, then the edge shrinks. */
 const QUALITY_FLOOR = 50;
 
+/**
+ * sharp (libvips) is loaded on the first image the crew attaches, not at start: resident, it is about
+ * 30 MiB of the ambulance process (issue 16: a role idle ≤ 80 MB). The first image pays its load
+ * once, ~0.2–0.3 s on the reference machine (docs/decisions.md), on the attachment path only: the
+ * report itself never waits for it.
+ */
+type SharpFn = typeof Sharp;
+let sharpLoaded: Promise<SharpFn> | undefined;
+/** Rejects (and the upload fails as a server error, not as the crew's bad file) if sharp cannot load. */
+const loadSharp = (): Promise<SharpFn> => (sharpLoaded ??= import('sharp').then((m) => m.default));
+
 const isPdf = (bytes: Uint8Array): boolean =>
   bytes.length >= 5 && Buffer.from(bytes.subarray(0, 5)).toString('latin1') === '%PDF-';
 
@@ -46,6 +57,7 @@ const isPdf = (bytes: Uint8Array): boolean =>
  * gone: only pixels are carried over. Test: test/tablet/attachment-prepare.test.ts.
  */
 const encode = async (
+  sharp: SharpFn,
   bytes: Uint8Array,
   edge: number,
   quality: number,
@@ -75,6 +87,7 @@ export const prepareAttachment = async (
     return bytes.byteLength > bounds.maxPdfBytes
       ? err('too-large')
       : ok({ mediaType: 'application/pdf', bytes });
+  const sharp = await loadSharp();
   let format: string | undefined;
   try {
     format = (await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata()).format;
@@ -88,7 +101,7 @@ export const prepareAttachment = async (
     let quality = bounds.jpegQuality;
     // Each step costs one encode; from a 12 MP photo a few steps at most reach a 1 MiB bound.
     for (;;) {
-      const out = await encode(bytes, edge, quality);
+      const out = await encode(sharp, bytes, edge, quality);
       if (out.data.byteLength <= bounds.maxImageBytes)
         return ok({
           mediaType: 'image/jpeg',

@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../src/core/index.js';
+import { silentLogger } from '../src/log/index.js';
+import { ensureDemoKeys } from '../src/roles/demo-keys.js';
+import { loadOrCreateTestCa } from '../src/sim/card/index.js';
+import { startReferenceRecords } from '../src/sim/records/index.js';
+import { MosquittoBroker } from '../test/support/feed/mosquitto.js';
+import type { BenchReport, Figure } from './report.js';
+
+/** The CLI as an operator runs it (compiled beside this file: dist/src/cli/main.js). */
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const UNIT = 'amb-rss-01';
+const HOSPITAL = 'hosp-rss-a';
+const DISPATCH = 'dispatch-rss';
+const RECORDS = 'records-rss';
+/** After its "running at" line: long enough for the broker link, the first timers and a GC to pass. */
+const SETTLE_MS = 5_000;
+const SAMPLES = 5;
+const SAMPLE_EVERY_MS = 400;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** VmRSS and VmHWM (the peak, i.e. start-up's) of a process, from /proc (Linux), in bytes. */
+const memory = (pid: number): { rss: number; peak: number } => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1]);
+  return { rss: kib('VmRSS') * 1024, peak: kib('VmHWM') * 1024 };
+};
+
+interface Started {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly startMs: number;
+}
+
+/** `ems-gateway run --config FILE`, resolved once it prints its "running at" line. */
+const runRole = (name: string, configFile: string): Promise<Started> =>
+  new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [CLI, 'run', '--config', configFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let errors = '';
+    child.stderr.on('data', (c: Buffer) => (errors += c.toString('utf8')));
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      if (/ running at http:\/\/\S+\/$/m.test(out)) resolve({ name, child, startMs: performance.now() - t0 });
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`${name} exited (${String(code)}): ${errors.slice(-800)}`)),
+    );
+  });
+
+const stop = async (child: ChildProcess): Promise<void> => {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT');
+  await exited;
+};
+
+/**
+ * Issue 16's memory goal (a role process idle ≤ 80 MB): each role as an operator runs it, one
+ * `ems-gateway run --config FILE` process per role on the shipped Mosquitto configuration, its RSS
+ * once start-up has settled. The ambulance reads an in-process emulated card against the reference
+ * records service (run here, in the bench process: it is the upstream, not a part measured).
+ */
+export const run = async (): Promise<BenchReport> => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-roles-rss-'));
+  // Traversable (not listable) for Mosquitto, which drops to its own user when started as root.
+  chmodSync(dir, 0o711);
+  const keys = await ensureDemoKeys(
+    dir,
+    [
+      { id: UNIT, role: 'ambulance', displayName: 'Bench ambulance' },
+      { id: HOSPITAL, role: 'hospital', displayName: 'Bench hospital' },
+      { id: DISPATCH, role: 'dispatch', displayName: 'Bench dispatch' },
+      { id: RECORDS, role: 'records', displayName: 'Bench records' },
+    ],
+    Date.now(),
+  );
+  const broker = await MosquittoBroker.create(join(dir, 'mosquitto'), {
+    units: [UNIT],
+    hospitals: [HOSPITAL],
+    dispatch: [DISPATCH],
+  });
+  const cardState = join(dir, 'card-emulator');
+  await loadOrCreateTestCa(cardState);
+  const records = await startReferenceRecords({
+    keyFile: keys.keyFile(RECORDS),
+    directoryFile: keys.directoryFile,
+    operatorPublicKey: keys.operatorPublicKey,
+    trustAnchorFiles: [join(cardState, 'ca', 'ca.pem')],
+    seed: 1,
+    populationSize: 1000,
+    host: '127.0.0.1',
+    port: 0,
+    kinds: 'sealed',
+    clock: systemClock,
+    logger: silentLogger,
+  });
+  const configFile = (role: string, id: string, extra: Record<string, unknown>): string => {
+    const dataDir = join(dir, id);
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const file = join(dir, `${id}.json`);
+    const config = {
+      role,
+      id,
+      dataDir,
+      http: { port: 0 },
+      log: { level: 'warn' },
+      mqtt: {
+        url: broker.url,
+        protocolVersion: 5,
+        caFile: broker.pki.ca,
+        certFile: broker.pki.cert(id),
+        keyFile: broker.pki.key(id),
+      },
+      keys: { file: keys.keyFile(id) },
+      directory: { file: keys.directoryFile, operatorPublicKey: keys.operatorPublicKey },
+      ...extra,
+    };
+    writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
+    return file;
+  };
+  const files = [
+    {
+      name: 'ambulance',
+      file: configFile('ambulance', UNIT, {
+        reader: { mode: 'in-process', seed: 1, stateDir: cardState },
+        trustAnchors: [join(cardState, 'ca', 'ca.pem')],
+        records: { url: records.url, principalId: RECORDS },
+      }),
+    },
+    { name: 'hospital', file: configFile('hospital', HOSPITAL, {}) },
+    { name: 'dispatch', file: configFile('dispatch', DISPATCH, {}) },
+  ];
+  const started: Started[] = [];
+  try {
+    // One at a time: each start-up has the machine to itself, as at a real role's boot.
+    for (const { name, file } of files) started.push(await runRole(name, file));
+    await sleep(SETTLE_MS);
+    const figures: Figure[] = [];
+    for (const role of started) {
+      const pid = role.child.pid as number;
+      const rss: number[] = [];
+      for (let i = 0; i < SAMPLES; i++) {
+        rss.push(memory(pid).rss);
+        await sleep(SAMPLE_EVERY_MS);
+      }
+      figures.push(
+        { name: `${role.name} process RSS idle`, value: Math.max(...rss) / 2 ** 20, unit: 'MiB' },
+        { name: `${role.name} process RSS peak (start-up)`, value: memory(pid).peak / 2 ** 20, unit: 'MiB' },
+        { name: `${role.name} start → running at`, value: role.startMs, unit: 'ms' },
+      );
+    }
+    return {
+      bench: 'roles-rss',
+      figures,
+      notes: [
+        `each role started alone by \`ems-gateway run --config FILE\` (the shipped Mosquitto, TLS, the ACL), in turn; RSS idle: the largest of ${SAMPLES} VmRSS samples ${SAMPLE_EVERY_MS} ms apart, from ${SETTLE_MS / 1000} s after the last role printed its "running at" line; peak: VmHWM`,
+        'goal (issue 16): a role process idle ≤ 80 MB',
+      ],
+    };
+  } finally {
+    for (const role of started) await stop(role.child);
+    await records.close();
+    await broker.stop();
+  }
+};
