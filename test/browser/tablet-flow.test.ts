@@ -9,6 +9,7 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn, loginOf, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
+import { ecgImage } from '../support/feed/attachment-sample.js';
 import { checkScreenLanguages, SCREEN_SIZES } from '../support/screen-checks.js';
 
 describe('the tablet as a guided flow (issue 15)', () => {
@@ -213,5 +214,51 @@ describe('the tablet as a guided flow (issue 15)', () => {
     await page.waitForSelector('[data-live][data-state=up]');
     expect(await page.inputValue('#mechanism')).toBe('fall from a ladder');
     expect(await page.inputValue('#hr')).toBe('-5');
+  }, 120_000);
+
+  it('a file chosen while its panel is being refreshed stays chosen, and the post carries it', async () => {
+    const context = await chromium.newContext({ viewport: SCREEN_SIZES.landscape });
+    const page = await context.newPage();
+    await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', {
+      enrolled: false,
+      lang: 'en',
+    });
+    // The attachments panel's refresh (sent when the screen's event stream opens) is held on its way,
+    // so the file is chosen while the panel is in flight, as under load: a browser cannot put a file
+    // back through an input's value, and gps-eta's upload once went out with no file in CI.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const panelHeld = new Promise<void>((resolve) => (held = resolve));
+    let holding = false;
+    await page.route('**/panels/attachments', async (route) => {
+      if (holding) {
+        held();
+        await released;
+      }
+      await route.continue().catch(() => undefined);
+    });
+    holding = true;
+    await page.click('[data-action=new-patient]');
+    await page.waitForSelector('[data-phase=unidentified]');
+    await panelHeld;
+    const form = 'form[data-form^="attach-file:"]';
+    await page.evaluate(`document.querySelector('${form}').dataset.before = '1'`);
+    await page.selectOption('#file-category', 'ecg');
+    await page.setInputFiles('#file-file', {
+      name: 'ecg.png',
+      mimeType: 'image/png',
+      buffer: await ecgImage(),
+    });
+    holding = false;
+    release();
+    await page.waitForSelector(`${form}:not([data-before])`);
+    // The panel came back: the category and the file chosen are still there, and the post sends them.
+    expect(await page.inputValue('#file-category')).toBe('ecg');
+    expect(await page.evaluate(`document.querySelector('#file-file').files.length`)).toBe(1);
+    await page.click('[data-action=attach-file]');
+    await page.waitForSelector('[data-attachments] [data-attachment]');
+    expect(await page.$('[data-banner=attach-error]')).toBeNull();
+    await context.close();
   }, 120_000);
 });

@@ -6,8 +6,8 @@
  * (session over) sends the screen back to the login page, as does local inactivity.
  *
  * Forms (issue 15): typing in a `form[data-draft]` is saved to the server (`/forms/draft`, memory only)
- * as it goes, so a reload loses nothing; a panel refresh keeps what is being typed, the focus and any
- * open confirmation step; the error summary takes focus when a page shows one (GOV.UK pattern). The
+ * as it goes, so a reload loses nothing; a panel refresh keeps what is being typed, a file chosen (in
+ * any form), the focus and any open confirmation step; the error summary takes focus when a page shows one (GOV.UK pattern). The
  * badge says "live" only while both this stream and the hospital link (broker) are up.
  */
 export const LIVE_SCRIPT = `(() => {
@@ -91,8 +91,11 @@ export const LIVE_SCRIPT = `(() => {
       const values = [];
       for (const el of f.elements) {
         if (!el.name || el.type === 'hidden' || el.type === 'submit') continue;
-        values.push([el.name, el.type === 'checkbox' || el.type === 'radio' ? el.value : null,
-          el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value]);
+        // A chosen file is kept as its FileList: a file input's value can only be set to '' (HTML,
+        // value mode "filename": anything else throws), so putting it back by value dropped the file.
+        values.push(el.type === 'file' ? { name: el.name, files: el.files }
+          : el.type === 'checkbox' || el.type === 'radio' ? { name: el.name, option: el.value, checked: el.checked }
+          : { name: el.name, value: el.value });
       }
       forms.push([f.dataset.form, values]);
     });
@@ -105,11 +108,12 @@ export const LIVE_SCRIPT = `(() => {
       const f = body.querySelector('form[data-form="' + CSS.escape(id) + '"]');
       if (!f) continue;
       f.dataset.dirty = '1';
-      for (const [name, value, v] of values) {
+      for (const kept of values) {
         for (const el of f.elements) {
-          if (el.name !== name) continue;
-          if (value === null) el.value = v;
-          else if (el.value === value) el.checked = v;
+          if (el.name !== kept.name) continue;
+          if (el.type === 'file') { if (kept.files) el.files = kept.files; }
+          else if (kept.option !== undefined) { if (el.value === kept.option) el.checked = kept.checked; }
+          else if (kept.value !== undefined) el.value = kept.value;
         }
       }
     }
