@@ -73,4 +73,35 @@ describe('the tablet shows what the hospital said, in words', () => {
     expect(panel).toContain('専門医不在');
     expect(panel).toContain('循環器医不在、〇〇病院へ');
   });
+
+  it('after a decline no ETA goes to that hospital: the crew’s own ETA sends nothing, not a new report', async () => {
+    const { crew, receiver } = rig;
+    const reportRows = async (): Promise<number> =>
+      (await crew.panel('reports')).split('data-report=').length - 1;
+    const before = new Set(receiver.board().map((r) => r.reportId));
+    const tap = await readCard(rig, holderWith('active'));
+    await crew.cardShows('data-outcome="ok"');
+    expect(
+      (await crew.post('/tablet/report', { tap, key: newFormKey(), hospital: HOSPITALS[0], ...REPORT }))
+        .status,
+    ).toBe(303);
+    const incoming = await waitFor(
+      () => receiver.board().find((r) => !before.has(r.reportId)),
+      'the report on the hospital board',
+    );
+    expect(
+      (await receiver.answer(incoming.unitId, incoming.reportId, { decision: 'decline', reason: 'no-bed' }))
+        .ok,
+    ).toBe(true);
+    await waitFor(async () => {
+      const html = await crew.panel('report');
+      return html.includes('data-state="declined"') ? html : undefined;
+    }, 'declined at the crew');
+    const rows = await reportRows();
+    // The ETA panel follows the open report only: a declined one has none (the crew diverts).
+    expect(await crew.panel('eta')).not.toContain('eta-sent');
+    await crew.post('/tablet/eta/manual', { minutes: '5' });
+    // Every report the tablet sends is in its outbox (and this list) before the post returns.
+    expect(await reportRows()).toBe(rows);
+  });
 });

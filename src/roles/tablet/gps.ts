@@ -5,7 +5,7 @@ import type { HospitalSite, TravelEstimate } from '../../dispatch/index.js';
 import type { Logger } from '../../log/index.js';
 import { decideEta, gpsEta, type EtaDecision, type EtaPolicy, type Fix } from './eta.js';
 import type { CardSessionService } from './session.js';
-import { latestReport } from './state.js';
+import { openReport } from './state.js';
 
 /** What the ETA panel shows about the current patient's open report. */
 export interface EtaView {
@@ -48,14 +48,14 @@ export class GpsEta extends EventEmitter<{ changed: [] }> {
     super();
   }
 
-  /** The open report of the patient on screen, with its tap, or undefined. */
+  /**
+   * The open report of the patient on screen, with its tap, or undefined. Declined is not open: an
+   * ETA "update" to the hospital that declined would be a new report to it; the crew diverts instead.
+   */
   #target() {
     const s = this.o.session.current;
-    const latest = s === undefined ? undefined : latestReport(s);
-    if (s === undefined || latest === undefined) return undefined;
-    const state = this.o.session.reports.view(latest.reportId)?.state;
-    if (state === undefined || ['cancelled', 'expired', 'handed-over'].includes(state)) return undefined;
-    return { tap: s.tap, latest };
+    const latest = s === undefined ? undefined : openReport(s, (id) => this.o.session.reports.view(id));
+    return s === undefined || latest === undefined ? undefined : { tap: s.tap, latest };
   }
 
   view(): EtaView | undefined {
