@@ -589,6 +589,12 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       return;
     }
     const { envelope, message } = opened.value;
+    // Receipts name envelopes, each checked against the hospital it went to; they apply nothing else.
+    if (message.kind === 'ack' && message.body.stage === 'received') {
+      if (this.#onReceipts(envelope.from, message.body.of)) this.#counters.received(message.kind);
+      else this.#counters.rejected('unknown-report');
+      return;
+    }
     const r = this.#reports.get(message.body.reportId);
     // Only the hospital the report went to may move it.
     if (r === undefined || r.hospitalId !== envelope.from) {
@@ -603,7 +609,6 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     let extra: ThreadChange & Pick<OutboxChange, 'dropThreads'> = {};
     switch (message.kind) {
       case 'ack':
-        if (message.body.stage === 'received') return this.#onReceipt(r, message.body.of);
         event = { type: 'ack', stage: 'viewed' };
         break;
       case 'message':
@@ -678,23 +683,30 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     return true;
   }
 
-  #onReceipt(r: ReportRecord, of: string): void {
-    const entry = this.#outbox.get(of);
-    if (entry !== undefined) {
-      if (entry.reportId !== r.reportId) return;
-      this.#outbox.acknowledge(of);
-      if (entry.kind === 'message') this.threads.delivered(of);
-      return;
-    }
-    // Acknowledged after the crew was told `expired` (clock skew): the hospital has it after all.
-    if (of === r.latestMessageId && r.latest === 'expired') {
-      const next = onTransport(r, of, 'acknowledged', this.#o.clock.now());
+  /**
+   * The hospital's `ack received`: only the hospital an envelope went to can end it. False when it
+   * names an envelope sent to someone else (nothing of it is taken then).
+   */
+  #onReceipts(from: string, of: readonly string[]): boolean {
+    if (of.some((id) => (this.#outbox.get(id)?.to ?? from) !== from)) return false;
+    for (const id of of) {
+      const entry = this.#outbox.get(id);
+      if (entry !== undefined) {
+        this.#outbox.acknowledge(id);
+        if (entry.kind === 'message') this.threads.delivered(id);
+        continue;
+      }
+      // Acknowledged after the crew was told `expired` (clock skew): the hospital has it after all.
+      const r = [...this.#reports.values()].find((x) => x.latestMessageId === id);
+      if (r === undefined || r.hospitalId !== from || r.latest !== 'expired') continue;
+      const next = onTransport(r, id, 'acknowledged', this.#o.clock.now());
       if (this.#o.store.write({ reports: [next] }).ok) this.#record(next);
     }
+    return true;
   }
 
   async #acknowledge(r: ReportRecord, of: string): Promise<void> {
-    const body = encodeBody({ kind: 'ack', body: { reportId: r.reportId, of, stage: 'received' } });
+    const body = encodeBody({ kind: 'ack', body: { reportId: r.reportId, of: [of], stage: 'received' } });
     if (!body.ok) return;
     const sealed = await this.#o.codec.seal({
       kind: 'ack',

@@ -101,12 +101,21 @@ export const CancelBody = v.object({
   reason: v.picklist(['diversion', 'no-transport', 'entered-in-error']),
 });
 
+/** Message ids one `ack received` may name: a group commit's worth from one sender (~6 KiB of ids). */
+export const ACK_BATCH_MAX = 64;
+
 /**
- * `received` names the envelope it acknowledges and is sent on every receipt (also of duplicates);
- * `viewed` is about the report, once a clinician opened it.
+ * `received` names the envelopes it acknowledges (those one commit stored from one sender, so one
+ * signature and seal serve all of them) and is sent on every receipt, also of duplicates; it travels
+ * on the stream of the first one's report (`reportId`). `viewed` is about the report, once a
+ * clinician opened it.
  */
 export const AckBody = v.variant('stage', [
-  v.object({ reportId: ReportId, stage: v.literal('received'), of: MessageId }),
+  v.object({
+    reportId: ReportId,
+    stage: v.literal('received'),
+    of: v.pipe(v.array(MessageId), v.minLength(1), v.maxLength(ACK_BATCH_MAX)),
+  }),
   v.object({ reportId: ReportId, stage: v.literal('viewed') }),
 ]);
 

@@ -130,7 +130,8 @@ interface AppliedRow {
 }
 
 /**
- * The outbox in SQLite (WAL, synchronous FULL): a write returns only once it is on disk. Entries,
+ * The outbox in SQLite (WAL, synchronous FULL): a write returns only once it is on disk (unless it
+ * asks for `process` durability: acknowledgements). Entries,
  * report states and the ids of the incoming messages they applied are written in one transaction.
  */
 export class SqliteOutboxStore implements OutboxStore {
@@ -219,7 +220,16 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   write(change: OutboxChange): Result<void, StorageErrorCode> {
-    return attempt(() => this.#write(change));
+    if (change.durability !== 'process') return attempt(() => this.#write(change));
+    // No fsync at this commit (SQLite, "PRAGMA synchronous": NORMAL in WAL mode syncs at checkpoints).
+    return attempt(() => {
+      this.#db.pragma('synchronous = NORMAL');
+      try {
+        this.#write(change);
+      } finally {
+        this.#db.pragma('synchronous = FULL');
+      }
+    });
   }
 
   entry(messageId: string): OutboxEntry | undefined {

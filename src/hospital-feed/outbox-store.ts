@@ -51,6 +51,13 @@ export interface OutboxChange {
   readonly outcomes?: readonly OutcomeRecord[];
   /** Deletes outcomes received before this time: the crew's configured period is over. */
   readonly forgetOutcomesBefore?: number;
+  /**
+   * `disk` (the default): on disk before `write` returns. `process`: kept across a crash of the
+   * process, not of the machine, until the next `disk` write carries it to disk (SQLite WAL with
+   * synchronous NORMAL). Only for a change whose loss repeats work and loses nothing: acknowledgements
+   * (the entry is sent again, and the recipient de-duplicates and acknowledges it again).
+   */
+  readonly durability?: 'disk' | 'process';
 }
 
 /**

@@ -9,7 +9,7 @@ import { feedError, FEED_ERRORS, type FeedError } from './errors.js';
 import type { FeedLink } from './feed-link.js';
 import { ATTACHMENT_KIND } from './attachment-wire.js';
 import type { StoredAttachment } from './inbox-attachments.js';
-import type { SqliteInboxStore } from './inbox-sqlite.js';
+import type { Receipt, SqliteInboxStore } from './inbox-sqlite.js';
 import { isOnBoard, type BoardReport } from './inbox-state.js';
 import {
   MIN_RETENTION_MS,
@@ -20,7 +20,7 @@ import {
   type FeedCounters,
   type RejectReason,
 } from './incoming.js';
-import { encodeBody, type AnswerBody, type FeedMessage } from './messages.js';
+import { ACK_BATCH_MAX, encodeBody, type AnswerBody, type FeedMessage } from './messages.js';
 import { Outbox, type Timers } from './outbox.js';
 import { RefusalLog } from './refusal-log.js';
 import type { OutboxStore } from './outbox-store.js';
@@ -88,6 +88,23 @@ const senderRefusal = (
   return undefined;
 };
 
+/** What a stored report, update or cancel shows on the board, if anything. */
+const boardEvent = (receipt: Receipt): BoardEvent | undefined => {
+  if (receipt.report === undefined) return undefined;
+  switch (receipt.change) {
+    case 'new':
+      return { type: 'report-new', report: receipt.report };
+    case 'updated':
+      return { type: 'report-updated', report: receipt.report };
+    case 'cancelled':
+      return { type: 'report-cancelled', report: receipt.report };
+    case 'none':
+      return undefined;
+    default:
+      return receipt.change satisfies never;
+  }
+};
+
 /** Accept, or decline with its reason (distributive: `Omit` over the union would drop `reason`). */
 export type AnswerInput = AnswerBody extends infer T
   ? T extends AnswerBody
@@ -118,6 +135,11 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     string,
     { readonly to: string; readonly bytes: Uint8Array; readonly expiresAt: number }
   >();
+  /**
+   * Acknowledgements not yet signed, by the unit they go to: what one commit stored from one unit is
+   * acknowledged in one envelope (one signature, one seal) once the event loop has handled it.
+   */
+  readonly #pendingAcks = new Map<string, { reportId: string; sequence: number; of: Set<string> }>();
   #purgeTimer: unknown;
   #stopped = false;
 
@@ -335,8 +357,9 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       case 'ack': {
         // The unit acknowledges what the desk sent; only the unit it went to may end it.
         if (message.body.stage !== 'received') return;
-        const entry = this.#outbox.get(message.body.of);
-        if (entry !== undefined && entry.to === envelope.from) {
+        for (const of of message.body.of) {
+          const entry = this.#outbox.get(of);
+          if (entry === undefined || entry.to !== envelope.from) continue;
           this.#outbox.acknowledge(entry.messageId);
           if (entry.kind === 'message') this.threads.delivered(entry.messageId);
         }
@@ -383,24 +406,10 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     const receipt = stored.value;
     if (receipt.duplicate) this.#counters.duplicate();
     else this.#counters.received(message.kind);
-    // Not awaited: mqtt.js reads no further packets (our PUBACK included) until this handler returns.
-    void this.#acknowledge(envelope.from, message.body.reportId, envelope.messageId, receipt.ackSequence);
-    if (receipt.report === undefined) return;
-    switch (receipt.change) {
-      case 'new':
-        this.emit('board', { type: 'report-new', report: receipt.report });
-        return;
-      case 'updated':
-        this.emit('board', { type: 'report-updated', report: receipt.report });
-        return;
-      case 'cancelled':
-        this.emit('board', { type: 'report-cancelled', report: receipt.report });
-        return;
-      case 'none':
-        return;
-      default:
-        return receipt.change satisfies never;
-    }
+    // Signed after this turn of the event loop, so the board does not wait for it.
+    this.#acknowledge(envelope.from, message.body.reportId, envelope.messageId, receipt.ackSequence);
+    const event = boardEvent(receipt);
+    if (event !== undefined) this.emit('board', event);
   }
 
   /** A message or read receipt from the crew: only from the unit that sent the report, about it. */
@@ -431,12 +440,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       this.#counters.received(message.kind);
       this.emit('thread', envelope.from, message.body.reportId);
     }
-    void this.#acknowledge(
-      envelope.from,
-      message.body.reportId,
-      envelope.messageId,
-      stored.value.ackSequence,
-    );
+    this.#acknowledge(envelope.from, message.body.reportId, envelope.messageId, stored.value.ackSequence);
   }
 
   /** The attachments received for a report (complete or refused), without their bytes. */
@@ -475,7 +479,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     if (receipt.duplicate) this.#counters.duplicate();
     else this.#counters.received(ATTACHMENT_KIND);
     // Acknowledged also when refused: resending the same chunks cannot make them verify.
-    void this.#acknowledge(envelope.from, chunk.header.reportId, envelope.messageId, receipt.ackSequence);
+    this.#acknowledge(envelope.from, chunk.header.reportId, envelope.messageId, receipt.ackSequence);
     const outcome = receipt.outcome;
     switch (outcome.kind) {
       case 'refused':
@@ -508,7 +512,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     if (!known.ok || known.value === undefined) return false;
     const { unitId, reportId, ackSequence } = known.value;
     this.#counters.duplicate();
-    void this.#acknowledge(unitId, reportId, messageId, ackSequence);
+    this.#acknowledge(unitId, reportId, messageId, ackSequence);
     return true;
   }
 
@@ -520,10 +524,36 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     return true;
   }
 
-  /** Signed acknowledgement of receipt; sent again for every duplicate, so a lost one is repaired. */
-  async #acknowledge(unitId: string, reportId: string, of: string, sequence: number): Promise<void> {
+  /**
+   * Signed acknowledgement of receipt; sent again for every duplicate, so a lost one is repaired.
+   * Gathered per unit until the event loop has handled what arrived together, then sealed as one
+   * `ack received` on the stream (and with the sequence the inbox reserved) of its first message.
+   */
+  #acknowledge(unitId: string, reportId: string, of: string, sequence: number): void {
     if (this.#ackAgain(of)) return;
-    const body = encodeBody({ kind: 'ack', body: { reportId, of, stage: 'received' } });
+    const pending = this.#pendingAcks.get(unitId);
+    if (pending !== undefined && pending.of.size < ACK_BATCH_MAX) {
+      pending.of.add(of);
+      return;
+    }
+    if (pending !== undefined) void this.#sendAck(unitId, pending);
+    else if (this.#pendingAcks.size === 0) setImmediate(() => this.#flushAcks());
+    this.#pendingAcks.set(unitId, { reportId, sequence, of: new Set([of]) });
+  }
+
+  #flushAcks(): void {
+    const due = [...this.#pendingAcks];
+    this.#pendingAcks.clear();
+    if (this.#stopped) return;
+    for (const [unitId, pending] of due) void this.#sendAck(unitId, pending);
+  }
+
+  async #sendAck(
+    unitId: string,
+    { reportId, sequence, of }: { reportId: string; sequence: number; of: Set<string> },
+  ): Promise<void> {
+    const ids = [...of];
+    const body = encodeBody({ kind: 'ack', body: { reportId, of: ids, stage: 'received' } });
     if (!body.ok) return;
     const expiresAt = this.#o.clock.now() + this.#o.replyTtlMs;
     const sealed = await this.#o.codec.seal({
@@ -534,8 +564,10 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       sequence,
       expiresAt,
     });
-    this.#acks.set(of, { to: unitId, bytes: sealed.bytes, expiresAt });
-    if (this.#acks.size > ACKS_KEPT) this.#acks.delete(this.#acks.keys().next().value as string);
+    for (const id of ids) {
+      this.#acks.set(id, { to: unitId, bytes: sealed.bytes, expiresAt });
+      if (this.#acks.size > ACKS_KEPT) this.#acks.delete(this.#acks.keys().next().value as string);
+    }
     await this.#o.link.publish(topics.unitInbox(unitId), sealed.bytes);
   }
 }

@@ -149,5 +149,23 @@ export const outboxStoreContract = (
       expect(again.applied('answer-1')).toEqual(applied('answer-1', 1_000));
       again.close();
     });
+
+    it('keeps an acknowledgement written with process durability across a reopen, and a later write', () => {
+      const { store, reopen } = open();
+      store.write({ entries: [entry(1), entry(2)], reports: [report(1), report(2)] });
+      store.write({
+        entries: [entry(1, { transport: 'acknowledged' })],
+        reports: [report(1, { latest: 'acknowledged' })],
+        durability: 'process',
+      });
+      store.write({ entries: [entry(3)] });
+      expect(store.live().map((e) => e.messageId)).toEqual(['message-2', 'message-3']);
+      if (reopen === undefined) return;
+      store.close();
+      const again = reopen();
+      expect(again.live().map((e) => e.messageId)).toEqual(['message-2', 'message-3']);
+      expect(again.report('report-1')?.latest).toBe('acknowledged');
+      again.close();
+    });
   });
 };

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/index.js';
 import { MemoryReplayStore } from '../../src/crypto/index.js';
-import { encodeBody, MemoryOutboxStore, Receiver, SqliteInboxStore } from '../../src/hospital-feed/index.js';
+import {
+  decodeBody,
+  encodeBody,
+  MemoryOutboxStore,
+  Receiver,
+  SqliteInboxStore,
+} from '../../src/hospital-feed/index.js';
 import { createLogger, silentLogger, type Logger } from '../../src/log/index.js';
 import { fakeLink, manualTimers } from '../support/feed/fake-link.js';
 import { counting, FAST_POLICY, unwrap } from '../support/feed/harness.js';
@@ -52,7 +58,7 @@ const setup = async (logger: Logger = silentLogger) => {
       expiresAt: clock.now() + 3600_000,
     });
   };
-  return { receiver, inbox, clock, published, payloads, deliver, fireAll, pending, counts, report };
+  return { receiver, inbox, clock, published, payloads, deliver, fireAll, pending, counts, report, unit };
 };
 
 describe('receiver lifecycle on the real codec', () => {
@@ -68,6 +74,25 @@ describe('receiver lifecycle on the real codec', () => {
     expect(r.counts).toMatchObject({ received: 1, duplicates: 1, rejected: {} });
     // One acknowledgement per copy: the unit's lost acknowledgement is repaired.
     expect(r.published.filter((t) => t.includes('amb-demo-01'))).toHaveLength(2);
+    r.receiver.stop();
+  });
+
+  it('acknowledges what one commit stored from one unit in one signed envelope naming each', async () => {
+    const r = await setup();
+    const sealed = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => r.report(`0f6b7d2e-0000-4000-8000-00000000010${n}`)),
+    );
+    // Delivered together, as the broker hands over what was queued: one inbox commit (group commit).
+    await Promise.all(sealed.map((s) => r.deliver(s.bytes)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(r.counts).toMatchObject({ received: 5, duplicates: 0, rejected: {} });
+    const acks = r.payloads.filter((_, i) => r.published[i]?.includes('amb-demo-01'));
+    expect(acks).toHaveLength(1);
+    const opened = unwrap(await r.unit.codec.open(acks[0] ?? new Uint8Array()));
+    const ack = unwrap(decodeBody(opened.kind, opened.body));
+    expect(ack.kind === 'ack' && ack.body.stage === 'received' ? [...ack.body.of].sort() : []).toEqual(
+      sealed.map((s) => s.messageId).sort(),
+    );
     r.receiver.stop();
   });
 

@@ -139,7 +139,7 @@ export class OutcomeDesk {
   }
 
   async #acknowledge(hospitalId: string, reportId: string, of: string): Promise<void> {
-    const body = encodeBody({ kind: 'ack', body: { reportId, stage: 'received', of } });
+    const body = encodeBody({ kind: 'ack', body: { reportId, stage: 'received', of: [of] } });
     if (!body.ok) return;
     try {
       const sealed = await this.o.codec.seal({
