@@ -29,6 +29,7 @@ import {
   type ReportBody,
 } from './messages.js';
 import { Outbox, type Timers } from './outbox.js';
+import { PeerEpochs, parsePresence } from './presence.js';
 import { RefusalLog } from './refusal-log.js';
 import type { OutboxEntry } from './outbox-state.js';
 import type { OutboxChange, OutboxStore } from './outbox-store.js';
@@ -41,7 +42,7 @@ import {
   type HospitalEvent,
   type ReportRecord,
 } from './report-state.js';
-import { topics } from './topics.js';
+import { parsePresenceTopic, topics } from './topics.js';
 import { UnitThreads, type ThreadChange } from './unit-threads.js';
 
 /** What the tablet shows for one report. */
@@ -145,6 +146,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
   readonly #counters: FeedCounters;
   readonly #refusals: RefusalLog;
   readonly #reports = new Map<string, ReportRecord>();
+  readonly #hospitals = new PeerEpochs();
   #queue: Promise<unknown> = Promise.resolve();
   #stopped = false;
 
@@ -178,16 +180,32 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       queue: (reportId, message, extra) => this.#serial(() => this.#queueThread(reportId, message, extra)),
       changed: (reportId) => this.emit('thread', reportId),
     });
-    options.link.onMessage((_topic, payload) => this.#receive(payload));
+    options.link.onMessage((topic, payload) => {
+      const hospitalId = parsePresenceTopic(topic);
+      return hospitalId === undefined ? this.#receive(payload) : this.#presence(hospitalId, payload);
+    });
   }
 
-  /** Subscribes to the unit's inbox (renewed on every reconnect) and starts sending what is stored. */
+  /**
+   * Subscribes to the unit's inbox and the hospitals' presence (renewed on every reconnect) and
+   * starts sending what is stored.
+   */
   async start(): Promise<void> {
     this.#outbox.start();
-    const subscribed = await this.#o.link.subscribe(topics.unitInbox(this.#o.unitId));
-    // Before the link connects the subscription is only recorded; it is made on every connect.
-    if (!subscribed.ok && subscribed.error === 'refused')
-      this.#o.logger.warn('unit inbox subscription refused', { code: subscribed.error });
+    for (const topic of [topics.unitInbox(this.#o.unitId), topics.allHospitalPresence]) {
+      const subscribed = await this.#o.link.subscribe(topic);
+      // Before the link connects the subscription is only recorded; it is made on every connect.
+      if (!subscribed.ok && subscribed.error === 'refused')
+        this.#o.logger.warn('feed subscription refused', { code: subscribed.error });
+    }
+  }
+
+  /** A hospital came up with its subscriptions made anew: what the broker took for it goes again. */
+  #presence(hospitalId: string, payload: Uint8Array): Promise<void> {
+    const presence = parsePresence(payload);
+    if (!presence.ok) this.#counters.rejected('presence-malformed');
+    else if (this.#hospitals.cameUp(hospitalId, presence.value)) this.#outbox.recipientBack(hospitalId);
+    return Promise.resolve();
   }
 
   /** Stops sending and closes the outbox database; the feed cannot be started again. */

@@ -33,7 +33,9 @@ export type RejectReason =
   | 'wrong-role'
   | 'wrong-unit'
   /** An attachment whose chunks do not reassemble into what they claim (digest, manifest, type). */
-  | 'attachment-mismatch';
+  | 'attachment-mismatch'
+  /** A message on a presence topic that is not a presence (presence.ts). */
+  | 'presence-malformed';
 
 export interface Incoming {
   readonly envelope: OpenedEnvelope;

@@ -15,7 +15,17 @@ export {
   type PacketScan,
   type PacketSizeError,
 } from './packet-size.js';
-export { topics, TOPIC_ROOT, parseStatusTopic } from './topics.js';
+export { topics, TOPIC_ROOT, parseStatusTopic, parsePresenceTopic } from './topics.js';
+export {
+  encodePresence,
+  parsePresence,
+  newEpoch,
+  PeerEpochs,
+  MAX_PRESENCE_BYTES,
+  PRESENCE_ERRORS,
+  type Presence,
+  type PresenceError,
+} from './presence.js';
 export {
   BODY_SCHEMAS,
   MESSAGE_KINDS,

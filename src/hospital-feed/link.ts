@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { err, ok, type Result } from '../core/index.js';
+import { encodePresence, newEpoch } from './presence.js';
 
 export interface BrokerSettings {
   readonly url: string;
@@ -19,6 +20,13 @@ export interface BrokerSettings {
    */
   readonly sessionExpirySeconds?: number;
   readonly reconnectPeriodMs?: number;
+  /**
+   * Where this principal announces its presence (presence.ts), retained: its Last Will says `down`;
+   * after every connect, once the broker granted every subscription, and after each later granted
+   * subscription, it publishes `up` with a new epoch, so senders publish again what the broker may
+   * have dropped while it had no subscription for us (docs/protocol.md, "Presence").
+   */
+  readonly presenceTopic?: string;
 }
 
 export interface LinkEvents {
@@ -54,10 +62,14 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
   #generation = 0;
   /** QoS 1 messages received on this connection whose PUBACK waits, in the order they came. */
   readonly #held: { readonly messageId: number; stored: boolean }[] = [];
+  readonly #presenceTopic: string | undefined;
+  readonly #protocolVersion: 4 | 5;
 
-  private constructor(client: MqttClient) {
+  private constructor(client: MqttClient, settings: BrokerSettings) {
     super();
     this.#client = client;
+    this.#presenceTopic = settings.presenceTopic;
+    this.#protocolVersion = settings.protocolVersion;
     client.on('connect', (connack) => {
       this.#up = true;
       // Nagle off (TCP_NODELAY): a PUBLISH written while our previous small packet (a PUBACK) waits
@@ -68,8 +80,14 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
       // MQTT 5 CONNACK property 0x21; absent on 3.1.1, where the feed uses a fixed window.
       this.#receiveMaximum = connack.properties?.receiveMaximum;
       // Subscribe again on every connect: a broker killed before its autosave forgets sessions.
-      for (const topic of this.#subscriptions) client.subscribe(topic, { qos: 1 }, () => undefined);
+      const generation = this.#generation;
+      const granted = [...this.#subscriptions].map((topic) => this.#subscribeNow(topic));
       this.emit('up', connack.sessionPresent);
+      // `up` only once every subscription is granted (SUBACK): a sender that resends on seeing it
+      // must find them in place, and this connection must still be the one that made them.
+      void Promise.all(granted).then((results) => {
+        if (generation === this.#generation && results.every((r) => r.ok)) void this.#announceUp();
+      });
     });
     client.on('close', () => {
       this.#generation += 1;
@@ -94,6 +112,16 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
       // Not before `connect()`: a persistent session's queued messages arrive right after CONNACK,
       // so whoever handles them must be in place first (docs/protocol.md, rule 2).
       manualConnect: true,
+      ...(settings.presenceTopic === undefined
+        ? {}
+        : {
+            will: {
+              topic: settings.presenceTopic,
+              payload: Buffer.from(encodePresence({ v: 1, state: 'down' })),
+              qos: 1,
+              retain: true,
+            },
+          }),
       ...(persistent && settings.protocolVersion === 5
         ? { properties: { sessionExpiryInterval: settings.sessionExpirySeconds } }
         : {}),
@@ -103,7 +131,7 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
       ...(settings.username === undefined ? {} : { username: settings.username }),
       ...(settings.password === undefined ? {} : { password: settings.password }),
     };
-    return new BrokerLink(mqtt.connect(settings.url, options));
+    return new BrokerLink(mqtt.connect(settings.url, options), settings);
   }
 
   get isUp(): boolean {
@@ -206,6 +234,14 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
   async subscribe(topic: string): Promise<Result<void, LinkFailure>> {
     this.#subscriptions.add(topic);
     if (!this.#up) return err('link-down');
+    const generation = this.#generation;
+    const granted = await this.#subscribeNow(topic);
+    // A subscription made after connecting: what was published to it before was not for us.
+    if (granted.ok && generation === this.#generation) await this.#announceUp();
+    return granted;
+  }
+
+  async #subscribeNow(topic: string): Promise<Result<void, LinkFailure>> {
     try {
       const granted = await this.#client.subscribeAsync(topic, { qos: 1 });
       return granted.every((g) => g.qos < 0x80) ? ok(undefined) : err('refused');
@@ -214,8 +250,22 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
     }
   }
 
-  /** Disconnects; `force` drops publishes still waiting for their PUBACK instead of waiting for them. */
+  /** Retained `up` with a new epoch; a failure is repaired by the next connect's announcement. */
+  async #announceUp(): Promise<void> {
+    if (this.#presenceTopic === undefined) return;
+    await this.publish(this.#presenceTopic, encodePresence({ v: 1, state: 'up', epoch: newEpoch() }), true);
+  }
+
+  /**
+   * Disconnects; `force` drops publishes still waiting for their PUBACK instead of waiting for them.
+   * A clean DISCONNECT discards the Last Will, so a principal that announces its presence asks for it
+   * on MQTT 5 with reason code 0x04, Disconnect with Will Message (MQTT 5.0 §3.14.2.1): its presence
+   * says `down` once it is gone. MQTT 3.1.1 has no such code (§3.1.2.5); there the last `up` stays
+   * until the next connect (only the demo's in-process broker speaks 3.1.1, and it stops with us).
+   */
   async close(force = false): Promise<void> {
-    await this.#client.endAsync(force);
+    await (this.#presenceTopic !== undefined && this.#protocolVersion === 5
+      ? this.#client.endAsync(force, { reasonCode: 0x04 })
+      : this.#client.endAsync(force));
   }
 }

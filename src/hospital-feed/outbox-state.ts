@@ -49,6 +49,11 @@ export type TransportEvent =
   | { readonly type: 'superseded' }
   /** The process restarted: whatever was in flight is not known to have arrived. */
   | { readonly type: 'recovered' }
+  /**
+   * The recipient (re)made its subscriptions (its presence epoch changed), or the broker lost our own
+   * session: a publish the broker took before may have been dropped for want of a subscriber.
+   */
+  | { readonly type: 'recipient-back' }
   /** The clock passed the expiry. */
   | { readonly type: 'tick' };
 
@@ -96,6 +101,11 @@ export const transition = (
             transport: 'queued',
             nextAttemptAt: ctx.now + retryDelay(entry.attempts, ctx.policy, ctx.random),
           };
+    case 'recipient-back':
+      // Due now instead of after the acknowledgement wait; `attempts` keeps the wait's backoff.
+      return entry.transport !== 'at-broker' || entry.nextAttemptAt <= ctx.now
+        ? entry
+        : { ...entry, nextAttemptAt: ctx.now };
     case 'superseded':
       return { ...entry, transport: 'superseded' };
     case 'tick':

@@ -70,8 +70,11 @@ export interface OutboxOptions {
 export class Outbox extends EventEmitter<OutboxEvents> {
   readonly #o: OutboxOptions;
   readonly #live = new Map<string, OutboxEntry>();
-  /** messageId → attempt token of the publish in flight; a late PUBACK with an old token is ignored. */
-  readonly #inFlight = new Map<string, { token: number; timer: unknown }>();
+  /**
+   * messageId → attempt token of the publish in flight (a late PUBACK with an old token is ignored),
+   * and whether its recipient came back meanwhile (`recipientBack`: due again at its PUBACK).
+   */
+  readonly #inFlight = new Map<string, { token: number; timer: unknown; recipientBack?: true }>();
   #token = 0;
   /** Acknowledged entries not yet stored as such: one write for all that came together. */
   readonly #acked = new Set<string>();
@@ -90,7 +93,11 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     this.#running = true;
     for (const entry of this.#o.store.live())
       this.#live.set(entry.messageId, { ...entry, transport: 'queued' });
-    this.#o.link.on('up', () => this.#pump());
+    // Without our session the broker lost its state (a kill -9 before its autosave): what it took for
+    // recipients that were away may be gone with it, so that is published again too.
+    this.#o.link.on('up', (sessionPresent) =>
+      sessionPresent ? this.#pump() : this.#resendTaken(() => true),
+    );
     this.#o.link.on('down', () => {
       for (const id of [...this.#inFlight.keys()]) this.#finish(id, undefined, { type: 'publish-failed' });
     });
@@ -172,6 +179,29 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     // An acknowledgement can end an entry whose publish is still in flight (a resend whose PUBACK has
     // not come yet): its slot is free now, and its PUBACK, when it comes, finds nothing to finish, so
     // nothing else would send the entries waiting for that slot (they are due: no timer is set).
+    this.#pump();
+  }
+
+  /**
+   * The recipient made its subscriptions anew (a new presence epoch, presence.ts): what the broker
+   * took for it before (`at-broker`, or still waiting for its PUBACK) may have been dropped for want
+   * of a subscriber, so it is published again now rather than after the acknowledgement wait. The
+   * receiver de-duplicates; a forged or repeated presence costs one resend.
+   */
+  recipientBack(to: string): void {
+    this.#resendTaken((e) => e.to === to);
+  }
+
+  #resendTaken(which: (entry: OutboxEntry) => boolean): void {
+    if (!this.#running) return;
+    const now = this.#o.clock.now();
+    for (const entry of this.#live.values()) {
+      // Past its expiry it is the pump's to expire (and store).
+      if (!which(entry) || now >= entry.expiresAt) continue;
+      const flight = this.#inFlight.get(entry.messageId);
+      if (flight !== undefined) flight.recipientBack = true;
+      else this.#settle(this.#apply(entry, { type: 'recipient-back' }));
+    }
     this.#pump();
   }
 
@@ -271,7 +301,10 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     this.#o.timers.clearTimeout(flight.timer);
     this.#inFlight.delete(messageId);
     const entry = this.#live.get(messageId);
-    if (entry !== undefined) this.#settle(this.#apply(entry, event));
+    if (entry !== undefined) {
+      const next = this.#apply(entry, event);
+      this.#settle(flight.recipientBack === true ? this.#apply(next, { type: 'recipient-back' }) : next);
+    }
     this.#pump();
   }
 

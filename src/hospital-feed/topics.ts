@@ -17,6 +17,13 @@ export const topics = {
   hospitalStatus: (hospitalId: string): string => `${TOPIC_ROOT}/hospital/${hospitalId}/status`,
   /** Every hospital's status, for dispatch (single-level wildcard: the id level only). */
   allHospitalStatuses: `${TOPIC_ROOT}/hospital/+/status`,
+  /**
+   * The hospital's own presence, retained: `up` with a new epoch once its subscriptions are in place,
+   * its Last Will `down` (presence.ts). Ids only, like every topic.
+   */
+  hospitalPresence: (hospitalId: string): string => `${TOPIC_ROOT}/hospital/${hospitalId}/presence`,
+  /** Every hospital's presence, for the units (single-level wildcard: the id level only). */
+  allHospitalPresence: `${TOPIC_ROOT}/hospital/+/presence`,
 } as const;
 
 /** Inbox topic of a principal, by the role that owns it. */
@@ -39,3 +46,8 @@ const STATUS_TOPIC = /^ems\/v1\/hospital\/([a-z0-9][a-z0-9-]{1,62})\/status$/;
 
 /** The hospital id a status topic names; a status is only believed from the principal its topic names. */
 export const parseStatusTopic = (topic: string): string | undefined => STATUS_TOPIC.exec(topic)?.[1];
+
+const PRESENCE_TOPIC = /^ems\/v1\/hospital\/([a-z0-9][a-z0-9-]{1,62})\/presence$/;
+
+/** The hospital id a presence topic names; only that hospital may write it (make-acl.sh). */
+export const parsePresenceTopic = (topic: string): string | undefined => PRESENCE_TOPIC.exec(topic)?.[1];

@@ -3,7 +3,7 @@ import type { RoleConfig } from '../config/index.js';
 import { privateDir, systemClock, type Clock } from '../core/index.js';
 import type { GatewayEnv } from '../gateway/index.js';
 import { openGateway, Readiness, startServer, type Gateway, type RunningServer } from '../gateway/index.js';
-import { BrokerLink, DEFAULT_SESSION_EXPIRY_SECONDS } from '../hospital-feed/index.js';
+import { BrokerLink, DEFAULT_SESSION_EXPIRY_SECONDS, topics } from '../hospital-feed/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { Metrics } from '../metrics/index.js';
 import { keysCheck, loadRoleCrypto, type RoleCrypto } from './crypto.js';
@@ -57,6 +57,8 @@ const openLink = (config: RoleConfig, env: RoleOptions['env']): BrokerLink => {
     clientId: config.id,
     // Persistent session: acknowledgements and reports queue at the broker while we are offline.
     sessionExpirySeconds: DEFAULT_SESSION_EXPIRY_SECONDS,
+    // The units resend what the broker may have dropped while the hospital was away (presence.ts).
+    ...(config.role === 'hospital' ? { presenceTopic: topics.hospitalPresence(config.id) } : {}),
     ...(config.mqtt.caFile === undefined ? {} : { caFile: config.mqtt.caFile }),
     ...(config.mqtt.certFile === undefined ? {} : { certFile: config.mqtt.certFile }),
     ...(config.mqtt.keyFile === undefined ? {} : { keyFile: config.mqtt.keyFile }),

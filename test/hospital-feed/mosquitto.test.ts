@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topics } from '../../src/hospital-feed/index.js';
-import { connectLink, hospitalFeed, unitFeed, type Endpoint } from '../support/feed/harness.js';
+import { encodePresence, parsePresence, topics } from '../../src/hospital-feed/index.js';
+import { connectLink, hospitalFeed, openLink, unitFeed, type Endpoint } from '../support/feed/harness.js';
 import { feedKeys } from '../support/feed/keys.js';
 import { MosquittoBroker } from '../support/feed/mosquitto.js';
 import { sampleReport } from '../support/feed/sample.js';
@@ -102,5 +102,50 @@ describe('hospital feed over Mosquitto (MQTT 5, TLS, ACLs)', () => {
     await waitFor(() => seen.length > 0, 'own status delivered');
     expect(seen).toEqual([topics.hospitalStatus('hosp-demo-a')]);
     await Promise.all([spy.close(), dispatch.close(), hospital.close()]);
+  });
+
+  it('lets only a hospital write its own presence, which units read (hospital or unit forging it: 0x87)', async () => {
+    const seen: string[] = [];
+    const unit = connectLink(endpoint, 'amb-demo-01', 'amb-demo-01', (topic, payload) =>
+      Promise.resolve(void seen.push(`${topic} ${new TextDecoder().decode(payload)}`)),
+    );
+    await waitFor(() => unit.isUp, 'unit up');
+    expect((await unit.subscribe(topics.allHospitalPresence)).ok).toBe(true);
+    const forged = encodePresence({ v: 1, state: 'up', epoch: 'f'.repeat(32) });
+    // Another unit, and another hospital, may not announce hosp-demo-b (PUBACK 0x87 on MQTT 5).
+    const otherUnit = connectLink(endpoint, 'amb-demo-02');
+    const hospitalA = connectLink(endpoint, 'hosp-demo-a');
+    await waitFor(() => otherUnit.isUp && hospitalA.isUp, 'others up');
+    const refused = { ok: false, error: 'refused' };
+    expect(await otherUnit.publish(topics.hospitalPresence('hosp-demo-b'), forged, true)).toEqual(refused);
+    expect(await hospitalA.publish(topics.hospitalPresence('hosp-demo-b'), forged, true)).toEqual(refused);
+    // Nor may the unit that reads them.
+    expect(await unit.publish(topics.hospitalPresence('hosp-demo-a'), forged, true)).toEqual(refused);
+    // hosp-demo-b itself announces (as its role does, src/roles/runtime.ts): that is what arrives.
+    const hospitalB = openLink(
+      endpoint,
+      'hosp-demo-b',
+      'hosp-demo-b',
+      topics.hospitalPresence('hosp-demo-b'),
+    );
+    hospitalB.onMessage(() => Promise.resolve());
+    hospitalB.connect();
+    // Retained presences from the tests before (each hospital's last word: down) may come first.
+    const presenceB = topics.hospitalPresence('hosp-demo-b');
+    const upAt = await waitFor(() => {
+      const i = seen.findIndex((m) => m.startsWith(`${presenceB} `) && m.includes('"up"'));
+      return i < 0 ? undefined : i + 1;
+    }, 'hosp-demo-b up');
+    const payload = (seen[upAt - 1] ?? '').slice(presenceB.length + 1);
+    expect(parsePresence(new TextEncoder().encode(payload))).toMatchObject({
+      ok: true,
+      value: { state: 'up' },
+    });
+    expect(seen.filter((m) => m.includes('f'.repeat(32)))).toEqual([]);
+    // Its clean close asks for its Last Will (MQTT 5 reason 0x04): units see it go down.
+    await hospitalB.close();
+    await waitFor(() => seen.length > upAt || undefined, 'hosp-demo-b down');
+    expect(seen.slice(upAt)).toEqual([`${presenceB} {"v":1,"state":"down"}`]);
+    await Promise.all([unit.close(), otherUnit.close(), hospitalA.close()]);
   });
 });

@@ -10,6 +10,7 @@ import {
   DEFAULT_SESSION_EXPIRY_SECONDS,
   openReceiver,
   startEmbeddedBroker,
+  topics,
   type EmbeddedBroker,
   type Receiver,
 } from '../../src/hospital-feed/index.js';
@@ -296,6 +297,7 @@ export const startRig = async (options: RigOptions = {}): Promise<Rig> => {
     protocolVersion: 4,
     clientId: hospital,
     sessionExpirySeconds: DEFAULT_SESSION_EXPIRY_SECONDS,
+    presenceTopic: topics.hospitalPresence(hospital),
   });
   const hospitalDir = join(dataDir, hospital);
   mkdirSync(hospitalDir, { recursive: true });

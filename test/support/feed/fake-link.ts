@@ -6,6 +6,8 @@ export const fakeLink = () => {
   const published: string[] = [];
   /** The bytes of each publish, in the order of `published`. */
   const payloads: Uint8Array[] = [];
+  /** The topics subscribed to, in order. */
+  const subscribed: string[] = [];
   let deliver: (topic: string, payload: Uint8Array) => Promise<void> = () => Promise.resolve();
   const link: FeedLink = {
     isUp: true,
@@ -15,11 +17,19 @@ export const fakeLink = () => {
       payloads.push(payload),
       Promise.resolve(ok(undefined))
     ),
-    subscribe: () => Promise.resolve(ok(undefined)),
+    subscribe: (topic) => (subscribed.push(topic), Promise.resolve(ok(undefined))),
     onMessage: (handler) => void (deliver = handler),
     on: () => undefined,
   };
-  return { link, published, payloads, deliver: (bytes: Uint8Array) => deliver('inbox', bytes) };
+  return {
+    link,
+    published,
+    payloads,
+    subscribed,
+    deliver: (bytes: Uint8Array) => deliver('inbox', bytes),
+    /** A message on a given topic (a presence, say), as the broker would hand it over. */
+    deliverOn: (topic: string, bytes: Uint8Array) => deliver(topic, bytes),
+  };
 };
 
 /** Timers the test fires by hand. */

@@ -9,6 +9,7 @@ import {
   SqliteInboxStore,
   SqliteOutboxStore,
   systemTimers,
+  topics,
   type EnvelopeCodec,
   type FeedCounters,
   type MessageHandler,
@@ -43,13 +44,19 @@ export interface Endpoint {
  * `connect()`, as the roles do. `clientId` matters on aedes only: the shipped Mosquitto replaces any
  * client id with the certificate's identity (use_username_as_clientid).
  */
-export const openLink = (endpoint: Endpoint, principal: string, clientId = principal): BrokerLink =>
+export const openLink = (
+  endpoint: Endpoint,
+  principal: string,
+  clientId = principal,
+  presenceTopic?: string,
+): BrokerLink =>
   BrokerLink.open({
     url: endpoint.url,
     protocolVersion: endpoint.protocolVersion,
     clientId,
     sessionExpirySeconds: DEFAULT_SESSION_EXPIRY_SECONDS,
     reconnectPeriodMs: 250,
+    ...(presenceTopic === undefined ? {} : { presenceTopic }),
     ...(endpoint.pki === undefined
       ? {}
       : {
@@ -152,7 +159,7 @@ export const unitOnFakeLink = async (
 ) => {
   const { codec: real } = await feedCodec(keys, 'amb-demo-01', { outbox: store }, clock);
   const codec = wrap(real);
-  const { link, published, deliver } = fakeLink();
+  const { link, published, subscribed, deliver, deliverOn } = fakeLink();
   const { counts, counters } = counting();
   const feed = new AmbulanceFeed({
     unitId: 'amb-demo-01',
@@ -169,7 +176,7 @@ export const unitOnFakeLink = async (
     counters,
     logger: silentLogger,
   });
-  return { feed, published, deliver, counts };
+  return { feed, published, subscribed, deliver, deliverOn, counts };
 };
 
 /** A hospital's receiver as the role runs it: inbox, reply outbox, replay check against the inbox. */
@@ -183,7 +190,8 @@ export const hospitalFeed = async (
 ) => {
   const inbox = unwrap(SqliteInboxStore.open(join(dir, 'inbox.sqlite')));
   const crypto = await feedCodec(endpoint.keys, hospitalId, { inbox });
-  const link = openLink(endpoint, hospitalId);
+  // Announces its presence as the hospital role does (src/roles/runtime.ts).
+  const link = openLink(endpoint, hospitalId, hospitalId, topics.hospitalPresence(hospitalId));
   const outboxStore = unwrap(SqliteOutboxStore.open(join(dir, 'outbox.sqlite')));
   const { counts, counters } = counting();
   const receiver = new Receiver({
