@@ -37,21 +37,24 @@ pattern read $root/unit/%u/in
 pattern read $root/dispatch/%u/in
 PATTERNS
 for id in ${units[@]+"${units[@]}"}; do
-  # reports, updates, cancels, acknowledgements of replies; case milestones to dispatch; every
-  # hospital's presence, to resend at once what a restarted broker dropped (docs/protocol.md)
+  # reports, updates, cancels, acknowledgements of replies; case milestones to dispatch; its own
+  # presence (and Last Will); every hospital's presence, to resend at once what a restarted broker
+  # dropped (docs/protocol.md, "Presence")
   printf '\nuser %s\n' "$id"
   inboxes hospital ${hospitals[@]+"${hospitals[@]}"}
   inboxes dispatch ${dispatch[@]+"${dispatch[@]}"}
+  echo "topic write $root/unit/$id/presence"
   echo "topic read $root/hospital/+/presence"
 done
 for id in ${hospitals[@]+"${hospitals[@]}"}; do
-  # acknowledgements, answers, handover; its own retained status and presence (and its Last Will,
-  # which Mosquitto checks against this rule) only
+  # acknowledgements, answers, handover; its own retained status and presence (and Last Will) only;
+  # every unit's presence
   printf '\nuser %s\n' "$id"
   inboxes unit ${units[@]+"${units[@]}"}
   inboxes dispatch ${dispatch[@]+"${dispatch[@]}"}
   echo "topic write $root/hospital/$id/status"
   echo "topic write $root/hospital/$id/presence"
+  echo "topic read $root/unit/+/presence"
 done
 for id in ${dispatch[@]+"${dispatch[@]}"}; do
   # inquiries, withdrawals, confirmations to hospitals; assignments to units

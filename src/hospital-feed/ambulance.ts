@@ -29,7 +29,7 @@ import {
   type ReportBody,
 } from './messages.js';
 import { Outbox, type Timers } from './outbox.js';
-import { PeerEpochs, parsePresence } from './presence.js';
+import { withPresence } from './presence.js';
 import { RefusalLog } from './refusal-log.js';
 import type { OutboxEntry } from './outbox-state.js';
 import type { OutboxChange, OutboxStore } from './outbox-store.js';
@@ -42,7 +42,7 @@ import {
   type HospitalEvent,
   type ReportRecord,
 } from './report-state.js';
-import { parsePresenceTopic, topics } from './topics.js';
+import { topics } from './topics.js';
 import { UnitThreads, type ThreadChange } from './unit-threads.js';
 
 /** What the tablet shows for one report. */
@@ -146,7 +146,6 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
   readonly #counters: FeedCounters;
   readonly #refusals: RefusalLog;
   readonly #reports = new Map<string, ReportRecord>();
-  readonly #hospitals = new PeerEpochs();
   #queue: Promise<unknown> = Promise.resolve();
   #stopped = false;
 
@@ -180,10 +179,20 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       queue: (reportId, message, extra) => this.#serial(() => this.#queueThread(reportId, message, extra)),
       changed: (reportId) => this.emit('thread', reportId),
     });
-    options.link.onMessage((topic, payload) => {
-      const hospitalId = parsePresenceTopic(topic);
-      return hospitalId === undefined ? this.#receive(payload) : this.#presence(hospitalId, payload);
-    });
+    // A hospital that came up with its subscriptions made anew gets again what the broker took for it.
+    options.link.onMessage(
+      withPresence(
+        'hospital',
+        {
+          back: (hospitalId) => this.#outbox.recipientBack(hospitalId),
+          malformed: () => {
+            this.#counters.rejected('presence-malformed');
+            this.#refusals.refused('presence-malformed');
+          },
+        },
+        (_topic, payload) => this.#receive(payload),
+      ),
+    );
   }
 
   /**
@@ -198,14 +207,6 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       if (!subscribed.ok && subscribed.error === 'refused')
         this.#o.logger.warn('feed subscription refused', { code: subscribed.error });
     }
-  }
-
-  /** A hospital came up with its subscriptions made anew: what the broker took for it goes again. */
-  #presence(hospitalId: string, payload: Uint8Array): Promise<void> {
-    const presence = parsePresence(payload);
-    if (!presence.ok) this.#counters.rejected('presence-malformed');
-    else if (this.#hospitals.cameUp(hospitalId, presence.value)) this.#outbox.recipientBack(hospitalId);
-    return Promise.resolve();
   }
 
   /** Stops sending and closes the outbox database; the feed cannot be started again. */

@@ -15,12 +15,14 @@ export {
   type PacketScan,
   type PacketSizeError,
 } from './packet-size.js';
-export { topics, TOPIC_ROOT, parseStatusTopic, parsePresenceTopic } from './topics.js';
+export { topics, TOPIC_ROOT, parseStatusTopic, parsePresenceTopic, type PresenceOwner } from './topics.js';
 export {
   encodePresence,
   parsePresence,
   newEpoch,
   PeerEpochs,
+  withPresence,
+  type PresenceListener,
   MAX_PRESENCE_BYTES,
   PRESENCE_ERRORS,
   type Presence,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import { err, ok, type Result } from '../core/index.js';
+import type { MessageHandler } from './link.js';
+import { parsePresenceTopic, type PresenceOwner } from './topics.js';
 
 /**
  * A principal's presence on the broker, retained on its presence topic (topics.ts): `up` once the
@@ -67,3 +69,30 @@ export class PeerEpochs {
     }
   }
 }
+
+/** What a feed does with its peers' presence: resend on a return, count what is not a presence. */
+export interface PresenceListener {
+  back(peer: string): void;
+  malformed(): void;
+}
+
+/**
+ * The link's one message handler for a feed that also reads its peers' presence: messages on an
+ * `owner`'s presence topic go to `listener` (and are acknowledged at once, nothing to store), every
+ * other message to `envelopes`.
+ */
+export const withPresence = (
+  owner: PresenceOwner,
+  listener: PresenceListener,
+  envelopes: MessageHandler,
+): MessageHandler => {
+  const epochs = new PeerEpochs();
+  return (topic, payload) => {
+    const peer = parsePresenceTopic(owner, topic);
+    if (peer === undefined) return envelopes(topic, payload);
+    const presence = parsePresence(payload);
+    if (!presence.ok) listener.malformed();
+    else if (epochs.cameUp(peer, presence.value)) listener.back(peer);
+    return Promise.resolve();
+  };
+};

@@ -26,6 +26,7 @@ import { RefusalLog } from './refusal-log.js';
 import type { OutboxStore } from './outbox-store.js';
 import { DeskThreads } from './desk-threads.js';
 import { GroupCommit } from './group-commit.js';
+import { withPresence } from './presence.js';
 import { topics } from './topics.js';
 
 export type BoardEvent =
@@ -166,16 +167,28 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       queue: (to, topic, outgoing, body, sequence) => this.#queue(to, topic, outgoing, body, sequence),
       changed: (unitId, reportId) => this.emit('thread', unitId, reportId),
     });
-    options.link.onMessage((_topic, payload) => this.#receive(payload));
+    // A unit that came up with its subscriptions made anew gets again what the broker took for it.
+    options.link.onMessage(
+      withPresence(
+        'unit',
+        {
+          back: (unitId) => this.#outbox.recipientBack(unitId),
+          malformed: () => this.#refuse('presence-malformed'),
+        },
+        (_topic, payload) => this.#receive(payload),
+      ),
+    );
   }
 
   async start(): Promise<void> {
     this.#outbox.start();
     this.#schedulePurge(0);
-    const subscribed = await this.#o.link.subscribe(topics.hospitalInbox(this.#o.hospitalId));
-    // Before the link connects the subscription is only recorded; it is made on every connect.
-    if (!subscribed.ok && subscribed.error === 'refused')
-      this.#o.logger.warn('hospital inbox subscription refused', { code: subscribed.error });
+    for (const topic of [topics.hospitalInbox(this.#o.hospitalId), topics.allUnitPresence]) {
+      const subscribed = await this.#o.link.subscribe(topic);
+      // Before the link connects the subscription is only recorded; it is made on every connect.
+      if (!subscribed.ok && subscribed.error === 'refused')
+        this.#o.logger.warn('feed subscription refused', { code: subscribed.error });
+    }
   }
 
   /** Stops sending and purging and closes both SQLite files; the receiver cannot be started again. */

@@ -24,6 +24,10 @@ export const topics = {
   hospitalPresence: (hospitalId: string): string => `${TOPIC_ROOT}/hospital/${hospitalId}/presence`,
   /** Every hospital's presence, for the units (single-level wildcard: the id level only). */
   allHospitalPresence: `${TOPIC_ROOT}/hospital/+/presence`,
+  /** The unit's own presence, retained, as the hospital's (presence.ts). */
+  unitPresence: (unitId: string): string => `${TOPIC_ROOT}/unit/${unitId}/presence`,
+  /** Every unit's presence, for the hospitals. */
+  allUnitPresence: `${TOPIC_ROOT}/unit/+/presence`,
 } as const;
 
 /** Inbox topic of a principal, by the role that owns it. */
@@ -47,7 +51,13 @@ const STATUS_TOPIC = /^ems\/v1\/hospital\/([a-z0-9][a-z0-9-]{1,62})\/status$/;
 /** The hospital id a status topic names; a status is only believed from the principal its topic names. */
 export const parseStatusTopic = (topic: string): string | undefined => STATUS_TOPIC.exec(topic)?.[1];
 
-const PRESENCE_TOPIC = /^ems\/v1\/hospital\/([a-z0-9][a-z0-9-]{1,62})\/presence$/;
+/** Who announces its presence: hospitals (read by units) and units (read by hospitals). */
+export type PresenceOwner = 'hospital' | 'unit';
 
-/** The hospital id a presence topic names; only that hospital may write it (make-acl.sh). */
-export const parsePresenceTopic = (topic: string): string | undefined => PRESENCE_TOPIC.exec(topic)?.[1];
+const PRESENCE_TOPIC = /^ems\/v1\/(hospital|unit)\/([a-z0-9][a-z0-9-]{1,62})\/presence$/;
+
+/** The id of the `owner` a presence topic names; only that principal may write it (make-acl.sh). */
+export const parsePresenceTopic = (owner: PresenceOwner, topic: string): string | undefined => {
+  const match = PRESENCE_TOPIC.exec(topic);
+  return match?.[1] === owner ? match[2] : undefined;
+};

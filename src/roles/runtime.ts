@@ -57,8 +57,9 @@ const openLink = (config: RoleConfig, env: RoleOptions['env']): BrokerLink => {
     clientId: config.id,
     // Persistent session: acknowledgements and reports queue at the broker while we are offline.
     sessionExpirySeconds: DEFAULT_SESSION_EXPIRY_SECONDS,
-    // The units resend what the broker may have dropped while the hospital was away (presence.ts).
+    // Peers resend what the broker may have dropped while we were away (presence.ts).
     ...(config.role === 'hospital' ? { presenceTopic: topics.hospitalPresence(config.id) } : {}),
+    ...(config.role === 'ambulance' ? { presenceTopic: topics.unitPresence(config.id) } : {}),
     ...(config.mqtt.caFile === undefined ? {} : { caFile: config.mqtt.caFile }),
     ...(config.mqtt.certFile === undefined ? {} : { certFile: config.mqtt.certFile }),
     ...(config.mqtt.keyFile === undefined ? {} : { keyFile: config.mqtt.keyFile }),

@@ -148,4 +148,29 @@ describe('hospital feed over Mosquitto (MQTT 5, TLS, ACLs)', () => {
     expect(seen.slice(upAt)).toEqual([`${presenceB} {"v":1,"state":"down"}`]);
     await Promise.all([unit.close(), otherUnit.close(), hospitalA.close()]);
   });
+
+  it('lets only a unit write its own presence, which hospitals read (others forging it: 0x87)', async () => {
+    const seen: string[] = [];
+    const hospital = connectLink(endpoint, 'hosp-demo-a', 'hosp-demo-a', (topic, payload) =>
+      Promise.resolve(void seen.push(`${topic} ${new TextDecoder().decode(payload)}`)),
+    );
+    const otherUnit = connectLink(endpoint, 'amb-demo-02');
+    await waitFor(() => hospital.isUp && otherUnit.isUp, 'links up');
+    expect((await hospital.subscribe(topics.allUnitPresence)).ok).toBe(true);
+    const forged = encodePresence({ v: 1, state: 'up', epoch: 'e'.repeat(32) });
+    const refused = { ok: false, error: 'refused' };
+    expect(await otherUnit.publish(topics.unitPresence('amb-demo-01'), forged, true)).toEqual(refused);
+    expect(await hospital.publish(topics.unitPresence('amb-demo-01'), forged, true)).toEqual(refused);
+    // amb-demo-01 itself announces (as the ambulance role does): that is what arrives.
+    const unit = openLink(endpoint, 'amb-demo-01', 'amb-demo-01', topics.unitPresence('amb-demo-01'));
+    unit.onMessage(() => Promise.resolve());
+    unit.connect();
+    const presence = topics.unitPresence('amb-demo-01');
+    await waitFor(
+      () => seen.some((m) => m.startsWith(`${presence} `) && m.includes('"up"')),
+      'amb-demo-01 up',
+    );
+    expect(seen.filter((m) => m.includes('e'.repeat(32)))).toEqual([]);
+    await Promise.all([unit.close(), otherUnit.close(), hospital.close()]);
+  });
 });

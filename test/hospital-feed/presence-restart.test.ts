@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedBroker, type EmbeddedBroker, type RetryPolicy } from '../../src/hospital-feed/index.js';
+import {
+  startEmbeddedBroker,
+  topics,
+  type EmbeddedBroker,
+  type RetryPolicy,
+} from '../../src/hospital-feed/index.js';
 import { FAST_POLICY, hospitalFeed, unitFeed, type Endpoint } from '../support/feed/harness.js';
 import { feedKeys } from '../support/feed/keys.js';
 import { MosquittoBroker } from '../support/feed/mosquitto.js';
@@ -134,6 +139,65 @@ describe.each([
       expect(back.receiver.board().map((r) => r.reportId)).toEqual([first.value.reportId, reportId]);
       // Received once on the board, whatever copies were sent.
       expect(back.counts.received).toBe(1);
+    },
+  );
+
+  it(
+    "the hospital's answer the broker took while the unit was away reaches the crew within seconds of the unit's return",
+    { timeout: 90_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'feed-presence-'));
+      const broker = await make(dir);
+      cleanups.push(() => broker.stop());
+      const hospital = await hospitalFeed(
+        broker.endpoint,
+        'hosp-demo-a',
+        mkdtempSync(join(dir, 'h-')),
+        ACK_WAIT_OF_TEN_MINUTES,
+      );
+      cleanups.push(() => hospital.close());
+      const unitDir = mkdtempSync(join(dir, 'u-'));
+      const unit = await unitFeed(broker.endpoint, 'amb-demo-01', {
+        dir: unitDir,
+        policy: ACK_WAIT_OF_TEN_MINUTES,
+      });
+      await hospital.receiver.start();
+      await unit.feed.start();
+      const sent = await unit.feed.submitReport('hosp-demo-a', sampleReport(1));
+      if (!sent.ok) throw new Error(sent.error.code);
+      const { reportId } = sent.value;
+      await waitFor(() => unit.feed.report(reportId)?.state === 'received', 'report received');
+
+      // The broker dies; the tablet goes away too and is still away when the broker is back.
+      await broker.kill();
+      await unit.close();
+      await broker.startWithoutSessions();
+      await waitFor(() => hospital.link.isUp, 'hospital back on the broker');
+
+      // The desk accepts: the broker takes the answer (PUBACK) and, with no subscriber, drops it.
+      const taken = hospital.pubacks.length;
+      expect((await hospital.receiver.answer('amb-demo-01', reportId, { decision: 'accept' })).ok).toBe(true);
+      await waitFor(() => hospital.pubacks.length > taken || undefined, 'answer at the broker');
+      expect(hospital.pubacks.slice(taken)).toEqual([topics.unitInbox('amb-demo-01')]);
+
+      // The unit comes back with the same outbox: its link subscribes, then announces itself.
+      const returned = await unitFeed(broker.endpoint, 'amb-demo-01', {
+        dir: unitDir,
+        policy: ACK_WAIT_OF_TEN_MINUTES,
+      });
+      cleanups.push(() => returned.close());
+      let upAt = 0;
+      returned.link.once('up', () => (upAt = Date.now()));
+      await returned.feed.start();
+      await waitFor(
+        () => returned.feed.report(reportId)?.state === 'accepted',
+        'answer applied after the unit came back',
+        RECOVERY_MS + 5_000,
+      );
+      const recoveredMs = Date.now() - upAt;
+      process.stdout.write(`presence: answer applied ${recoveredMs} ms after the unit's reconnect\n`);
+      expect(upAt).toBeGreaterThan(0);
+      expect(recoveredMs).toBeLessThan(RECOVERY_MS);
     },
   );
 });

@@ -13,6 +13,7 @@ import {
   parsePresenceTopic,
   PeerEpochs,
   PRESENCE_ERRORS,
+  withPresence,
   topics,
   transition,
   DEFAULT_RETRY_POLICY,
@@ -123,11 +124,36 @@ describe('presence on the wire', () => {
     );
   });
 
-  it('names the hospital by its topic only', () => {
-    expect(parsePresenceTopic(topics.hospitalPresence('hosp-demo-a'))).toBe('hosp-demo-a');
-    expect(parsePresenceTopic(topics.hospitalStatus('hosp-demo-a'))).toBeUndefined();
-    expect(parsePresenceTopic('ems/v1/unit/amb-demo-01/presence')).toBeUndefined();
-    expect(parsePresenceTopic('ems/v1/hospital/+/presence')).toBeUndefined();
+  it('names the principal by its topic only, for the role asked', () => {
+    expect(parsePresenceTopic('hospital', topics.hospitalPresence('hosp-demo-a'))).toBe('hosp-demo-a');
+    expect(parsePresenceTopic('unit', topics.unitPresence('amb-demo-01'))).toBe('amb-demo-01');
+    expect(parsePresenceTopic('unit', topics.hospitalPresence('hosp-demo-a'))).toBeUndefined();
+    expect(parsePresenceTopic('hospital', topics.unitPresence('amb-demo-01'))).toBeUndefined();
+    expect(parsePresenceTopic('hospital', topics.hospitalStatus('hosp-demo-a'))).toBeUndefined();
+    expect(parsePresenceTopic('hospital', topics.allHospitalPresence)).toBeUndefined();
+    expect(parsePresenceTopic('hospital', 'ems/v1/dispatch/disp-1/presence')).toBeUndefined();
+  });
+
+  it("routes a peer role's presence apart from envelopes: a return once per epoch, a bad one counted", async () => {
+    const back: string[] = [];
+    const envelopes: string[] = [];
+    let malformed = 0;
+    const handle = withPresence(
+      'unit',
+      { back: (p) => back.push(p), malformed: () => (malformed += 1) },
+      (topic) => Promise.resolve(void envelopes.push(topic)),
+    );
+    await handle(topics.unitPresence('amb-demo-01'), up(EPOCH_A));
+    await handle(topics.unitPresence('amb-demo-01'), up(EPOCH_A));
+    await handle(topics.unitPresence('amb-demo-02'), up(EPOCH_A));
+    await handle(topics.unitPresence('amb-demo-01'), up(EPOCH_B));
+    await handle(topics.unitPresence('amb-demo-01'), new TextEncoder().encode('not json'));
+    // Another role's presence is not a unit's: it goes on as any other message would.
+    await handle(topics.hospitalPresence('hosp-demo-a'), up(EPOCH_A));
+    await handle(topics.hospitalInbox('hosp-demo-a'), new Uint8Array([1]));
+    expect(back).toEqual(['amb-demo-01', 'amb-demo-02', 'amb-demo-01']);
+    expect(malformed).toBe(1);
+    expect(envelopes).toEqual([topics.hospitalPresence('hosp-demo-a'), topics.hospitalInbox('hosp-demo-a')]);
   });
 
   it('a new epoch from a peer is a return; the same epoch again or a down is not', () => {

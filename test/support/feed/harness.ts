@@ -118,7 +118,8 @@ export const unitFeed = async (
 ) => {
   const store = options.store ?? unwrap(SqliteOutboxStore.open(join(options.dir, 'outbox.sqlite')));
   const crypto = await feedCodec(endpoint.keys, unitId, { outbox: store }, options.clock);
-  const link = openLink(endpoint, unitId, options.clientId ?? unitId);
+  // Announces its presence as the ambulance role does (src/roles/runtime.ts).
+  const link = openLink(endpoint, unitId, options.clientId ?? unitId, topics.unitPresence(unitId));
   const { counts, counters } = counting();
   const feed = new AmbulanceFeed({
     unitId,
@@ -194,10 +195,28 @@ export const hospitalFeed = async (
   const link = openLink(endpoint, hospitalId, hospitalId, topics.hospitalPresence(hospitalId));
   const outboxStore = unwrap(SqliteOutboxStore.open(join(dir, 'outbox.sqlite')));
   const { counts, counters } = counting();
+  /** The topic of each publish of the receiver's that the broker took (PUBACK), in order. */
+  const pubacks: string[] = [];
   const receiver = new Receiver({
     hospitalId,
     codec: wrap(crypto.codec),
-    link,
+    link: {
+      get isUp() {
+        return link.isUp;
+      },
+      get receiveMaximum() {
+        return link.receiveMaximum;
+      },
+      publish: async (topic, payload) => {
+        const sent = await link.publish(topic, payload);
+        if (sent.ok) pubacks.push(topic);
+        return sent;
+      },
+      subscribe: (topic) => link.subscribe(topic),
+      onMessage: (handler) => link.onMessage(handler),
+      on: (event: 'up' | 'down', listener: (arg: never) => void) =>
+        link.on(event, listener as (sessionPresent: boolean) => void),
+    },
     inbox,
     outboxStore,
     clock: systemClock,
@@ -217,6 +236,7 @@ export const hospitalFeed = async (
     link,
     inbox,
     counts,
+    pubacks,
     // stop() closes the inbox and the reply outbox.
     close: async () => (receiver.stop(), await link.close()),
   };
