@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteOutboxStore } from '../src/hospital-feed/index.js';
+import { MemoryReplayStore } from '../src/crypto/index.js';
+import { encodeBody, SqliteOutboxStore } from '../src/hospital-feed/index.js';
 import { connectLink, hospitalFeed, unitFeed, unwrap, type Endpoint } from '../test/support/feed/harness.js';
-import { feedKeys } from '../test/support/feed/keys.js';
+import { feedCodec, feedKeys } from '../test/support/feed/keys.js';
 import { MosquittoBroker } from '../test/support/feed/mosquitto.js';
 import { sampleReport } from '../test/support/feed/sample.js';
 import { attachmentAndBurst } from './feed-burst.js';
@@ -63,6 +64,28 @@ export const run = async (): Promise<BenchReport> => {
     await until(() => unit.feed.pending === 0);
     await unit.close();
 
+    // The envelope's own cost on that path, in the same run: the unit signs and seals the report, the
+    // hospital opens and verifies it (production codec; replay check in memory, not the inbox).
+    const sealer = await feedCodec(endpoint.keys, 'amb-demo-01', { store: new MemoryReplayStore() });
+    const opener = await feedCodec(endpoint.keys, 'hosp-demo-a', { store: new MemoryReplayStore() });
+    const cryptoOnPath: number[] = [];
+    for (let i = 0; i < LATENCY_ROUNDS; i++) {
+      const report = sampleReport(i);
+      const body = unwrap(encodeBody({ kind: 'report', body: { ...report, reportId: crypto.randomUUID() } }));
+      const t0 = performance.now();
+      const sealed = await sealer.codec.seal({
+        kind: 'report',
+        to: 'hosp-demo-a',
+        body,
+        stream: crypto.randomUUID(),
+        sequence: 1,
+        expiresAt: Date.now() + 3600_000,
+      });
+      unwrap(await opener.codec.open(sealed.bytes));
+      cryptoOnPath.push(performance.now() - t0);
+    }
+    cryptoOnPath.sort((a, b) => a - b);
+
     // Baseline: raw mqtt.js QoS 1 publish → subscribe of the same payload size, same broker.
     const payload = new Uint8Array(payloadBytes ?? 2_000).fill(65);
     let got = 0;
@@ -117,6 +140,7 @@ export const run = async (): Promise<BenchReport> => {
     const more = await attachmentAndBurst(mkdtempSync(join(dir, 'burst-')), {
       feedLatencyP50: percentile(sortedFeed, 50),
       feedLatencyP99: percentile(sortedFeed, 99),
+      cryptoOnPathP50: percentile(cryptoOnPath, 50),
       drainPerSecond: feedRate,
       reportPayloadBytes: payload.byteLength,
     });
@@ -134,6 +158,11 @@ export const run = async (): Promise<BenchReport> => {
           value: percentile(sortedFeed, 99),
           unit: 'ms',
           baseline: 'raw publish → subscribe p99',
+        },
+        {
+          name: 'envelope sign + seal + open + verify of one report p50',
+          value: percentile(cryptoOnPath, 50),
+          unit: 'ms',
         },
         { name: 'raw publish → subscribe p50', value: percentile(sortedRaw, 50), unit: 'ms' },
         { name: 'raw publish → subscribe p99', value: percentile(sortedRaw, 99), unit: 'ms' },
