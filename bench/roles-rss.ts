@@ -14,6 +14,7 @@ import type { BenchReport, Figure } from './report.js';
 /** The CLI as an operator runs it (compiled beside this file: dist/src/cli/main.js). */
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const UNIT = 'amb-rss-01';
+const UNIT_PCSC = 'amb-rss-02';
 const HOSPITAL = 'hosp-rss-a';
 const DISPATCH = 'dispatch-rss';
 const RECORDS = 'records-rss';
@@ -78,6 +79,7 @@ export const run = async (): Promise<BenchReport> => {
     dir,
     [
       { id: UNIT, role: 'ambulance', displayName: 'Bench ambulance' },
+      { id: UNIT_PCSC, role: 'ambulance', displayName: 'Bench ambulance (PC/SC)' },
       { id: HOSPITAL, role: 'hospital', displayName: 'Bench hospital' },
       { id: DISPATCH, role: 'dispatch', displayName: 'Bench dispatch' },
       { id: RECORDS, role: 'records', displayName: 'Bench records' },
@@ -85,7 +87,7 @@ export const run = async (): Promise<BenchReport> => {
     Date.now(),
   );
   const broker = await MosquittoBroker.create(join(dir, 'mosquitto'), {
-    units: [UNIT],
+    units: [UNIT, UNIT_PCSC],
     hospitals: [HOSPITAL],
     dispatch: [DISPATCH],
   });
@@ -130,9 +132,18 @@ export const run = async (): Promise<BenchReport> => {
   };
   const files = [
     {
-      name: 'ambulance',
+      name: 'ambulance (in-process)',
       file: configFile('ambulance', UNIT, {
         reader: { mode: 'in-process', seed: 1, stateDir: cardState },
+        trustAnchors: [join(cardState, 'ca', 'ca.pem')],
+        records: { url: records.url, principalId: RECORDS },
+      }),
+    },
+    {
+      // As deployed: no simulators. With no pcscd here its reader is down (readiness says so).
+      name: 'ambulance (PC/SC)',
+      file: configFile('ambulance', UNIT_PCSC, {
+        reader: { mode: 'pcsc' },
         trustAnchors: [join(cardState, 'ca', 'ca.pem')],
         records: { url: records.url, principalId: RECORDS },
       }),
@@ -154,8 +165,8 @@ export const run = async (): Promise<BenchReport> => {
         await sleep(SAMPLE_EVERY_MS);
       }
       figures.push(
-        { name: `${role.name} process RSS idle`, value: Math.max(...rss) / 2 ** 20, unit: 'MiB' },
-        { name: `${role.name} process RSS peak (start-up)`, value: memory(pid).peak / 2 ** 20, unit: 'MiB' },
+        { name: `${role.name} RSS idle`, value: Math.max(...rss) / 2 ** 20, unit: 'MiB' },
+        { name: `${role.name} RSS peak (start-up)`, value: memory(pid).peak / 2 ** 20, unit: 'MiB' },
         { name: `${role.name} start → running at`, value: role.startMs, unit: 'ms' },
       );
     }
@@ -164,6 +175,8 @@ export const run = async (): Promise<BenchReport> => {
       figures,
       notes: [
         `each role started alone by \`ems-gateway run --config FILE\` (the shipped Mosquitto, TLS, the ACL), in turn; RSS idle: the largest of ${SAMPLES} VmRSS samples ${SAMPLE_EVERY_MS} ms apart, from ${SETTLE_MS / 1000} s after the last role printed its "running at" line; peak: VmHWM`,
+        'the PC/SC ambulance: its main process only (the PC/SC binding runs in a child process of its own)',
+        'V8 flags for the roles: NODE_OPTIONS reaches them (e.g. NODE_OPTIONS=--max-semi-space-size=2 npm run bench:roles-rss)',
         'goal (issue 16): a role process idle ≤ 80 MB',
       ],
     };
