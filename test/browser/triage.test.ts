@@ -169,4 +169,39 @@ describe('triage board in Chromium over the demo', () => {
       show: () => page.waitForSelector('[data-board]'),
     });
   });
+
+  it('a board refresh answered after a later one does not put back the older board', async () => {
+    const board = await context.newPage();
+    // The refresh asked when the screen's event stream opens is rendered at once but answered only
+    // after the next one (two connections of a slow link can reorder answers).
+    let rendered: (() => void) | undefined;
+    const first = new Promise<void>((resolve) => (rendered = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let answered!: () => void;
+    const late = new Promise<void>((resolve) => (answered = resolve));
+    await board.route('**/panels/incoming', async (route) => {
+      if (rendered === undefined) return route.continue().catch(() => undefined);
+      const done = rendered;
+      rendered = undefined;
+      const answer = await route.fetch();
+      done();
+      await released;
+      await route.fulfill({ response: answer });
+      answered();
+    });
+    const answers = `performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/panels/incoming')).length`;
+    await board.goto(`${login.url}/?lang=en`);
+    await first;
+    const reportId = await submit(10);
+    await board.waitForSelector(row(reportId), { timeout: 15_000 });
+    const before = Number(await board.evaluate(answers));
+    release();
+    await late;
+    // The page received the late answer (resource timing lists it), then its script had a turn.
+    await expect.poll(async () => Number(await board.evaluate(answers))).toBeGreaterThan(before);
+    await board.evaluate('new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))');
+    expect(await board.$(row(reportId))).not.toBeNull();
+    await board.close();
+  }, 120_000);
 });

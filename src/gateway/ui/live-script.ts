@@ -2,8 +2,9 @@
  * The screens' only script, served as /assets/live.js (CSP allows no inline script). It listens for
  * server-sent events and refetches a panel when told it changed: the event carries a panel id, never
  * patient data. On every (re)connect every panel is refetched once, since events sent while the stream
- * was down are lost. EventSource reconnects by itself after the server's `retry:` delay; a closed stream
- * (session over) sends the screen back to the login page, as does local inactivity.
+ * was down are lost. Answers can come out of order: one older than the answer shown is dropped.
+ * EventSource reconnects by itself after the server's `retry:` delay; a closed stream (session over)
+ * sends the screen back to the login page, as does local inactivity.
  *
  * Forms (issue 15): typing in a `form[data-draft]` is saved to the server (`/forms/draft`, memory only)
  * as it goes, so a reload loses nothing; a panel refresh keeps what is being typed, a file chosen (in
@@ -120,21 +121,30 @@ export const LIVE_SCRIPT = `(() => {
     for (const id of kept.open) { const d = document.getElementById(id); if (d && d.tagName === 'DETAILS') d.open = true; }
     if (kept.active) { const el = document.getElementById(kept.active); if (el) el.focus(); }
   };
+  // Refreshes of one panel can be answered out of order (each fetch may go on its own connection). An
+  // answer older than the one on screen is dropped: it would put back a state the panel has left (a
+  // report "sent" again after "received"), and no event would come to correct it.
+  let asked = 0;
+  const shown = new Map();
+  const stale = (id, ticket) => ticket < (shown.get(id) || 0);
   const refresh = async (id) => {
     const panel = document.querySelector('[data-panel="' + CSS.escape(id) + '"]');
     const body = panel && panel.querySelector('[data-panel-body]');
     if (!body) return;
+    const ticket = ++asked;
     await Promise.all([...body.querySelectorAll('form[data-draft][data-dirty]')].map((f) => save(f.dataset.form)));
     // A section of a page other than a screen (the triage detail's messages) names its own address.
     const src = panel.dataset.panelSrc || base + encodeURIComponent(id);
     const response = await fetch(src, { headers: { 'x-ems-background': '1' } })
       .catch(() => undefined);
     if (response && response.status === 401) return loggedOff();
+    const html = response && response.ok ? await response.text().catch(() => undefined) : undefined;
+    if (stale(id, ticket)) return;
     // "Live" only while panels do refresh: a panel that fails says so on the badge.
-    if (!response || !response.ok) { failing.add(id); show(); return; }
+    if (html === undefined) { failing.add(id); show(); return; }
     failing.delete(id);
     show();
-    const html = await response.text();
+    shown.set(id, ticket);
     // What is in hand is taken at the last moment: typing done while the panel was on its way stays.
     const kept = capture(body);
     body.innerHTML = html;
