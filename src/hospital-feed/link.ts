@@ -83,8 +83,8 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
       const generation = this.#generation;
       const granted = [...this.#subscriptions].map((topic) => this.#subscribeNow(topic));
       this.emit('up', connack.sessionPresent);
-      // `up` only once every subscription is granted (SUBACK): a sender that resends on seeing it
-      // must find them in place, and this connection must still be the one that made them.
+      // Presence `up` only once every subscription is granted (SUBACK): a peer that resends on seeing
+      // it must find them in place, and this connection must still be the one that made them.
       void Promise.all(granted).then((results) => {
         if (generation === this.#generation && results.every((r) => r.ok)) void this.#announceUp();
       });
