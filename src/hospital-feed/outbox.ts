@@ -303,7 +303,10 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const entry = this.#live.get(messageId);
     if (entry !== undefined) {
       const next = this.#apply(entry, event);
-      this.#settle(flight.recipientBack === true ? this.#apply(next, { type: 'recipient-back' }) : next);
+      // Expired while in flight: a terminal change, so it is left to #pump, which stores it (with its
+      // report) before it is shown; settled here it would be shown and never written.
+      if (!isTerminal(next.transport))
+        this.#settle(flight.recipientBack === true ? this.#apply(next, { type: 'recipient-back' }) : next);
     }
     this.#pump();
   }

@@ -1,11 +1,12 @@
 import { expect, it } from 'vitest';
-import { ok, systemClock, type Result } from '../../src/core/index.js';
+import { ManualClock, ok, systemClock, type Result } from '../../src/core/index.js';
 import {
   MemoryOutboxStore,
   Outbox,
   type LinkFailure,
   type OutboxEntry,
   type PublishLink,
+  type ReportRecord,
 } from '../../src/hospital-feed/index.js';
 import { FAST_POLICY } from '../support/feed/harness.js';
 import { manualTimers } from '../support/feed/fake-link.js';
@@ -66,5 +67,53 @@ it('an acknowledgement that ends an entry still in flight frees its slot for the
   expect(store.live().map((e) => e.messageId)).toEqual(['b']);
   // The freed slot goes to the second at once; before, it waited forever (no timer for a due entry).
   expect(published).toEqual(['1', '2']);
+  outbox.stop();
+});
+
+it('an entry that expires while its publish is in flight is stored as expired, with its report', async () => {
+  const clock = new ManualClock(1_000_000);
+  const store = new MemoryOutboxStore();
+  let puback: (r: Result<void, LinkFailure>) => void = () => undefined;
+  const link: PublishLink = {
+    isUp: true,
+    receiveMaximum: 1,
+    publish: () => new Promise((resolve) => (puback = resolve)),
+    on: () => undefined,
+  };
+  const first = { ...entry('a', clock.now()), expiresAt: clock.now() + 1_000 };
+  const report: ReportRecord = {
+    reportId: first.reportId,
+    hospitalId: 'hosp-demo-a',
+    lifecycle: 'open',
+    hospital: 'none',
+    answerSequence: 0,
+    sequence: 1,
+    latest: 'queued',
+    latestMessageId: 'a',
+    expiresAt: first.expiresAt,
+    updatedAt: clock.now(),
+  };
+  const outbox = new Outbox({
+    store,
+    link,
+    clock,
+    timers: manualTimers().timers,
+    random: () => 0.5,
+    policy: FAST_POLICY,
+    maxInFlight: 1,
+    reportFor: (e) => (e.reportId === report.reportId ? report : undefined),
+  });
+  const seen: string[] = [];
+  outbox.on('transport', (e) => seen.push(e.transport));
+  outbox.start();
+  expect(outbox.add([first], [], [report])).toEqual(ok(undefined));
+  // Its expiry passes while the broker has not answered; then the PUBACK comes.
+  clock.advance(2_000);
+  puback(ok(undefined));
+  await new Promise((r) => setImmediate(r));
+  expect(seen.at(-1)).toBe('expired');
+  expect(outbox.get('a')).toBeUndefined();
+  // Written, not only shown: before, the store still held it live and a restart sent it again.
+  expect(store.live()).toEqual([]);
   outbox.stop();
 });
