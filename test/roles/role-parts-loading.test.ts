@@ -25,6 +25,32 @@ process.stdout.write(JSON.stringify(loaded));`,
   return JSON.parse(run.stdout) as string[];
 };
 
+/**
+ * The modules of this repository a fresh Node process resolves while running `script`, as paths
+ * under dist/src (a resolve hook in Node's loader thread writes each to stderr).
+ */
+const modulesLoadedBy = (script: string): string[] => {
+  const hook = `import { writeSync } from 'node:fs';
+export async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'resolved ' + r.url + '\\n'); return r; }`;
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { register } from 'node:module';
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});
+${script}`,
+    ],
+    { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+  );
+  expect(run.status, run.stderr).toBe(0);
+  const prefix = dist('');
+  return [...run.stderr.matchAll(/^resolved (\S+)$/gm)]
+    .map((m) => m[1] ?? '')
+    .filter((url) => url.startsWith(prefix))
+    .map((url) => url.slice(prefix.length));
+};
+
 /** Issue 16 (a role process idle ≤ 80 MB): a role loads its own parts only, sharp on the first image. */
 describe('what a role process loads', () => {
   it('the CLI, run and every role part load no image library until an image is attached', () => {
@@ -37,6 +63,25 @@ await import(${JSON.stringify(dist('roles/dispatch/index.js'))});
 await import(${JSON.stringify(dist('roles/mount-ambulance.js'))});`);
     expect(loaded).toEqual([]);
   });
+
+  it.each([
+    // The hospital and dispatch screens' CSS is in the one stylesheet every role serves
+    // (roles/stylesheet.ts), so their folders (and dispatch's sample region, sim/index) load
+    // everywhere; the tablet, the card emulator and the reference records service do not.
+    ['hospital', 'roles/mount-hospital.js', ['roles/tablet/', 'sim/records/', 'sim/card/']],
+    ['dispatch', 'roles/dispatch/index.js', ['roles/tablet/', 'sim/records/', 'sim/card/']],
+    ['ambulance', 'roles/mount-ambulance.js', ['sim/records/', 'sim/card/']],
+  ])(
+    '`run` for the %s role loads neither another role’s tablet nor simulators it does not use',
+    (_, part, others) => {
+      const loaded = modulesLoadedBy(`
+const { commands } = await import(${JSON.stringify(dist('cli/commands/index.js'))});
+await commands.find((c) => c.name === 'run').load();
+await import(${JSON.stringify(dist(part))});`);
+      expect(loaded).toContain(part);
+      expect(loaded.filter((m) => others.some((o) => m.startsWith(o)))).toEqual([]);
+    },
+  );
 
   it('the first image attached loads it (so the check above can see it)', () => {
     const loaded = imageLibrariesAfter(`
