@@ -41,13 +41,6 @@ export interface Sodium {
     opsLimit: number,
     memLimit: number,
   ) => Uint8Array;
-  /**
-   * crypto_pwhash_str with Argon2id v1.3: the PHC string `$argon2id$v=19$m=…,t=…,p=1$salt$hash`, so the
-   * cost and a fresh random salt travel with the hash.
-   */
-  readonly pwhashStr: (passphrase: Uint8Array, opsLimit: number, memLimit: number) => string;
-  /** Whether `passphrase` matches a PHC string (with the cost written in it); false when malformed. */
-  readonly pwhashStrVerify: (hash: string, passphrase: Uint8Array) => boolean;
   /** Whether a PHC string was made with other limits (or another algorithm) than these. */
   readonly pwhashStrNeedsRehash: (hash: string, opsLimit: number, memLimit: number) => boolean;
 }
@@ -109,9 +102,6 @@ export const sodium: Sodium = {
       memLimit,
       libsodium.crypto_pwhash_ALG_ARGON2ID13,
     ),
-  pwhashStr: (passphrase, opsLimit, memLimit) => libsodium.crypto_pwhash_str(passphrase, opsLimit, memLimit),
-  pwhashStrVerify: (hash, passphrase) =>
-    orNull(() => libsodium.crypto_pwhash_str_verify(hash, passphrase)) === true,
   pwhashStrNeedsRehash: (hash, opsLimit, memLimit) =>
     orNull(() => libsodium.crypto_pwhash_str_needs_rehash(hash, opsLimit, memLimit)) !== false,
 };

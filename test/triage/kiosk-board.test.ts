@@ -30,7 +30,7 @@ describe('the triage board as a kiosk (display-only while idle)', () => {
       'triage-kiosk',
       'triage',
       TEST_DEVICE,
-      hashScreenPin('4826', gateway.pinCost),
+      await hashScreenPin('4826', gateway.pinCost),
     );
     expect(gateway.sessions.setKiosk(session.id, true)).toBe(true);
     const cookie = `ems-session=${session.id}; ems-device=${deviceCookieValue(gateway.deviceToken, TEST_DEVICE)}`;

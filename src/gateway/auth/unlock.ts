@@ -40,7 +40,10 @@ export const unlockSession = async (
   }
   const check = await checkPin(pin, ticket.pinHash, cost);
   if (check !== PinCheck.wrong) {
-    sessions.unlocked(session.id, check === PinCheck.matchRehash ? hashScreenPin(pin, cost) : undefined);
+    sessions.unlocked(
+      session.id,
+      check === PinCheck.matchRehash ? await hashScreenPin(pin, cost) : undefined,
+    );
     return ok({ ...session, locked: false });
   }
   if (ticket.triesLeft > 0) return err({ code: 'wrong-pin', triesLeft: ticket.triesLeft });

@@ -169,25 +169,27 @@ const logIn = async (
     });
     return { ok: false, error: result.error.code === 'throttled' ? 'locked' : 'login-failed' };
   }
-  return { ok: true, session: openSession(c, parts, result.value, input.pin) };
+  return { ok: true, session: await openSession(c, parts, result.value, input.pin) };
 };
 
 /**
  * A session for someone whose log-in succeeded (both factors, or a demo link): a locked session on
  * this browser ends, the screen-lock PIN is hashed, the browser is enrolled when it was not.
  */
-export const openSession = (
+export const openSession = async (
   c: Context<GatewayEnv>,
   parts: GatewayParts,
   user: { readonly id: string; readonly role: UserRole },
   pin: string | undefined,
-): Session => {
+): Promise<Session> => {
+  // First, so a failed hash changes nothing.
+  const pinHash =
+    pin === undefined || !parts.screenLock ? undefined : await hashScreenPin(pin, parts.pinCost);
   const enrolled = c.get('device');
   const device = enrolled ?? newDeviceId();
   // A session left locked on this browser (someone else's shift, or ours before) ends here.
   const previous = c.get('session') ?? c.get('lockedSession');
   if (previous !== undefined) parts.sessions.end(previous.id);
-  const pinHash = pin === undefined || !parts.screenLock ? undefined : hashScreenPin(pin, parts.pinCost);
   const session = parts.sessions.create(user.id, user.role, device, pinHash);
   parts.audit.record({
     device: parts.device,

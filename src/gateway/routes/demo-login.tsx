@@ -50,7 +50,7 @@ export const demoLoginRoutes = (routes: RouteRegistry, parts: GatewayParts, link
     body: { kind: 'form', schema: DemoForm },
     redirectOnInvalid: '/login',
     response: { kind: 'redirect' },
-    handler: (c, { body }) => {
+    handler: async (c, { body }) => {
       const now = parts.clock.now();
       const pin = body.pin === '' ? undefined : body.pin;
       const locale = c.get('locale');
@@ -72,7 +72,7 @@ export const demoLoginRoutes = (routes: RouteRegistry, parts: GatewayParts, link
       const user = userId === undefined ? undefined : parts.users.get(userId);
       if (user === undefined || !parts.admitted.includes(user.role))
         return c.redirect('/login?error=demo-link', 303);
-      openSession(c, parts, user, pin);
+      await openSession(c, parts, user, pin);
       return c.redirect('/', 303);
     },
   });
