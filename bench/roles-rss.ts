@@ -9,6 +9,7 @@ import { ensureDemoKeys } from '../src/roles/demo-keys.js';
 import { loadOrCreateTestCa } from '../src/sim/card/index.js';
 import { startReferenceRecords } from '../src/sim/records/index.js';
 import { MosquittoBroker } from '../test/support/feed/mosquitto.js';
+import { brokerAndKeys } from '../test/support/role-processes.js';
 import type { BenchReport, Figure } from './report.js';
 
 /** The CLI as an operator runs it (compiled beside this file: dist/src/cli/main.js). */
@@ -116,15 +117,7 @@ export const run = async (): Promise<BenchReport> => {
       dataDir,
       http: { port: 0 },
       log: { level: 'warn' },
-      mqtt: {
-        url: broker.url,
-        protocolVersion: 5,
-        caFile: broker.pki.ca,
-        certFile: broker.pki.cert(id),
-        keyFile: broker.pki.key(id),
-      },
-      keys: { file: keys.keyFile(id) },
-      directory: { file: keys.directoryFile, operatorPublicKey: keys.operatorPublicKey },
+      ...brokerAndKeys(broker, keys, id),
       ...extra,
     };
     writeFileSync(file, JSON.stringify(config), { mode: 0o600 });

@@ -6,10 +6,10 @@ import {
   type LinkFailure,
   type OutboxEntry,
   type PublishLink,
-  type ReportRecord,
 } from '../../src/hospital-feed/index.js';
 import { FAST_POLICY } from '../support/feed/harness.js';
 import { manualTimers } from '../support/feed/fake-link.js';
+import { report as reportRecord } from './outbox-store.contract.js';
 
 const entry = (messageId: string, now: number): OutboxEntry => ({
   messageId,
@@ -81,18 +81,12 @@ it('an entry that expires while its publish is in flight is stored as expired, w
     on: () => undefined,
   };
   const first = { ...entry('a', clock.now()), expiresAt: clock.now() + 1_000 };
-  const report: ReportRecord = {
+  const report = reportRecord(1, {
     reportId: first.reportId,
-    hospitalId: 'hosp-demo-a',
-    lifecycle: 'open',
-    hospital: 'none',
-    answerSequence: 0,
-    sequence: 1,
-    latest: 'queued',
     latestMessageId: 'a',
     expiresAt: first.expiresAt,
     updatedAt: clock.now(),
-  };
+  });
   const outbox = new Outbox({
     store,
     link,

@@ -120,6 +120,23 @@ const startRole = async (
   return { id, url, dataDir, process: child, login: { url, userId, ...user, deviceToken } };
 };
 
+/** The parts of a role's configuration that reach the shipped Mosquitto and the principal's keys. */
+export const brokerAndKeys = (
+  broker: MosquittoBroker,
+  keys: DemoKeys,
+  id: string,
+): Record<string, unknown> => ({
+  mqtt: {
+    url: broker.url,
+    protocolVersion: 5,
+    caFile: broker.pki.ca,
+    certFile: broker.pki.cert(id),
+    keyFile: broker.pki.key(id),
+  },
+  keys: { file: keys.keyFile(id) },
+  directory: { file: keys.directoryFile, operatorPublicKey: keys.operatorPublicKey },
+});
+
 /**
  * Mosquitto with the shipped configuration and the roles asked for (each a process of its own, on
  * free ports, in one scratch directory). The ambulance reads an in-process emulated card against the
@@ -144,17 +161,7 @@ export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
     hospitals: [HOSPITAL],
     dispatch: [DISPATCH],
   });
-  const common = (id: string): Record<string, unknown> => ({
-    mqtt: {
-      url: broker.url,
-      protocolVersion: 5,
-      caFile: broker.pki.ca,
-      certFile: broker.pki.cert(id),
-      keyFile: broker.pki.key(id),
-    },
-    keys: { file: keys.keyFile(id) },
-    directory: { file: keys.directoryFile, operatorPublicKey: keys.operatorPublicKey },
-  });
+  const common = (id: string): Record<string, unknown> => brokerAndKeys(broker, keys, id);
   let records: RunningReferenceRecords | undefined;
   const started: RoleProcess[] = [];
   const close = async (): Promise<void> => {
