@@ -727,14 +727,22 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
   async #acknowledge(r: ReportRecord, of: string): Promise<void> {
     const body = encodeBody({ kind: 'ack', body: { reportId: r.reportId, of: [of], stage: 'received' } });
     if (!body.ok) return;
-    const sealed = await this.#o.codec.seal({
-      kind: 'ack',
-      to: r.hospitalId,
-      body: body.value,
-      stream: r.reportId,
-      sequence: r.sequence,
-      expiresAt: this.#o.clock.now() + this.#o.defaultTtlMs,
-    });
+    // An unknown recipient key (the directory changed since it was opened) rejects: a crash would
+    // lose the process for an acknowledgement the sender asks for again anyway.
+    const sealed = await this.#o.codec
+      .seal({
+        kind: 'ack',
+        to: r.hospitalId,
+        body: body.value,
+        stream: r.reportId,
+        sequence: r.sequence,
+        expiresAt: this.#o.clock.now() + this.#o.defaultTtlMs,
+      })
+      .catch(() => undefined);
+    if (sealed === undefined) {
+      this.#o.logger.warn('acknowledgement not sealed: no valid key for its recipient');
+      return;
+    }
     // Best effort: if it is lost the hospital sends again and we acknowledge again.
     await this.#o.link.publish(topics.hospitalInbox(r.hospitalId), sealed.bytes);
   }

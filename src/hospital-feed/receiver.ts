@@ -569,14 +569,22 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     const body = encodeBody({ kind: 'ack', body: { reportId, of: ids, stage: 'received' } });
     if (!body.ok) return;
     const expiresAt = this.#o.clock.now() + this.#o.replyTtlMs;
-    const sealed = await this.#o.codec.seal({
-      kind: 'ack',
-      to: unitId,
-      body: body.value,
-      stream: reportId,
-      sequence,
-      expiresAt,
-    });
+    // An unknown recipient key (the directory changed since it was opened) rejects: a crash would
+    // lose the process for an acknowledgement the sender asks for again anyway.
+    const sealed = await this.#o.codec
+      .seal({
+        kind: 'ack',
+        to: unitId,
+        body: body.value,
+        stream: reportId,
+        sequence,
+        expiresAt,
+      })
+      .catch(() => undefined);
+    if (sealed === undefined) {
+      this.#o.logger.warn('acknowledgement not sealed: no valid key for its recipient');
+      return;
+    }
     for (const id of ids) {
       this.#acks.set(id, { to: unitId, bytes: sealed.bytes, expiresAt });
       if (this.#acks.size > ACKS_KEPT) this.#acks.delete(this.#acks.keys().next().value as string);

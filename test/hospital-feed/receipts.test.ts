@@ -60,3 +60,34 @@ it('an acknowledgement naming several envelopes ends them all, and none when one
   expect(store.live().map((e) => e.reportId)).toEqual([toB.reportId]);
   store.close();
 });
+
+it('the unit applies a hospital message whose acknowledgement it cannot seal, and stays up', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'receipts-'));
+  const keys = await feedKeys(dir);
+  const clock = new ManualClock(Date.now());
+  const store = unwrap(SqliteOutboxStore.open(join(dir, 'outbox.sqlite')));
+  const unit = await unitOnFakeLink(keys, store, clock, (codec) => ({
+    open: (bytes) => codec.open(bytes),
+    seal: (input) =>
+      input.kind === 'ack' ? Promise.reject(new Error('unknown recipient')) : codec.seal(input),
+  }));
+  await unit.feed.start();
+  const sent = unwrap(await unit.feed.submitReport('hosp-demo-a', sampleReport(1, clock.now())));
+  const hospital = await feedCodec(keys, 'hosp-demo-a', { store: new MemoryReplayStore() }, clock);
+  const body = encodeBody({ kind: 'answer', body: { reportId: sent.reportId, decision: 'accept' } });
+  if (!body.ok) throw new Error('bad body');
+  const answer = await hospital.codec.seal({
+    kind: 'answer',
+    to: 'amb-demo-01',
+    body: body.value,
+    stream: sent.reportId,
+    sequence: 1,
+    expiresAt: clock.now() + 3600_000,
+  });
+  await unit.deliver(answer.bytes);
+  await new Promise((resolve) => setImmediate(resolve));
+  // Before: an unhandled rejection from the acknowledgement, which ends a Node process.
+  expect(unit.feed.report(sent.reportId)?.state).toBe('accepted');
+  expect(unit.published.filter((t) => t.includes('hosp-demo-a') && t.endsWith('/in'))).toHaveLength(1);
+  store.close();
+});

@@ -10,6 +10,7 @@ import {
   MemoryOutboxStore,
   Receiver,
   SqliteInboxStore,
+  type EnvelopeCodec,
 } from '../../src/hospital-feed/index.js';
 import { createLogger, silentLogger, type Logger } from '../../src/log/index.js';
 import { fakeLink, manualTimers } from '../support/feed/fake-link.js';
@@ -19,7 +20,10 @@ import { sampleReport } from '../support/feed/sample.js';
 
 const DAY = 86_400_000;
 
-const setup = async (logger: Logger = silentLogger) => {
+const setup = async (
+  logger: Logger = silentLogger,
+  wrap: (codec: EnvelopeCodec) => EnvelopeCodec = (codec) => codec,
+) => {
   const dir = mkdtempSync(join(tmpdir(), 'receiver-life-'));
   const keys = await feedKeys(dir);
   const clock = new ManualClock(Date.now());
@@ -31,7 +35,7 @@ const setup = async (logger: Logger = silentLogger) => {
   const { counts, counters } = counting();
   const receiver = new Receiver({
     hospitalId: 'hosp-demo-a',
-    codec: hospital.codec,
+    codec: wrap(hospital.codec),
     link,
     inbox,
     outboxStore: new MemoryOutboxStore(),
@@ -93,6 +97,28 @@ describe('receiver lifecycle on the real codec', () => {
     expect(ack.kind === 'ack' && ack.body.stage === 'received' ? [...ack.body.of].sort() : []).toEqual(
       sealed.map((s) => s.messageId).sort(),
     );
+    r.receiver.stop();
+  });
+
+  it('survives an acknowledgement it cannot seal (the unit’s key gone from the directory): shown, logged, not sent', async () => {
+    const lines: string[] = [];
+    const r = await setup(
+      createLogger({ level: 'warn', sink: (line) => void lines.push(line) }),
+      (codec) => ({
+        open: (bytes) => codec.open(bytes),
+        seal: (input) =>
+          input.kind === 'ack' ? Promise.reject(new Error('unknown recipient')) : codec.seal(input),
+      }),
+    );
+    const shown: string[] = [];
+    r.receiver.on('board', (e) => shown.push(e.type));
+    await r.deliver((await r.report('0f6b7d2e-0000-4000-8000-000000000201')).bytes);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Before: an unhandled rejection, which ends a Node process.
+    expect(shown).toEqual(['report-new']);
+    expect(r.published.filter((t) => t.includes('amb-demo-01'))).toEqual([]);
+    expect(lines.some((l) => l.includes('acknowledgement not sealed'))).toBe(true);
     r.receiver.stop();
   });
 
