@@ -1,3 +1,4 @@
+import libsodium from 'libsodium-wrappers-sumo';
 import { LRUCache } from 'lru-cache';
 import { SummaryCache } from '../src/cache/index.js';
 import { systemClock } from '../src/core/index.js';
@@ -51,7 +52,7 @@ const directoryOf = (identities: readonly DeviceIdentity[], operator: DeviceIden
   return verified.value;
 };
 
-export const run = (): Promise<BenchReport> => {
+export const run = async (): Promise<BenchReport> => {
   const sender = DeviceIdentity.generate('amb-bench-01');
   const recipient = DeviceIdentity.generate('hosp-bench-a');
   const directory = directoryOf([sender, recipient], DeviceIdentity.generate('operator-bench'));
@@ -113,6 +114,37 @@ export const run = (): Promise<BenchReport> => {
     ratios[`open+verify / raw open ${label}`] = open / rawOpen;
   }
 
+  // Ed25519 as the envelope runs it (node:crypto, OpenSSL) next to libsodium's WebAssembly build, the
+  // reference it replaced, on a report and on one attachment chunk (CHUNK_DATA_BYTES).
+  await libsodium.ready;
+  const seed = sodium.randomBytes(32);
+  const ours = sodium.signingKey(seed);
+  const theirs = libsodium.crypto_sign_seed_keypair(seed);
+  for (const [label, size] of [
+    ['2KB', 2048],
+    ['192KB', 196_608],
+  ] as const) {
+    const m = sodium.randomBytes(size);
+    const signature = sodium.signDetached(m, ours);
+    const sign = rate(() => sodium.signDetached(m, ours));
+    const wasmSign = rate(() => libsodium.crypto_sign_detached(m, theirs.privateKey));
+    const verify = rate(() => sodium.verifyDetached(signature, m, ours.publicKey));
+    const wasmVerify = rate(() => libsodium.crypto_sign_verify_detached(signature, m, theirs.publicKey));
+    figures.push(
+      { name: `Ed25519 sign ${label}`, value: sign, unit: 'ops/s', baseline: `libsodium WASM sign ${label}` },
+      { name: `libsodium WASM sign ${label}`, value: wasmSign, unit: 'ops/s' },
+      {
+        name: `Ed25519 verify ${label}`,
+        value: verify,
+        unit: 'ops/s',
+        baseline: `libsodium WASM verify ${label}`,
+      },
+      { name: `libsodium WASM verify ${label}`, value: wasmVerify, unit: 'ops/s' },
+    );
+    ratios[`Ed25519 sign / libsodium WASM ${label}`] = sign / wasmSign;
+    ratios[`Ed25519 verify / libsodium WASM ${label}`] = verify / wasmVerify;
+  }
+
   // Cache: 4 KB summaries, 256 sessions, TTL on; baseline is lru-cache with the same bounds holding plaintext.
   const created = SummaryCache.create({
     maxEntries: 512,
@@ -154,14 +186,14 @@ export const run = (): Promise<BenchReport> => {
   cache.close();
   sender.wipe();
   recipient.wipe();
-  return Promise.resolve({
+  return {
     bench: 'crypto',
     figures,
     ratios,
     notes: [
-      'libsodium-wrappers-sumo (WebAssembly), single thread; the machine is shared, so figures vary run to run.',
+      'sealed boxes and BLAKE2b: libsodium-wrappers-sumo (WebAssembly); Ed25519: node:crypto (OpenSSL), next to libsodium; single thread; the machine is shared, so figures vary run to run.',
       'open+verify excludes the replay store; the replay figure uses the in-memory store.',
       'plain lru-cache copies the value on set (slice) so both sides allocate per set.',
     ],
-  });
+  };
 };

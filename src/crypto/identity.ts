@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { ascii, concat, toHex } from './bytes.js';
-import { SIZES, sodium } from './sodium.js';
+import { SIZES, sodium, type SigningKey } from './sodium.js';
 
 /** The two public keys of a principal: Ed25519 to verify its signatures, X25519 to seal to it. */
 export interface PublicKeys {
@@ -19,9 +19,9 @@ export const keyIdOf = (keys: PublicKeys): Uint8Array =>
   sodium.hash(SIZES.keyId, concat(KEY_ID_CONTEXT, keys.ed25519, keys.x25519));
 
 interface Secrets {
-  /** The Ed25519 seed; libsodium's 64-byte secret key is derived from it. */
+  /** The Ed25519 seed, kept for the key file; the signing key is made from it. */
   readonly ed25519Seed: Uint8Array;
-  readonly ed25519Secret: Uint8Array;
+  readonly signing: SigningKey;
   readonly x25519Secret: Uint8Array;
 }
 
@@ -50,11 +50,11 @@ export class DeviceIdentity {
   static fromSecrets(principal: string, ed25519Seed: Uint8Array, x25519Secret: Uint8Array): DeviceIdentity {
     if (ed25519Seed.length !== SIZES.ed25519Seed || x25519Secret.length !== SIZES.x25519Key)
       throw new RangeError('an identity needs a 32-byte Ed25519 seed and a 32-byte X25519 secret');
-    const sign = sodium.signSeedKeypair(ed25519Seed);
-    const publicKeys = { ed25519: sign.publicKey, x25519: sodium.scalarmultBase(x25519Secret) };
+    const signing = sodium.signingKey(ed25519Seed);
+    const publicKeys = { ed25519: signing.publicKey, x25519: sodium.scalarmultBase(x25519Secret) };
     return new DeviceIdentity(principal, publicKeys, {
       ed25519Seed: ed25519Seed.slice(),
-      ed25519Secret: sign.privateKey,
+      signing,
       x25519Secret: x25519Secret.slice(),
     });
   }
@@ -69,7 +69,7 @@ export class DeviceIdentity {
   }
 
   sign(message: Uint8Array): Uint8Array {
-    return sodium.signDetached(message, this.#secrets().ed25519Secret);
+    return sodium.signDetached(message, this.#secrets().signing);
   }
 
   /** crypto_box_seal_open with our X25519 keys; `null` when the box was not sealed to us or was altered. */
@@ -77,12 +77,14 @@ export class DeviceIdentity {
     return sodium.boxSealOpen(ciphertext, this.publicKeys.x25519, this.#secrets().x25519Secret);
   }
 
-  /** Zeroes the private keys; the identity is unusable afterwards. */
+  /**
+   * Zeroes the private keys we hold and drops the signing key; the identity is unusable afterwards.
+   * OpenSSL clears its copy of the signing key when the key object is collected.
+   */
   wipe(): void {
     const secrets = SECRETS.get(this);
     if (secrets === undefined) return;
     sodium.memzero(secrets.ed25519Seed);
-    sodium.memzero(secrets.ed25519Secret);
     sodium.memzero(secrets.x25519Secret);
     SECRETS.delete(this);
   }

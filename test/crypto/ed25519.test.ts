@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import libsodium from 'libsodium-wrappers-sumo';
+import { describe, expect, it } from 'vitest';
+import { sodium } from '../../src/crypto/index.js';
+
+await libsodium.ready;
+
+const seed = fc.uint8Array({ minLength: 32, maxLength: 32 });
+const message = fc.uint8Array({ minLength: 0, maxLength: 4096 });
+
+/** libsodium's own verification: the reference our node:crypto (OpenSSL) verification must agree with. */
+const libsodiumVerifies = (signature: Uint8Array, m: Uint8Array, publicKey: Uint8Array): boolean => {
+  try {
+    return libsodium.crypto_sign_verify_detached(signature, m, publicKey);
+  } catch {
+    return false;
+  }
+};
+
+/** The group order L of edwards25519, little-endian (RFC 8032 §5.1). */
+const L = (() => {
+  const bytes = new Uint8Array(32);
+  let l = 2n ** 252n + 27742317777372353535851937790883648493n;
+  for (let i = 0; i < 32; i++, l >>= 8n) bytes[i] = Number(l & 0xffn);
+  return bytes;
+})();
+
+/** S + L: the same point equation, but a non-canonical S, which RFC 8032 §5.1.7 says to refuse. */
+const withNonCanonicalS = (signature: Uint8Array): Uint8Array => {
+  const out = signature.slice();
+  let carry = 0;
+  for (let i = 0; i < 32; i++) {
+    const sum = (out[32 + i] ?? 0) + (L[i] ?? 0) + carry;
+    out[32 + i] = sum & 0xff;
+    carry = sum >> 8;
+  }
+  return out;
+};
+
+/**
+ * Ed25519 runs on node:crypto (OpenSSL) for speed; libsodium's crypto_sign_* is the reference it must
+ * match byte for byte (RFC 8032 signatures are deterministic), so every other libsodium binding (the
+ * hospital's PyNaCl receiver in python-receiver.test.ts) keeps verifying what we sign.
+ */
+describe('Ed25519 (node:crypto against libsodium)', () => {
+  it('makes the public key and the very signature libsodium makes from the same seed', () => {
+    fc.assert(
+      fc.property(seed, message, (s, m) => {
+        const ours = sodium.signingKey(s);
+        const theirs = libsodium.crypto_sign_seed_keypair(s);
+        expect(ours.publicKey).toEqual(theirs.publicKey);
+        const signature = sodium.signDetached(m, ours);
+        expect(signature).toEqual(libsodium.crypto_sign_detached(m, theirs.privateKey));
+        expect(sodium.verifyDetached(signature, m, ours.publicKey)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('agrees with libsodium on every changed signature, message or key', () => {
+    fc.assert(
+      fc.property(
+        seed,
+        message,
+        fc.constantFrom('signature', 'message', 'key'),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (s, m, part, at, flip) => {
+          const key = sodium.signingKey(s);
+          const signature = sodium.signDetached(m, key);
+          const parts = { signature: signature.slice(), message: m.slice(), key: key.publicKey.slice() };
+          const target = parts[part];
+          fc.pre(target.length > 0);
+          const i = at % target.length;
+          target[i] = (target[i] ?? 0) ^ flip;
+          const ours = sodium.verifyDetached(parts.signature, parts.message, parts.key);
+          expect(ours).toBe(libsodiumVerifies(parts.signature, parts.message, parts.key));
+          expect(ours).toBe(false);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses what libsodium refuses: a non-canonical S, keys of small order, wrong lengths', () => {
+    fc.assert(
+      fc.property(seed, message, (s, m) => {
+        const key = sodium.signingKey(s);
+        const malleated = withNonCanonicalS(sodium.signDetached(m, key));
+        expect(libsodiumVerifies(malleated, m, key.publicKey)).toBe(false);
+        expect(sodium.verifyDetached(malleated, m, key.publicKey)).toBe(false);
+      }),
+      { numRuns: 100 },
+    );
+    // The neutral element (0, 1): with it as the key, R = [S]B "verifies" any message for any S.
+    const identity = new Uint8Array(32);
+    identity[0] = 1;
+    const b = libsodium.crypto_scalarmult_ed25519_base_noclamp(Uint8Array.of(3, ...new Uint8Array(31)));
+    const forged = new Uint8Array(64);
+    forged.set(b);
+    forged[32] = 3;
+    expect(libsodiumVerifies(forged, new Uint8Array([1, 2, 3]), identity)).toBe(false);
+    expect(sodium.verifyDetached(forged, new Uint8Array([1, 2, 3]), identity)).toBe(false);
+    const key = sodium.signingKey(new Uint8Array(32).fill(9));
+    const signature = sodium.signDetached(new Uint8Array([1]), key);
+    expect(sodium.verifyDetached(signature.subarray(0, 63), new Uint8Array([1]), key.publicKey)).toBe(false);
+    expect(sodium.verifyDetached(signature, new Uint8Array([1]), key.publicKey.subarray(0, 31))).toBe(false);
+  });
+
+  it('verifies what libsodium signs, over attachment-sized messages too', () => {
+    for (const size of [0, 1, 2_000, 196_608]) {
+      const kp = libsodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(size % 251));
+      const m = new Uint8Array(size).map((_, i) => i * 31);
+      const signature = libsodium.crypto_sign_detached(m, kp.privateKey);
+      expect(sodium.verifyDetached(signature, m, kp.publicKey)).toBe(true);
+    }
+  });
+});
