@@ -89,7 +89,15 @@ export {
   type OpenError,
   type EnvelopeRejection,
 } from './codec.js';
-export { FEED_ERRORS, CREW_MESSAGES, type FeedError, type FeedErrorCode } from './errors.js';
+export {
+  FEED_ERRORS,
+  CREW_MESSAGES,
+  type FeedError,
+  type FeedErrorCode,
+  type StorageErrorCode,
+} from './errors.js';
+/** How every store of the hospital role opens its SQLite file (WAL, synchronous FULL, 0600). */
+export { openDatabase, attempt, type Db } from './sqlite.js';
 export { DEFAULT_RETRY_POLICY, retryDelay, inFlightWindow, type RetryPolicy } from './backoff.js';
 export {
   transition,

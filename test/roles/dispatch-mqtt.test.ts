@@ -23,7 +23,13 @@ import {
 import { silentLogger } from '../../src/log/index.js';
 import { InquiryDesk, StatusBoard } from '../../src/roles/dispatch/index.js';
 import { SodiumEnvelopeCodec } from '../../src/roles/envelope-codec.js';
-import { HospitalInquiries, StatusPublisher, closedStatus } from '../../src/roles/hospital/index.js';
+import {
+  HospitalInquiries,
+  INQUIRIES_FILE,
+  SqliteInquiryStore,
+  StatusPublisher,
+  closedStatus,
+} from '../../src/roles/hospital/index.js';
 import { directoryOf, fixedIdentity, type Member } from '../crypto/support.js';
 import { waitFor } from '../support/wait.js';
 
@@ -129,8 +135,9 @@ const openRig = async (): Promise<Rig> => {
     links.push(l);
     statusLinks.set(identity.principal, l);
     const codec = codecOf(identity, clock);
+    const dataDir = mkdtempSync(join(tmpdir(), 'ems-dispatch-hosp-'));
     const receiver = openReceiver({
-      dataDir: mkdtempSync(join(tmpdir(), 'ems-dispatch-hosp-')),
+      dataDir,
       principalId: identity.principal,
       codec,
       link: l,
@@ -139,6 +146,8 @@ const openRig = async (): Promise<Rig> => {
       retentionDays: 1,
     });
     if (!receiver.ok) throw new Error(receiver.error.message);
+    const store = SqliteInquiryStore.open(join(dataDir, INQUIRIES_FILE));
+    if (!store.ok) throw new Error(store.error);
     const inquiries = new HospitalInquiries({
       hospitalId: identity.principal,
       codec,
@@ -146,6 +155,7 @@ const openRig = async (): Promise<Rig> => {
       directory,
       clock,
       logger: silentLogger,
+      store: store.value,
     });
     receiver.value.on('dispatch', (incoming) => inquiries.receive(incoming));
     await receiver.value.start();

@@ -62,6 +62,11 @@ export interface Fleet {
   readonly ambulance: RoleProcess | undefined;
   readonly hospital: RoleProcess | undefined;
   readonly dispatch: RoleProcess | undefined;
+  /**
+   * Ends a role's process with `signal` (SIGKILL: a power cut or a crash, nothing flushed or closed)
+   * and runs it again on the same configuration and data directory; `close` stops the new process.
+   */
+  restart(role: RoleProcess, signal?: NodeJS.Signals): Promise<RoleProcess>;
   close(): Promise<void>;
 }
 
@@ -95,6 +100,23 @@ const addUser = (
     });
   });
 
+/** `ems-gateway run --config FILE` for a role whose configuration is written; resolves once it serves. */
+const runRole = async (
+  dir: string,
+  name: RoleName,
+  id: string,
+): Promise<{ process: CliProcess; url: string }> => {
+  const child = CliProcess.start(['run', '--config', join(dir, `${id}.json`)]);
+  const url = await child
+    .waitForOutput(new RegExp(`^${name} ${id} running at (http://\\S+)/$`, 'm'), 45_000)
+    .then((m) => m[1] as string)
+    .catch(async (error: unknown) => {
+      await child.stop('SIGKILL');
+      throw new Error(`${id} did not start: ${child.stderr.slice(-800)}`, { cause: error });
+    });
+  return { process: child, url };
+};
+
 const startRole = async (
   dir: string,
   name: RoleName,
@@ -109,13 +131,7 @@ const startRole = async (
   });
   const userId = `${SCREEN_ROLE[name]}-states`;
   const user = await addUser(file, userId, SCREEN_ROLE[name]);
-  const child = CliProcess.start(['run', '--config', file]);
-  const url = await child
-    .waitForOutput(new RegExp(`^${name} ${id} running at (http://\\S+)/$`, 'm'), 45_000)
-    .then((m) => m[1] as string)
-    .catch((error: unknown) => {
-      throw new Error(`${id} did not start: ${child.stderr.slice(-800)}`, { cause: error });
-    });
+  const { process: child, url } = await runRole(dir, name, id);
   const deviceToken = readFileSync(join(dataDir, 'device-token'), 'utf8').trim();
   return { id, url, dataDir, process: child, login: { url, userId, ...user, deviceToken } };
 };
@@ -232,6 +248,20 @@ export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
     throw error;
   }
   const find = (id: string): RoleProcess | undefined => started.find((r) => r.id === id);
+  const nameOf: Record<string, RoleName> = {
+    [UNIT]: 'ambulance',
+    [HOSPITAL]: 'hospital',
+    [DISPATCH]: 'dispatch',
+  };
+  const restart = async (role: RoleProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<RoleProcess> => {
+    const name = nameOf[role.id];
+    if (name === undefined) throw new Error(`no role ${role.id} in this fleet`);
+    await role.process.stop(signal);
+    const { process: child, url } = await runRole(dir, name, role.id);
+    const next = { ...role, url, process: child, login: { ...role.login, url } };
+    started.splice(started.indexOf(role), 1, next);
+    return next;
+  };
   return {
     dir,
     broker,
@@ -239,6 +269,7 @@ export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
     ambulance: find(UNIT),
     hospital: find(HOSPITAL),
     dispatch: find(DISPATCH),
+    restart,
     close,
   };
 };

@@ -1,9 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock, ok } from '../../src/core/index.js';
 import type { DirectoryView } from '../../src/crypto/index.js';
 import type { DispatchIncoming, EnvelopeCodec, PublishLink } from '../../src/hospital-feed/index.js';
 import { createLogger } from '../../src/log/index.js';
-import { HospitalInquiries } from '../../src/roles/hospital/index.js';
+import { HospitalInquiries, INQUIRIES_FILE, SqliteInquiryStore } from '../../src/roles/hospital/index.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
 
@@ -29,7 +32,10 @@ describe('acceptance inquiry deadline', () => {
     const codec = {
       seal: () => Promise.resolve({ messageId: 'm-00000001', bytes: new Uint8Array([1]) }),
     } as unknown as EnvelopeCodec;
+    const store = SqliteInquiryStore.open(join(mkdtempSync(join(tmpdir(), 'ems-inq-')), INQUIRIES_FILE));
+    if (!store.ok) throw new Error(store.error);
     const inquiries = new HospitalInquiries({
+      store: store.value,
       hospitalId: 'hosp-demo-a',
       codec,
       link,

@@ -10,6 +10,7 @@ import {
   type PublishLink,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
+import { retained, type InquiryRetention, type SqliteInquiryStore } from './inquiry-store.js';
 
 export type HospitalAnswer =
   { readonly kind: 'accept' } | { readonly kind: 'decline'; readonly reason: DeclineReason };
@@ -42,16 +43,31 @@ export interface HospitalInquiriesOptions {
   readonly directory: DirectoryView;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Where the inquiries are kept across restarts; what it holds is loaded at construction. */
+  readonly store: SqliteInquiryStore;
 }
 
-/** Inquiries are minutes long; the desk sees the latest ones, and memory stays bounded. */
+/** Inquiries are minutes long; the desk sees the latest ones, and memory and the file stay bounded. */
 const KEEP = 50;
 const ANSWER_TTL_MS = 3600_000;
+/**
+ * How long after its deadline an inquiry is kept: dispatch seals an inquiry to expire an hour after
+ * its `answerBy` (inquiry-desk.ts, REPLY_TTL_MS), so until then a redelivered copy must find it here
+ * (and not be shown twice); after it the codec refuses the copy as expired, and nobody can answer.
+ */
+const KEEP_AFTER_DEADLINE_MS = 3600_000;
 
 /**
  * The hospital's side of acceptance inquiries: it takes inquiries, withdrawals and confirmations the
  * receiver opened (only from a dispatch principal of the pinned directory, and only about us), and
  * sends the desk's answer signed and sealed to the dispatch centre that asked.
+ *
+ * Every change is written to the store before it is shown or sent (and the receive handler returns,
+ * so the PUBACK of the inquiry follows the commit: link.ts): after a restart, kill -9 included, the
+ * desk finds its open inquiries, answerable until their deadline; a copy the broker delivers again
+ * is not shown twice; an answer the broker had not taken shows "not sent, press again"; a closed
+ * inquiry stays closed. A write that fails does not stop the desk: the change holds in memory (as
+ * the board's alerts do, alert-desk.ts) and `inquiry not stored` tells the operator its SQLite code.
  */
 export class HospitalInquiries extends EventEmitter<{
   changed: [];
@@ -64,6 +80,29 @@ export class HospitalInquiries extends EventEmitter<{
 
   constructor(private readonly o: HospitalInquiriesOptions) {
     super();
+    const loaded = o.store.load(this.#retention());
+    if (!loaded.ok) {
+      o.logger.error('inquiries not loaded', { code: loaded.error });
+      return;
+    }
+    for (const q of loaded.value.inquiries) this.#byId.set(q.message.inquiryId, q);
+    // Counted only: a row that does not read back may hold what the inquiry carried.
+    if (loaded.value.unreadable > 0)
+      o.logger.warn('inquiry rows unreadable', { count: loaded.value.unreadable });
+  }
+
+  #retention(): InquiryRetention {
+    return { keep: KEEP, before: this.o.clock.now() - KEEP_AFTER_DEADLINE_MS };
+  }
+
+  /** Stores the inquiry's new state, then holds it in memory whatever the store said. */
+  #save(inquiry: IncomingInquiry): void {
+    const retention = this.#retention();
+    const saved = this.o.store.save(inquiry, retention);
+    if (!saved.ok) this.o.logger.error('inquiry not stored', { code: saved.error });
+    this.#byId.set(inquiry.message.inquiryId, inquiry);
+    const kept = new Set(retained([...this.#byId.values()], retention).map((q) => q.message.inquiryId));
+    for (const id of this.#byId.keys()) if (!kept.has(id)) this.#byId.delete(id);
   }
 
   /** Newest first. */
@@ -94,7 +133,6 @@ export class HospitalInquiries extends EventEmitter<{
           },
           'received',
         );
-        while (this.#byId.size > KEEP) this.#byId.delete(this.#byId.keys().next().value as string);
         break;
       case 'withdrawal':
         if (known === undefined || known.dispatchId !== envelope.from) return;
@@ -115,7 +153,7 @@ export class HospitalInquiries extends EventEmitter<{
   }
 
   #store(inquiry: IncomingInquiry, event: 'received' | 'closed'): void {
-    this.#byId.set(inquiry.message.inquiryId, inquiry);
+    this.#save(inquiry);
     this.emit(event, inquiry);
   }
 
@@ -127,12 +165,13 @@ export class HospitalInquiries extends EventEmitter<{
   /**
    * Sends (or sends again, if the link refused it) the desk's answer, until dispatch's deadline: after
    * it the answer is refused here, whatever the page still shows (issue 15: inquiries stayed
-   * answerable after their 2-minute deadline).
+   * answerable after their 2-minute deadline). Once the broker took an answer, only the same answer
+   * can be sent again (dispatch keeps the first it reads).
    */
   async answer(inquiryId: string, answer: HospitalAnswer): Promise<Result<IncomingInquiry, AnswerError>> {
     const known = this.#byId.get(inquiryId);
     if (known === undefined) return err(ANSWER_ERROR.unknownInquiry);
-    if (known.closed !== undefined || (known.answerSent && known.answer?.kind !== answer.kind))
+    if (known.closed !== undefined || (known.answerSent && !sameAnswer(known.answer, answer)))
       return err(ANSWER_ERROR.closed);
     if (!this.answerable(known)) return err(ANSWER_ERROR.expired);
     const body = encodeDispatchBody({
@@ -148,10 +187,19 @@ export class HospitalInquiries extends EventEmitter<{
       sequence: 1,
       expiresAt: this.o.clock.now() + ANSWER_TTL_MS,
     });
+    // Stored as given but not sent before it goes out: a restart before the PUBACK finds it "not
+    // sent, press again" (pressing again is safe: dispatch keeps the first answer it reads).
+    const given = this.#byId.get(inquiryId) ?? known;
+    if (!given.answerSent) this.#save({ ...given, answer, answerSent: false });
     const sent = await this.o.link.publish(topics.dispatchInbox(known.dispatchId), sealed.bytes);
-    const next = { ...known, answer, answerSent: sent.ok };
-    this.#byId.set(inquiryId, next);
+    // What came meanwhile (a withdrawal read while the answer was on its way) is kept.
+    const current = this.#byId.get(inquiryId) ?? given;
+    const next = { ...current, answer, answerSent: sent.ok || current.answerSent };
+    this.#save(next);
     this.emit('changed');
     return sent.ok ? ok(next) : err(ANSWER_ERROR.notSent);
   }
 }
+
+const sameAnswer = (a: HospitalAnswer | undefined, b: HospitalAnswer): boolean =>
+  a?.kind === b.kind && (a.kind === 'accept' || (b.kind === 'decline' && a.reason === b.reason));

@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import type { HospitalConfig } from '../../config/index.js';
 import { systemTimers, type EnvelopeCodec, type Receiver, type Timers } from '../../hospital-feed/index.js';
 import type { RoleContext } from '../runtime.js';
-import type { AlertDesk } from '../triage/index.js';
-import { HospitalInquiries } from './inquiries.js';
+import { alertKey, type AlertDesk } from '../triage/index.js';
+import { HospitalInquiries, type IncomingInquiry } from './inquiries.js';
+import { INQUIRIES_FILE, SqliteInquiryStore } from './inquiry-store.js';
 import { InquiryRequests, StatusForm } from './panels.js';
 import { hospitalDispatchRoutes } from './routes.js';
 import { StatusPublisher } from './status.js';
@@ -28,6 +30,10 @@ export const mountHospitalDispatch = async (
     clock: ctx.clock,
     logger,
   });
+  // Like the inbox: a data directory the role cannot write stops the start with the reason.
+  const store = SqliteInquiryStore.open(join(config.dataDir, INQUIRIES_FILE));
+  if (!store.ok) throw new Error(`hospital inquiries: ${store.error}`);
+  ctx.onStop(() => store.value.close());
   const inquiries = new HospitalInquiries({
     hospitalId: config.id,
     codec,
@@ -35,18 +41,19 @@ export const mountHospitalDispatch = async (
     directory: ctx.crypto.directory,
     clock: ctx.clock,
     logger,
+    store: store.value,
   });
   receiver.on('dispatch', (incoming) => inquiries.receive(incoming));
   inquiries.on('changed', () => ctx.gateway.live.refresh('inquiry-requests'));
-  // Each inquiry alerts the board (banner, sound, its count-down) until acknowledged or answered; at
-  // its deadline the alert ends with it (alerts.ts, `expired`).
-  inquiries.on('received', (q) =>
-    alerts.raise(
+  const alert = (q: IncomingInquiry): void =>
+    void alerts.raise(
       'inquiry',
       { kind: 'inquiry', inquiryId: q.message.inquiryId },
       { deadline: q.message.answerBy, raisedAt: q.receivedAt },
-    ),
-  );
+    );
+  // Each inquiry alerts the board (banner, sound, its count-down) until acknowledged or answered; at
+  // its deadline the alert ends with it (alerts.ts, `expired`).
+  inquiries.on('received', alert);
   // The deadline passes without an event from dispatch. While the inquiry alerts, the desk's timer
   // wakes there (alerts.ts); once someone acknowledged it, nothing would: each inquiry has its own
   // wake at its deadline, so every open board shows it closed ("deadline passed", no answer buttons)
@@ -57,14 +64,24 @@ export const mountHospitalDispatch = async (
     timers.clearTimeout(deadlines.get(inquiryId));
     deadlines.delete(inquiryId);
   };
-  inquiries.on('received', (q) => {
+  const wakeAtDeadline = (q: IncomingInquiry): void => {
     const id = q.message.inquiryId;
     const wake = (): void => {
       deadlines.delete(id);
       ctx.gateway.live.refresh('inquiry-requests');
     };
     deadlines.set(id, timers.setTimeout(wake, Math.max(0, q.message.answerBy - ctx.clock.now())));
-  });
+  };
+  inquiries.on('received', wakeAtDeadline);
+  // After a restart: the open inquiries the store kept wake at their deadlines again; the alerts'
+  // own store kept theirs (acknowledged stays acknowledged), and one it never stored (the role
+  // stopped between the two commits) alerts from the inquiry's arrival.
+  for (const q of inquiries.list()) {
+    if (!inquiries.answerable(q)) continue;
+    wakeAtDeadline(q);
+    const subject = { kind: 'inquiry', inquiryId: q.message.inquiryId } as const;
+    if (q.answer === undefined && alerts.get(alertKey('inquiry', subject)) === undefined) alert(q);
+  }
   inquiries.on('closed', (q) => forget(q.message.inquiryId));
   ctx.onStop(() => [...deadlines.keys()].forEach(forget));
   inquiries.on('closed', (q) =>

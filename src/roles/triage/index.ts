@@ -6,6 +6,7 @@ export { AlertDesk, ACK_ERROR, type AckError, type OpenAlert } from './alert-des
 export { ALERTS_FILE, SqliteAlertStore, type AlertStore } from './alert-store.js';
 export {
   ALERT_KINDS,
+  alertKey,
   alertPhase,
   alertSignal,
   nextWake,
