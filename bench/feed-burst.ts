@@ -1,15 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { BrokerLink } from '../src/hospital-feed/index.js';
 import { patternJpeg } from '../test/support/feed/attachment-sample.js';
 import { burstUnits, runBurst } from '../test/support/feed/burst.js';
-import { connectLink, hospitalFeed, unitFeed, unwrap, type Endpoint } from '../test/support/feed/harness.js';
+import { connectLink, epochNow, unitFeed, unwrap, type Endpoint } from '../test/support/feed/harness.js';
 import { FEED_PRINCIPALS, feedKeys } from '../test/support/feed/keys.js';
 import { MosquittoBroker } from '../test/support/feed/mosquitto.js';
 import { sampleReport } from '../test/support/feed/sample.js';
+import { childEnv, gotCounter } from './feed.js';
+import { FeedChild } from './feed-children.js';
 import { percentile, type Figure } from './report.js';
 
 const ATTACHMENT_ROUNDS = 20;
@@ -29,7 +29,7 @@ const until = async (probe: () => boolean, timeoutMs = 300_000): Promise<void> =
   }
 };
 
-/** One side's SQLite file as the feed opens it (WAL, synchronous FULL), with one table of blobs. */
+/** The sender's SQLite file as the feed opens it (WAL, synchronous FULL), with one table of blobs. */
 const durableTable = (file: string): ((bytes: Uint8Array) => void) => {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -41,38 +41,39 @@ const durableTable = (file: string): ((bytes: Uint8Array) => void) => {
 
 /**
  * The durable baseline (issue 16): what any at-least-once feed must pay without crypto. The sender
- * inserts the payload (one FULL commit) and publishes it at QoS 1; the receiver inserts it (one FULL
- * commit) before its PUBACK. Latency: insert → stored at the receiver; throughput with the feed's window.
+ * inserts the payload (one FULL commit) and publishes it at QoS 1; the receiver, in a process of its
+ * own as the hospital feed is, inserts it (one FULL commit) before its PUBACK. Latency: insert →
+ * stored at the receiver; throughput with the feed's window.
  */
 const durableBaseline = async (
+  broker: MosquittoBroker,
   endpoint: Endpoint,
+  keysDir: string,
   dir: string,
   payloads: readonly Uint8Array[],
   rounds: number,
 ): Promise<{ latency: number[]; perSecond: number }> => {
   const store = durableTable(join(dir, 'durable-sender.sqlite'));
-  const storeThere = durableTable(join(dir, 'durable-receiver.sqlite'));
-  let stored = 0;
-  const sub = connectLink(endpoint, 'hosp-demo-b', 'hosp-demo-b', (_topic, payload) => {
-    storeThere(payload);
-    stored += 1;
-    return Promise.resolve();
-  });
-  await until(() => sub.isUp);
-  await sub.subscribe('ems/v1/hospital/hosp-demo-b/in');
+  const stored = gotCounter();
+  const receiver = new FeedChild(
+    'baseline-receiver-process',
+    { ...childEnv(broker, keysDir), EMS_DURABLE_FILE: join(dir, 'durable-receiver.sqlite') },
+    stored.onLine,
+  );
+  await receiver.start();
   const pub = connectLink(endpoint, 'amb-demo-02');
   await until(() => pub.isUp);
   const first = payloads[0] ?? new Uint8Array(1);
   const latency: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    const before = stored;
-    const t0 = performance.now();
+    const before = stored.count;
+    const t0 = epochNow();
     store(first);
     await pub.publish('ems/v1/hospital/hosp-demo-b/in', first);
-    await until(() => stored > before);
-    latency.push(performance.now() - t0);
+    await until(() => stored.count > before);
+    latency.push(stored.lastAt - t0);
   }
-  const start = stored;
+  const start = stored.count;
   const t1 = performance.now();
   for (let i = 0; i < payloads.length; i += WINDOW)
     await Promise.all(
@@ -81,9 +82,10 @@ const durableBaseline = async (
         return pub.publish('ems/v1/hospital/hosp-demo-b/in', p);
       }),
     );
-  await until(() => stored - start >= payloads.length);
+  await until(() => stored.count - start >= payloads.length);
   const perSecond = (payloads.length / (performance.now() - t1)) * 1000;
-  await Promise.all([pub.close(), sub.close()]);
+  await pub.close();
+  await receiver.stop();
   return { latency: latency.sort((a, b) => a - b), perSecond };
 };
 
@@ -95,42 +97,6 @@ const rawLoop = async (pub: BrokerLink, payloads: readonly Uint8Array[]): Promis
       payloads.slice(i, i + WINDOW).map((p) => pub.publish('ems/v1/hospital/hosp-demo-b/in', p)),
     );
   return performance.now() - t0;
-};
-
-const lastRss = (lines: readonly string[]): number => {
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const m = /^rss (\d+)$/.exec(lines[i] ?? '');
-    if (m !== null) return Number(m[1]);
-  }
-  return Number.NaN;
-};
-
-/** The hospital feed in a process of its own (compiled beside this file: dist/test/support/feed/). */
-const receiverProcess = (env: Record<string, string>) => {
-  const lines: string[] = [];
-  let child: ReturnType<typeof spawn> | undefined;
-  const script = fileURLToPath(new URL('../test/support/feed/receiver-process.js', import.meta.url));
-  return {
-    lines,
-    start: () => {
-      child = spawn(process.execPath, [script], {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let rest = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        const parts = (rest + chunk.toString('utf8')).split('\n');
-        rest = parts.pop() ?? '';
-        lines.push(...parts);
-      });
-    },
-    kill: async () => {
-      if (child === undefined || child.exitCode !== null) return;
-      const exited = new Promise((r) => child?.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
 };
 
 export interface FeedBaselines {
@@ -159,14 +125,13 @@ export const attachmentAndBurst = async (
     hospitals: ['hosp-demo-a', 'hosp-demo-b'],
     dispatch: [],
   });
-  const receiver = receiverProcess({
-    EMS_URL: broker.url,
-    EMS_PROTOCOL: '5',
-    EMS_PKI: broker.pki.dir,
-    EMS_KEYS: dir,
-    EMS_DIR: join(dir, 'hospital-a'),
-    EMS_BENCH: '1',
-  });
+  const hospitalLines = (hospitalDir: string, onLine?: (line: string) => void): FeedChild =>
+    new FeedChild(
+      'receiver-process',
+      { ...childEnv(broker, dir), EMS_DIR: hospitalDir, EMS_BENCH: '1' },
+      onLine,
+    );
+  const receiver = hospitalLines(join(dir, 'hospital-a'));
   try {
     const keys = await feedKeys(dir, {
       ...FEED_PRINCIPALS,
@@ -174,20 +139,24 @@ export const attachmentAndBurst = async (
     });
     const endpoint: Endpoint = { url: broker.url, protocolVersion: 5, pki: broker.pki, keys };
 
-    // 1. A 1 MB attachment, submit → opened, assembled and verified at the receiver (in process).
-    const hospital = await hospitalFeed(endpoint, 'hosp-demo-a', mkdtempSync(join(dir, 'ha-')));
+    // 1. A 1 MB attachment, submit → opened, assembled and verified at the receiver (own process).
     let completed = 0;
     let doneAt = 0;
-    hospital.receiver.on('attachment', () => ((completed += 1), (doneAt = performance.now())));
-    await hospital.receiver.start();
+    const hospital = hospitalLines(mkdtempSync(join(dir, 'ha-')), (line) => {
+      const [word, status, at] = line.split(' ');
+      if (word !== 'attachment' || status !== 'complete') return;
+      completed += 1;
+      doneAt = Number(at);
+    });
+    await hospital.start();
     const unit = await unitFeed(endpoint, 'amb-demo-01', { dir: mkdtempSync(join(dir, 'ua-')) });
     await unit.feed.start();
-    await until(() => unit.link.isUp && hospital.link.isUp);
+    await until(() => unit.link.isUp);
     const report = unwrap(await unit.feed.submitReport('hosp-demo-a', sampleReport(1)));
     const attachment: number[] = [];
     for (let i = 0; i < ATTACHMENT_ROUNDS; i++) {
       const before = completed;
-      const t0 = performance.now();
+      const t0 = epochNow();
       unwrap(
         await unit.feed.sendAttachment(report.reportId, {
           mediaType: 'image/jpeg',
@@ -200,24 +169,23 @@ export const attachmentAndBurst = async (
     }
     await until(() => unit.feed.pending === 0);
     await unit.close();
-    await hospital.close();
+    await hospital.stop();
     attachment.sort((a, b) => a - b);
 
     // Raw: the same 1 MB at QoS 1, publish → received (one packet: it fits the broker's limit).
-    let got = 0;
-    const sub = connectLink(endpoint, 'hosp-demo-b', 'hosp-demo-b', () => Promise.resolve(void got++));
-    await until(() => sub.isUp);
-    await sub.subscribe('ems/v1/hospital/hosp-demo-b/in');
+    const got = gotCounter();
+    const sub = new FeedChild('baseline-receiver-process', childEnv(broker, dir), got.onLine);
+    await sub.start();
     const pub = connectLink(endpoint, 'amb-demo-02');
     await until(() => pub.isUp);
     const raw: number[] = [];
     const big = patternJpeg(ATTACHMENT_BYTES, 99);
     for (let i = 0; i < ATTACHMENT_ROUNDS; i++) {
-      const before = got;
-      const t0 = performance.now();
+      const before = got.count;
+      const t0 = epochNow();
       await pub.publish('ems/v1/hospital/hosp-demo-b/in', big);
-      await until(() => got > before);
-      raw.push(performance.now() - t0);
+      await until(() => got.count > before);
+      raw.push(got.lastAt - t0);
     }
     raw.sort((a, b) => a - b);
 
@@ -228,26 +196,29 @@ export const attachmentAndBurst = async (
       patternJpeg(BURST_PHOTO, i + 7),
     ]).flat();
     const rawBurstMs = await rawLoop(pub, burstPayloads);
-    await Promise.all([pub.close(), sub.close()]);
+    await until(() => got.count >= ATTACHMENT_ROUNDS + burstPayloads.length);
+    await pub.close();
+    await sub.stop();
 
     // 2. The durable baseline: report-sized payloads for latency and drain, the burst's for the burst.
     const durableDir = mkdtempSync(join(dir, 'durable-'));
     const durable = await durableBaseline(
+      broker,
       endpoint,
+      dir,
       durableDir,
       Array.from({ length: 1000 }, () => new Uint8Array(feed.reportPayloadBytes).fill(66)),
       DURABLE_ROUNDS,
     );
     const durableBurstDir = mkdtempSync(join(dir, 'durable-burst-'));
-    const durableBurst = await durableBaseline(endpoint, durableBurstDir, burstPayloads, 1);
+    const durableBurst = await durableBaseline(broker, endpoint, dir, durableBurstDir, burstPayloads, 1);
     const durableBurstReports = durableBurst.perSecond / 2;
 
     // 3. The burst, to the hospital feed in its own process (its RSS is the role's, alone).
     mkdirSync(join(dir, 'hospital-a'), { recursive: true });
-    receiver.start();
-    await until(() => receiver.lines.includes('ready'), 60_000);
+    await receiver.start();
     await new Promise((r) => setTimeout(r, 3_000));
-    const rssIdle = lastRss(receiver.lines);
+    const rssIdle = receiver.lastRss;
     const burst = await runBurst({
       endpoint,
       dir,
@@ -262,7 +233,7 @@ export const attachmentAndBurst = async (
       120_000,
     );
     await new Promise((r) => setTimeout(r, 1_000));
-    const rssAfter = lastRss(receiver.lines);
+    const rssAfter = receiver.lastRss;
     const shown = receiver.lines.filter((l) => l.startsWith('new '));
     const toBoard = shown
       .map((l) => {
@@ -339,13 +310,13 @@ export const attachmentAndBurst = async (
       },
       notes: [
         `burst: ${UNITS} units (each its own outbox, link and key, in the bench process) × ${PER_UNIT} reports, each followed by a ${BURST_PHOTO}-byte photo, all submitted at once; the hospital feed (receiver + inbox, without the HTTP gateway) in its own process`,
-        'durable baseline: the payload inserted in a WAL + synchronous FULL SQLite file on the sender, published at QoS 1, inserted the same way at the receiver before its PUBACK; no signing, sealing or acknowledgement envelope',
+        'durable baseline: the payload inserted in a WAL + synchronous FULL SQLite file on the sender, published at QoS 1, inserted the same way at the receiver (a process of its own) before its PUBACK; no signing, sealing or acknowledgement envelope',
         'burst baselines carry the same messages (a report-sized and a photo-sized payload per report) with the feed’s window of 20; their reports/s count one report per pair',
         'RSS idle: the hospital feed process 3 s after it subscribed; after the burst: once every photo was assembled',
       ],
     };
   } finally {
-    await receiver.kill();
+    await receiver.stop();
     await broker.stop();
   }
 };

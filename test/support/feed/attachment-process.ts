@@ -7,28 +7,12 @@
 import { join } from 'node:path';
 import { SqliteOutboxStore } from '../../../src/hospital-feed/index.js';
 import { patternJpeg } from './attachment-sample.js';
+import { endpointFromEnv, env } from './child-env.js';
 import { unitFeed, unwrap } from './harness.js';
-import { feedKeys } from './keys.js';
 import { sampleReport } from './sample.js';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} missing`);
-  return value;
-};
 const dir = env('EMS_DIR');
-const pkiDir = env('EMS_PKI');
-const endpoint = {
-  keys: await feedKeys(env('EMS_KEYS')),
-  url: env('EMS_URL'),
-  protocolVersion: 5 as const,
-  pki: {
-    dir: pkiDir,
-    ca: join(pkiDir, 'ca.crt'),
-    cert: (p: string) => join(pkiDir, `${p}.crt`),
-    key: (p: string) => join(pkiDir, `${p}.key`),
-  },
-};
+const endpoint = await endpointFromEnv();
 const store = unwrap(SqliteOutboxStore.open(join(dir, 'outbox.sqlite')));
 const unit = await unitFeed(endpoint, 'amb-demo-01', { dir, store });
 await unit.feed.start();

@@ -4,34 +4,14 @@
  * every report is acknowledged by the hospital.
  */
 import { join } from 'node:path';
-import { feedKeys } from './keys.js';
 import { SqliteOutboxStore } from '../../../src/hospital-feed/index.js';
+import { endpointFromEnv, env } from './child-env.js';
 import { unitFeed, unwrap } from './harness.js';
 import { sampleReport } from './sample.js';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} missing`);
-  return value;
-};
 const total = Number(env('EMS_TOTAL'));
 const dir = env('EMS_DIR');
-const pkiDir = process.env['EMS_PKI'];
-const endpoint = {
-  keys: await feedKeys(process.env['EMS_KEYS'] ?? ''),
-  url: env('EMS_URL'),
-  protocolVersion: Number(env('EMS_PROTOCOL')) as 4 | 5,
-  ...(pkiDir === undefined
-    ? {}
-    : {
-        pki: {
-          dir: pkiDir,
-          ca: join(pkiDir, 'ca.crt'),
-          cert: (p: string) => join(pkiDir, `${p}.crt`),
-          key: (p: string) => join(pkiDir, `${p}.key`),
-        },
-      }),
-};
+const endpoint = await endpointFromEnv();
 const store = unwrap(SqliteOutboxStore.open(join(dir, 'outbox.sqlite')));
 const unit = await unitFeed(endpoint, 'amb-demo-01', { dir, store });
 await unit.feed.start();

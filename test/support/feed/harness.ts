@@ -242,6 +242,13 @@ export const hospitalFeed = async (
   };
 };
 
+/**
+ * Milliseconds since the epoch with sub-millisecond resolution, comparable across processes on one
+ * machine (each process's time origin is read from the same clock): bench:feed times a message from
+ * its submit in the bench process to its arrival in a receiver process.
+ */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
 export const unwrap = <T, E>(r: { ok: true; value: T } | { ok: false; error: E }): T => {
   if (!r.ok) throw new Error(`unexpected failure: ${String(r.error)}`);
   return r.value;

@@ -1,32 +1,15 @@
 /**
  * A child process for the fault tests: the hospital receiver. Prints `new ID` for each board
- * `report-new` event and `dup` for each duplicate suppressed. For the burst benchmark, with
- * EMS_BENCH=1: `new ID TIME` (ms since the epoch), `attachment STATUS`, and `rss BYTES` twice a second.
+ * `report-new` event and `dup` for each duplicate suppressed. For bench:feed, with EMS_BENCH=1:
+ * `new ID TIME` and `attachment STATUS TIME` (TIME: ms since the epoch, fractional, from
+ * `epochNow`), and `rss BYTES` twice a second.
  * With EMS_DIE_IN_BATCH=N it kills itself (SIGKILL) inside its first inbox transaction of ≥ N reports.
  */
 import { writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { feedKeys } from './keys.js';
-import { hospitalFeed } from './harness.js';
+import { endpointFromEnv, env } from './child-env.js';
+import { epochNow, hospitalFeed } from './harness.js';
 
-const dir = process.env['EMS_DIR'] ?? '.';
-const pkiDir = process.env['EMS_PKI'];
-const endpoint = {
-  keys: await feedKeys(process.env['EMS_KEYS'] ?? ''),
-  url: process.env['EMS_URL'] ?? '',
-  protocolVersion: Number(process.env['EMS_PROTOCOL'] ?? '5') as 4 | 5,
-  ...(pkiDir === undefined
-    ? {}
-    : {
-        pki: {
-          dir: pkiDir,
-          ca: join(pkiDir, 'ca.crt'),
-          cert: (p: string) => join(pkiDir, `${p}.crt`),
-          key: (p: string) => join(pkiDir, `${p}.key`),
-        },
-      }),
-};
-const hospital = await hospitalFeed(endpoint, 'hosp-demo-a', dir);
+const hospital = await hospitalFeed(await endpointFromEnv(), 'hosp-demo-a', env('EMS_DIR'));
 // With EMS_DIE_IN_BATCH=N: kill -9 of this process inside the first inbox transaction that holds at
 // least N reports, after they were stored in it and before its commit (group commit, docs/protocol.md).
 const dieAt = Number(process.env['EMS_DIE_IN_BATCH'] ?? 'NaN');
@@ -49,10 +32,10 @@ if (Number.isFinite(dieAt)) {
 const bench = process.env['EMS_BENCH'] === '1';
 hospital.receiver.on('board', (e) => {
   if (e.type === 'report-new')
-    process.stdout.write(bench ? `new ${e.report.reportId} ${Date.now()}\n` : `new ${e.report.reportId}\n`);
+    process.stdout.write(bench ? `new ${e.report.reportId} ${epochNow()}\n` : `new ${e.report.reportId}\n`);
 });
 if (bench) {
-  hospital.receiver.on('attachment', (a) => process.stdout.write(`attachment ${a.status}\n`));
+  hospital.receiver.on('attachment', (a) => process.stdout.write(`attachment ${a.status} ${epochNow()}\n`));
   setInterval(() => process.stdout.write(`rss ${process.memoryUsage().rss}\n`), 500);
 }
 let duplicates = 0;
