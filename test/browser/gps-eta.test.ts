@@ -3,16 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn, loginOf, SCREENSHOTS, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
 import { ecgImage } from '../support/feed/attachment-sample.js';
-import { checkScreenLanguages, SCREEN_SIZES, type ScreenSize } from '../support/screen-checks.js';
+import { checkScreenLanguages, SCREEN_SIZES } from '../support/screen-checks.js';
 
 const STEP_MS = 30_000;
 /** Near Yokohama station: ~27 km from デモ病院 A (新宿) in a straight line. */
 const YOKOHAMA = { latitude: 35.4437, longitude: 139.638 };
 /** Near Shinjuku-gyoen, ~1.5 km from デモ病院 A. */
 const NEAR = { latitude: 35.685, longitude: 139.71 };
-
-/** The crew tablet in landscape and portrait (issue 15). */
-const TABLET_SIZES: readonly ScreenSize[] = ['landscape', 'portrait'];
 
 const shot = (page: Page, step: string): Promise<Buffer> =>
   page.screenshot({ path: `${SCREENSHOTS}gps-eta-${step}.png`, fullPage: true });
@@ -103,7 +100,6 @@ describe('GPS ETA in Chromium with an emulated geolocation', () => {
     const manual = await boardEta(board, row);
     // The ETA panel with the crew's own ETA standing beside the GPS one, and its clear button.
     await checkScreenLanguages(tablet, 'tablet-eta', {
-      sizes: TABLET_SIZES,
       lang: 'ja',
       show: () => tablet.waitForSelector('[data-action=eta-clear]'),
       focus: '[data-panel=eta]',
@@ -131,7 +127,6 @@ describe('GPS ETA in Chromium with an emulated geolocation', () => {
     const { tablet, board, row } = opened;
     const check = (state: string, show: () => Promise<unknown>): Promise<void> =>
       checkScreenLanguages(tablet, `tablet-${state}`, {
-        sizes: TABLET_SIZES,
         lang: 'ja',
         show,
         focus: `[data-panel=${state}]`,

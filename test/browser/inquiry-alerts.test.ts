@@ -84,7 +84,7 @@ describe('inquiry alerts on the triage board', () => {
     await expect.poll(() => sounded(board)).toBe(1);
     expect(await banner.getAttribute('data-alert-signal')).toBe('0');
     expect(await board.$(`[data-inquiry] [data-action=accept]`)).not.toBeNull();
-    await checkScreenSizes(board, 'triage-board-inquiry', { sizes: ['wall', 'landscape'], lang: 'ja' });
+    await checkScreenSizes(board, 'triage-board-inquiry', { lang: 'ja' });
 
     const deadline = Number(await countdown.getAttribute('data-until'));
     expect(deadline).toBeGreaterThan(Date.now());
@@ -124,7 +124,6 @@ describe('inquiry alerts on the triage board', () => {
     await stale.waitForSelector('[data-answer-refused=expired]');
     expect(await stale.textContent('[data-banner=inquiry-expired]')).toContain('回答期限を過ぎました');
     await checkScreenSizes(stale, 'triage-inquiry-answer-refused', {
-      sizes: ['wall', 'landscape'],
       lang: 'ja',
     });
 
@@ -134,7 +133,6 @@ describe('inquiry alerts on the triage board', () => {
     expect(await inquiry.locator('[data-action=accept], [data-action=decline]').count()).toBe(0);
     expect(await board.locator('[data-alert-kind=inquiry]').count()).toBe(0);
     await checkScreenLanguages(board, 'triage-board-inquiry-expired', {
-      sizes: ['wall', 'landscape'],
       lang: 'ja',
       show: () => inquiry.locator('[data-state=expired]').waitFor(),
     });

@@ -91,14 +91,14 @@ describe('the triage board in kiosk mode (issue 15 item 3)', () => {
     expect(await detail.getAttribute('[data-live]', 'data-state')).toBe('up');
     // Idle, every action asks for the PIN first, and the buttons say so.
     expect(await board.textContent(`${alert(second)} [data-action=ack]`)).toContain('暗証番号');
-    await checkScreenSizes(board, 'triage-board-kiosk-idle', { sizes: ['wall', 'landscape'], lang: 'ja' });
+    await checkScreenSizes(board, 'triage-board-kiosk-idle', { lang: 'ja' });
     await detail.close();
 
     // Accept: the PIN first. A wrong PIN is refused and the tries left are counted down.
     await board.click(`${row(second)} a.button`);
     await board.waitForSelector('[data-report-detail]');
     expect(await board.textContent('[data-action=accept]')).toContain('暗証番号');
-    await checkScreenSizes(board, 'triage-detail-kiosk-idle', { sizes: ['wall', 'landscape'], lang: 'ja' });
+    await checkScreenSizes(board, 'triage-detail-kiosk-idle', { lang: 'ja' });
     await board.click('[data-action=accept]');
     await board.waitForURL(/\/unlock$/);
     expect(await board.textContent('[data-row=tries]')).toContain('残り 3 回');
@@ -108,7 +108,7 @@ describe('the triage board in kiosk mode (issue 15 item 3)', () => {
     expect(await board.textContent('[data-error=wrong-pin]')).toContain('暗証番号が正しくありません');
     expect(await board.textContent('[data-row=tries]')).toContain('残り 2 回');
     expect(unit.feed.report(second)?.state).not.toBe('accepted');
-    await checkScreenSizes(board, 'unlock-kiosk-wrong-pin', { sizes: ['wall', 'landscape'], lang: 'ja' });
+    await checkScreenSizes(board, 'unlock-kiosk-wrong-pin', { lang: 'ja' });
 
     await board.fill('#pin', PIN);
     await board.click('[data-action=unlock]');

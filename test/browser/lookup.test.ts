@@ -2,13 +2,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn, loginOf, SCREENSHOTS, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
-import { checkScreenLanguages, SCREEN_SIZES, type ScreenSize } from '../support/screen-checks.js';
+import { checkScreenLanguages, SCREEN_SIZES } from '../support/screen-checks.js';
 
 /** Generous: the suite shares two cores with other work, and each step is a server round trip. */
 const STEP_MS = 30_000;
 const HOSPITAL = 'hosp-demo-a';
-/** The crew tablet in landscape and portrait (issue 15). */
-const TABLET_SIZES: readonly ScreenSize[] = ['landscape', 'portrait'];
 
 const shot = (page: Page, step: string): Promise<Buffer> =>
   page.screenshot({ path: `${SCREENSHOTS}lookup-${step}.png`, fullPage: true });
@@ -45,7 +43,6 @@ describe('card-less lookup in Chromium over one demo', () => {
     await logIn(board, loginOf(demo.stdout, 'hospital', HOSPITAL), 'triage', { timeoutMs: STEP_MS });
     const check = (state: string, show: () => Promise<unknown>): Promise<void> =>
       checkScreenLanguages(tablet, `tablet-lookup-${state}`, {
-        sizes: TABLET_SIZES,
         lang: 'ja',
         show,
         focus: '[data-panel=card]',

@@ -86,7 +86,6 @@ describe('triage detail with attachments in Chromium', () => {
     expect(served.headers()['cache-control']).toBe('no-store');
     expect(served.headers()['x-content-type-options']).toBe('nosniff');
     await checkScreenLanguages(page, 'triage-detail-attachments', {
-      sizes: ['landscape', 'wall'],
       lang: 'ja',
       show: () =>
         page.waitForFunction(

@@ -16,7 +16,11 @@ import { layoutProblems } from './screen-layout.mjs';
  * Each check names the screen and the elements, so a failure says where to look.
  */
 
-/** The sizes issue 15 names: the tablet in landscape and portrait, and the ER's wall display. */
+/**
+ * The sizes issue 15 names, at which every screen is checked whatever its role (issue 15's gap): the
+ * crew's tablet is turned both ways, a hospital opens its triage board on a desk tablet in portrait
+ * and on the wall, dispatch on a desk monitor and a wall, and an admin any page on a laptop.
+ */
 export const SCREEN_SIZES = {
   landscape: { width: 1280, height: 800 },
   portrait: { width: 800, height: 1280 },
@@ -77,15 +81,22 @@ export const screenProblems = async (page: Page): Promise<ScreenProblem[]> => [
   ...(await axeProblems(page)),
 ];
 
-/** The element's box on the full-page screenshot (document pixels), within the picture's size. */
+/**
+ * The part of the full-page screenshot the docs picture shows (document pixels): the element the state
+ * is about, or else the screen as the user sees it where the page is scrolled.
+ */
 const regionOf = async (
   page: Page,
-  selector: string,
+  focus: string | undefined,
   picture: { readonly width: number; readonly height: number },
 ): Promise<{ left: number; top: number; width: number; height: number }> => {
-  const box = await page.locator(selector).first().boundingBox();
-  if (box === null) throw new Error(`screen picture: nothing shown for ${selector}`);
   const [scrollX, scrollY] = await page.evaluate<[number, number]>('[window.scrollX, window.scrollY]');
+  const viewport = page.viewportSize() ?? picture;
+  const box =
+    focus === undefined
+      ? { x: 0, y: 0, width: viewport.width, height: viewport.height }
+      : await page.locator(focus).first().boundingBox();
+  if (box === null) throw new Error(`screen picture: nothing shown for ${focus ?? 'the page'}`);
   const left = Math.max(0, Math.floor(box.x + scrollX));
   const top = Math.max(0, Math.floor(box.y + scrollY));
   return {
@@ -97,36 +108,45 @@ const regionOf = async (
 };
 
 /**
- * Checks the page as shown and writes its screenshot as `NAME.png` (use names like
- * `tablet-summary-portrait-ja`). Throws with every problem found, so one run lists them all.
- * `focus`: the element the state is about (a panel far down the tablet's long page); the checks and
- * the full-page screenshot still cover the whole page, but the picture copied to docs/screens/ shows
- * that element only, so it shows what it is named for and the committed folder stays small.
+ * The committed picture of a state (docs/decisions.md, "Screen pictures in docs"): what the state is
+ * about (its focus element, or the screen as seen), at half its size as a JPEG of quality 50, enough to
+ * read the layout and the words; the checks always cover the whole page at every size.
+ */
+const writeDocsPicture = async (
+  page: Page,
+  png: string,
+  name: string,
+  focus: string | undefined,
+): Promise<void> => {
+  mkdirSync(SCREENS_DOCS, { recursive: true });
+  const full = sharp(png);
+  const { width = 0, height = 0 } = await full.metadata();
+  const region = await regionOf(page, focus, { width, height });
+  await full
+    .extract(region)
+    .resize({ width: Math.round(region.width / 2) })
+    .jpeg({ quality: 50 })
+    .toFile(`${SCREENS_DOCS}${name}.jpg`);
+};
+
+/**
+ * Checks the page as shown and writes its full-page screenshot as `NAME.png` to test-artifacts/screens/
+ * (use names like `tablet-summary-portrait-ja`). Throws with every problem found, so one run lists them
+ * all. With EMS_SCREENS_TO_DOCS=1 and `docs`, also writes the committed picture `docs/screens/NAME.jpg`;
+ * `focus`: the element that picture shows (a panel far down the tablet's long page).
  */
 export const checkScreen = async (
   page: Page,
   name: string,
-  options: { readonly focus?: string } = {},
+  options: { readonly focus?: string; readonly docs?: boolean } = {},
 ): Promise<void> => {
   if (!/^[a-z0-9-]+$/.test(name))
     throw new Error(`screen name "${name}": lower-case letters, digits and "-"`);
   mkdirSync(SCREENS_ARTIFACTS, { recursive: true });
   const file = `${SCREENS_ARTIFACTS}${name}.png`;
   await page.screenshot({ path: file, fullPage: true });
-  if (process.env['EMS_SCREENS_TO_DOCS'] === '1') {
-    mkdirSync(SCREENS_DOCS, { recursive: true });
-    // Committed pictures stay small: 640 px wide JPEG, enough to read a screen's layout and words.
-    const full = sharp(file);
-    const picture = await full.metadata();
-    const shown =
-      options.focus === undefined
-        ? full
-        : full.extract(await regionOf(page, options.focus, { width: picture.width, height: picture.height }));
-    await shown
-      .resize({ width: 640, withoutEnlargement: true })
-      .jpeg({ quality: 60 })
-      .toFile(`${SCREENS_DOCS}${name}.jpg`);
-  }
+  if (options.docs === true && process.env['EMS_SCREENS_TO_DOCS'] === '1')
+    await writeDocsPicture(page, file, name, options.focus);
   const problems = await screenProblems(page);
   if (problems.length > 0) {
     throw new Error(
@@ -139,17 +159,55 @@ export const checkScreen = async (
 export type ScreenLanguage = 'ja' | 'en';
 
 /**
- * Checks one state of a screen at each size in both languages, named `NAME-SIZE-LANG`. The language
- * is switched as a user switches it (`?lang=`, which the gateway remembers in a cookie), by reloading
- * the page; `show` then brings back what a reload does not keep (an opened confirmation step) and
- * waits for the state. The other language is checked first and the page's own last, so the test goes
- * on in its language and at its own size.
+ * The sizes to check a page at, its own size (the one the test opened it at) last so the test goes on
+ * at it, and which one is pictured in docs: the page's own, else the tablet's landscape.
+ */
+const sizesFor = (page: Page): { readonly order: readonly ScreenSize[]; readonly pictured: ScreenSize } => {
+  const viewport = page.viewportSize();
+  const all = Object.keys(SCREEN_SIZES) as ScreenSize[];
+  const own =
+    all.find(
+      (s) => SCREEN_SIZES[s].width === viewport?.width && SCREEN_SIZES[s].height === viewport.height,
+    ) ?? 'landscape';
+  return { order: [...all.filter((s) => s !== own), own], pictured: own };
+};
+
+/**
+ * checkScreen at every size (SCREEN_SIZES) without reloading, named `NAME-SIZE-LANG`: every size is
+ * checked before failing, so one run names every problem. The page is left at its own size.
+ */
+const checkEverySize = async (
+  page: Page,
+  name: string,
+  lang: ScreenLanguage,
+  options: { readonly focus?: string; readonly docs: boolean },
+): Promise<string[]> => {
+  const viewport = page.viewportSize();
+  const { order, pictured } = sizesFor(page);
+  const failed: string[] = [];
+  for (const size of order) {
+    await page.setViewportSize(SCREEN_SIZES[size]);
+    await checkScreen(page, `${name}-${size}-${lang}`, {
+      ...(options.focus === undefined ? {} : { focus: options.focus }),
+      docs: options.docs && size === pictured,
+    }).catch((e: unknown) => failed.push(String(e)));
+  }
+  if (viewport !== null) await page.setViewportSize(viewport);
+  return failed;
+};
+
+/**
+ * Checks one state of a screen at every size in both languages, named `NAME-SIZE-LANG`; docs pictures
+ * it at the page's own size in both languages. The language is switched as a user switches it
+ * (`?lang=`, which the gateway remembers in a cookie), by reloading the page; `show` then brings back
+ * what a reload does not keep (an opened confirmation step, a refused form posted again) and waits for
+ * the state. The other language is checked first and the page's own last, so the test goes on in its
+ * language and at its own size.
  */
 export const checkScreenLanguages = async (
   page: Page,
   name: string,
   options: {
-    readonly sizes: readonly ScreenSize[];
     /** The language the test runs in; the page is left in it. */
     readonly lang: ScreenLanguage;
     /** After each reload: the page shows the state to check. */
@@ -158,40 +216,33 @@ export const checkScreenLanguages = async (
     readonly focus?: string;
   },
 ): Promise<void> => {
-  const viewport = page.viewportSize();
   const failed: string[] = [];
   for (const lang of options.lang === 'ja' ? (['en', 'ja'] as const) : (['ja', 'en'] as const)) {
     const url = new URL(page.url());
     url.searchParams.set('lang', lang);
     await page.goto(url.href);
-    await page.waitForSelector('[data-live][data-state=up]');
+    // A screen with live updates is shown once its stream is up (the log-in page has none).
+    if ((await page.$('[data-live]')) !== null) await page.waitForSelector('[data-live][data-state=up]');
     await options.show();
-    for (const size of options.sizes) {
-      await page.setViewportSize(SCREEN_SIZES[size]);
-      // Every size and language is checked before failing, so one run names every problem.
-      const focus = options.focus === undefined ? {} : { focus: options.focus };
-      await checkScreen(page, `${name}-${size}-${lang}`, focus).catch((e: unknown) => failed.push(String(e)));
-    }
+    const focus = options.focus === undefined ? {} : { focus: options.focus };
+    failed.push(...(await checkEverySize(page, name, lang, { ...focus, docs: true })));
   }
-  if (viewport !== null) await page.setViewportSize(viewport);
   if (failed.length > 0) throw new Error(failed.join('\n'));
 };
 
 /**
- * checkScreen at each size without reloading, for a state a reload would end (a page marked to show
- * it was never reloaded, a kiosk's idle, a refused post's answer): pictures named `NAME-SIZE-LANG`.
+ * checkScreen at every size without reloading, for a state a reload would end (a page marked to show
+ * it was never reloaded, a kiosk's idle): checked and pictured in the test's language only, so
+ * docs/screens.md names why for each.
  */
 export const checkScreenSizes = async (
   page: Page,
   name: string,
-  options: { readonly sizes: readonly ScreenSize[]; readonly lang: ScreenLanguage },
+  options: { readonly lang: ScreenLanguage; readonly focus?: string },
 ): Promise<void> => {
-  const viewport = page.viewportSize();
-  const failed: string[] = [];
-  for (const size of options.sizes) {
-    await page.setViewportSize(SCREEN_SIZES[size]);
-    await checkScreen(page, `${name}-${size}-${options.lang}`).catch((e: unknown) => failed.push(String(e)));
-  }
-  if (viewport !== null) await page.setViewportSize(viewport);
+  const failed = await checkEverySize(page, name, options.lang, {
+    ...(options.focus === undefined ? {} : { focus: options.focus }),
+    docs: true,
+  });
   if (failed.length > 0) throw new Error(failed.join('\n'));
 };
