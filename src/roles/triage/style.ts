@@ -7,7 +7,9 @@
  * The board as a wall display, read from 3 m at 1920×1080: type scales with the screen's width
  * (≈ 31 px at 1920, ≈ 21 px at 1280; 3 m needs ≥ 20 mm capitals, so the count-down and acuity are
  * 1.4 em), the incoming panel spans the whole width, and each row is a fixed grid whose cells wrap
- * inside themselves: nothing runs into the next cell, nothing covers the next row.
+ * inside themselves: nothing runs into the next cell, nothing covers the next row. Narrower than the
+ * seven cells' ~1,050 px (a desk tablet in portrait, 800 px), a row takes two lines: what the desk
+ * plans with (acuity, ETA, age and sex, open) first, the complaint, identity and state below.
  */
 const board = `
 [data-screen=triage]{grid-template-columns:repeat(auto-fit,minmax(420px,1fr))}
@@ -26,6 +28,16 @@ const board = `
 :where([data-screen=triage],main[data-report-detail]) .board-row .c-state .tag{white-space:normal;font-size:1em}
 :where([data-screen=triage],main[data-report-detail]) .board-row .c-open .button{white-space:nowrap;font-size:.9em;margin:0}
 :where([data-screen=triage],main[data-report-detail]) .c-acuity .acuity{font-size:1.1em}
+@media (max-width:1100px){
+:where([data-screen=triage],main[data-report-detail]) .board-row{grid-template-columns:8.5em 7.5em minmax(0,1fr) auto;grid-template-areas:"acuity eta who open" "complaint complaint assurance state"}
+:where([data-screen=triage],main[data-report-detail]) .board-row .c-acuity{grid-area:acuity}
+:where([data-screen=triage],main[data-report-detail]) .board-row .c-eta{grid-area:eta}
+:where([data-screen=triage],main[data-report-detail]) .board-row .c-who{grid-area:who}
+:where([data-screen=triage],main[data-report-detail]) .board-row .c-complaint{grid-area:complaint}
+:where([data-screen=triage],main[data-report-detail]) .board-row .c-assurance{grid-area:assurance}
+:where([data-screen=triage],main[data-report-detail]) .board-row .c-state{grid-area:state}
+:where([data-screen=triage],main[data-report-detail]) .board-row .c-open{grid-area:open}
+}
 :where([data-screen=triage],main[data-report-detail]) .alerts{margin:0 0 .5em}
 :where([data-screen=triage],main[data-report-detail]) .alert-item .banner{margin:0 0 .4em}
 :where([data-screen=triage],main[data-report-detail]) .alert-item[data-escalated] .banner{outline:6px solid var(--acuity-3-bg)}
