@@ -221,8 +221,10 @@ export const checkScreenLanguages = async (
     const url = new URL(page.url());
     url.searchParams.set('lang', lang);
     await page.goto(url.href);
-    // A screen with live updates is shown once its stream is up (the log-in page has none).
-    if ((await page.$('[data-live]')) !== null) await page.waitForSelector('[data-live][data-state=up]');
+    // A screen with live updates is shown once its stream is connected (the log-in page has none):
+    // up, or degraded when the gateway's own link is down, a state the tablet must show too.
+    if ((await page.$('[data-live]')) !== null)
+      await page.waitForSelector('[data-live]:is([data-state=up], [data-state=degraded])');
     await options.show();
     const focus = options.focus === undefined ? {} : { focus: options.focus };
     failed.push(...(await checkEverySize(page, name, lang, { ...focus, docs: true })));
