@@ -8,8 +8,11 @@ import { waitFor } from '../support/wait.js';
 const STEP_MS = 30_000;
 /** The shortest re-alert period the configuration takes (triage.realertSeconds ≥ 15). */
 const REALERT_S = 15;
-/** Dispatch's answer deadline: past one re-alert round, short enough for a quick test. */
-const ANSWER_S = 30;
+/**
+ * Dispatch's answer deadline: past one re-alert round and the banner's checks at every size in both
+ * languages, short enough for a quick test.
+ */
+const ANSWER_S = 60;
 
 /** The alert sounds the board's script counted (`body[data-alerts-sounded]`). */
 const sounded = async (page: Page): Promise<number> =>
@@ -84,7 +87,6 @@ describe('inquiry alerts on the triage board', () => {
     await expect.poll(() => sounded(board)).toBe(1);
     expect(await banner.getAttribute('data-alert-signal')).toBe('0');
     expect(await board.$(`[data-inquiry] [data-action=accept]`)).not.toBeNull();
-    await checkScreenSizes(board, 'triage-board-inquiry', { lang: 'ja' });
 
     const deadline = Number(await countdown.getAttribute('data-until'));
     expect(deadline).toBeGreaterThan(Date.now());
@@ -94,6 +96,12 @@ describe('inquiry alerts on the triage board', () => {
       .poll(() => banner.getAttribute('data-alert-signal'), { timeout: (REALERT_S + 10) * 1000 })
       .toBe('1');
     await expect.poll(() => sounded(board)).toBe(2);
+    // The banner is the server's until someone acknowledges it: a reload (the language) shows it again.
+    await checkScreenLanguages(board, 'triage-board-inquiry', {
+      lang: 'ja',
+      show: () => banner.locator('[data-countdown=seconds]').waitFor(),
+    });
+    expect(await board.$(`[data-inquiry] [data-action=accept]`)).not.toBeNull();
 
     // Acknowledged: the banner and its sound stop; the inquiry itself can still be answered.
     await banner.locator('[data-action=ack]').click();
@@ -101,11 +109,18 @@ describe('inquiry alerts on the triage board', () => {
     const inquiry = board.locator('[data-inquiry]');
     expect(await inquiry.locator('[data-action=accept]').count()).toBe(1);
 
-    // A second screen of the desk whose page lost its live updates still shows the buttons.
-    const stale = await board.context().newPage();
-    await stale.route('**/assets/live.js', (route) => route.abort());
-    await stale.goto(new URL('/', hospital.url).href);
-    await stale.waitForSelector('[data-inquiry] [data-action=accept]');
+    // Second screens of the desk whose pages lost their live updates still show the buttons: one for
+    // each language the late answer's refusal is checked in (it can only be posted from a page drawn
+    // before the deadline).
+    const staleScreen = async (lang: 'ja' | 'en'): Promise<Page> => {
+      const page = await board.context().newPage();
+      await page.route('**/assets/live.js', (route) => route.abort());
+      await page.goto(new URL(`/?lang=${lang}`, hospital.url).href);
+      await page.waitForSelector('[data-inquiry] [data-action=accept]');
+      return page;
+    };
+    const staleEn = await staleScreen('en');
+    const stale = await staleScreen('ja');
 
     // Past the deadline the hospital's own gateway refuses a late "accept" from the stale screen (409),
     // and the person reads why, in words, with the way back to the board.
@@ -118,14 +133,21 @@ describe('inquiry alerts on the triage board', () => {
     // Acknowledged, it sounded no more since (the acknowledgement reloaded the board, whose count
     // starts again; a round was due at 2 × the re-alert period).
     expect(await sounded(board)).toBe(0);
-    const answered = stale.waitForResponse((r) => r.url().endsWith('/hospital/inquiries/answer'));
-    await stale.click('[data-inquiry] [data-action=accept]');
-    expect((await answered).status()).toBe(409);
-    await stale.waitForSelector('[data-answer-refused=expired]');
+    const answerLate = async (page: Page, lang: 'ja' | 'en'): Promise<void> => {
+      // The desk's language as the user switches it (the cookie), without redrawing the stale page.
+      await board.context().request.get(new URL(`/?lang=${lang}`, hospital.url).href);
+      const answered = page.waitForResponse((r) => r.url().endsWith('/hospital/inquiries/answer'));
+      await page.click('[data-inquiry] [data-action=accept]');
+      expect((await answered).status()).toBe(409);
+      await page.waitForSelector('[data-answer-refused=expired]');
+      await checkScreenSizes(page, 'triage-inquiry-answer-refused', { lang });
+    };
+    await answerLate(staleEn, 'en');
+    expect(await staleEn.textContent('[data-banner=inquiry-expired]')).toContain(
+      'The answer deadline has passed',
+    );
+    await answerLate(stale, 'ja');
     expect(await stale.textContent('[data-banner=inquiry-expired]')).toContain('回答期限を過ぎました');
-    await checkScreenSizes(stale, 'triage-inquiry-answer-refused', {
-      lang: 'ja',
-    });
 
     // The board itself, drawn by the server after the deadline: the inquiry closed, nothing to press.
     await board.reload();
@@ -139,5 +161,5 @@ describe('inquiry alerts on the triage board', () => {
 
     // Dispatch never saw an acceptance.
     expect(await desk.locator('[data-panel=inquiries] td[data-phase=accepted]').count()).toBe(0);
-  }, 150_000);
+  }, 240_000);
 });
