@@ -7,7 +7,7 @@ import { okusuriTechoPayload } from '../../src/sim/records/index.js';
 import { launchChromium, logIn, loginOf, SCREENSHOTS, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
 import { ANTICOAGULANT, holderTaking, qrcodePng, qrencodeSet, y4mVideo } from '../support/okusuri-qr.js';
-import { checkScreen } from '../support/screen-checks.js';
+import { checkScreenLanguages, SCREEN_SIZES } from '../support/screen-checks.js';
 
 const STEP_MS = 30_000;
 /** Chromium, the demo and axe-core on a shared 2-core machine: a test's steps may each take seconds. */
@@ -43,7 +43,7 @@ describe('お薬手帳 QR in Chromium: fake camera, image upload, a set with a c
       '--use-fake-ui-for-media-stream',
       `--use-file-for-fake-video-capture=${video}`,
     ]);
-    context = await chromium.newContext({ viewport: { width: 1280, height: 800 } });
+    context = await chromium.newContext({ viewport: SCREEN_SIZES.landscape });
     await context.grantPermissions(['camera']);
     page = await context.newPage();
     await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', { timeoutMs: STEP_MS });
@@ -87,7 +87,12 @@ describe('お薬手帳 QR in Chromium: fake camera, image upload, a set with a c
       // Not merged before the crew confirms.
       expect(await page.locator('[data-panel=summary] [data-summary]').count()).toBe(0);
       await page.screenshot({ path: `${SCREENSHOTS}tablet-qr-preview.png`, fullPage: true });
-      await checkScreen(page, 'tablet-qr-preview');
+      // The preview is the server's (the card session's QR state): a reload shows it again.
+      await checkScreenLanguages(page, 'tablet-qr-preview', {
+        lang: 'ja',
+        show: () => shows('[data-qr-preview]'),
+        focus: '[data-panel=qr]',
+      });
 
       await page.click('[data-action=qr-confirm]');
       await page.waitForSelector('[data-panel=summary] [data-section=medications][data-status=available]', {
