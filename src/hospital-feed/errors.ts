@@ -46,6 +46,14 @@ export interface FeedError {
   readonly paths?: readonly string[];
 }
 
+/**
+ * How a part reports a store write that failed: the user is told (the side's `storage-error` event),
+ * and the part returns the same error.
+ */
+export interface StorageFailure {
+  failed(code: StorageErrorCode): FeedError;
+}
+
 export const CREW_MESSAGES: Readonly<Record<FeedErrorCode, string>> = {
   'not-sent': 'Not sent yet; retrying.',
   'publish-timeout': 'Not confirmed by the broker; retrying.',

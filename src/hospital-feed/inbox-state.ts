@@ -1,3 +1,4 @@
+import type { OpenedEnvelope } from './codec.js';
 import type { AnswerBody, CancelBody, ReportBody } from './messages.js';
 
 /** A report on the hospital's side, keyed by (unit, report id) so one unit cannot touch another's. */
@@ -74,3 +75,42 @@ export const applyIncoming = (
 /** Reports the triage board lists: shown, not cancelled, not handed over. */
 export const isOnBoard = (r: BoardReport): boolean =>
   r.status === 'active' && r.body !== undefined && !r.handedOver;
+
+/**
+ * Reports, updates and cancels put a patient on the board: only an ambulance may send them (its
+ * directory role, proven by the signature; a hospital's, dispatch's or the records service's key may
+ * not), and a report speaks only for the unit that signed it.
+ */
+export const senderRefusal = (
+  envelope: Pick<OpenedEnvelope, 'from' | 'fromRole'>,
+  message: IncomingReportMessage,
+): 'wrong-role' | 'wrong-unit' | undefined => {
+  if (envelope.fromRole !== 'ambulance') return 'wrong-role';
+  if (message.kind !== 'cancel' && message.body.crew.unitId !== envelope.from) return 'wrong-unit';
+  return undefined;
+};
+
+export type BoardEvent =
+  | { readonly type: 'report-new'; readonly report: BoardReport }
+  | { readonly type: 'report-updated'; readonly report: BoardReport }
+  | { readonly type: 'report-cancelled'; readonly report: BoardReport };
+
+/** What a stored report, update or cancel shows on the board, if anything. */
+export const boardEvent = (stored: {
+  readonly change: BoardChange;
+  readonly report: BoardReport | undefined;
+}): BoardEvent | undefined => {
+  if (stored.report === undefined) return undefined;
+  switch (stored.change) {
+    case 'new':
+      return { type: 'report-new', report: stored.report };
+    case 'updated':
+      return { type: 'report-updated', report: stored.report };
+    case 'cancelled':
+      return { type: 'report-cancelled', report: stored.report };
+    case 'none':
+      return undefined;
+    default:
+      return stored.change satisfies never;
+  }
+};

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../core/index.js';
+import { err, ok, type Clock, type Result } from '../core/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { ATTACHMENT_KIND, decodeChunk, type AttachmentChunk } from './attachment-wire.js';
 import type { EnvelopeCodec, EnvelopeRejection, OpenedEnvelope } from './codec.js';
@@ -152,6 +152,16 @@ export const feedCounters = (metrics: Metrics): FeedCounters => {
     received: (kind) => received.inc({ kind }),
   };
 };
+
+/** What every part that takes in opened envelopes needs from its side of the feed (ambulance or receiver). */
+export interface ReceivingPort {
+  readonly clock: Clock;
+  readonly counters: FeedCounters;
+  /** The side stopped: its database is closed, so nothing more is read, stored or signed. */
+  stopped(): boolean;
+  /** An envelope refused: counted, and summarised in the log (refusal-log.ts). */
+  refuse(reason: RejectReason): void;
+}
 
 export const noCounters: FeedCounters = {
   rejected: () => undefined,

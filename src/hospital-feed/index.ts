@@ -108,8 +108,21 @@ export {
   type OutboxEntry,
   type TransportEvent,
 } from './outbox-state.js';
-export { crewState, onHospital, onTransport, type CrewState, type ReportRecord } from './report-state.js';
-export { applyIncoming, isOnBoard, type BoardReport, type BoardChange } from './inbox-state.js';
+export {
+  crewState,
+  onHospital,
+  onTransport,
+  type CrewState,
+  type ReportRecord,
+  type ReportView,
+} from './report-state.js';
+export {
+  applyIncoming,
+  isOnBoard,
+  type BoardReport,
+  type BoardChange,
+  type BoardEvent,
+} from './inbox-state.js';
 export {
   MemoryOutboxStore,
   type OutboxStore,
@@ -153,17 +166,11 @@ export {
 } from './thread-state.js';
 export { UnitThreads } from './unit-threads.js';
 export { DeskThreads, type OutcomeInput, type OutcomeSent } from './desk-threads.js';
-export {
-  AmbulanceFeed,
-  DEFAULT_OUTCOME_RETENTION_MS,
-  FORM_KEY_RETENTION_MS,
-  type ReportView,
-  type ReportInput,
-  type AttachmentInput,
-  type SentAttachment,
-  type AmbulanceFeedEvents,
-} from './ambulance.js';
-export { Receiver, type BoardEvent, type AnswerInput, type ReceiverEvents } from './receiver.js';
+export { AmbulanceFeed, DEFAULT_OUTCOME_RETENTION_MS, type AmbulanceFeedEvents } from './ambulance.js';
+export { FORM_KEY_RETENTION_MS, type ReportInput } from './report-sending.js';
+export type { AttachmentInput, SentAttachment } from './attachment-upload.js';
+export { Receiver, type ReceiverEvents } from './receiver.js';
+export type { AnswerInput } from './desk-replies.js';
 export {
   openAmbulanceFeed,
   openReceiver,

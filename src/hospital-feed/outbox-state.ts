@@ -129,3 +129,26 @@ export const isDue = (entry: OutboxEntry, now: number): boolean =>
 export type Lane = 'urgent' | 'bulk';
 export const laneOf = (entry: Pick<OutboxEntry, 'kind'>): Lane =>
   entry.kind === ATTACHMENT_KIND ? 'bulk' : 'urgent';
+
+/**
+ * A newly sealed envelope as the outbox stores it: queued, never tried, due now. Every sender builds
+ * its entries here, so a new entry is the same whoever made it.
+ */
+export const queuedEntry = (
+  sealed: Pick<OutboxEntry, 'messageId' | 'bytes'>,
+  about: Pick<OutboxEntry, 'reportId' | 'kind' | 'to' | 'topic' | 'sequence' | 'expiresAt'>,
+  now: number,
+): OutboxEntry => ({
+  messageId: sealed.messageId,
+  reportId: about.reportId,
+  kind: about.kind,
+  to: about.to,
+  topic: about.topic,
+  sequence: about.sequence,
+  createdAt: now,
+  expiresAt: about.expiresAt,
+  bytes: sealed.bytes,
+  transport: 'queued',
+  attempts: 0,
+  nextAttemptAt: now,
+});

@@ -1,4 +1,4 @@
-import type { DeclineReason } from './messages.js';
+import type { AnswerBody, DeclineReason } from './messages.js';
 import type { Transport } from './outbox-state.js';
 
 /** The hospital's axis of a report, as the crew sees it: only ever moves forward (by rank). */
@@ -75,6 +75,73 @@ export const crewState = (r: ReportRecord): CrewState => {
   }
 };
 
+/** What the tablet shows for one report. */
+export interface ReportView {
+  readonly reportId: string;
+  readonly hospitalId: string;
+  readonly state: CrewState;
+  readonly declineReason?: DeclineReason;
+  /** The hospital's note with its decline, as written there. */
+  readonly declineNote?: string;
+  readonly expiresAt: number;
+  readonly updatedAt: number;
+  /**
+   * Only on the result of a submit or update: its form key had already made this report, so nothing
+   * new was stored or sent (issue 12, R4: a re-posted form is the same report, never a second one).
+   */
+  readonly repeated?: true;
+}
+
+export const toView = (r: ReportRecord): ReportView => ({
+  reportId: r.reportId,
+  hospitalId: r.hospitalId,
+  state: crewState(r),
+  ...(r.declineReason === undefined ? {} : { declineReason: r.declineReason }),
+  ...(r.declineNote === undefined ? {} : { declineNote: r.declineNote }),
+  expiresAt: r.expiresAt,
+  updatedAt: r.updatedAt,
+});
+
+/** Whether the crew must be shown `next`: a report new to the tablet, or one whose view changed. */
+export const isShownChange = (previous: ReportRecord | undefined, next: ReportRecord): boolean =>
+  previous === undefined ||
+  crewState(previous) !== crewState(next) ||
+  previous.declineReason !== next.declineReason ||
+  previous.declineNote !== next.declineNote;
+
+/** A new version of a report (the report itself, an update or a cancel) sealed and about to be stored. */
+export interface QueuedVersion {
+  readonly kind: 'report' | 'update' | 'cancel';
+  readonly reportId: string;
+  readonly hospitalId: string;
+  readonly messageId: string;
+  readonly sequence: number;
+  readonly expiresAt: number;
+}
+
+/**
+ * The record of a report once a new version is queued: its transport starts again at `queued`, a
+ * cancel ends its life, and what the hospital said of it so far (`current`, as it is now) is kept.
+ */
+export const queuedVersion = (
+  current: ReportRecord | undefined,
+  version: QueuedVersion,
+  now: number,
+): ReportRecord => ({
+  reportId: version.reportId,
+  hospitalId: version.hospitalId,
+  lifecycle: version.kind === 'cancel' ? 'cancelled' : 'open',
+  hospital: current?.hospital ?? 'none',
+  answerSequence: current?.answerSequence ?? 0,
+  ...(current?.declineReason === undefined ? {} : { declineReason: current.declineReason }),
+  ...(current?.declineNote === undefined ? {} : { declineNote: current.declineNote }),
+  sequence: version.sequence,
+  latest: 'queued',
+  latestMessageId: version.messageId,
+  expiresAt: version.expiresAt,
+  updatedAt: now,
+});
+
 export type HospitalEvent =
   | { readonly type: 'ack'; readonly stage: 'received' | 'viewed' }
   | { readonly type: 'answer'; readonly sequence: number; readonly decision: 'accept' }
@@ -86,6 +153,18 @@ export type HospitalEvent =
       readonly note?: string;
     }
   | { readonly type: 'handover' };
+
+/** The hospital's answer as an event on its report, ordered by the envelope's stream sequence. */
+export const answerEvent = (body: AnswerBody, sequence: number): HospitalEvent =>
+  body.decision === 'accept'
+    ? { type: 'answer', sequence, decision: 'accept' }
+    : {
+        type: 'answer',
+        sequence,
+        decision: 'decline',
+        reason: body.reason,
+        ...(body.note === undefined ? {} : { note: body.note }),
+      };
 
 /** Applies a message from the hospital. Acks only raise the stage; answers apply in sequence order. */
 export const onHospital = (r: ReportRecord, event: HospitalEvent, now: number): ReportRecord => {
