@@ -114,8 +114,9 @@ export const run = async (): Promise<BenchReport> => {
     ratios[`open+verify / raw open ${label}`] = open / rawOpen;
   }
 
-  // Ed25519 as the envelope runs it (node:crypto, OpenSSL) next to libsodium's WebAssembly build, the
-  // reference it replaced, on a report and on one attachment chunk (CHUNK_DATA_BYTES).
+  // The primitives as the envelope runs them (sealed boxes: libsodium native, sodium-native; Ed25519:
+  // node:crypto, OpenSSL) next to libsodium's WebAssembly build, which they replaced, on a report and
+  // on one attachment chunk (CHUNK_DATA_BYTES).
   await libsodium.ready;
   const seed = sodium.randomBytes(32);
   const ours = sodium.signingKey(seed);
@@ -143,6 +144,25 @@ export const run = async (): Promise<BenchReport> => {
     );
     ratios[`Ed25519 sign / libsodium WASM ${label}`] = sign / wasmSign;
     ratios[`Ed25519 verify / libsodium WASM ${label}`] = verify / wasmVerify;
+    const box = libsodium.crypto_box_keypair();
+    const sealed = sodium.boxSeal(m, box.publicKey);
+    const seal = rate(() => sodium.boxSeal(m, box.publicKey));
+    const wasmSeal = rate(() => libsodium.crypto_box_seal(m, box.publicKey));
+    const open = rate(() => sodium.boxSealOpen(sealed, box.publicKey, box.privateKey));
+    const wasmOpen = rate(() => libsodium.crypto_box_seal_open(sealed, box.publicKey, box.privateKey));
+    figures.push(
+      { name: `sealed box ${label}`, value: seal, unit: 'ops/s', baseline: `libsodium WASM seal ${label}` },
+      { name: `libsodium WASM seal ${label}`, value: wasmSeal, unit: 'ops/s' },
+      {
+        name: `sealed box open ${label}`,
+        value: open,
+        unit: 'ops/s',
+        baseline: `libsodium WASM open ${label}`,
+      },
+      { name: `libsodium WASM open ${label}`, value: wasmOpen, unit: 'ops/s' },
+    );
+    ratios[`sealed box / libsodium WASM ${label}`] = seal / wasmSeal;
+    ratios[`sealed box open / libsodium WASM ${label}`] = open / wasmOpen;
   }
 
   // Cache: 4 KB summaries, 256 sessions, TTL on; baseline is lru-cache with the same bounds holding plaintext.
@@ -191,7 +211,7 @@ export const run = async (): Promise<BenchReport> => {
     figures,
     ratios,
     notes: [
-      'sealed boxes and BLAKE2b: libsodium-wrappers-sumo (WebAssembly); Ed25519: node:crypto (OpenSSL), next to libsodium; single thread; the machine is shared, so figures vary run to run.',
+      'sealed boxes, secretbox and BLAKE2b: libsodium native (sodium-native); Ed25519: node:crypto (OpenSSL); each next to libsodium-wrappers-sumo (WebAssembly) where named; single thread; the machine is shared, so figures vary run to run.',
       'open+verify excludes the replay store; the replay figure uses the in-memory store.',
       'plain lru-cache copies the value on set (slice) so both sides allocate per set.',
     ],

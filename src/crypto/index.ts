@@ -62,7 +62,7 @@ export {
   type OpenErrorAction,
 } from './errors.js';
 export { fromBase64, fromHex, toBase64, toHex } from './bytes.js';
-export { sodium, type Sodium } from './sodium.js';
+export { SIZES, sodium, type Sodium } from './sodium.js';
 export {
   signStatement,
   verifyStatement,

@@ -1,12 +1,13 @@
 import { createPrivateKey, createPublicKey, randomFillSync, sign, verify, type KeyObject } from 'node:crypto';
-import libsodium from 'libsodium-wrappers-sumo';
 import { LRUCache } from 'lru-cache';
+import native from 'sodium-native';
 
 /**
- * The few libsodium primitives we use, behind a local interface: domain code never sees
- * libsodium-wrappers, and failures come back as `null` instead of the wrappers' thrown strings.
- * The "sumo" build of libsodium-wrappers, for crypto_pwhash (Argon2id); it is WebAssembly and must be initialised once; the top-level await does that
- * when this module is first imported, so every function below is synchronous.
+ * The few primitives we use, behind a local interface: domain code never sees a crypto library, and
+ * failures come back as `null` or `false` instead of thrown errors. libsodium itself, through its
+ * native binding sodium-native (prebuilt in the npm package for every platform we ship on: no compile,
+ * no download), for sealed boxes, secretbox, BLAKE2b and Argon2id; Ed25519 through node:crypto
+ * (OpenSSL), which makes the very bytes libsodium makes. docs/decisions.md has the measurements.
  * Members are function-typed properties, not methods, so they can be passed around unbound.
  */
 export interface Sodium {
@@ -45,6 +46,14 @@ export interface Sodium {
     opsLimit: number,
     memLimit: number,
   ) => Uint8Array;
+  /**
+   * crypto_pwhash_str (Argon2id v1.3, the PHC string with its salt and cost) on libuv's thread pool,
+   * so the event loop runs while it hashes; libsodium maps the Argon2 memory for the hash and
+   * unmaps it after, so the process does not stay larger.
+   */
+  readonly pwhashStr: (passphrase: string, opsLimit: number, memLimit: number) => Promise<string>;
+  /** crypto_pwhash_str_verify on the thread pool; false for a wrong passphrase or a malformed hash. */
+  readonly pwhashStrVerify: (hash: string, passphrase: string) => Promise<boolean>;
   /** Whether a PHC string was made with other limits (or another algorithm) than these. */
   readonly pwhashStrNeedsRehash: (hash: string, opsLimit: number, memLimit: number) => boolean;
 }
@@ -54,8 +63,6 @@ export interface SigningKey {
   readonly publicKey: Uint8Array;
   readonly privateKey: KeyObject;
 }
-
-await libsodium.ready;
 
 // RFC 8410 DER prefixes that wrap a raw Ed25519 seed (PKCS #8) and public key (SubjectPublicKeyInfo),
 // the only forms in which node:crypto takes raw Ed25519 keys.
@@ -75,7 +82,7 @@ const verifyingKey = (publicKey: Uint8Array): KeyObject | null => {
   if (known !== undefined) return known.key;
   // libsodium's verify refuses a non-canonical key or one of small order (which would let anyone
   // "sign" with it); OpenSSL does not check that, so the key is checked here once, by libsodium.
-  const key = libsodium.crypto_core_ed25519_is_valid_point(publicKey)
+  const key = native.crypto_core_ed25519_is_valid_point(publicKey)
     ? createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' })
     : null;
   verifyingKeys.set(id, { key });
@@ -90,14 +97,26 @@ const orNull = <T>(fn: () => T): T | null => {
   }
 };
 
+/** A PHC string as libsodium reads it: NUL-terminated in crypto_pwhash_STRBYTES. */
+const phcBytes = (hash: string): Uint8Array | null => {
+  const text = new TextEncoder().encode(hash);
+  if (text.length >= native.crypto_pwhash_STRBYTES || text.includes(0)) return null;
+  const out = new Uint8Array(native.crypto_pwhash_STRBYTES);
+  out.set(text);
+  return out;
+};
+
 export const sodium: Sodium = {
-  // Node's CSPRNG (OpenSSL) rather than randombytes_buf: through WebAssembly the latter measured
-  // ~9k calls/s here (one per nonce or message id), node's ~1M; both are cryptographically secure.
+  // Node's CSPRNG (OpenSSL); libsodium's own generator is used only inside crypto_box_seal.
   randomBytes: (length) => randomFillSync(new Uint8Array(length)),
-  hash: (length, message) => libsodium.crypto_generichash(length, message, null),
+  hash: (length, message) => {
+    const out = new Uint8Array(length);
+    native.crypto_generichash(out, message);
+    return out;
+  },
   // Ed25519 through node:crypto (OpenSSL): RFC 8032 signatures are deterministic, so these are the
-  // very bytes libsodium makes (test/crypto/ed25519.test.ts checks both ways), at 1.5–3× the speed of
-  // the WebAssembly build, most on a 192 kB attachment chunk (docs/decisions.md).
+  // very bytes libsodium makes (test/crypto/ed25519.test.ts checks both ways), and OpenSSL's SHA-512
+  // made it the fastest here on a 192 kB attachment chunk (docs/decisions.md).
   signingKey: (seed) => {
     const der = Buffer.concat([ED25519_PKCS8_PREFIX, seed]);
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
@@ -111,43 +130,70 @@ export const sodium: Sodium = {
     if (key === null || signature.length !== SIZES.signature) return false;
     return orNull(() => verify(null, message, key, signature)) === true;
   },
-  scalarmultBase: (secretKey) => libsodium.crypto_scalarmult_base(secretKey),
-  // crypto_box_seal's own construction (libsodium docs, "Sealed boxes"): an ephemeral X25519 key pair,
-  // nonce = BLAKE2b-192(ephemeral pk ‖ recipient pk), crypto_box_easy, ephemeral pk in front. Built
-  // here only so the ephemeral secret comes from node's CSPRNG: crypto_box_seal draws it through
-  // randombytes_buf, whose WebAssembly bridge made a third of the seal's time (bench:crypto).
-  boxSeal: (message, publicKey) => {
-    const ephemeralSecret = randomFillSync(new Uint8Array(SIZES.x25519Key));
-    const ephemeralPublic = libsodium.crypto_scalarmult_base(ephemeralSecret);
-    const head = new Uint8Array(SIZES.x25519Key * 2);
-    head.set(ephemeralPublic);
-    head.set(publicKey, SIZES.x25519Key);
-    const nonce = libsodium.crypto_generichash(SIZES.boxNonce, head, null);
-    const boxed = libsodium.crypto_box_easy(message, nonce, publicKey, ephemeralSecret);
-    libsodium.memzero(ephemeralSecret);
-    const sealed = new Uint8Array(SIZES.x25519Key + boxed.length);
-    sealed.set(ephemeralPublic);
-    sealed.set(boxed, SIZES.x25519Key);
-    return sealed;
+  scalarmultBase: (secretKey) => {
+    const out = new Uint8Array(SIZES.x25519Key);
+    native.crypto_scalarmult_base(out, secretKey);
+    return out;
   },
-  boxSealOpen: (ciphertext, publicKey, secretKey) =>
-    orNull(() => libsodium.crypto_box_seal_open(ciphertext, publicKey, secretKey)),
-  secretboxEasy: (message, nonce, key) => libsodium.crypto_secretbox_easy(message, nonce, key),
-  secretboxOpenEasy: (ciphertext, nonce, key) =>
-    orNull(() => libsodium.crypto_secretbox_open_easy(ciphertext, nonce, key)),
-  memzero: (bytes) => libsodium.memzero(bytes),
-  equal: (a, b) => a.length === b.length && libsodium.memcmp(a, b),
-  pwhash: (length, passphrase, salt, opsLimit, memLimit) =>
-    libsodium.crypto_pwhash(
-      length,
-      passphrase,
-      salt,
-      opsLimit,
-      memLimit,
-      libsodium.crypto_pwhash_ALG_ARGON2ID13,
-    ),
-  pwhashStrNeedsRehash: (hash, opsLimit, memLimit) =>
-    orNull(() => libsodium.crypto_pwhash_str_needs_rehash(hash, opsLimit, memLimit)) !== false,
+  boxSeal: (message, publicKey) => {
+    const out = new Uint8Array(message.length + SIZES.sealOverhead);
+    native.crypto_box_seal(out, message, publicKey);
+    return out;
+  },
+  boxSealOpen: (ciphertext, publicKey, secretKey) => {
+    if (ciphertext.length < SIZES.sealOverhead) return null;
+    const out = new Uint8Array(ciphertext.length - SIZES.sealOverhead);
+    return orNull(() => native.crypto_box_seal_open(out, ciphertext, publicKey, secretKey)) === true
+      ? out
+      : null;
+  },
+  secretboxEasy: (message, nonce, key) => {
+    const out = new Uint8Array(message.length + SIZES.secretboxMac);
+    native.crypto_secretbox_easy(out, message, nonce, key);
+    return out;
+  },
+  secretboxOpenEasy: (ciphertext, nonce, key) => {
+    if (ciphertext.length < SIZES.secretboxMac) return null;
+    const out = new Uint8Array(ciphertext.length - SIZES.secretboxMac);
+    return orNull(() => native.crypto_secretbox_open_easy(out, ciphertext, nonce, key)) === true ? out : null;
+  },
+  memzero: (bytes) => native.sodium_memzero(bytes),
+  equal: (a, b) => a.length === b.length && native.sodium_memcmp(a, b),
+  pwhash: (length, passphrase, salt, opsLimit, memLimit) => {
+    const out = new Uint8Array(length);
+    native.crypto_pwhash(out, passphrase, salt, opsLimit, memLimit, native.crypto_pwhash_ALG_ARGON2ID13);
+    return out;
+  },
+  pwhashStr: async (passphrase, opsLimit, memLimit) => {
+    const out = new Uint8Array(native.crypto_pwhash_STRBYTES);
+    const secret = new TextEncoder().encode(passphrase);
+    try {
+      await native.crypto_pwhash_str_async(out, secret, opsLimit, memLimit);
+    } finally {
+      native.sodium_memzero(secret);
+    }
+    const end = out.indexOf(0);
+    return new TextDecoder().decode(end < 0 ? out : out.subarray(0, end));
+  },
+  pwhashStrVerify: async (hash, passphrase) => {
+    const stored = phcBytes(hash);
+    const secret = new TextEncoder().encode(passphrase);
+    if (stored === null || secret.length === 0) return false;
+    try {
+      return await native.crypto_pwhash_str_verify_async(stored, secret);
+    } catch {
+      return false;
+    } finally {
+      native.sodium_memzero(secret);
+    }
+  },
+  pwhashStrNeedsRehash: (hash, opsLimit, memLimit) => {
+    const stored = phcBytes(hash);
+    return (
+      stored === null ||
+      orNull(() => native.crypto_pwhash_str_needs_rehash(stored, opsLimit, memLimit)) !== false
+    );
+  },
 };
 
 export const SIZES = {

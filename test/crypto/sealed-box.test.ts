@@ -11,11 +11,13 @@ const keyPair = fc
 const message = fc.uint8Array({ minLength: 0, maxLength: 4096 });
 
 /**
- * Our boxSeal builds crypto_box_seal from its parts (to draw the ephemeral key from node's CSPRNG):
- * libsodium's own crypto_box_seal_open is the reference it must agree with, both ways.
+ * Our sealed boxes run on libsodium's native build (sodium-native); its WebAssembly build
+ * (libsodium-wrappers-sumo, which we ran before) is the independent reference it must agree with,
+ * both ways, so every envelope sealed before the change still opens, and every libsodium binding
+ * opens what we seal now.
  */
-describe('sealed box (crypto_box_seal construction)', () => {
-  it('opens with libsodium’s crypto_box_seal_open, and libsodium’s crypto_box_seal opens with ours', () => {
+describe('sealed box (crypto_box_seal, native against WebAssembly)', () => {
+  it('opens with the WebAssembly crypto_box_seal_open, and the WebAssembly crypto_box_seal opens with ours', () => {
     fc.assert(
       fc.property(keyPair, message, (kp, m) => {
         const ours = sodium.boxSeal(m, kp.publicKey);

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import sodium from 'libsodium-wrappers-sumo';
+import { SIZES, sodium } from '../../crypto/index.js';
 import type { VerifySignature } from './verify.js';
 
 export interface CheckpointSigner {
@@ -12,31 +12,27 @@ export interface CheckpointSigner {
  * device key until the crypto part's device identity lands; then checkpoints are signed with that.
  */
 export const loadOrCreateSigner = async (file: string): Promise<CheckpointSigner> => {
-  await sodium.ready;
   let secretKey: Uint8Array;
   try {
     secretKey = new Uint8Array(await readFile(file));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    secretKey = sodium.crypto_sign_keypair().privateKey;
+    const seed = sodium.randomBytes(SIZES.ed25519Seed);
+    secretKey = new Uint8Array(SIZES.ed25519Seed + SIZES.ed25519PublicKey);
+    secretKey.set(seed);
+    secretKey.set(sodium.signingKey(seed).publicKey, SIZES.ed25519Seed);
+    sodium.memzero(seed);
     await writeFile(file, secretKey, { mode: 0o600, flag: 'wx' });
   }
-  if (secretKey.length !== sodium.crypto_sign_SECRETKEYBYTES)
+  // libsodium's 64-byte Ed25519 secret key, as the file has always held it: the seed, then the public key.
+  const key =
+    secretKey.length === SIZES.ed25519Seed + SIZES.ed25519PublicKey
+      ? sodium.signingKey(secretKey.subarray(0, SIZES.ed25519Seed))
+      : undefined;
+  if (key === undefined || !sodium.equal(key.publicKey, secretKey.subarray(SIZES.ed25519Seed)))
     throw new Error(`${file} is not an Ed25519 key`);
-  return {
-    // libsodium keeps the public key in the second half of an Ed25519 secret key.
-    publicKey: secretKey.slice(32),
-    sign: (message) => sodium.crypto_sign_detached(message, secretKey),
-  };
+  sodium.memzero(secretKey);
+  return { publicKey: key.publicKey, sign: (message) => sodium.signDetached(message, key) };
 };
 
-export const ed25519Verify = async (): Promise<VerifySignature> => {
-  await sodium.ready;
-  return (signature, message, publicKey) => {
-    try {
-      return sodium.crypto_sign_verify_detached(signature, message, publicKey);
-    } catch {
-      return false;
-    }
-  };
-};
+export const ed25519Verify = (): Promise<VerifySignature> => Promise.resolve(sodium.verifyDetached);
