@@ -21,7 +21,7 @@ import {
   type Timers,
 } from '../../src/hospital-feed/index.js';
 import { silentLogger } from '../../src/log/index.js';
-import { InquiryDesk, StatusBoard } from '../../src/roles/dispatch/index.js';
+import { CASES_FILE, InquiryDesk, SqliteCaseStore, StatusBoard } from '../../src/roles/dispatch/index.js';
 import { SodiumEnvelopeCodec } from '../../src/roles/envelope-codec.js';
 import {
   HospitalInquiries,
@@ -101,6 +101,8 @@ const openRig = async (): Promise<Rig> => {
   const dispatchLink = link('dispatch-test');
   links.push(dispatchLink);
   const dispatchCodec = codecOf(dispatchId, clock);
+  const cases = SqliteCaseStore.open(join(mkdtempSync(join(tmpdir(), 'ems-dispatch-cases-')), CASES_FILE));
+  if (!cases.ok) throw new Error(cases.error);
   const desk = new InquiryDesk({
     codec: dispatchCodec,
     link: dispatchLink,
@@ -112,6 +114,7 @@ const openRig = async (): Promise<Rig> => {
     policies: v.parse(RegionalInquiryPolicies, { default: { regionalCentreId: 'hosp-test-a' } }),
     regionId: 'test',
     logger: silentLogger,
+    store: cases.value,
   });
   const events: InquiryEvent[] = [];
   desk.on('events', (_caseId, e) => events.push(...e));

@@ -16,6 +16,8 @@ import {
   type Sex,
   type TimelineEvent,
 } from '../../dispatch/index.js';
+import { caseRetention, type SqliteCaseStore, type StoredCase } from './case-store.js';
+import type { Logger } from '../../log/index.js';
 import type { InquiryDesk } from './inquiry-desk.js';
 import type { StatusBoard } from './status-board.js';
 import type { TimelineStore } from './timeline-store.js';
@@ -38,6 +40,11 @@ export interface DispatchCasesOptions {
   readonly policy: RankingPolicy;
   readonly clock: Clock;
   readonly newCaseId?: () => string;
+  readonly logger: Logger;
+  /** Where each case's incident is kept for ranking after a restart (beside its inquiry state). */
+  readonly store: SqliteCaseStore;
+  /** The cases the store held at start. */
+  readonly restored?: readonly StoredCase[];
 }
 
 /** Opaque, short, not derived from anything about the patient or the place. */
@@ -53,6 +60,17 @@ export class DispatchCases {
   readonly #refusals: Refusal[] = [];
 
   constructor(private readonly o: DispatchCasesOptions) {
+    // After a restart: each case's incident (to rank it again, to assign a unit), each dispatcher's
+    // latest case on their incident form, and the refusals hospitals gave (the ranking weighs them).
+    for (const c of o.restored ?? []) {
+      if (c.incident !== undefined) this.#incidents.set(c.caseId, c.incident);
+      if (c.openedBy !== undefined) this.#currentOf.set(c.openedBy, c.caseId);
+      for (const t of c.state?.targets ?? [])
+        if (t.phase === 'declined' && t.answeredAt !== undefined)
+          this.#refusals.push({ hospitalId: t.hospitalId, at: t.answeredAt });
+    }
+    this.#refusals.sort((a, b) => a.at - b.at);
+    this.#refusals.splice(0, Math.max(0, this.#refusals.length - REFUSALS_KEPT));
     o.desk.on('events', (caseId, events) => {
       o.timeline.append(timelineEventsFromInquiry(caseId, events));
       for (const e of events)
@@ -73,6 +91,7 @@ export class DispatchCases {
     this.#incidents.set(caseId, input.incident);
     this.#currentOf.set(userId, caseId);
     this.o.desk.open(request);
+    this.#save(caseId, input.incident, userId);
     // Entering the incident is the first milestone the centre records: the call.
     this.o.timeline.append([{ caseId, kind: 'call', at: this.o.clock.now() }]);
     return request;
@@ -94,7 +113,15 @@ export class DispatchCases {
     };
     if (!this.o.desk.revise(request)) return false;
     this.#incidents.set(caseId, input.incident);
+    this.#save(caseId, input.incident, userId);
     return true;
+  }
+
+  /** A failed write leaves the case in memory, and the operator is told the storage code. */
+  #save(caseId: string, incident: Incident, userId: string): void {
+    const now = this.o.clock.now();
+    const saved = this.o.store.saveIncident(caseId, incident, userId, now, caseRetention(now));
+    if (!saved.ok) this.o.logger.error('dispatch case not stored', { code: saved.error });
   }
 
   currentCaseOf(userId: string): string | undefined {

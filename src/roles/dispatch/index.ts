@@ -2,6 +2,7 @@ export { mountDispatch, type DispatchParts, type DispatchMountOptions } from './
 export { StatusBoard, STATUS_REJECTION, type StatusRejection, type BoardEntry } from './status-board.js';
 export { InquiryDesk, type InquiryDeskEvents } from './inquiry-desk.js';
 export { DispatchCases } from './cases.js';
+export { CASES_FILE, SqliteCaseStore, caseRetention, type StoredCase } from './case-store.js';
 export { TimelineStore } from './timeline-store.js';
 export { loadRegion } from './region.js';
 export { SAMPLE_PLACES } from './places.js';

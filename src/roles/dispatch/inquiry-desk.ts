@@ -24,6 +24,7 @@ import {
   type Timers,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
+import { caseRetention, type SqliteCaseStore, type StoredCase } from './case-store.js';
 
 export interface InquiryDeskEvents {
   /** What one step of a case produced, in order: for the board, the timeline and the alert. */
@@ -41,6 +42,10 @@ export interface InquiryDeskOptions {
   readonly policies: RegionalInquiryPolicies;
   readonly regionId: string;
   readonly logger: Logger;
+  /** Where each case's state is committed before its commands go out. */
+  readonly store: SqliteCaseStore;
+  /** The cases the store held at start: their timers are set again at once. */
+  readonly restored?: readonly StoredCase[];
 }
 
 /** What the desk sends to hospitals. */
@@ -63,6 +68,15 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
 
   constructor(private readonly o: InquiryDeskOptions) {
     super();
+    // After a restart: whom each case asked, and where their answers stand, as committed; a deadline
+    // that passed meanwhile is applied at once (the timer fires with no delay).
+    for (const c of o.restored ?? []) {
+      if (c.state === undefined) continue;
+      this.#cases.set(c.caseId, c.state);
+      for (const t of c.state.targets) this.#caseOfInquiry.set(t.inquiryId, c.caseId);
+      for (const id of c.notSent) this.#notSent.add(id);
+      this.#schedule(c.caseId, c.state);
+    }
   }
 
   /** Opens a case under the region's policy; opening it again changes nothing. */
@@ -71,6 +85,7 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
     if (known !== undefined) return known;
     const state = openInquiry(request, inquiryPolicyFor(this.o.policies, this.o.regionId));
     this.#cases.set(request.caseId, state);
+    this.#save(state);
     return state;
   }
 
@@ -78,7 +93,9 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
   revise(request: InquiryRequest): boolean {
     const state = this.#cases.get(request.caseId);
     if (state === undefined || state.outcome !== 'open' || state.targets.length > 0) return false;
-    this.#cases.set(request.caseId, { ...state, request });
+    const revised = { ...state, request };
+    this.#cases.set(request.caseId, revised);
+    this.#save(revised);
     return true;
   }
 
@@ -139,9 +156,23 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
     const step = stepInquiry(state, input, this.o.clock.now());
     this.#cases.set(caseId, step.state);
     for (const t of step.state.targets) this.#caseOfInquiry.set(t.inquiryId, caseId);
+    // Committed before anything goes out: a restart finds every hospital asked (an inquiry lost with
+    // the process counts as unanswered at its deadline, as one the link refused).
+    if (step.state !== state) this.#save(step.state);
     this.#schedule(caseId, step.state);
     if (step.events.length > 0) this.emit('events', caseId, step.events);
     for (const command of step.commands) await this.#execute(caseId, command);
+  }
+
+  /**
+   * Writes a case's state; a write that fails does not stop the desk (the case goes on in memory)
+   * and `dispatch case not stored` tells the operator the storage code, never the case.
+   */
+  #save(state: InquiryState): void {
+    const now = this.o.clock.now();
+    const notSent = state.targets.map((t) => t.inquiryId).filter((id) => this.#notSent.has(id));
+    const saved = this.o.store.saveState(state, notSent, now, caseRetention(now));
+    if (!saved.ok) this.o.logger.error('dispatch case not stored', { code: saved.error });
   }
 
   #schedule(caseId: string, state: InquiryState): void {
@@ -200,7 +231,9 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
     } catch (error) {
       this.o.logger.warn('dispatch message not sealed', { kind: message.kind, error: error as Error });
     }
+    const state = this.#cases.get(caseId);
     if (message.kind === 'inquiry') this.#notSent.add(message.body.inquiryId);
+    if (message.kind === 'inquiry' && state !== undefined) this.#save(state);
     this.emit('not-sent', caseId, message.kind);
   }
 }

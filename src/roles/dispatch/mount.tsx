@@ -16,6 +16,7 @@ import { InquiryBoard, KpiPanel } from './board-panels.js';
 import { DispatchCases } from './cases.js';
 import { HospitalsPanel } from './hospitals-panel.js';
 import { IncidentPanel } from './incident-panel.js';
+import { caseRetention, CASES_FILE, SqliteCaseStore } from './case-store.js';
 import { InquiryDesk } from './inquiry-desk.js';
 import { OutcomeDesk } from './outcome-desk.js';
 import { OutcomeKpiPanel } from './outcome-kpis.js';
@@ -69,6 +70,16 @@ export const mountDispatch = async (
     replay,
     clock: ctx.clock,
   });
+  // Like the hospital's stores: a data directory the role cannot write stops the start with the reason.
+  const store = SqliteCaseStore.open(join(config.dataDir, CASES_FILE));
+  if (!store.ok) throw new Error(`dispatch cases: ${store.error}`);
+  ctx.onStop(() => store.value.close());
+  const loaded = store.value.load(caseRetention(ctx.clock.now()));
+  if (!loaded.ok) logger.error('dispatch cases not loaded', { code: loaded.error });
+  // Counted only: a row that does not read back may hold what the case carried.
+  else if (loaded.value.unreadable > 0)
+    logger.warn('dispatch case rows unreadable', { count: loaded.value.unreadable });
+  const restored = loaded.ok ? loaded.value.cases : [];
   const desk = new InquiryDesk({
     codec,
     link: ctx.link,
@@ -78,6 +89,8 @@ export const mountDispatch = async (
     policies: config.inquiries,
     regionId: region.id,
     logger,
+    store: store.value,
+    restored,
   });
   ctx.onStop(() => desk.stop());
   const timeline = TimelineStore.open(join(config.dataDir, 'timeline.sqlite'));
@@ -89,6 +102,9 @@ export const mountDispatch = async (
     timeline,
     policy: config.ranking,
     clock: ctx.clock,
+    logger,
+    store: store.value,
+    restored,
     ...(options.newCaseId === undefined ? {} : { newCaseId: options.newCaseId }),
   });
   const milestonesRefused = ctx.metrics.counter(

@@ -1,0 +1,215 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { afterEach, describe, expect, it } from 'vitest';
+import { err, ManualClock, ok } from '../../src/core/index.js';
+import type { DirectoryView } from '../../src/crypto/index.js';
+import { RegionalInquiryPolicies, type InquiryRequest } from '../../src/dispatch/index.js';
+import type { DispatchIncoming, EnvelopeCodec, PublishLink, Timers } from '../../src/hospital-feed/index.js';
+import { createLogger } from '../../src/log/index.js';
+import { CASES_FILE, InquiryDesk, SqliteCaseStore, caseRetention } from '../../src/roles/dispatch/index.js';
+
+const T0 = Date.parse('2026-11-30T08:00:00Z');
+const HOUR = 3600_000;
+
+const request = (caseId: string): InquiryRequest => ({
+  caseId,
+  ageBand: '75-89',
+  sex: 'female',
+  category: 'stroke',
+  acuity: 'serious',
+});
+
+const opened: SqliteCaseStore[] = [];
+afterEach(() => {
+  for (const s of opened.splice(0)) s.close();
+});
+
+/**
+ * The dispatch centre's cases in their own SQLite file: a restarted dispatch process (each change is
+ * one commit before its commands go out) still knows whom each case asked and where their answers
+ * stand, confirms a late acceptance, applies a deadline that passed while it was down, and leaves out
+ * a row that does not read back.
+ */
+describe('dispatch case store', () => {
+  const fileIn = (): string => join(mkdtempSync(join(tmpdir(), 'ems-cases-')), CASES_FILE);
+
+  const rig = (file: string, clock = new ManualClock(T0)) => {
+    const store = SqliteCaseStore.open(file);
+    if (!store.ok) throw new Error(store.error);
+    opened.push(store.value);
+    const lines: string[] = [];
+    const loaded = store.value.load(caseRetention(clock.now()));
+    if (!loaded.ok) throw new Error(loaded.error);
+    const published: { topic: string; kind: string }[] = [];
+    const refused = new Set<string>();
+    let kind = '';
+    const codec = {
+      seal: (input: { kind: string }) => {
+        kind = input.kind;
+        return Promise.resolve({ messageId: 'm-00000001', bytes: new Uint8Array([1]) });
+      },
+    } as unknown as EnvelopeCodec;
+    const link = {
+      isUp: true,
+      receiveMaximum: undefined,
+      publish: (topic: string) => {
+        if ([...refused].some((h) => topic.includes(h))) return Promise.resolve(err('offline'));
+        published.push({ topic, kind });
+        return Promise.resolve(ok(undefined));
+      },
+      on: () => undefined,
+    } as unknown as PublishLink;
+    const due: { fn: () => void; at: number }[] = [];
+    const timers: Timers = {
+      setTimeout: (fn, ms) => {
+        const t = { fn, at: clock.now() + ms };
+        due.push(t);
+        return t;
+      },
+      clearTimeout: (handle) => {
+        const i = due.indexOf(handle as (typeof due)[number]);
+        if (i >= 0) due.splice(i, 1);
+      },
+    };
+    const desk = new InquiryDesk({
+      codec,
+      link,
+      directory: { current: { currentKey: () => ({ role: 'hospital' }) } } as unknown as DirectoryView,
+      clock,
+      timers,
+      policies: v.parse(RegionalInquiryPolicies, { default: { regionalCentreId: 'hosp-centre' } }),
+      regionId: 'test',
+      logger: createLogger({ level: 'debug', sink: (line) => lines.push(line) }),
+      store: store.value,
+      restored: loaded.value.cases,
+    });
+    const fireDue = async (): Promise<void> => {
+      for (const t of due.filter((d) => d.at <= clock.now())) {
+        due.splice(due.indexOf(t), 1);
+        t.fn();
+      }
+      await desk.settled();
+    };
+    return { store: store.value, loaded: loaded.value, desk, clock, published, refused, fireDue, lines };
+  };
+
+  const answer = (inquiryId: string, hospitalId: string, kind: 'accept' | 'decline'): DispatchIncoming =>
+    ({
+      envelope: { from: hospitalId },
+      dispatch: {
+        kind: 'inquiry-answer',
+        body: {
+          inquiryId,
+          hospitalId,
+          answer: kind === 'accept' ? { kind } : { kind, reason: 'bedsFull' },
+        },
+      },
+    }) as unknown as DispatchIncoming;
+
+  it('a reopened desk knows whom it asked, what was not sent, and confirms a late acceptance', async () => {
+    const file = fileIn();
+    const first = rig(file);
+    first.desk.open(request('case-1'));
+    first.refused.add('hosp-c');
+    await first.desk.send('case-1', [
+      { hospitalId: 'hosp-a', etaMinutes: 8 },
+      { hospitalId: 'hosp-b', etaMinutes: 10 },
+      { hospitalId: 'hosp-c', etaMinutes: 12 },
+    ]);
+    const [a, b, c] = first.desk.get('case-1')?.targets ?? [];
+    if (a === undefined || b === undefined || c === undefined) throw new Error('targets missing');
+    await first.desk.receive(answer(b.inquiryId, 'hosp-b', 'decline'));
+    const before = first.desk.get('case-1');
+    first.store.close();
+
+    // The process dies; the next one opens the same file a minute later.
+    const second = rig(file, new ManualClock(T0 + 60_000));
+    expect(second.loaded.unreadable).toBe(0);
+    expect(second.desk.get('case-1')).toEqual(before);
+    expect(second.desk.notSent(c.inquiryId)).toBe(true);
+    expect(second.desk.notSent(a.inquiryId)).toBe(false);
+    await second.desk.receive(answer(a.inquiryId, 'hosp-a', 'accept'));
+    expect(second.desk.get('case-1')).toMatchObject({ outcome: 'accepted', winner: 'hosp-a' });
+    // The winner is confirmed, the one still asked withdrawn (the declined one has nothing to end).
+    expect(second.published.map((p) => `${p.kind} ${p.topic.includes('hosp-a') ? 'a' : 'c'}`)).toEqual([
+      'confirmation a',
+      'withdrawal c',
+    ]);
+    second.store.close();
+    const third = rig(file, new ManualClock(T0 + 120_000));
+    expect(third.desk.get('case-1')).toMatchObject({ outcome: 'accepted', winner: 'hosp-a' });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('a deadline that passed while the process was down is applied at once after the restart', async () => {
+    const file = fileIn();
+    const first = rig(file);
+    first.desk.open(request('case-2'));
+    await first.desk.send('case-2', [{ hospitalId: 'hosp-a', etaMinutes: 8 }]);
+    first.store.close();
+    // Past the 3-minute answer deadline (the policy's default).
+    const later = rig(file, new ManualClock(T0 + 4 * 60_000));
+    expect(later.desk.get('case-2')?.targets[0]?.phase).toBe('pending');
+    await later.fireDue();
+    expect(later.desk.get('case-2')?.targets[0]?.phase).toBe('timedOut');
+  });
+
+  it('keeps the incident beside the state, within its bounds (count and a day unchanged)', () => {
+    const file = fileIn();
+    const first = rig(file);
+    const incident = { location: { lat: 35.69, lon: 139.7 }, category: 'stroke', acuity: 'serious' } as const;
+    for (const n of [1, 2, 3]) {
+      first.desk.open(request(`case-${n}`));
+      expect(first.store.saveIncident(`case-${n}`, incident, 'dispatcher-1', T0, caseRetention(T0)).ok).toBe(
+        true,
+      );
+    }
+    expect(first.store.saveIncident('case-4', incident, 'dispatcher-1', T0, { keep: 2, before: 0 }).ok).toBe(
+      true,
+    );
+    first.store.close();
+    const second = rig(file);
+    expect(second.loaded.cases.map((c) => c.caseId)).toEqual(['case-3', 'case-4']);
+    expect(second.loaded.cases[0]).toMatchObject({
+      incident,
+      openedBy: 'dispatcher-1',
+      state: { request: request('case-3') },
+    });
+    second.store.close();
+    const dayLater = rig(file, new ManualClock(T0 + 24 * HOUR + 1));
+    expect(dayLater.loaded.cases).toEqual([]);
+  });
+
+  it('leaves out a row that does not read back, logs only how many, and goes on', async () => {
+    const file = fileIn();
+    const first = rig(file);
+    for (const n of [1, 2, 3]) first.desk.open(request(`case-${n}`));
+    first.store.close();
+    const db = new Database(file);
+    db.prepare('UPDATE cases SET state = \'{"request": {"caseId"\' WHERE case_id = \'case-1\'').run();
+    db.prepare("UPDATE cases SET case_id = 'case-9' WHERE case_id = 'case-2'").run();
+    db.prepare("UPDATE cases SET not_sent = '[1]' WHERE case_id = 'case-3'").run();
+    db.close();
+    const next = rig(file);
+    expect(next.loaded).toEqual({ cases: [], unreadable: 3 });
+    expect(next.desk.cases()).toEqual([]);
+    next.desk.open(request('case-4'));
+    await next.desk.send('case-4', [{ hospitalId: 'hosp-a', etaMinutes: 8 }]);
+    expect(next.published).toHaveLength(1);
+  });
+
+  it('a store that cannot write keeps the desk working from memory and says so with the code only', async () => {
+    const first = rig(fileIn());
+    first.store.close();
+    first.desk.open(request('case-1'));
+    await first.desk.send('case-1', [{ hospitalId: 'hosp-a', etaMinutes: 8 }]);
+    expect(first.published).toHaveLength(1);
+    const failures = first.lines.filter((l) => l.includes('dispatch case not stored'));
+    expect(failures.length).toBeGreaterThan(0);
+    for (const line of failures) expect(JSON.parse(line)).toMatchObject({ code: 'storage-failed' });
+    for (const line of first.lines) expect(line).not.toMatch(/stroke|75-89|female|case-1/);
+  });
+});
