@@ -21,6 +21,12 @@ const DISPATCH = 'dispatch-rss';
 const RECORDS = 'records-rss';
 /** After its "running at" line: long enough for the broker link, the first timers and a GC to pass. */
 const SETTLE_MS = 5_000;
+/**
+ * Idle for good: V8 grows its young generation to 2 × 16 MiB while the modules load and shrinks it
+ * only in a memory-reducing GC, which its memory reducer starts once the process has been idle for
+ * a while (measured: 10–46 s after start-up; docs/decisions.md, "Memory of a role process").
+ */
+const IDLE_MS = 60_000;
 const SAMPLES = 5;
 const SAMPLE_EVERY_MS = 400;
 
@@ -148,26 +154,42 @@ export const run = async (): Promise<BenchReport> => {
   try {
     // One at a time: each start-up has the machine to itself, as at a real role's boot.
     for (const { name, file } of files) started.push(await runRole(name, file));
-    await sleep(SETTLE_MS);
-    const figures: Figure[] = [];
-    for (const role of started) {
-      const pid = role.child.pid as number;
-      const rss: number[] = [];
+    // The largest of SAMPLES VmRSS readings of each role, SAMPLE_EVERY_MS apart.
+    const sampleAll = async (): Promise<number[]> => {
+      const largest = started.map(() => 0);
       for (let i = 0; i < SAMPLES; i++) {
-        rss.push(memory(pid).rss);
+        started.forEach((role, r) => {
+          largest[r] = Math.max(largest[r] ?? 0, memory(role.child.pid as number).rss);
+        });
         await sleep(SAMPLE_EVERY_MS);
       }
-      figures.push(
-        { name: `${role.name} RSS idle`, value: Math.max(...rss) / 2 ** 20, unit: 'MiB' },
-        { name: `${role.name} RSS peak (start-up)`, value: memory(pid).peak / 2 ** 20, unit: 'MiB' },
-        { name: `${role.name} start → running at`, value: role.startMs, unit: 'ms' },
-      );
-    }
+      return largest;
+    };
+    const t0 = performance.now();
+    await sleep(SETTLE_MS);
+    const settled = await sampleAll();
+    await sleep(IDLE_MS - (performance.now() - t0));
+    const idle = await sampleAll();
+    const figures: Figure[] = started.flatMap((role, r) => [
+      {
+        name: `${role.name} RSS ${SETTLE_MS / 1000} s after start-up`,
+        value: (settled[r] ?? 0) / 2 ** 20,
+        unit: 'MiB',
+      },
+      { name: `${role.name} RSS idle (${IDLE_MS / 1000} s)`, value: (idle[r] ?? 0) / 2 ** 20, unit: 'MiB' },
+      {
+        name: `${role.name} RSS peak (start-up)`,
+        value: memory(role.child.pid as number).peak / 2 ** 20,
+        unit: 'MiB',
+      },
+      { name: `${role.name} start → running at`, value: role.startMs, unit: 'ms' },
+    ]);
     return {
       bench: 'roles-rss',
       figures,
       notes: [
-        `each role started alone by \`ems-gateway run --config FILE\` (the shipped Mosquitto, TLS, the ACL), in turn; RSS idle: the largest of ${SAMPLES} VmRSS samples ${SAMPLE_EVERY_MS} ms apart, from ${SETTLE_MS / 1000} s after the last role printed its "running at" line; peak: VmHWM`,
+        `each role started alone by \`ems-gateway run --config FILE\` (the shipped Mosquitto, TLS, the ACL), in turn; each RSS figure: the largest of ${SAMPLES} VmRSS samples ${SAMPLE_EVERY_MS} ms apart, from ${SETTLE_MS / 1000} s and from ${IDLE_MS / 1000} s after the last role printed its "running at" line; peak: VmHWM`,
+        'RSS idle: after V8’s memory reducer has shrunk the young generation that start-up grew (it waits for the process to be idle); the earlier figure still has it',
         'the PC/SC ambulance: its main process only (the PC/SC binding runs in a child process of its own)',
         'V8 flags for the roles: NODE_OPTIONS reaches them (e.g. NODE_OPTIONS=--max-semi-space-size=2 npm run bench:roles-rss)',
         'goal (issue 16): a role process idle ≤ 80 MB',

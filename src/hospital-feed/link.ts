@@ -109,6 +109,10 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
       connectTimeout: 10_000,
       clean: !persistent,
       resubscribe: false,
+      // mqtt-packet's default keeps all 65,536 packet identifiers as two-byte Buffers once the first
+      // packet is written: ~6 MiB of heap for good in every role process (issue 16, docs/decisions.md
+      // "Memory of a role process"). Without it, each identifier is written from a fresh Buffer.
+      writeCache: false,
       // Not before `connect()`: a persistent session's queued messages arrive right after CONNACK,
       // so whoever handles them must be in place first (docs/protocol.md, rule 2).
       manualConnect: true,
