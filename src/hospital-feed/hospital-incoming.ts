@@ -1,5 +1,5 @@
-import type { OpenedEnvelope, EnvelopeCodec } from './codec.js';
 import { receiveChunk, type ChunkPort } from './attachment-receiving.js';
+import type { EnvelopeCodec, OpenedEnvelope } from './codec.js';
 import type { HospitalAcks } from './hospital-acks.js';
 import type { SqliteInboxStore } from './inbox-sqlite.js';
 import { boardEvent, senderRefusal, type BoardEvent } from './inbox-state.js';

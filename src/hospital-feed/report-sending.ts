@@ -58,7 +58,8 @@ export interface ReportSendingPort extends StorageFailure {
  * What the crew sends about a report, on the report's stream to its hospital: the report, its
  * updates, its cancel, and the conversation's messages and receipts, each sealed on the stream's next
  * sequence and accepted only once stored in the outbox. The caller runs these one at a time, so a
- * sequence never repeats.
+ * sequence never repeats. The crew's handover, which closes reports here without sending anything,
+ * is the end of that stream and lives here too.
  */
 export class ReportSending {
   readonly #p: ReportSendingPort;

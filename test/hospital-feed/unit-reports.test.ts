@@ -40,18 +40,7 @@ describe('a new version of a report, queued', () => {
 
   it('a first report has nothing from the hospital yet', () => {
     const first = queuedVersion(undefined, { ...version, kind: 'report', sequence: 1 }, 3_000);
-    expect(first).toEqual({
-      reportId: 'report-1',
-      hospitalId: 'hosp-demo-a',
-      lifecycle: 'open',
-      hospital: 'none',
-      answerSequence: 0,
-      sequence: 1,
-      latest: 'queued',
-      latestMessageId: 'message-9',
-      expiresAt: 50_000,
-      updatedAt: 3_000,
-    });
+    expect(first).toEqual(report(1, { latestMessageId: 'message-9', expiresAt: 50_000, updatedAt: 3_000 }));
     expect(crewState(first)).toBe('queued');
   });
 
