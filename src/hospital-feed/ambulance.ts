@@ -100,12 +100,8 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
       if (entry.kind === ATTACHMENT_KIND) this.emit('attachment', entry.reportId);
       else reports.record(reports.followTransport(entry, clock.now()));
     });
-    outbox.on('storage-error', (code) => this.emit('storage-error', feedError(code)));
-    const failed = (code: StorageErrorCode): FeedError => {
-      const error = feedError(code);
-      this.emit('storage-error', error);
-      return error;
-    };
+    const failed = (code: StorageErrorCode): FeedError => this.#failed(code);
+    outbox.on('storage-error', failed);
     const threadChanged = (reportId: string) => this.emit('thread', reportId);
     // What the parts share; each takes the part of it its port names.
     const parts = { store, outbox, reports, codec, clock, logger, defaultTtlMs, failed, counters };
@@ -235,6 +231,13 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
     expiresAt: number,
   ): Promise<Result<void, FeedError>> {
     return sendToDispatch(this.#o.codec, this.#o.link, dispatchId, message, sequence, expiresAt);
+  }
+
+  /** A store write failed: the crew is told, and the caller returns the same error. */
+  #failed(code: StorageErrorCode): FeedError {
+    const error = feedError(code);
+    this.emit('storage-error', error);
+    return error;
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {

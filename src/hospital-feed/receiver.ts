@@ -101,7 +101,6 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       maxInFlight: options.maxInFlight,
     });
     this.#outbox = outbox;
-    outbox.on('storage-error', (code) => this.emit('storage-error', feedError(code)));
     const replies = new DeskReplies({ inbox, outbox, codec, clock, replyTtlMs });
     this.#replies = replies;
     this.threads = new DeskThreads({
@@ -111,11 +110,8 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
       queue: (to, topic, outgoing, body, sequence) => replies.queue(to, topic, outgoing, body, sequence),
       changed: (unitId, reportId) => this.emit('thread', unitId, reportId),
     });
-    const failed = (code: StorageErrorCode): FeedError => {
-      const error = feedError(code);
-      this.emit('storage-error', error);
-      return error;
-    };
+    const failed = (code: StorageErrorCode): FeedError => this.#failed(code);
+    outbox.on('storage-error', failed);
     const refuse = (reason: RejectReason): void => {
       counters.rejected(reason);
       this.#refusals.refused(reason);
@@ -184,10 +180,7 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   purge(): Result<number, FeedError> {
     const before = this.#o.clock.now() - Math.max(this.#o.retentionMs, MIN_RETENTION_MS);
     const purged = this.#o.inbox.purge(before);
-    if (!purged.ok) {
-      this.emit('storage-error', feedError(purged.error));
-      return err(feedError(purged.error));
-    }
+    if (!purged.ok) return err(this.#failed(purged.error));
     if (purged.value > 0) this.emit('purged', purged.value);
     return ok(purged.value);
   }
@@ -235,5 +228,12 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
   ): { attachment: StoredAttachment; data: Uint8Array } | undefined {
     const found = this.#o.inbox.attachment(unitId, attachmentId);
     return found?.attachment.reportId === reportId ? found : undefined;
+  }
+
+  /** A store write failed: the desk is told, and the caller returns the same error. */
+  #failed(code: StorageErrorCode): FeedError {
+    const error = feedError(code);
+    this.emit('storage-error', error);
+    return error;
   }
 }
