@@ -5,7 +5,7 @@ import type { DeclineReason, MessageKind } from './messages.js';
 import { isTerminal, type OutboxEntry, type Transport } from './outbox-state.js';
 import type { AppliedMessage, FormKey, OutboxChange, OutboxStore, PeerEntry } from './outbox-store.js';
 import type { HospitalStage, Lifecycle, ReportRecord } from './report-state.js';
-import { attempt, openDatabase, type Db } from './sqlite.js';
+import { attempt, openDatabase, type Db, type Statement } from './sqlite.js';
 import type { OutcomeRecord, ThreadEntry } from './thread-state.js';
 import { THREAD_SCHEMA, ThreadTables } from './thread-sqlite.js';
 
@@ -136,11 +136,17 @@ interface AppliedRow {
  */
 export class SqliteOutboxStore implements OutboxStore {
   readonly #db: Db;
+  /** Prepared once: `db.pragma()` prepares its statement on every call, twice per acknowledgement. */
+  readonly #synchronous: { readonly normal: Statement; readonly full: Statement };
   readonly #write: (change: OutboxChange) => void;
   readonly #threads: ThreadTables;
 
   private constructor(db: Db) {
     this.#db = db;
+    this.#synchronous = {
+      normal: db.prepare('PRAGMA synchronous = NORMAL'),
+      full: db.prepare('PRAGMA synchronous = FULL'),
+    };
     // Conversations and outcomes may name the patient: deleted rows are overwritten, not unlinked.
     db.pragma('secure_delete = ON');
     const threads = new ThreadTables(db);
@@ -223,11 +229,11 @@ export class SqliteOutboxStore implements OutboxStore {
     if (change.durability !== 'process') return attempt(() => this.#write(change));
     // No fsync at this commit (SQLite, "PRAGMA synchronous": NORMAL in WAL mode syncs at checkpoints).
     return attempt(() => {
-      this.#db.pragma('synchronous = NORMAL');
+      this.#synchronous.normal.run();
       try {
         this.#write(change);
       } finally {
-        this.#db.pragma('synchronous = FULL');
+        this.#synchronous.full.run();
       }
     });
   }

@@ -4,6 +4,7 @@ import { FEED_ERRORS, type StorageErrorCode } from './errors.js';
 
 /** The part of better-sqlite3 the stores use; nothing else in the feed sees the driver. */
 export type Db = Database.Database;
+export type Statement = Database.Statement;
 
 /**
  * Maps a SQLite failure to what the operator must do. SQLITE_FULL (13) is a full disk or a

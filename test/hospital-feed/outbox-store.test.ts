@@ -1,10 +1,11 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryOutboxStore, SqliteOutboxStore, type ReportRecord } from '../../src/hospital-feed/index.js';
 import { unwrap } from '../support/feed/harness.js';
-import { applied, outboxStoreContract, report } from './outbox-store.contract.js';
+import { applied, entry, outboxStoreContract, report } from './outbox-store.contract.js';
 
 outboxStoreContract('memory', () => ({ store: new MemoryOutboxStore() }));
 outboxStoreContract('SQLite', () => {
@@ -29,5 +30,43 @@ describe('SqliteOutboxStore', () => {
     expect(store.applied('answer-1')).toBeUndefined();
     expect(store.report('report-1')?.hospital).toBe('received');
     store.close();
+  });
+
+  it('runs only a process-durability write without its fsync, and every write after it (even after a failed one) with FULL', () => {
+    // PRAGMA synchronous is the connection's, not the file's: watch what the store sets on its own
+    // connection, in order (SQLite: "PRAGMA synchronous", 2 = FULL, 1 = NORMAL).
+    const seen: string[] = [];
+    const proto = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1')) as {
+      run: (this: { source: string }, ...args: unknown[]) => unknown;
+    };
+    const run = proto.run;
+    proto.run = function (this: { source: string }, ...args: unknown[]) {
+      if (this.source.startsWith('PRAGMA synchronous')) seen.push(this.source);
+      else if (this.source.startsWith('INSERT INTO outbox')) seen.push('insert');
+      return run.apply(this, args);
+    };
+    try {
+      const store = unwrap(
+        SqliteOutboxStore.open(join(mkdtempSync(join(tmpdir(), 'outbox-')), 'outbox.sqlite')),
+      );
+      store.write({ entries: [entry(1)] });
+      store.write({ entries: [entry(2)], durability: 'process' });
+      const broken = { ...report(1), latestMessageId: null } as unknown as ReportRecord;
+      expect(store.write({ entries: [entry(3)], reports: [broken], durability: 'process' }).ok).toBe(false);
+      store.write({ entries: [entry(4)] });
+      expect(seen).toEqual([
+        'insert',
+        'PRAGMA synchronous = NORMAL',
+        'insert',
+        'PRAGMA synchronous = FULL',
+        'PRAGMA synchronous = NORMAL',
+        'insert',
+        'PRAGMA synchronous = FULL',
+        'insert',
+      ]);
+      store.close();
+    } finally {
+      proto.run = run;
+    }
   });
 });
