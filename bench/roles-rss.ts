@@ -24,7 +24,8 @@ const SETTLE_MS = 5_000;
 /**
  * Idle for good: V8 grows its young generation to 2 × 16 MiB while the modules load and shrinks it
  * only in a memory-reducing GC, which its memory reducer starts once the process has been idle for
- * a while (measured: 10–46 s after start-up; docs/decisions.md, "Memory of a role process").
+ * a while (measured: 17–50 s after start-up; for the in-process ambulance sometimes not within 60 s;
+ * docs/decisions.md, "Memory of a role process").
  */
 const IDLE_MS = 60_000;
 const SAMPLES = 5;
