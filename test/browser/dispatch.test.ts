@@ -48,6 +48,11 @@ describe('dispatch screen in Chromium over the demo', () => {
       const table = await page.locator('[data-panel=hospitals]').boundingBox();
       expect(table?.width ?? 0).toBeGreaterThan(SCREEN_SIZES[size].width * 0.45);
     }
+    // On a tablet in portrait the incident form and its candidates take the whole width: beside the
+    // inquiries, half of 800 px left the candidates' reasons a word a line.
+    await page.setViewportSize(SCREEN_SIZES.portrait);
+    const incident = await page.locator('[data-panel=incident]').boundingBox();
+    expect(incident?.width ?? 0).toBeGreaterThan(SCREEN_SIZES.portrait.width * 0.8);
     await page.setViewportSize(SCREEN_SIZES.landscape);
 
     // A place typed by hand with a latitude that is no number: refused, named, kept.

@@ -29,12 +29,14 @@ const inquiries = `
  * The dispatcher's screen (issue 15): at a desk (1280×800) the incident and its candidates on the
  * left, the inquiries and the KPIs beside them, the hospitals' status table full width below (eight
  * columns do not fit a third of the screen: its words broke a letter a line); on the control room's
- * wall display (1920×1080) the status table under the inquiries and the KPIs. Table cells break a
- * word only when it cannot fit a line (the page's `overflow-wrap:anywhere` sizes a column down to
- * one letter), so columns keep their words whole.
+ * wall display (1920×1080) the status table under the inquiries and the KPIs. Narrower (a tablet in
+ * portrait, 800 px) one column in flow order: beside the inquiries, the candidates' table got 370 px
+ * and its reasons a word a line. Table cells break a word only when it cannot fit a line (the page's
+ * `overflow-wrap:anywhere` sizes a column down to one letter), so columns keep their words whole.
  */
 const layout = `
 [data-screen=dispatcher] td,[data-screen=dispatcher] th{overflow-wrap:break-word}
+main.screen[data-screen=dispatcher]{grid-template-columns:minmax(0,1fr)}
 @media (min-width:1100px){
 main.screen[data-screen=dispatcher]{grid-template-columns:minmax(0,3fr) minmax(0,2fr);grid-template-rows:auto 1fr auto}
 main.screen[data-screen=dispatcher]>section[data-panel=incident]{grid-column:1;grid-row:1/span 2}
