@@ -83,11 +83,7 @@ describe('dispatch screen in Chromium over the demo', () => {
       checked.push((await box.getAttribute('name')) ?? '');
     expect(checked.length).toBeGreaterThan(0);
     expect(checked.every((n) => n.startsWith('to_hosp-demo-'))).toBe(true);
-    await check(
-      'ranking',
-      () => page.waitForSelector('[data-ranking] tr[data-rank="1"]'),
-      '[data-panel=incident]',
-    );
+    await check('ranking', () => page.waitForSelector('[data-ranking] tr[data-rank="1"]'), '[data-ranking]');
 
     // A unit for the case (a milestone on its timeline), then the inquiries.
     await page.click('[data-action=assign]');

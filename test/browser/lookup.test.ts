@@ -41,12 +41,9 @@ describe('card-less lookup in Chromium over one demo', () => {
     board.setDefaultTimeout(STEP_MS);
     await logIn(tablet, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', { timeoutMs: STEP_MS });
     await logIn(board, loginOf(demo.stdout, 'hospital', HOSPITAL), 'triage', { timeoutMs: STEP_MS });
-    const check = (state: string, show: () => Promise<unknown>): Promise<void> =>
-      checkScreenLanguages(tablet, `tablet-lookup-${state}`, {
-        lang: 'ja',
-        show,
-        focus: '[data-panel=card]',
-      });
+    // Pictured: the lookup (its form), or the answer with its candidates.
+    const check = (state: string, show: () => Promise<unknown>, focus = '[data-lookup]'): Promise<void> =>
+      checkScreenLanguages(tablet, `tablet-lookup-${state}`, { lang: 'ja', show, focus });
 
     // A patient without a card; the lookup form appears for it, with the demo's namesake pair.
     await tablet.selectOption('#ageBand', '70-79');
@@ -81,7 +78,7 @@ describe('card-less lookup in Chromium over one demo', () => {
     expect(await tablet.locator('[data-phase=unidentified]').count()).toBe(1);
     expect(await tablet.locator('[data-candidate] [data-tag=weak]').count()).toBe(2);
     await shot(tablet, 'candidates');
-    await check('candidates', () => tablet.waitForSelector('[data-lookup=answered]'));
+    await check('candidates', () => tablet.waitForSelector('[data-lookup=answered]'), '[data-candidates]');
     const towns = await tablet.locator('[data-candidate] [data-row=town]').allTextContents();
     const pick = towns.findIndex((t) => t.trim() === ownTown) + 1;
     expect(pick).toBeGreaterThan(0);
@@ -93,7 +90,7 @@ describe('card-less lookup in Chromium over one demo', () => {
       await confirm.waitFor({ state: 'visible' });
     };
     await openConfirm();
-    await check('confirm', openConfirm);
+    await check('confirm', openConfirm, '[data-candidates]');
     await confirm.click();
     await tablet.waitForSelector('[data-action=consent-unable]');
     await tablet.click('[data-action=consent-unable]');

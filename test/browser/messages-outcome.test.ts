@@ -69,6 +69,7 @@ describe('crew ↔ ER messages and the outcome (issue 16)', () => {
     await checkScreenLanguages(desk, 'triage-detail-message-unread', {
       lang: 'ja',
       show: () => last(deskThread, 'in').waitFor(),
+      focus: '#panel-thread',
     });
     await deskThread.locator('[data-action=thread-seen]').click();
     await expect.poll(() => last(crewThread, 'out').getAttribute('data-state')).toBe('read');
@@ -85,6 +86,7 @@ describe('crew ↔ ER messages and the outcome (issue 16)', () => {
     await checkScreenLanguages(tablet, 'tablet-message-unread', {
       lang: 'ja',
       show: () => last(crewThread, 'in').waitFor(),
+      focus: '[data-panel=messages]',
     });
     await crewThread.locator('[data-action=thread-seen]').click();
     await expect.poll(() => last(deskThread, 'out').getAttribute('data-state')).toBe('read');
@@ -104,6 +106,7 @@ describe('crew ↔ ER messages and the outcome (issue 16)', () => {
     await checkScreenLanguages(desk, 'triage-detail-outcome', {
       lang: 'ja',
       show: () => desk.waitForSelector('[data-outcome] [data-row=outcome-diagnosis]'),
+      focus: '[data-outcome]',
     });
 
     const outcome = tablet.locator(`[data-outcome="${reportId}"]`);
@@ -123,6 +126,7 @@ describe('crew ↔ ER messages and the outcome (issue 16)', () => {
     await checkScreenLanguages(tablet, 'tablet-outcome', {
       lang: 'ja',
       show: () => outcome.waitFor(),
+      focus: '[data-panel=outcomes]',
     });
   }, 120_000);
 });

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn, loginOf, SCREENSHOTS, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
+import { checkScreenLanguages } from '../support/screen-checks.js';
 
 /** Generous: the suite shares two cores with other work, and each step is a server round trip. */
 const STEP_MS = 30_000;
@@ -38,6 +39,11 @@ describe('tablet to triage board and back, in Chromium over one demo', () => {
     await logIn(tablet, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', { timeoutMs: STEP_MS });
     await logIn(board, loginOf(demo.stdout, 'hospital', HOSPITAL), 'triage', { timeoutMs: STEP_MS });
     await shot(board, 'board-empty');
+    await checkScreenLanguages(board, 'triage-board-empty', {
+      lang: 'ja',
+      // An empty list has no height: there, but not visible.
+      show: () => board.waitForSelector('[data-board]', { state: 'attached' }),
+    });
 
     // Tablet: the demo control taps an emulated card; the crew compares the card photo.
     await tablet.selectOption('#holder', '0');
@@ -90,11 +96,20 @@ describe('tablet to triage board and back, in Chromium over one demo', () => {
     await board.click('button[data-action=accept]');
     await board.waitForSelector('[data-report-detail][data-state=accepted]');
     await shot(board, 'accepted');
+    await checkScreenLanguages(board, 'triage-detail-accepted', {
+      lang: 'ja',
+      show: () => board.waitForSelector('[data-report-detail][data-state=accepted]'),
+    });
 
     // Tablet: the signed answer comes back over MQTT and the state label changes without a reload.
     const state = tablet.locator(`[data-reports] tr[data-report="${reportId as string}"]`);
     await expect.poll(() => state.getAttribute('data-state'), { timeout: STEP_MS }).toBe('accepted');
     expect(await state.textContent()).toContain('受入可');
     await shot(tablet, 'accepted');
+    await checkScreenLanguages(tablet, 'tablet-accepted', {
+      lang: 'ja',
+      show: () => state.and(tablet.locator('[data-state=accepted]')).waitFor(),
+      focus: '[data-panel=report]',
+    });
   }, 180_000);
 });

@@ -18,6 +18,7 @@ import { launchChromium, logIn, loginOf, SCREENSHOTS, startDemoProcess } from '.
 import type { CliProcess } from '../support/cli.js';
 import { MemoryStore } from '../support/records-ports.js';
 import { requestFor } from '../support/records-harness.js';
+import { checkScreenLanguages } from '../support/screen-checks.js';
 import { waitFor } from '../support/wait.js';
 
 /** Generous: the suite shares two cores with other work, and each step is a server round trip. */
@@ -163,6 +164,16 @@ describe('section status and critical flags from the records to the ER, in Chrom
     const text = (await atEr.textContent()) ?? '';
     expect(text).toContain('未取得');
     expect(text).not.toMatch(/なし|\bnone\b/i);
+    await checkScreenLanguages(tablet, 'tablet-summary-unavailable', {
+      lang: 'ja',
+      show: () => tablet.waitForSelector('[data-summary] [data-section=allergies][data-status=unavailable]'),
+      focus: '[data-panel=summary]',
+    });
+    await checkScreenLanguages(board, 'triage-detail-unavailable', {
+      lang: 'ja',
+      show: () => atEr.and(board.locator('[data-status=unavailable]')).waitFor(),
+      focus: '[data-report-detail] [data-safety]',
+    });
   }, 180_000);
 
   it('a holder on an anticoagulant coded with a YJ code only: the flag on the tablet and on the triage detail', async () => {
@@ -181,5 +192,15 @@ describe('section status and critical flags from the records to the ER, in Chrom
     const atEr = board.locator('[data-report-detail] [data-section=flags] [data-flag=anticoagulant]');
     expect(await atEr.count()).toBe(1);
     expect(await atEr.textContent()).toContain('抗凝固薬');
+    await checkScreenLanguages(tablet, 'tablet-summary-anticoagulant', {
+      lang: 'ja',
+      show: () => flags.locator('[data-tag=anticoagulant]').waitFor(),
+      focus: '[data-panel=summary]',
+    });
+    await checkScreenLanguages(board, 'triage-detail-anticoagulant', {
+      lang: 'ja',
+      show: () => atEr.waitFor(),
+      focus: '[data-report-detail] [data-safety]',
+    });
   }, 180_000);
 });

@@ -85,6 +85,7 @@ describe('the tablet as a guided flow (issue 15)', () => {
     await check('identity', () => page.waitForSelector('[data-action=identify-visual]'), '[data-panel=card]');
     await c.tap('[data-action=identify-visual]');
     await page.waitForSelector('[data-action=consent-given]');
+    await check('consent', () => page.waitForSelector('[data-action=consent-given]'), '[data-panel=card]');
     await c.tap('[data-action=consent-given]');
     await page.waitForSelector('[data-summary]', { timeout: 15_000 });
     await check('summary', () => page.waitForSelector('[data-summary]'), '[data-panel=summary]');

@@ -103,14 +103,16 @@ const regionOf = async (
     left,
     top,
     width: Math.min(picture.width - left, Math.ceil(box.width)),
-    height: Math.min(picture.height - top, Math.ceil(box.height)),
+    // A panel longer than a screen and a half is pictured by its top: the state is named there.
+    height: Math.min(picture.height - top, Math.ceil(box.height), Math.round(viewport.height * 1.5)),
   };
 };
 
 /**
  * The committed picture of a state (docs/decisions.md, "Screen pictures in docs"): what the state is
- * about (its focus element, or the screen as seen), at half its size as a JPEG of quality 50, enough to
- * read the layout and the words; the checks always cover the whole page at every size.
+ * about (its focus element, or the screen as seen; at most a screen and a half of it), at most 640 px
+ * wide (a panel narrower than that keeps its size, so its words stay readable), as a JPEG of quality
+ * 50. The checks cover the whole page at every size whatever the picture shows.
  */
 const writeDocsPicture = async (
   page: Page,
@@ -124,8 +126,8 @@ const writeDocsPicture = async (
   const region = await regionOf(page, focus, { width, height });
   await full
     .extract(region)
-    .resize({ width: Math.round(region.width / 2) })
-    .jpeg({ quality: 50 })
+    .resize({ width: 640, withoutEnlargement: true })
+    .jpeg({ quality: 50, mozjpeg: true })
     .toFile(`${SCREENS_DOCS}${name}.jpg`);
 };
 
@@ -233,9 +235,9 @@ export const checkScreenLanguages = async (
 };
 
 /**
- * checkScreen at every size without reloading, for a state a reload would end (a page marked to show
- * it was never reloaded, a kiosk's idle): checked and pictured in the test's language only, so
- * docs/screens.md names why for each.
+ * checkScreen at every size without reloading, for a state a reload would end (the answer to a late
+ * inquiry answer, which only a page drawn before the deadline can post): the test reaches the state in
+ * each language itself and calls this once per language.
  */
 export const checkScreenSizes = async (
   page: Page,
