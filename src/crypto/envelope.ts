@@ -30,7 +30,7 @@ export interface SealInput {
   readonly sequence: number;
   readonly createdAt: number;
   readonly expiresAt: number;
-  /** 16 random bytes; drawn from libsodium's generator when absent (fixed only in test vectors). */
+  /** 16 random bytes; drawn from node's CSPRNG (sodium.randomBytes) when absent (fixed only in test vectors). */
   readonly messageId?: Uint8Array;
 }
 

@@ -34,7 +34,7 @@ export interface Sodium {
     nonce: Uint8Array,
     key: Uint8Array,
   ) => Uint8Array | null;
-  /** Best effort: zeroes this array, not copies the engine or the WASM heap may hold. */
+  /** Best effort: zeroes this array, not copies the JavaScript engine or a library may hold. */
   readonly memzero: (bytes: Uint8Array) => void;
   /** Constant-time equality of two arrays of the same length. */
   readonly equal: (a: Uint8Array, b: Uint8Array) => boolean;
