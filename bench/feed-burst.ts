@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { BrokerLink } from '../src/hospital-feed/index.js';
 import { patternJpeg } from '../test/support/feed/attachment-sample.js';
 import { burstUnits, runBurst } from '../test/support/feed/burst.js';
+import { durableTable } from '../test/support/feed/durable-table.js';
 import { connectLink, epochNow, unitFeed, unwrap, type Endpoint } from '../test/support/feed/harness.js';
 import { FEED_PRINCIPALS, feedKeys } from '../test/support/feed/keys.js';
 import { MosquittoBroker } from '../test/support/feed/mosquitto.js';
@@ -27,16 +27,6 @@ const until = async (probe: () => boolean, timeoutMs = 300_000): Promise<void> =
     if (Date.now() > deadline) throw new Error('bench timed out');
     await new Promise((r) => setImmediate(r));
   }
-};
-
-/** The sender's SQLite file as the feed opens it (WAL, synchronous FULL), with one table of blobs. */
-const durableTable = (file: string): ((bytes: Uint8Array) => void) => {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE IF NOT EXISTS m (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)');
-  const insert = db.prepare('INSERT INTO m (bytes) VALUES (?)');
-  return (bytes) => void insert.run(Buffer.from(bytes));
 };
 
 /**

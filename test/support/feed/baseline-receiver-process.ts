@@ -5,20 +5,12 @@
  * feed opens its files), so the broker's PUBACK follows the commit: the durable baseline's receiver.
  * Prints `ready` once subscribed.
  */
-import Database from 'better-sqlite3';
 import { endpointFromEnv } from './child-env.js';
+import { durableTable } from './durable-table.js';
 import { connectLink, epochNow } from './harness.js';
 
 const file = process.env['EMS_DURABLE_FILE'];
-const store = ((): ((bytes: Uint8Array) => void) => {
-  if (file === undefined) return () => undefined;
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE IF NOT EXISTS m (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)');
-  const insert = db.prepare('INSERT INTO m (bytes) VALUES (?)');
-  return (bytes) => void insert.run(Buffer.from(bytes));
-})();
+const store = file === undefined ? () => undefined : durableTable(file);
 
 const link = connectLink(await endpointFromEnv(), 'hosp-demo-b', 'hosp-demo-b', (_topic, payload) => {
   store(payload);
