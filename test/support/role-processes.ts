@@ -11,7 +11,9 @@ import { systemClock } from '../../src/core/index.js';
 import type { Login } from './browser.js';
 import { CliProcess } from './cli.js';
 import { MosquittoBroker } from './feed/mosquitto.js';
+import { httpRequest } from './http-client.js';
 import { CLI, ROOT } from './paths.js';
+import { waitFor } from './wait.js';
 
 /**
  * The roles as an operator runs them, for browser tests of states the demo cannot reach: the shipped
@@ -258,6 +260,14 @@ export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
     if (name === undefined) throw new Error(`no role ${role.id} in this fleet`);
     await role.process.stop(signal);
     const { process: child, url } = await runRole(dir, name, role.id);
+    // "running at" comes once the screens listen; the broker link may still be connecting, and what a
+    // user sends before it is refused ("not sent, press again"). Restarted means ready: /readyz 200.
+    await waitFor(
+      async () => (await httpRequest(new URL('/readyz', url).href)).status === 200 || undefined,
+      `${role.id} ready after its restart`,
+      45_000,
+      100,
+    );
     const next = { ...role, url, process: child, login: { ...role.login, url } };
     started.splice(started.indexOf(role), 1, next);
     return next;
