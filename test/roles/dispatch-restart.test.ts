@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSPITAL, startFleet, type Fleet } from '../support/role-processes.js';
-import { apiLogIn, askTheHospital, panel, panelMatch, postForm } from '../support/role-http.js';
-
-/** Long enough for a kill -9 and a restart on a loaded machine, inside the answer deadline. */
-const ANSWER_S = 240;
+import { HOSPITAL, type Fleet } from '../support/role-processes.js';
+import {
+  acceptAndSeeConfirmed,
+  apiLogIn,
+  askAndSeeOnTheDesk,
+  inquiryFleet,
+  panel,
+  postForm,
+} from '../support/role-http.js';
 
 /**
  * The dispatch centre's process killed (kill -9) while a case waits for a hospital's answer, with the
@@ -16,14 +20,7 @@ describe('an acceptance inquiry across a kill -9 of dispatch', () => {
   let fleet: Fleet;
 
   beforeAll(async () => {
-    fleet = await startFleet({
-      hospital: {},
-      dispatch: {
-        config: {
-          inquiries: { default: { regionalCentreId: 'regional-centre', answerTimeoutSeconds: ANSWER_S } },
-        },
-      },
-    });
+    fleet = await inquiryFleet();
   }, 120_000);
 
   afterAll(async () => {
@@ -35,14 +32,7 @@ describe('an acceptance inquiry across a kill -9 of dispatch', () => {
     const hospital = fleet.hospital;
     if (dispatchBefore === undefined || hospital === undefined) throw new Error('roles missing');
     const [desk, board] = await Promise.all([apiLogIn(dispatchBefore.login), apiLogIn(hospital.login)]);
-    const caseId = await askTheHospital(dispatchBefore.url, desk);
-    const [, inquiryId = ''] = await panelMatch(
-      hospital.url,
-      board,
-      'inquiry-requests',
-      /data-inquiry="([a-z0-9-]+)"/,
-      'the inquiry on the hospital desk',
-    );
+    const { caseId, inquiryId } = await askAndSeeOnTheDesk(dispatchBefore.url, desk, hospital.url, board);
     const dispatch = await fleet.restart(dispatchBefore, 'SIGKILL');
     const cases = await panel(dispatch.url, desk, 'inquiries');
     expect(cases).toContain(`data-case="${caseId}"`);
@@ -56,16 +46,6 @@ describe('an acceptance inquiry across a kill -9 of dispatch', () => {
     expect(
       await postForm(dispatch.url, desk, '/dispatch/inquiries', { caseId, [`to_${HOSPITAL}`]: 'on' }),
     ).toBe(303);
-    expect(
-      await postForm(hospital.url, board, '/hospital/inquiries/answer', { inquiryId, kind: 'accept' }),
-    ).toBe(303);
-    await panelMatch(dispatch.url, desk, 'inquiries', /data-phase="accepted"/, 'the acceptance at dispatch');
-    await panelMatch(
-      hospital.url,
-      board,
-      'inquiry-requests',
-      /data-state="confirmed"/,
-      'the confirmation on the hospital desk',
-    );
+    await acceptAndSeeConfirmed(dispatch.url, desk, hospital.url, board, inquiryId);
   }, 180_000);
 });

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleet, type Fleet } from '../support/role-processes.js';
-import { apiLogIn, askTheHospital, panel, panelMatch, postForm } from '../support/role-http.js';
-
-/** Long enough for a kill -9 and a restart on a loaded machine, inside dispatch's deadline. */
-const ANSWER_S = 240;
+import type { Fleet } from '../support/role-processes.js';
+import {
+  acceptAndSeeConfirmed,
+  apiLogIn,
+  askAndSeeOnTheDesk,
+  inquiryFleet,
+  panel,
+} from '../support/role-http.js';
 
 /**
  * A hospital box restarted (kill -9: a power cut, a crash) while an acceptance inquiry is open: the
@@ -16,14 +19,7 @@ describe('an acceptance inquiry across a kill -9 of the hospital', () => {
   let fleet: Fleet;
 
   beforeAll(async () => {
-    fleet = await startFleet({
-      hospital: {},
-      dispatch: {
-        config: {
-          inquiries: { default: { regionalCentreId: 'regional-centre', answerTimeoutSeconds: ANSWER_S } },
-        },
-      },
-    });
+    fleet = await inquiryFleet();
   }, 120_000);
 
   afterAll(async () => {
@@ -36,14 +32,7 @@ describe('an acceptance inquiry across a kill -9 of the hospital', () => {
     if (dispatch === undefined || hospitalBefore === undefined) throw new Error('roles missing');
     const [desk, board] = await Promise.all([apiLogIn(dispatch.login), apiLogIn(hospitalBefore.login)]);
 
-    const caseId = await askTheHospital(dispatch.url, desk);
-    const [, inquiryId = ''] = await panelMatch(
-      hospitalBefore.url,
-      board,
-      'inquiry-requests',
-      /data-inquiry="([a-z0-9-]+)"/,
-      'the inquiry on the hospital desk',
-    );
+    const { caseId, inquiryId } = await askAndSeeOnTheDesk(dispatch.url, desk, hospitalBefore.url, board);
     expect(inquiryId.startsWith(caseId)).toBe(true);
 
     // The box dies with the inquiry open, and starts again on the same data directory.
@@ -54,17 +43,7 @@ describe('an acceptance inquiry across a kill -9 of the hospital', () => {
     expect(listed).toContain('data-action="accept"');
 
     // The desk accepts; the answer reaches dispatch, which confirms it back.
-    expect(
-      await postForm(hospital.url, board, '/hospital/inquiries/answer', { inquiryId, kind: 'accept' }),
-    ).toBe(303);
-    await panelMatch(dispatch.url, desk, 'inquiries', /data-phase="accepted"/, 'the acceptance at dispatch');
-    await panelMatch(
-      hospital.url,
-      board,
-      'inquiry-requests',
-      /data-state="confirmed"/,
-      'the confirmation on the hospital desk',
-    );
+    await acceptAndSeeConfirmed(dispatch.url, desk, hospital.url, board, inquiryId);
     expect(await panel(hospital.url, board, 'inquiry-requests')).not.toContain('data-action="accept"');
   }, 180_000);
 });

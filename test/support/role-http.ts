@@ -1,6 +1,6 @@
 import { codeOf, type Login } from './browser.js';
 import { cookiesOf, httpRequest } from './http-client.js';
-import { HOSPITAL } from './role-processes.js';
+import { HOSPITAL, startFleet, type Fleet } from './role-processes.js';
 import { waitFor } from './wait.js';
 
 /** A screen user's session on a role process, as its browser would hold it. */
@@ -88,4 +88,61 @@ export const askTheHospital = async (url: string, desk: RoleSession): Promise<st
   const asked = await postForm(url, desk, '/dispatch/inquiries', { caseId, [`to_${HOSPITAL}`]: 'on' });
   if (asked !== 303) throw new Error(`inquiries: ${asked}`);
   return caseId;
+};
+
+/** Long enough for a kill -9 and a restart on a loaded machine, inside dispatch's answer deadline. */
+const RESTART_ANSWER_S = 240;
+
+/** A hospital and a dispatch centre over the shipped Mosquitto, dispatch waiting long for answers. */
+export const inquiryFleet = (): Promise<Fleet> =>
+  startFleet({
+    hospital: {},
+    dispatch: {
+      config: {
+        inquiries: {
+          default: { regionalCentreId: 'regional-centre', answerTimeoutSeconds: RESTART_ANSWER_S },
+        },
+      },
+    },
+  });
+
+/** Dispatch asks the hospital; returns the case id and the inquiry id once it is on the hospital desk. */
+export const askAndSeeOnTheDesk = async (
+  dispatchUrl: string,
+  desk: RoleSession,
+  hospitalUrl: string,
+  board: RoleSession,
+): Promise<{ caseId: string; inquiryId: string }> => {
+  const caseId = await askTheHospital(dispatchUrl, desk);
+  const [, inquiryId = ''] = await panelMatch(
+    hospitalUrl,
+    board,
+    'inquiry-requests',
+    /data-inquiry="([a-z0-9-]+)"/,
+    'the inquiry on the hospital desk',
+  );
+  return { caseId, inquiryId };
+};
+
+/** The desk accepts; the answer reaches dispatch, which confirms it back to the desk. */
+export const acceptAndSeeConfirmed = async (
+  dispatchUrl: string,
+  desk: RoleSession,
+  hospitalUrl: string,
+  board: RoleSession,
+  inquiryId: string,
+): Promise<void> => {
+  const answered = await postForm(hospitalUrl, board, '/hospital/inquiries/answer', {
+    inquiryId,
+    kind: 'accept',
+  });
+  if (answered !== 303) throw new Error(`answer: ${answered}`);
+  await panelMatch(dispatchUrl, desk, 'inquiries', /data-phase="accepted"/, 'the acceptance at dispatch');
+  await panelMatch(
+    hospitalUrl,
+    board,
+    'inquiry-requests',
+    /data-state="confirmed"/,
+    'the confirmation on the hospital desk',
+  );
 };
