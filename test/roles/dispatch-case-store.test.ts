@@ -41,7 +41,7 @@ describe('dispatch case store', () => {
     if (!store.ok) throw new Error(store.error);
     opened.push(store.value);
     const lines: string[] = [];
-    const loaded = store.value.load(caseRetention(clock.now()));
+    const loaded = store.value.load(caseRetention(clock.now()), clock.now());
     if (!loaded.ok) throw new Error(loaded.error);
     const published: { topic: string; kind: string }[] = [];
     const refused = new Set<string>();
@@ -96,9 +96,15 @@ describe('dispatch case store', () => {
     return { store: store.value, loaded: loaded.value, desk, clock, published, refused, fireDue, lines };
   };
 
-  const answer = (inquiryId: string, hospitalId: string, kind: 'accept' | 'decline'): DispatchIncoming =>
+  let envelopes = 0;
+  const answer = (
+    inquiryId: string,
+    hospitalId: string,
+    kind: 'accept' | 'decline',
+    messageId = `m-answer-${(envelopes += 1)}`,
+  ): DispatchIncoming =>
     ({
-      envelope: { from: hospitalId },
+      envelope: { from: hospitalId, messageId },
       dispatch: {
         kind: 'inquiry-answer',
         body: {
@@ -211,5 +217,93 @@ describe('dispatch case store', () => {
     expect(failures.length).toBeGreaterThan(0);
     for (const line of failures) expect(JSON.parse(line)).toMatchObject({ code: 'storage-failed' });
     for (const line of first.lines) expect(line).not.toMatch(/stroke|75-89|female|case-1/);
+  });
+
+  it("commits an answer's envelope id with its step: after a restart a copy changes nothing and the winner is confirmed again", async () => {
+    const file = fileIn();
+    const first = rig(file);
+    first.desk.open(request('case-5'));
+    await first.desk.send('case-5', [
+      { hospitalId: 'hosp-a', etaMinutes: 8 },
+      { hospitalId: 'hosp-b', etaMinutes: 9 },
+    ]);
+    const [a] = first.desk.get('case-5')?.targets ?? [];
+    if (a === undefined) throw new Error('targets missing');
+    expect(first.store.answered('m-accept')).toEqual(ok(undefined));
+    await first.desk.receive(answer(a.inquiryId, 'hosp-a', 'accept', 'm-accept'));
+    expect(first.store.answered('m-accept')).toEqual(ok({ caseId: 'case-5', inquiryId: a.inquiryId }));
+    const accepted = first.desk.get('case-5');
+    first.store.close();
+
+    // The PUBACK was lost with the process: the broker delivers the answer again, the codec refuses it
+    // as a replay (its id is stored), and the desk only repeats the confirmation.
+    const second = rig(file, new ManualClock(T0 + 60_000));
+    const events: string[] = [];
+    second.desk.on('events', (_id, list) => events.push(...list.map((e) => e.type)));
+    expect(second.desk.redelivered('m-accept')).toBe(true);
+    await second.desk.settled();
+    expect(second.published.map((p) => p.kind)).toEqual(['confirmation']);
+    expect(second.desk.get('case-5')).toEqual(accepted);
+    expect(events).toEqual([]);
+    expect(second.desk.redelivered('m-never-seen')).toBe(false);
+  });
+
+  it('applies an answer once when a copy is opened before the first one was committed', async () => {
+    const r = rig(fileIn());
+    r.desk.open(request('case-6'));
+    await r.desk.send('case-6', [
+      { hospitalId: 'hosp-a', etaMinutes: 8 },
+      { hospitalId: 'hosp-b', etaMinutes: 9 },
+    ]);
+    const [, b] = r.desk.get('case-6')?.targets ?? [];
+    if (b === undefined) throw new Error('targets missing');
+    const events: string[] = [];
+    r.desk.on('events', (_id, list) => events.push(...list.map((e) => e.type)));
+    const copy = answer(b.inquiryId, 'hosp-b', 'decline', 'm-decline');
+    await Promise.all([r.desk.receive(copy), r.desk.receive(copy)]);
+    expect(events).toEqual(['declined']);
+    expect(r.desk.get('case-6')?.targets[1]?.phase).toBe('declined');
+  });
+
+  it("keeps an answer's id past its case, for as long as an envelope can be accepted, then forgets it", async () => {
+    const file = fileIn();
+    const first = rig(file);
+    first.desk.open(request('case-7'));
+    await first.desk.send('case-7', [{ hospitalId: 'hosp-a', etaMinutes: 8 }]);
+    const [a] = first.desk.get('case-7')?.targets ?? [];
+    if (a === undefined) throw new Error('targets missing');
+    await first.desk.receive(answer(a.inquiryId, 'hosp-a', 'decline', 'm-old'));
+    first.store.close();
+    const dayLater = rig(file, new ManualClock(T0 + 24 * HOUR + 1));
+    expect(dayLater.loaded.cases).toEqual([]);
+    expect(dayLater.store.answered('m-old')).toEqual(ok({ caseId: 'case-7', inquiryId: a.inquiryId }));
+    dayLater.store.close();
+    const past = rig(file, new ManualClock(T0 + 24 * HOUR + 3 * 60_000));
+    expect(past.store.answered('m-old')).toEqual(ok(undefined));
+  });
+
+  it('keeps the unit assigned to a case, and a file from before units were kept gains the column', () => {
+    const file = fileIn();
+    // cases.sqlite as dispatch wrote it before this version: no unit_id column, no answers table.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE cases (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL UNIQUE, state TEXT,
+      not_sent TEXT NOT NULL DEFAULT '[]', incident TEXT, opened_by TEXT, updated_at INTEGER NOT NULL
+    ) STRICT;`);
+    const incident = { location: { lat: 35.69, lon: 139.7 }, category: 'stroke', acuity: 'serious' };
+    old
+      .prepare('INSERT INTO cases (case_id, incident, opened_by, updated_at) VALUES (?, ?, ?, ?)')
+      .run('case-8', JSON.stringify(incident), 'dispatcher-1', T0);
+    old.close();
+    const first = rig(file);
+    expect(first.loaded.cases).toEqual([
+      { caseId: 'case-8', notSent: [], incident, openedBy: 'dispatcher-1' },
+    ]);
+    expect(first.store.saveUnit('case-8', 'amb-1', T0, caseRetention(T0)).ok).toBe(true);
+    first.store.close();
+    const second = rig(file);
+    expect(second.loaded.cases).toEqual([
+      { caseId: 'case-8', notSent: [], incident, openedBy: 'dispatcher-1', unitId: 'amb-1' },
+    ]);
   });
 });

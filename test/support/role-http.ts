@@ -93,8 +93,11 @@ export const askTheHospital = async (url: string, desk: RoleSession): Promise<st
 /** Long enough for a kill -9 and a restart on a loaded machine, inside dispatch's answer deadline. */
 const RESTART_ANSWER_S = 240;
 
-/** A hospital and a dispatch centre over the shipped Mosquitto, dispatch waiting long for answers. */
-export const inquiryFleet = (): Promise<Fleet> =>
+/**
+ * A hospital and a dispatch centre over the shipped Mosquitto, dispatch waiting long for answers;
+ * `dispatchEnv` is added to dispatch's environment for its first start (a test seam).
+ */
+export const inquiryFleet = (dispatchEnv: Record<string, string> = {}): Promise<Fleet> =>
   startFleet({
     hospital: {},
     dispatch: {
@@ -103,6 +106,7 @@ export const inquiryFleet = (): Promise<Fleet> =>
           default: { regionalCentreId: 'regional-centre', answerTimeoutSeconds: RESTART_ANSWER_S },
         },
       },
+      env: dispatchEnv,
     },
   });
 

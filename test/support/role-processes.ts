@@ -48,6 +48,8 @@ export interface RoleProcess {
 export interface RoleSettings {
   /** Added to the role's configuration (top-level keys, e.g. `auth`, `triage`, `inquiries`). */
   readonly config?: Record<string, unknown>;
+  /** Environment of the role's first start only, for a test seam (e.g. src/roles/dispatch/test-seam.ts). */
+  readonly env?: Record<string, string>;
 }
 
 export interface FleetOptions {
@@ -66,9 +68,10 @@ export interface Fleet {
   readonly dispatch: RoleProcess | undefined;
   /**
    * Ends a role's process with `signal` (SIGKILL: a power cut or a crash, nothing flushed or closed)
-   * and runs it again on the same configuration and data directory; `close` stops the new process.
+   * and runs it again on the same configuration and data directory (with `env` added to its
+   * environment, if given); `close` stops the new process.
    */
-  restart(role: RoleProcess, signal?: NodeJS.Signals): Promise<RoleProcess>;
+  restart(role: RoleProcess, signal?: NodeJS.Signals, env?: Record<string, string>): Promise<RoleProcess>;
   close(): Promise<void>;
 }
 
@@ -107,8 +110,9 @@ const runRole = async (
   dir: string,
   name: RoleName,
   id: string,
+  env: Record<string, string> = {},
 ): Promise<{ process: CliProcess; url: string }> => {
-  const child = CliProcess.start(['run', '--config', join(dir, `${id}.json`)]);
+  const child = CliProcess.start(['run', '--config', join(dir, `${id}.json`)], env);
   const url = await child
     .waitForOutput(new RegExp(`^${name} ${id} running at (http://\\S+)/$`, 'm'), 45_000)
     .then((m) => m[1] as string)
@@ -124,6 +128,7 @@ const startRole = async (
   name: RoleName,
   id: string,
   config: Record<string, unknown>,
+  env: Record<string, string> = {},
 ): Promise<RoleProcess> => {
   const dataDir = join(dir, id);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -133,7 +138,7 @@ const startRole = async (
   });
   const userId = `${SCREEN_ROLE[name]}-states`;
   const user = await addUser(file, userId, SCREEN_ROLE[name]);
-  const { process: child, url } = await runRole(dir, name, id);
+  const { process: child, url } = await runRole(dir, name, id, env);
   const deviceToken = readFileSync(join(dataDir, 'device-token'), 'utf8').trim();
   return { id, url, dataDir, process: child, login: { url, userId, ...user, deviceToken } };
 };
@@ -233,13 +238,19 @@ export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
     }
     if (options.dispatch !== undefined)
       pending.push(
-        startRole(dir, 'dispatch', DISPATCH, {
-          ...common(DISPATCH),
-          // No sample hospitals: the ranking holds only the hospital running here.
-          sampleRegion: { seed: SEED, count: 0 },
-          extraSites: [SITE],
-          ...options.dispatch.config,
-        }),
+        startRole(
+          dir,
+          'dispatch',
+          DISPATCH,
+          {
+            ...common(DISPATCH),
+            // No sample hospitals: the ranking holds only the hospital running here.
+            sampleRegion: { seed: SEED, count: 0 },
+            extraSites: [SITE],
+            ...options.dispatch.config,
+          },
+          options.dispatch.env,
+        ),
       );
     const results = await Promise.allSettled(pending);
     for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
@@ -255,11 +266,15 @@ export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
     [HOSPITAL]: 'hospital',
     [DISPATCH]: 'dispatch',
   };
-  const restart = async (role: RoleProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<RoleProcess> => {
+  const restart = async (
+    role: RoleProcess,
+    signal: NodeJS.Signals = 'SIGKILL',
+    env: Record<string, string> = {},
+  ): Promise<RoleProcess> => {
     const name = nameOf[role.id];
     if (name === undefined) throw new Error(`no role ${role.id} in this fleet`);
     await role.process.stop(signal);
-    const { process: child, url } = await runRole(dir, name, role.id);
+    const { process: child, url } = await runRole(dir, name, role.id, env);
     // "running at" comes once the screens listen; the broker link may still be connecting, and what a
     // user sends before it is refused ("not sent, press again"). Restarted means ready: /readyz 200.
     await waitFor(

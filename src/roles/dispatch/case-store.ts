@@ -8,7 +8,13 @@ import {
   OpaqueId,
   type InquiryState,
 } from '../../dispatch/index.js';
-import { attempt, openDatabase, type Db, type StorageErrorCode } from '../../hospital-feed/index.js';
+import {
+  attempt,
+  MIN_RETENTION_MS,
+  openDatabase,
+  type Db,
+  type StorageErrorCode,
+} from '../../hospital-feed/index.js';
 
 /** The dispatch centre's open and recent cases, in its data directory (0700), the file 0600. */
 export const CASES_FILE = 'cases.sqlite';
@@ -16,8 +22,15 @@ export const CASES_FILE = 'cases.sqlite';
 /**
  * One row per case: its inquiry state (the request: case id, category, acuity, age band, sex; the
  * region's policy; each hospital asked, when, and where its answer stands), the inquiries that could
- * not be sent, the incident the ranking needs (its place, category and acuity) and the dispatcher
- * (user id) whose case it is. No name, no address, no call-back number: the centre's forms hold none.
+ * not be sent, the incident the ranking needs (its place, category and acuity), the dispatcher
+ * (user id) whose case it is and the ambulance unit assigned to it (its principal id). No name, no
+ * address, no call-back number: the centre's forms hold none.
+ *
+ * `answers` holds the envelope id of every hospital answer applied to a case, written in the same
+ * commit as the case state it changed: it is dispatch's replay check for answers (`answered`), so an
+ * answer is either applied and its id stored, or neither (a kill -9 in between leaves the broker's
+ * redelivery to be applied once). Kept MIN_RETENTION_MS, longer than any envelope can be accepted,
+ * whatever happens to the case.
  */
 const SCHEMA = `CREATE TABLE IF NOT EXISTS cases (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -26,9 +39,23 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS cases (
   not_sent TEXT NOT NULL DEFAULT '[]',
   incident TEXT,
   opened_by TEXT,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  unit_id TEXT
 ) STRICT;
-CREATE INDEX IF NOT EXISTS cases_updated ON cases (updated_at);`;
+CREATE INDEX IF NOT EXISTS cases_updated ON cases (updated_at);
+CREATE TABLE IF NOT EXISTS answers (
+  message_id TEXT NOT NULL PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  inquiry_id TEXT NOT NULL,
+  keep_until INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS answers_keep_until ON answers (keep_until);`;
+
+/** Files written before units were kept gain the column (NULL: no unit assigned). */
+const migrate = (db: Db): void => {
+  const columns = db.pragma('table_info(cases)') as { name: string }[];
+  if (!columns.some((c) => c.name === 'unit_id')) db.exec('ALTER TABLE cases ADD COLUMN unit_id TEXT');
+};
 
 /** Which cases are kept: the latest `keep`, none last changed before `before`. */
 export interface CaseRetention {
@@ -63,6 +90,7 @@ const Row = v.object({
   not_sent: v.string(),
   incident: v.nullable(v.string()),
   opened_by: v.nullable(v.string()),
+  unit_id: v.nullable(v.string()),
   updated_at: Int,
 });
 type Row = v.InferOutput<typeof Row>;
@@ -83,6 +111,20 @@ export interface StoredCase {
   readonly incident?: Incident;
   /** The dispatcher whose case it is (the incident form shows their latest case). */
   readonly openedBy?: string;
+  /** The ambulance unit assigned to the case and told so (its milestones are taken). */
+  readonly unitId?: string;
+}
+
+/** An answer's envelope, stored with the case state it changed (its id is the replay check). */
+export interface AnswerReceipt {
+  readonly messageId: string;
+  readonly inquiryId: string;
+}
+
+/** Which case and inquiry a stored answer was for. */
+export interface StoredAnswer {
+  readonly caseId: string;
+  readonly inquiryId: string;
 }
 
 /** A row back as a case, or undefined when any part of it does not read back (never half a case). */
@@ -96,6 +138,7 @@ const caseOf = (raw: unknown): StoredCase | undefined => {
   if (
     (r.state !== null && state?.request.caseId !== r.case_id) ||
     (r.incident !== null && incident === undefined) ||
+    (r.unit_id !== null && !v.is(OpaqueId, r.unit_id)) ||
     notSent === undefined
   )
     return undefined;
@@ -105,6 +148,7 @@ const caseOf = (raw: unknown): StoredCase | undefined => {
     notSent,
     ...(incident === undefined ? {} : { incident }),
     ...(r.opened_by === null ? {} : { openedBy: r.opened_by }),
+    ...(r.unit_id === null ? {} : { unitId: r.unit_id }),
   };
 };
 
@@ -126,13 +170,16 @@ export class SqliteCaseStore {
   readonly #all: () => unknown[];
   readonly #putState: (caseId: string, state: string, notSent: string, now: number) => void;
   readonly #putIncident: (caseId: string, incident: string, openedBy: string, now: number) => void;
-  readonly #prune: (r: CaseRetention) => number;
+  readonly #putUnit: (caseId: string, unitId: string, now: number) => void;
+  readonly #putAnswer: (caseId: string, answer: AnswerReceipt, now: number) => void;
+  readonly #answer: (messageId: string) => StoredAnswer | undefined;
+  readonly #prune: (r: CaseRetention, now: number) => number;
 
   private constructor(db: Db) {
     this.#db = db;
     db.pragma('secure_delete = ON');
     const all = db.prepare(
-      'SELECT case_id, state, not_sent, incident, opened_by, updated_at FROM cases ORDER BY seq',
+      'SELECT case_id, state, not_sent, incident, opened_by, unit_id, updated_at FROM cases ORDER BY seq',
     );
     this.#all = () => all.all();
     const putState = db.prepare(
@@ -148,42 +195,68 @@ export class SqliteCaseStore {
     );
     this.#putIncident = (caseId, incident, openedBy, now) =>
       void putIncident.run(caseId, incident, openedBy, now);
+    const putUnit = db.prepare(
+      `INSERT INTO cases (case_id, unit_id, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (case_id) DO UPDATE SET unit_id = excluded.unit_id, updated_at = excluded.updated_at`,
+    );
+    this.#putUnit = (caseId, unitId, now) => void putUnit.run(caseId, unitId, now);
+    // OR IGNORE: a copy opened while the first was still queued is found by the desk before it is
+    // applied (inquiry-desk.ts); the first id written stands.
+    const putAnswer = db.prepare('INSERT OR IGNORE INTO answers VALUES (?, ?, ?, ?)');
+    this.#putAnswer = (caseId, a, now) =>
+      void putAnswer.run(a.messageId, caseId, a.inquiryId, now + MIN_RETENTION_MS);
+    const answer = db.prepare('SELECT case_id, inquiry_id FROM answers WHERE message_id = ?');
+    this.#answer = (messageId) => {
+      const row = answer.get(messageId) as { case_id: string; inquiry_id: string } | undefined;
+      return row === undefined ? undefined : { caseId: row.case_id, inquiryId: row.inquiry_id };
+    };
     const old = db.prepare('DELETE FROM cases WHERE updated_at < ?');
     const beyond = db.prepare(
       'DELETE FROM cases WHERE seq <= (SELECT seq FROM cases ORDER BY seq DESC LIMIT 1 OFFSET ?)',
     );
-    this.#prune = (r) => old.run(r.before).changes + beyond.run(r.keep).changes;
+    const expired = db.prepare('DELETE FROM answers WHERE keep_until < ?');
+    this.#prune = (r, now) =>
+      old.run(r.before).changes + beyond.run(r.keep).changes + expired.run(now).changes;
   }
 
   static open(file: string): Result<SqliteCaseStore, StorageErrorCode> {
     const db = openDatabase(file, SCHEMA);
     if (!db.ok) return err(db.error);
-    const store = attempt(() => new SqliteCaseStore(db.value));
+    const store = attempt(() => {
+      migrate(db.value);
+      return new SqliteCaseStore(db.value);
+    });
     if (!store.ok) db.value.close();
     return store;
   }
 
   /** Forgets what is past retention (unreadable rows included), then reads back what is left. */
-  load(retention: CaseRetention): Result<LoadedCases, StorageErrorCode> {
+  load(retention: CaseRetention, now: number): Result<LoadedCases, StorageErrorCode> {
     return attempt(() => {
-      this.#pruned(retention, () => undefined);
+      this.#pruned(retention, now, () => undefined);
       const rows = this.#all();
       const cases = rows.flatMap((row) => caseOf(row) ?? []);
       return { cases, unreadable: rows.length - cases.length };
     });
   }
 
-  /** Writes a case's inquiry state (and what could not be sent), forgetting what is past retention. */
+  /**
+   * Writes a case's inquiry state (and what could not be sent), forgetting what is past retention;
+   * with `answer`, the answer's envelope id in the same commit (the step that answer made).
+   */
   saveState(
     state: InquiryState,
     notSent: readonly string[],
     now: number,
     retention: CaseRetention,
+    answer?: AnswerReceipt,
   ): Result<void, StorageErrorCode> {
+    const caseId = state.request.caseId;
     return attempt(() =>
-      this.#pruned(retention, () =>
-        this.#putState(state.request.caseId, JSON.stringify(state), JSON.stringify(notSent), now),
-      ),
+      this.#pruned(retention, now, () => {
+        this.#putState(caseId, JSON.stringify(state), JSON.stringify(notSent), now);
+        if (answer !== undefined) this.#putAnswer(caseId, answer, now);
+      }),
     );
   }
 
@@ -196,8 +269,23 @@ export class SqliteCaseStore {
     retention: CaseRetention,
   ): Result<void, StorageErrorCode> {
     return attempt(() =>
-      this.#pruned(retention, () => this.#putIncident(caseId, JSON.stringify(incident), openedBy, now)),
+      this.#pruned(retention, now, () => this.#putIncident(caseId, JSON.stringify(incident), openedBy, now)),
     );
+  }
+
+  /** Writes the ambulance unit assigned to a case (once it was told). */
+  saveUnit(
+    caseId: string,
+    unitId: string,
+    now: number,
+    retention: CaseRetention,
+  ): Result<void, StorageErrorCode> {
+    return attempt(() => this.#pruned(retention, now, () => this.#putUnit(caseId, unitId, now)));
+  }
+
+  /** The case and inquiry of a stored answer, by its envelope id: the codec's replay check for answers. */
+  answered(messageId: string): Result<StoredAnswer | undefined, StorageErrorCode> {
+    return attempt(() => this.#answer(messageId));
   }
 
   close(): void {
@@ -205,10 +293,10 @@ export class SqliteCaseStore {
   }
 
   /** One commit; a TRUNCATE checkpoint after a prune so the deleted rows leave the `-wal` too. */
-  #pruned(retention: CaseRetention, write: () => void): void {
+  #pruned(retention: CaseRetention, now: number, write: () => void): void {
     const pruned = this.#db.transaction(() => {
       write();
-      return this.#prune(retention);
+      return this.#prune(retention, now);
     })();
     if (pruned > 0) this.#db.pragma('wal_checkpoint(TRUNCATE)');
   }

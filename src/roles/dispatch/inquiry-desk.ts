@@ -24,7 +24,7 @@ import {
   type Timers,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
-import { caseRetention, type SqliteCaseStore, type StoredCase } from './case-store.js';
+import { caseRetention, type AnswerReceipt, type SqliteCaseStore, type StoredCase } from './case-store.js';
 
 export interface InquiryDeskEvents {
   /** What one step of a case produced, in order: for the board, the timeline and the alert. */
@@ -121,7 +121,12 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
     return this.#enqueue(caseId, { type: 'cancel' });
   }
 
-  /** An answer opened from our inbox: believed only from the hospital it answers for. */
+  /**
+   * An answer opened from our inbox: believed only from the hospital it answers for. Resolves once
+   * the case step it made is committed with the answer's envelope id (and its commands sent): the
+   * inbox handler awaits it, so the broker's PUBACK follows the commit (link.ts), and a kill -9
+   * before it leaves the broker to deliver the answer again, which the store does not know yet.
+   */
   receive({ envelope, dispatch }: DispatchIncoming): Promise<void> {
     if (dispatch.kind !== 'inquiry-answer') return Promise.resolve();
     const sender = this.o.directory.current.currentKey(envelope.from, this.o.clock.now());
@@ -130,7 +135,28 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
       this.o.logger.warn('inquiry answer refused', { hospital: envelope.from });
       return Promise.resolve();
     }
-    return this.#enqueue(caseId, { type: 'answer', answer: dispatch.body });
+    return this.#enqueue(
+      caseId,
+      { type: 'answer', answer: dispatch.body },
+      { messageId: envelope.messageId, inquiryId: dispatch.body.inquiryId },
+    );
+  }
+
+  /**
+   * The codec refused a copy of an answer as a replay. True when its id is stored: the answer was
+   * applied (its PUBACK lost, or a replay); if it made its hospital the winner, the confirmation is
+   * sent again (it may have been lost with the process), and nothing else changes.
+   */
+  redelivered(messageId: string): boolean {
+    const stored = this.o.store.answered(messageId);
+    if (!stored.ok || stored.value === undefined) return false;
+    const { caseId, inquiryId } = stored.value;
+    const target = this.#cases.get(caseId)?.targets.find((t) => t.inquiryId === inquiryId);
+    if (target?.phase === 'accepted') {
+      const message = { inquiryId, caseId, hospitalId: target.hospitalId };
+      void this.#queued(caseId, () => this.#execute(caseId, { type: 'confirmAcceptance', message }));
+    }
+    return true;
   }
 
   /** Every pending input of every case applied: for tests and shutdown. */
@@ -143,22 +169,31 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
     this.#timers.clear();
   }
 
-  #enqueue(caseId: string, input: InquiryInput): Promise<void> {
+  #enqueue(caseId: string, input: InquiryInput, answer?: AnswerReceipt): Promise<void> {
+    return this.#queued(caseId, () => this.#apply(caseId, input, answer));
+  }
+
+  #queued(caseId: string, work: () => Promise<void>): Promise<void> {
     const previous = this.#queues.get(caseId) ?? Promise.resolve();
-    const next = previous.then(() => this.#apply(caseId, input));
+    const next = previous.then(work);
     this.#queues.set(caseId, next);
     return next;
   }
 
-  async #apply(caseId: string, input: InquiryInput): Promise<void> {
+  async #apply(caseId: string, input: InquiryInput, answer?: AnswerReceipt): Promise<void> {
     const state = this.#cases.get(caseId);
     if (state === undefined) return;
+    // A copy opened before the first was committed (the codec checked the store while both were
+    // queued): the first one's step stands, applied once.
+    const seen = answer === undefined ? undefined : this.o.store.answered(answer.messageId);
+    if (seen?.ok === true && seen.value !== undefined) return;
     const step = stepInquiry(state, input, this.o.clock.now());
     this.#cases.set(caseId, step.state);
     for (const t of step.state.targets) this.#caseOfInquiry.set(t.inquiryId, caseId);
     // Committed before anything goes out: a restart finds every hospital asked (an inquiry lost with
-    // the process counts as unanswered at its deadline, as one the link refused).
-    if (step.state !== state) this.#save(step.state);
+    // the process counts as unanswered at its deadline, as one the link refused). An answer's id is
+    // committed with the step it made, even one that changed nothing (a copy is then a replay).
+    if (step.state !== state || answer !== undefined) this.#save(step.state, answer);
     this.#schedule(caseId, step.state);
     if (step.events.length > 0) this.emit('events', caseId, step.events);
     for (const command of step.commands) await this.#execute(caseId, command);
@@ -168,10 +203,10 @@ export class InquiryDesk extends EventEmitter<InquiryDeskEvents> {
    * Writes a case's state; a write that fails does not stop the desk (the case goes on in memory)
    * and `dispatch case not stored` tells the operator the storage code, never the case.
    */
-  #save(state: InquiryState): void {
+  #save(state: InquiryState, answer?: AnswerReceipt): void {
     const now = this.o.clock.now();
     const notSent = state.targets.map((t) => t.inquiryId).filter((id) => this.#notSent.has(id));
-    const saved = this.o.store.saveState(state, notSent, now, caseRetention(now));
+    const saved = this.o.store.saveState(state, notSent, now, caseRetention(now), answer);
     if (!saved.ok) this.o.logger.error('dispatch case not stored', { code: saved.error });
   }
 

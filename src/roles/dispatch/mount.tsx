@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { DispatchConfig } from '../../config/index.js';
-import { SqliteReplayStore } from '../../crypto/index.js';
 import { computeOutcomeKpis } from '../../dispatch/index.js';
 import {
   openIncomingOrDispatch,
@@ -11,6 +10,7 @@ import {
   type Timers,
 } from '../../hospital-feed/index.js';
 import { SodiumEnvelopeCodec } from '../envelope-codec.js';
+import { storedReplayCheck } from '../feed.js';
 import type { RoleContext } from '../runtime.js';
 import { InquiryBoard, KpiPanel } from './board-panels.js';
 import { DispatchCases } from './cases.js';
@@ -23,6 +23,7 @@ import { OutcomeKpiPanel } from './outcome-kpis.js';
 import { loadRegion } from './region.js';
 import { dispatchRoutes } from './routes.js';
 import { StatusBoard } from './status-board.js';
+import { killAfterOpenFrom, type AfterOpen } from './test-seam.js';
 import { TimelineStore } from './timeline-store.js';
 import { UnitDesk } from './unit-desk.js';
 
@@ -40,6 +41,8 @@ export interface DispatchParts {
 export interface DispatchMountOptions {
   readonly timers?: Timers;
   readonly newCaseId?: () => string;
+  /** Called with each inbox message's kind once opened, before it is applied (test-seam.ts). */
+  readonly afterOpen?: AfterOpen;
 }
 
 /**
@@ -61,20 +64,29 @@ export const mountDispatch = async (
   const board = new StatusBoard(ctx.crypto.directory, ctx.clock, (reason) => rejected.inc({ reason }));
   board.seed(sampleStatuses);
 
-  const replay = new SqliteReplayStore(join(config.dataDir, 'replay.sqlite'));
-  ctx.onStop(() => replay.close());
-  const codec = new SodiumEnvelopeCodec({
-    identity: ctx.crypto.identity,
-    keys: ctx.crypto.keys,
-    directory: ctx.crypto.directory,
-    replay,
-    clock: ctx.clock,
-  });
   // Like the hospital's stores: a data directory the role cannot write stops the start with the reason.
   const store = SqliteCaseStore.open(join(config.dataDir, CASES_FILE));
   if (!store.ok) throw new Error(`dispatch cases: ${store.error}`);
   ctx.onStop(() => store.value.close());
-  const loaded = store.value.load(caseRetention(ctx.clock.now()));
+  const timeline = TimelineStore.open(join(config.dataDir, 'timeline.sqlite'));
+  ctx.onStop(() => timeline.close());
+  // The replay check is the stores themselves, as at the hospital (storedReplayCheck, feed.ts): each
+  // message's id is committed with what it changed (an answer with its case, a milestone with the
+  // timeline, an outcome as its row), never at opening, so a kill -9 in between loses nothing.
+  // A case-store read that fails counts as seen: a possible replay is never applied.
+  const seen = (id: string): boolean => {
+    const answer = store.value.answered(id);
+    return !answer.ok || answer.value !== undefined || timeline.received(id) || outcomes.has(id);
+  };
+  const codec = new SodiumEnvelopeCodec({
+    identity: ctx.crypto.identity,
+    keys: ctx.crypto.keys,
+    directory: ctx.crypto.directory,
+    replay: storedReplayCheck(seen),
+    clock: ctx.clock,
+  });
+  const now = ctx.clock.now();
+  const loaded = store.value.load(caseRetention(now), now);
   if (!loaded.ok) logger.error('dispatch cases not loaded', { code: loaded.error });
   // Counted only: a row that does not read back may hold what the case carried.
   else if (loaded.value.unreadable > 0)
@@ -93,8 +105,6 @@ export const mountDispatch = async (
     restored,
   });
   ctx.onStop(() => desk.stop());
-  const timeline = TimelineStore.open(join(config.dataDir, 'timeline.sqlite'));
-  ctx.onStop(() => timeline.close());
   const cases = new DispatchCases({
     region,
     board,
@@ -118,7 +128,9 @@ export const mountDispatch = async (
     link: ctx.link,
     directory: ctx.crypto.directory,
     clock: ctx.clock,
-    append: (events) => timeline.append(events),
+    timeline,
+    store: store.value,
+    restored,
     logger,
     rejected: (reason) => milestonesRefused.inc({ reason }),
   });
@@ -162,6 +174,10 @@ export const mountDispatch = async (
   );
   const refusals = new RefusalLog(logger, options.timers ?? systemTimers, 'dispatch inbox messages refused');
   ctx.onStop(() => refusals.flush());
+  const afterOpen = options.afterOpen ?? killAfterOpenFrom(process.env);
+  // Every message is applied and committed before this handler settles, so its PUBACK (link.ts)
+  // follows the commit: a kill -9 before that leaves the message with the broker, which delivers it
+  // again to our persistent session, and the stores do not know its id yet.
   ctx.link.onMessage(async (topic, payload) => {
     if (parseStatusTopic(topic) !== undefined) {
       if (board.accept(topic, payload).ok) ctx.gateway.live.refresh('hospitals');
@@ -169,8 +185,11 @@ export const mountDispatch = async (
     }
     if (topic !== inbox) return;
     const opened = await openIncomingOrDispatch(codec, payload, ['outcome'], ['inquiry-answer', 'milestone']);
-    if (!opened.ok && opened.error.messageId !== undefined && outcomes.redelivered(opened.error.messageId))
-      return;
+    // A replay of a stored message: its sender is acknowledged (or confirmed) again, nothing applied.
+    const replayOf = opened.ok ? undefined : opened.error.messageId;
+    if (replayOf !== undefined && (outcomes.redelivered(replayOf) || desk.redelivered(replayOf))) return;
+    if (opened.ok)
+      afterOpen?.('message' in opened.value ? opened.value.message.kind : opened.value.dispatch.kind);
     if (opened.ok && 'message' in opened.value && opened.value.message.kind === 'outcome') {
       if (outcomes.receive(opened.value.envelope, opened.value.message.body))
         ctx.gateway.live.refresh('kpis');
@@ -186,8 +205,7 @@ export const mountDispatch = async (
       units.receive(opened.value);
       return;
     }
-    // Not awaited: the link reads no further packets until this handler returns.
-    void desk.receive(opened.value);
+    await desk.receive(opened.value);
   });
   for (const topic of [topics.allHospitalStatuses, inbox]) {
     const subscribed = await ctx.link.subscribe(topic);

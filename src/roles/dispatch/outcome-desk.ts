@@ -37,7 +37,10 @@ interface Row {
  * report named, the ICD-10 code and disposition (no note, no other patient data), through their
  * durable reply outbox; dispatch stores it with the case's category and whether the hospital was
  * stroke-capable by the status held now (`outcomes.sqlite`, append-only, FULL sync), then
- * acknowledges it (`ack received`) so the hospital stops resending. A redelivery is acknowledged again.
+ * acknowledges it (`ack received`) so the hospital stops resending. The row's message id is the
+ * replay check (`has`): stored in the one commit that stores the outcome, so a kill -9 before it
+ * leaves the copy (the broker's or the hospital outbox's) to be taken. A redelivery of a stored one is
+ * acknowledged again.
  */
 export class OutcomeDesk {
   readonly #db: Database.Database;
@@ -104,6 +107,11 @@ export class OutcomeDesk {
     });
     void this.#acknowledge(envelope.from, body.reportId, envelope.messageId);
     return true;
+  }
+
+  /** Whether an outcome with this envelope id is stored: the codec's replay check for outcomes. */
+  has(messageId: string): boolean {
+    return this.#byMessage.get(messageId) !== undefined;
   }
 
   /** The codec refused a copy as a replay: if we stored it, our acknowledgement was lost; send it again. */

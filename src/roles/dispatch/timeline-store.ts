@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { privateSqliteFile } from '../../core/index.js';
-import type { TimelineEvent } from '../../dispatch/index.js';
+import { UNIT_MILESTONES, type TimelineEvent, type UnitMilestone } from '../../dispatch/index.js';
+import { MIN_RETENTION_MS } from '../../hospital-feed/index.js';
 
 interface Row {
   case_id: string;
@@ -17,23 +18,39 @@ const eventsOf = (rows: readonly Row[]): TimelineEvent[] =>
     ...(r.hospital_id === null ? {} : { hospitalId: r.hospital_id }),
   }));
 
+const isUnitMilestone = (kind: string): kind is UnitMilestone =>
+  (UNIT_MILESTONES as readonly string[]).includes(kind);
+
 /**
  * The dispatch centre's case timeline, append-only, in SQLite: ids, milestone kinds and times only,
- * so it can be kept for the yearly figures long after patient data is gone.
+ * so it can be kept for the yearly figures long after patient data is gone. A unit's milestone is
+ * appended in one commit with its envelope id (`milestone_messages`, kept MIN_RETENTION_MS, longer
+ * than any envelope can be accepted): that id is dispatch's replay check for milestones (`received`).
  */
 export class TimelineStore {
   readonly #db: Database.Database;
   readonly #insert: Database.Statement;
   readonly #since: Database.Statement;
   readonly #ofCase: Database.Statement;
+  readonly #received: Database.Statement<[string]>;
+  readonly #milestone: (event: TimelineEvent, messageId: string, now: number) => void;
 
   private constructor(db: Database.Database) {
     this.#db = db;
-    this.#insert = db.prepare('INSERT INTO events (case_id, kind, at, hospital_id) VALUES (?, ?, ?, ?)');
+    const insert = db.prepare('INSERT INTO events (case_id, kind, at, hospital_id) VALUES (?, ?, ?, ?)');
+    this.#insert = insert;
     this.#since = db.prepare('SELECT case_id, kind, at, hospital_id FROM events WHERE at >= ? ORDER BY seq');
     this.#ofCase = db.prepare(
       'SELECT case_id, kind, at, hospital_id FROM events WHERE case_id = ? ORDER BY seq',
     );
+    this.#received = db.prepare('SELECT 1 FROM milestone_messages WHERE message_id = ?');
+    const remember = db.prepare('INSERT INTO milestone_messages VALUES (?, ?)');
+    const expired = db.prepare('DELETE FROM milestone_messages WHERE keep_until < ?');
+    this.#milestone = db.transaction((e: TimelineEvent, messageId: string, now: number) => {
+      expired.run(now);
+      remember.run(messageId, now + MIN_RETENTION_MS);
+      insert.run(e.caseId, e.kind, e.at, e.hospitalId ?? null);
+    });
   }
 
   static open(file: string): TimelineStore {
@@ -46,6 +63,10 @@ export class TimelineStore {
       case_id TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, hospital_id TEXT
     );
     CREATE INDEX IF NOT EXISTS events_at ON events (at);
+    CREATE TABLE IF NOT EXISTS milestone_messages (
+      message_id TEXT NOT NULL PRIMARY KEY, keep_until INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS milestone_messages_keep_until ON milestone_messages (keep_until);
     CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'append-only'); END;`);
     return new TimelineStore(db);
   }
@@ -55,6 +76,21 @@ export class TimelineStore {
     this.#db.transaction(() => {
       for (const e of events) this.#insert.run(e.caseId, e.kind, e.at, e.hospitalId ?? null);
     })();
+  }
+
+  /** A unit's milestone and its envelope's id, in one commit (throws if the id is stored: a copy). */
+  appendMilestone(event: TimelineEvent, messageId: string, now: number): void {
+    this.#milestone(event, messageId, now);
+  }
+
+  /** Whether a milestone with this envelope id is recorded: the codec's replay check for milestones. */
+  received(messageId: string): boolean {
+    return this.#received.get(messageId) !== undefined;
+  }
+
+  /** The unit milestones of a case already recorded (each is taken once). */
+  milestonesOf(caseId: string): ReadonlySet<UnitMilestone> {
+    return new Set(this.ofCase(caseId).flatMap((e) => (isUnitMilestone(e.kind) ? [e.kind] : [])));
   }
 
   since(at: number): TimelineEvent[] {

@@ -1,12 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { err, ok, type Clock, type Result } from '../../core/index.js';
 import type { DirectoryView } from '../../crypto/index.js';
-import {
-  checkMilestone,
-  type MilestoneRejection,
-  type TimelineEvent,
-  type UnitMilestone,
-} from '../../dispatch/index.js';
+import { checkMilestone, type MilestoneRejection, type TimelineEvent } from '../../dispatch/index.js';
 import {
   encodeDispatchBody,
   topics,
@@ -15,6 +10,8 @@ import {
   type PublishLink,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
+import { caseRetention, type SqliteCaseStore, type StoredCase } from './case-store.js';
+import type { TimelineStore } from './timeline-store.js';
 
 export const ASSIGN_ERROR = {
   /** No valid `ambulance` key for that id in the pinned directory: nothing can be sealed to it. */
@@ -37,7 +34,12 @@ export interface UnitDeskOptions {
   readonly link: PublishLink;
   readonly directory: DirectoryView;
   readonly clock: Clock;
-  readonly append: (events: readonly TimelineEvent[]) => void;
+  /** Where milestones are recorded, each with its envelope id (timeline-store.ts). */
+  readonly timeline: Pick<TimelineStore, 'appendMilestone' | 'milestonesOf'>;
+  /** Where each case's assigned unit is kept across a restart (beside its inquiry state). */
+  readonly store: Pick<SqliteCaseStore, 'saveUnit'>;
+  /** The cases the store held at start: their assigned units. */
+  readonly restored?: readonly StoredCase[];
   readonly logger: Logger;
   /** Counts a refused milestone (bounded labels). */
   readonly rejected?: (reason: MilestoneRejection) => void;
@@ -49,16 +51,18 @@ const ASSIGNMENT_TTL_MS = 12 * 3600_000;
 /**
  * Links the centre's cases to ambulance units: an assignment goes to the unit sealed (ids only), and
  * the milestones the unit reports back (card read, summary viewed, departure, arrival) are recorded
- * in the case timeline when they come from the unit assigned to that case, once each.
+ * in the case timeline when they come from the unit assigned to that case, once each. The unit
+ * assigned is committed in cases.sqlite once it was told, so a restarted dispatch (kill -9 included)
+ * still takes that unit's milestones; which milestones a case has is read from the timeline.
  */
 export class UnitDesk extends EventEmitter<UnitDeskEvents> {
   readonly #unitOf = new Map<string, string>();
-  readonly #recorded = new Map<string, Set<UnitMilestone>>();
   /** Cases whose last assignment the link refused: the screen asks to press again. */
   readonly #notSent = new Set<string>();
 
   constructor(private readonly o: UnitDeskOptions) {
     super();
+    for (const c of o.restored ?? []) if (c.unitId !== undefined) this.#unitOf.set(c.caseId, c.unitId);
   }
 
   /** Ambulance units with a key valid now: who can be assigned. */
@@ -92,6 +96,9 @@ export class UnitDesk extends EventEmitter<UnitDeskEvents> {
     }
     // A reassignment replaces the unit: milestones from the previous one are refused from now on.
     this.#unitOf.set(caseId, unitId);
+    // A failed write leaves the assignment in memory, and the operator is told the storage code.
+    const saved = this.o.store.saveUnit(caseId, unitId, now, caseRetention(now));
+    if (!saved.ok) this.o.logger.error('dispatch case not stored', { code: saved.error });
     this.#notSent.delete(caseId);
     this.emit('assigned', caseId, unitId);
     return ok(undefined);
@@ -119,17 +126,19 @@ export class UnitDesk extends EventEmitter<UnitDeskEvents> {
     }
   }
 
-  /** A milestone opened from our inbox: recorded only from the unit assigned to its case. */
+  /**
+   * A milestone opened from our inbox: recorded only from the unit assigned to its case, in one
+   * commit with its envelope id, before this returns (so before the inbox handler lets its PUBACK go).
+   */
   receive({ envelope, dispatch }: DispatchIncoming): Result<TimelineEvent, MilestoneRejection> | undefined {
     if (dispatch.kind !== 'milestone') return undefined;
     const now = this.o.clock.now();
-    const recorded = this.#recorded.get(dispatch.body.caseId) ?? new Set<UnitMilestone>();
     const checked = checkMilestone({
       message: dispatch.body,
       from: envelope.from,
       senderRole: this.o.directory.current.currentKey(envelope.from, now)?.role,
       assignedUnit: this.#unitOf.get(dispatch.body.caseId),
-      recorded,
+      recorded: this.o.timeline.milestonesOf(dispatch.body.caseId),
       now,
     });
     if (!checked.ok) {
@@ -137,9 +146,7 @@ export class UnitDesk extends EventEmitter<UnitDeskEvents> {
       this.o.logger.warn('milestone refused', { reason: checked.error, unit: envelope.from });
       return checked;
     }
-    this.o.append([checked.value]);
-    recorded.add(dispatch.body.milestone);
-    this.#recorded.set(dispatch.body.caseId, recorded);
+    this.o.timeline.appendMilestone(checked.value, envelope.messageId, now);
     this.emit('recorded', checked.value);
     return checked;
   }
