@@ -9,7 +9,14 @@ import type { DirectoryView } from '../../src/crypto/index.js';
 import { RegionalInquiryPolicies, type InquiryRequest } from '../../src/dispatch/index.js';
 import type { DispatchIncoming, EnvelopeCodec, PublishLink, Timers } from '../../src/hospital-feed/index.js';
 import { createLogger } from '../../src/log/index.js';
-import { CASES_FILE, InquiryDesk, SqliteCaseStore, caseRetention } from '../../src/roles/dispatch/index.js';
+import {
+  CASES_FILE,
+  DispatchCases,
+  InquiryDesk,
+  SqliteCaseStore,
+  TimelineStore,
+  caseRetention,
+} from '../../src/roles/dispatch/index.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
 const HOUR = 3600_000;
@@ -305,5 +312,44 @@ describe('dispatch case store', () => {
     expect(second.loaded.cases).toEqual([
       { caseId: 'case-8', notSent: [], incident, openedBy: 'dispatcher-1', unitId: 'amb-1' },
     ]);
+  });
+
+  it('fills in the inquiry milestones a kill -9 kept from the timeline (a second file), once', async () => {
+    const file = fileIn();
+    const first = rig(file);
+    first.desk.open(request('case-9'));
+    await first.desk.send('case-9', [
+      { hospitalId: 'hosp-a', etaMinutes: 8 },
+      { hospitalId: 'hosp-b', etaMinutes: 9 },
+    ]);
+    const [a] = first.desk.get('case-9')?.targets ?? [];
+    if (a === undefined) throw new Error('targets missing');
+    await first.desk.receive(answer(a.inquiryId, 'hosp-a', 'accept'));
+    first.store.close();
+    // The case was committed; the process died before its milestones reached the timeline.
+    const timeline = TimelineStore.open(join(file, '..', 'timeline.sqlite'));
+    const restart = (): void => {
+      const next = rig(file);
+      void new DispatchCases({
+        region: { id: 'test', hospitals: [] },
+        board: {},
+        desk: next.desk,
+        timeline,
+        policy: {},
+        clock: next.clock,
+        logger: createLogger({ level: 'error', sink: () => undefined }),
+        store: next.store,
+        restored: next.loaded.cases,
+      } as unknown as ConstructorParameters<typeof DispatchCases>[0]);
+      next.store.close();
+    };
+    restart();
+    restart();
+    expect(timeline.ofCase('case-9').map((e) => `${e.kind} ${e.hospitalId ?? ''} ${e.at - T0}`)).toEqual([
+      'inquirySent hosp-a 0',
+      'inquirySent hosp-b 0',
+      'accepted hosp-a 0',
+    ]);
+    timeline.close();
   });
 });

@@ -21,6 +21,7 @@ import type { Logger } from '../../log/index.js';
 import type { InquiryDesk } from './inquiry-desk.js';
 import type { StatusBoard } from './status-board.js';
 import type { TimelineStore } from './timeline-store.js';
+import { missingInquiryMilestones } from './timeline-repair.js';
 
 export interface NewCase {
   readonly incident: Incident;
@@ -61,8 +62,11 @@ export class DispatchCases {
 
   constructor(private readonly o: DispatchCasesOptions) {
     // After a restart: each case's incident (to rank it again, to assign a unit), each dispatcher's
-    // latest case on their incident form, and the refusals hospitals gave (the ranking weighs them).
+    // latest case on their incident form, the refusals hospitals gave (the ranking weighs them), and
+    // the inquiry milestones a kill -9 kept from the timeline (timeline-repair.ts).
     for (const c of o.restored ?? []) {
+      if (c.state !== undefined)
+        o.timeline.append(missingInquiryMilestones(c.state, o.timeline.ofCase(c.caseId)));
       if (c.incident !== undefined) this.#incidents.set(c.caseId, c.incident);
       if (c.openedBy !== undefined) this.#currentOf.set(c.openedBy, c.caseId);
       for (const t of c.state?.targets ?? [])
