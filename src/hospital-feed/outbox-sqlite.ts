@@ -5,11 +5,67 @@ import type { DeclineReason, MessageKind } from './messages.js';
 import { isTerminal, type OutboxEntry, type Transport } from './outbox-state.js';
 import type { AppliedMessage, FormKey, OutboxChange, OutboxStore, PeerEntry } from './outbox-store.js';
 import type { HospitalStage, Lifecycle, ReportRecord } from './report-state.js';
-import { attempt, openDatabase, type Db, type Statement } from './sqlite.js';
+import {
+  attempt,
+  hasTable,
+  openDatabase,
+  rebuildTable,
+  type Db,
+  type Statement,
+  type StoreSchema,
+} from './sqlite.js';
 import type { OutcomeRecord, ThreadEntry } from './thread-state.js';
 import { THREAD_SCHEMA, ThreadTables } from './thread-sqlite.js';
 
-const SCHEMA = `
+const REPORTS = `(
+  report_id TEXT PRIMARY KEY,
+  hospital_id TEXT NOT NULL,
+  lifecycle TEXT NOT NULL,
+  hospital TEXT NOT NULL,
+  answer_sequence INTEGER NOT NULL,
+  decline_reason TEXT,
+  sequence INTEGER NOT NULL,
+  latest TEXT NOT NULL,
+  latest_message_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  decline_note TEXT
+) STRICT, WITHOUT ROWID`;
+const APPLIED = `(
+  message_id TEXT PRIMARY KEY,
+  report_id TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID`;
+const FORM_KEYS = `(
+  form_key TEXT PRIMARY KEY,
+  report_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID`;
+
+const REPORT_COLUMNS = `report_id, hospital_id, lifecycle, hospital, answer_sequence, decline_reason,
+  sequence, latest, latest_message_id, expires_at, updated_at, decline_note`;
+
+/** An outbox written before the decline note was kept lacks its column: added empty, nothing lost. */
+const addDeclineNote = (db: Db): void => {
+  if (!hasTable(db, 'reports')) return;
+  const columns = db.prepare('PRAGMA table_info(reports)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'decline_note'))
+    db.exec('ALTER TABLE reports ADD COLUMN decline_note TEXT');
+};
+
+/**
+ * Every commit writes each b-tree page it changes to the WAL (one frame per page), so the tables are
+ * laid out for few pages per report (docs/decisions.md, "Pages per report"). An outbox row holds a
+ * sealed envelope (~2 KB: one row per leaf page), so it stays a rowid table, its message id in the
+ * implicit index; a `WITHOUT ROWID` table keeps at most ~1,000 bytes of a row in its leaf and the rest
+ * in overflow pages. The small rows keyed by a text id are `WITHOUT ROWID`: the key's b-tree is the
+ * table, with no second b-tree for it. `live()` and the forgetting of old form keys read whole (small)
+ * tables rather than keep an index written with every report.
+ */
+const SCHEMA: StoreSchema = {
+  version: 1,
+  ddl: `
 CREATE TABLE IF NOT EXISTS outbox (
   message_id TEXT PRIMARY KEY,
   report_id TEXT NOT NULL,
@@ -24,35 +80,20 @@ CREATE TABLE IF NOT EXISTS outbox (
   attempts INTEGER NOT NULL,
   next_attempt_at INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX IF NOT EXISTS outbox_order ON outbox (created_at, sequence);
-CREATE TABLE IF NOT EXISTS reports (
-  report_id TEXT PRIMARY KEY,
-  hospital_id TEXT NOT NULL,
-  lifecycle TEXT NOT NULL,
-  hospital TEXT NOT NULL,
-  answer_sequence INTEGER NOT NULL,
-  decline_reason TEXT,
-  sequence INTEGER NOT NULL,
-  latest TEXT NOT NULL,
-  latest_message_id TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  decline_note TEXT
-) STRICT;
-CREATE TABLE IF NOT EXISTS applied (
-  message_id TEXT PRIMARY KEY,
-  report_id TEXT NOT NULL,
-  sender TEXT NOT NULL,
-  received_at INTEGER NOT NULL
-) STRICT;
+CREATE TABLE IF NOT EXISTS reports ${REPORTS};
+CREATE TABLE IF NOT EXISTS applied ${APPLIED};
 CREATE INDEX IF NOT EXISTS applied_age ON applied (received_at);
-CREATE TABLE IF NOT EXISTS form_keys (
-  form_key TEXT PRIMARY KEY,
-  report_id TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-) STRICT;
-CREATE INDEX IF NOT EXISTS form_keys_age ON form_keys (created_at);
-${THREAD_SCHEMA}`;
+CREATE TABLE IF NOT EXISTS form_keys ${FORM_KEYS};
+${THREAD_SCHEMA}`,
+  upgrade: (db) => {
+    // Version 0 (before user_version was kept): rowid tables with text keys, and two indexes.
+    addDeclineNote(db);
+    db.exec('DROP INDEX IF EXISTS outbox_order; DROP INDEX IF EXISTS form_keys_age;');
+    rebuildTable(db, 'reports', REPORTS, REPORT_COLUMNS);
+    rebuildTable(db, 'applied', APPLIED, 'message_id, report_id, sender, received_at');
+    rebuildTable(db, 'form_keys', FORM_KEYS, 'form_key, report_id, created_at');
+  },
+};
 
 interface EntryRow {
   message_id: string;
@@ -115,13 +156,6 @@ const toReport = (r: ReportRow): ReportRecord => ({
   updatedAt: r.updated_at,
 });
 
-/** An outbox written before the decline note was kept lacks its column: added empty, nothing lost. */
-const addDeclineNote = (db: Db): void => {
-  const columns = db.prepare('PRAGMA table_info(reports)').all() as { name: string }[];
-  if (!columns.some((c) => c.name === 'decline_note'))
-    db.exec('ALTER TABLE reports ADD COLUMN decline_note TEXT');
-};
-
 interface AppliedRow {
   message_id: string;
   report_id: string;
@@ -159,8 +193,7 @@ export class SqliteOutboxStore implements OutboxStore {
     );
     const remove = db.prepare('DELETE FROM outbox WHERE message_id = ?');
     const putReport = db.prepare(
-      `INSERT OR REPLACE INTO reports (report_id, hospital_id, lifecycle, hospital, answer_sequence,
-         decline_reason, sequence, latest, latest_message_id, expires_at, updated_at, decline_note)
+      `INSERT OR REPLACE INTO reports (${REPORT_COLUMNS})
        VALUES (@report_id, @hospital_id, @lifecycle, @hospital, @answer_sequence, @decline_reason,
          @sequence, @latest, @latest_message_id, @expires_at, @updated_at, @decline_note)`,
     );
@@ -217,11 +250,6 @@ export class SqliteOutboxStore implements OutboxStore {
   static open(file: string): Result<SqliteOutboxStore, StorageErrorCode> {
     const db = openDatabase(file, SCHEMA);
     if (!db.ok) return err(db.error);
-    const upgraded = attempt(() => addDeclineNote(db.value));
-    if (!upgraded.ok) {
-      db.value.close();
-      return err(upgraded.error);
-    }
     return ok(new SqliteOutboxStore(db.value));
   }
 
@@ -245,9 +273,10 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   live(): readonly OutboxEntry[] {
-    return (this.#db.prepare('SELECT * FROM outbox ORDER BY created_at, sequence').all() as EntryRow[]).map(
-      toEntry,
-    );
+    // Read once at start-up, all of it anyway: sorted here, so no index is written with each entry.
+    return (this.#db.prepare('SELECT * FROM outbox').all() as EntryRow[])
+      .map(toEntry)
+      .sort((a, b) => a.createdAt - b.createdAt || a.sequence - b.sequence);
   }
 
   report(reportId: string): ReportRecord | undefined {

@@ -37,11 +37,47 @@ export const attempt = <T>(fn: () => T): Result<T, StorageErrorCode> => {
 };
 
 /**
+ * The tables of a store as its current version writes them, and how a file written by an earlier
+ * version is brought to them. `version` is the file's `PRAGMA user_version` once current (0: a file
+ * from before versions were kept).
+ */
+export interface StoreSchema {
+  readonly version: number;
+  /** `CREATE ... IF NOT EXISTS` of every table and index: a new file gets these. */
+  readonly ddl: string;
+  /**
+   * Rebuilds what a file of version `from` holds into the current tables, keeping every row; runs
+   * before `ddl`, inside the same transaction, and must find nothing to do on a new (empty) file.
+   */
+  readonly upgrade: (db: Db, from: number) => void;
+}
+
+/** Whether the file has a table of that name. */
+export const hasTable = (db: Db, name: string): boolean =>
+  db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
+
+/**
+ * Rebuilds `table` with a new definition, every row kept (SQLite, "ALTER TABLE", "Making Other
+ * Kinds Of Table Schema Changes": create the new table, copy, drop the old, rename). `columns` are
+ * the new table's; the old one has them all. Its indexes go with the old table: the store's `ddl`
+ * makes the ones it still wants. Nothing when the file has no such table.
+ */
+export const rebuildTable = (db: Db, table: string, definition: string, columns: string): void => {
+  if (!hasTable(db, table)) return;
+  db.exec(`CREATE TABLE ${table}_rebuilt ${definition};
+    INSERT INTO ${table}_rebuilt (${columns}) SELECT ${columns} FROM ${table};
+    DROP TABLE ${table};
+    ALTER TABLE ${table}_rebuilt RENAME TO ${table};`);
+};
+
+/**
  * Opens a database for data that must survive a crash: WAL, and synchronous FULL so a commit is on
  * disk (fsync of the WAL) before the call returns: "accepted" means stored. The file is 0600 whatever
- * the umask: it holds reports.
+ * the umask: it holds reports. With a `StoreSchema`, a file of an earlier version is upgraded in one
+ * transaction (all of it or, on a crash, none of it), and then checkpointed so the pages of the old
+ * tables, zeroed by `secure_delete`, leave the `-wal` file too.
  */
-export const openDatabase = (file: string, schema: string): Result<Db, StorageErrorCode> =>
+export const openDatabase = (file: string, schema: string | StoreSchema): Result<Db, StorageErrorCode> =>
   attempt(() => {
     privateSqliteFile(file);
     const db = new Database(file);
@@ -49,10 +85,29 @@ export const openDatabase = (file: string, schema: string): Result<Db, StorageEr
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
-      db.exec(schema);
+      if (typeof schema === 'string') db.exec(schema);
+      else if (upgrade(db, schema)) db.pragma('wal_checkpoint(TRUNCATE)');
       return db;
     } catch (error) {
       db.close();
       throw error;
     }
   });
+
+/** Brings the file to `schema` in one transaction; true when it held tables of an earlier version. */
+const upgrade = (db: Db, schema: StoreSchema): boolean =>
+  db.transaction(() => {
+    const from = db.pragma('user_version', { simple: true }) as number;
+    const old = from < schema.version && hasAnyTable(db);
+    if (old) {
+      // The old tables' rows hold patient data: the pages they leave are overwritten, not unlinked.
+      db.pragma('secure_delete = ON');
+      schema.upgrade(db, from);
+    }
+    db.exec(schema.ddl);
+    if (from < schema.version) db.pragma(`user_version = ${schema.version}`);
+    return old;
+  })();
+
+const hasAnyTable = (db: Db): boolean =>
+  db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' LIMIT 1").get() !== undefined;
