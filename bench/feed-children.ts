@@ -2,17 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * A receiving side of bench:feed in a process of its own (compiled beside this file:
+ * A side of bench:feed in a process of its own (compiled beside this file:
  * dist/test/support/feed/NAME.js), as on its own machine in the field: the hospital feed
- * (`receiver-process`) or the baseline's receiver (`baseline-receiver-process`). Its stdout comes
- * line by line to `onLine` and into `lines`; times in it are `epochNow` of that process.
+ * (`receiver-process`), the baseline's receiver (`baseline-receiver-process`) or a share of the
+ * burst's units (`burst-process`). Its stdout comes line by line to `onLine` and into `lines`; times
+ * in it are `epochNow` of that process. `send` writes a line to its stdin.
  */
 export class FeedChild {
   readonly lines: string[] = [];
   #child: ChildProcess | undefined;
 
   constructor(
-    private readonly name: 'receiver-process' | 'baseline-receiver-process',
+    private readonly name: 'receiver-process' | 'baseline-receiver-process' | 'burst-process',
     private readonly env: Record<string, string>,
     private readonly onLine: (line: string) => void = () => undefined,
   ) {}
@@ -22,7 +23,7 @@ export class FeedChild {
     const script = fileURLToPath(new URL(`../test/support/feed/${this.name}.js`, import.meta.url));
     const child = spawn(process.execPath, [script], {
       env: { ...process.env, ...this.env },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.#child = child;
     let rest = '';
@@ -42,6 +43,10 @@ export class FeedChild {
       });
     });
     await ready;
+  }
+
+  send(line: string): void {
+    this.#child?.stdin?.write(`${line}\n`);
   }
 
   /** The last `rss BYTES` the process printed (the hospital feed prints it twice a second). */

@@ -220,7 +220,7 @@ export class AmbulanceFeed extends EventEmitter<AmbulanceFeedEvents> {
 
   /** Envelopes still in the outbox (for health pages and tests). */
   get pending(): number {
-    return this.#outbox.entries().length;
+    return this.#outbox.size;
   }
 
   /** A message to a dispatch centre, published directly: ok once the broker has it. */

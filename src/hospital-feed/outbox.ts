@@ -215,6 +215,11 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     return [...this.#live.values()];
   }
 
+  /** How many entries are live (not yet acknowledged, expired or superseded), without copying them. */
+  get size(): number {
+    return this.#live.size;
+  }
+
   get inFlight(): number {
     return this.#inFlight.size;
   }

@@ -68,7 +68,7 @@ it(
     expect(reads.some((n) => n > 0 && n < total)).toBe(true);
     expect(hospital.counts.rejected).toEqual({});
     process.stdout.write(
-      `burst ${UNITS.length}×${PER_UNIT}: reports acknowledged in ${burst.reportsAckedMs} ms, drained in ${burst.drainedMs} ms\n`,
+      `burst ${UNITS.length}×${PER_UNIT}: reports acknowledged in ${Math.round(burst.reportsAckedAt - burst.startedAt)} ms, drained in ${Math.round(burst.drainedAt - burst.startedAt)} ms\n`,
     );
     await burst.close();
     await hospital.close();
