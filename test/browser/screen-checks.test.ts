@@ -4,7 +4,7 @@ import { launchChromium } from '../support/browser.js';
 import { checkScreen, SCREEN_SIZES, screenProblems } from '../support/screen-checks.js';
 
 /** The checks every screen test relies on must themselves catch what issue 15 found. */
-describe('screen checks (overlap, overflow, split labels, axe-core)', () => {
+describe('screen checks (overlap, overflow, cut-off selects, split labels and words, axe-core)', () => {
   let chromiumBrowser: Browser;
   let page: Page;
 
@@ -47,6 +47,44 @@ describe('screen checks (overlap, overflow, split labels, axe-core)', () => {
     const checks = (await screenProblems(page)).map((p) => p.check);
     expect(checks).toContain('split-label');
     expect(checks).toContain('overflow');
+  });
+
+  it('finds the chosen option of a select cut off inside its box, not one that fits', async () => {
+    const options =
+      '<option value="a">第三次救急医療機関（救命救急センター）</option><option value="b">二次</option>';
+    await show(
+      `<label for="narrow">搬送先</label><select id="narrow" style="width:8em">${options}</select>` +
+        `<label for="wide">種別</label><select id="wide" style="width:8em">${options.replace('value="b"', 'value="b" selected')}</select>`,
+    );
+    const problems = await screenProblems(page);
+    expect(problems.filter((p) => p.check === 'cut-off').map((p) => p.detail)).toEqual([
+      expect.stringMatching(/^"第三次救急医療機関（救命救急センター）" is cut off in select#narrow/),
+    ]);
+  });
+
+  it('finds text cut by any box that clips it, sideways or below, not only its own box', async () => {
+    // Each text stays inside its own box; a box further out (an ellipsis row, a fixed-height card)
+    // cuts it.
+    await show(
+      '<div style="width:5em;overflow:hidden;text-overflow:ellipsis"><div style="width:20em">急性心筋梗塞の疑い、胸痛</div></div>' +
+        '<div style="height:1.5em;overflow:hidden"><p style="margin:0">一行目</p><p style="margin:0">二行目</p></div>' +
+        '<div style="width:5em;overflow:hidden"><div style="width:4em">胸痛</div></div>',
+    );
+    expect((await screenProblems(page)).filter((p) => p.check === 'overflow').map((p) => p.detail)).toEqual([
+      'text "急性心筋梗塞の疑い、胸痛" is clipped in div "急性心筋梗塞の疑い、胸痛"',
+      'text "二行目" is clipped in div "一行目二行目"',
+    ]);
+  });
+
+  it('finds a known word of a label broken across lines ("本人確/認"), not one kept whole', async () => {
+    await show(
+      '<nav aria-label="手順"><ol><li data-step="identity" style="width:4.5em">本人確認・同意</li>' +
+        '<li data-step="kept" style="width:4.5em;word-break:keep-all">本人確認・同意</li></ol></nav>' +
+        '<p style="width:3.5em">本人確認の方法</p>',
+    );
+    expect((await screenProblems(page)).filter((p) => p.check === 'split-word').map((p) => p.detail)).toEqual(
+      ['word "本人確認" breaks across lines in li "本人確認・同意"'],
+    );
   });
 
   it('finds a page that scrolls sideways and a serious axe-core violation', async () => {

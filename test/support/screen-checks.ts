@@ -11,6 +11,8 @@ import { layoutProblems } from './screen-layout.mjs';
  * - no two interactive elements overlap (a tap must reach the control it appears to hit: WCAG 2.5.8
  *   target spacing);
  * - no text overflows its box or is clipped, and no short button label breaks inside ("開/く");
+ * - a closed select shows its chosen option whole (nothing marks the cut end inside the box);
+ * - no known word of a label breaks across lines ("本人確/認" in the tablet's steps);
  * - the page does not scroll sideways at its width (WCAG 1.4.10 reflow);
  * - axe-core (Deque's rules engine) finds no serious or critical violation.
  * Each check names the screen and the elements, so a failure says where to look.
@@ -29,7 +31,8 @@ export const SCREEN_SIZES = {
 export type ScreenSize = keyof typeof SCREEN_SIZES;
 
 export interface ScreenProblem {
-  readonly check: 'overlap' | 'overflow' | 'split-label' | 'sideways-scroll' | 'axe';
+  readonly check:
+    'overlap' | 'overflow' | 'cut-off' | 'split-label' | 'split-word' | 'sideways-scroll' | 'axe';
   readonly detail: string;
 }
 

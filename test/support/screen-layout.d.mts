@@ -1,5 +1,8 @@
-/** Runs in the page (page.evaluate): interactive elements that overlap, text outside its box. */
+/**
+ * Runs in the page (page.evaluate): interactive elements that overlap, text outside its box or clipped,
+ * a select's chosen option cut off, a label's word broken across lines.
+ */
 export declare const layoutProblems: () => {
-  readonly check: 'overlap' | 'overflow' | 'split-label' | 'sideways-scroll';
+  readonly check: 'overlap' | 'overflow' | 'cut-off' | 'split-label' | 'split-word' | 'sideways-scroll';
   readonly detail: string;
 }[];

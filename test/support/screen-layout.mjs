@@ -1,5 +1,5 @@
 // @ts-check
-/* global document, window, getComputedStyle, NodeFilter */
+/* global document, window, getComputedStyle, NodeFilter, HTMLSelectElement, Option */
 /**
  * The part of test/support/screen-checks.ts that runs inside the page (passed to page.evaluate):
  * plain JavaScript, because the project's TypeScript has no DOM library (nothing in src may assume a
@@ -9,6 +9,32 @@
 export const layoutProblems = () => {
   /** @type {{check: string, detail: string}[]} */
   const problems = [];
+  // Inside the function: page.evaluate sends only the function's own source to the page.
+  // Where a person reads a word at a glance: the flow's steps, controls, field labels, headers.
+  const LABELS = '[data-step], button, .button, [role=button], label, legend, summary, th';
+  // Words of the screens' Japanese labels (the tablet's steps) that must not break inside: Japanese
+  // allows a break between any two letters, and "本人確/認" reads as two words. Compounds that
+  // Intl.Segmenter would cut in two (本人|確認, 搬送|先) are listed whole.
+  const KEEP_WHOLE = ['本人確認', '同意', 'サマリー', '報告', '搬送先', '状態', '患者'];
+  /** The nearest box from `box` up that clips (overflow hidden/clip) a part of `rects`, or null. */
+  const clippedBy = (box, rects) => {
+    for (let e = box; e !== null; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      const clipsX = ['hidden', 'clip'].includes(s.overflowX);
+      const clipsY = ['hidden', 'clip'].includes(s.overflowY);
+      if (!clipsX && !clipsY) continue;
+      const outer = e.getBoundingClientRect();
+      const left = outer.left + e.clientLeft;
+      const top = outer.top + e.clientTop;
+      for (const r of rects) {
+        const outX = r.left < left - 1 || r.right > left + e.clientWidth + 1;
+        const outY = r.top < top - 2 || r.bottom > top + e.clientHeight + 2;
+        if ((clipsX && outX) || (clipsY && outY)) return e;
+      }
+      if (clipsX && e.scrollWidth > e.clientWidth + 1 && e === box) return e;
+    }
+    return null;
+  };
   const visible = (e) => {
     const s = getComputedStyle(e);
     const r = e.getBoundingClientRect();
@@ -44,6 +70,37 @@ export const layoutProblems = () => {
       }
     }
   }
+  // The chosen option of a closed <select> is drawn inside the box beside its arrow, where nothing
+  // shows that the rest is cut off ("搬送先の病/" in portrait): the box must be as wide as a select
+  // sized to that option alone (a shallow copy with only it, its width left to the browser, measures
+  // text, padding and the arrow as Chromium draws them).
+  for (const select of document.querySelectorAll('select')) {
+    if (!(select instanceof HTMLSelectElement) || select.multiple || select.size > 1) continue;
+    const chosen = select.selectedOptions[0];
+    if (chosen === undefined || !visible(select)) continue;
+    const probe = /** @type {HTMLSelectElement} */ (select.cloneNode(false));
+    probe.removeAttribute('id');
+    probe.removeAttribute('name');
+    probe.append(new Option(chosen.text));
+    for (const [property, value] of [
+      ['position', 'absolute'],
+      ['visibility', 'hidden'],
+      ['width', 'auto'],
+      ['min-width', '0'],
+      ['max-width', 'none'],
+    ])
+      probe.style.setProperty(property, value, 'important');
+    select.after(probe);
+    const needed = probe.getBoundingClientRect().width;
+    probe.remove();
+    const shown = select.getBoundingClientRect().width;
+    if (needed > shown + 1) {
+      problems.push({
+        check: 'cut-off',
+        detail: `"${chosen.text.trim().slice(0, 30)}" is cut off in select${select.id === '' ? '' : `#${select.id}`}${select.name === '' ? '' : `[name=${select.name}]`} (${Math.round(shown)} px of ${Math.round(needed)} px)`,
+      });
+    }
+  }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
     const text = node.textContent ?? '';
@@ -69,14 +126,35 @@ export const layoutProblems = () => {
         break;
       }
     }
-    if (
-      box.scrollWidth > box.clientWidth + 1 &&
-      ['hidden', 'clip'].includes(getComputedStyle(box).overflowX)
-    ) {
+    // Text cut by any box that clips (overflow hidden or clip, with or without text-overflow's
+    // ellipsis), not only its own: the user cannot scroll to the rest of it.
+    const clipper = clippedBy(box, rects);
+    if (clipper !== null) {
       problems.push({
         check: 'overflow',
-        detail: `text "${text.trim().slice(0, 30)}" is clipped in ${describe(box)}`,
+        detail: `text "${text.trim().slice(0, 30)}" is clipped in ${describe(clipper)}`,
       });
+    }
+    // A word of a label broken across lines ("本人確/認"): Japanese breaks between any two letters
+    // unless the component keeps its words whole (the steps' word-break:keep-all).
+    if (parent.closest(LABELS) !== null) {
+      for (const word of KEEP_WHOLE) {
+        for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+          const part = document.createRange();
+          part.setStart(node, at);
+          part.setEnd(node, at + word.length);
+          const lines = new Set(
+            [...part.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)),
+          );
+          if (lines.size > 1) {
+            const label = parent.closest(LABELS) ?? parent;
+            problems.push({
+              check: 'split-word',
+              detail: `word "${word}" breaks across lines in ${describe(label)}`,
+            });
+          }
+        }
+      }
     }
     // A short label that wraps breaks inside a word ("開/く"): the button is too narrow for it.
     const control = parent.closest('button, a.button, [role=button], .button');

@@ -30,7 +30,7 @@ export const Steps: FC<{
               <span class="steps__n" aria-hidden="true">
                 {s.state === 'done' ? '✓' : String(i + 1)}
               </span>
-              <span>
+              <span class="steps__label">
                 {s.label}
                 <span class="visually-hidden"> ({w[s.state]})</span>
               </span>
