@@ -65,8 +65,7 @@ export class DispatchCases {
     // latest case on their incident form, the refusals hospitals gave (the ranking weighs them), and
     // the inquiry milestones a kill -9 kept from the timeline (timeline-repair.ts).
     for (const c of o.restored ?? []) {
-      if (c.state !== undefined)
-        o.timeline.append(missingInquiryMilestones(c.state, o.timeline.ofCase(c.caseId)));
+      if (c.state !== undefined) this.#append(missingInquiryMilestones(c.state, o.timeline.ofCase(c.caseId)));
       if (c.incident !== undefined) this.#incidents.set(c.caseId, c.incident);
       if (c.openedBy !== undefined) this.#currentOf.set(c.openedBy, c.caseId);
       for (const t of c.state?.targets ?? [])
@@ -76,7 +75,7 @@ export class DispatchCases {
     this.#refusals.sort((a, b) => a.at - b.at);
     this.#refusals.splice(0, Math.max(0, this.#refusals.length - REFUSALS_KEPT));
     o.desk.on('events', (caseId, events) => {
-      o.timeline.append(timelineEventsFromInquiry(caseId, events));
+      this.#append(timelineEventsFromInquiry(caseId, events));
       for (const e of events)
         if (e.type === 'declined') this.#refusals.push({ hospitalId: e.hospitalId, at: e.at });
       this.#refusals.splice(0, Math.max(0, this.#refusals.length - REFUSALS_KEPT));
@@ -97,7 +96,7 @@ export class DispatchCases {
     this.o.desk.open(request);
     this.#save(caseId, input.incident, userId);
     // Entering the incident is the first milestone the centre records: the call.
-    this.o.timeline.append([{ caseId, kind: 'call', at: this.o.clock.now() }]);
+    this.#append([{ caseId, kind: 'call', at: this.o.clock.now() }]);
     return request;
   }
 
@@ -126,6 +125,17 @@ export class DispatchCases {
     const now = this.o.clock.now();
     const saved = this.o.store.saveIncident(caseId, incident, userId, now, caseRetention(now));
     if (!saved.ok) this.o.logger.error('dispatch case not stored', { code: saved.error });
+  }
+
+  /**
+   * A timeline write that fails (disk full, read-only, SQLITE_BUSY) loses only those milestones: it
+   * runs inside the case's step (the desk's `events`), whose later steps and commands must still
+   * run, and the operator is told the storage code, never the case. The inquiry milestones a
+   * committed case implies are filled in at the next start (timeline-repair.ts).
+   */
+  #append(events: readonly TimelineEvent[]): void {
+    const stored = this.o.timeline.append(events);
+    if (!stored.ok) this.o.logger.error('dispatch timeline not stored', { code: stored.error });
   }
 
   currentCaseOf(userId: string): string | undefined {

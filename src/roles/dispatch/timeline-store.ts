@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { privateSqliteFile } from '../../core/index.js';
+import { privateSqliteFile, type Result } from '../../core/index.js';
 import { UNIT_MILESTONES, type TimelineEvent, type UnitMilestone } from '../../dispatch/index.js';
-import { MIN_RETENTION_MS } from '../../hospital-feed/index.js';
+import { attempt, MIN_RETENTION_MS, type StorageErrorCode } from '../../hospital-feed/index.js';
 
 interface Row {
   case_id: string;
@@ -26,6 +26,9 @@ const isUnitMilestone = (kind: string): kind is UnitMilestone =>
  * so it can be kept for the yearly figures long after patient data is gone. A unit's milestone is
  * appended in one commit with its envelope id (`milestone_messages`, kept MIN_RETENTION_MS, longer
  * than any envelope can be accepted): that id is dispatch's replay check for milestones (`received`).
+ * A write that fails (disk full, read-only file, SQLITE_BUSY) returns its storage code, as the case
+ * store's do, and changes nothing: its caller runs inside a case's step or the inbox handler, where a
+ * throw would stop the case's later steps or crash the process.
  */
 export class TimelineStore {
   readonly #db: Database.Database;
@@ -71,16 +74,19 @@ export class TimelineStore {
     return new TimelineStore(db);
   }
 
-  append(events: readonly TimelineEvent[]): void {
-    if (events.length === 0) return;
-    this.#db.transaction(() => {
-      for (const e of events) this.#insert.run(e.caseId, e.kind, e.at, e.hospitalId ?? null);
-    })();
+  /** The events in one commit, or none of them. */
+  append(events: readonly TimelineEvent[]): Result<void, StorageErrorCode> {
+    return attempt(() => {
+      if (events.length === 0) return;
+      this.#db.transaction(() => {
+        for (const e of events) this.#insert.run(e.caseId, e.kind, e.at, e.hospitalId ?? null);
+      })();
+    });
   }
 
-  /** A unit's milestone and its envelope's id, in one commit (throws if the id is stored: a copy). */
-  appendMilestone(event: TimelineEvent, messageId: string, now: number): void {
-    this.#milestone(event, messageId, now);
+  /** A unit's milestone and its envelope's id, in one commit (refused if the id is stored: a copy). */
+  appendMilestone(event: TimelineEvent, messageId: string, now: number): Result<void, StorageErrorCode> {
+    return attempt(() => this.#milestone(event, messageId, now));
   }
 
   /** Whether a milestone with this envelope id is recorded: the codec's replay check for milestones. */

@@ -8,6 +8,7 @@ import {
   type DispatchIncoming,
   type EnvelopeCodec,
   type PublishLink,
+  type StorageErrorCode,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
 import { caseRetention, type SqliteCaseStore, type StoredCase } from './case-store.js';
@@ -129,8 +130,12 @@ export class UnitDesk extends EventEmitter<UnitDeskEvents> {
   /**
    * A milestone opened from our inbox: recorded only from the unit assigned to its case, in one
    * commit with its envelope id, before this returns (so before the inbox handler lets its PUBACK go).
+   * A write that fails records nothing (the storage code is logged, never the case) and is returned.
    */
-  receive({ envelope, dispatch }: DispatchIncoming): Result<TimelineEvent, MilestoneRejection> | undefined {
+  receive({
+    envelope,
+    dispatch,
+  }: DispatchIncoming): Result<TimelineEvent, MilestoneRejection | StorageErrorCode> | undefined {
     if (dispatch.kind !== 'milestone') return undefined;
     const now = this.o.clock.now();
     const checked = checkMilestone({
@@ -146,7 +151,11 @@ export class UnitDesk extends EventEmitter<UnitDeskEvents> {
       this.o.logger.warn('milestone refused', { reason: checked.error, unit: envelope.from });
       return checked;
     }
-    this.o.timeline.appendMilestone(checked.value, envelope.messageId, now);
+    const stored = this.o.timeline.appendMilestone(checked.value, envelope.messageId, now);
+    if (!stored.ok) {
+      this.o.logger.error('dispatch timeline not stored', { code: stored.error });
+      return err(stored.error);
+    }
     this.emit('recorded', checked.value);
     return checked;
   }
