@@ -85,6 +85,7 @@ export class DeviceIdentity {
     const secrets = SECRETS.get(this);
     if (secrets === undefined) return;
     sodium.memzero(secrets.ed25519Seed);
+    sodium.memzero(secrets.signing.secretKey);
     sodium.memzero(secrets.x25519Secret);
     SECRETS.delete(this);
   }

@@ -62,7 +62,7 @@ export {
   type OpenErrorAction,
 } from './errors.js';
 export { fromBase64, fromHex, toBase64, toHex } from './bytes.js';
-export { SIZES, sodium, type Sodium } from './sodium.js';
+export { ED25519_LONG_MESSAGE, SIZES, sodium, type Sodium } from './sodium.js';
 export {
   signStatement,
   verifyStatement,

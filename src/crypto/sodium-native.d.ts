@@ -13,6 +13,12 @@ declare module 'sodium-native' {
     crypto_secretbox_easy(c: Bytes, m: Bytes, n: Bytes, k: Bytes): void;
     crypto_secretbox_open_easy(m: Bytes, c: Bytes, n: Bytes, k: Bytes): boolean;
     crypto_core_ed25519_is_valid_point(p: Bytes): boolean;
+    crypto_sign_seed_keypair(pk: Bytes, sk: Bytes, seed: Bytes): void;
+    crypto_sign_detached(sig: Bytes, m: Bytes, sk: Bytes): void;
+    crypto_sign_verify_detached(sig: Bytes, m: Bytes, pk: Bytes): boolean;
+    /** Guarded memory outside the JavaScript heap (sodium_malloc), kept from swap (sodium_mlock). */
+    sodium_malloc(size: number): Buffer;
+    readonly crypto_sign_SECRETKEYBYTES: number;
     crypto_pwhash(
       out: Bytes,
       passwd: Bytes,

@@ -6,8 +6,9 @@ import native from 'sodium-native';
  * The few primitives we use, behind a local interface: domain code never sees a crypto library, and
  * failures come back as `null` or `false` instead of thrown errors. libsodium itself, through its
  * native binding sodium-native (prebuilt in the npm package for every platform we ship on: no compile,
- * no download), for sealed boxes, secretbox, BLAKE2b and Argon2id; Ed25519 through node:crypto
- * (OpenSSL), which makes the very bytes libsodium makes. docs/decisions.md has the measurements.
+ * no download), for sealed boxes, secretbox, BLAKE2b, Argon2id and Ed25519 over short messages;
+ * Ed25519 over long ones through node:crypto (OpenSSL), which makes the very bytes libsodium makes.
+ * docs/decisions.md has the measurements.
  * Members are function-typed properties, not methods, so they can be passed around unbound.
  */
 export interface Sodium {
@@ -58,11 +59,24 @@ export interface Sodium {
   readonly pwhashStrNeedsRehash: (hash: string, opsLimit: number, memLimit: number) => boolean;
 }
 
-/** An Ed25519 private key held by OpenSSL, with its public key. Opaque outside this module. */
+/**
+ * An Ed25519 private key held twice, for the two implementations (below): by OpenSSL, and in
+ * libsodium's 64-byte form in guarded memory outside the JavaScript heap. Opaque outside this module.
+ */
 export interface SigningKey {
   readonly publicKey: Uint8Array;
   readonly privateKey: KeyObject;
+  readonly secretKey: Uint8Array;
 }
+
+/**
+ * Ed25519 signs and verifies by libsodium below this many message bytes and by OpenSSL from it: both
+ * make and accept the very same signatures (RFC 8032 is deterministic; test/crypto/ed25519.test.ts),
+ * but libsodium is about twice as fast on a report or an acknowledgement (2 kB: verify 66–85 against
+ * 128–190 µs), and OpenSSL's SHA-512 faster on an attachment chunk (192 kB: sign 0.6–0.76 against
+ * 0.9–1.2 ms); they cross between 32 and 64 kB (`node` timing loops, docs/decisions.md).
+ */
+export const ED25519_LONG_MESSAGE = 32 * 1024;
 
 // RFC 8410 DER prefixes that wrap a raw Ed25519 seed (PKCS #8) and public key (SubjectPublicKeyInfo),
 // the only forms in which node:crypto takes raw Ed25519 keys.
@@ -114,21 +128,28 @@ export const sodium: Sodium = {
     native.crypto_generichash(out, message);
     return out;
   },
-  // Ed25519 through node:crypto (OpenSSL): RFC 8032 signatures are deterministic, so these are the
-  // very bytes libsodium makes (test/crypto/ed25519.test.ts checks both ways), and OpenSSL's SHA-512
-  // made it the fastest here on a 192 kB attachment chunk (docs/decisions.md).
+  // Ed25519: libsodium or OpenSSL by the message's length (ED25519_LONG_MESSAGE).
   signingKey: (seed) => {
     const der = Buffer.concat([ED25519_PKCS8_PREFIX, seed]);
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     der.fill(0);
-    const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-    return { privateKey, publicKey: new Uint8Array(spki.subarray(ED25519_SPKI_PREFIX.length)) };
+    const publicKey = new Uint8Array(SIZES.ed25519PublicKey);
+    const secretKey = native.sodium_malloc(native.crypto_sign_SECRETKEYBYTES);
+    native.crypto_sign_seed_keypair(publicKey, secretKey, seed);
+    return { privateKey, publicKey, secretKey };
   },
-  signDetached: (message, key) => new Uint8Array(sign(null, message, key.privateKey)),
+  signDetached: (message, key) => {
+    if (message.length >= ED25519_LONG_MESSAGE) return new Uint8Array(sign(null, message, key.privateKey));
+    const signature = new Uint8Array(SIZES.signature);
+    native.crypto_sign_detached(signature, message, key.secretKey);
+    return signature;
+  },
   verifyDetached: (signature, message, publicKey) => {
+    if (signature.length !== SIZES.signature || publicKey.length !== SIZES.ed25519PublicKey) return false;
+    if (message.length < ED25519_LONG_MESSAGE)
+      return orNull(() => native.crypto_sign_verify_detached(signature, message, publicKey)) === true;
     const key = verifyingKey(publicKey);
-    if (key === null || signature.length !== SIZES.signature) return false;
-    return orNull(() => verify(null, message, key, signature)) === true;
+    return key !== null && orNull(() => verify(null, message, key, signature)) === true;
   },
   scalarmultBase: (secretKey) => {
     const out = new Uint8Array(SIZES.x25519Key);

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import libsodium from 'libsodium-wrappers-sumo';
 import { describe, expect, it } from 'vitest';
-import { sodium } from '../../src/crypto/index.js';
+import { ED25519_LONG_MESSAGE, sodium } from '../../src/crypto/index.js';
 
 await libsodium.ready;
 
 const seed = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const message = fc.uint8Array({ minLength: 0, maxLength: 4096 });
 
-/** libsodium's own verification: the reference our node:crypto (OpenSSL) verification must agree with. */
+/** libsodium-wrappers' verification (WebAssembly): the reference both of ours must agree with. */
 const libsodiumVerifies = (signature: Uint8Array, m: Uint8Array, publicKey: Uint8Array): boolean => {
   try {
     return libsodium.crypto_sign_verify_detached(signature, m, publicKey);
@@ -38,11 +38,12 @@ const withNonCanonicalS = (signature: Uint8Array): Uint8Array => {
 };
 
 /**
- * Ed25519 runs on node:crypto (OpenSSL) for speed; libsodium's crypto_sign_* is the reference it must
- * match byte for byte (RFC 8032 signatures are deterministic), so every other libsodium binding (the
- * hospital's PyNaCl receiver in python-receiver.test.ts) keeps verifying what we sign.
+ * Ed25519 runs on native libsodium for short messages and on node:crypto (OpenSSL) for long ones, for
+ * speed; libsodium-wrappers' crypto_sign_* is the reference both must match byte for byte (RFC 8032
+ * signatures are deterministic), so every other libsodium binding (the hospital's PyNaCl receiver in
+ * python-receiver.test.ts) keeps verifying what we sign, whatever the length.
  */
-describe('Ed25519 (node:crypto against libsodium)', () => {
+describe('Ed25519 (native libsodium and node:crypto against libsodium-wrappers)', () => {
   it('makes the public key and the very signature libsodium makes from the same seed', () => {
     fc.assert(
       fc.property(seed, message, (s, m) => {
@@ -107,12 +108,37 @@ describe('Ed25519 (node:crypto against libsodium)', () => {
     expect(sodium.verifyDetached(signature, new Uint8Array([1]), key.publicKey.subarray(0, 31))).toBe(false);
   });
 
-  it('verifies what libsodium signs, over attachment-sized messages too', () => {
-    for (const size of [0, 1, 2_000, 196_608]) {
-      const kp = libsodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(size % 251));
+  it('signs and verifies as libsodium does on both sides of the length where the implementation changes, and attachment-sized', () => {
+    const sizes = [
+      0,
+      1,
+      2_000,
+      ED25519_LONG_MESSAGE - 1,
+      ED25519_LONG_MESSAGE,
+      ED25519_LONG_MESSAGE + 1,
+      196_608,
+    ];
+    for (const size of sizes) {
+      const seedBytes = new Uint8Array(32).fill(size % 251);
+      const kp = libsodium.crypto_sign_seed_keypair(seedBytes);
       const m = new Uint8Array(size).map((_, i) => i * 31);
       const signature = libsodium.crypto_sign_detached(m, kp.privateKey);
+      expect(sodium.signDetached(m, sodium.signingKey(seedBytes))).toEqual(signature);
       expect(sodium.verifyDetached(signature, m, kp.publicKey)).toBe(true);
+      const changed = m.slice();
+      if (size > 0) changed[size - 1] = (changed[size - 1] ?? 0) ^ 1;
+      if (size > 0) expect(sodium.verifyDetached(signature, changed, kp.publicKey)).toBe(false);
+      expect(sodium.verifyDetached(withNonCanonicalS(signature), m, kp.publicKey)).toBe(false);
     }
+    // The small-order key is refused on the long path too (OpenSSL alone would accept it).
+    const identity = new Uint8Array(32);
+    identity[0] = 1;
+    const b = libsodium.crypto_scalarmult_ed25519_base_noclamp(Uint8Array.of(3, ...new Uint8Array(31)));
+    const forged = new Uint8Array(64);
+    forged.set(b);
+    forged[32] = 3;
+    const long = new Uint8Array(ED25519_LONG_MESSAGE + 5).fill(7);
+    expect(libsodiumVerifies(forged, long, identity)).toBe(false);
+    expect(sodium.verifyDetached(forged, long, identity)).toBe(false);
   });
 });
