@@ -257,9 +257,13 @@ const en: Words = {
 
 export const words = (locale: Locale): Words => (locale === 'en' ? en : ja);
 
+/**
+ * An age band as a dispatcher reads it: "65-74歳", "90歳以上" (not "90以上歳"); in English "65-74
+ * years" (a bare "y" read as cut-off text in the incident form's select).
+ */
 const AGE_TEXT: Readonly<Record<Locale, (band: AgeBand) => string>> = {
-  ja: (band) => `${band.replace('+', '以上')}歳`,
-  en: (band) => `${band} y`,
+  ja: (band) => (band.endsWith('+') ? `${band.slice(0, -1)}歳以上` : `${band}歳`),
+  en: (band) => `${band} years`,
 };
 export const ageBandText = (locale: Locale, band: AgeBand): string => AGE_TEXT[locale](band);
 
