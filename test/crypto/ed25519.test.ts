@@ -38,6 +38,20 @@ const withNonCanonicalS = (signature: Uint8Array): Uint8Array => {
 };
 
 /**
+ * The neutral element (0, 1) as a public key, and a "signature" R = [3]B, S = 3 that the equation
+ * [S]B = R + [k]A accepts under it for any message: what a verifier must refuse (RFC 8032 leaves it
+ * open; libsodium refuses keys of small order).
+ */
+const smallOrderForgery = (): { identity: Uint8Array; forged: Uint8Array } => {
+  const identity = new Uint8Array(32);
+  identity[0] = 1;
+  const forged = new Uint8Array(64);
+  forged.set(libsodium.crypto_scalarmult_ed25519_base_noclamp(Uint8Array.of(3, ...new Uint8Array(31))));
+  forged[32] = 3;
+  return { identity, forged };
+};
+
+/**
  * Ed25519 runs on native libsodium for short messages and on node:crypto (OpenSSL) for long ones, for
  * speed; libsodium-wrappers' crypto_sign_* is the reference both must match byte for byte (RFC 8032
  * signatures are deterministic), so every other libsodium binding (the hospital's PyNaCl receiver in
@@ -93,13 +107,7 @@ describe('Ed25519 (native libsodium and node:crypto against libsodium-wrappers)'
       }),
       { numRuns: 100 },
     );
-    // The neutral element (0, 1): with it as the key, R = [S]B "verifies" any message for any S.
-    const identity = new Uint8Array(32);
-    identity[0] = 1;
-    const b = libsodium.crypto_scalarmult_ed25519_base_noclamp(Uint8Array.of(3, ...new Uint8Array(31)));
-    const forged = new Uint8Array(64);
-    forged.set(b);
-    forged[32] = 3;
+    const { identity, forged } = smallOrderForgery();
     expect(libsodiumVerifies(forged, new Uint8Array([1, 2, 3]), identity)).toBe(false);
     expect(sodium.verifyDetached(forged, new Uint8Array([1, 2, 3]), identity)).toBe(false);
     const key = sodium.signingKey(new Uint8Array(32).fill(9));
@@ -131,12 +139,7 @@ describe('Ed25519 (native libsodium and node:crypto against libsodium-wrappers)'
       expect(sodium.verifyDetached(withNonCanonicalS(signature), m, kp.publicKey)).toBe(false);
     }
     // The small-order key is refused on the long path too (OpenSSL alone would accept it).
-    const identity = new Uint8Array(32);
-    identity[0] = 1;
-    const b = libsodium.crypto_scalarmult_ed25519_base_noclamp(Uint8Array.of(3, ...new Uint8Array(31)));
-    const forged = new Uint8Array(64);
-    forged.set(b);
-    forged[32] = 3;
+    const { identity, forged } = smallOrderForgery();
     const long = new Uint8Array(ED25519_LONG_MESSAGE + 5).fill(7);
     expect(libsodiumVerifies(forged, long, identity)).toBe(false);
     expect(sodium.verifyDetached(forged, long, identity)).toBe(false);
