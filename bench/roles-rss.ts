@@ -191,6 +191,7 @@ export const run = async (): Promise<BenchReport> => {
       notes: [
         `each role started alone by \`ems-gateway run --config FILE\` (the shipped Mosquitto, TLS, the ACL), in turn; each RSS figure: the largest of ${SAMPLES} VmRSS samples ${SAMPLE_EVERY_MS} ms apart, from ${SETTLE_MS / 1000} s and from ${IDLE_MS / 1000} s after the last role printed its "running at" line; peak: VmHWM`,
         'RSS idle: after V8’s memory reducer has shrunk the young generation that start-up grew (it waits for the process to be idle); the earlier figure still has it',
+        '`ems-gateway run` returns freed heap memory to the OS once the role is quiet (~10 s after start-up; src/memory): the idle figure is after it',
         'the PC/SC ambulance: its main process only (the PC/SC binding runs in a child process of its own)',
         'V8 flags for the roles: NODE_OPTIONS reaches them (e.g. NODE_OPTIONS=--max-semi-space-size=2 npm run bench:roles-rss)',
         'goal (issue 16): a role process idle ≤ 80 MB',

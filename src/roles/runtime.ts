@@ -5,6 +5,7 @@ import type { GatewayEnv } from '../gateway/index.js';
 import { openGateway, Readiness, startServer, type Gateway, type RunningServer } from '../gateway/index.js';
 import { BrokerLink, DEFAULT_SESSION_EXPIRY_SECONDS, topics } from '../hospital-feed/index.js';
 import { createLogger, type Logger } from '../log/index.js';
+import { startIdleTrim } from '../memory/index.js';
 import { Metrics } from '../metrics/index.js';
 import { keysCheck, loadRoleCrypto, type RoleCrypto } from './crypto.js';
 import { ROLES_CSS } from './stylesheet.js';
@@ -47,6 +48,11 @@ export interface RoleOptions {
   readonly clock?: Clock;
   /** Demo only: one-time log-in links valid this long (src/gateway/auth/demo-links.ts). */
   readonly demoLinkTtlMs?: number;
+  /**
+   * The role has the process to itself (`ems-gateway run`): hand freed heap memory back to the OS
+   * whenever it goes quiet (src/memory). Process-wide, so not for the demo's several roles.
+   */
+  readonly returnFreedMemory?: boolean;
 }
 
 const openLink = (config: RoleConfig, env: RoleOptions['env']): BrokerLink => {
@@ -170,6 +176,10 @@ export const startRole = async (
   } catch (error) {
     for (const stop of stops.reverse()) await stop();
     throw error;
+  }
+  if (options.returnFreedMemory === true) {
+    const trim = startIdleTrim({ logger, metrics });
+    stops.push(() => trim.stop());
   }
   logger.info('role started', { url: server.url });
   return {

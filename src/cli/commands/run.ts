@@ -20,7 +20,7 @@ export const runCommand: Command = {
       for (const problem of loaded.error) write(io.stderr, `  ${problem.path}: ${problem.message}`);
       return 1;
     }
-    const role = await startConfiguredRole(loaded.value, { env: io.env });
+    const role = await startConfiguredRole(loaded.value, { env: io.env, returnFreedMemory: true });
     write(io.stdout, `${role.role} ${role.id} running at ${role.url}/`);
     await untilAborted(io.signal);
     await role.stop();
