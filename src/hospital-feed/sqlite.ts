@@ -95,19 +95,29 @@ export const openDatabase = (file: string, schema: string | StoreSchema): Result
   });
 
 /** Brings the file to `schema` in one transaction; true when it held tables of an earlier version. */
-const upgrade = (db: Db, schema: StoreSchema): boolean =>
-  db.transaction(() => {
-    const from = db.pragma('user_version', { simple: true }) as number;
-    const old = from < schema.version && hasAnyTable(db);
-    if (old) {
-      // The old tables' rows hold patient data: the pages they leave are overwritten, not unlinked.
-      db.pragma('secure_delete = ON');
-      schema.upgrade(db, from);
-    }
+const upgrade = (db: Db, schema: StoreSchema): boolean => {
+  const version = (): number => db.pragma('user_version', { simple: true }) as number;
+  if (version() >= schema.version) {
     db.exec(schema.ddl);
-    if (from < schema.version) db.pragma(`user_version = ${schema.version}`);
-    return old;
-  })();
+    return false;
+  }
+  // IMMEDIATE: the version is read again under the write lock, so a second process opening the
+  // same old file waits (busy_timeout) and then finds it current instead of upgrading it twice.
+  return db
+    .transaction(() => {
+      const from = version();
+      const old = from < schema.version && hasAnyTable(db);
+      if (old) {
+        // The old tables' rows hold patient data: the pages they leave are overwritten, not unlinked.
+        db.pragma('secure_delete = ON');
+        schema.upgrade(db, from);
+      }
+      db.exec(schema.ddl);
+      if (from < schema.version) db.pragma(`user_version = ${schema.version}`);
+      return old;
+    })
+    .immediate();
+};
 
 const hasAnyTable = (db: Db): boolean =>
   db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' LIMIT 1").get() !== undefined;
