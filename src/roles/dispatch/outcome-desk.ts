@@ -8,6 +8,7 @@ import {
   type OutcomeFact,
 } from '../../dispatch/index.js';
 import {
+  attempt,
   encodeBody,
   topics,
   type EnvelopeCodec,
@@ -85,7 +86,10 @@ export class OutcomeDesk {
     return new OutcomeDesk(db, options);
   }
 
-  /** An opened, schema-checked outcome: stored, then acknowledged. Returns whether it was taken. */
+  /**
+   * An opened, schema-checked outcome: stored, then acknowledged. Returns whether it was taken; a
+   * write that fails (disk full, read-only) takes nothing and logs the storage code only.
+   */
   receive(envelope: OpenedEnvelope, body: OutcomeBody): boolean {
     const refused = this.#refusal(envelope, body);
     if (refused !== undefined) {
@@ -94,17 +98,25 @@ export class OutcomeDesk {
     }
     const c = body.case as NonNullable<OutcomeBody['case']>;
     const status = this.o.statusOf(envelope.from);
-    this.#insert.run({
-      message_id: envelope.messageId,
-      case_id: c.caseId,
-      hospital_id: envelope.from,
-      report_id: body.reportId,
-      icd10: body.diagnosis.icd10,
-      disposition: body.disposition,
-      category: this.o.categoryOf(c.caseId) ?? null,
-      stroke_capable: status === undefined ? null : strokeCapable(status) ? 1 : 0,
-      at: this.o.clock.now(),
-    });
+    const stored = attempt(() =>
+      this.#insert.run({
+        message_id: envelope.messageId,
+        case_id: c.caseId,
+        hospital_id: envelope.from,
+        report_id: body.reportId,
+        icd10: body.diagnosis.icd10,
+        disposition: body.disposition,
+        category: this.o.categoryOf(c.caseId) ?? null,
+        stroke_capable: status === undefined ? null : strokeCapable(status) ? 1 : 0,
+        at: this.o.clock.now(),
+      }),
+    );
+    // Not stored, so not acknowledged: the hospital's reply outbox sends it again (as the hospital's
+    // inbox does for a unit's report, inbox-commit.ts), and nothing of it is kept here meanwhile.
+    if (!stored.ok) {
+      this.o.logger.error('dispatch outcome not stored', { code: stored.error });
+      return false;
+    }
     void this.#acknowledge(envelope.from, body.reportId, envelope.messageId);
     return true;
   }

@@ -7,7 +7,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, ok } from '../../src/core/index.js';
 import type { DirectoryView } from '../../src/crypto/index.js';
 import { RegionalInquiryPolicies } from '../../src/dispatch/index.js';
-import type { DispatchIncoming, EnvelopeCodec, PublishLink, Timers } from '../../src/hospital-feed/index.js';
+import type {
+  DispatchIncoming,
+  EnvelopeCodec,
+  OpenedEnvelope,
+  OutcomeBody,
+  PublishLink,
+  Timers,
+} from '../../src/hospital-feed/index.js';
 import { createLogger } from '../../src/log/index.js';
 import {
   CASES_FILE,
@@ -18,6 +25,7 @@ import {
   TimelineStore,
   UnitDesk,
 } from '../../src/roles/dispatch/index.js';
+import { OutcomeDesk } from '../../src/roles/dispatch/outcome-desk.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
 
@@ -203,5 +211,60 @@ describe('dispatch on a timeline.sqlite that cannot be written', () => {
     expect(r.units.receive(departure)?.ok).toBe(true);
     expect(recorded).toEqual(['departure']);
     expect(r.timeline.received('m-departure')).toBe(true);
+  });
+});
+
+/**
+ * An outcome whose write fails is not taken and not acknowledged, so the hospital's reply outbox sends
+ * it again (the hospital inbox's way with a unit's report): its copy is stored and acknowledged once
+ * space is back. Before, the driver's error escaped `receive` (the inbox handler), unlogged.
+ */
+describe('dispatch on an outcomes.sqlite that cannot be written', () => {
+  it('takes nothing, acknowledges nothing and logs the code; the resent copy is stored once', async () => {
+    const lines: string[] = [];
+    const acks: string[] = [];
+    const desk = OutcomeDesk.open(join(mountPoint, 'outcomes.sqlite'), {
+      dispatchId: 'dispatch-1',
+      codec: {
+        seal: () => Promise.resolve({ messageId: 'm-ack', bytes: new Uint8Array([1]) }),
+      } as unknown as EnvelopeCodec,
+      link: {
+        publish: (topic: string) => {
+          acks.push(topic);
+          return Promise.resolve(ok(undefined));
+        },
+      },
+      clock: new ManualClock(T0),
+      categoryOf: () => 'stroke',
+      statusOf: () => undefined,
+      rejected: () => undefined,
+      logger: createLogger({ level: 'debug', sink: (line) => lines.push(line) }),
+    });
+    closers.push(() => desk.close());
+    const envelope = { from: 'hosp-a', fromRole: 'hospital', messageId: 'm-outcome' } as OpenedEnvelope;
+    const body = {
+      reportId: 'report-0001',
+      outcomeId: 'outcome-0001',
+      diagnosis: { icd10: 'I63.9' },
+      disposition: 'admitted',
+      case: { dispatchId: 'dispatch-1', caseId: 'case-1' },
+      decidedAt: new Date(T0).toISOString(),
+    } as OutcomeBody;
+    fillDisk();
+    expect(desk.receive(envelope, body)).toBe(false);
+    expect(desk.has('m-outcome')).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(acks).toEqual([]);
+    const failures = lines.filter((l) => l.includes('dispatch outcome not stored'));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain('storage-full');
+    for (const line of lines) expect(line).not.toMatch(/case-1|hosp-a|report-0001|I63/);
+
+    freeDisk();
+    expect(desk.receive(envelope, body)).toBe(true);
+    expect(desk.has('m-outcome')).toBe(true);
+    expect(desk.facts(0)).toHaveLength(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(acks).toEqual(['ems/v1/hospital/hosp-a/in']);
   });
 });
