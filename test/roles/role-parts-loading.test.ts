@@ -26,10 +26,10 @@ process.stdout.write(JSON.stringify(loaded));`,
 };
 
 /**
- * The modules of this repository a fresh Node process resolves while running `script`, as paths
- * under dist/src (a resolve hook in Node's loader thread writes each to stderr).
+ * Every module URL a fresh Node process resolves through `import` while running `script` (a resolve
+ * hook in Node's loader thread writes each to stderr; CommonJS `require`s inside packages are not).
  */
-const modulesLoadedBy = (script: string): string[] => {
+const resolvedBy = (script: string): string[] => {
   const hook = `import { writeSync } from 'node:fs';
 export async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'resolved ' + r.url + '\\n'); return r; }`;
   const run = spawnSync(
@@ -44,12 +44,26 @@ ${script}`,
     { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
   );
   expect(run.status, run.stderr).toBe(0);
+  return [...run.stderr.matchAll(/^resolved (\S+)$/gm)].map((m) => m[1] ?? '');
+};
+
+/** The modules of this repository `script` resolves, as paths under dist/src. */
+const modulesLoadedBy = (script: string): string[] => {
   const prefix = dist('');
-  return [...run.stderr.matchAll(/^resolved (\S+)$/gm)]
-    .map((m) => m[1] ?? '')
+  return resolvedBy(script)
     .filter((url) => url.startsWith(prefix))
     .map((url) => url.slice(prefix.length));
 };
+
+/** The npm packages `script` resolves (their names, from the node_modules paths). */
+const packagesLoadedBy = (script: string): string[] => [
+  ...new Set(
+    resolvedBy(script).flatMap((url) => {
+      const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+      return m?.[1] === undefined ? [] : [m[1]];
+    }),
+  ),
+];
 
 /** Issue 16 (a role process idle ≤ 80 MB): a role loads its own parts only, sharp on the first image. */
 describe('what a role process loads', () => {
@@ -82,6 +96,19 @@ await import(${JSON.stringify(dist(part))});`);
       expect(loaded.filter((m) => others.some((o) => m.startsWith(o)))).toEqual([]);
     },
   );
+
+  it('the ambulance loads the QR encoder only to draw the demo’s お薬手帳 QR codes', () => {
+    // A tablet on a real reader never draws one (qrcode and its pngjs: 0.7 MiB of V8 heap).
+    const run = `
+const { commands } = await import(${JSON.stringify(dist('cli/commands/index.js'))});
+await commands.find((c) => c.name === 'run').load();
+await import(${JSON.stringify(dist('roles/mount-ambulance.js'))});`;
+    const loaded = packagesLoadedBy(run);
+    expect(loaded).toContain('mqtt');
+    expect(loaded).not.toContain('qrcode');
+    // The hook sees the encoder where it is loaded.
+    expect(packagesLoadedBy(`${run}\nawait import('qrcode');`)).toContain('qrcode');
+  });
 
   it('the first image attached loads it (so the check above can see it)', () => {
     const loaded = imageLibrariesAfter(`

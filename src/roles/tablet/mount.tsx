@@ -3,7 +3,6 @@ import type { SummaryCache } from '../../cache/index.js';
 import type { AmbulanceConfig } from '../../config/index.js';
 import type { AmbulanceFeed } from '../../hospital-feed/index.js';
 import type { ReaderService } from '../../reader/index.js';
-import QRCode from 'qrcode';
 import { parseSummaryBytes, systemTimers, type DrugCatalogue } from '../../records/index.js';
 import { AssuranceBadge } from '../assurance-badge.js';
 import type { RoleContext } from '../runtime.js';
@@ -296,6 +295,8 @@ export const mountTablet = (
     demo: demoTecho,
     showDemo: async (holder) => {
       if (demoTecho === undefined) return;
+      // Only the demo draws QR codes here: a tablet on a real reader never loads the encoder (issue 16).
+      const { default: QRCode } = await import('qrcode');
       const image = await QRCode.toDataURL([{ data: Buffer.from(demoTecho.payload(holder)), mode: 'byte' }], {
         errorCorrectionLevel: 'M',
         margin: 4,
