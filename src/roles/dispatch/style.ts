@@ -33,9 +33,13 @@ const inquiries = `
  * portrait, 800 px) one column in flow order: beside the inquiries, the candidates' table got 370 px
  * and its reasons a word a line. Table cells break a word only when it cannot fit a line (the page's
  * `overflow-wrap:anywhere` sizes a column down to one letter), so columns keep their words whole.
+ * A Japanese header has no spaces and broke between any two letters ("ランキン/グ" over the candidates'
+ * rank, both sizes): `word-break:keep-all` (CSS Text 3 §5.2) keeps each header's words whole, so its
+ * column is at least that wide.
  */
 const layout = `
 [data-screen=dispatcher] td,[data-screen=dispatcher] th{overflow-wrap:break-word}
+[data-screen=dispatcher] th{word-break:keep-all}
 main.screen[data-screen=dispatcher]{grid-template-columns:minmax(0,1fr)}
 @media (min-width:1100px){
 main.screen[data-screen=dispatcher]{grid-template-columns:minmax(0,3fr) minmax(0,2fr);grid-template-rows:auto 1fr auto}
