@@ -76,14 +76,18 @@ describe('screen checks (overlap, overflow, cut-off selects, split labels and wo
     ]);
   });
 
-  it('finds a known word of a label broken across lines ("本人確/認"), not one kept whole', async () => {
+  it('finds a known or katakana word of a label broken across lines ("本人確/認", "ランキン/グ"), not one kept whole', async () => {
     await show(
       '<nav aria-label="手順"><ol><li data-step="identity" style="width:4.5em">本人確認・同意</li>' +
         '<li data-step="kept" style="width:4.5em;word-break:keep-all">本人確認・同意</li></ol></nav>' +
-        '<p style="width:3.5em">本人確認の方法</p>',
+        '<p style="width:3.5em">本人確認の方法</p>' +
+        '<table><tr><th style="width:3em">ランキング</th><th>病院</th></tr><tr><td>1</td><td>新宿</td></tr></table>',
     );
     expect((await screenProblems(page)).filter((p) => p.check === 'split-word').map((p) => p.detail)).toEqual(
-      ['word "本人確認" breaks across lines in li "本人確認・同意"'],
+      [
+        'word "本人確認" breaks across lines in li "本人確認・同意"',
+        'word "ランキング" breaks across lines in th "ランキング"',
+      ],
     );
   });
 

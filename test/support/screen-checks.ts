@@ -12,7 +12,7 @@ import { layoutProblems } from './screen-layout.mjs';
  *   target spacing);
  * - no text overflows its box or is clipped, and no short button label breaks inside ("開/く");
  * - a closed select shows its chosen option whole (nothing marks the cut end inside the box);
- * - no known word of a label breaks across lines ("本人確/認" in the tablet's steps);
+ * - no listed or katakana word of a label breaks across lines ("本人確/認", "ランキン/グ");
  * - the page does not scroll sideways at its width (WCAG 1.4.10 reflow);
  * - axe-core (Deque's rules engine) finds no serious or critical violation.
  * Each check names the screen and the elements, so a failure says where to look.

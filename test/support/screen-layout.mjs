@@ -16,6 +16,17 @@ export const layoutProblems = () => {
   // allows a break between any two letters, and "本人確/認" reads as two words. Compounds that
   // Intl.Segmenter would cut in two (本人|確認, 搬送|先) are listed whole.
   const KEEP_WHOLE = ['本人確認', '同意', 'サマリー', '報告', '搬送先', '状態', '患者'];
+  /** Where in `text` a word must stay whole: the listed words, and every katakana word ("ランキング"). */
+  const wholeWords = (text) => {
+    const found = new Map();
+    for (const word of KEEP_WHOLE)
+      for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1))
+        found.set(`${at}:${word.length}`, { at, word });
+    // A run of katakana (ァ-ヺ and ー, not the ・ that joins two words) is one loanword.
+    for (const m of text.matchAll(/[\u30A1-\u30FA\u30FC]{3,}/g))
+      found.set(`${m.index}:${m[0].length}`, { at: m.index, word: m[0] });
+    return [...found.values()];
+  };
   /** The nearest box from `box` up that clips (overflow hidden/clip) a part of `rects`, or null. */
   const clippedBy = (box, rects) => {
     for (let e = box; e !== null; e = e.parentElement) {
@@ -138,21 +149,19 @@ export const layoutProblems = () => {
     // A word of a label broken across lines ("本人確/認"): Japanese breaks between any two letters
     // unless the component keeps its words whole (the steps' word-break:keep-all).
     if (parent.closest(LABELS) !== null) {
-      for (const word of KEEP_WHOLE) {
-        for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
-          const part = document.createRange();
-          part.setStart(node, at);
-          part.setEnd(node, at + word.length);
-          const lines = new Set(
-            [...part.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)),
-          );
-          if (lines.size > 1) {
-            const label = parent.closest(LABELS) ?? parent;
-            problems.push({
-              check: 'split-word',
-              detail: `word "${word}" breaks across lines in ${describe(label)}`,
-            });
-          }
+      for (const { at, word } of wholeWords(text)) {
+        const part = document.createRange();
+        part.setStart(node, at);
+        part.setEnd(node, at + word.length);
+        const lines = new Set(
+          [...part.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)),
+        );
+        if (lines.size > 1) {
+          const label = parent.closest(LABELS) ?? parent;
+          problems.push({
+            check: 'split-word',
+            detail: `word "${word}" breaks across lines in ${describe(label)}`,
+          });
         }
       }
     }
