@@ -53,11 +53,11 @@ describe('data files are private under umask 022', () => {
       (f) => /\.(sqlite|db)(-wal|-shm)?$|demo\.log$/.test(f) && !/users\.db/.test(f),
     );
     const names = files.map((f) => relative(dataDir, f));
-    // The feed's inbox and outbox, dispatch's replay ids and timeline, the demo log.
+    // The feed's inbox and outbox, dispatch's cases (with the answers' ids) and timeline, the demo log.
     for (const expected of [
       /feed-inbox\.sqlite$/,
       /feed-outbox\.sqlite$/,
-      /replay\.sqlite$/,
+      /cases\.sqlite$/,
       /timeline\.sqlite$/,
     ])
       expect(names.some((n) => expected.test(n))).toBe(true);
