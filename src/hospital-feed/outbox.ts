@@ -279,7 +279,11 @@ export class Outbox extends EventEmitter<OutboxEvents> {
         .filter((r): r is ReportRecord => r !== undefined);
       const written = this.#o.store.write({ entries: expired, reports });
       if (written.ok) for (const e of expired) this.#settle(e);
-      else this.emit('storage-error', written.error);
+      else {
+        // Still live and past their expiry: the next pump must look for them again.
+        this.#expiryFrom = Number.NEGATIVE_INFINITY;
+        this.emit('storage-error', written.error);
+      }
     }
     if (this.#o.link.isUp) {
       const window = inFlightWindow(this.#o.link.receiveMaximum, this.#o.maxInFlight);

@@ -152,3 +152,50 @@ it('never expires an entry late, and never lets a due entry wait while a slot is
     { numRuns: 300 },
   );
 });
+
+it('looks for an expired entry again when storing its expiry failed', async () => {
+  const clock = new ManualClock(1_000_000);
+  const { timers, fireDue } = clockTimers(clock);
+  const { link, waiting } = answeredLink();
+  const store = new MemoryOutboxStore();
+  const outbox = new Outbox({
+    store,
+    link,
+    clock,
+    timers,
+    random: () => 0.5,
+    policy: FAST_POLICY,
+    maxInFlight: 3,
+  });
+  outbox.start();
+  const now = clock.now();
+  const queued = {
+    reportId: 'r',
+    kind: 'report' as const,
+    to: 'hosp-demo-a',
+    topic: topics.hospitalInbox('hosp-demo-a'),
+    sequence: 1,
+    createdAt: now,
+    bytes: new Uint8Array([1]),
+    transport: 'queued' as const,
+    attempts: 0,
+    nextAttemptAt: now,
+  };
+  expect(outbox.add([{ ...queued, messageId: 'short', expiresAt: now + 1_000 }], [], []).ok).toBe(true);
+  expect(outbox.add([{ ...queued, messageId: 'long', expiresAt: now + 60_000 }], [], []).ok).toBe(true);
+  for (const answer of waiting.splice(0)) answer(ok(undefined));
+  await settled();
+  // The disk refuses the first expiry write: the entry stays live, and is looked for and stored again.
+  const write = store.write.bind(store);
+  let refuse = true;
+  store.write = (change) =>
+    refuse ? ((refuse = false), { ok: false, error: 'storage-full' }) : write(change);
+  const errors: string[] = [];
+  outbox.on('storage-error', (code) => errors.push(code));
+  clock.advance(1_500);
+  fireDue();
+  expect(errors).toEqual(['storage-full']);
+  expect(outbox.get('short')).toBeUndefined();
+  expect(outbox.get('long')).toBeDefined();
+  outbox.stop();
+});
