@@ -121,6 +121,10 @@ const ja = {
     assign: '隊を割り当て',
     assignedUnit: '担当隊',
     timeline: '事案の経過',
+    timelineUnreadable:
+      '事案の経過を表示できません（記録ファイルを読み込めません）。事案の他の操作は続けられます。システム管理者に連絡してください。',
+    kpisUnreadable:
+      '集計を表示できません（記録ファイルを読み込めません）。システム管理者に連絡してください。',
     callToArrival: '通報から病院到着まで（中央値 / p90）',
     unitMilestones: '隊の記録（カード読取 / 要約閲覧 / 現場出発 / 病院到着、事案数）',
   },
@@ -240,6 +244,10 @@ const en: Words = {
     assign: 'Assign the unit',
     assignedUnit: 'Assigned unit',
     timeline: 'Case timeline',
+    timelineUnreadable:
+      'The case timeline cannot be shown: its file cannot be read. Everything else on the case still works. Tell the system administrator.',
+    kpisUnreadable:
+      'The figures cannot be shown: the timeline file cannot be read. Tell the system administrator.',
     callToArrival: 'Call to arrival at hospital (median / p90)',
     unitMilestones: 'Unit milestones (card read / summary viewed / departure / arrival, cases)',
   },

@@ -17,6 +17,7 @@ import {
   TimelineStore,
   caseRetention,
 } from '../../src/roles/dispatch/index.js';
+import { unwrap } from '../support/feed/harness.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
 const HOUR = 3600_000;
@@ -345,11 +346,9 @@ describe('dispatch case store', () => {
     };
     restart();
     restart();
-    expect(timeline.ofCase('case-9').map((e) => `${e.kind} ${e.hospitalId ?? ''} ${e.at - T0}`)).toEqual([
-      'inquirySent hosp-a 0',
-      'inquirySent hosp-b 0',
-      'accepted hosp-a 0',
-    ]);
+    expect(
+      unwrap(timeline.ofCase('case-9')).map((e) => `${e.kind} ${e.hospitalId ?? ''} ${e.at - T0}`),
+    ).toEqual(['inquirySent hosp-a 0', 'inquirySent hosp-b 0', 'accepted hosp-a 0']);
     timeline.close();
   });
 });

@@ -23,12 +23,16 @@ import {
   type RigDispatch,
 } from '../support/tablet-rig.js';
 import { waitFor } from '../support/wait.js';
+import { unwrap } from '../support/feed/harness.js';
 
 /** What the dispatch timeline holds for a case, read from its SQLite file (WAL: a second reader is fine). */
 const timelineOf = (d: RigDispatch, caseId: string) => {
   const store = TimelineStore.open(join(d.dataDir, 'timeline.sqlite'));
   try {
-    return { events: store.ofCase(caseId), kpis: computeKpis(buildTimelines(store.since(0))) };
+    return {
+      events: unwrap(store.ofCase(caseId)),
+      kpis: computeKpis(buildTimelines(unwrap(store.since(0)))),
+    };
   } finally {
     store.close();
   }

@@ -1,6 +1,7 @@
 import type { FC } from 'hono/jsx';
 import { refusalCount, UNIT_MILESTONES, type DispatchKpis, type InquiryState } from '../../dispatch/index.js';
 import { formatJst, type PanelContext } from '../../gateway/index.js';
+import { Banner } from '../../gateway/ui/components/index.js';
 import { words } from '../dispatch-text.js';
 
 /** The live inquiry board: each case, each hospital asked and where it stands; the escalation alert. */
@@ -65,6 +66,16 @@ const m = (n: number | undefined): string => (n === undefined ? '—' : n.toFixe
 /** "k / n (p %)": a count always with its denominator, so no figure reads against another base. */
 const ofBase = (k: number, n: number): string =>
   `${k} / ${n}${n === 0 ? '' : ` (${((k / n) * 100).toFixed(0)} %)`}`;
+
+/** The timeline the figures come from cannot be read: said so, never figures of zero. */
+export const KpisUnreadable: FC<{ ctx: PanelContext }> = ({ ctx }) => (
+  <Banner
+    tone="warning"
+    kind="kpis-unreadable"
+    locale={ctx.locale}
+    title={words(ctx.locale).w.kpisUnreadable}
+  />
+);
 
 /**
  * The report: inquiries per case, time to acceptance, share of hard-to-place cases. Two bases, named

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../core/index.js';
+import { ok, type Clock, type Result } from '../../core/index.js';
 import {
   buildTimelines,
   computeKpis,
@@ -16,8 +16,9 @@ import {
   type Sex,
   type TimelineEvent,
 } from '../../dispatch/index.js';
-import { caseRetention, type SqliteCaseStore, type StoredCase } from './case-store.js';
+import type { StorageErrorCode } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
+import { caseRetention, type SqliteCaseStore, type StoredCase } from './case-store.js';
 import type { InquiryDesk } from './inquiry-desk.js';
 import type { StatusBoard } from './status-board.js';
 import type { TimelineStore } from './timeline-store.js';
@@ -59,13 +60,18 @@ export class DispatchCases {
   readonly #incidents = new Map<string, Incident>();
   readonly #currentOf = new Map<string, string>();
   readonly #refusals: Refusal[] = [];
+  /** The last timeline read failed: the operator was told, once for the whole run of failures. */
+  #readFailing = false;
 
   constructor(private readonly o: DispatchCasesOptions) {
     // After a restart: each case's incident (to rank it again, to assign a unit), each dispatcher's
     // latest case on their incident form, the refusals hospitals gave (the ranking weighs them), and
-    // the inquiry milestones a kill -9 kept from the timeline (timeline-repair.ts).
+    // the inquiry milestones a kill -9 kept from the timeline (timeline-repair.ts). A timeline that
+    // cannot be read is not filled in (nothing is known to be missing): the next start tries again.
     for (const c of o.restored ?? []) {
-      if (c.state !== undefined) this.#append(missingInquiryMilestones(c.state, o.timeline.ofCase(c.caseId)));
+      const recorded = c.state === undefined ? undefined : this.#read(o.timeline.ofCase(c.caseId));
+      if (c.state !== undefined && recorded?.ok === true)
+        this.#append(missingInquiryMilestones(c.state, recorded.value));
       if (c.incident !== undefined) this.#incidents.set(c.caseId, c.incident);
       if (c.openedBy !== undefined) this.#currentOf.set(c.openedBy, c.caseId);
       for (const t of c.state?.targets ?? [])
@@ -178,13 +184,28 @@ export class DispatchCases {
     return true;
   }
 
-  /** The case's milestones in time order (the screen's case timeline). */
-  timeline(caseId: string): readonly TimelineEvent[] {
-    return buildTimelines(this.o.timeline.ofCase(caseId))[0]?.events ?? [];
+  /** The case's milestones in time order (the screen's case timeline), or why they cannot be read. */
+  timeline(caseId: string): Result<readonly TimelineEvent[], StorageErrorCode> {
+    const events = this.#read(this.o.timeline.ofCase(caseId));
+    return events.ok ? ok(buildTimelines(events.value)[0]?.events ?? []) : events;
   }
 
-  kpis(): DispatchKpis {
+  /** The figures of the last REPORT_DAYS, or why the timeline they come from cannot be read. */
+  kpis(): Result<DispatchKpis, StorageErrorCode> {
     const since = this.o.clock.now() - REPORT_DAYS * 24 * 3600_000;
-    return computeKpis(buildTimelines(this.o.timeline.since(since)));
+    const events = this.#read(this.o.timeline.since(since));
+    return events.ok ? ok(computeKpis(buildTimelines(events.value))) : events;
+  }
+
+  /**
+   * A timeline read that fails (SQLITE_CORRUPT, SQLITE_IOERR, a locked file) is the screen's to show
+   * and the operator's to repair: the storage code is logged, never the case, once until a read
+   * succeeds again (each panel refresh reads, and would otherwise repeat it).
+   */
+  #read<T>(read: Result<T, StorageErrorCode>): Result<T, StorageErrorCode> {
+    if (!read.ok && !this.#readFailing)
+      this.o.logger.error('dispatch timeline not read', { code: read.error });
+    this.#readFailing = !read.ok;
+    return read;
   }
 }

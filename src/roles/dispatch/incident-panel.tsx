@@ -10,8 +10,10 @@ import {
   type Ranking,
   type TimelineEvent,
 } from '../../dispatch/index.js';
+import type { Result } from '../../core/index.js';
 import { formatJst, type PanelContext } from '../../gateway/index.js';
-import { Button, ButtonGroup, Field, FieldRow, Form } from '../../gateway/ui/components/index.js';
+import { Banner, Button, ButtonGroup, Field, FieldRow, Form } from '../../gateway/ui/components/index.js';
+import type { StorageErrorCode } from '../../hospital-feed/index.js';
 import { ageBandText, reasonText, words } from '../dispatch-text.js';
 import { SAMPLE_PLACES } from './places.js';
 
@@ -32,8 +34,8 @@ export interface CurrentCase {
   readonly assignedUnit: string | undefined;
   /** The last assignment was sealed but the link refused it. */
   readonly assignNotSent: boolean;
-  /** The case's milestones so far, in time order. */
-  readonly timeline: readonly TimelineEvent[];
+  /** The case's milestones so far, in time order, or the storage code of a timeline that cannot be read. */
+  readonly timeline: Result<readonly TimelineEvent[], StorageErrorCode>;
   /** Still open (not accepted, cancelled or escalated-and-closed): revisable while nobody was asked. */
   readonly open: boolean;
   /** Names for the ids the case refers to: people read names, never principal ids. */
@@ -286,14 +288,24 @@ const UnitAndTimeline: FC<{ ctx: PanelContext; current: CurrentCase }> = ({ ctx,
         {current.assignNotSent ? <p class="error">{w.w.notSent}</p> : null}
       </form>
       <h3>{w.w.timeline}</h3>
-      <ol class="small">
-        {current.timeline.map((e) => (
-          <li data-milestone={e.kind}>
-            {formatJst(e.at)} {w.milestone[e.kind]}
-            {e.hospitalId === undefined ? '' : ` · ${current.hospitalName(e.hospitalId)}`}
-          </li>
-        ))}
-      </ol>
+      {current.timeline.ok ? (
+        <ol class="small">
+          {current.timeline.value.map((e) => (
+            <li data-milestone={e.kind}>
+              {formatJst(e.at)} {w.milestone[e.kind]}
+              {e.hospitalId === undefined ? '' : ` · ${current.hospitalName(e.hospitalId)}`}
+            </li>
+          ))}
+        </ol>
+      ) : (
+        // Never an empty list: "no milestones yet" would be a claim the file cannot back.
+        <Banner
+          tone="warning"
+          kind="timeline-unreadable"
+          locale={ctx.locale}
+          title={w.w.timelineUnreadable}
+        />
+      )}
     </div>
   );
 };

@@ -12,7 +12,7 @@ import {
 import { SodiumEnvelopeCodec } from '../envelope-codec.js';
 import { storedReplayCheck } from '../feed.js';
 import type { RoleContext } from '../runtime.js';
-import { InquiryBoard, KpiPanel } from './board-panels.js';
+import { InquiryBoard, KpiPanel, KpisUnreadable } from './board-panels.js';
 import { DispatchCases } from './cases.js';
 import { HospitalsPanel } from './hospitals-panel.js';
 import { IncidentPanel } from './incident-panel.js';
@@ -73,10 +73,12 @@ export const mountDispatch = async (
   // The replay check is the stores themselves, as at the hospital (storedReplayCheck, feed.ts): each
   // message's id is committed with what it changed (an answer with its case, a milestone with the
   // timeline, an outcome as its row), never at opening, so a kill -9 in between loses nothing.
-  // A case-store read that fails counts as seen: a possible replay is never applied.
+  // A case-store or timeline read that fails counts as seen: a possible replay is never applied.
   const seen = (id: string): boolean => {
     const answer = store.value.answered(id);
-    return !answer.ok || answer.value !== undefined || timeline.received(id) || outcomes.has(id);
+    if (!answer.ok || answer.value !== undefined) return true;
+    const milestone = timeline.received(id);
+    return !milestone.ok || milestone.value || outcomes.has(id);
   };
   const codec = new SodiumEnvelopeCodec({
     identity: ctx.crypto.identity,
@@ -264,10 +266,14 @@ export const mountDispatch = async (
   ctx.gateway.panels.set('kpis', (p) => {
     const kpis = cases.kpis();
     const byOutcome = computeOutcomeKpis(outcomes.facts(ctx.clock.now() - OUTCOME_KPI_DAYS * 86_400_000));
-    if (kpis.cases === 0 && byOutcome.outcomes === 0) return undefined;
+    if (kpis.ok && kpis.value.cases === 0 && byOutcome.outcomes === 0) return undefined;
     return (
       <>
-        {kpis.cases === 0 ? null : <KpiPanel ctx={p} kpis={kpis} />}
+        {!kpis.ok ? (
+          <KpisUnreadable ctx={p} />
+        ) : kpis.value.cases === 0 ? null : (
+          <KpiPanel ctx={p} kpis={kpis.value} />
+        )}
         {byOutcome.outcomes === 0 ? null : <OutcomeKpiPanel kpis={byOutcome} locale={p.locale} />}
       </>
     );

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { privateSqliteFile, type Result } from '../../core/index.js';
+import { ok, privateSqliteFile, type Result } from '../../core/index.js';
 import { UNIT_MILESTONES, type TimelineEvent, type UnitMilestone } from '../../dispatch/index.js';
 import { attempt, MIN_RETENTION_MS, type StorageErrorCode } from '../../hospital-feed/index.js';
 
@@ -28,7 +28,9 @@ const isUnitMilestone = (kind: string): kind is UnitMilestone =>
  * than any envelope can be accepted): that id is dispatch's replay check for milestones (`received`).
  * A write that fails (disk full, read-only file, SQLITE_BUSY) returns its storage code, as the case
  * store's do, and changes nothing: its caller runs inside a case's step or the inbox handler, where a
- * throw would stop the case's later steps or crash the process.
+ * throw would stop the case's later steps or crash the process. A read that fails (SQLITE_CORRUPT,
+ * SQLITE_IOERR, a locked file) returns its code too: it runs in the codec's replay check, a unit's
+ * milestone, a case panel or the KPI panel, and each of them decides what "not known" means there.
  */
 export class TimelineStore {
   readonly #db: Database.Database;
@@ -90,22 +92,25 @@ export class TimelineStore {
   }
 
   /** Whether a milestone with this envelope id is recorded: the codec's replay check for milestones. */
-  received(messageId: string): boolean {
-    return this.#received.get(messageId) !== undefined;
+  received(messageId: string): Result<boolean, StorageErrorCode> {
+    return attempt(() => this.#received.get(messageId) !== undefined);
   }
 
   /** The unit milestones of a case already recorded (each is taken once). */
-  milestonesOf(caseId: string): ReadonlySet<UnitMilestone> {
-    return new Set(this.ofCase(caseId).flatMap((e) => (isUnitMilestone(e.kind) ? [e.kind] : [])));
+  milestonesOf(caseId: string): Result<ReadonlySet<UnitMilestone>, StorageErrorCode> {
+    const events = this.ofCase(caseId);
+    if (!events.ok) return events;
+    return ok(new Set(events.value.flatMap((e) => (isUnitMilestone(e.kind) ? [e.kind] : []))));
   }
 
-  since(at: number): TimelineEvent[] {
-    return eventsOf(this.#since.all(at) as Row[]);
+  /** The events recorded at or after `at`, in the order they were recorded (the KPIs' window). */
+  since(at: number): Result<TimelineEvent[], StorageErrorCode> {
+    return attempt(() => eventsOf(this.#since.all(at) as Row[]));
   }
 
   /** One case's milestones, in the order they were recorded. */
-  ofCase(caseId: string): TimelineEvent[] {
-    return eventsOf(this.#ofCase.all(caseId) as Row[]);
+  ofCase(caseId: string): Result<TimelineEvent[], StorageErrorCode> {
+    return attempt(() => eventsOf(this.#ofCase.all(caseId) as Row[]));
   }
 
   close(): void {

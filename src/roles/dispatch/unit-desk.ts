@@ -138,12 +138,19 @@ export class UnitDesk extends EventEmitter<UnitDeskEvents> {
   }: DispatchIncoming): Result<TimelineEvent, MilestoneRejection | StorageErrorCode> | undefined {
     if (dispatch.kind !== 'milestone') return undefined;
     const now = this.o.clock.now();
+    // Which milestones the case has decides whether this one is new: unknown, nothing is recorded
+    // (the storage code is logged, never the case) and the unit's copy is taken once it reads again.
+    const recorded = this.o.timeline.milestonesOf(dispatch.body.caseId);
+    if (!recorded.ok) {
+      this.o.logger.error('dispatch timeline not read', { code: recorded.error });
+      return recorded;
+    }
     const checked = checkMilestone({
       message: dispatch.body,
       from: envelope.from,
       senderRole: this.o.directory.current.currentKey(envelope.from, now)?.role,
       assignedUnit: this.#unitOf.get(dispatch.body.caseId),
-      recorded: this.o.timeline.milestonesOf(dispatch.body.caseId),
+      recorded: recorded.value,
       now,
     });
     if (!checked.ok) {
