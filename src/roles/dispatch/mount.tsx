@@ -20,6 +20,7 @@ import { caseRetention, CASES_FILE, SqliteCaseStore } from './case-store.js';
 import { InquiryDesk } from './inquiry-desk.js';
 import { OutcomeDesk } from './outcome-desk.js';
 import { OutcomeKpiPanel } from './outcome-kpis.js';
+import { removeLegacyReplay } from './legacy-replay.js';
 import { loadRegion } from './region.js';
 import { dispatchRoutes } from './routes.js';
 import { StatusBoard } from './status-board.js';
@@ -167,6 +168,8 @@ export const mountDispatch = async (
     logger,
   });
   ctx.onStop(() => outcomes.close());
+  // The stores that are the replay check now are open: the replay file an earlier version kept goes.
+  removeLegacyReplay(config.dataDir, logger);
 
   const inbox = topics.dispatchInbox(config.id);
   const inboxRefused = ctx.metrics.counter(
