@@ -23,7 +23,7 @@ const JA = {
   'form.fileHint': '画像（JPEG・PNGなど）またはPDF。',
   'form.fileSubmit': 'ファイルを追加',
   'form.note':
-    '写真は縮小・再圧縮し、位置情報や端末情報などのメタデータを消してから暗号化して送ります。報告の後に送られ、引継ぎでタブレットから消えます。',
+    '写真は縮小・再圧縮し、PDFはページの内容だけを残して作り直し、位置情報や作成者・端末情報などのメタデータを消してから暗号化して送ります。報告の後に送られ、引継ぎでタブレットから消えます。',
   'state.waiting': '報告の送信後に送ります',
   'state.sending': '送信中',
   'state.delivered': '病院に届きました',
@@ -31,6 +31,10 @@ const JA = {
   'error.unreadable-image': '画像を読み取れませんでした。撮り直してください。',
   'error.too-large': 'ファイルが大きすぎます。追加されませんでした。',
   'error.empty': 'ファイルが選ばれていません。',
+  'error.encrypted-pdf':
+    'パスワードで保護されたPDFは送れません。追加されませんでした。保護なしで書き出したPDFを選んでください。',
+  'error.unreadable-pdf':
+    'PDFを読み取れませんでした（壊れているか、対応していない形式です）。追加されませんでした。',
   'error.too-many': 'この患者の添付は上限に達しています。',
   'error.no-patient': '表示中の患者がいません。',
   'error.not-stored': '保存できませんでした（送信されていません）。もう一度追加してください。',
@@ -62,7 +66,7 @@ const EN: Readonly<Record<Key, string>> = {
   'form.fileHint': 'An image (JPEG, PNG…) or a PDF.',
   'form.fileSubmit': 'Add the file',
   'form.note':
-    'Photos are downscaled and re-encoded, with location, device and other metadata removed, then encrypted. They go after the report, and leave the tablet at handover.',
+    'Photos are downscaled and re-encoded, and PDFs rebuilt from what their pages show, with location, author, device and other metadata removed, then encrypted. They go after the report, and leave the tablet at handover.',
   'state.waiting': 'Goes with the report once it is sent',
   'state.sending': 'Sending',
   'state.delivered': 'At the hospital',
@@ -70,6 +74,10 @@ const EN: Readonly<Record<Key, string>> = {
   'error.unreadable-image': 'The image could not be read: take it again.',
   'error.too-large': 'The file is too large: not added.',
   'error.empty': 'No file was chosen.',
+  'error.encrypted-pdf':
+    'A password-protected PDF cannot be sent: not added. Choose a PDF saved without protection.',
+  'error.unreadable-pdf':
+    'The PDF could not be read (damaged, or a form this tablet cannot read): not added.',
   'error.too-many': 'This patient has the most attachments allowed.',
   'error.no-patient': 'No patient on screen.',
   'error.not-stored': 'Not saved (nothing was sent): add it again.',

@@ -110,6 +110,23 @@ await import(${JSON.stringify(dist('roles/mount-ambulance.js'))});`;
     expect(packagesLoadedBy(`${run}\nawait import('qrcode');`)).toContain('qrcode');
   });
 
+  it('the ambulance loads the PDF library only when the crew attaches a PDF', () => {
+    const run = `
+const { commands } = await import(${JSON.stringify(dist('cli/commands/index.js'))});
+await commands.find((c) => c.name === 'run').load();
+await import(${JSON.stringify(dist('roles/mount-ambulance.js'))});`;
+    expect(packagesLoadedBy(run)).toContain('mqtt');
+    expect(packagesLoadedBy(run)).not.toContain('@cantoo/pdf-lib');
+    // The first PDF attached loads it (so the check above can see it).
+    const attach = `${run}
+const { prepareAttachment } = await import(${JSON.stringify(dist('roles/tablet/index.js'))});
+const { readFileSync } = await import('node:fs');
+const bound = 1024 * 1024;
+const r = await prepareAttachment(new Uint8Array(readFileSync(${JSON.stringify(`${ROOT}test/fixtures/pdf/scan-with-metadata.pdf`)})), { maxEdgePx: 1600, jpegQuality: 80, maxImageBytes: bound, maxPdfBytes: bound, maxUploadBytes: bound, maxPerPatient: 8 });
+if (!r.ok) throw new Error(r.error);`;
+    expect(packagesLoadedBy(attach)).toContain('@cantoo/pdf-lib');
+  });
+
   it('the first image attached loads it (so the check above can see it)', () => {
     const loaded = imageLibrariesAfter(`
 const { prepareAttachment } = await import(${JSON.stringify(dist('roles/tablet/index.js'))});

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { prepareAttachment, type AttachmentBounds } from '../../src/roles/tablet/index.js';
 import { ecgImage, photoWithGps } from '../support/feed/attachment-sample.js';
+import { pdfFixture } from '../support/pdf-read.js';
 
 const BOUNDS: AttachmentBounds = {
   maxEdgePx: 1600,
@@ -57,15 +58,27 @@ describe('attachments prepared on the tablet (sharp)', () => {
     expect(prepared.value.bytes.byteLength).toBeLessThanOrEqual(64 * 1024);
   });
 
-  it('passes a PDF within its bound; refuses what is not an image or PDF, too large, or empty', async () => {
-    const pdf = new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-    expect(await prepareAttachment(pdf, BOUNDS)).toEqual({
-      ok: true,
-      value: { mediaType: 'application/pdf', bytes: pdf },
+  it('rewrites a PDF within its bound (test/tablet/pdf-strip.test.ts); refuses what is not an image or PDF, too large, or empty', async () => {
+    const pdf = pdfFixture('scan-with-metadata.pdf');
+    const prepared = await prepareAttachment(pdf, BOUNDS);
+    if (!prepared.ok) throw new Error(prepared.error);
+    expect(prepared.value.mediaType).toBe('application/pdf');
+    expect(latin1(prepared.value.bytes)).not.toContain('Hidden Author');
+    expect(await prepareAttachment(pdf, { ...BOUNDS, maxPdfBytes: 1024 })).toEqual({
+      ok: false,
+      error: 'too-large',
     });
-    const bigPdf = new Uint8Array(BOUNDS.maxPdfBytes + 1);
-    bigPdf.set(pdf);
-    expect(await prepareAttachment(bigPdf, BOUNDS)).toEqual({ ok: false, error: 'too-large' });
+    expect(await prepareAttachment(pdf, { ...BOUNDS, maxUploadBytes: 1024 })).toEqual({
+      ok: false,
+      error: 'too-large',
+    });
+    // Only its first bytes say PDF: not guessed at.
+    expect(
+      await prepareAttachment(new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\n'), BOUNDS),
+    ).toEqual({
+      ok: false,
+      error: 'unreadable-pdf',
+    });
     expect(await prepareAttachment(new TextEncoder().encode('<html>not a photo</html>'), BOUNDS)).toEqual({
       ok: false,
       error: 'unsupported-type',

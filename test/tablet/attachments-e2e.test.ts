@@ -7,9 +7,11 @@ import { ATTACHMENT_KIND, OUTBOX_FILE } from '../../src/hospital-feed/index.js';
 import { newFormKey } from '../../src/roles/tablet/index.js';
 import { ecgImage, photoWithGps } from '../support/feed/attachment-sample.js';
 import { fhirErrors } from '../support/fhir-schema.js';
+import { pdfFixture, pdfInfo, pdfJpegs, pdfText } from '../support/pdf-read.js';
 import { HOSPITALS, startRig, UNIT, type Rig } from '../support/tablet-rig.js';
 import { waitFor } from '../support/wait.js';
 import { reportBundle } from '../../src/roles/triage/index.js';
+import { attachWords } from '../../src/roles/attachment-words.js';
 
 const REPORT = {
   ageValue: '60',
@@ -116,5 +118,62 @@ describe('attachments from the tablet to the triage desk (issue 16)', () => {
     const media = bundle.entry.filter((e) => e.resource['resourceType'] === 'Media');
     expect(media).toHaveLength(2);
     expect(fhirErrors(bundle)).toEqual([]);
+  });
+
+  it('a scanned PDF reaches the hospital rewritten, without its author, XMP, annotations’ authors or EXIF GPS; an encrypted one is refused with words', async () => {
+    const { crew, receiver } = rig;
+    const before = new Set(receiver.board().map((r) => r.reportId));
+    expect((await crew.post('/tablet/patient/new', { ageBand: '70-79', sex: 'female' })).status).toBe(303);
+    const tap = await crew.tap();
+    await crew.post('/tablet/report', { tap, key: newFormKey(), hospital: HOSPITALS[0], ...REPORT });
+    const report = await waitFor(
+      () => receiver.board().find((r) => !before.has(r.reportId)),
+      'the second patient’s report at the hospital',
+    );
+    const scan = pdfFixture('scan-with-metadata.pdf');
+    expect(pdfText(scan)).toContain('Dr. Hidden Author');
+    const posted = await crew.postFile(
+      '/tablet/attachments',
+      { tap, category: 'medication-notebook', _form: `attach-file:${tap}` },
+      { name: 'scan.pdf', type: 'application/pdf', bytes: scan },
+    );
+    expect(posted.status).toBe(303);
+    const [pdf] = await waitFor(() => {
+      const list = receiver.attachments(UNIT, report.reportId);
+      return list.length === 1 && list[0]!.status === 'complete' ? list : undefined;
+    }, 'the PDF at the hospital');
+    expect(pdf).toMatchObject({ category: 'medication-notebook', mediaType: 'application/pdf' });
+    const got = receiver.attachment(UNIT, report.reportId, pdf!.attachmentId);
+    if (got === undefined) throw new Error('no bytes');
+    const text = pdfText(got.data);
+    for (const trace of [
+      'Dr. Hidden Author',
+      'ScanPhone',
+      'xmpmeta',
+      'annot-uid-4711',
+      'Exif',
+      'TestCam',
+      'SN-4711',
+    ])
+      expect(text, trace).not.toContain(trace);
+    expect(text).toContain('MEDICATION LIST');
+    expect(pdfInfo(got.data)).toMatchObject({ Pages: '1', 'Metadata Stream': 'no', JavaScript: 'no' });
+    expect(pdfInfo(got.data)['Author']).toBeUndefined();
+    expect(pdfJpegs(got.data)).toHaveLength(2);
+
+    // A password-protected PDF: refused on the attach screen with its own words, nothing added.
+    await crew.postFile(
+      '/tablet/attachments',
+      { tap, category: 'ecg', _form: `attach-file:${tap}` },
+      { name: 'ecg.pdf', type: 'application/pdf', bytes: pdfFixture('encrypted.pdf') },
+    );
+    const refused = await crew.panel('attachments');
+    expect(refused).toContain('data-banner="attach-error"');
+    expect(refused).toContain(attachWords('ja')('error.encrypted-pdf'));
+    expect(refused.match(/data-attachment="/g)).toHaveLength(1);
+
+    await crew.post('/tablet/handover', { tap, confirm: 'yes' });
+    await crew.cardShows('カードなし');
+    expect(chunksInOutbox(rig)).toBe(0);
   });
 });

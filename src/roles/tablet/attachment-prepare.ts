@@ -1,6 +1,7 @@
 import type Sharp from 'sharp';
 import { err, ok, type Result } from '../../core/index.js';
 import type { AttachmentMediaType } from '../../hospital-feed/index.js';
+import { loadPdfLibrary, PDF_ERRORS, rewritePdf } from './pdf-strip.js';
 
 /** The configured bounds (configuration `attachments`, README). */
 export interface AttachmentBounds {
@@ -16,7 +17,13 @@ export interface AttachmentBounds {
   readonly maxPerPatient: number;
 }
 
-export const PREPARE_ERRORS = ['unsupported-type', 'unreadable-image', 'too-large', 'empty'] as const;
+export const PREPARE_ERRORS = [
+  'unsupported-type',
+  'unreadable-image',
+  'too-large',
+  'empty',
+  ...PDF_ERRORS,
+] as const;
 export type PrepareError = (typeof PREPARE_ERRORS)[number];
 
 export interface Prepared {
@@ -73,9 +80,10 @@ const encode = async (
 
 /**
  * What the crew attached, made fit to send: images of any format sharp reads (JPEG, PNG, WebP, HEIF,
- * GIF, TIFF) become a stripped JPEG within the bounds; a PDF is passed as it is, within its byte
- * bound (it is not rewritten: its own metadata stays, see docs/protocol.md "Attachments"). The type
- * is read from the bytes, never from the file name or the browser's claim.
+ * GIF, TIFF) become a stripped JPEG within the bounds; a PDF is rewritten to what its pages show
+ * (`rewritePdf`: no information dictionary, XMP, annotations' authors and dates, or JPEG EXIF) and
+ * the rewritten bytes must fit their bound. The type is read from the bytes, never from the file
+ * name or the browser's claim.
  */
 export const prepareAttachment = async (
   bytes: Uint8Array,
@@ -83,10 +91,13 @@ export const prepareAttachment = async (
 ): Promise<Result<Prepared, PrepareError>> => {
   if (bytes.byteLength === 0) return err('empty');
   if (bytes.byteLength > bounds.maxUploadBytes) return err('too-large');
-  if (isPdf(bytes))
-    return bytes.byteLength > bounds.maxPdfBytes
+  if (isPdf(bytes)) {
+    const rewritten = await rewritePdf(await loadPdfLibrary(), bytes);
+    if (!rewritten.ok) return rewritten;
+    return rewritten.value.byteLength > bounds.maxPdfBytes
       ? err('too-large')
-      : ok({ mediaType: 'application/pdf', bytes });
+      : ok({ mediaType: 'application/pdf', bytes: rewritten.value });
+  }
   const sharp = await loadSharp();
   let format: string | undefined;
   try {

@@ -1,0 +1,299 @@
+import type * as PdfLib from '@cantoo/pdf-lib';
+import type {
+  PDFArray,
+  PDFContext,
+  PDFDict,
+  PDFName,
+  PDFObject,
+  PDFPageLeaf,
+  PDFRawStream,
+  PDFRef,
+} from '@cantoo/pdf-lib';
+import { err, ok, type Result } from '../../core/index.js';
+import { stripJpegMetadata } from './jpeg-strip.js';
+
+export const PDF_ERRORS = ['encrypted-pdf', 'unreadable-pdf'] as const;
+export type PdfError = (typeof PDF_ERRORS)[number];
+
+/**
+ * The PDF library (@cantoo/pdf-lib, docs/decisions.md) is loaded on the first PDF the crew
+ * attaches, as sharp is on the first image: most patients have no PDF, and the ambulance process
+ * stays small (issue 16: a role idle ≤ 80 MB). Rejects (a server error, not the crew's bad file) if it
+ * cannot load.
+ */
+export type PdfLibrary = typeof PdfLib;
+let loaded: Promise<PdfLibrary> | undefined;
+export const loadPdfLibrary = (): Promise<PdfLibrary> => (loaded ??= import('@cantoo/pdf-lib'));
+
+/**
+ * What a page keeps (ISO 32000-1 Table 30): what draws it and where. Gone: /Annots (drawn into the
+ * page first, see `flattenAnnotations`), /Metadata, /PieceInfo and /LastModified (the producing
+ * application's private data and dates), /Thumb (a picture of the page as it once was), /B (article
+ * beads), /AA (actions, e.g. JavaScript on open), /VP (viewports, with geospatial /Measure: where a
+ * map was made), /AF (associated files), /StructParents, /ID, /PZ, /Trans, /Dur, /Tabs...
+ */
+const PAGE_KEYS = new Set([
+  'Type',
+  'Parent',
+  'Resources',
+  'MediaBox',
+  'CropBox',
+  'BleedBox',
+  'TrimBox',
+  'ArtBox',
+  'Contents',
+  'Rotate',
+  'Group',
+  'UserUnit',
+]);
+
+/**
+ * Keys dropped from every dictionary and stream a page reaches (its resources, fonts, images, forms):
+ * XMP streams (14.3.2), private application data (14.5 /PieceInfo, /LastModified), associated and
+ * referenced files that name other documents (14.13 /AF, 14.11.7 /OPI, 8.10.4 /Ref), geospatial
+ * measure data (12.9 /Measure, /PtData) and the links into the logical structure that is not kept.
+ */
+const DROPPED_KEYS = new Set([
+  'Metadata',
+  'PieceInfo',
+  'LastModified',
+  'AF',
+  'OPI',
+  'Ref',
+  'Measure',
+  'PtData',
+  'StructParent',
+  'StructParents',
+]);
+
+/** Annotation flags (12.5.3): Hidden and NoView annotations are never drawn. */
+const HIDDEN = 1 << 1;
+const NO_VIEW = 1 << 5;
+
+/** A number as a PDF content stream writes it (7.3.3: no exponent). */
+const num = (x: number): string => (Math.round(x * 1e4) / 1e4).toFixed(4).replace(/\.?0+$/, '');
+
+const numbers = (lib: PdfLibrary, a: PDFArray | undefined, n: number): number[] | undefined => {
+  if (a?.size() !== n) return undefined;
+  const out = a.asArray().map((_, i) => a.lookupMaybe(i, lib.PDFNumber)?.asNumber());
+  return out.every((x): x is number => x !== undefined && Number.isFinite(x) && Math.abs(x) < 1e7)
+    ? out
+    : undefined;
+};
+
+/** The annotation's normal appearance (12.5.5): /AP /N, a stream or one per /AS state. */
+const normalAppearance = (
+  lib: PdfLibrary,
+  ctx: PDFContext,
+  annot: PDFDict,
+): { ref: PDFRef; dict: PDFDict } | undefined => {
+  const ap = annot.lookupMaybe(lib.PDFName.of('AP'), lib.PDFDict);
+  let n = ap?.get(lib.PDFName.of('N'));
+  const states = ctx.lookup(n);
+  if (states instanceof lib.PDFDict) {
+    const as = annot.lookupMaybe(lib.PDFName.of('AS'), lib.PDFName);
+    n = as === undefined ? undefined : states.get(as);
+  }
+  const form = ctx.lookup(n);
+  return n instanceof lib.PDFRef && form instanceof lib.PDFStream ? { ref: n, dict: form.dict } : undefined;
+};
+
+/**
+ * Draws each visible annotation's appearance into the page, where a viewer shows it (ISO 32000-1
+ * 12.5.5: the appearance's /BBox, transformed by its /Matrix, is fitted to the annotation's /Rect),
+ * so what the page shows is kept while the annotation objects go with everything they carry that is
+ * not drawn: author (/T), dates (/M, /CreationDate), unique name (/NM), popup text (/Contents, /RC),
+ * replies, actions, form fields' names and values. Popups (shown only when opened) and annotations
+ * with no appearance stream are not drawn.
+ */
+const flattenAnnotations = (lib: PdfLibrary, ctx: PDFContext, page: PDFPageLeaf): void => {
+  const annots = page.lookupMaybe(lib.PDFName.of('Annots'), lib.PDFArray);
+  if (annots === undefined) return;
+  const draws: string[] = [];
+  for (let i = 0; i < annots.size(); i++) {
+    const annot = annots.lookupMaybe(i, lib.PDFDict);
+    if (annot === undefined) continue;
+    if (annot.lookupMaybe(lib.PDFName.of('Subtype'), lib.PDFName) === lib.PDFName.of('Popup')) continue;
+    const flags = annot.lookupMaybe(lib.PDFName.of('F'), lib.PDFNumber)?.asNumber() ?? 0;
+    if ((flags & (HIDDEN | NO_VIEW)) !== 0) continue;
+    const form = normalAppearance(lib, ctx, annot);
+    const rect = numbers(lib, annot.lookupMaybe(lib.PDFName.of('Rect'), lib.PDFArray), 4);
+    const bbox = numbers(lib, form?.dict.lookupMaybe(lib.PDFName.of('BBox'), lib.PDFArray), 4);
+    if (form === undefined || rect === undefined || bbox === undefined) continue;
+    const [a, b, c, d, e, f] = numbers(
+      lib,
+      form.dict.lookupMaybe(lib.PDFName.of('Matrix'), lib.PDFArray),
+      6,
+    ) ?? [1, 0, 0, 1, 0, 0];
+    const [x0, y0, x1, y1] = bbox as [number, number, number, number];
+    const corners = [
+      [x0, y0],
+      [x1, y0],
+      [x0, y1],
+      [x1, y1],
+    ].map(([x, y]) => [a! * x! + c! * y! + e!, b! * x! + d! * y! + f!] as const);
+    const xs = corners.map((p) => p[0]);
+    const ys = corners.map((p) => p[1]);
+    const [tx0, tx1, ty0, ty1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const [rx0, ry0, rx1, ry1] = rect as [number, number, number, number];
+    const [left, bottom] = [Math.min(rx0, rx1), Math.min(ry0, ry1)];
+    if (tx1 - tx0 <= 0 || ty1 - ty0 <= 0) continue;
+    const sx = Math.abs(rx1 - rx0) / (tx1 - tx0);
+    const sy = Math.abs(ry1 - ry0) / (ty1 - ty0);
+    form.dict.set(lib.PDFName.of('Type'), lib.PDFName.of('XObject'));
+    form.dict.set(lib.PDFName.of('Subtype'), lib.PDFName.of('Form'));
+    const name = page.newXObject('Annot', form.ref);
+    draws.push(
+      `q ${num(sx)} 0 0 ${num(sy)} ${num(left - tx0 * sx)} ${num(bottom - ty0 * sy)} cm ${name.toString()} Do Q`,
+    );
+  }
+  if (draws.length === 0) return;
+  // The page's own content is wrapped in q … Q so the annotations are drawn in default user space
+  // whatever state it leaves behind (8.4.2); streams join at token boundaries only (7.8.2), hence
+  // the newline before Q.
+  const contents = ctx.lookup(page.get(lib.PDFName.of('Contents')));
+  const streams =
+    contents instanceof lib.PDFArray
+      ? contents.asArray()
+      : contents === undefined
+        ? []
+        : [page.get(lib.PDFName.of('Contents'))!];
+  page.set(
+    lib.PDFName.of('Contents'),
+    ctx.obj([
+      ctx.register(ctx.stream('q\n')),
+      ...streams,
+      ctx.register(ctx.flateStream(`\nQ\n${draws.join('\n')}\n`)),
+    ]),
+  );
+};
+
+/**
+ * The standard filters (ISO 32000-1 Table 6) and the abbreviations readers also accept. A stream
+ * with any other filter cannot be read, by a viewer or by this rewrite, so it could hide anything:
+ * its PDF is refused.
+ */
+const FILTERS = new Set([
+  'ASCIIHexDecode',
+  'ASCII85Decode',
+  'LZWDecode',
+  'FlateDecode',
+  'RunLengthDecode',
+  'CCITTFaxDecode',
+  'JBIG2Decode',
+  'DCTDecode',
+  'JPXDecode',
+  'AHx',
+  'A85',
+  'LZW',
+  'Fl',
+  'RL',
+  'CCF',
+  'DCT',
+]);
+
+const filterNames = (lib: PdfLibrary, dict: PDFDict): PDFName[] => {
+  const f = dict.lookup(lib.PDFName.of('Filter'));
+  if (f instanceof lib.PDFName) return [f];
+  if (f instanceof lib.PDFArray) return f.asArray().map((_, i) => f.lookup(i, lib.PDFName));
+  return [];
+};
+
+/**
+ * A DCTDecode stream (8.9.5.3: its data is a JPEG file) without its metadata segments
+ * (`stripJpegMetadata`). Filters before DCTDecode (e.g. [/FlateDecode /DCTDecode]) are decoded
+ * first, and the stream is written back as DCTDecode alone. False when the stream cannot be read.
+ */
+const cleanStream = (lib: PdfLibrary, stream: PDFRawStream): boolean => {
+  const dict = stream.dict;
+  const filters = filterNames(lib, dict);
+  if (!filters.every((f) => FILTERS.has(f.decodeText()))) return false;
+  if (!['DCTDecode', 'DCT'].includes(filters.at(-1)?.decodeText() ?? '')) return true;
+  let jpeg = stream.getContents();
+  const parms = dict.lookup(lib.PDFName.of('DecodeParms'));
+  if (filters.length > 1) {
+    const before = dict.clone();
+    before.set(lib.PDFName.of('Filter'), dict.context.obj(filters.slice(0, -1)));
+    if (parms instanceof lib.PDFArray)
+      before.set(lib.PDFName.of('DecodeParms'), dict.context.obj(parms.asArray().slice(0, -1)));
+    jpeg = lib.decodePDFRawStream(lib.PDFRawStream.of(before, jpeg)).decode();
+    dict.set(lib.PDFName.of('Filter'), lib.PDFName.of('DCTDecode'));
+    const last = parms instanceof lib.PDFArray ? parms.get(parms.size() - 1) : undefined;
+    if (last === undefined) dict.delete(lib.PDFName.of('DecodeParms'));
+    else dict.set(lib.PDFName.of('DecodeParms'), last);
+  }
+  const stripped = stripJpegMetadata(jpeg);
+  if (!stripped.ok) return false;
+  stream.updateContents(stripped.value);
+  return true;
+};
+
+/**
+ * Walks what the new document's catalog reaches, dropping `DROPPED_KEYS` everywhere and the
+ * metadata segments of every JPEG, then deletes every object it did not reach (annotations drawn
+ * into their page, XMP streams, whatever the copied pages pointed at and no longer do). An object the
+ * parser could not read (it would be written back as the bytes it came as) makes the PDF unreadable.
+ */
+const scrub = (lib: PdfLibrary, ctx: PDFContext): Result<void, PdfError> => {
+  const reached = new Set<PDFRef>();
+  const seen = new Set<PDFObject>();
+  const todo: (PDFObject | undefined)[] = [ctx.trailerInfo.Root];
+  while (todo.length > 0) {
+    const o = todo.pop();
+    if (o === undefined || seen.has(o)) continue;
+    seen.add(o);
+    if (o instanceof lib.PDFRef) {
+      reached.add(o);
+      todo.push(ctx.lookup(o));
+    } else if (o instanceof lib.PDFInvalidObject) return err('unreadable-pdf');
+    else if (o instanceof lib.PDFArray) todo.push(...o.asArray());
+    else if (o instanceof lib.PDFDict || o instanceof lib.PDFStream) {
+      const dict = o instanceof lib.PDFStream ? o.dict : o;
+      for (const key of dict.keys()) if (DROPPED_KEYS.has(key.decodeText())) dict.delete(key);
+      if (o instanceof lib.PDFRawStream && !cleanStream(lib, o)) return err('unreadable-pdf');
+      todo.push(...dict.values());
+    }
+  }
+  for (const [ref] of ctx.enumerateIndirectObjects()) if (!reached.has(ref)) ctx.delete(ref);
+  return ok(undefined);
+};
+
+/**
+ * The PDF rewritten to what its pages show (issue 16: no metadata leaves the tablet): a new document
+ * into which the pages are copied, so the source's document information dictionary (author, creator,
+ * producer, dates, title), catalog (XMP /Metadata, /OpenAction and /Names JavaScript, embedded files,
+ * outlines, form fields, structure tree), trailer /ID and every object no page reaches are left
+ * behind; the pages then lose their annotations (drawn in), their own and their resources' metadata,
+ * and their JPEGs their EXIF/XMP/IPTC segments. The new document gets no information dictionary
+ * (`updateMetadata: false`: the library would otherwise write its name and today's date).
+ * Encrypted PDFs are refused: the tablet cannot remove a password, and cannot strip what it cannot
+ * read. Not cleaned: inline images in content streams (8.9.7; ≤ 4 KB by the standard's advice) and
+ * JPEG 2000 (JPXDecode) boxes, see docs/protocol.md "Attachments".
+ */
+export const rewritePdf = async (
+  lib: PdfLibrary,
+  bytes: Uint8Array,
+): Promise<Result<Uint8Array, PdfError>> => {
+  let source: PdfLib.PDFDocument;
+  try {
+    source = await lib.PDFDocument.load(bytes, { updateMetadata: false });
+  } catch (e) {
+    return err(e instanceof lib.EncryptedPDFError ? 'encrypted-pdf' : 'unreadable-pdf');
+  }
+  try {
+    if (source.getPageCount() === 0) return err('unreadable-pdf');
+    const out = await lib.PDFDocument.create({ updateMetadata: false });
+    for (const page of await out.copyPages(source, source.getPageIndices())) out.addPage(page);
+    for (const page of out.getPages()) {
+      flattenAnnotations(lib, out.context, page.node);
+      for (const key of page.node.keys()) if (!PAGE_KEYS.has(key.decodeText())) page.node.delete(key);
+    }
+    const scrubbed = scrub(lib, out.context);
+    if (!scrubbed.ok) return scrubbed;
+    return ok(await out.save({ addDefaultPage: false, updateFieldAppearances: false }));
+  } catch {
+    // The library throws on structure it cannot follow (a broken page tree, a stream it cannot
+    // decode): the crew's file, not the gateway, is at fault.
+    return err('unreadable-pdf');
+  }
+};

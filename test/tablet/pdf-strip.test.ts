@@ -1,0 +1,200 @@
+import { PDFDocument, PDFName } from '@cantoo/pdf-lib';
+import fc from 'fast-check';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { prepareAttachment, type AttachmentBounds } from '../../src/roles/tablet/index.js';
+import { pdfFixture, pdfInfo, pdfJpegs, pdfPixels, pdfText, pdfXmp } from '../support/pdf-read.js';
+
+const BOUNDS: AttachmentBounds = {
+  maxEdgePx: 1600,
+  jpegQuality: 80,
+  maxImageBytes: 1024 * 1024,
+  maxPdfBytes: 1024 * 1024,
+  maxUploadBytes: 20 * 1024 * 1024,
+  maxPerPatient: 8,
+};
+
+/** What test/support/make-pdf-fixtures.mjs put in scan-with-metadata.pdf that must not leave the tablet. */
+const TRACES = [
+  'Dr. Hidden Author', // Info /Author, XMP dc:creator, annotation /T
+  'ScanPhone', // Info /Creator and /Producer, XMP CreatorTool, page /PieceInfo
+  'Taro Shiken', // Info /Title
+  'SN-PDF-4711', // Info custom key, page /PieceInfo
+  'D:20261130093015', // Info and annotation dates, page /LastModified
+  'GPSLatitude', // catalog XMP
+  'xmpmeta', // any XMP packet (catalog, page, image)
+  'annot-uid-4711', // annotation /NM
+  'private remark', // annotation /Contents
+  'tracking-script', // /OpenAction JavaScript
+  'SECRET-EMBEDDED-NOTE', // embedded file
+  'ORPHAN-OBJECT-SECRET', // an object nothing points at
+  '4a1b2c3d4e5f60718293a4b5c6d7e8f9', // trailer /ID
+  'Exif', // the JPEGs' APP1 segments
+  'TestCam', // EXIF Make
+  'EMS-Phone', // EXIF Model
+  'SN-4711', // EXIF ImageDescription (device serial), first image
+  'SN-4712', // second image, behind [/FlateDecode /DCTDecode]
+];
+
+const rewrite = async (pdf: Uint8Array, bounds = BOUNDS): Promise<Uint8Array> => {
+  const prepared = await prepareAttachment(pdf, bounds);
+  if (!prepared.ok) throw new Error(prepared.error);
+  expect(prepared.value.mediaType).toBe('application/pdf');
+  return prepared.value.bytes;
+};
+
+describe('PDF attachments rewritten on the tablet (issue 16: no metadata leaves it)', () => {
+  const scan = pdfFixture('scan-with-metadata.pdf');
+
+  it('the fixture carries every trace, as poppler reads it', async () => {
+    const text = pdfText(scan);
+    for (const trace of TRACES) expect(text, trace).toContain(trace);
+    expect(pdfInfo(scan)).toMatchObject({
+      Author: 'Dr. Hidden Author',
+      JavaScript: 'yes',
+      'Metadata Stream': 'yes',
+    });
+    const jpegs = pdfJpegs(scan);
+    expect(jpegs).toHaveLength(2);
+    for (const j of jpegs) expect((await sharp(j).metadata()).exif).toBeDefined();
+  });
+
+  it('keeps what the pages show and nothing else: no Info, XMP, annotation author or dates, JavaScript, embedded file, orphan, EXIF', async () => {
+    const out = await rewrite(scan);
+    const text = pdfText(out);
+    for (const trace of TRACES) expect(text, trace).not.toContain(trace);
+    // The library adds no name or date of its own.
+    for (const trace of [
+      'pdf-lib',
+      '/Info',
+      '/Producer',
+      '/CreationDate',
+      '/ModDate',
+      '/Annots',
+      '/Metadata',
+    ])
+      expect(text, trace).not.toContain(trace);
+    // poppler: no information dictionary, no XMP, no JavaScript; one page, its two JPEGs.
+    const info = pdfInfo(out);
+    for (const key of ['Title', 'Author', 'Creator', 'Producer', 'CreationDate', 'ModDate'])
+      expect(info[key], key).toBeUndefined();
+    expect(info).toMatchObject({
+      'Metadata Stream': 'no',
+      'Custom Metadata': 'no',
+      JavaScript: 'no',
+      Pages: '1',
+      'Page size': '300 x 400 pts',
+      Encrypted: 'no',
+    });
+    expect(pdfXmp(out).trim()).toBe('');
+    // The text is still drawn.
+    expect(text).toContain('MEDICATION LIST');
+    expect(text).toContain('Amlodipine 5 mg once daily');
+  });
+
+  it('the page looks the same (rendered by poppler, the annotation drawn into it) and its JPEGs decode to the same pixels without EXIF', async () => {
+    const out = await rewrite(scan);
+    const [before, after] = [await pdfPixels(scan), await pdfPixels(out)];
+    expect(after).toHaveLength(1);
+    expect(after[0]!.equals(before[0]!)).toBe(true);
+    // The annotation's red frame is on the rendered page (so "the same" is not two blank pages).
+    const redAt = (px: Buffer, x: number, y: number): boolean =>
+      px[(y * 300 + x) * 3]! > 200 && px[(y * 300 + x) * 3 + 1]! < 80;
+    expect(redAt(after[0]!, 100, 400 - 395 + 1)).toBe(true);
+
+    const [jin, jout] = [pdfJpegs(scan), pdfJpegs(out)];
+    expect(jout).toHaveLength(2);
+    for (const [i, j] of jout.entries()) {
+      const meta = await sharp(j).metadata();
+      expect(meta.exif).toBeUndefined();
+      expect(meta.xmp).toBeUndefined();
+      expect(meta.iptc).toBeUndefined();
+      const [a, b] = [await sharp(jin[i]).raw().toBuffer(), await sharp(j).raw().toBuffer()];
+      expect(b.equals(a)).toBe(true);
+    }
+  });
+
+  it('the library itself finds no information, XMP or annotation in what it wrote', async () => {
+    const doc = await PDFDocument.load(await rewrite(scan), { updateMetadata: false });
+    // Read before the getters below (they make an empty information dictionary when there is none).
+    expect(doc.context.trailerInfo.Info).toBeUndefined();
+    expect(doc.context.trailerInfo.ID).toBeUndefined();
+    expect([doc.getAuthor(), doc.getTitle(), doc.getCreator(), doc.getProducer()]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(doc.catalog.get(PDFName.of('Metadata'))).toBeUndefined();
+    expect(doc.catalog.get(PDFName.of('Names'))).toBeUndefined();
+    expect(doc.catalog.get(PDFName.of('OpenAction'))).toBeUndefined();
+    const [page] = doc.getPages();
+    expect(
+      page!.node
+        .keys()
+        .map((k) => k.decodeText())
+        .sort(),
+    ).toEqual(['Contents', 'MediaBox', 'Parent', 'Resources', 'Type']);
+  });
+
+  it('the size bound applies to the rewritten bytes', async () => {
+    const out = await rewrite(scan);
+    expect(out.byteLength).toBeLessThan(scan.byteLength);
+    // Larger than the bound as attached, within it as rewritten: sent.
+    await rewrite(scan, { ...BOUNDS, maxPdfBytes: out.byteLength });
+    expect(await prepareAttachment(scan, { ...BOUNDS, maxPdfBytes: out.byteLength - 1 })).toEqual({
+      ok: false,
+      error: 'too-large',
+    });
+  });
+
+  it('refuses an encrypted, malformed or pageless PDF, or one whose JPEG does not parse, with a typed error', async () => {
+    expect(await prepareAttachment(pdfFixture('encrypted.pdf'), BOUNDS)).toEqual({
+      ok: false,
+      error: 'encrypted-pdf',
+    });
+    const latin1 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
+    expect(await prepareAttachment(latin1('%PDF-1.7\nnot a document at all\n'), BOUNDS)).toEqual({
+      ok: false,
+      error: 'unreadable-pdf',
+    });
+    const pageless = latin1(
+      '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+    );
+    expect(await prepareAttachment(pageless, BOUNDS)).toEqual({ ok: false, error: 'unreadable-pdf' });
+    // The first image's JPEG loses its SOI (same length: the cross-reference table still holds).
+    const broken = scan.slice();
+    const soi = Buffer.from(broken).indexOf(Buffer.from([0xff, 0xd8, 0xff]));
+    broken.set([0x20, 0x20], soi);
+    expect(await prepareAttachment(broken, BOUNDS)).toEqual({ ok: false, error: 'unreadable-pdf' });
+  });
+
+  it('a damaged PDF (cut short, bytes changed) is refused or rewritten clean, never thrown on and never sent as it came', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 5, max: scan.byteLength }),
+        fc.array(fc.tuple(fc.nat(scan.byteLength - 1), fc.nat(255)), { maxLength: 8 }),
+        async (cut, changes) => {
+          const damaged = scan.slice(0, cut);
+          for (const [at, byte] of changes) if (at >= 5 && at < cut) damaged[at] = byte;
+          const prepared = await prepareAttachment(damaged, BOUNDS);
+          if (!prepared.ok) {
+            expect(['unreadable-pdf', 'encrypted-pdf']).toContain(prepared.error);
+            return;
+          }
+          // What the rewrite guarantees by construction, whatever a damaged file's pages point at: a
+          // new trailer and catalog (no information dictionary, /ID or XMP), no /Metadata anywhere.
+          const out = prepared.value.bytes;
+          const info = pdfInfo(out);
+          for (const key of ['Title', 'Author', 'Creator', 'Producer', 'CreationDate'])
+            expect(info[key], key).toBeUndefined();
+          expect(info['Metadata Stream']).toBe('no');
+          const text = pdfText(out);
+          for (const trace of ['/Info', '/ID', '/Metadata', '4a1b2c3d4e5f', 'ORPHAN-OBJECT'])
+            expect(text, trace).not.toContain(trace);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
