@@ -81,6 +81,27 @@ const Mqtt = v.pipe(
     ),
     ['url'],
   ),
+  v.forward(
+    v.partialCheck(
+      [['url']],
+      (mqtt) => {
+        const parsed = URL.parse(mqtt.url);
+        return parsed === null || (parsed.username === '' && parsed.password === '');
+      },
+      'the broker user name and password go in mqtt.username and mqtt.passwordEnv, never in the URL',
+    ),
+    ['url'],
+  ),
+  // A client certificate is for a TLS connection the URL asks for by name: never sent over plain TCP,
+  // never a silent upgrade (mqtt.js's connect used to switch mqtt:// to TLS when given one).
+  v.forward(
+    v.partialCheck(
+      [['url'], ['certFile'], ['keyFile']],
+      (mqtt) => (mqtt.certFile === undefined && mqtt.keyFile === undefined) || /^(mqtts|wss):/.test(mqtt.url),
+      'a client certificate (mqtt.certFile, mqtt.keyFile) needs an mqtts:// or wss:// URL',
+    ),
+    ['url'],
+  ),
 );
 
 const Log = v.object({

@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { connect as tcpConnect, isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { err, ok, type Result } from '../core/index.js';
 import { encodePresence, newEpoch } from './presence.js';
@@ -40,6 +43,54 @@ export type LinkFailure = 'link-down' | 'refused';
 
 /** Handles one incoming message; the broker gets its PUBACK only after the returned promise settles. */
 export type MessageHandler = (topic: string, payload: Uint8Array) => Promise<void>;
+
+/** The broker's trust anchor and our client certificate, as TLS takes them (PEM). */
+interface TlsMaterial {
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+}
+
+/**
+ * The TCP (mqtt://) or TLS (mqtts://) connection under the MQTT client, opened anew at every
+ * (re)connect; undefined for ws:// and wss://. `mqtt.connect` builds the same through its table of
+ * every transport, which loads its WebSocket (ws) and SOCKS (socks, ip-address, smart-buffer) modules
+ * on the first connect: ~1.3 MiB of V8 heap for good that no role uses over mqtt(s):// (issue 16,
+ * docs/decisions.md, "fifth pass"); mqtt.js's MQTTJS_SOCKS_PROXY variable is then not read either,
+ * as no setting of ours ever offered it. TLS as mqtt.js's own (lib/connect/tls.js) did it: the server's
+ * chain checked against `ca` (the system's roots without it) and its name against the URL's host
+ * (`rejectUnauthorized`, tls.checkServerIdentity, RFC 6125), SNI for a host name (RFC 6066 §3 allows
+ * no address); nothing, not the CONNECT with its password, is written before the handshake passes.
+ */
+const socketFor = (url: URL, tls: TlsMaterial): (() => Duplex) | undefined => {
+  // WHATWG URL keeps an IPv6 literal's brackets; a socket takes the bare address.
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (url.username !== '' || url.password !== '')
+    throw new Error('the broker user name and password are settings of their own, never in the URL');
+  switch (url.protocol) {
+    case 'mqtt:': {
+      // mqtt.connect switched to TLS when given a client certificate; a certificate over plain TCP is a
+      // wiring mistake (the configuration refuses it), never a silent upgrade or downgrade.
+      if (tls.cert !== undefined || tls.key !== undefined)
+        throw new Error('a client certificate needs an mqtts:// broker URL');
+      const port = url.port === '' ? 1883 : Number(url.port);
+      return () => tcpConnect({ host, port });
+    }
+    case 'mqtts:': {
+      const port = url.port === '' ? 8883 : Number(url.port);
+      return () =>
+        tlsConnect({
+          host,
+          port,
+          ...(isIP(host) === 0 ? { servername: host } : {}),
+          ...tls,
+          rejectUnauthorized: true,
+        });
+    }
+    default:
+      return undefined;
+  }
+};
 
 /** Passed to mqtt.js's `done` so that it sends no PUBACK of its own (see `BrokerLink.connect`). */
 const HELD = new Error('PUBACK held until the message is stored');
@@ -129,13 +180,24 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
       ...(persistent && settings.protocolVersion === 5
         ? { properties: { sessionExpiryInterval: settings.sessionExpirySeconds } }
         : {}),
-      ...(settings.caFile === undefined ? {} : { ca: readFileSync(settings.caFile) }),
-      ...(settings.certFile === undefined ? {} : { cert: readFileSync(settings.certFile) }),
-      ...(settings.keyFile === undefined ? {} : { key: readFileSync(settings.keyFile) }),
       ...(settings.username === undefined ? {} : { username: settings.username }),
       ...(settings.password === undefined ? {} : { password: settings.password }),
     };
-    return new BrokerLink(mqtt.connect(settings.url, options), settings);
+    const tls: TlsMaterial = {
+      ...(settings.caFile === undefined ? {} : { ca: readFileSync(settings.caFile) }),
+      ...(settings.certFile === undefined ? {} : { cert: readFileSync(settings.certFile) }),
+      ...(settings.keyFile === undefined ? {} : { key: readFileSync(settings.keyFile) }),
+    };
+    const url = new URL(settings.url);
+    const socket = socketFor(url, tls);
+    // mqtt.js's documented `MqttClient(streamBuilder, options)` over our own socket. Over WebSocket,
+    // `mqtt.connect`, whose transport table loads that (and SOCKS) on its first connect.
+    return new BrokerLink(
+      socket === undefined
+        ? mqtt.connect(settings.url, { ...options, ...tls })
+        : new mqtt.MqttClient(socket, options),
+      settings,
+    );
   }
 
   get isUp(): boolean {

@@ -58,7 +58,12 @@ describe('role configuration', () => {
 
   it('refuses plain mqtt:// or ws:// to a remote broker unless it is asked for by name (issue 12, L10)', () => {
     const hospital = example('hospital');
-    const mqtt = hospital['mqtt'] as Record<string, unknown>;
+    // No client certificate: one needs mqtts:// or wss:// (the next test).
+    const mqtt = {
+      ...(hospital['mqtt'] as Record<string, unknown>),
+      certFile: undefined,
+      keyFile: undefined,
+    };
     const withMqtt = (m: Record<string, unknown>) => validateConfig({ ...hospital, mqtt: { ...mqtt, ...m } });
     for (const url of ['mqtt://broker.ems.example.jp:1883', 'ws://10.0.0.5:8080/mqtt']) {
       const refused = withMqtt({ url, passwordEnv: 'EMS_MQTT_PASSWORD' });
@@ -68,6 +73,35 @@ describe('role configuration', () => {
     }
     for (const url of ['mqtt://127.0.0.1:1883', 'mqtt://localhost:1883', 'ws://[::1]:8080', 'mqtts://b:8883'])
       expect(withMqtt({ url }).ok).toBe(true);
+  });
+
+  it('refuses a broker user name or password in the URL, and a client certificate over plain mqtt:// or ws://', () => {
+    // The link opens mqtt(s):// itself (issue 16): it takes the host and port of the URL only, and
+    // never sends a certificate over TCP (mqtt.js's connect had switched such a URL to TLS).
+    const hospital = example('hospital');
+    const mqtt = {
+      ...(hospital['mqtt'] as Record<string, unknown>),
+      certFile: undefined,
+      keyFile: undefined,
+    };
+    const withMqtt = (m: Record<string, unknown>) => validateConfig({ ...hospital, mqtt: { ...mqtt, ...m } });
+    for (const url of ['mqtts://ems:hunter2@broker.ems.example.jp:8883', 'wss://ems@b:443/mqtt']) {
+      const refused = withMqtt({ url });
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) {
+        expect(refused.error.map((p) => p.path)).toEqual(['mqtt.url']);
+        expect(JSON.stringify(refused.error)).not.toContain('hunter2');
+      }
+    }
+    const certificate = { certFile: '/etc/ems/mqtt.crt', keyFile: '/etc/ems/mqtt.key' };
+    for (const url of ['mqtt://127.0.0.1:8883', 'ws://[::1]:8080']) {
+      const refused = withMqtt({ url, ...certificate });
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.error.map((p) => p.path)).toEqual(['mqtt.url']);
+      expect(withMqtt({ url }).ok).toBe(true);
+    }
+    for (const url of ['mqtts://b:8883', 'wss://b:443/mqtt'])
+      expect(withMqtt({ url, ...certificate }).ok).toBe(true);
   });
 
   it('never echoes a received value in a problem message (configs hold credentials)', () => {

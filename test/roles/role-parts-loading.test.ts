@@ -127,6 +127,42 @@ if (!r.ok) throw new Error(r.error);`;
     expect(packagesLoadedBy(attach)).toContain('@cantoo/pdf-lib');
   });
 
+  it('the broker link loads neither mqtt.js’s WebSocket nor its SOCKS transport over mqtt(s)://', () => {
+    // mqtt.connect's transport table loads ws and socks (with ip-address, smart-buffer) on the first
+    // connect, whatever the URL: ~1.3 MiB of V8 heap. The link opens its TCP or TLS socket itself.
+    const packagesAfterConnect = (url: string): string[] => {
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+const { BrokerLink } = await import(${JSON.stringify(dist('hospital-feed/index.js'))});
+// A TCP listener that only reads: the link's CONNECT reaching it means the transport was loaded.
+const server = createServer((socket) => socket.once('data', () => {
+  const packages = Object.keys(createRequire(import.meta.url).cache).flatMap((f) => /[/]node_modules[/]((?:@[^/]+[/])?[^/]+)[/]/.exec(f)?.[1] ?? []);
+  process.stdout.write(JSON.stringify([...new Set(packages)]));
+  process.exit(0);
+}));
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const url = ${JSON.stringify(url)}.replace('PORT', String(server.address().port));
+const link = BrokerLink.open({ url, protocolVersion: 5, clientId: 'parts-loading' });
+link.onMessage(async () => undefined);
+link.connect();`,
+        ],
+        { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      return JSON.parse(run.stdout) as string[];
+    };
+    const overTcp = packagesAfterConnect('mqtt://127.0.0.1:PORT');
+    expect(overTcp).toContain('mqtt-packet');
+    expect(overTcp.filter((p) => ['ws', 'socks', 'ip-address', 'smart-buffer'].includes(p))).toEqual([]);
+    // A ws:// broker (a documented setting) still gets mqtt.js's WebSocket transport.
+    expect(packagesAfterConnect('ws://127.0.0.1:PORT/mqtt')).toContain('ws');
+  });
+
   it('the first image attached loads it (so the check above can see it)', () => {
     const loaded = imageLibrariesAfter(`
 const { prepareAttachment } = await import(${JSON.stringify(dist('roles/tablet/index.js'))});
