@@ -39,6 +39,12 @@ const chunksInOutbox = (rig: Rig): number => {
   }
 };
 
+/** The category selected in one of the attachment panel's forms (its select's id). */
+const selectedCategory = (html: string, id: string): string | undefined => {
+  const select = new RegExp(`<select[^>]*id="${id}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1] ?? '';
+  return /<option[^>]*value="([^"]+)"[^>]*selected/.exec(select)?.[1];
+};
+
 describe('attachments from the tablet to the triage desk (issue 16)', () => {
   let rig: Rig;
   beforeAll(async () => {
@@ -119,17 +125,23 @@ describe('attachments from the tablet to the triage desk (issue 16)', () => {
     expect(media).toHaveLength(2);
     expect(fhirErrors(bundle)).toEqual([]);
   });
+});
+
+describe('a PDF attached on the tablet reaches the triage desk without its metadata (issue 16)', () => {
+  // A rig of its own: the test above ends on seconds of FHIR schema work, past the tablet's idle
+  // keep-alive, and a first post here would meet the connection it closed.
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig();
+  }, 60_000);
+  afterAll(async () => rig?.close());
 
   it('a scanned PDF reaches the hospital rewritten, without its author, XMP, annotations’ authors or EXIF GPS; an encrypted one is refused with words', async () => {
     const { crew, receiver } = rig;
-    const before = new Set(receiver.board().map((r) => r.reportId));
     expect((await crew.post('/tablet/patient/new', { ageBand: '70-79', sex: 'female' })).status).toBe(303);
     const tap = await crew.tap();
     await crew.post('/tablet/report', { tap, key: newFormKey(), hospital: HOSPITALS[0], ...REPORT });
-    const report = await waitFor(
-      () => receiver.board().find((r) => !before.has(r.reportId)),
-      'the second patient’s report at the hospital',
-    );
+    const report = await waitFor(() => receiver.board()[0], 'the report at the hospital');
     const scan = pdfFixture('scan-with-metadata.pdf');
     expect(pdfText(scan)).toContain('Dr. Hidden Author');
     const posted = await crew.postFile(
@@ -171,6 +183,9 @@ describe('attachments from the tablet to the triage desk (issue 16)', () => {
     expect(refused).toContain('data-banner="attach-error"');
     expect(refused).toContain(attachWords('ja')('error.encrypted-pdf'));
     expect(refused.match(/data-attachment="/g)).toHaveLength(1);
+    // The file form keeps what the crew chose in it (the ECG category), so only the file is chosen again.
+    expect(selectedCategory(refused, 'file-category')).toBe('ecg');
+    expect(selectedCategory(refused, 'camera-category')).toBe('injury');
 
     await crew.post('/tablet/handover', { tap, confirm: 'yes' });
     await crew.cardShows('カードなし');

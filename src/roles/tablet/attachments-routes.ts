@@ -36,16 +36,20 @@ export const attachmentRoutes = (o: {
       const s = o.session.current;
       if (s?.tap !== body.tap) {
         o.session.note('stale');
-        return;
+        return undefined;
       }
       const bytes = new Uint8Array(await body.file.arrayBuffer());
       const added = await o.attachments.add(s, bytes, body.category);
       bytes.fill(0);
-      if (added.ok)
-        o.gateway.recordAccess(c, 'update', patientSubject(s), {
-          ...sessionAccess(s, s.consent),
-          reason: 'attachment',
-        });
+      // Refused (the panel's banner says why: not an image or PDF, encrypted, unreadable, too
+      // large...): the form keeps what was chosen in it, so the crew picks another file only.
+      if (!added.ok) return o.gateway.refuseForm(c, {});
+      await o.gateway.formDone(c);
+      o.gateway.recordAccess(c, 'update', patientSubject(s), {
+        ...sessionAccess(s, s.consent),
+        reason: 'attachment',
+      });
+      return undefined;
     },
   });
 };
