@@ -148,6 +148,18 @@ describe('PDF attachments rewritten on the tablet (issue 16: no metadata leaves 
     });
   });
 
+  it('takes a page that reaches a very long array (a CID font’s /W, a big /Kids)', async () => {
+    const doc = await PDFDocument.create({ updateMetadata: false });
+    const page = doc.addPage([200, 200]);
+    const widths = doc.context.obj(Array.from({ length: 400_000 }, (_, i) => i % 1000));
+    page.node.set(
+      PDFName.of('Group'),
+      doc.context.obj({ S: 'Transparency', Widths: doc.context.register(widths) }),
+    );
+    const out = await rewrite(await doc.save());
+    expect(pdfInfo(out)).toMatchObject({ Pages: '1' });
+  });
+
   it('refuses an encrypted, malformed or pageless PDF, or one whose JPEG does not parse, with a typed error', async () => {
     expect(await prepareAttachment(pdfFixture('encrypted.pdf'), BOUNDS)).toEqual({
       ok: false,

@@ -246,12 +246,13 @@ const scrub = (lib: PdfLibrary, ctx: PDFContext): Result<void, PdfError> => {
       reached.add(o);
       todo.push(ctx.lookup(o));
     } else if (o instanceof lib.PDFInvalidObject) return err('unreadable-pdf');
-    else if (o instanceof lib.PDFArray) todo.push(...o.asArray());
+    // One push each: a font's /W or a page tree's /Kids can outgrow a spread's argument limit.
+    else if (o instanceof lib.PDFArray) for (const x of o.asArray()) todo.push(x);
     else if (o instanceof lib.PDFDict || o instanceof lib.PDFStream) {
       const dict = o instanceof lib.PDFStream ? o.dict : o;
       for (const key of dict.keys()) if (DROPPED_KEYS.has(key.decodeText())) dict.delete(key);
       if (o instanceof lib.PDFRawStream && !cleanStream(lib, o)) return err('unreadable-pdf');
-      todo.push(...dict.values());
+      for (const x of dict.values()) todo.push(x);
     }
   }
   for (const [ref] of ctx.enumerateIndirectObjects()) if (!reached.has(ref)) ctx.delete(ref);
