@@ -176,8 +176,10 @@ export const assemble = (chunks: readonly AttachmentChunk[]): Result<Uint8Array,
     byIndex.set(c.header.index, c);
   }
   if (byIndex.size !== h.count) return err('manifest-mismatch');
-  const bytes = new Uint8Array(h.size);
-  for (const c of byIndex.values()) bytes.set(c.data, c.header.offset);
+  // One chunk (most photos) is the whole as it is, not copied.
+  const single = byIndex.size === 1 ? byIndex.get(0) : undefined;
+  const bytes = single?.data.byteLength === h.size ? single.data : new Uint8Array(h.size);
+  if (bytes !== single?.data) for (const c of byIndex.values()) bytes.set(c.data, c.header.offset);
   if (attachmentDigest(h.reportId, h.attachmentId, bytes) !== h.digest) return err('digest-mismatch');
   if (!hasMagic(h.mediaType, bytes)) return err('not-its-type');
   return ok(bytes);

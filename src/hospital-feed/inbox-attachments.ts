@@ -7,6 +7,7 @@ import {
   type AttachmentMediaType,
   type ChunkHeader,
 } from './attachment-wire.js';
+import { bufferView } from './buffer-view.js';
 import type { Db } from './sqlite.js';
 
 /**
@@ -113,8 +114,10 @@ export const attachmentTables = (db: Db): AttachmentTables => {
     'SELECT header FROM attachment_chunks WHERE unit_id = ? AND attachment_id = ? LIMIT 1',
   );
   const putChunk = db.prepare('INSERT OR IGNORE INTO attachment_chunks VALUES (?, ?, ?, ?, ?, ?)');
-  const countChunks = db.prepare(
-    'SELECT count(*) AS n FROM attachment_chunks WHERE unit_id = ? AND attachment_id = ?',
+  // How many chunks of the attachment are stored, and whether this index is one of them.
+  const storedChunks = db.prepare(
+    `SELECT count(*) AS n, coalesce(max(idx = ?), 0) AS mine FROM attachment_chunks
+       WHERE unit_id = ? AND attachment_id = ?`,
   );
   const allChunks = db.prepare(
     'SELECT header, data FROM attachment_chunks WHERE unit_id = ? AND attachment_id = ? ORDER BY idx',
@@ -155,7 +158,7 @@ export const attachmentTables = (db: Db): AttachmentTables => {
       size: h.size,
       digest: h.digest,
       received_at: now,
-      data: outcome.ok ? Buffer.from(outcome.value) : null,
+      data: outcome.ok ? bufferView(outcome.value) : null,
     };
     putAttachment.run(row);
     return toAttachment(row);
@@ -172,16 +175,19 @@ export const attachmentTables = (db: Db): AttachmentTables => {
           kind: 'refused',
           attachment: settle(unitId, h, now, { ok: false, error: 'manifest-mismatch' }),
         };
-      putChunk.run(unitId, h.attachmentId, h.index, JSON.stringify(h), Buffer.from(chunk.data), now);
-      const have = (countChunks.get(unitId, h.attachmentId) as { n: number }).n;
-      if (have < h.count) return { kind: 'stored', have, count: h.count };
+      const { n, mine } = storedChunks.get(h.index, unitId, h.attachmentId) as { n: number; mine: number };
+      // The same index again under another message id: the one stored stands.
+      if (mine === 1) return { kind: 'stored', have: n, count: h.count };
+      if (n + 1 < h.count) {
+        putChunk.run(unitId, h.attachmentId, h.index, JSON.stringify(h), bufferView(chunk.data), now);
+        return { kind: 'stored', have: n + 1, count: h.count };
+      }
+      // The last one: assembled with the chunk in hand, which is never stored as a chunk (a photo in
+      // one chunk, as most are, is written once: as the attachment).
       const chunks = (allChunks.all(unitId, h.attachmentId) as { header: string; data: Buffer }[]).map(
-        (c): AttachmentChunk => ({
-          header: JSON.parse(c.header) as ChunkHeader,
-          data: new Uint8Array(c.data),
-        }),
+        (c): AttachmentChunk => ({ header: JSON.parse(c.header) as ChunkHeader, data: c.data }),
       );
-      const whole = assemble(chunks);
+      const whole = assemble([...chunks, chunk]);
       const attachment = settle(unitId, h, now, whole);
       return whole.ok ? { kind: 'complete', attachment } : { kind: 'refused', attachment };
     },
