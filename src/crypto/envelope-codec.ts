@@ -1,4 +1,4 @@
-import { ByteReader, ascii, concat, u32be, u64be, u8 } from './bytes.js';
+import { ByteReader, ascii, u32be, u64be, u8 } from './bytes.js';
 import { SIZES } from './sodium.js';
 
 /*
@@ -57,10 +57,19 @@ export const fieldsProblem = (fields: EnvelopeFields, body: Uint8Array): string 
   return null;
 };
 
-/** The signed bytes; callers check `fieldsProblem` first. */
-export const encodeSigned = (fields: EnvelopeFields, body: Uint8Array): Uint8Array => {
+/** How long the signed bytes of a message of this (ASCII: KIND_PATTERN) kind and body length are. */
+export const signedLength = (kind: string, bodyLength: number): number =>
+  SIGNED_FIXED_BYTES + kind.length + bodyLength;
+
+/**
+ * Writes the signed bytes into `out`, which is `signedLength` long (a view into a larger array, so
+ * the signature can go before them without copying a body that may be an attachment chunk); returns
+ * `out`. Callers check `fieldsProblem` first.
+ */
+export const writeSigned = (out: Uint8Array, fields: EnvelopeFields, body: Uint8Array): Uint8Array => {
   const kind = ascii(fields.kind);
-  return concat(
+  let offset = 0;
+  for (const part of [
     SIGNED_MAGIC,
     u8(ENVELOPE_VERSION),
     fields.messageId,
@@ -74,7 +83,11 @@ export const encodeSigned = (fields: EnvelopeFields, body: Uint8Array): Uint8Arr
     kind,
     u32be(body.length),
     body,
-  );
+  ]) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 };
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
@@ -128,8 +141,20 @@ export const decodeSigned = (bytes: Uint8Array): SignedMessage | null => {
   };
 };
 
-export const encodeWire = (recipientKeyId: Uint8Array, sealed: Uint8Array): Uint8Array =>
-  concat(WIRE_MAGIC, u8(ENVELOPE_VERSION), recipientKeyId, sealed);
+/**
+ * A wire envelope with its header written and room for `sealedLength` sealed bytes after it
+ * (`sealed`, a view of `wire`): the sealed box is made in place rather than copied behind the header.
+ */
+export const newWire = (
+  recipientKeyId: Uint8Array,
+  sealedLength: number,
+): { readonly wire: Uint8Array; readonly sealed: Uint8Array } => {
+  const wire = new Uint8Array(WIRE_HEADER_BYTES + sealedLength);
+  wire.set(WIRE_MAGIC);
+  wire[WIRE_MAGIC.length] = ENVELOPE_VERSION;
+  wire.set(recipientKeyId, WIRE_MAGIC.length + 1);
+  return { wire, sealed: wire.subarray(WIRE_HEADER_BYTES) };
+};
 
 export type WireParse =
   | { readonly ok: true; readonly recipientKeyId: Uint8Array; readonly sealed: Uint8Array }

@@ -1,13 +1,14 @@
 import { err, ok, type Result } from '../core/index.js';
-import { concat, toHex } from './bytes.js';
+import { toHex } from './bytes.js';
 import type { DirectoryEntry, KeyDirectory } from './directory.js';
 import {
   decodeSigned,
   decodeWire,
-  encodeSigned,
-  encodeWire,
   ENVELOPE_VERSION,
   fieldsProblem,
+  newWire,
+  signedLength,
+  writeSigned,
   type EnvelopeFields,
 } from './envelope-codec.js';
 import { OpenErrorCode, SealErrorCode, type CryptoProblem } from './errors.js';
@@ -56,8 +57,11 @@ export const signedInner = (
       code: problem.startsWith('body') ? SealErrorCode.BODY_TOO_LARGE : SealErrorCode.BAD_INPUT,
       message: problem,
     });
-  const signed = encodeSigned(fields, input.body);
-  return ok(concat(sender.sign(signed), signed));
+  // Signature ‖ signed in one array: the body (an attachment chunk, up to 192 KiB) is copied once.
+  const inner = new Uint8Array(SIZES.signature + signedLength(fields.kind, input.body.length));
+  const signed = writeSigned(inner.subarray(SIZES.signature), fields, input.body);
+  inner.set(sender.sign(signed));
+  return ok(inner);
 };
 
 /**
@@ -71,10 +75,11 @@ export const sealEnvelope = (
 ): Result<Uint8Array, SealProblem> => {
   const inner = signedInner(sender, recipient, input);
   if (!inner.ok) return inner;
-  const sealed = sodium.boxSeal(inner.value, recipient.publicKeys.x25519);
+  const { wire, sealed } = newWire(recipient.keyId, inner.value.length + SIZES.sealOverhead);
+  sodium.boxSeal(inner.value, recipient.publicKeys.x25519, sealed);
   // The plaintext holds the body: wipe our copy once sealed (best effort, see field-notes).
   sodium.memzero(inner.value);
-  return ok(encodeWire(recipient.keyId, sealed));
+  return ok(wire);
 };
 
 export interface OpenedEnvelope {

@@ -23,7 +23,8 @@ export interface Sodium {
   readonly verifyDetached: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
   /** X25519 public key of a secret scalar. */
   readonly scalarmultBase: (secretKey: Uint8Array) => Uint8Array;
-  readonly boxSeal: (message: Uint8Array, publicKey: Uint8Array) => Uint8Array;
+  /** Into `out` (message.length + sealOverhead bytes, e.g. a view after a header) when given; returns it. */
+  readonly boxSeal: (message: Uint8Array, publicKey: Uint8Array, out?: Uint8Array) => Uint8Array;
   readonly boxSealOpen: (
     ciphertext: Uint8Array,
     publicKey: Uint8Array,
@@ -156,8 +157,7 @@ export const sodium: Sodium = {
     native.crypto_scalarmult_base(out, secretKey);
     return out;
   },
-  boxSeal: (message, publicKey) => {
-    const out = new Uint8Array(message.length + SIZES.sealOverhead);
+  boxSeal: (message, publicKey, out = new Uint8Array(message.length + SIZES.sealOverhead)) => {
     native.crypto_box_seal(out, message, publicKey);
     return out;
   },

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { err, ok, type Result } from '../core/index.js';
+import { bufferView } from './buffer-view.js';
 import { encodePresence, newEpoch } from './presence.js';
 
 export interface BrokerSettings {
@@ -287,7 +288,7 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
   publish(topic: string, payload: Uint8Array, retain = false): Promise<Result<void, LinkFailure>> {
     if (!this.#up) return Promise.resolve(err('link-down'));
     return new Promise((resolve) => {
-      this.#client.publish(topic, Buffer.from(payload), { qos: 1, retain }, (error) => {
+      this.#client.publish(topic, bufferView(payload), { qos: 1, retain }, (error) => {
         resolve(error === undefined || error === null ? ok(undefined) : err('refused'));
       });
     });

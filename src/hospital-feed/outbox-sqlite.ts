@@ -1,6 +1,7 @@
 import { err, ok, type Result } from '../core/index.js';
 import type { StorageErrorCode } from './errors.js';
 import type { AttachmentKind } from './attachment-wire.js';
+import { bufferView } from './buffer-view.js';
 import type { DeclineReason, MessageKind } from './messages.js';
 import { isTerminal, type OutboxEntry, type Transport } from './outbox-state.js';
 import type { AppliedMessage, FormKey, OutboxChange, OutboxStore, PeerEntry } from './outbox-store.js';
@@ -223,7 +224,7 @@ export class SqliteOutboxStore implements OutboxStore {
             sequence: e.sequence,
             created_at: e.createdAt,
             expires_at: e.expiresAt,
-            bytes: Buffer.from(e.bytes),
+            bytes: bufferView(e.bytes),
             transport: e.transport,
             attempts: e.attempts,
             next_attempt_at: e.nextAttemptAt,
