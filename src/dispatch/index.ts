@@ -15,7 +15,13 @@ export {
   type Equipment,
 } from './vocabulary.js';
 export { PROBLEM, type ProblemCode, type FieldProblem } from './problems.js';
-export { HospitalStatus, STATUS_ERROR, parseHospitalStatus, type StatusError } from './status.js';
+export {
+  HospitalStatus,
+  STATUS_ERROR,
+  STATUS_KIND,
+  parseHospitalStatus,
+  type StatusError,
+} from './status.js';
 export {
   LatLon,
   HOSPITAL_LEVELS,

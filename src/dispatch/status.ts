@@ -35,6 +35,12 @@ export const HospitalStatus = v.object({
 });
 export type HospitalStatus = v.InferOutput<typeof HospitalStatus>;
 
+/**
+ * The statement kind a hospital status is signed as (docs/dispatch.md, "Status signature"): the
+ * hospital signs it, dispatch checks it, each from here.
+ */
+export const STATUS_KIND = 'hospital-status';
+
 export const STATUS_ERROR = { invalidStatus: 'invalidStatus' } as const;
 
 /** A status that cannot be used; permanent, so the caller drops it and keeps the last good one. */

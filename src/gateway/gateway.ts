@@ -69,7 +69,7 @@ export interface GatewayOptions {
   /** Routes (exact paths) that take a larger body, with their bound in bytes: file uploads. */
   readonly uploadLimits?: ReadonlyMap<string, number>;
   /**
-   * The roles' CSS text (src/roles/stylesheet.ts), served after the components' in /assets/ui.css:
+   * The roles' CSS text (src/roles/stylesheet/index.ts), served after the components' in /assets/ui.css:
    * the gateway imports no role, the roles hand it their styles where they are wired.
    */
   readonly styles?: string;

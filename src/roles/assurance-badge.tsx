@@ -20,15 +20,6 @@ export const assuranceText = (a: StatedAssurance, t: Translate): string => {
 };
 
 /**
- * The badge's part of the one stylesheet (src/roles/stylesheet.ts): a strong identification boxed in
- * green, a weak one dashed in red, on every screen that shows a patient (tablet, board, detail).
- */
-export const ASSURANCE_CSS = `
-.assurance{border:var(--border) solid #1b5e20;padding:0 .4rem;border-radius:6px}
-.assurance-weak{border:var(--border) dashed #b00}
-`;
-
-/**
  * How the patient was identified, next to the patient's row or name. Weak identifications (a weak
  * match, crew-entered only, not stated) are marked as such in words and in style, so they are never
  * read as a card; `data-assurance` carries the code for tests and scripts.

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../log/index.js';
 import { startIdleTrim } from '../memory/index.js';
 import { Metrics } from '../metrics/index.js';
 import { keysCheck, loadRoleCrypto, type RoleCrypto } from './crypto.js';
-import { ROLES_CSS } from './stylesheet.js';
+import { ROLES_CSS } from './stylesheet/index.js';
 
 /** A running role: what `run` and `demo` start and stop. */
 export interface RunningRole {

@@ -79,14 +79,22 @@ await import(${JSON.stringify(dist('roles/mount-ambulance.js'))});`);
   });
 
   it.each([
-    // The hospital and dispatch screens' CSS is in the one stylesheet every role serves
-    // (roles/stylesheet.ts), so their folders (and dispatch's sample region, sim/index) load
-    // everywhere; the tablet, the card emulator and the reference records service do not.
-    ['hospital', 'roles/mount-hospital.js', ['roles/tablet/', 'sim/records/', 'sim/card/']],
-    ['dispatch', 'roles/dispatch/index.js', ['roles/tablet/', 'sim/records/', 'sim/card/']],
-    ['ambulance', 'roles/mount-ambulance.js', ['sim/records/', 'sim/card/']],
+    // Every role serves the one stylesheet, whose role fragments live in roles/stylesheet/, not in
+    // the role folders: serving the dispatcher's CSS loaded the whole dispatch screen (and its sample
+    // region, sim/) in a hospital, and the triage board in dispatch and the ambulance.
+    ['hospital', 'roles/mount-hospital.js', ['roles/tablet/', 'roles/dispatch/', 'sim/']],
+    [
+      'dispatch',
+      'roles/dispatch/index.js',
+      ['roles/tablet/', 'roles/triage/', 'roles/hospital/', 'sim/records/', 'sim/card/'],
+    ],
+    [
+      'ambulance',
+      'roles/mount-ambulance.js',
+      ['roles/triage/', 'roles/hospital/', 'roles/dispatch/', 'sim/'],
+    ],
   ])(
-    '`run` for the %s role loads neither another role’s tablet nor simulators it does not use',
+    '`run` for the %s role loads no other role’s screens, nor simulators it does not use',
     (_, part, others) => {
       const loaded = modulesLoadedBy(`
 const { commands } = await import(${JSON.stringify(dist('cli/commands/index.js'))});

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_CSS } from '../../src/gateway/ui/components/index.js';
 import { SCREEN_PANELS } from '../../src/gateway/ui/panels.js';
 import { DECLINE_REASONS } from '../../src/hospital-feed/index.js';
-import { ROLES_CSS } from '../../src/roles/stylesheet.js';
+import { ROLES_CSS } from '../../src/roles/stylesheet/index.js';
 import type { Instance } from '../gateway/harness.js';
 import { waitFor } from '../support/wait.js';
 import { reportOnBoard, SAMPLE_REPORT, startRoles, type RunningRoles } from './running-roles.js';

@@ -7,4 +7,3 @@ export { TimelineStore } from './timeline-store.js';
 export { loadRegion } from './region.js';
 export { SAMPLE_PLACES } from './places.js';
 export { UnitDesk, ASSIGN_ERROR, type AssignError, type UnitDeskEvents } from './unit-desk.js';
-export { DISPATCH_CSS } from './style.js';

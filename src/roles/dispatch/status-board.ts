@@ -1,8 +1,7 @@
 import { err, ok, type Clock, type Result } from '../../core/index.js';
 import { verifyStatement, type DirectoryView, type StatementErrorCode } from '../../crypto/index.js';
-import { parseHospitalStatus, type HospitalStatus } from '../../dispatch/index.js';
+import { parseHospitalStatus, STATUS_KIND, type HospitalStatus } from '../../dispatch/index.js';
 import { parseStatusTopic } from '../../hospital-feed/index.js';
-import { STATUS_KIND } from '../hospital/index.js';
 
 /** Why a status message changed nothing; counted by reason, never logged with its content. */
 export const STATUS_REJECTION = {

@@ -2,12 +2,10 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok, type Clock, type Result } from '../../core/index.js';
 import { signStatement, type DeviceIdentity } from '../../crypto/index.js';
-import { CATEGORIES, parseHospitalStatus, type HospitalStatus } from '../../dispatch/index.js';
+import { CATEGORIES, parseHospitalStatus, STATUS_KIND, type HospitalStatus } from '../../dispatch/index.js';
 import { topics, type BrokerLink } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
 
-/** The statement kind a hospital status is signed as (docs/dispatch.md, "Status signature"). */
-export const STATUS_KIND = 'hospital-status';
 /** The last status the desk saved, so a restart publishes it again rather than a blank one. */
 export const STATUS_FILE = 'hospital-status.json';
 

@@ -20,4 +20,3 @@ export {
 } from './alerts.js';
 export { jcsText, gcsText } from './detail.js';
 export { triageText } from './text.js';
-export { TRIAGE_CSS } from './style.js';

@@ -1,5 +1,5 @@
 /**
- * The hospital desk's part of the one stylesheet (/assets/ui.css, assembled in src/roles/stylesheet.ts):
+ * The hospital desk's part of the one stylesheet (/assets/ui.css, assembled in index.ts):
  * its status form and inquiries, on the triage screen (`[data-screen=triage]`, panels `status` and
  * `inquiry-requests`). `:where()` keeps the rules on that screen without adding specificity.
  */

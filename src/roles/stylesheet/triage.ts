@@ -1,5 +1,5 @@
 /**
- * The triage role's part of the one stylesheet (/assets/ui.css, assembled in src/roles/stylesheet.ts).
+ * The triage role's part of the one stylesheet (/assets/ui.css, assembled in index.ts).
  * Its rules hold on the triage board (`[data-screen=triage]`) and the report's detail page
  * (`main[data-report-detail]`) only: `:where()` scopes them without adding specificity, so they weigh
  * what they weighed when each page carried them in a `<style>` of its own.

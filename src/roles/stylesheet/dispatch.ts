@@ -1,5 +1,5 @@
 /**
- * The dispatch role's part of the one stylesheet (/assets/ui.css, assembled in src/roles/stylesheet.ts).
+ * The dispatch role's part of the one stylesheet (/assets/ui.css, assembled in index.ts).
  * Every rule holds on the dispatcher's screen only (`[data-screen=dispatcher]`); `:where()` scopes the
  * generic names (`.alert`, `.hint`, `.scroll`, `.small`, `ul`) without adding specificity. A hospital's
  * data age is a `.freshness-tag` of its own, never the Tag component's `.tag`.
