@@ -8,12 +8,8 @@ import {
 } from '@zxing/library';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
-import {
-  okusuriTechoBundles,
-  parseSummaryBytes,
-  readOkusuriTecho,
-  type Medication,
-} from '../src/records/index.js';
+import { okusuriTechoBundles, parseSummaryBytes, readOkusuriTecho } from '../src/records/index.js';
+import { type Medication } from '../src/summary/index.js';
 import { medicalRecord, okusuriTechoPayload } from '../src/sim/records/index.js';
 import { percentile, type BenchReport } from './report.js';
 

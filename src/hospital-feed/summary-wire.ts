@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { CRITICAL_FLAGS, NO_KNOWN, UNAVAILABLE_REASONS } from '../records/index.js';
+import { CRITICAL_FLAGS, NO_KNOWN, UNAVAILABLE_REASONS } from '../summary/index.js';
 
 /**
  * The emergency summary as it travels in the pre-arrival report (wire v2, CONTRACT §2 of issue 11).
@@ -18,7 +18,7 @@ const Int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minV
 export const SECTION_STATUSES = ['available', 'partial', 'none-known', 'unavailable'] as const;
 /**
  * The unavailable reasons and "no known X" statements are the records model's own vocabularies
- * (src/records/summary.ts), carried as they are: one list each, so the two sides cannot drift.
+ * (src/summary/summary.ts), carried as they are: one list each, so the two sides cannot drift.
  */
 export { NO_KNOWN, UNAVAILABLE_REASONS };
 

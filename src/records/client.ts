@@ -32,7 +32,7 @@ import {
   type RetryPolicy,
 } from './retry.js';
 import { RefusalBody, verdictFor, type AttemptVerdict } from './status.js';
-import type { EmergencySummary } from './summary.js';
+import type { EmergencySummary } from '../summary/index.js';
 
 /** Where the time of an upstream fetch went (for metrics and the benchmark). */
 export interface FetchTimings {

@@ -12,7 +12,7 @@
  * flagged product of a mixed category is here with the catalogue's flags, and no entry gives a flag the
  * catalogue would not.
  */
-import type { CriticalFlag } from './drug-classes.js';
+import type { CriticalFlag } from '../summary/index.js';
 
 const A: CriticalFlag = 'anticoagulant';
 const P: CriticalFlag = 'antiplatelet';

@@ -7,7 +7,7 @@
  *   injection, 700–999 external);
  * - INGREDIENT_RULES: for the categories that mix critical and other drugs, the ingredient (成分名) decides.
  */
-import type { CriticalFlag } from './drug-classes.js';
+import type { CriticalFlag } from '../summary/index.js';
 
 /** Route as the code itself says it (digits 5–7). */
 export type CodeRoute = 'oral' | 'injection' | 'external';

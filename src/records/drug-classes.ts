@@ -3,6 +3,7 @@
  * (docs/drug-classes.md gives every rule and its source). Pure; the rules are drug-classes-rules.ts and
  * drug-classes-ingredient-codes.ts, the MHLW price list is drug-classes-catalogue.ts.
  */
+import { CRITICAL_FLAGS, type CriticalFlag } from '../summary/index.js';
 import type { CatalogueProduct, DrugCatalogue } from './drug-classes-catalogue.js';
 import { ingredientCodeFlags } from './drug-classes-ingredient-codes.js';
 import { drugNameKeys, normaliseDrugName } from './drug-classes-names.js';
@@ -15,19 +16,6 @@ import {
   type CategoryRule,
   type IngredientRule,
 } from './drug-classes-rules.js';
-
-/** Flags that change emergency care; the order is the order the crew sees them. */
-export const CRITICAL_FLAGS = [
-  'anticoagulant',
-  'antiplatelet',
-  'insulin',
-  'glucose-lowering',
-  'systemic-steroid',
-  'antiepileptic',
-  'opioid',
-  'immunosuppressant',
-] as const;
-export type CriticalFlag = (typeof CRITICAL_FLAGS)[number];
 
 /** WHO ATC/DDD index. */
 export const ATC_SYSTEM = 'http://www.whocc.no/atc';

@@ -1,7 +1,7 @@
 import type { BundleIndex, IndexedResource } from './bundle-index.js';
 import type { DrugCatalogue } from './drug-classes-catalogue.js';
 import type * as F from './fhir.js';
-import type { Code, NoKnown, Provenance, SectionItems, SectionKey } from './summary.js';
+import type { Code, NoKnown, Provenance, SectionItems, SectionKey } from '../summary/index.js';
 
 /**
  * What one resource yields for one section: an item, an explicit "none known"/"no information"

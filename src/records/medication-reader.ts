@@ -5,7 +5,7 @@ import { codesOf, identityOf, withDate, type EntryRead, type ResourceReader } fr
 import * as F from './fhir.js';
 import { datePart, isJapanese, translation } from './fhir-text.js';
 import { negationOf } from './negations.js';
-import type { Medication } from './summary.js';
+import type { Medication } from '../summary/index.js';
 
 /**
  * MedicationRequest / MedicationStatement / MedicationDispense → a medication, current or past.

@@ -1,4 +1,4 @@
-import { CRITICAL_FLAGS } from './drug-classes.js';
+import { CRITICAL_FLAGS } from '../summary/index.js';
 import { datePart, newestDate } from './fhir-text.js';
 import {
   NO_KNOWN,
@@ -9,7 +9,7 @@ import {
   type Section,
   type SectionItems,
   type SectionKey,
-} from './summary.js';
+} from '../summary/index.js';
 
 /**
  * What all inputs said about one section, gathered before the section's status is decided. Every

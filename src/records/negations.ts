@@ -1,5 +1,5 @@
 import type { CodeableConcept } from './fhir.js';
-import type { NoKnown } from './summary.js';
+import type { NoKnown } from '../summary/index.js';
 
 /**
  * Negations are data: a "no known …" or "no information about …" entry is a statement about its

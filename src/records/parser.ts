@@ -15,7 +15,7 @@ import type {
   PatientDetails,
   Provenance,
   SectionKey,
-} from './summary.js';
+} from '../summary/index.js';
 
 export interface ParseOptions {
   /** The MHLW price list, for drugs known only by receipt / HOT code or name (helper "drugs"). */

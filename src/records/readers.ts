@@ -19,7 +19,7 @@ import type {
   SectionItems,
   SectionKey,
   Severity,
-} from './summary.js';
+} from '../summary/index.js';
 
 export const parseAs = <S extends v.GenericSchema>(
   schema: S,

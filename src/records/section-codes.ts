@@ -1,6 +1,6 @@
 import type { CodeableConcept } from './fhir.js';
 import { LOINC_SYSTEM } from './fhir-text.js';
-import type { SectionKey } from './summary.js';
+import type { SectionKey } from '../summary/index.js';
 
 /**
  * Composition.section.code → summary section, for the section code systems in use in Japan and the

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
 import type { Translate } from '../gateway/index.js';
-import { assuranceCode, assuranceStrength, type StatedAssurance } from '../records/index.js';
+import { assuranceCode, assuranceStrength, type StatedAssurance } from '../summary/index.js';
 
 /** The words for how a patient was identified (shared by the tablet, the ER board and its detail). */
 export const assuranceText = (a: StatedAssurance, t: Translate): string => {

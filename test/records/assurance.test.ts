@@ -9,7 +9,7 @@ import {
   fhirAssuranceLevel,
   statedAssurance,
   type IdentityAssurance,
-} from '../../src/records/index.js';
+} from '../../src/summary/index.js';
 import { sampleReport } from '../support/feed/sample.js';
 
 const assurance: fc.Arbitrary<IdentityAssurance> = fc.oneof(

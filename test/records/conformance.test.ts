@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { parseSummary } from '../../src/records/index.js';
 import {
   itemsOf,
-  parseSummary,
   SECTION_KEYS,
   type Code,
   type EmergencySummary,
   type Section,
   type SectionKey,
-} from '../../src/records/index.js';
+} from '../../src/summary/index.js';
 import { sharedFiles, sharedJson, sharedPresent } from '../support/shared-fixtures.js';
 import { summaryProblems } from '../support/summary-invariants.js';
 

@@ -17,10 +17,10 @@ import {
   normaliseDrugName,
   reviewFingerprint,
   type CatalogueProduct,
-  type CriticalFlag,
   type DrugCatalogue,
   type DrugClassification,
 } from '../../src/records/index.js';
+import { type CriticalFlag } from '../../src/summary/index.js';
 import { ROOT } from '../support/paths.js';
 
 const LIST = `${ROOT}../shared/data/mhlw-price-list/20250716.csv`;

@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { itemsOf, parseSummary, type EmergencySummary } from '../../src/records/index.js';
+import { parseSummary } from '../../src/records/index.js';
+import { itemsOf, type EmergencySummary } from '../../src/summary/index.js';
 import { fhirErrors } from '../support/fhir-schema.js';
 import { ROOT } from '../support/paths.js';
 import { summaryProblems } from '../support/summary-invariants.js';

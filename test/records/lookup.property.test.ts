@@ -6,10 +6,10 @@ import {
   confirmCandidate,
   findMatches,
   normaliseName,
-  STRONG_MATCH,
   type FourItemsQuery,
   type RegisteredPerson,
 } from '../../src/records/index.js';
+import { STRONG_MATCH } from '../../src/summary/index.js';
 import { hasNamesake, register, registeredHolder, registeredNamesake } from '../../src/sim/records/index.js';
 
 const SEED = 1;

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  itemsOf,
-  parseSummary,
-  SECTION_KEYS,
-  type EmergencySummary,
-  type Section,
-} from '../../src/records/index.js';
+import { parseSummary } from '../../src/records/index.js';
+import { itemsOf, SECTION_KEYS, type EmergencySummary, type Section } from '../../src/summary/index.js';
 import { ipsBundle, medicalRecord } from '../../src/sim/records/index.js';
 import { summaryProblems } from '../support/summary-invariants.js';
 

@@ -81,29 +81,28 @@ await import(${JSON.stringify(dist('roles/mount-ambulance.js'))});`);
   it.each([
     // Every role serves the one stylesheet, whose role fragments live in roles/stylesheet/, not in
     // the role folders: serving the dispatcher's CSS loaded the whole dispatch screen (and its sample
-    // region, sim/) in a hospital, and the triage board in dispatch and the ambulance.
-    ['hospital', 'roles/mount-hospital.js', ['roles/tablet/', 'roles/dispatch/', 'sim/']],
+    // region, sim/) in a hospital, and the triage board in dispatch and the ambulance. The hospital
+    // and dispatch read summaries but never fetch one: the summary's model is src/summary, and
+    // records/ (the FHIR parser, the records client, the お薬手帳 reader) is the ambulance's.
+    ['hospital', 'roles/mount-hospital.js', ['roles/tablet/', 'roles/dispatch/', 'sim/', 'records/']],
     [
       'dispatch',
       'roles/dispatch/index.js',
-      ['roles/tablet/', 'roles/triage/', 'roles/hospital/', 'sim/records/', 'sim/card/'],
+      ['roles/tablet/', 'roles/triage/', 'roles/hospital/', 'sim/records/', 'sim/card/', 'records/'],
     ],
     [
       'ambulance',
       'roles/mount-ambulance.js',
       ['roles/triage/', 'roles/hospital/', 'roles/dispatch/', 'sim/'],
     ],
-  ])(
-    '`run` for the %s role loads no other role’s screens, nor simulators it does not use',
-    (_, part, others) => {
-      const loaded = modulesLoadedBy(`
+  ])('`run` for the %s role loads no other role’s screens, nor parts it does not use', (_, part, others) => {
+    const loaded = modulesLoadedBy(`
 const { commands } = await import(${JSON.stringify(dist('cli/commands/index.js'))});
 await commands.find((c) => c.name === 'run').load();
 await import(${JSON.stringify(dist(part))});`);
-      expect(loaded).toContain(part);
-      expect(loaded.filter((m) => others.some((o) => m.startsWith(o)))).toEqual([]);
-    },
-  );
+    expect(loaded).toContain(part);
+    expect(loaded.filter((m) => others.some((o) => m.startsWith(o)))).toEqual([]);
+  });
 
   it('the ambulance loads the QR encoder only to draw the demo’s お薬手帳 QR codes', () => {
     // A tablet on a real reader never draws one (qrcode and its pngjs: 0.7 MiB of V8 heap).

@@ -2,16 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   ATC_SYSTEM,
-  CRITICAL_FLAGS,
   GENERAL_NAME_CODE_SYSTEMS,
   YJ_SYSTEM,
   YJ_SYSTEMS,
   classifyDrug,
-  itemsOf,
   loadDrugCatalogue,
   parseSummary,
   type DrugCatalogue,
 } from '../../src/records/index.js';
+import { CRITICAL_FLAGS, itemsOf } from '../../src/summary/index.js';
 import { cardholder } from '../../src/sim/index.js';
 import {
   ALL_DRUGS,

@@ -1,4 +1,4 @@
-import { SECTION_KEYS, UNAVAILABLE_REASONS, type EmergencySummary } from '../../src/records/index.js';
+import { SECTION_KEYS, UNAVAILABLE_REASONS, type EmergencySummary } from '../../src/summary/index.js';
 
 const STATUSES = new Set(['available', 'partial', 'none-known', 'unavailable']);
 

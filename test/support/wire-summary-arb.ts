@@ -6,7 +6,7 @@ import {
   type Summary,
   type SummarySectionKey,
 } from '../../src/hospital-feed/index.js';
-import { CRITICAL_FLAGS } from '../../src/records/index.js';
+import { CRITICAL_FLAGS } from '../../src/summary/index.js';
 
 /**
  * Arbitrary wire v2 summaries (docs/protocol.md), valid against the schema: every status with its

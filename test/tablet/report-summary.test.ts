@@ -6,14 +6,14 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { Summary } from '../../src/hospital-feed/summary-wire.js';
+import { parseSummary } from '../../src/records/index.js';
 import {
   UNAVAILABLE_REASONS,
-  parseSummary,
   type Allergy,
   type EmergencySummary,
   type Medication,
   type Section,
-} from '../../src/records/index.js';
+} from '../../src/summary/index.js';
 import { reportSummary } from '../../src/roles/tablet/index.js';
 
 const FETCHED = Date.parse('2026-03-25T01:00:00Z');

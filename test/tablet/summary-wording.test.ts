@@ -3,7 +3,8 @@
  * section status in both languages: "none" / "なし" appear only where the source said none known.
  */
 import { describe, expect, it } from 'vitest';
-import { parseSummary, type Allergy, type EmergencySummary, type Section } from '../../src/records/index.js';
+import { parseSummary } from '../../src/records/index.js';
+import { type Allergy, type EmergencySummary, type Section } from '../../src/summary/index.js';
 import { SummaryView } from '../../src/roles/tablet/summary-panel.js';
 import { sayer } from '../../src/roles/tablet/text.js';
 import type { PanelContext } from '../../src/gateway/index.js';

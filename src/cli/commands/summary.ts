@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { loadDrugCatalogue, parseSummaryBytes, type DrugCatalogue } from '../../records/index.js';
 import {
-  loadDrugCatalogue,
-  parseSummaryBytes,
-  type DrugCatalogue,
   type Allergy,
   type Code,
   type Condition,
   type EmergencySummary,
   type InputError,
   type Section,
-} from '../../records/index.js';
+} from '../../summary/index.js';
 import { UsageError, write, type Command } from '../command.js';
 import { readOkusuriTechoFiles, splitOkusuriTechoArgs } from './okusuri-techo.js';
 

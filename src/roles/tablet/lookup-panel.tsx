@@ -14,7 +14,8 @@ import {
   type PanelContext,
   type SummaryRow,
 } from '../../gateway/index.js';
-import { STRONG_MATCH, type Candidate } from '../../records/index.js';
+import { type Candidate } from '../../records/index.js';
+import { STRONG_MATCH } from '../../summary/index.js';
 import type { LookupDraft } from './lookup-form.js';
 import type { LookupState } from './lookup-state.js';
 import { lookupSayer, type LookupKey, type LookupSay } from './lookup-text.js';

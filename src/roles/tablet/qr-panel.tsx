@@ -10,7 +10,8 @@ import {
   type ButtonVariant,
   type PanelContext,
 } from '../../gateway/index.js';
-import type { EmergencySummary, TechoDocument } from '../../records/index.js';
+import type { TechoDocument } from '../../records/index.js';
+import type { EmergencySummary } from '../../summary/index.js';
 import type { DemoTecho } from './qr-routes.js';
 import type { QrSay } from './qr-text.js';
 import type { CardSession } from './state.js';

@@ -1,12 +1,12 @@
 import type { ReportInput } from '../../hospital-feed/index.js';
+import { sourceLabel } from '../../records/index.js';
 import {
-  sourceLabel,
   type Code,
   type Condition,
   type EmergencySummary,
   type Provenance,
   type Section,
-} from '../../records/index.js';
+} from '../../summary/index.js';
 
 /**
  * EmergencySummary → the wire `Summary` of the pre-arrival report (CONTRACT-summary §2). Each section

@@ -5,10 +5,9 @@ import {
   confirmCandidate,
   type CandidateIdentity,
   type ConsentBasis,
-  type EmergencySummary,
-  type IdentityAssurance,
   type SummaryOutcome,
 } from '../../records/index.js';
+import { type EmergencySummary, type IdentityAssurance } from '../../summary/index.js';
 import { reduceLookup, type LookupEvent, type LookupState } from './lookup-state.js';
 import { NO_TECHO, type TechoState } from './techo-scan.js';
 

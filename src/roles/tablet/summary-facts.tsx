@@ -8,7 +8,8 @@ import {
   SummaryList,
   type PanelContext,
 } from '../../gateway/index.js';
-import type { ConsentBasis, EmergencySummary } from '../../records/index.js';
+import type { ConsentBasis } from '../../records/index.js';
+import type { EmergencySummary } from '../../summary/index.js';
 import { dataAge, staleSections } from './summary-panel.js';
 import type { Say, TextKey } from './text.js';
 

@@ -10,7 +10,7 @@ import {
   type PanelContext,
   type SummaryRow,
 } from '../../gateway/index.js';
-import type { Condition, EmergencySummary, Provenance, Section } from '../../records/index.js';
+import type { Condition, EmergencySummary, Provenance, Section } from '../../summary/index.js';
 import type { Say } from './text.js';
 
 const DAY_MS = 86_400_000;

@@ -2,12 +2,12 @@ import {
   OKUSURI_TECHO_LIMITS,
   okusuriTechoProgress,
   readOkusuriTecho,
-  type EmergencySummary,
   type ScanProgress,
   type ScannedCode,
   type TechoDocument,
   type TechoError,
 } from '../../records/index.js';
+import { type EmergencySummary } from '../../summary/index.js';
 
 /**
  * The お薬手帳 QR scan of one patient session, as pure data (issue 13, Deliver 4): codes are

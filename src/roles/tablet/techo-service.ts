@@ -1,11 +1,7 @@
 import { err, ok, type Clock, type Result } from '../../core/index.js';
 import type { Logger } from '../../log/index.js';
-import {
-  okusuriTechoBundles,
-  type EmergencySummary,
-  type ScannedCode,
-  type TechoDocument,
-} from '../../records/index.js';
+import { okusuriTechoBundles, type ScannedCode, type TechoDocument } from '../../records/index.js';
+import { type EmergencySummary } from '../../summary/index.js';
 import type { CardSessionService } from './session.js';
 import { NOTICES, type CardSession, type Notice } from './state.js';
 import {

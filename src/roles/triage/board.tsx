@@ -10,7 +10,7 @@ import {
   type Translate,
 } from '../../gateway/index.js';
 import type { BoardReport, ReportBody } from '../../hospital-feed/index.js';
-import { statedAssurance } from '../../records/index.js';
+import { statedAssurance } from '../../summary/index.js';
 import { AssuranceBadge } from '../assurance-badge.js';
 import { words } from '../dispatch-text.js';
 import type { BoardLists, RecentReason } from './lists.js';

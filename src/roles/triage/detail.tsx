@@ -7,7 +7,7 @@ import {
   type StoredAttachment,
   type Summary,
 } from '../../hospital-feed/index.js';
-import { statedAssurance } from '../../records/index.js';
+import { statedAssurance } from '../../summary/index.js';
 import { AssuranceBadge } from '../assurance-badge.js';
 import { ageText, deskState, reportPath, stateKey, unitLabel, untilEta } from './board.js';
 import { words } from '../dispatch-text.js';

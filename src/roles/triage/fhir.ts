@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BoardReport, ReportBody } from '../../hospital-feed/index.js';
 import { attachmentEntries, type ExportedAttachment } from './fhir-attachments.js';
 import { summaryEntries } from './fhir-summary.js';
-import { fhirAssuranceLevel, statedAssurance, type StatedAssurance } from '../../records/index.js';
+import { fhirAssuranceLevel, statedAssurance, type StatedAssurance } from '../../summary/index.js';
 
 /**
  * A report as a FHIR R4 Bundle of type `collection` for the hospital's record system: Patient,

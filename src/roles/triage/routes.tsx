@@ -18,7 +18,7 @@ import {
   type ReportBody,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
-import { assuranceCode, statedAssurance } from '../../records/index.js';
+import { assuranceCode, statedAssurance } from '../../summary/index.js';
 import type { AlertDesk } from './alert-desk.js';
 import { feedFailure } from '../thread-form.js';
 import { AlertStrip, type AlertViewDeps } from './alerts-view.js';

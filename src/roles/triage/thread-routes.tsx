@@ -10,7 +10,7 @@ import {
   type Receiver,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
-import { assuranceCode, statedAssurance } from '../../records/index.js';
+import { assuranceCode, statedAssurance } from '../../summary/index.js';
 import { contentOf, feedFailure, SendForm } from '../thread-form.js';
 import { reportPath } from './board.js';
 import { ThreadBody } from './thread-section.js';

@@ -1,5 +1,5 @@
 import type { Phi } from '../log/index.js';
-import type { CriticalFlag } from './drug-classes.js';
+import type { CriticalFlag } from './critical-flags.js';
 
 /**
  * The summary's sections, in the order the crew sees them (allergies and drug contraindications
