@@ -151,6 +151,40 @@ const withMetadata = async () => {
   );
 };
 
+/**
+ * A page with layers (optional content, ISO 32000-1 §8.11): one shown, one hidden by the default
+ * configuration, with text and a rectangle in each and an annotation in each; the hidden group's
+ * /Usage names a person (/User) and an application, as the configuration's /Creator and /Name do.
+ */
+const withLayers = () => {
+  const content = text(
+    [
+      'BT /F1 14 Tf 20 170 Td (ALWAYS SHOWN) Tj ET',
+      '/OC /L1 BDC 0 0.6 0 rg 20 100 60 30 re f BT /F1 10 Tf 20 140 Td (IN THE SHOWN LAYER) Tj ET EMC',
+      '/OC /L2 BDC 0 0 1 rg 120 100 60 30 re f BT /F1 10 Tf 120 140 Td (IN THE HIDDEN LAYER) Tj ET EMC',
+    ].join('\n'),
+  );
+  const usage =
+    '/Usage << /CreatorInfo << /Creator (LayerApp Pro) /Subtype /Artwork >> /User << /Type /Ind /Name (Dr. Layer Owner) >> >>';
+  const objects = [
+    /* 1 */ '<< /Type /Catalog /Pages 2 0 R /OCProperties << /OCGs [4 0 R 5 0 R] ' +
+      '/D << /Name (Layers of Dr. Layer Owner) /Creator (LayerApp Pro) /ON [4 0 R] /OFF [5 0 R] /Order [4 0 R 5 0 R] ' +
+      '/AS [<< /Event /View /Category [/User] /OCGs [4 0 R 5 0 R] >>] >> >> >>',
+    /* 2 */ '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    /* 3 */ '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 6 0 R /Annots [8 0 R 10 0 R] ' +
+      '/Resources << /Font << /F1 7 0 R >> /Properties << /L1 4 0 R /L2 5 0 R >> >> >>',
+    /* 4 */ `<< /Type /OCG /Name (Notes) ${usage.replace('Dr. Layer Owner', 'Dr. Layer Owner 2')} >>`,
+    /* 5 */ `<< /Type /OCG /Name (Draft marks) ${usage} >>`,
+    /* 6 */ stream('', content),
+    /* 7 */ '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    /* 8 */ '<< /Type /Annot /Subtype /Square /Rect [20 40 80 70] /F 4 /OC 4 0 R /T (Dr. Layer Owner) /AP << /N 9 0 R >> >>',
+    /* 9 */ stream('/Type /XObject /Subtype /Form /BBox [0 0 60 30]', text('0 0.5 0 RG 3 w 2 2 56 26 re S')),
+    /* 10 */ '<< /Type /Annot /Subtype /Square /Rect [120 40 180 70] /F 4 /OC 5 0 R /T (Dr. Layer Owner) /AP << /N 11 0 R >> >>',
+    /* 11 */ stream('/Type /XObject /Subtype /Form /BBox [0 0 60 30]', text('1 0 0 RG 3 w 2 2 56 26 re S')),
+  ];
+  return pdfFile(objects, '/Root 1 0 R');
+};
+
 /** A password-protected PDF (AES-256, ISO 32000-2 §7.6.4), as the tablet cannot open it. */
 const encrypted = async () => {
   const doc = await PDFDocument.create({ updateMetadata: false });
@@ -165,4 +199,5 @@ const encrypted = async () => {
 };
 
 writeFileSync(new URL('scan-with-metadata.pdf', dir), await withMetadata());
+writeFileSync(new URL('layers.pdf', dir), withLayers());
 writeFileSync(new URL('encrypted.pdf', dir), await encrypted());

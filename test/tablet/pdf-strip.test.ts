@@ -114,6 +114,25 @@ describe('PDF attachments rewritten on the tablet (issue 16: no metadata leaves 
     }
   });
 
+  it('a layer hidden by default stays hidden, its annotation too; who and what made the layers goes', async () => {
+    const layers = pdfFixture('layers.pdf');
+    for (const trace of ['Dr. Layer Owner', 'LayerApp Pro']) expect(pdfText(layers)).toContain(trace);
+    const out = await rewrite(layers);
+    const [before, after] = [await pdfPixels(layers), await pdfPixels(out)];
+    expect(after[0]!.equals(before[0]!)).toBe(true);
+    // The hidden layer's blue rectangle and its annotation's red frame are not drawn; the shown ones are.
+    const rgb = (x: number, y: number): number[] => [
+      ...after[0]!.subarray((y * 200 + x) * 3, (y * 200 + x) * 3 + 3),
+    ];
+    expect(rgb(150, 200 - 115)).toEqual([255, 255, 255]);
+    expect(rgb(121, 200 - 55)).toEqual([255, 255, 255]);
+    expect(rgb(50, 200 - 115)[2]).toBeLessThan(50);
+    expect(rgb(21, 200 - 55)[1]).toBeGreaterThan(rgb(21, 200 - 55)[0]!);
+    const text = pdfText(out);
+    for (const trace of ['Dr. Layer Owner', 'LayerApp', 'Layers of', '/Usage', '/Annots'])
+      expect(text, trace).not.toContain(trace);
+  });
+
   it('the library itself finds no information, XMP or annotation in what it wrote', async () => {
     const doc = await PDFDocument.load(await rewrite(scan), { updateMetadata: false });
     // Read before the getters below (they make an empty information dictionary when there is none).

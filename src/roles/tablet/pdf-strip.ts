@@ -51,7 +51,9 @@ const PAGE_KEYS = new Set([
  * Keys dropped from every dictionary and stream a page reaches (its resources, fonts, images, forms):
  * XMP streams (14.3.2), private application data (14.5 /PieceInfo, /LastModified), associated and
  * referenced files that name other documents (14.13 /AF, 14.11.7 /OPI, 8.10.4 /Ref), geospatial
- * measure data (12.9 /Measure, /PtData) and the links into the logical structure that is not kept.
+ * measure data (12.9 /Measure, /PtData), optional content groups' /Usage (8.11.4.4: names of
+ * people, /User, and of the creating application) and the links into the logical structure that is
+ * not kept.
  */
 const DROPPED_KEYS = new Set([
   'Metadata',
@@ -64,6 +66,7 @@ const DROPPED_KEYS = new Set([
   'PtData',
   'StructParent',
   'StructParents',
+  'Usage',
 ]);
 
 /** Annotation flags (12.5.3): Hidden and NoView annotations are never drawn. */
@@ -96,6 +99,19 @@ const normalAppearance = (
   }
   const form = ctx.lookup(n);
   return n instanceof lib.PDFRef && form instanceof lib.PDFStream ? { ref: n, dict: form.dict } : undefined;
+};
+
+/** A name for an optional content group or membership dictionary in the page's /Properties. */
+const layerName = (lib: PdfLibrary, ctx: PDFContext, page: PDFPageLeaf, oc: PDFObject): PDFName => {
+  const { Resources } = page.normalizedEntries();
+  let properties = Resources.lookupMaybe(lib.PDFName.of('Properties'), lib.PDFDict);
+  if (properties === undefined) {
+    properties = ctx.obj({});
+    Resources.set(lib.PDFName.of('Properties'), properties);
+  }
+  const key = properties.uniqueKey('AnnotOC');
+  properties.set(key, oc);
+  return key;
 };
 
 /**
@@ -143,9 +159,10 @@ const flattenAnnotations = (lib: PdfLibrary, ctx: PDFContext, page: PDFPageLeaf)
     form.dict.set(lib.PDFName.of('Type'), lib.PDFName.of('XObject'));
     form.dict.set(lib.PDFName.of('Subtype'), lib.PDFName.of('Form'));
     const name = page.newXObject('Annot', form.ref);
-    draws.push(
-      `q ${num(sx)} 0 0 ${num(sy)} ${num(left - tx0 * sx)} ${num(bottom - ty0 * sy)} cm ${name.toString()} Do Q`,
-    );
+    const draw = `q ${num(sx)} 0 0 ${num(sy)} ${num(left - tx0 * sx)} ${num(bottom - ty0 * sy)} cm ${name.toString()} Do Q`;
+    // An annotation in a layer (12.5.2 /OC) stays in it: drawn as optional content (8.11.3.2).
+    const oc = annot.get(lib.PDFName.of('OC'));
+    draws.push(oc === undefined ? draw : `/OC ${layerName(lib, ctx, page, oc).toString()} BDC ${draw} EMC`);
   }
   if (draws.length === 0) return;
   // The page's own content is wrapped in q … Q so the annotations are drawn in default user space
@@ -191,6 +208,31 @@ const FILTERS = new Set([
   'CCF',
   'DCT',
 ]);
+
+/**
+ * The catalog's layer configuration (8.11.4), kept so that a layer hidden by default stays hidden
+ * (without it a viewer shows every layer): the groups and the default configuration's states and
+ * panel order. Gone: alternate configurations (/Configs) and, from the default one, its /Creator
+ * (the application), /Name and /AS (automatic states driven by the groups' /Usage, which names
+ * people: /User, and the creating application: /CreatorInfo; dropped from the groups by `scrub`).
+ */
+const LAYER_CONFIG_KEYS = new Set([
+  'BaseState',
+  'ON',
+  'OFF',
+  'Intent',
+  'Order',
+  'ListMode',
+  'RBGroups',
+  'Locked',
+]);
+const keptLayers = (lib: PdfLibrary, layers: PDFDict): PDFDict => {
+  for (const key of layers.keys()) if (!['OCGs', 'D'].includes(key.decodeText())) layers.delete(key);
+  const config = layers.lookupMaybe(lib.PDFName.of('D'), lib.PDFDict);
+  if (config !== undefined)
+    for (const key of config.keys()) if (!LAYER_CONFIG_KEYS.has(key.decodeText())) config.delete(key);
+  return layers;
+};
 
 const filterNames = (lib: PdfLibrary, dict: PDFDict): PDFName[] => {
   const f = dict.lookup(lib.PDFName.of('Filter'));
@@ -263,8 +305,8 @@ const scrub = (lib: PdfLibrary, ctx: PDFContext): Result<void, PdfError> => {
  * The PDF rewritten to what its pages show (issue 16: no metadata leaves the tablet): a new document
  * into which the pages are copied, so the source's document information dictionary (author, creator,
  * producer, dates, title), catalog (XMP /Metadata, /OpenAction and /Names JavaScript, embedded files,
- * outlines, form fields, structure tree), trailer /ID and every object no page reaches are left
- * behind; the pages then lose their annotations (drawn in), their own and their resources' metadata,
+ * outlines, form fields, structure tree; only its layer configuration is copied, `keptLayers`),
+ * trailer /ID and every object no page reaches are left behind; the pages then lose their annotations (drawn in), their own and their resources' metadata,
  * and their JPEGs their EXIF/XMP/IPTC segments. The new document gets no information dictionary
  * (`updateMetadata: false`: the library would otherwise write its name and today's date).
  * Encrypted PDFs are refused: the tablet cannot remove a password, and cannot strip what it cannot
@@ -284,7 +326,16 @@ export const rewritePdf = async (
   try {
     if (source.getPageCount() === 0) return err('unreadable-pdf');
     const out = await lib.PDFDocument.create({ updateMetadata: false });
-    for (const page of await out.copyPages(source, source.getPageIndices())) out.addPage(page);
+    // One copier for the pages and the layers, so a page's optional content and the catalog's
+    // layer configuration name the same copied groups.
+    const copier = lib.PDFObjectCopier.for(source.context, out.context);
+    for (const page of source.getPages()) {
+      const copied = copier.copy(page.node);
+      out.addPage(lib.PDFPage.of(copied, out.context.register(copied), out));
+    }
+    const layers = source.catalog.lookupMaybe(lib.PDFName.of('OCProperties'), lib.PDFDict);
+    if (layers !== undefined)
+      out.catalog.set(lib.PDFName.of('OCProperties'), keptLayers(lib, copier.copy(layers)));
     for (const page of out.getPages()) {
       flattenAnnotations(lib, out.context, page.node);
       for (const key of page.node.keys()) if (!PAGE_KEYS.has(key.decodeText())) page.node.delete(key);
