@@ -261,4 +261,62 @@ describe('the tablet as a guided flow (issue 15)', () => {
     expect(await page.$('[data-banner=attach-error]')).toBeNull();
     await context.close();
   }, 120_000);
+
+  it('a tap held down while its panel is refreshed still posts: the panel is swapped once the finger is up', async () => {
+    const context = await chromium.newContext({ viewport: SCREEN_SIZES.landscape });
+    const page = await context.newPage();
+    await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', {
+      enrolled: false,
+      lang: 'en',
+    });
+    // As after any post: the screen reloads and its event stream, once open, refetches every panel.
+    // The attachments panel's answer is held until the crew's finger is down on its button, so the
+    // panel comes back between the press and the release: the likely reason gps-eta's upload never
+    // went out in one CI run (its tap came right after a post, while the reloaded screen's panels were
+    // still coming back; its first part had run fast).
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const panelHeld = new Promise<void>((resolve) => (held = resolve));
+    let holding = false;
+    await page.route('**/panels/attachments', async (route) => {
+      if (holding) {
+        held();
+        await released;
+      }
+      await route.continue().catch(() => undefined);
+    });
+    holding = true;
+    await page.click('[data-action=new-patient]');
+    await page.waitForSelector('[data-phase=unidentified]');
+    await panelHeld;
+    holding = false;
+    const form = 'form[data-form^="attach-file:"]';
+    await page.evaluate(`document.querySelector('${form}').dataset.before = '1'`);
+    await page.selectOption('#file-category', 'ecg');
+    await page.setInputFiles('#file-file', {
+      name: 'ecg.png',
+      mimeType: 'image/png',
+      buffer: await ecgImage(),
+    });
+    const attach = page.locator('[data-action=attach-file]');
+    await attach.scrollIntoViewIfNeeded();
+    const button = await attach.boundingBox();
+    if (button === null) throw new Error('no attach button on screen');
+    await page.mouse.move(button.x + button.width / 2, button.y + button.height / 2);
+    await page.mouse.down();
+    const answered = page.waitForResponse('**/panels/attachments');
+    release();
+    await (await answered).finished();
+    // The panel's new body has arrived while the finger is down: it waits (the page says so) rather
+    // than replacing the button under the finger, which took the tap with it (no click, no post).
+    await page.waitForSelector(`body[data-panels-waiting], ${form}:not([data-before])`);
+    expect(await page.$(`${form}[data-before]`)).not.toBeNull();
+    const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/attachments'));
+    await page.mouse.up();
+    await posted;
+    await page.waitForSelector('[data-attachments] [data-attachment]');
+    expect(await page.$('[data-banner=attach-error]')).toBeNull();
+    await context.close();
+  }, 120_000);
 });

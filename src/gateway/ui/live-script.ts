@@ -4,7 +4,8 @@
  * patient data. On every (re)connect every panel is refetched once, since events sent while the stream
  * was down are lost. Answers can come out of order: one older than the answer shown is dropped.
  * EventSource reconnects by itself after the server's `retry:` delay; a closed stream (session over)
- * sends the screen back to the login page, as does local inactivity.
+ * sends the screen back to the login page, as does local inactivity. No panel is replaced while a
+ * finger is down on the screen (a tap would lose its button): its answer waits for the release.
  *
  * Forms (issue 15): typing in a `form[data-draft]` is saved to the server (`/forms/draft`, memory only)
  * as it goes, so a reload loses nothing; a panel refresh keeps what is being typed, a file chosen (in
@@ -146,10 +147,47 @@ export const LIVE_SCRIPT = `(() => {
     show();
     shown.set(id, ticket);
     // What is in hand is taken at the last moment: typing done while the panel was on its way stays.
-    const kept = capture(body);
-    body.innerHTML = html;
-    restore(body, kept);
+    const put = () => {
+      const kept = capture(body);
+      body.innerHTML = html;
+      restore(body, kept);
+    };
+    if (pressed.size === 0) put();
+    else hold(id, put);
   };
+  // No panel is replaced while a finger (or the mouse button) is down: a button replaced between the
+  // press and the release is gone from the page, and the browser then sends no click at all (its
+  // target has no common ancestor with the release's), so the tap is lost without a word, a form
+  // never posted. What arrives meanwhile waits, the newest per panel, and is put in once every press
+  // has ended, a task after the release (pointerup, mouseup and click come in one task). Every press
+  // ends in a pointerup or a pointercancel (Pointer Events, "pointercancel"); the window losing focus
+  // or the page being hidden ends them all too. The page says so (data-panels-waiting) while it waits.
+  const pressed = new Set();
+  const waiting = new Map();
+  const putWaiting = () => {
+    if (pressed.size > 0) return;
+    const puts = [...waiting.values()];
+    waiting.clear();
+    delete document.body.dataset.panelsWaiting;
+    puts.forEach((put) => put());
+  };
+  const hold = (id, put) => {
+    waiting.set(id, put);
+    document.body.dataset.panelsWaiting = '';
+  };
+  const lifted = (e) => {
+    pressed.delete(e.pointerId);
+    if (waiting.size > 0) setTimeout(putWaiting, 0);
+  };
+  const allLifted = () => {
+    pressed.clear();
+    if (waiting.size > 0) setTimeout(putWaiting, 0);
+  };
+  addEventListener('pointerdown', (e) => { pressed.add(e.pointerId); }, true);
+  addEventListener('pointerup', lifted, true);
+  addEventListener('pointercancel', lifted, true);
+  addEventListener('blur', allLifted);
+  document.addEventListener('visibilitychange', () => { if (document.hidden) allLifted(); });
   const events = new EventSource('/events');
   // Events sent while the stream was down (or before it first connected, right after a form post's
   // redirect) are lost: on every (re)connect, refetch each panel once.
