@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import { PDFDocument, PDFName } from '@cantoo/pdf-lib';
 import fc from 'fast-check';
 import sharp from 'sharp';
@@ -177,6 +178,24 @@ describe('PDF attachments rewritten on the tablet (issue 16: no metadata leaves 
     );
     const out = await rewrite(await doc.save());
     expect(pdfInfo(out)).toMatchObject({ Pages: '1' });
+  });
+
+  it('a filtered JPEG is inflated no further than the PDF’s bound (64 KiB of Flate, 64 MiB inflated: too large)', async () => {
+    const doc = await PDFDocument.create({ updateMetadata: false });
+    const page = doc.addPage([200, 200]);
+    const bomb = doc.context.stream(deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 }), {
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: 8,
+      Height: 8,
+      ColorSpace: 'DeviceRGB',
+      BitsPerComponent: 8,
+      Filter: ['FlateDecode', 'DCTDecode'],
+    });
+    page.node.setXObject(PDFName.of('Im1'), doc.context.register(bomb));
+    const pdf = await doc.save({ useObjectStreams: false });
+    expect(pdf.byteLength).toBeLessThan(BOUNDS.maxPdfBytes);
+    expect(await prepareAttachment(pdf, BOUNDS)).toEqual({ ok: false, error: 'too-large' });
   });
 
   it('refuses an encrypted, malformed or pageless PDF, or one whose JPEG does not parse, with a typed error', async () => {

@@ -92,7 +92,7 @@ export const prepareAttachment = async (
   if (bytes.byteLength === 0) return err('empty');
   if (bytes.byteLength > bounds.maxUploadBytes) return err('too-large');
   if (isPdf(bytes)) {
-    const rewritten = await rewritePdf(await loadPdfLibrary(), bytes);
+    const rewritten = await rewritePdf(await loadPdfLibrary(), bytes, bounds.maxPdfBytes);
     if (!rewritten.ok) return rewritten;
     return rewritten.value.byteLength > bounds.maxPdfBytes
       ? err('too-large')

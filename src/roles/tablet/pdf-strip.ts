@@ -13,7 +13,8 @@ import { err, ok, type Result } from '../../core/index.js';
 import { stripJpegMetadata } from './jpeg-strip.js';
 
 export const PDF_ERRORS = ['encrypted-pdf', 'unreadable-pdf'] as const;
-export type PdfError = (typeof PDF_ERRORS)[number];
+/** `too-large`: a JPEG inflated past the bound of the whole PDF (the PDF could not be sent anyway). */
+export type PdfError = (typeof PDF_ERRORS)[number] | 'too-large';
 
 /**
  * The PDF library (@cantoo/pdf-lib, docs/decisions.md) is loaded on the first PDF the crew
@@ -244,13 +245,14 @@ const filterNames = (lib: PdfLibrary, dict: PDFDict): PDFName[] => {
 /**
  * A DCTDecode stream (8.9.5.3: its data is a JPEG file) without its metadata segments
  * (`stripJpegMetadata`). Filters before DCTDecode (e.g. [/FlateDecode /DCTDecode]) are decoded
- * first, and the stream is written back as DCTDecode alone. False when the stream cannot be read.
+ * first, never past `maxBytes` (a few KiB of Flate can inflate to gigabytes), and the stream is
+ * written back as DCTDecode alone.
  */
-const cleanStream = (lib: PdfLibrary, stream: PDFRawStream): boolean => {
+const cleanStream = (lib: PdfLibrary, stream: PDFRawStream, maxBytes: number): Result<void, PdfError> => {
   const dict = stream.dict;
   const filters = filterNames(lib, dict);
-  if (!filters.every((f) => FILTERS.has(f.decodeText()))) return false;
-  if (!['DCTDecode', 'DCT'].includes(filters.at(-1)?.decodeText() ?? '')) return true;
+  if (!filters.every((f) => FILTERS.has(f.decodeText()))) return err('unreadable-pdf');
+  if (!['DCTDecode', 'DCT'].includes(filters.at(-1)?.decodeText() ?? '')) return ok(undefined);
   let jpeg = stream.getContents();
   const parms = dict.lookup(lib.PDFName.of('DecodeParms'));
   if (filters.length > 1) {
@@ -258,16 +260,18 @@ const cleanStream = (lib: PdfLibrary, stream: PDFRawStream): boolean => {
     before.set(lib.PDFName.of('Filter'), dict.context.obj(filters.slice(0, -1)));
     if (parms instanceof lib.PDFArray)
       before.set(lib.PDFName.of('DecodeParms'), dict.context.obj(parms.asArray().slice(0, -1)));
-    jpeg = lib.decodePDFRawStream(lib.PDFRawStream.of(before, jpeg)).decode();
+    const decoded = lib.decodePDFRawStream(lib.PDFRawStream.of(before, jpeg)).getBytes(maxBytes + 1);
+    if (decoded.byteLength > maxBytes) return err('too-large');
+    jpeg = new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
     dict.set(lib.PDFName.of('Filter'), lib.PDFName.of('DCTDecode'));
     const last = parms instanceof lib.PDFArray ? parms.get(parms.size() - 1) : undefined;
     if (last === undefined) dict.delete(lib.PDFName.of('DecodeParms'));
     else dict.set(lib.PDFName.of('DecodeParms'), last);
   }
   const stripped = stripJpegMetadata(jpeg);
-  if (!stripped.ok) return false;
+  if (!stripped.ok) return err('unreadable-pdf');
   stream.updateContents(stripped.value);
-  return true;
+  return ok(undefined);
 };
 
 /**
@@ -276,7 +280,7 @@ const cleanStream = (lib: PdfLibrary, stream: PDFRawStream): boolean => {
  * into their page, XMP streams, whatever the copied pages pointed at and no longer do). An object the
  * parser could not read (it would be written back as the bytes it came as) makes the PDF unreadable.
  */
-const scrub = (lib: PdfLibrary, ctx: PDFContext): Result<void, PdfError> => {
+const scrub = (lib: PdfLibrary, ctx: PDFContext, maxBytes: number): Result<void, PdfError> => {
   const reached = new Set<PDFRef>();
   const seen = new Set<PDFObject>();
   const todo: (PDFObject | undefined)[] = [ctx.trailerInfo.Root];
@@ -293,7 +297,8 @@ const scrub = (lib: PdfLibrary, ctx: PDFContext): Result<void, PdfError> => {
     else if (o instanceof lib.PDFDict || o instanceof lib.PDFStream) {
       const dict = o instanceof lib.PDFStream ? o.dict : o;
       for (const key of dict.keys()) if (DROPPED_KEYS.has(key.decodeText())) dict.delete(key);
-      if (o instanceof lib.PDFRawStream && !cleanStream(lib, o)) return err('unreadable-pdf');
+      const cleaned = o instanceof lib.PDFRawStream ? cleanStream(lib, o, maxBytes) : ok(undefined);
+      if (!cleaned.ok) return cleaned;
       for (const x of dict.values()) todo.push(x);
     }
   }
@@ -311,11 +316,13 @@ const scrub = (lib: PdfLibrary, ctx: PDFContext): Result<void, PdfError> => {
  * (`updateMetadata: false`: the library would otherwise write its name and today's date).
  * Encrypted PDFs are refused: the tablet cannot remove a password, and cannot strip what it cannot
  * read. Not cleaned: inline images in content streams (8.9.7; ≤ 4 KB by the standard's advice) and
- * JPEG 2000 (JPXDecode) boxes, see docs/protocol.md "Attachments".
+ * JPEG 2000 (JPXDecode) boxes, see docs/protocol.md "Attachments". `maxBytes` bounds the PDF sent, and
+ * so what a filtered JPEG may inflate to.
  */
 export const rewritePdf = async (
   lib: PdfLibrary,
   bytes: Uint8Array,
+  maxBytes: number,
 ): Promise<Result<Uint8Array, PdfError>> => {
   let source: PdfLib.PDFDocument;
   try {
@@ -340,7 +347,7 @@ export const rewritePdf = async (
       flattenAnnotations(lib, out.context, page.node);
       for (const key of page.node.keys()) if (!PAGE_KEYS.has(key.decodeText())) page.node.delete(key);
     }
-    const scrubbed = scrub(lib, out.context);
+    const scrubbed = scrub(lib, out.context, maxBytes);
     if (!scrubbed.ok) return scrubbed;
     return ok(await out.save({ addDefaultPage: false, updateFieldAppearances: false }));
   } catch {
