@@ -134,6 +134,20 @@ describe('PDF attachments rewritten on the tablet (issue 16: no metadata leaves 
       expect(text, trace).not.toContain(trace);
   });
 
+  it('reads a PDF whose objects are packed in object streams (PDF 1.5 §7.5.7) and leaves their metadata behind', async () => {
+    const packed = await (
+      await PDFDocument.load(scan, { updateMetadata: false })
+    ).save({ useObjectStreams: true });
+    expect(Buffer.from(packed).toString('latin1')).toContain('/ObjStm');
+    // Packed: the information dictionary is in a compressed object stream, found only inflated.
+    expect(Buffer.from(packed).toString('latin1')).not.toContain('/DeviceSerial');
+    expect(pdfText(packed)).toContain('/DeviceSerial');
+    const out = await rewrite(packed);
+    const text = pdfText(out);
+    for (const trace of TRACES) expect(text, trace).not.toContain(trace);
+    expect((await pdfPixels(out))[0]!.equals((await pdfPixels(scan))[0]!)).toBe(true);
+  });
+
   it('the library itself finds no information, XMP or annotation in what it wrote', async () => {
     const doc = await PDFDocument.load(await rewrite(scan), { updateMetadata: false });
     // Read before the getters below (they make an empty information dictionary when there is none).
