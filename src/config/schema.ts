@@ -61,6 +61,8 @@ const Mqtt = v.pipe(
     url: v.pipe(
       v.string(),
       v.regex(/^(mqtt|mqtts|ws|wss):\/\/.+/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL'),
+      // The broker link parses it as a WHATWG URL (hospital-feed/link.ts).
+      v.check((url) => URL.parse(url) !== null, 'must be an mqtt://, mqtts://, ws:// or wss:// URL'),
     ),
     /** 4 = MQTT 3.1.1 (aedes, the demo broker), 5 = MQTT 5 (Mosquitto in production). */
     protocolVersion: v.optional(v.picklist([4, 5]), 5),

@@ -75,7 +75,7 @@ describe('role configuration', () => {
       expect(withMqtt({ url }).ok).toBe(true);
   });
 
-  it('refuses a broker user name or password in the URL, and a client certificate over plain mqtt:// or ws://', () => {
+  it('refuses a broker URL that does not parse or holds a user name or password, and a client certificate over plain mqtt:// or ws://', () => {
     // The link opens mqtt(s):// itself (issue 16): it takes the host and port of the URL only, and
     // never sends a certificate over TCP (mqtt.js's connect had switched such a URL to TLS).
     const hospital = example('hospital');
@@ -85,7 +85,11 @@ describe('role configuration', () => {
       keyFile: undefined,
     };
     const withMqtt = (m: Record<string, unknown>) => validateConfig({ ...hospital, mqtt: { ...mqtt, ...m } });
-    for (const url of ['mqtts://ems:hunter2@broker.ems.example.jp:8883', 'wss://ems@b:443/mqtt']) {
+    for (const url of [
+      'mqtts://ems:hunter2@broker.ems.example.jp:8883',
+      'wss://ems@b:443/mqtt',
+      'mqtts://a b:8883',
+    ]) {
       const refused = withMqtt({ url });
       expect(refused.ok).toBe(false);
       if (!refused.ok) {
