@@ -328,7 +328,7 @@ describe('dispatch case store', () => {
     await first.desk.receive(answer(a.inquiryId, 'hosp-a', 'accept'));
     first.store.close();
     // The case was committed; the process died before its milestones reached the timeline.
-    const timeline = TimelineStore.open(join(file, '..', 'timeline.sqlite'));
+    const timeline = unwrap(TimelineStore.open(join(file, '..', 'timeline.sqlite')));
     const restart = (): void => {
       const next = rig(file);
       void new DispatchCases({

@@ -71,7 +71,7 @@ describe('dispatch on a timeline.sqlite that cannot be written', () => {
     const clock = new ManualClock(T0);
     const store = SqliteCaseStore.open(join(mkdtempSync(join(tmpdir(), 'ems-cases-')), CASES_FILE));
     if (!store.ok) throw new Error(store.error);
-    const timeline = TimelineStore.open(join(mountPoint, name));
+    const timeline = unwrap(TimelineStore.open(join(mountPoint, name)));
     closers.push(
       () => store.value.close(),
       () => timeline.close(),
@@ -253,7 +253,7 @@ describe('dispatch on an outcomes.sqlite that cannot be written', () => {
     } as OutcomeBody;
     fillDisk();
     expect(desk.receive(envelope, body)).toBe(false);
-    expect(desk.has('m-outcome')).toBe(false);
+    expect(desk.has('m-outcome')).toEqual(ok(false));
     await new Promise((resolve) => setImmediate(resolve));
     expect(acks).toEqual([]);
     const failures = lines.filter((l) => l.includes('dispatch outcome not stored'));
@@ -263,7 +263,7 @@ describe('dispatch on an outcomes.sqlite that cannot be written', () => {
 
     freeDisk();
     expect(desk.receive(envelope, body)).toBe(true);
-    expect(desk.has('m-outcome')).toBe(true);
+    expect(desk.has('m-outcome')).toEqual(ok(true));
     expect(desk.facts(0)).toHaveLength(1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(acks).toEqual(['ems/v1/hospital/hosp-a/in']);

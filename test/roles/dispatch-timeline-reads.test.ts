@@ -1,52 +1,71 @@
-import { closeSync, mkdtempSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ok } from '../../src/core/index.js';
-import type { DirectorySource } from '../../src/crypto/index.js';
+import { MemoryReplayStore, type DirectorySource } from '../../src/crypto/index.js';
 import type { DispatchConfig } from '../../src/config/index.js';
-import type { BrokerLink, DispatchIncoming } from '../../src/hospital-feed/index.js';
+import {
+  encodeDispatchBody,
+  topics,
+  type BrokerLink,
+  type DispatchIncoming,
+} from '../../src/hospital-feed/index.js';
 import { createLogger } from '../../src/log/index.js';
 import { Metrics } from '../../src/metrics/index.js';
 import { mountDispatch, TimelineStore } from '../../src/roles/dispatch/index.js';
+import { OutcomeDesk } from '../../src/roles/dispatch/outcome-desk.js';
+import { SodiumEnvelopeCodec } from '../../src/roles/envelope-codec.js';
 import type { RoleContext } from '../../src/roles/runtime.js';
 import { directoryOf, fixedIdentity } from '../crypto/support.js';
 import { configFor, openHarness, type Harness } from '../gateway/harness.js';
+import { unwrap } from '../support/feed/harness.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
 
+/** The page size of a SQLite file (header bytes 16-17; 1 stands for 65,536). */
+const pageSizeOf = (fd: number): number => {
+  const header = Buffer.alloc(2);
+  readSync(fd, header, 0, 2, 16);
+  return header.readUInt16BE(0) === 1 ? 65_536 : header.readUInt16BE(0);
+};
+
 /**
- * A timeline.sqlite corrupted on disk, as a failing disk or a copy cut short leaves it: written by the
- * store (a case's call, a unit's milestone with its id), then every page after the first overwritten.
- * The first page (header and schema) is intact, so the file opens; every read of a table finds a page
- * that is no b-tree page, and SQLite answers SQLITE_CORRUPT.
+ * Overwrites part of a SQLite file as a failing disk or a copy cut short leaves it: every page after
+ * the first (header and schema intact, so the file opens and every read of a table finds a page that
+ * is no b-tree page: SQLITE_CORRUPT), or the first page itself (header and schema gone: the file does
+ * not open, SQLITE_NOTADB).
  */
-const corruptTimeline = (file: string): void => {
-  const store = TimelineStore.open(file);
+const corruptPages = (file: string, pages: 'after-first' | 'first'): void => {
+  const fd = openSync(file, 'r+');
+  try {
+    const pageSize = pageSizeOf(fd);
+    const size = statSync(file).size;
+    expect(size).toBeGreaterThan(pageSize);
+    const [from, length] = pages === 'first' ? [0, pageSize] : [pageSize, size - pageSize];
+    writeSync(fd, Buffer.alloc(length, 0xa5), 0, length, from);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+/** A timeline.sqlite written by the store (a case's call, a unit's milestone with its id), then corrupted. */
+const corruptTimeline = (file: string, pages: 'after-first' | 'first' = 'after-first'): void => {
+  const store = unwrap(TimelineStore.open(file));
   expect(store.append([{ caseId: 'case-old', kind: 'call', at: T0 }])).toEqual(ok(undefined));
   expect(store.appendMilestone({ caseId: 'case-old', kind: 'departure', at: T0 }, 'm-old', T0)).toEqual(
     ok(undefined),
   );
   // The last connection's close checkpoints the WAL into the file and removes it.
   store.close();
-  const fd = openSync(file, 'r+');
-  try {
-    const header = Buffer.alloc(2);
-    readSync(fd, header, 0, 2, 16);
-    const pageSize = header.readUInt16BE(0) === 1 ? 65_536 : header.readUInt16BE(0);
-    const size = statSync(file).size;
-    expect(size).toBeGreaterThan(pageSize);
-    writeSync(fd, Buffer.alloc(size - pageSize, 0xa5), 0, size - pageSize, pageSize);
-  } finally {
-    closeSync(fd);
-  }
+  corruptPages(file, pages);
 };
 
 describe('reading a timeline.sqlite that is corrupted on disk', () => {
   it('answers every read with the storage code instead of throwing', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ems-timeline-')), 'timeline.sqlite');
     corruptTimeline(file);
-    const timeline = TimelineStore.open(file);
+    const timeline = unwrap(TimelineStore.open(file));
     try {
       const failed = { ok: false, error: 'storage-failed' };
       expect(timeline.ofCase('case-old')).toEqual(failed);
@@ -56,6 +75,13 @@ describe('reading a timeline.sqlite that is corrupted on disk', () => {
     } finally {
       timeline.close();
     }
+  });
+
+  it('answers the storage code when its first page is corrupt and the file does not open', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ems-timeline-')), 'timeline.sqlite');
+    corruptTimeline(file, 'first');
+    // Before: `open` threw the driver's SqliteError ("file is not a database").
+    expect(TimelineStore.open(file)).toEqual({ ok: false, error: 'storage-failed' });
   });
 });
 
@@ -169,5 +195,149 @@ describe('the dispatcher screen over a timeline.sqlite that cannot be read', () 
 
     expect(notRead()).toHaveLength(2);
     for (const line of lines) expect(line).not.toMatch(/case-test-1|amb-1|m-departure/);
+  });
+});
+
+/** The role's context over the harness, its log lines kept; `link` receives the inbox handler. */
+const contextOf = (h: Harness, lines: string[], link: BrokerLink = quietLink): RoleContext => ({
+  logger: createLogger({ level: 'debug', sink: (line) => lines.push(line) }),
+  metrics: new Metrics({}, false),
+  readiness: undefined as never,
+  app: h.gateway.app,
+  gateway: h.gateway,
+  link,
+  crypto: { identity: dispatchKey, keys: [dispatchKey], directory },
+  clock: h.clock,
+  onStop: () => undefined,
+});
+
+/**
+ * The timeline is a record of milestones; the cases' state is in cases.sqlite. A timeline.sqlite that
+ * does not open is the same fault as one whose reads fail, so the role starts and works as it does
+ * then. Before, the driver's error escaped `TimelineStore.open` and the role did not start.
+ */
+describe('dispatch starting over a timeline.sqlite whose first page is corrupt', () => {
+  it('starts without the timeline, tells the operator the file and the code, and leaves the file as it was', async () => {
+    const extra = { sampleRegion: { seed: 3, count: 20 } };
+    harness = await openHarness('dispatch', extra);
+    const h = harness;
+    const file = join(h.dataDir, 'timeline.sqlite');
+    corruptTimeline(file, 'first');
+    const before = readFileSync(file);
+    const lines: string[] = [];
+    const parts = await mountDispatch(
+      configFor('dispatch', h.dataDir, extra) as DispatchConfig,
+      contextOf(h, lines),
+      {
+        newCaseId: () => 'case-test-2',
+      },
+    );
+    const notOpened = lines.filter((l) => l.includes('dispatch timeline not opened'));
+    expect(notOpened).toHaveLength(1);
+    expect(JSON.parse(notOpened[0] ?? '{}')).toMatchObject({
+      file: 'timeline.sqlite',
+      code: 'storage-failed',
+    });
+
+    const { cookie, csrf } = h.session('dispatcher');
+    const entered = await h.request(
+      '/dispatch/incident',
+      form(cookie, {
+        _csrf: csrf,
+        place: 'yokohama',
+        lat: '',
+        lon: '',
+        category: 'stroke',
+        acuity: 'serious',
+        ageBand: '75-89',
+        sex: 'female',
+      }),
+    );
+    expect(entered.status).toBe(303);
+    const incident = await (await h.request('/panels/incident?lang=en', { headers: { cookie } })).text();
+    expect(incident).toContain('data-banner="timeline-unreadable"');
+    expect(incident).toMatch(/data-reason="travel"/);
+    expect(incident).toContain('data-action="assign"');
+    expect(await (await h.request('/panels/kpis?lang=en', { headers: { cookie } })).text()).toContain(
+      'data-banner="kpis-unreadable"',
+    );
+    // A unit's milestone: its case's milestones are unknown, so it is not taken.
+    const milestone = {
+      envelope: { from: 'amb-1', messageId: 'm-departure' },
+      dispatch: {
+        kind: 'milestone',
+        body: { caseId: 'case-test-2', unitId: 'amb-1', milestone: 'departure', at: h.clock.now() },
+      },
+    } as unknown as DispatchIncoming;
+    expect(parts.units.receive(milestone)).toEqual({ ok: false, error: 'storage-failed' });
+    // Nothing replaced or written over: the operator restores it, its milestones' ids are in it.
+    expect(readFileSync(file).equals(before)).toBe(true);
+    for (const line of lines) expect(line).not.toMatch(/case-test-2|amb-1|m-departure|yokohama/);
+  });
+});
+
+const hospitalKey = fixedIdentity('hospital-test', 60);
+const withHospital = {
+  current: directoryOf([
+    { identity: dispatchKey, role: 'dispatch' },
+    { identity: hospitalKey, role: 'hospital' },
+  ]),
+} as unknown as DirectorySource;
+
+/**
+ * The inbox's replay check reads outcomes.sqlite (an outcome's id is its row's key). A read that fails
+ * counts the id as seen, as a failing case-store or timeline read does: a possible replay is never
+ * taken, and the operator is told the code only. Before, the driver's error escaped the replay check
+ * and the inbox handler.
+ */
+describe("dispatch's replay check over an outcomes.sqlite that cannot be read", () => {
+  it('refuses the message as seen, settles the handler and logs the storage code only', async () => {
+    harness = await openHarness('dispatch', { sampleRegion: { seed: 3, count: 0 } });
+    const h = harness;
+    const file = join(h.dataDir, 'outcomes.sqlite');
+    OutcomeDesk.open(file, {} as never).close();
+    corruptPages(file, 'after-first');
+    let handler: ((topic: string, payload: Uint8Array) => Promise<void>) | undefined;
+    const link = {
+      ...quietLink,
+      onMessage: (h: typeof handler) => {
+        handler = h;
+      },
+    } as unknown as BrokerLink;
+    const lines: string[] = [];
+    const config = configFor('dispatch', h.dataDir, {
+      sampleRegion: { seed: 3, count: 0 },
+    }) as DispatchConfig;
+    await mountDispatch(config, {
+      ...contextOf(h, lines, link),
+      crypto: { identity: dispatchKey, keys: [dispatchKey], directory: withHospital },
+    });
+    if (handler === undefined) throw new Error('no inbox handler');
+    const hospital = new SodiumEnvelopeCodec({
+      identity: hospitalKey,
+      keys: [hospitalKey],
+      directory: withHospital,
+      replay: new MemoryReplayStore(),
+      clock: h.clock,
+    });
+    const body = encodeDispatchBody({
+      kind: 'inquiry-answer',
+      body: { inquiryId: 'case-x-q1', hospitalId: 'hospital-test', answer: { kind: 'accept' } },
+    });
+    if (!body.ok) throw new Error(body.error.code);
+    const sealed = await hospital.seal({
+      kind: 'inquiry-answer',
+      to: config.id,
+      body: body.value,
+      stream: 'case-x-q1',
+      sequence: 1,
+      expiresAt: h.clock.now() + 3600_000,
+    });
+    await expect(handler(topics.dispatchInbox(config.id), sealed.bytes)).resolves.toBeUndefined();
+    const notRead = lines.filter((l) => l.includes('dispatch outcomes not read'));
+    // Once by the replay check, once looking for a stored copy to acknowledge again.
+    expect(notRead).toHaveLength(2);
+    for (const line of notRead) expect(JSON.parse(line)).toMatchObject({ code: 'storage-failed' });
+    for (const line of lines) expect(line).not.toMatch(/case-x|hospital-test|SqliteError|malformed/);
   });
 });

@@ -42,7 +42,7 @@ describe('dispatch units and milestones across a reopen', () => {
   const rig = (dir: string, clock: ManualClock) => {
     const store = SqliteCaseStore.open(join(dir, CASES_FILE));
     if (!store.ok) throw new Error(store.error);
-    const timeline = TimelineStore.open(join(dir, 'timeline.sqlite'));
+    const timeline = unwrap(TimelineStore.open(join(dir, 'timeline.sqlite')));
     closers.push(
       () => store.value.close(),
       () => timeline.close(),
@@ -96,7 +96,7 @@ describe('dispatch units and milestones across a reopen', () => {
 
   it("keeps a milestone's id as long as an envelope can be accepted, then forgets it", () => {
     const dir = mkdtempSync(join(tmpdir(), 'ems-units-'));
-    const timeline = TimelineStore.open(join(dir, 'timeline.sqlite'));
+    const timeline = unwrap(TimelineStore.open(join(dir, 'timeline.sqlite')));
     closers.push(() => timeline.close());
     timeline.appendMilestone({ caseId: 'case-1', kind: 'departure', at: T0 }, 'm-old', T0);
     timeline.appendMilestone({ caseId: 'case-2', kind: 'departure', at: T0 }, 'm-new', T0 + MIN_RETENTION_MS);

@@ -27,7 +27,7 @@ import { unwrap } from '../support/feed/harness.js';
 
 /** What the dispatch timeline holds for a case, read from its SQLite file (WAL: a second reader is fine). */
 const timelineOf = (d: RigDispatch, caseId: string) => {
-  const store = TimelineStore.open(join(d.dataDir, 'timeline.sqlite'));
+  const store = unwrap(TimelineStore.open(join(d.dataDir, 'timeline.sqlite')));
   try {
     return {
       events: unwrap(store.ofCase(caseId)),

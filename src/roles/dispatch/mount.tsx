@@ -25,7 +25,7 @@ import { loadRegion } from './region.js';
 import { dispatchRoutes } from './routes.js';
 import { StatusBoard } from './status-board.js';
 import { killAfterOpenFrom, type AfterOpen } from './test-seam.js';
-import { TimelineStore } from './timeline-store.js';
+import { TIMELINE_FILE, TimelineStore, unopenedTimeline } from './timeline-store.js';
 import { UnitDesk } from './unit-desk.js';
 
 /** Outcome figures cover the same window as the inquiry KPIs (the last 30 days). */
@@ -69,17 +69,28 @@ export const mountDispatch = async (
   const store = SqliteCaseStore.open(join(config.dataDir, CASES_FILE));
   if (!store.ok) throw new Error(`dispatch cases: ${store.error}`);
   ctx.onStop(() => store.value.close());
-  const timeline = TimelineStore.open(join(config.dataDir, 'timeline.sqlite'));
+  // The timeline is a record of milestones; the cases' state is in cases.sqlite. One that cannot be
+  // opened (a corrupt first page) is the same fault as one whose reads fail: the role runs, each of
+  // its readers and writers answers as for a failing read or write (docs/dispatch.md), and the
+  // operator is told the file and the code. The file is left as it is for the operator to restore.
+  const openedTimeline = TimelineStore.open(join(config.dataDir, TIMELINE_FILE));
+  if (!openedTimeline.ok)
+    logger.error('dispatch timeline not opened', { file: TIMELINE_FILE, code: openedTimeline.error });
+  const timeline = openedTimeline.ok ? openedTimeline.value : unopenedTimeline(openedTimeline.error);
   ctx.onStop(() => timeline.close());
   // The replay check is the stores themselves, as at the hospital (storedReplayCheck, feed.ts): each
   // message's id is committed with what it changed (an answer with its case, a milestone with the
   // timeline, an outcome as its row), never at opening, so a kill -9 in between loses nothing.
-  // A case-store or timeline read that fails counts as seen: a possible replay is never applied.
+  // A store read that fails counts as seen: a possible replay is never applied.
   const seen = (id: string): boolean => {
     const answer = store.value.answered(id);
     if (!answer.ok || answer.value !== undefined) return true;
     const milestone = timeline.received(id);
-    return !milestone.ok || milestone.value || outcomes.has(id);
+    if (!milestone.ok) logger.error('dispatch timeline not read', { code: milestone.error });
+    if (!milestone.ok || milestone.value) return true;
+    const outcome = outcomes.has(id);
+    if (!outcome.ok) logger.error('dispatch outcomes not read', { code: outcome.error });
+    return !outcome.ok || outcome.value;
   };
   const codec = new SodiumEnvelopeCodec({
     identity: ctx.crypto.identity,

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { privateSqliteFile, type Clock } from '../../core/index.js';
+import { privateSqliteFile, type Clock, type Result } from '../../core/index.js';
 import {
   strokeCapable,
   type Category,
@@ -15,6 +15,7 @@ import {
   type FeedLink,
   type OpenedEnvelope,
   type OutcomeBody,
+  type StorageErrorCode,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
 
@@ -121,14 +122,23 @@ export class OutcomeDesk {
     return true;
   }
 
-  /** Whether an outcome with this envelope id is stored: the codec's replay check for outcomes. */
-  has(messageId: string): boolean {
-    return this.#byMessage.get(messageId) !== undefined;
+  /**
+   * Whether an outcome with this envelope id is stored: the codec's replay check for outcomes. A read
+   * that fails (SQLITE_CORRUPT, SQLITE_IOERR) returns its storage code: the caller counts the id as
+   * seen (mount.tsx), so a possible replay is never taken.
+   */
+  has(messageId: string): Result<boolean, StorageErrorCode> {
+    return attempt(() => this.#byMessage.get(messageId) !== undefined);
   }
 
-  /** The codec refused a copy as a replay: if we stored it, our acknowledgement was lost; send it again. */
+  /**
+   * The codec refused a copy as a replay: if we stored it, our acknowledgement was lost; send it again.
+   * A read that fails sends nothing (the hospital's outbox sends the outcome again) and logs the code.
+   */
   redelivered(messageId: string): boolean {
-    const row = this.#byMessage.get(messageId) as Row | undefined;
+    const read = attempt(() => this.#byMessage.get(messageId) as Row | undefined);
+    if (!read.ok) this.o.logger.error('dispatch outcomes not read', { code: read.error });
+    const row = read.ok ? read.value : undefined;
     if (row === undefined) return false;
     void this.#acknowledge(row.hospital_id, row.report_id, messageId);
     return true;

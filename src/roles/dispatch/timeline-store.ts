@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
-import { ok, privateSqliteFile, type Result } from '../../core/index.js';
+import { err, ok, privateSqliteFile, type Result } from '../../core/index.js';
 import { UNIT_MILESTONES, type TimelineEvent, type UnitMilestone } from '../../dispatch/index.js';
 import { attempt, MIN_RETENTION_MS, type StorageErrorCode } from '../../hospital-feed/index.js';
+
+/** The timeline's file in the dispatch role's data directory. */
+export const TIMELINE_FILE = 'timeline.sqlite';
 
 interface Row {
   case_id: string;
@@ -58,22 +61,32 @@ export class TimelineStore {
     });
   }
 
-  static open(file: string): TimelineStore {
-    privateSqliteFile(file);
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.exec(`CREATE TABLE IF NOT EXISTS events (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      case_id TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, hospital_id TEXT
-    );
-    CREATE INDEX IF NOT EXISTS events_at ON events (at);
-    CREATE TABLE IF NOT EXISTS milestone_messages (
-      message_id TEXT NOT NULL PRIMARY KEY, keep_until INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS milestone_messages_keep_until ON milestone_messages (keep_until);
-    CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'append-only'); END;`);
-    return new TimelineStore(db);
+  /**
+   * Opens (or creates) the file. One that cannot be opened (a corrupt first page: SQLITE_NOTADB; a
+   * directory we may not write in) returns its storage code, never the driver's error (its text can
+   * carry a path or SQL); the caller decides whether to run without the timeline (mount.tsx).
+   */
+  static open(file: string): Result<TimelineStore, StorageErrorCode> {
+    let db: Database.Database | undefined;
+    const opened = attempt(() => {
+      privateSqliteFile(file);
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(`CREATE TABLE IF NOT EXISTS events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        case_id TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, hospital_id TEXT
+      );
+      CREATE INDEX IF NOT EXISTS events_at ON events (at);
+      CREATE TABLE IF NOT EXISTS milestone_messages (
+        message_id TEXT NOT NULL PRIMARY KEY, keep_until INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX IF NOT EXISTS milestone_messages_keep_until ON milestone_messages (keep_until);
+      CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'append-only'); END;`);
+      return new TimelineStore(db);
+    });
+    if (!opened.ok) db?.close();
+    return opened;
   }
 
   /** The events in one commit, or none of them. */
@@ -117,3 +130,25 @@ export class TimelineStore {
     this.#db.close();
   }
 }
+
+/** What the dispatch role's parts use of the timeline. */
+export type Timeline = Pick<
+  TimelineStore,
+  'append' | 'appendMilestone' | 'received' | 'milestonesOf' | 'since' | 'ofCase' | 'close'
+>;
+
+/**
+ * The timeline of a role whose timeline.sqlite could not be opened: every read and write answers the
+ * open's storage code, so each reader does what it does for a failing read (docs/dispatch.md, "A
+ * timeline that cannot be read") and each writer what it does for a failing write. The file is left
+ * as it is, never replaced: it holds the milestones' envelope ids, the replay check.
+ */
+export const unopenedTimeline = (code: StorageErrorCode): Timeline => ({
+  append: () => err(code),
+  appendMilestone: () => err(code),
+  received: () => err(code),
+  milestonesOf: () => err(code),
+  since: () => err(code),
+  ofCase: () => err(code),
+  close: () => undefined,
+});
