@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/paths.js';
 
@@ -115,6 +117,62 @@ await import(${JSON.stringify(dist('roles/mount-ambulance.js'))});`;
     expect(loaded).not.toContain('qrcode');
     // The hook sees the encoder where it is loaded.
     expect(packagesLoadedBy(`${run}\nawait import('qrcode');`)).toContain('qrcode');
+  });
+
+  it('the modules a role loads are built without comments (V8 keeps each module’s source for good)', () => {
+    // A source with one character beyond Latin-1 (a Japanese word in a comment) is held as two bytes
+    // a character: comments were ~40 % of the ambulance's module sources in its heap.
+    const loaded = modulesLoadedBy(`
+const { commands } = await import(${JSON.stringify(dist('cli/commands/index.js'))});
+await commands.find((c) => c.name === 'run').load();
+await import(${JSON.stringify(dist('roles/mount-ambulance.js'))});`);
+    expect(loaded).toContain('roles/tablet/mount.js');
+    const withComments = loaded.filter((module) => {
+      const text = readFileSync(`${ROOT}dist/src/${module}`, 'utf8');
+      const file = ts.createSourceFile(module, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+      // The one comment kept: the source map's URL (tsc writes it last), so stack traces map back.
+      const isComment = (r: ts.CommentRange): boolean =>
+        !text.slice(r.pos, r.end).startsWith('//# sourceMappingURL=');
+      let found = false;
+      const visit = (node: ts.Node): void => {
+        found ||=
+          (ts.getLeadingCommentRanges(text, node.pos) ?? []).some(isComment) ||
+          (ts.getTrailingCommentRanges(text, node.end) ?? []).some(isComment);
+        if (!found) ts.forEachChild(node, visit);
+      };
+      visit(file);
+      return found;
+    });
+    expect(withComments).toEqual([]);
+  });
+
+  it('the ambulance reads the browser’s QR decoder only when a tablet first asks for it', () => {
+    // @zxing/library's browser build: 328 kB held as a string from start-up otherwise.
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+const read = [];
+const readFileSync = fs.readFileSync;
+fs.readFileSync = (file, ...rest) => { read.push(String(file)); return readFileSync(file, ...rest); };
+syncBuiltinESMExports();
+const { qrRoutes } = await import(${JSON.stringify(dist('roles/tablet/qr-routes.js'))});
+const routes = [];
+qrRoutes({ gateway: { routes: { add: (r) => routes.push(r) } }, session: {}, techo: {}, demo: undefined, showDemo: async () => {} });
+const zxing = (when) => read.filter((f) => f.includes('@zxing')).length + ' ' + when;
+const lines = [zxing('mounted')];
+const asset = routes.find((r) => r.path === '/assets/zxing.js');
+const served = [asset.handler({ body: (text) => text }), asset.handler({ body: (text) => text })];
+lines.push(zxing('served twice'), String(served[0].startsWith('!function') && served[0] === served[1]));
+process.stdout.write(lines.join('\\n'));`,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')).toEqual(['0 mounted', '1 served twice', 'true']);
   });
 
   it('the ambulance loads the PDF library only when the crew attaches a PDF', () => {

@@ -70,14 +70,16 @@ const scannedCode = (code: v.InferOutput<typeof Code>): ScannedCode => {
  */
 export const qrRoutes = (o: QrRoutesOptions): void => {
   const { gateway, session, techo } = o;
-  const zxing = zxingScript();
+  // Read on the first request, when a crew first opens the scanner: 328 kB held as a string from
+  // start-up in every ambulance otherwise (issue 16, idle memory).
+  let zxing: string | undefined;
   gateway.routes.add({
     method: 'get',
     path: '/assets/zxing.js',
     summary: 'The QR decoder (@zxing/library, Apache-2.0) the tablet scans お薬手帳 codes with',
     access: { kind: 'public' },
     response: { kind: 'text' },
-    handler: (c) => c.body(zxing, 200, javascript),
+    handler: (c) => c.body((zxing ??= zxingScript()), 200, javascript),
   });
   gateway.routes.add({
     method: 'get',
