@@ -11,20 +11,33 @@ import type {
 } from '@cantoo/pdf-lib';
 import { err, ok, type Result } from '../../core/index.js';
 import { stripJpegMetadata } from './jpeg-strip.js';
+import {
+  boundLibrary,
+  decodeBounded,
+  decodeBudget,
+  streamFilters,
+  withBudget,
+  type DecodeBudget,
+} from './pdf-decode.js';
 
 export const PDF_ERRORS = ['encrypted-pdf', 'unreadable-pdf'] as const;
-/** `too-large`: a JPEG inflated past the bound of the whole PDF (the PDF could not be sent anyway). */
+/**
+ * `too-large`: the PDF's streams decode to more than `DECODE_FACTOR` times the bound of the PDF sent
+ * (a decompression bomb), or a JPEG behind another filter to more than that bound (the PDF could not
+ * be sent anyway).
+ */
 export type PdfError = (typeof PDF_ERRORS)[number] | 'too-large';
 
 /**
  * The PDF library (@cantoo/pdf-lib, docs/decisions.md) is loaded on the first PDF the crew
  * attaches, as sharp is on the first image: most patients have no PDF, and the ambulance process
  * stays small (issue 16: a role idle ≤ 80 MB). Rejects (a server error, not the crew's bad file) if it
- * cannot load.
+ * cannot load. Its parser's own stream decoding is bounded once, as it loads (`boundLibrary`).
  */
 export type PdfLibrary = typeof PdfLib;
 let loaded: Promise<PdfLibrary> | undefined;
-export const loadPdfLibrary = (): Promise<PdfLibrary> => (loaded ??= import('@cantoo/pdf-lib'));
+export const loadPdfLibrary = (): Promise<PdfLibrary> =>
+  (loaded ??= import('@cantoo/pdf-lib').then(boundLibrary));
 
 /**
  * What a page keeps (ISO 32000-1 Table 30): what draws it and where. Gone: /Annots (drawn into the
@@ -235,36 +248,31 @@ const keptLayers = (lib: PdfLibrary, layers: PDFDict): PDFDict => {
   return layers;
 };
 
-const filterNames = (lib: PdfLibrary, dict: PDFDict): PDFName[] => {
-  const f = dict.lookup(lib.PDFName.of('Filter'));
-  if (f instanceof lib.PDFName) return [f];
-  if (f instanceof lib.PDFArray) return f.asArray().map((_, i) => f.lookup(i, lib.PDFName));
-  return [];
-};
-
 /**
  * A DCTDecode stream (8.9.5.3: its data is a JPEG file) without its metadata segments
  * (`stripJpegMetadata`). Filters before DCTDecode (e.g. [/FlateDecode /DCTDecode]) are decoded
- * first, never past `maxBytes` (a few KiB of Flate can inflate to gigabytes), and the stream is
+ * first (`decodeBounded`), never past `maxBytes` nor the PDF's decode budget, and the stream is
  * written back as DCTDecode alone.
  */
-const cleanStream = (lib: PdfLibrary, stream: PDFRawStream, maxBytes: number): Result<void, PdfError> => {
+const cleanStream = (
+  lib: PdfLibrary,
+  stream: PDFRawStream,
+  maxBytes: number,
+  budget: DecodeBudget,
+): Result<void, PdfError> => {
   const dict = stream.dict;
-  const filters = filterNames(lib, dict);
-  if (!filters.every((f) => FILTERS.has(f.decodeText()))) return err('unreadable-pdf');
+  const chain = streamFilters(lib, stream);
+  if (chain === undefined || !chain.filters.every((f) => FILTERS.has(f.decodeText())))
+    return err('unreadable-pdf');
+  const { filters, parms } = chain;
   if (!['DCTDecode', 'DCT'].includes(filters.at(-1)?.decodeText() ?? '')) return ok(undefined);
   let jpeg = stream.getContents();
-  const parms = dict.lookup(lib.PDFName.of('DecodeParms'));
   if (filters.length > 1) {
-    const before = dict.clone();
-    before.set(lib.PDFName.of('Filter'), dict.context.obj(filters.slice(0, -1)));
-    if (parms instanceof lib.PDFArray)
-      before.set(lib.PDFName.of('DecodeParms'), dict.context.obj(parms.asArray().slice(0, -1)));
-    const decoded = lib.decodePDFRawStream(lib.PDFRawStream.of(before, jpeg)).getBytes(maxBytes + 1);
-    if (decoded.byteLength > maxBytes) return err('too-large');
-    jpeg = new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
+    const decoded = decodeBounded(lib, filters.slice(0, -1), parms.slice(0, -1), jpeg, budget, maxBytes);
+    if (!decoded.ok) return decoded;
+    jpeg = decoded.value;
     dict.set(lib.PDFName.of('Filter'), lib.PDFName.of('DCTDecode'));
-    const last = parms instanceof lib.PDFArray ? parms.get(parms.size() - 1) : undefined;
+    const last = parms.at(-1);
     if (last === undefined) dict.delete(lib.PDFName.of('DecodeParms'));
     else dict.set(lib.PDFName.of('DecodeParms'), last);
   }
@@ -280,7 +288,12 @@ const cleanStream = (lib: PdfLibrary, stream: PDFRawStream, maxBytes: number): R
  * into their page, XMP streams, whatever the copied pages pointed at and no longer do). An object the
  * parser could not read (it would be written back as the bytes it came as) makes the PDF unreadable.
  */
-const scrub = (lib: PdfLibrary, ctx: PDFContext, maxBytes: number): Result<void, PdfError> => {
+const scrub = (
+  lib: PdfLibrary,
+  ctx: PDFContext,
+  maxBytes: number,
+  budget: DecodeBudget,
+): Result<void, PdfError> => {
   const reached = new Set<PDFRef>();
   const seen = new Set<PDFObject>();
   const todo: (PDFObject | undefined)[] = [ctx.trailerInfo.Root];
@@ -297,7 +310,7 @@ const scrub = (lib: PdfLibrary, ctx: PDFContext, maxBytes: number): Result<void,
     else if (o instanceof lib.PDFDict || o instanceof lib.PDFStream) {
       const dict = o instanceof lib.PDFStream ? o.dict : o;
       for (const key of dict.keys()) if (DROPPED_KEYS.has(key.decodeText())) dict.delete(key);
-      const cleaned = o instanceof lib.PDFRawStream ? cleanStream(lib, o, maxBytes) : ok(undefined);
+      const cleaned = o instanceof lib.PDFRawStream ? cleanStream(lib, o, maxBytes, budget) : ok(undefined);
       if (!cleaned.ok) return cleaned;
       for (const x of dict.values()) todo.push(x);
     }
@@ -317,19 +330,22 @@ const scrub = (lib: PdfLibrary, ctx: PDFContext, maxBytes: number): Result<void,
  * Encrypted PDFs are refused: the tablet cannot remove a password, and cannot strip what it cannot
  * read. Not cleaned: inline images in content streams (8.9.7; ≤ 4 KB by the standard's advice) and
  * JPEG 2000 (JPXDecode) boxes, see docs/protocol.md "Attachments". `maxBytes` bounds the PDF sent, and
- * so what a filtered JPEG may inflate to.
+ * so what a filtered JPEG may inflate to, and what all the PDF's streams may decode to in all
+ * (`decodeBudget`: a decompression bomb is refused, `too-large`, before it is inflated).
  */
 export const rewritePdf = async (
   lib: PdfLibrary,
   bytes: Uint8Array,
   maxBytes: number,
 ): Promise<Result<Uint8Array, PdfError>> => {
+  const budget = decodeBudget(maxBytes);
   let source: PdfLib.PDFDocument;
   try {
-    source = await lib.PDFDocument.load(bytes, { updateMetadata: false });
+    source = await withBudget(budget, () => lib.PDFDocument.load(bytes, { updateMetadata: false }));
   } catch (e) {
-    return err(e instanceof lib.EncryptedPDFError ? 'encrypted-pdf' : 'unreadable-pdf');
+    return err(e instanceof lib.EncryptedPDFError ? 'encrypted-pdf' : (budget.refused ?? 'unreadable-pdf'));
   }
+  if (budget.refused !== undefined) return err(budget.refused);
   try {
     if (source.getPageCount() === 0) return err('unreadable-pdf');
     const out = await lib.PDFDocument.create({ updateMetadata: false });
@@ -347,7 +363,7 @@ export const rewritePdf = async (
       flattenAnnotations(lib, out.context, page.node);
       for (const key of page.node.keys()) if (!PAGE_KEYS.has(key.decodeText())) page.node.delete(key);
     }
-    const scrubbed = scrub(lib, out.context, maxBytes);
+    const scrubbed = scrub(lib, out.context, maxBytes, budget);
     if (!scrubbed.ok) return scrubbed;
     return ok(await out.save({ addDefaultPage: false, updateFieldAppearances: false }));
   } catch {
