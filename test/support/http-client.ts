@@ -50,6 +50,25 @@ export const httpRequest = (
     req.end(options.body);
   });
 
+/**
+ * `fetch` with each request on a connection of its own (`Connection: close`, RFC 9112 §9.6: the
+ * server closes it after the answer): how the test clients of a running gateway send (tablet-rig.ts,
+ * records-proxy.ts, test/triage/support.ts). Reusing a kept-alive connection is not safe there: the
+ * gateway closes one idle for KEEP_ALIVE_TIMEOUT_MS (5 s, real time, src/gateway/server.ts) and says
+ * so in `Keep-Alive: timeout=5`; fetch (Node 20's undici 6) keeps the socket for that hint minus 2 s,
+ * counted on its own coarse clock, which advances 499 ms per tick of a timer, whatever the real time
+ * between ticks. A test runs the gateways in its own process, so a busy event loop (seconds of
+ * synchronous FHIR schema work, a loaded machine) slows those ticks and fetch's 3 s can outlast the
+ * server's 5 s: the next request goes out on a socket the server has closed and fails (ECONNRESET,
+ * "other side closed"); fetch retries nothing. A new connection per request cannot meet that, and no
+ * retry hides a real server fault.
+ */
+export const fetchOwnConnection = (url: string, init: RequestInit = {}): Promise<Response> => {
+  const headers = new Headers(init.headers);
+  headers.set('connection', 'close');
+  return fetch(url, { ...init, headers });
+};
+
 /** The cookie pairs (name=value) a response sets, for sending back. */
 export const cookiesOf = (answer: Answer): string[] => {
   const set = answer.headers['set-cookie'];

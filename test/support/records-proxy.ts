@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fetchOwnConnection } from './http-client.js';
 
 /**
  * An interception proxy between a tablet and its records service, as the outside review ran one
@@ -44,7 +45,7 @@ export const startRecordsProxy = async (): Promise<RecordsProxy> => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(held);
       return;
     }
-    const upstream = await fetch(new URL(req.url ?? '/', state.target), {
+    const upstream = await fetchOwnConnection(new URL(req.url ?? '/', state.target).href, {
       method: req.method ?? 'GET',
       headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' },
       ...(body.length > 0 ? { body } : {}),

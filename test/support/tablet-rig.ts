@@ -27,6 +27,7 @@ import {
   type FaultModes,
   type RunningReferenceRecords,
 } from '../../src/sim/records/index.js';
+import { fetchOwnConnection } from './http-client.js';
 import { waitFor } from './wait.js';
 
 export const UNIT = 'amb-rig-01';
@@ -70,7 +71,7 @@ export class Crew {
     deviceToken: string,
     now = Date.now(),
   ): Promise<void> {
-    const answer = await fetch(`${this.url}/api/v1/login`, {
+    const answer = await fetchOwnConnection(`${this.url}/api/v1/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -82,7 +83,9 @@ export class Crew {
     });
     if (!answer.ok) throw new Error(`login failed: ${answer.status}`);
     this.#keep(answer);
-    const session = await fetch(`${this.url}/api/v1/session`, { headers: { cookie: this.cookie } });
+    const session = await fetchOwnConnection(`${this.url}/api/v1/session`, {
+      headers: { cookie: this.cookie },
+    });
     this.#csrf = ((await session.json()) as { csrf: string }).csrf;
   }
 
@@ -93,14 +96,14 @@ export class Crew {
   async at(url: string): Promise<Crew | undefined> {
     const moved = new Crew(url);
     for (const [k, v] of this.#cookies) moved.#cookies.set(k, v);
-    const session = await fetch(`${url}/api/v1/session`, { headers: { cookie: moved.cookie } });
+    const session = await fetchOwnConnection(`${url}/api/v1/session`, { headers: { cookie: moved.cookie } });
     if (!session.ok) return undefined;
     moved.#csrf = ((await session.json()) as { csrf: string }).csrf;
     return moved;
   }
 
   async post(path: string, form: Record<string, string>): Promise<Response> {
-    const answer = await fetch(`${this.url}${path}`, {
+    const answer = await fetchOwnConnection(`${this.url}${path}`, {
       method: 'POST',
       redirect: 'manual',
       headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded' },
@@ -120,7 +123,7 @@ export class Crew {
     body.set('_csrf', this.#csrf);
     for (const [k, v] of Object.entries(form)) body.set(k, v);
     body.set('file', new Blob([file.bytes], { type: file.type }), file.name);
-    const answer = await fetch(`${this.url}${path}`, {
+    const answer = await fetchOwnConnection(`${this.url}${path}`, {
       method: 'POST',
       redirect: 'manual',
       headers: { cookie: this.cookie },
@@ -131,7 +134,7 @@ export class Crew {
   }
 
   async panel(id: string): Promise<string> {
-    const answer = await fetch(`${this.url}/panels/${id}`, { headers: { cookie: this.cookie } });
+    const answer = await fetchOwnConnection(`${this.url}/panels/${id}`, { headers: { cookie: this.cookie } });
     return answer.text();
   }
 

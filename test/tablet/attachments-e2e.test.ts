@@ -128,8 +128,7 @@ describe('attachments from the tablet to the triage desk (issue 16)', () => {
 });
 
 describe('a PDF attached on the tablet reaches the triage desk without its metadata (issue 16)', () => {
-  // A rig of its own: the test above ends on seconds of FHIR schema work, past the tablet's idle
-  // keep-alive, and a first post here would meet the connection it closed.
+  // A rig of its own: a report and attachments apart from the test above's.
   let rig: Rig;
   beforeAll(async () => {
     rig = await startRig();

@@ -8,8 +8,7 @@ import { directSession } from '../support/sessions.js';
 let rig: TriageRig;
 
 beforeAll(async () => {
-  // Compiled before any connection is open: its seconds of synchronous work would otherwise outlast
-  // the server's keep-alive, and the next request would reuse a socket the server has just closed.
+  // Compiled once, before the rig starts: seconds of synchronous work that no test's wait should hold.
   fhirR4Validator();
   rig = await openTriageRig();
   await waitFor(() => rig.unit.link.isUp || undefined, 'unit link up');

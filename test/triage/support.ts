@@ -8,6 +8,7 @@ import { createLogger } from '../../src/log/index.js';
 import { startConfiguredRole, type RunningRole } from '../../src/roles/index.js';
 import { unitFeed } from '../support/feed/harness.js';
 import { feedKeys } from '../support/feed/keys.js';
+import { fetchOwnConnection } from '../support/http-client.js';
 import { directSession } from '../support/sessions.js';
 
 /**
@@ -41,7 +42,7 @@ export const openTriageRig = async (options: { readonly clock?: Clock } = {}) =>
   });
   await unit.feed.start();
   const http = (path: string, init: RequestInit = {}): Promise<Response> =>
-    fetch(`${role.url.replace(/\/$/, '')}${path}`, {
+    fetchOwnConnection(`${role.url.replace(/\/$/, '')}${path}`, {
       redirect: 'manual',
       ...init,
       headers: { cookie: session.cookie, ...(init.headers as Record<string, string> | undefined) },
