@@ -21,7 +21,7 @@ import type { Logger } from '../../log/index.js';
 import { caseRetention, type SqliteCaseStore, type StoredCase } from './case-store.js';
 import type { InquiryDesk } from './inquiry-desk.js';
 import type { StatusBoard } from './status-board.js';
-import type { Timeline } from './timeline-store.js';
+import type { TimelineStore } from './timeline-store.js';
 import { missingInquiryMilestones } from './timeline-repair.js';
 
 export interface NewCase {
@@ -38,7 +38,7 @@ export interface DispatchCasesOptions {
   readonly region: Region;
   readonly board: StatusBoard;
   readonly desk: InquiryDesk;
-  readonly timeline: Timeline;
+  readonly timeline: TimelineStore;
   readonly policy: RankingPolicy;
   readonly clock: Clock;
   readonly newCaseId?: () => string;

@@ -25,7 +25,7 @@ import { loadRegion } from './region.js';
 import { dispatchRoutes } from './routes.js';
 import { StatusBoard } from './status-board.js';
 import { killAfterOpenFrom, type AfterOpen } from './test-seam.js';
-import { TIMELINE_FILE, TimelineStore, unopenedTimeline } from './timeline-store.js';
+import { TIMELINE_FILE, TimelineStore } from './timeline-store.js';
 import { UnitDesk } from './unit-desk.js';
 
 /** Outcome figures cover the same window as the inquiry KPIs (the last 30 days). */
@@ -69,14 +69,15 @@ export const mountDispatch = async (
   const store = SqliteCaseStore.open(join(config.dataDir, CASES_FILE));
   if (!store.ok) throw new Error(`dispatch cases: ${store.error}`);
   ctx.onStop(() => store.value.close());
-  // The timeline is a record of milestones; the cases' state is in cases.sqlite. One that cannot be
-  // opened (a corrupt first page) is the same fault as one whose reads fail: the role runs, each of
-  // its readers and writers answers as for a failing read or write (docs/dispatch.md), and the
-  // operator is told the file and the code. The file is left as it is for the operator to restore.
-  const openedTimeline = TimelineStore.open(join(config.dataDir, TIMELINE_FILE));
-  if (!openedTimeline.ok)
-    logger.error('dispatch timeline not opened', { file: TIMELINE_FILE, code: openedTimeline.error });
-  const timeline = openedTimeline.ok ? openedTimeline.value : unopenedTimeline(openedTimeline.error);
+  // The timeline is a record of milestones, but its milestone ids are part of the inbox's replay check,
+  // which knows a message's id only: while they cannot be read every message is counted as seen, so
+  // a role run without the file would refuse every hospital's answer too. A file that cannot be
+  // opened (a corrupt first page) stops the start with the file's name and the storage code (no
+  // path, no driver text), as cases.sqlite does; the file is left as it is for the operator.
+  const timelineOpened = TimelineStore.open(join(config.dataDir, TIMELINE_FILE));
+  if (!timelineOpened.ok)
+    throw new Error(`dispatch timeline: ${TIMELINE_FILE} cannot be opened (${timelineOpened.error})`);
+  const timeline = timelineOpened.value;
   ctx.onStop(() => timeline.close());
   // The replay check is the stores themselves, as at the hospital (storedReplayCheck, feed.ts): each
   // message's id is committed with what it changed (an answer with its case, a milestone with the

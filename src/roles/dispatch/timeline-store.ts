@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { err, ok, privateSqliteFile, type Result } from '../../core/index.js';
+import { ok, privateSqliteFile, type Result } from '../../core/index.js';
 import { UNIT_MILESTONES, type TimelineEvent, type UnitMilestone } from '../../dispatch/index.js';
 import { attempt, MIN_RETENTION_MS, type StorageErrorCode } from '../../hospital-feed/index.js';
 
@@ -64,7 +64,7 @@ export class TimelineStore {
   /**
    * Opens (or creates) the file. One that cannot be opened (a corrupt first page: SQLITE_NOTADB; a
    * directory we may not write in) returns its storage code, never the driver's error (its text can
-   * carry a path or SQL); the caller decides whether to run without the timeline (mount.tsx).
+   * carry a path or SQL).
    */
   static open(file: string): Result<TimelineStore, StorageErrorCode> {
     let db: Database.Database | undefined;
@@ -130,25 +130,3 @@ export class TimelineStore {
     this.#db.close();
   }
 }
-
-/** What the dispatch role's parts use of the timeline. */
-export type Timeline = Pick<
-  TimelineStore,
-  'append' | 'appendMilestone' | 'received' | 'milestonesOf' | 'since' | 'ofCase' | 'close'
->;
-
-/**
- * The timeline of a role whose timeline.sqlite could not be opened: every read and write answers the
- * open's storage code, so each reader does what it does for a failing read (docs/dispatch.md, "A
- * timeline that cannot be read") and each writer what it does for a failing write. The file is left
- * as it is, never replaced: it holds the milestones' envelope ids, the replay check.
- */
-export const unopenedTimeline = (code: StorageErrorCode): Timeline => ({
-  append: () => err(code),
-  appendMilestone: () => err(code),
-  received: () => err(code),
-  milestonesOf: () => err(code),
-  since: () => err(code),
-  ofCase: () => err(code),
-  close: () => undefined,
-});
