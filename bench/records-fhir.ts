@@ -2,7 +2,7 @@ import { systemClock } from '../src/core/index.js';
 import type { DeviceIdentity } from '../src/crypto/index.js';
 import { phi, silentLogger } from '../src/log/index.js';
 import type { IdentifyRequest, ReaderService } from '../src/reader/index.js';
-import { FhirRecordsClient, nodeTransport, systemTimers, type SummaryStore } from '../src/records/index.js';
+import { loadFhirRecords, systemTimers, type SummaryStore } from '../src/records/index.js';
 import { deviceSigner, recordsIdentity } from '../src/roles/tablet/index.js';
 import { cardholder } from '../src/sim/index.js';
 import { EmulatedCard, type InProcessReader, type loadOrCreateCard } from '../src/sim/card/index.js';
@@ -24,6 +24,8 @@ export interface FhirBenchParts {
   readonly operatorPublicKey: string;
   readonly runs: readonly (readonly [latencyMs: number, taps: number])[];
 }
+
+const { FhirRecordsClient, nodeTransport } = await loadFhirRecords();
 
 const p = (xs: readonly number[], at: number): number =>
   percentile(

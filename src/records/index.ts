@@ -158,18 +158,18 @@ export {
   type ScannedCode,
   type TextEncoding,
 } from './okusuri-techo/index.js';
-export {
+export type {
   FhirRecordsClient,
-  nodeTransport,
-  isReadOnlyScope,
-  ASSERTION_ALG,
-  ASSERTION_TYPE,
-  SEARCH_TYPES,
-  type FhirRecordsOptions,
-  type Transport,
-  type TlsMaterial,
-  type CandidatesOutcome,
+  FhirRecordsOptions,
+  Transport,
+  TlsMaterial,
+  CandidatesOutcome,
 } from './fhir/index.js';
+/**
+ * The FHIR upstream kind (its client, transport and SMART Backend Services constants), loaded by
+ * whoever uses it: an ambulance on the sealed kind never holds it (issue 16, idle memory).
+ */
+export const loadFhirRecords = () => import('./fhir/index.js');
 export {
   WireQuery,
   WireLookupRequest,

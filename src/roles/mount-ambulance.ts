@@ -14,7 +14,7 @@ export const ambulancePart = (config: AmbulanceConfig, options: RoleOptions): Ro
     const reader = await startAmbulanceReader(config, ctx);
     const feed = await mountFeed(config, ctx);
     if (feed?.role !== 'ambulance') throw new Error('the ambulance role needs its hospital feed');
-    mountTablet(config, ctx, {
+    await mountTablet(config, ctx, {
       reader: reader.service,
       cache,
       feed: feed.feed,

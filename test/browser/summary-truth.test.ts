@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/index.js';
 import { readKeyFile, toError } from '../../src/crypto/index.js';
 import { createLogger } from '../../src/log/index.js';
-import { ATC_SYSTEM, FhirRecordsClient, nodeTransport, systemTimers } from '../../src/records/index.js';
+import { ATC_SYSTEM, loadFhirRecords, systemTimers } from '../../src/records/index.js';
 import { deviceSigner } from '../../src/roles/tablet/records-ports.js';
 import { cardholder } from '../../src/sim/index.js';
 import {
@@ -20,6 +20,8 @@ import { MemoryStore } from '../support/records-ports.js';
 import { requestFor } from '../support/records-harness.js';
 import { checkScreenLanguages } from '../support/screen-checks.js';
 import { waitFor } from '../support/wait.js';
+
+const { FhirRecordsClient, nodeTransport } = await loadFhirRecords();
 
 /** Generous: the suite shares two cores with other work, and each step is a server round trip. */
 const STEP_MS = 30_000;

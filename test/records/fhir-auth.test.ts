@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { nodeTransport, type Transport } from '../../src/records/index.js';
+import { loadFhirRecords, type Transport } from '../../src/records/index.js';
 import { startFhirHarness, type FhirHarness } from '../support/fhir-harness.js';
 import { holderWith, requestFor } from '../support/records-harness.js';
 import { ROOT } from '../support/paths.js';
@@ -18,6 +18,8 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+
+const { nodeTransport } = await loadFhirRecords();
 
 const active = (): number => holderWith('active');
 

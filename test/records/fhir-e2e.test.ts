@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/index.js';
-import { crewMessage, nextStep, nodeTransport, type Transport } from '../../src/records/index.js';
+import { crewMessage, loadFhirRecords, nextStep, type Transport } from '../../src/records/index.js';
 import { cardholder } from '../../src/sim/index.js';
 import { ATC_SYSTEM } from '../../src/records/index.js';
 import { findHolders, medicalRecord, type Resource } from '../../src/sim/records/index.js';
@@ -14,6 +14,8 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+
+const { nodeTransport } = await loadFhirRecords();
 
 /** Discovery (CapabilityStatement, SMART configuration) and the token: once, then cached. */
 const SETUP = 3;

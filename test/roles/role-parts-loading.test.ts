@@ -92,10 +92,11 @@ await import(${JSON.stringify(dist('roles/mount-ambulance.js'))});`);
       'roles/dispatch/index.js',
       ['roles/tablet/', 'roles/triage/', 'roles/hospital/', 'sim/records/', 'sim/card/', 'records/'],
     ],
+    // The FHIR upstream kind's client is loaded only when `records.kind` is `fhir`.
     [
       'ambulance',
       'roles/mount-ambulance.js',
-      ['roles/triage/', 'roles/hospital/', 'roles/dispatch/', 'sim/'],
+      ['roles/triage/', 'roles/hospital/', 'roles/dispatch/', 'sim/', 'records/fhir/'],
     ],
   ])('`run` for the %s role loads no other role’s screens, nor parts it does not use', (_, part, others) => {
     const loaded = modulesLoadedBy(`

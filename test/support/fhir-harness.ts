@@ -5,8 +5,7 @@ import { ManualClock } from '../../src/core/index.js';
 import { startServer, type RunningServer } from '../../src/gateway/index.js';
 import { createLogger } from '../../src/log/index.js';
 import {
-  FhirRecordsClient,
-  nodeTransport,
+  loadFhirRecords,
   type FhirRecordsOptions,
   type TlsMaterial,
   type Transport,
@@ -23,6 +22,8 @@ import {
 import { MemoryStore, deviceKeys, testSigner, testVerifier, type DeviceKeys } from './records-ports.js';
 import { SEED, TTL_MS } from './records-harness.js';
 
+const { FhirRecordsClient, nodeTransport } = await loadFhirRecords();
+
 /** The population the FHIR tests load (the engine's store is per patient, but loading still costs). */
 export const FHIR_POPULATION = 60;
 
@@ -37,7 +38,7 @@ export interface FhirHarness {
   readonly refused: string[];
   /** Every HTTP exchange the client made: method and path (no query: it names the patient). */
   readonly exchanges: { method: string; path: string; status: number }[];
-  client(overrides?: Partial<FhirRecordsOptions>): FhirRecordsClient;
+  client(overrides?: Partial<FhirRecordsOptions>): InstanceType<typeof FhirRecordsClient>;
   /** A transport with this TLS material (CA, client certificate) that records its exchanges too. */
   transportWith(tls: TlsMaterial): Transport;
   close(): Promise<void>;

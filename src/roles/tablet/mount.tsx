@@ -78,11 +78,11 @@ const hospitalsOf = (ctx: RoleContext): readonly Hospital[] => {
  * requests, answers sealed to the device, kept in the summary cache), the hospital feed, and the
  * tablet's three panels and form routes.
  */
-export const mountTablet = (
+export const mountTablet = async (
   config: AmbulanceConfig,
   ctx: RoleContext,
   parts: TabletParts,
-): CardSessionService => {
+): Promise<CardSessionService> => {
   const { gateway, clock } = ctx;
   // H1: answers not bound to the request, card and unit they came back for; the reason is bounded vocabulary.
   const answersRefused = ctx.metrics.counter(
@@ -91,7 +91,7 @@ export const mountTablet = (
     ['reason'],
   );
   const store = cacheSummaryStore(parts.cache, clock);
-  const records = recordsSource(
+  const records = await recordsSource(
     config,
     ctx,
     parts.env,

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { AmbulanceConfig } from '../../config/index.js';
 import {
-  FhirRecordsClient,
+  loadFhirRecords,
   RecordsClient,
   type CandidatesOutcome,
   type LookupOutcome,
-  nodeTransport,
   systemTimers,
   type BindingFailure,
   type DrugCatalogue,
@@ -77,14 +76,14 @@ export const candidatesAnswer = (outcome: LookupOutcome | CandidatesOutcome): Ca
  * both answer card-less lookups with candidates under opaque refs, whose confirmed one's summary is
  * then fetched through the same request path as a card's.
  */
-export const recordsSource = (
+export const recordsSource = async (
   config: AmbulanceConfig,
   ctx: RoleContext,
   env: Readonly<Record<string, string | undefined>>,
   store: SummaryStore,
   answerRefused: (reason: BindingFailure) => void,
   drugCatalogue: DrugCatalogue | undefined,
-): SummarySource & CandidateSource => {
+): Promise<SummarySource & CandidateSource> => {
   const records = config.records;
   const common = {
     timeoutMs: records.timeoutMs,
@@ -119,6 +118,8 @@ export const recordsSource = (
       };
     }
     case 'fhir': {
+      // Loaded only for this kind (issue 16: the sealed kind's ambulances never hold it).
+      const { FhirRecordsClient, nodeTransport } = await loadFhirRecords();
       const client = new FhirRecordsClient({
         ...common,
         baseUrl: records.url,

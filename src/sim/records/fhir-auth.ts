@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/index.js';
-import { ASSERTION_ALG, ASSERTION_TYPE, isReadOnlyScope } from '../../records/index.js';
+import { loadFhirRecords } from '../../records/index.js';
 import type { RequestVerifier } from './ports.js';
+
+const { ASSERTION_ALG, ASSERTION_TYPE, isReadOnlyScope } = await loadFhirRecords();
 
 /**
  * The reference FHIR server's authorisation server: SMART Backend Services token endpoint. It checks

