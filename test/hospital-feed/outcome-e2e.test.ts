@@ -67,16 +67,18 @@ describe('outcome feedback end to end over Mosquitto (MQTT 5, TLS, ACLs, real en
         }
       },
     );
-    const desk = OutcomeDesk.open(join(mkdtempSync(join(dir, 'd-')), 'outcomes.sqlite'), {
-      dispatchId: 'dispatch-demo',
-      codec: crypto.codec,
-      link: dispatchLink,
-      clock,
-      categoryOf: (caseId) => (caseId === 'case-e2e-1' ? 'stroke' : undefined),
-      statusOf: (id) => (id === 'hosp-demo-a' ? goodStatus(id) : undefined),
-      rejected: (reason) => void refused.push(reason),
-      logger: silentLogger,
-    });
+    const desk = unwrap(
+      OutcomeDesk.open(join(mkdtempSync(join(dir, 'd-')), 'outcomes.sqlite'), {
+        dispatchId: 'dispatch-demo',
+        codec: crypto.codec,
+        link: dispatchLink,
+        clock,
+        categoryOf: (caseId) => (caseId === 'case-e2e-1' ? 'stroke' : undefined),
+        statusOf: (id) => (id === 'hosp-demo-a' ? goodStatus(id) : undefined),
+        rejected: (reason) => void refused.push(reason),
+        logger: silentLogger,
+      }),
+    );
     held.desk = desk;
     await hospital.receiver.start();
     await unit.feed.start();

@@ -224,23 +224,25 @@ describe('dispatch on an outcomes.sqlite that cannot be written', () => {
   it('takes nothing, acknowledges nothing and logs the code; the resent copy is stored once', async () => {
     const lines: string[] = [];
     const acks: string[] = [];
-    const desk = OutcomeDesk.open(join(mountPoint, 'outcomes.sqlite'), {
-      dispatchId: 'dispatch-1',
-      codec: {
-        seal: () => Promise.resolve({ messageId: 'm-ack', bytes: new Uint8Array([1]) }),
-      } as unknown as EnvelopeCodec,
-      link: {
-        publish: (topic: string) => {
-          acks.push(topic);
-          return Promise.resolve(ok(undefined));
+    const desk = unwrap(
+      OutcomeDesk.open(join(mountPoint, 'outcomes.sqlite'), {
+        dispatchId: 'dispatch-1',
+        codec: {
+          seal: () => Promise.resolve({ messageId: 'm-ack', bytes: new Uint8Array([1]) }),
+        } as unknown as EnvelopeCodec,
+        link: {
+          publish: (topic: string) => {
+            acks.push(topic);
+            return Promise.resolve(ok(undefined));
+          },
         },
-      },
-      clock: new ManualClock(T0),
-      categoryOf: () => 'stroke',
-      statusOf: () => undefined,
-      rejected: () => undefined,
-      logger: createLogger({ level: 'debug', sink: (line) => lines.push(line) }),
-    });
+        clock: new ManualClock(T0),
+        categoryOf: () => 'stroke',
+        statusOf: () => undefined,
+        rejected: () => undefined,
+        logger: createLogger({ level: 'debug', sink: (line) => lines.push(line) }),
+      }),
+    );
     closers.push(() => desk.close());
     const envelope = { from: 'hosp-a', fromRole: 'hospital', messageId: 'm-outcome' } as OpenedEnvelope;
     const body = {

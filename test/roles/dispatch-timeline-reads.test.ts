@@ -211,39 +211,54 @@ const contextOf = (h: Harness, lines: string[], link: BrokerLink = quietLink): R
   onStop: () => undefined,
 });
 
+/** An outcomes.sqlite as the desk creates it (its table, index and trigger: three pages), then corrupted. */
+const corruptOutcomes = (file: string, pages: 'after-first' | 'first'): void => {
+  unwrap(OutcomeDesk.open(file, {} as never)).close();
+  corruptPages(file, pages);
+};
+
 /**
- * The timeline's milestone ids are part of the inbox's replay check, which knows only a message's id:
- * a role run without the file would count every message as seen and refuse every hospital's answer.
- * So a timeline.sqlite that does not open stops the start, as cases.sqlite does, with the file's name
- * and the storage code. Before, the driver's SqliteError ("file is not a database") escaped instead.
+ * The timeline's milestone ids and the outcomes' ids are part of the inbox's replay check, which knows
+ * only a message's id: a role run without either file would not know a replay of what it holds. So a
+ * timeline.sqlite or outcomes.sqlite that does not open stops the start, as cases.sqlite does, with
+ * the file's name and the storage code. Before, the driver's SqliteError ("file is not a database")
+ * escaped instead (`OutcomeDesk.open` threw it until it returned a result, as `TimelineStore.open`).
  */
-describe('dispatch starting over a timeline.sqlite whose first page is corrupt', () => {
-  it('does not start, says which file and the storage code, and leaves the file as it was', async () => {
-    const extra = { sampleRegion: { seed: 3, count: 20 } };
-    harness = await openHarness('dispatch', extra);
-    const h = harness;
-    const file = join(h.dataDir, 'timeline.sqlite');
-    corruptTimeline(file, 'first');
-    const before = readFileSync(file);
-    const lines: string[] = [];
-    const started = mountDispatch(
-      configFor('dispatch', h.dataDir, extra) as DispatchConfig,
-      contextOf(h, lines),
-    );
-    const error = await started.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toBe(
-      'dispatch timeline: timeline.sqlite cannot be opened (storage-failed)',
-    );
-    expect((error as Error).constructor.name).toBe('Error');
-    // No path (the data directory's name), no driver text.
-    expect((error as Error).message).not.toContain(h.dataDir);
-    // Nothing replaced or written over: the operator restores it, its milestones' ids are in it.
-    expect(readFileSync(file).equals(before)).toBe(true);
-  });
+describe('dispatch starting over a store whose first page is corrupt', () => {
+  it.each([
+    ['timeline', (file: string) => corruptTimeline(file, 'first')],
+    ['outcomes', (file: string) => corruptOutcomes(file, 'first')],
+  ] as const)(
+    'over %s.sqlite: does not start, says which file and the storage code, and leaves the file as it was',
+    async (name, corrupt) => {
+      const extra = { sampleRegion: { seed: 3, count: 20 } };
+      harness = await openHarness('dispatch', extra);
+      const h = harness;
+      const file = join(h.dataDir, `${name}.sqlite`);
+      corrupt(file);
+      const before = readFileSync(file);
+      if (name === 'outcomes')
+        expect(OutcomeDesk.open(file, {} as never)).toEqual({ ok: false, error: 'storage-failed' });
+      const lines: string[] = [];
+      const started = mountDispatch(
+        configFor('dispatch', h.dataDir, extra) as DispatchConfig,
+        contextOf(h, lines),
+      );
+      const error = await started.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toBe(
+        `dispatch ${name}: ${name}.sqlite cannot be opened (storage-failed)`,
+      );
+      expect((error as Error).constructor.name).toBe('Error');
+      // No path (the data directory's name), no driver text.
+      expect((error as Error).message).not.toContain(h.dataDir);
+      // Nothing replaced or written over: the operator restores it, its messages' ids are in it.
+      expect(readFileSync(file).equals(before)).toBe(true);
+    },
+  );
 });
 
 const hospitalKey = fixedIdentity('hospital-test', 60);
@@ -264,9 +279,7 @@ describe("dispatch's replay check over an outcomes.sqlite that cannot be read", 
   it('refuses the message as seen, settles the handler and logs the storage code only', async () => {
     harness = await openHarness('dispatch', { sampleRegion: { seed: 3, count: 0 } });
     const h = harness;
-    const file = join(h.dataDir, 'outcomes.sqlite');
-    OutcomeDesk.open(file, {} as never).close();
-    corruptPages(file, 'after-first');
+    corruptOutcomes(join(h.dataDir, 'outcomes.sqlite'), 'after-first');
     let handler: ((topic: string, payload: Uint8Array) => Promise<void>) | undefined;
     const link = {
       ...quietLink,

@@ -18,7 +18,7 @@ import { HospitalsPanel } from './hospitals-panel.js';
 import { IncidentPanel } from './incident-panel.js';
 import { caseRetention, CASES_FILE, SqliteCaseStore } from './case-store.js';
 import { InquiryDesk } from './inquiry-desk.js';
-import { OutcomeDesk } from './outcome-desk.js';
+import { OUTCOMES_FILE, OutcomeDesk } from './outcome-desk.js';
 import { OutcomeKpiPanel } from './outcome-kpis.js';
 import { removeLegacyReplay } from './legacy-replay.js';
 import { loadRegion } from './region.js';
@@ -100,6 +100,27 @@ export const mountDispatch = async (
     replay: storedReplayCheck(seen),
     clock: ctx.clock,
   });
+  const outcomesRefused = ctx.metrics.counter(
+    'ems_dispatch_outcomes_rejected_total',
+    'Outcome messages refused, by reason.',
+    ['reason'],
+  );
+  // Its outcome ids are part of the replay check too: a file that cannot be opened stops the start
+  // the same way, before any case is restored or any message taken, and is left for the operator.
+  const outcomesOpened = OutcomeDesk.open(join(config.dataDir, OUTCOMES_FILE), {
+    dispatchId: config.id,
+    codec,
+    link: ctx.link,
+    clock: ctx.clock,
+    categoryOf: (caseId) => cases.incident(caseId)?.category,
+    statusOf: (hospitalId) => board.statuses().get(hospitalId),
+    rejected: (reason) => outcomesRefused.inc({ reason }),
+    logger,
+  });
+  if (!outcomesOpened.ok)
+    throw new Error(`dispatch outcomes: ${OUTCOMES_FILE} cannot be opened (${outcomesOpened.error})`);
+  const outcomes = outcomesOpened.value;
+  ctx.onStop(() => outcomes.close());
   const now = ctx.clock.now();
   const loaded = store.value.load(caseRetention(now), now);
   if (!loaded.ok) logger.error('dispatch cases not loaded', { code: loaded.error });
@@ -164,22 +185,6 @@ export const mountDispatch = async (
     ctx.gateway.live.refresh('kpis');
   });
 
-  const outcomesRefused = ctx.metrics.counter(
-    'ems_dispatch_outcomes_rejected_total',
-    'Outcome messages refused, by reason.',
-    ['reason'],
-  );
-  const outcomes = OutcomeDesk.open(join(config.dataDir, 'outcomes.sqlite'), {
-    dispatchId: config.id,
-    codec,
-    link: ctx.link,
-    clock: ctx.clock,
-    categoryOf: (caseId) => cases.incident(caseId)?.category,
-    statusOf: (hospitalId) => board.statuses().get(hospitalId),
-    rejected: (reason) => outcomesRefused.inc({ reason }),
-    logger,
-  });
-  ctx.onStop(() => outcomes.close());
   // The stores that are the replay check now are open: the replay file an earlier version kept goes.
   removeLegacyReplay(config.dataDir, logger);
 

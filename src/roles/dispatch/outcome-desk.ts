@@ -19,6 +19,9 @@ import {
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
 
+/** The outcomes' file in the dispatch role's data directory. */
+export const OUTCOMES_FILE = 'outcomes.sqlite';
+
 /** Why an outcome changed nothing here; counted in `ems_dispatch_outcomes_rejected_total{reason}`. */
 export type OutcomeRefusal = 'notAHospital' | 'noCase' | 'misaddressed';
 
@@ -72,19 +75,29 @@ export class OutcomeDesk {
     this.#since = db.prepare('SELECT * FROM outcomes WHERE at >= ? ORDER BY at');
   }
 
-  static open(file: string, options: OutcomeDesk['o']): OutcomeDesk {
-    privateSqliteFile(file);
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.exec(`CREATE TABLE IF NOT EXISTS outcomes (
-      message_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, hospital_id TEXT NOT NULL,
-      report_id TEXT NOT NULL, icd10 TEXT NOT NULL, disposition TEXT NOT NULL, category TEXT,
-      stroke_capable INTEGER, at INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS outcomes_at ON outcomes (at);
-    CREATE TRIGGER IF NOT EXISTS outcomes_no_update BEFORE UPDATE ON outcomes BEGIN SELECT RAISE(ABORT, 'append-only'); END;`);
-    return new OutcomeDesk(db, options);
+  /**
+   * Opens (or creates) the file. One that cannot be opened (a corrupt first page: SQLITE_NOTADB; a
+   * directory we may not write in) returns its storage code, never the driver's error (its text can
+   * carry a path or SQL), as `TimelineStore.open` does.
+   */
+  static open(file: string, options: OutcomeDesk['o']): Result<OutcomeDesk, StorageErrorCode> {
+    let db: Database.Database | undefined;
+    const opened = attempt(() => {
+      privateSqliteFile(file);
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(`CREATE TABLE IF NOT EXISTS outcomes (
+        message_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, hospital_id TEXT NOT NULL,
+        report_id TEXT NOT NULL, icd10 TEXT NOT NULL, disposition TEXT NOT NULL, category TEXT,
+        stroke_capable INTEGER, at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX IF NOT EXISTS outcomes_at ON outcomes (at);
+      CREATE TRIGGER IF NOT EXISTS outcomes_no_update BEFORE UPDATE ON outcomes BEGIN SELECT RAISE(ABORT, 'append-only'); END;`);
+      return new OutcomeDesk(db, options);
+    });
+    if (!opened.ok) db?.close();
+    return opened;
   }
 
   /**
