@@ -128,7 +128,6 @@ export class BrokerLink extends EventEmitter<LinkEvents> {
       // for the peer's delayed TCP ACK sat for up to 40 ms; the feed measured 44 ms per report to the
       // board instead of ~5 (docs/protocol.md, "Latency"). Mosquitto's side: set_tcp_nodelay.
       (client.stream as { setNoDelay?: (on: boolean) => unknown } | undefined)?.setNoDelay?.(true);
-      (client.stream as unknown as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
       // MQTT 5 CONNACK property 0x21; absent on 3.1.1, where the feed uses a fixed window.
       this.#receiveMaximum = connack.properties?.receiveMaximum;
       // Subscribe again on every connect: a broker killed before its autosave forgets sessions.

@@ -225,7 +225,7 @@ describe('the tablet as a guided flow (issue 15)', () => {
     });
     // The attachments panel's refresh (sent when the screen's event stream opens) is held on its way,
     // so the file is chosen while the panel is in flight, as under load: a browser cannot put a file
-    // back through an input's value, and gps-eta's upload once went out with no file in CI.
+    // back through an input's value.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let held!: () => void;
@@ -262,6 +262,53 @@ describe('the tablet as a guided flow (issue 15)', () => {
     await context.close();
   }, 120_000);
 
+  it("what is chosen and typed before the screen's script has run stays through its first refresh, and the post carries it", async () => {
+    const context = await chromium.newContext({ viewport: SCREEN_SIZES.landscape });
+    const page = await context.newPage();
+    await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', {
+      enrolled: false,
+      lang: 'en',
+    });
+    await page.click('[data-action=new-patient]');
+    await page.waitForSelector('[data-phase=unidentified]');
+    // The screen's script (deferred) is held on its way, as on a slow tablet right after a post: the
+    // page is on screen and the crew chooses a file and types before the script runs. Once it runs,
+    // its event stream opens and every panel is refetched. gps-eta's upload went out with no file in
+    // CI this way: its file was chosen on the screen the previous post had just loaded.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/assets/live.js', async (route) => {
+      await released;
+      await route.continue().catch(() => undefined);
+    });
+    await page.goto(page.url(), { waitUntil: 'commit' });
+    const file = 'form[data-form^="attach-file:"]';
+    const report = 'form[data-form^="report:"]';
+    await page.waitForSelector(`${file} [data-action=attach-file]`);
+    await page.waitForSelector(`${report} #ageValue`);
+    await page.evaluate(
+      `for (const f of document.querySelectorAll('${file}, ${report}')) f.dataset.before = '1'`,
+    );
+    await page.selectOption('#file-category', 'ecg');
+    await page.setInputFiles('#file-file', {
+      name: 'ecg.png',
+      mimeType: 'image/png',
+      buffer: await ecgImage(),
+    });
+    await page.fill('#ageValue', '71');
+    release();
+    // Both panels came back from the server (their forms are new elements) with what was in hand.
+    await page.waitForSelector(`${file}:not([data-before])`);
+    await page.waitForSelector(`${report}:not([data-before])`);
+    expect(await page.inputValue('#file-category')).toBe('ecg');
+    expect(await page.evaluate(`document.querySelector('#file-file').files.length`)).toBe(1);
+    expect(await page.inputValue('#ageValue')).toBe('71');
+    await page.click('[data-action=attach-file]');
+    await page.waitForSelector('[data-attachments] [data-attachment]');
+    expect(await page.$('[data-banner=attach-error]')).toBeNull();
+    await context.close();
+  }, 120_000);
+
   it('a tap held down while its panel is refreshed still posts: the panel is swapped once the finger is up', async () => {
     const context = await chromium.newContext({ viewport: SCREEN_SIZES.landscape });
     const page = await context.newPage();
@@ -271,9 +318,8 @@ describe('the tablet as a guided flow (issue 15)', () => {
     });
     // As after any post: the screen reloads and its event stream, once open, refetches every panel.
     // The attachments panel's answer is held until the crew's finger is down on its button, so the
-    // panel comes back between the press and the release: the likely reason gps-eta's upload never
-    // went out in one CI run (its tap came right after a post, while the reloaded screen's panels were
-    // still coming back; its first part had run fast).
+    // panel comes back between the press and the release (a tap right after a post, while the
+    // reloaded screen's panels are still coming back).
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let held!: () => void;

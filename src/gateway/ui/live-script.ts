@@ -86,13 +86,28 @@ export const LIVE_SCRIPT = `(() => {
     saving.finally(() => form.requestSubmit(submitter && submitter.form === form ? submitter : undefined));
   });
 
+  // A form is in hand once anything in it differs from what the page was sent with. Marked on the
+  // first input event, and also read from the controls themselves: what was chosen or typed before
+  // this script ran (it is deferred, and a slow tablet shows the page first) fired no event here, and
+  // the first refresh, on the stream's open, would put the page's defaults over it.
+  const notTyped = ['hidden', 'submit', 'button', 'reset', 'image'];
+  const fields = (f) => [...f.elements].filter((el) => el.name && !notTyped.includes(el.type));
+  const firstOption = (s) => [...s.options].findIndex((o) => !o.disabled);
+  const defaultIndex = (s) => [...s.options].reduce((d, o) => (o.defaultSelected ? o.index : d), firstOption(s));
+  const changed = (el) => el.type === 'file' ? el.files.length > 0
+    : el.type === 'checkbox' || el.type === 'radio' ? el.checked !== el.defaultChecked
+    : el.type === 'select-one' ? el.selectedIndex !== defaultIndex(el)
+    : el.type === 'select-multiple' ? [...el.options].some((o) => o.selected !== o.defaultSelected)
+    : el.value !== el.defaultValue;
+  const inHand = (f) => f.hasAttribute('data-dirty') || fields(f).some(changed);
+  const inHandIn = (body, selector) => [...body.querySelectorAll(selector)].filter(inHand);
+
   // What the person has in hand on a panel: typed values, focus, open confirmation steps.
   const capture = (body) => {
     const forms = [];
-    body.querySelectorAll('form[data-form][data-dirty]').forEach((f) => {
+    inHandIn(body, 'form[data-form]').forEach((f) => {
       const values = [];
-      for (const el of f.elements) {
-        if (!el.name || el.type === 'hidden' || el.type === 'submit') continue;
+      for (const el of fields(f)) {
         // A chosen file is kept as its FileList: a file input's value can only be set to '' (HTML,
         // value mode "filename": anything else throws), so putting it back by value dropped the file.
         values.push(el.type === 'file' ? { name: el.name, files: el.files }
@@ -133,7 +148,7 @@ export const LIVE_SCRIPT = `(() => {
     const body = panel && panel.querySelector('[data-panel-body]');
     if (!body) return;
     const ticket = ++asked;
-    await Promise.all([...body.querySelectorAll('form[data-draft][data-dirty]')].map((f) => save(f.dataset.form)));
+    await Promise.all(inHandIn(body, 'form[data-draft]').map((f) => save(f.dataset.form)));
     // A section of a page other than a screen (the triage detail's messages) names its own address.
     const src = panel.dataset.panelSrc || base + encodeURIComponent(id);
     const response = await fetch(src, { headers: { 'x-ems-background': '1' } })
