@@ -1,4 +1,14 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +20,7 @@ import {
   topics,
   type BrokerLink,
   type DispatchIncoming,
+  type Timers,
 } from '../../src/hospital-feed/index.js';
 import { createLogger } from '../../src/log/index.js';
 import { Metrics } from '../../src/metrics/index.js';
@@ -20,6 +31,7 @@ import type { RoleContext } from '../../src/roles/runtime.js';
 import { directoryOf, fixedIdentity } from '../crypto/support.js';
 import { configFor, openHarness, type Harness } from '../gateway/harness.js';
 import { unwrap } from '../support/feed/harness.js';
+import { waitFor } from '../support/wait.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
 
@@ -271,12 +283,13 @@ const withHospital = {
 
 /**
  * The inbox's replay check reads outcomes.sqlite (an outcome's id is its row's key). A read that fails
- * counts the id as seen, as a failing case-store or timeline read does: a possible replay is never
- * taken, and the operator is told the code only. Before, the driver's error escaped the replay check
- * and the inbox handler.
+ * is logged with the code only and decides nothing: an answer is then checked against cases.sqlite,
+ * its own store, and taken to the desk (here it answers no inquiry, so the desk refuses it). Before,
+ * the driver's error escaped the replay check and the inbox handler; then, a failing read counted
+ * every id as seen, so every answer and milestone was refused as a replay and lost while it failed.
  */
 describe("dispatch's replay check over an outcomes.sqlite that cannot be read", () => {
-  it('refuses the message as seen, settles the handler and logs the storage code only', async () => {
+  it('logs the storage code only, settles the handler, and checks an answer against its own store', async () => {
     harness = await openHarness('dispatch', { sampleRegion: { seed: 3, count: 0 } });
     const h = harness;
     corruptOutcomes(join(h.dataDir, 'outcomes.sqlite'), 'after-first');
@@ -318,9 +331,127 @@ describe("dispatch's replay check over an outcomes.sqlite that cannot be read", 
     });
     await expect(handler(topics.dispatchInbox(config.id), sealed.bytes)).resolves.toBeUndefined();
     const notRead = lines.filter((l) => l.includes('dispatch outcomes not read'));
-    // Once by the replay check, once looking for a stored copy to acknowledge again.
-    expect(notRead).toHaveLength(2);
-    for (const line of notRead) expect(JSON.parse(line)).toMatchObject({ code: 'storage-failed' });
-    for (const line of lines) expect(line).not.toMatch(/case-x|hospital-test|SqliteError|malformed/);
+    expect(notRead).toHaveLength(1);
+    expect(JSON.parse(notRead[0] as string)).toMatchObject({ code: 'storage-failed' });
+    // Not refused as a replay: the desk read it (and refused it: no case asked that inquiry).
+    expect(lines.filter((l) => l.includes('inquiry answer refused'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('dispatch inbox message held'))).toHaveLength(0);
+    for (const line of lines) expect(line).not.toMatch(/case-x|SqliteError|malformed/);
+  });
+});
+
+const unitKey = fixedIdentity('amb-test', 70);
+const withUnit = {
+  current: directoryOf([
+    { identity: dispatchKey, role: 'dispatch' },
+    { identity: unitKey, role: 'ambulance' },
+  ]),
+} as unknown as DirectorySource;
+
+/**
+ * A unit's milestone is published directly (no outbox: the tablet counts it delivered once the broker
+ * has it), and the broker forgets it at dispatch's PUBACK. Before, a replay check whose timeline read
+ * failed counted it as seen: refused as a replay and lost for good. Now it is held (in memory) and
+ * recorded, once, when the timeline reads again; a copy after that is a replay.
+ */
+describe('a milestone that reaches dispatch while timeline.sqlite cannot be read', () => {
+  it('is held, not lost, and recorded once when the file reads again', async () => {
+    const extra = { sampleRegion: { seed: 3, count: 20 } };
+    harness = await openHarness('dispatch', extra);
+    const h = harness;
+    const file = join(h.dataDir, 'timeline.sqlite');
+    const store = unwrap(TimelineStore.open(file));
+    expect(store.append([{ caseId: 'case-old', kind: 'call', at: T0 }])).toEqual(ok(undefined));
+    store.close();
+    const good = readFileSync(file);
+    corruptPages(file, 'after-first');
+    // The role's timers, run by hand: the hold tries again on one (no waiting in the test).
+    const pending: (() => void)[] = [];
+    const timers: Timers = {
+      setTimeout: (fn) => pending.push(fn) && fn,
+      clearTimeout: (handle) => void pending.splice(pending.indexOf(handle as () => void) >>> 0, 1),
+    };
+    let handler: ((topic: string, payload: Uint8Array) => Promise<void>) | undefined;
+    const link = {
+      ...quietLink,
+      onMessage: (h: typeof handler) => {
+        handler = h;
+      },
+    } as unknown as BrokerLink;
+    const lines: string[] = [];
+    const config = configFor('dispatch', h.dataDir, extra) as DispatchConfig;
+    const parts = await mountDispatch(
+      config,
+      {
+        ...contextOf(h, lines, link),
+        crypto: { identity: dispatchKey, keys: [dispatchKey], directory: withUnit },
+      },
+      { timers, newCaseId: () => 'case-test-1' },
+    );
+    if (handler === undefined) throw new Error('no inbox handler');
+    const { cookie, csrf } = h.session('dispatcher');
+    const entered = await h.request(
+      '/dispatch/incident',
+      form(cookie, {
+        _csrf: csrf,
+        place: 'yokohama',
+        lat: '',
+        lon: '',
+        category: 'stroke',
+        acuity: 'serious',
+        ageBand: '75-89',
+        sex: 'female',
+      }),
+    );
+    expect(entered.status).toBe(303);
+    expect(await parts.units.assign('case-test-1', 'amb-test')).toEqual(ok(undefined));
+
+    const unit = new SodiumEnvelopeCodec({
+      identity: unitKey,
+      keys: [unitKey],
+      directory: withUnit,
+      replay: new MemoryReplayStore(),
+      clock: h.clock,
+    });
+    const body = encodeDispatchBody({
+      kind: 'milestone',
+      body: { caseId: 'case-test-1', unitId: 'amb-test', milestone: 'departure', at: h.clock.now() },
+    });
+    if (!body.ok) throw new Error(body.error.code);
+    const sealed = await unit.seal({
+      kind: 'milestone',
+      to: config.id,
+      body: body.value,
+      stream: 'case-test-1',
+      sequence: 3,
+      expiresAt: h.clock.now() + 3600_000,
+    });
+    const inbox = topics.dispatchInbox(config.id);
+    await expect(handler(inbox, sealed.bytes)).resolves.toBeUndefined();
+    // Still unreadable at the first retry: nothing recorded, still held.
+    for (const run of pending.splice(0)) run();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(parts.cases.timeline('case-test-1')).toEqual({ ok: false, error: 'storage-failed' });
+
+    // The file is restored from its backup; another connection's write makes ours read it afresh.
+    writeFileSync(file, good);
+    const repair = new Database(file);
+    repair.pragma('user_version = 1');
+    repair.close();
+    const departures = (): number | undefined => {
+      const events = parts.cases.timeline('case-test-1');
+      return events.ok ? events.value.filter((e) => e.kind === 'departure').length : undefined;
+    };
+    for (const run of pending.splice(0)) run();
+    await waitFor(() => departures() === 1, 'the held departure recorded', 3000);
+    // A copy now (the broker's redelivery, an attacker's replay) is a replay: recorded once.
+    await handler(inbox, sealed.bytes);
+    for (const run of pending.splice(0)) run();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(departures()).toBe(1);
+    const heldLines = lines.filter((l) => l.includes('dispatch inbox message held'));
+    expect(heldLines.length).toBeGreaterThan(0);
+    expect(JSON.parse(heldLines[0] as string)).toMatchObject({ kind: 'milestone', code: 'storage-failed' });
+    for (const line of lines) expect(line).not.toMatch(/case-test-1|SqliteError|malformed/);
   });
 });

@@ -1,12 +1,15 @@
 import { join } from 'node:path';
 import type { DispatchConfig } from '../../config/index.js';
-import { computeOutcomeKpis } from '../../dispatch/index.js';
+import { err, ok, type Result } from '../../core/index.js';
+import { computeOutcomeKpis, MILESTONE_REJECTION, type MilestoneRejection } from '../../dispatch/index.js';
 import {
   openIncomingOrDispatch,
   parseStatusTopic,
   RefusalLog,
   systemTimers,
   topics,
+  type DispatchIncoming,
+  type StorageErrorCode,
   type Timers,
 } from '../../hospital-feed/index.js';
 import { SodiumEnvelopeCodec } from '../envelope-codec.js';
@@ -17,6 +20,7 @@ import { DispatchCases } from './cases.js';
 import { HospitalsPanel } from './hospitals-panel.js';
 import { IncidentPanel } from './incident-panel.js';
 import { caseRetention, CASES_FILE, SqliteCaseStore } from './case-store.js';
+import { InboxHold } from './inbox-hold.js';
 import { InquiryDesk } from './inquiry-desk.js';
 import { OUTCOMES_FILE, OutcomeDesk } from './outcome-desk.js';
 import { OutcomeKpiPanel } from './outcome-kpis.js';
@@ -28,6 +32,11 @@ import { killAfterOpenFrom, type AfterOpen } from './test-seam.js';
 import { TIMELINE_FILE, TimelineStore } from './timeline-store.js';
 import { UnitDesk } from './unit-desk.js';
 
+const MILESTONE_REFUSALS: readonly string[] = Object.values(MILESTONE_REJECTION);
+/** A milestone not taken because its store failed (so it is held), not refused by its checks. */
+const isStorageCode = (e: MilestoneRejection | StorageErrorCode): e is StorageErrorCode =>
+  !MILESTONE_REFUSALS.includes(e);
+
 /** Outcome figures cover the same window as the inquiry KPIs (the last 30 days). */
 const OUTCOME_KPI_DAYS = 30;
 
@@ -37,6 +46,7 @@ export interface DispatchParts {
   readonly cases: DispatchCases;
   readonly units: UnitDesk;
   readonly outcomes: OutcomeDesk;
+  readonly held: InboxHold;
 }
 
 export interface DispatchMountOptions {
@@ -69,11 +79,11 @@ export const mountDispatch = async (
   const store = SqliteCaseStore.open(join(config.dataDir, CASES_FILE));
   if (!store.ok) throw new Error(`dispatch cases: ${store.error}`);
   ctx.onStop(() => store.value.close());
-  // The timeline is a record of milestones, but its milestone ids are part of the inbox's replay check,
-  // which knows a message's id only: while they cannot be read every message is counted as seen, so
-  // a role run without the file would refuse every hospital's answer too. A file that cannot be
-  // opened (a corrupt first page) stops the start with the file's name and the storage code (no
-  // path, no driver text), as cases.sqlite does; the file is left as it is for the operator.
+  // The timeline is a record of milestones, but its milestone ids are part of the inbox's replay check
+  // and its recorded milestones decide whether a unit's milestone is new: a role run without the file
+  // could not tell a replayed milestone from a new one. A file that cannot be opened (a corrupt first
+  // page) stops the start with the file's name and the storage code (no path, no driver text), as
+  // cases.sqlite does; the file is left as it is for the operator.
   const timelineOpened = TimelineStore.open(join(config.dataDir, TIMELINE_FILE));
   if (!timelineOpened.ok)
     throw new Error(`dispatch timeline: ${TIMELINE_FILE} cannot be opened (${timelineOpened.error})`);
@@ -82,16 +92,20 @@ export const mountDispatch = async (
   // The replay check is the stores themselves, as at the hospital (storedReplayCheck, feed.ts): each
   // message's id is committed with what it changed (an answer with its case, a milestone with the
   // timeline, an outcome as its row), never at opening, so a kill -9 in between loses nothing.
-  // A store read that fails counts as seen: a possible replay is never applied.
+  // An id a store holds is a replay. A read that fails is logged and decides nothing here: counting
+  // the id as seen would lose every milestone and answer while it fails (no sender sends them again),
+  // so the message is opened and checked against its own kind's store (`applyToStore` below: held while
+  // that cannot be read; an outcome is keyed by its id, so a copy of a stored one stores nothing).
   const seen = (id: string): boolean => {
     const answer = store.value.answered(id);
-    if (!answer.ok || answer.value !== undefined) return true;
+    if (!answer.ok) logger.error('dispatch cases not read', { code: answer.error });
+    if (answer.ok && answer.value !== undefined) return true;
     const milestone = timeline.received(id);
     if (!milestone.ok) logger.error('dispatch timeline not read', { code: milestone.error });
-    if (!milestone.ok || milestone.value) return true;
+    if (milestone.ok && milestone.value) return true;
     const outcome = outcomes.has(id);
     if (!outcome.ok) logger.error('dispatch outcomes not read', { code: outcome.error });
-    return !outcome.ok || outcome.value;
+    return outcome.ok && outcome.value;
   };
   const codec = new SodiumEnvelopeCodec({
     identity: ctx.crypto.identity,
@@ -196,6 +210,44 @@ export const mountDispatch = async (
   );
   const refusals = new RefusalLog(logger, options.timers ?? systemTimers, 'dispatch inbox messages refused');
   ctx.onStop(() => refusals.flush());
+  // Checks an opened milestone or answer against its own store and applies it if it is new.
+  const applyToStore = async (incoming: DispatchIncoming): Promise<Result<void, StorageErrorCode>> => {
+    const { envelope, dispatch } = incoming;
+    switch (dispatch.kind) {
+      case 'milestone': {
+        // Its case's recorded milestones decide whether it is new (a copy is a `duplicate`).
+        const taken = units.receive(incoming);
+        return taken?.ok === false && isStorageCode(taken.error) ? err(taken.error) : ok(undefined);
+      }
+      case 'inquiry-answer': {
+        const stored = store.value.answered(envelope.messageId);
+        if (!stored.ok) return err(stored.error);
+        if (stored.value !== undefined) desk.redelivered(envelope.messageId);
+        else await desk.receive(incoming);
+        return ok(undefined);
+      }
+      case 'inquiry':
+      case 'withdrawal':
+      case 'confirmation':
+      case 'assignment':
+        // Never opened on this inbox (openIncomingOrDispatch takes answers and milestones only).
+        return ok(undefined);
+      default:
+        return dispatch satisfies never;
+    }
+  };
+  // A milestone or an answer whose store cannot check or commit it now is held and tried again
+  // (inbox-hold.ts): its sender does not send it again, and the broker forgets it at our PUBACK.
+  const held = new InboxHold({
+    apply: applyToStore,
+    timers: options.timers ?? systemTimers,
+    logger,
+    dropped: () => {
+      inboxRefused.inc({ reason: 'held-full' });
+      refusals.refused('held-full');
+    },
+  });
+  ctx.onStop(() => held.stop());
   const afterOpen = options.afterOpen ?? killAfterOpenFrom(process.env);
   // Every message is applied and committed before this handler settles, so its PUBACK (link.ts)
   // follows the commit: a kill -9 before that leaves the message with the broker, which delivers it
@@ -223,11 +275,7 @@ export const mountDispatch = async (
       refusals.refused(reason);
       return;
     }
-    if (opened.value.dispatch.kind === 'milestone') {
-      units.receive(opened.value);
-      return;
-    }
-    await desk.receive(opened.value);
+    await held.take(opened.value);
   });
   for (const topic of [topics.allHospitalStatuses, inbox]) {
     const subscribed = await ctx.link.subscribe(topic);
@@ -300,5 +348,5 @@ export const mountDispatch = async (
   });
   dispatchRoutes(ctx.gateway, cases, units);
   logger.info('dispatch started', { region: region.id, hospitals: region.hospitals.length });
-  return { board, desk, cases, units, outcomes };
+  return { board, desk, cases, units, outcomes, held };
 };
