@@ -2,7 +2,7 @@ export { mountTablet, attachmentBounds, type TabletParts } from './mount.js';
 export { ATTACHMENT_UPLOAD_PATH } from './attachments-panel.js';
 export { prepareAttachment, type AttachmentBounds, type Prepared } from './attachment-prepare.js';
 export { stripJpegMetadata, JPEG_ERRORS, type JpegError } from './jpeg-strip.js';
-export { decodeBounded, DECODE_FACTOR } from './pdf-decode.js';
+export { decodeBounded, DECODE_FACTOR, measureBounded, PIXEL_FACTOR } from './pdf-decode.js';
 export { TabletAttachments, type AttachmentRow, type AttachError } from './attachments.js';
 export { CardSessionService, type CardSessionOptions } from './session.js';
 export type { ActionResult } from './patient-roster.js';

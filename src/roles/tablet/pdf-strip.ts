@@ -1,24 +1,8 @@
 import type * as PdfLib from '@cantoo/pdf-lib';
-import type {
-  PDFArray,
-  PDFContext,
-  PDFDict,
-  PDFName,
-  PDFObject,
-  PDFPageLeaf,
-  PDFRawStream,
-  PDFRef,
-} from '@cantoo/pdf-lib';
+import type { PDFArray, PDFContext, PDFDict, PDFName, PDFObject, PDFPageLeaf, PDFRef } from '@cantoo/pdf-lib';
 import { err, ok, type Result } from '../../core/index.js';
-import { stripJpegMetadata } from './jpeg-strip.js';
-import {
-  boundLibrary,
-  decodeBounded,
-  decodeBudget,
-  streamFilters,
-  withBudget,
-  type DecodeBudget,
-} from './pdf-decode.js';
+import { boundLibrary, decodeBudget, pixelBudget, withBudget } from './pdf-decode.js';
+import { cleanStream, type Budgets } from './pdf-streams.js';
 
 export const PDF_ERRORS = ['encrypted-pdf', 'unreadable-pdf'] as const;
 /**
@@ -200,30 +184,6 @@ const flattenAnnotations = (lib: PdfLibrary, ctx: PDFContext, page: PDFPageLeaf)
 };
 
 /**
- * The standard filters (ISO 32000-1 Table 6) and the abbreviations readers also accept. A stream
- * with any other filter cannot be read, by a viewer or by this rewrite, so it could hide anything:
- * its PDF is refused.
- */
-const FILTERS = new Set([
-  'ASCIIHexDecode',
-  'ASCII85Decode',
-  'LZWDecode',
-  'FlateDecode',
-  'RunLengthDecode',
-  'CCITTFaxDecode',
-  'JBIG2Decode',
-  'DCTDecode',
-  'JPXDecode',
-  'AHx',
-  'A85',
-  'LZW',
-  'Fl',
-  'RL',
-  'CCF',
-  'DCT',
-]);
-
-/**
  * The catalog's layer configuration (8.11.4), kept so that a layer hidden by default stays hidden
  * (without it a viewer shows every layer): the groups and the default configuration's states and
  * panel order. Gone: alternate configurations (/Configs) and, from the default one, its /Creator
@@ -249,51 +209,17 @@ const keptLayers = (lib: PdfLibrary, layers: PDFDict): PDFDict => {
 };
 
 /**
- * A DCTDecode stream (8.9.5.3: its data is a JPEG file) without its metadata segments
- * (`stripJpegMetadata`). Filters before DCTDecode (e.g. [/FlateDecode /DCTDecode]) are decoded
- * first (`decodeBounded`), never past `maxBytes` nor the PDF's decode budget, and the stream is
- * written back as DCTDecode alone.
- */
-const cleanStream = (
-  lib: PdfLibrary,
-  stream: PDFRawStream,
-  maxBytes: number,
-  budget: DecodeBudget,
-): Result<void, PdfError> => {
-  const dict = stream.dict;
-  const chain = streamFilters(lib, stream);
-  if (chain === undefined || !chain.filters.every((f) => FILTERS.has(f.decodeText())))
-    return err('unreadable-pdf');
-  const { filters, parms } = chain;
-  if (!['DCTDecode', 'DCT'].includes(filters.at(-1)?.decodeText() ?? '')) return ok(undefined);
-  let jpeg = stream.getContents();
-  if (filters.length > 1) {
-    const decoded = decodeBounded(lib, filters.slice(0, -1), parms.slice(0, -1), jpeg, budget, maxBytes);
-    if (!decoded.ok) return decoded;
-    jpeg = decoded.value;
-    dict.set(lib.PDFName.of('Filter'), lib.PDFName.of('DCTDecode'));
-    const last = parms.at(-1);
-    if (last === undefined) dict.delete(lib.PDFName.of('DecodeParms'));
-    else dict.set(lib.PDFName.of('DecodeParms'), last);
-  }
-  const stripped = stripJpegMetadata(jpeg);
-  if (!stripped.ok) return err('unreadable-pdf');
-  stream.updateContents(stripped.value);
-  return ok(undefined);
-};
-
-/**
- * Walks what the new document's catalog reaches, dropping `DROPPED_KEYS` everywhere and the
- * metadata segments of every JPEG, then deletes every object it did not reach (annotations drawn
+ * Walks what the new document's catalog reaches, dropping `DROPPED_KEYS` everywhere, checking every
+ * stream's filters within the budgets and the metadata segments of every JPEG (`cleanStream`), then deletes every object it did not reach (annotations drawn
  * into their page, XMP streams, whatever the copied pages pointed at and no longer do). An object the
  * parser could not read (it would be written back as the bytes it came as) makes the PDF unreadable.
  */
-const scrub = (
+const scrub = async (
   lib: PdfLibrary,
   ctx: PDFContext,
   maxBytes: number,
-  budget: DecodeBudget,
-): Result<void, PdfError> => {
+  budgets: Budgets,
+): Promise<Result<void, PdfError>> => {
   const reached = new Set<PDFRef>();
   const seen = new Set<PDFObject>();
   const todo: (PDFObject | undefined)[] = [ctx.trailerInfo.Root];
@@ -310,7 +236,8 @@ const scrub = (
     else if (o instanceof lib.PDFDict || o instanceof lib.PDFStream) {
       const dict = o instanceof lib.PDFStream ? o.dict : o;
       for (const key of dict.keys()) if (DROPPED_KEYS.has(key.decodeText())) dict.delete(key);
-      const cleaned = o instanceof lib.PDFRawStream ? cleanStream(lib, o, maxBytes, budget) : ok(undefined);
+      const cleaned =
+        o instanceof lib.PDFRawStream ? await cleanStream(lib, o, maxBytes, budgets) : ok(undefined);
       if (!cleaned.ok) return cleaned;
       for (const x of dict.values()) todo.push(x);
     }
@@ -330,8 +257,10 @@ const scrub = (
  * Encrypted PDFs are refused: the tablet cannot remove a password, and cannot strip what it cannot
  * read. Not cleaned: inline images in content streams (8.9.7; ≤ 4 KB by the standard's advice) and
  * JPEG 2000 (JPXDecode) boxes, see docs/protocol.md "Attachments". `maxBytes` bounds the PDF sent, and
- * so what a filtered JPEG may inflate to, and what all the PDF's streams may decode to in all
- * (`decodeBudget`: a decompression bomb is refused, `too-large`, before it is inflated).
+ * so what a filtered JPEG may inflate to, and what the PDF may decode to in all: the streams the
+ * parser expands and every filtered stream the new PDF carries (`cleanStream`), within
+ * `decodeBudget`, lossless images' samples within `pixelBudget`. A decompression bomb is refused,
+ * `too-large`, before it is inflated, so it neither stalls the tablet nor reaches the ER's viewer.
  */
 export const rewritePdf = async (
   lib: PdfLibrary,
@@ -363,7 +292,10 @@ export const rewritePdf = async (
       flattenAnnotations(lib, out.context, page.node);
       for (const key of page.node.keys()) if (!PAGE_KEYS.has(key.decodeText())) page.node.delete(key);
     }
-    const scrubbed = scrub(lib, out.context, maxBytes, budget);
+    const scrubbed = await scrub(lib, out.context, maxBytes, {
+      decode: budget,
+      pixels: pixelBudget(maxBytes),
+    });
     if (!scrubbed.ok) return scrubbed;
     return ok(await out.save({ addDefaultPage: false, updateFieldAppearances: false }));
   } catch {
