@@ -1,40 +1,51 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, ok } from '../../src/core/index.js';
-import type { DirectoryView } from '../../src/crypto/index.js';
+import type { DispatchConfig } from '../../src/config/index.js';
+import { MemoryReplayStore, type DirectorySource, type DirectoryView } from '../../src/crypto/index.js';
 import { RegionalInquiryPolicies } from '../../src/dispatch/index.js';
-import type {
-  DispatchIncoming,
-  EnvelopeCodec,
-  OpenedEnvelope,
-  OutcomeBody,
-  PublishLink,
-  Timers,
+import {
+  encodeDispatchBody,
+  topics,
+  type BrokerLink,
+  type DispatchIncoming,
+  type EnvelopeCodec,
+  type OpenedEnvelope,
+  type OutcomeBody,
+  type PublishLink,
+  type Timers,
 } from '../../src/hospital-feed/index.js';
 import { createLogger } from '../../src/log/index.js';
+import { Metrics } from '../../src/metrics/index.js';
 import {
   CASES_FILE,
   caseRetention,
   DispatchCases,
   InquiryDesk,
+  mountDispatch,
   SqliteCaseStore,
   TimelineStore,
   UnitDesk,
 } from '../../src/roles/dispatch/index.js';
 import { OutcomeDesk } from '../../src/roles/dispatch/outcome-desk.js';
+import { SodiumEnvelopeCodec } from '../../src/roles/envelope-codec.js';
+import type { RoleContext } from '../../src/roles/runtime.js';
+import { directoryOf, fixedIdentity } from '../crypto/support.js';
+import { configFor, openHarness } from '../gateway/harness.js';
 import { unwrap } from '../support/feed/harness.js';
+import { waitFor } from '../support/wait.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
 
-// A real tmpfs of 256 KiB for timeline.sqlite, filled up once the store is open: SQLite's own
+// A real tmpfs of 1 MiB for the dispatch files, filled up once the store is open: SQLite's own
 // SQLITE_FULL on a real file, as test/hospital-feed/storage-faults.test.ts does (mounting needs root,
 // as CI runs: without it this file fails rather than skips).
 const mountPoint = mkdtempSync(join(tmpdir(), 'dispatch-tmpfs-'));
-execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mountPoint], { stdio: 'ignore' });
+execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'ignore' });
 afterAll(() => {
   execFileSync('umount', ['-l', mountPoint]);
 });
@@ -269,5 +280,105 @@ describe('dispatch on an outcomes.sqlite that cannot be written', () => {
     expect(desk.facts(0)).toHaveLength(1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(acks).toEqual(['ems/v1/hospital/hosp-a/in']);
+  });
+});
+
+const dispatchKey = fixedIdentity('dispatch-test', 50);
+const unitKey = fixedIdentity('amb-test', 70);
+const withUnit = {
+  current: directoryOf([
+    { identity: dispatchKey, role: 'dispatch' },
+    { identity: unitKey, role: 'ambulance' },
+  ]),
+} as unknown as DirectorySource;
+
+/**
+ * A unit's milestone is published directly (the tablet counts it delivered once the broker has it)
+ * and the broker forgets it at dispatch's PUBACK, so one whose write fails used to be lost for good.
+ * Now the inbox holds it and records it, once, when the timeline can be written again.
+ */
+describe("the dispatch inbox with a unit's milestone it cannot write", () => {
+  it('holds it and records it once when space is back', async () => {
+    const extra = { sampleRegion: { seed: 3, count: 20 } };
+    const h = await openHarness('dispatch', extra);
+    closers.push(() => h.gateway.close());
+    const dataDir = join(mountPoint, 'dispatch');
+    mkdirSync(dataDir, { mode: 0o700 });
+    const config = { ...configFor('dispatch', h.dataDir, extra), dataDir } as DispatchConfig;
+    // The role's timers, run by hand: the hold tries again on one (no waiting in the test).
+    const pending: (() => void)[] = [];
+    const timers: Timers = {
+      setTimeout: (fn) => pending.push(fn) && fn,
+      clearTimeout: (handle) => void pending.splice(pending.indexOf(handle as () => void) >>> 0, 1),
+    };
+    let handler: ((topic: string, payload: Uint8Array) => Promise<void>) | undefined;
+    const link = {
+      isUp: true,
+      receiveMaximum: undefined,
+      publish: () => Promise.resolve(ok(undefined)),
+      subscribe: () => Promise.resolve(ok(undefined)),
+      onMessage: (h: typeof handler) => {
+        handler = h;
+      },
+      on: () => undefined,
+    } as unknown as BrokerLink;
+    const lines: string[] = [];
+    const ctx: RoleContext = {
+      logger: createLogger({ level: 'debug', sink: (line) => lines.push(line) }),
+      metrics: new Metrics({}, false),
+      readiness: undefined as never,
+      app: h.gateway.app,
+      gateway: h.gateway,
+      link,
+      crypto: { identity: dispatchKey, keys: [dispatchKey], directory: withUnit },
+      clock: h.clock,
+      onStop: (stop) => void closers.push(() => void stop()),
+    };
+    const parts = await mountDispatch(config, ctx, { timers, newCaseId: () => 'case-full-1' });
+    if (handler === undefined) throw new Error('no inbox handler');
+    parts.cases.open('dispatcher-1', {
+      incident: { location: { lat: 35.69, lon: 139.7 }, category: 'stroke', acuity: 'serious' },
+      ageBand: '75-89',
+      sex: 'female',
+    } as unknown as Parameters<DispatchCases['open']>[1]);
+    expect(await parts.units.assign('case-full-1', 'amb-test')).toEqual(ok(undefined));
+
+    const unit = new SodiumEnvelopeCodec({
+      identity: unitKey,
+      keys: [unitKey],
+      directory: withUnit,
+      replay: new MemoryReplayStore(),
+      clock: h.clock,
+    });
+    const body = encodeDispatchBody({
+      kind: 'milestone',
+      body: { caseId: 'case-full-1', unitId: 'amb-test', milestone: 'departure', at: h.clock.now() },
+    });
+    if (!body.ok) throw new Error(body.error.code);
+    const sealed = await unit.seal({
+      kind: 'milestone',
+      to: config.id,
+      body: body.value,
+      stream: 'case-full-1',
+      sequence: 3,
+      expiresAt: h.clock.now() + 3600_000,
+    });
+    const departures = (): number =>
+      unwrap(parts.cases.timeline('case-full-1')).filter((e) => e.kind === 'departure').length;
+    const inbox = topics.dispatchInbox(config.id);
+    fillDisk();
+    await expect(handler(inbox, sealed.bytes)).resolves.toBeUndefined();
+    expect(departures()).toBe(0);
+    expect(lines.filter((l) => l.includes('dispatch timeline not stored'))[0]).toContain('storage-full');
+
+    freeDisk();
+    for (const run of pending.splice(0)) run();
+    await waitFor(() => departures() === 1, 'the held departure recorded', 3000);
+    // A copy now (the broker's redelivery, an attacker's replay) is a replay: recorded once.
+    await handler(inbox, sealed.bytes);
+    for (const run of pending.splice(0)) run();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(departures()).toBe(1);
+    for (const line of lines) expect(line).not.toMatch(/case-full-1|SqliteError/);
   });
 });
