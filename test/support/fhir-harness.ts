@@ -13,9 +13,8 @@ import {
 import { SeededRandom } from '../../src/sim/index.js';
 import {
   DEMO_PATIENT_IDENTIFIER_SYSTEM,
-  FHIR_BASE_PATH,
   abortableSleep,
-  fhirRecordsServer,
+  loadFhirRecordsServer,
   type FaultModes,
   type FhirServer,
 } from '../../src/sim/records/index.js';
@@ -23,6 +22,7 @@ import { MemoryStore, deviceKeys, testSigner, testVerifier, type DeviceKeys } fr
 import { SEED, TTL_MS } from './records-harness.js';
 
 const { FhirRecordsClient, nodeTransport } = await loadFhirRecords();
+const { FHIR_BASE_PATH, fhirRecordsServer } = await loadFhirRecordsServer();
 
 /** The population the FHIR tests load (the engine's store is per patient, but loading still costs). */
 export const FHIR_POPULATION = 60;

@@ -1,5 +1,4 @@
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { createPrivateKey, webcrypto, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -17,7 +16,21 @@ import { SeededRandom } from '../random.js';
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 const crypto = webcrypto;
-x509.cryptoProvider.set(crypto as never);
+
+/**
+ * @peculiar/x509 (with reflect-metadata and its ASN.1 packages: ~2.6 MiB of heap), loaded with the
+ * first certificate read or made: the in-process demo ambulance imports this folder for its reader
+ * at start-up, but reads a card's certificates only on the first tap (issue 16).
+ */
+let x509Loaded: Promise<typeof X509> | undefined;
+const loadX509 = (): Promise<typeof X509> =>
+  (x509Loaded ??= (async () => {
+    // tsyringe, under @peculiar/x509, needs the Reflect metadata API in place before it loads.
+    await import('reflect-metadata');
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(crypto as never);
+    return x509;
+  })());
 
 const RSA: webcrypto.RsaHashedKeyGenParams = {
   name: 'RSASSA-PKCS1-v1_5',
@@ -78,6 +91,7 @@ const newKeyPair = async (): Promise<{ keys: CryptoKeyPair; pkcs8Pem: string }> 
 
 /** The test CA of a state directory, generated on first use. */
 export const loadOrCreateTestCa = async (stateDir: string): Promise<TestCa> => {
+  const x509 = await loadX509();
   const dir = join(stateDir, 'ca');
   const certFile = join(dir, 'ca.pem');
   const keyFile = join(dir, 'ca-key.pem');
@@ -138,6 +152,7 @@ const issue = async (
   notBefore: Date,
   notAfter: Date,
 ): Promise<Uint8Array> => {
+  const x509 = await loadX509();
   const caCert = new x509.X509Certificate(ca.certificateDer);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber,

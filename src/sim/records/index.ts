@@ -43,7 +43,13 @@ export {
   type ReferenceRecordsOptions,
   type RunningReferenceRecords,
 } from './serve.js';
-export { fhirRecordsServer, FHIR_BASE_PATH, type FhirServer, type FhirServerOptions } from './fhir-server.js';
+export type { FhirServer, FhirServerOptions } from './fhir-server.js';
+/**
+ * The reference FHIR server (`fhirRecordsServer`, `FHIR_BASE_PATH`), loaded when asked for: medplum's
+ * engine and FHIR definitions are ~2 MiB of heap, and the in-process demo ambulance, which uses this
+ * folder's synthetic holders only, never serves FHIR (issue 16).
+ */
+export const loadFhirRecordsServer = () => import('./fhir-server.js');
 export { DEMO_PATIENT_IDENTIFIER_SYSTEM, type Resource } from './fhir-population.js';
 export { register, registeredHolder, registeredNamesake, hasNamesake, municipalityOf } from './register.js';
 export { okusuriTechoText, okusuriTechoPayload, type OkusuriTechoOptions } from './okusuri-techo.js';

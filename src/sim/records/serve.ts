@@ -7,7 +7,6 @@ import { parseTrustAnchors, type TrustAnchor } from '../../reader/index.js';
 import { SeededRandom } from '../random.js';
 import { certificateCardCheck, directoryVerifier, envelopeSealer } from './ports.js';
 import { DEMO_PATIENT_IDENTIFIER_SYSTEM } from './fhir-population.js';
-import { FHIR_BASE_PATH, fhirRecordsServer } from './fhir-server.js';
 import { abortableSleep, recordsService, type FaultModes } from './service.js';
 import { Hono } from 'hono';
 
@@ -80,6 +79,7 @@ export const startReferenceRecords = async (
   directory.value.watch();
   let server: RunningServer;
   let fhirUrl: string | undefined;
+  let fhirBase: string | undefined;
   try {
     const rng = new SeededRandom(options.seed).fork('records-sim-faults');
     const kinds = options.kinds ?? 'sealed';
@@ -103,6 +103,9 @@ export const startReferenceRecords = async (
         }),
       );
     if (kinds !== 'sealed') {
+      // Loaded only for a FHIR kind (index.ts, loadFhirRecordsServer: medplum's engine, ~2 MiB of heap).
+      const { FHIR_BASE_PATH, fhirRecordsServer } = await import('./fhir-server.js');
+      fhirBase = FHIR_BASE_PATH;
       const fhir = fhirRecordsServer({
         seed: options.seed,
         populationSize: options.populationSize,
@@ -119,7 +122,7 @@ export const startReferenceRecords = async (
       app.route('/', fhir.app);
     }
     server = await startServer(app, { host: options.host, port: options.port });
-    fhirUrl = kinds === 'sealed' ? undefined : `${server.url}${FHIR_BASE_PATH}`;
+    fhirUrl = fhirBase === undefined ? undefined : `${server.url}${fhirBase}`;
   } catch (error) {
     await directory.value.close();
     identity.wipe();
