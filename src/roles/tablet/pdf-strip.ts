@@ -67,6 +67,18 @@ const DROPPED_KEYS = new Set([
   'Usage',
 ]);
 
+/**
+ * A metadata stream (14.3.2: /Type /Metadata, XMP), under whatever key it is reached: a file whose
+ * key is damaged or misspelt (a /Metadata byte changed) would otherwise carry its XMP along.
+ */
+const isMetadataStream = (lib: PdfLibrary, ctx: PDFContext, value: PDFObject): boolean => {
+  const stream = ctx.lookup(value);
+  return (
+    stream instanceof lib.PDFStream &&
+    stream.dict.lookup(lib.PDFName.of('Type')) === lib.PDFName.of('Metadata')
+  );
+};
+
 /** Annotation flags (12.5.3): Hidden and NoView annotations are never drawn. */
 const HIDDEN = 1 << 1;
 const NO_VIEW = 1 << 5;
@@ -235,7 +247,8 @@ const scrub = async (
     else if (o instanceof lib.PDFArray) for (const x of o.asArray()) todo.push(x);
     else if (o instanceof lib.PDFDict || o instanceof lib.PDFStream) {
       const dict = o instanceof lib.PDFStream ? o.dict : o;
-      for (const key of dict.keys()) if (DROPPED_KEYS.has(key.decodeText())) dict.delete(key);
+      for (const [key, value] of dict.entries())
+        if (DROPPED_KEYS.has(key.decodeText()) || isMetadataStream(lib, ctx, value)) dict.delete(key);
       const cleaned =
         o instanceof lib.PDFRawStream ? await cleanStream(lib, o, maxBytes, budgets) : ok(undefined);
       if (!cleaned.ok) return cleaned;
@@ -254,8 +267,9 @@ const scrub = async (
  * trailer /ID and every object no page reaches are left behind; the pages then lose their annotations (drawn in), their own and their resources' metadata,
  * and their JPEGs their EXIF/XMP/IPTC segments. The new document gets no information dictionary
  * (`updateMetadata: false`: the library would otherwise write its name and today's date).
- * Encrypted PDFs are refused: the tablet cannot remove a password, and cannot strip what it cannot
- * read. Not cleaned: inline images in content streams (8.9.7; ≤ 4 KB by the standard's advice) and
+ * An encrypted PDF that opens with the empty user password (permissions only) is decrypted and
+ * rewritten as any other, with no encryption of its own (what goes to the hospital is sealed
+ * anyway); one that needs a password is refused: the tablet cannot strip what it cannot read. Not cleaned: inline images in content streams (8.9.7; ≤ 4 KB by the standard's advice) and
  * JPEG 2000 (JPXDecode) boxes, see docs/protocol.md "Attachments". `maxBytes` bounds the PDF sent, and
  * so what a filtered JPEG may inflate to, and what the PDF may decode to in all: the streams the
  * parser expands and every filtered stream the new PDF carries (`cleanStream`), within
@@ -272,7 +286,19 @@ export const rewritePdf = async (
   try {
     source = await withBudget(budget, () => lib.PDFDocument.load(bytes, { updateMetadata: false }));
   } catch (e) {
-    return err(e instanceof lib.EncryptedPDFError ? 'encrypted-pdf' : (budget.refused ?? 'unreadable-pdf'));
+    if (!(e instanceof lib.EncryptedPDFError)) return err(budget.refused ?? 'unreadable-pdf');
+    // Encrypted (7.6): opened with the empty user password, as a viewer opens it without asking
+    // (a "permissions-only" PDF: 7.6.4.3 Algorithms 6 and 11 check the padding string alone), its
+    // strings and streams decrypted as they are parsed (the library's standard security handler:
+    // RC4 and AES-128, V 1, 2 and 4; AES-256, V 5). One that needs a password, or another handler
+    // (public-key, 7.6.5), stays refused.
+    try {
+      source = await withBudget(budget, () =>
+        lib.PDFDocument.load(bytes, { updateMetadata: false, password: '' }),
+      );
+    } catch {
+      return err(budget.refused ?? 'encrypted-pdf');
+    }
   }
   if (budget.refused !== undefined) return err(budget.refused);
   try {
