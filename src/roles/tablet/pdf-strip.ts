@@ -269,8 +269,9 @@ const scrub = async (
  * (`updateMetadata: false`: the library would otherwise write its name and today's date).
  * An encrypted PDF that opens with the empty user password (permissions only) is decrypted and
  * rewritten as any other, with no encryption of its own (what goes to the hospital is sealed
- * anyway); one that needs a password is refused: the tablet cannot strip what it cannot read. Not cleaned: inline images in content streams (8.9.7; ≤ 4 KB by the standard's advice) and
- * JPEG 2000 (JPXDecode) boxes, see docs/protocol.md "Attachments". `maxBytes` bounds the PDF sent, and
+ * anyway); one that needs a password is refused: the tablet cannot strip what it cannot read. Not
+ * cleaned: the JPEG segments of inline images in content streams (8.9.7; ≤ 4 KB by the standard's
+ * advice) and JPEG 2000 (JPXDecode) metadata boxes, see docs/decisions.md. `maxBytes` bounds the PDF sent, and
  * so what a filtered JPEG may inflate to, and what the PDF may decode to in all: the streams the
  * parser expands and every filtered stream the new PDF carries (`cleanStream`), within
  * `decodeBudget`, lossless images' samples within `pixelBudget`. A decompression bomb is refused,
