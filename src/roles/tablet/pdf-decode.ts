@@ -39,9 +39,9 @@ export const decodeBudget = (maxBytes: number): DecodeBudget => ({ remaining: DE
  * JPEG's are, and compress far better than structure: one A4 page of lossless RGB at 300 dpi is
  * 26 MB of samples (2480 × 3508 × 3) in a few hundred KiB, past 4 × the default bound on its own.
  * Each image decodes to no more than its dictionary declares (`imageDataBytes`), and is counted,
- * never held (`measureBounded`), so this bounds the tablet's time (zlib inflates it in ~0.3 s per
- * 256 MiB, measured in docs/decisions.md), and what a viewer allocates for the PDF's images. 64 × the
- * default bound is 256 MiB: ten such pages.
+ * never held (`measureBounded`), so this bounds the tablet's time (zlib counts past 256 MiB in
+ * 0.16–0.25 s, measured in docs/decisions.md) and what the PDF's images inflate to in a viewer (not
+ * what their /Width and /Height make it allocate). 64 × the default bound is 256 MiB: ten such pages.
  */
 export const PIXEL_FACTOR = 64;
 export const pixelBudget = (maxBytes: number): DecodeBudget => ({ remaining: PIXEL_FACTOR * maxBytes });
