@@ -31,6 +31,8 @@ COPY package.json ./
 COPY examples ./examples
 USER ems
 ENV NODE_ENV=production
+# As deploy/systemd/ems-gateway.service: two malloc arenas (its comment says why).
+ENV MALLOC_ARENA_MAX=2
 EXPOSE 8443
 # /healthz is liveness only; the port must match http.port in the mounted configuration.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -47,12 +47,25 @@ interface Started {
   readonly startMs: number;
 }
 
+/** The shipped systemd unit: the roles run with the environment it sets, as deployed. */
+const UNIT_FILE = fileURLToPath(new URL('../../deploy/systemd/ems-gateway.service', import.meta.url));
+
+/** The unit's `Environment=NAME=VALUE` lines (systemd.exec; the unit quotes none of its values). */
+const unitEnvironment = (): Record<string, string> =>
+  Object.fromEntries(
+    [...readFileSync(UNIT_FILE, 'utf8').matchAll(/^Environment=([A-Z_][A-Z0-9_]*)=(\S+)$/gm)].map((m) => [
+      m[1] as string,
+      m[2] as string,
+    ]),
+  );
+
 /** `ems-gateway run --config FILE`, resolved once it prints its "running at" line. */
-const runRole = (name: string, configFile: string): Promise<Started> =>
+const runRole = (name: string, configFile: string, env: Record<string, string>): Promise<Started> =>
   new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [CLI, 'run', '--config', configFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     let out = '';
     let errors = '';
@@ -152,9 +165,10 @@ export const run = async (): Promise<BenchReport> => {
     { name: 'dispatch', file: configFile('dispatch', DISPATCH, {}) },
   ];
   const started: Started[] = [];
+  const env = unitEnvironment();
   try {
     // One at a time: each start-up has the machine to itself, as at a real role's boot.
-    for (const { name, file } of files) started.push(await runRole(name, file));
+    for (const { name, file } of files) started.push(await runRole(name, file, env));
     // The largest of SAMPLES VmRSS readings of each role, SAMPLE_EVERY_MS apart.
     const sampleAll = async (): Promise<number[]> => {
       const largest = started.map(() => 0);
@@ -193,6 +207,9 @@ export const run = async (): Promise<BenchReport> => {
         'RSS idle: after V8’s memory reducer has shrunk the young generation that start-up grew (it waits for the process to be idle); the earlier figure still has it',
         '`ems-gateway run` returns freed heap memory to the OS once the role is quiet (~10 s after start-up; src/memory): the idle figure is after it',
         'the PC/SC ambulance: its main process only (the PC/SC binding runs in a child process of its own)',
+        `environment of the shipped systemd unit (deploy/systemd/ems-gateway.service): ${Object.entries(env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
         'V8 flags for the roles: NODE_OPTIONS reaches them (e.g. NODE_OPTIONS=--max-semi-space-size=2 npm run bench:roles-rss)',
         'goal (issue 16): a role process idle ≤ 80 MB',
       ],
