@@ -51,6 +51,27 @@ describe('the tablet as a guided flow (issue 15)', () => {
     };
   };
 
+  /** A page of its own, logged in as the crew in English, for the tests of one behaviour each. */
+  const crewPage = async (viewport: { width: number; height: number }) => {
+    const context = await chromium.newContext({ viewport });
+    const page = await context.newPage();
+    await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', {
+      enrolled: false,
+      lang: 'en',
+    });
+    return { context, page };
+  };
+
+  /** A 12-lead print-out chosen in the file form: its category, then the file. */
+  const chooseEcg = async (page: Page): Promise<void> => {
+    await page.selectOption('#file-category', 'ecg');
+    await page.setInputFiles('#file-file', {
+      name: 'ecg.png',
+      mimeType: 'image/png',
+      buffer: await ecgImage(),
+    });
+  };
+
   let page: Page;
   beforeAll(async () => {
     // One log-in (a one-time code is good once per step); the sizes are the same page turned.
@@ -133,12 +154,7 @@ describe('the tablet as a guided flow (issue 15)', () => {
   }, 240_000);
 
   it('typing while its panel is being refreshed stays, through a refusal (drafts go by form id, not element)', async () => {
-    const context = await chromium.newContext({ viewport: SCREEN_SIZES.landscape });
-    const page = await context.newPage();
-    await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', {
-      enrolled: false,
-      lang: 'en',
-    });
+    const { context, page } = await crewPage(SCREEN_SIZES.landscape);
     // The report panel's refresh (sent when the screen's event stream opens) and the drafts are held on
     // their way, so the typing happens while the panel is in flight, as on a slow link.
     const gate = () => {
@@ -183,12 +199,7 @@ describe('the tablet as a guided flow (issue 15)', () => {
   }, 120_000);
 
   it('a bad value comes back kept and named, the summary focused; a reload keeps unsent typing', async () => {
-    const context = await chromium.newContext({ viewport: SCREEN_SIZES.portrait });
-    const page = await context.newPage();
-    await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', {
-      enrolled: false,
-      lang: 'en',
-    });
+    const { context, page } = await crewPage(SCREEN_SIZES.portrait);
     await page.click('[data-action=new-patient]');
     await page.waitForSelector('[data-phase=unidentified]');
     await page.fill('#ageValue', '70');
@@ -214,15 +225,11 @@ describe('the tablet as a guided flow (issue 15)', () => {
     await page.waitForSelector('[data-live][data-state=up]');
     expect(await page.inputValue('#mechanism')).toBe('fall from a ladder');
     expect(await page.inputValue('#hr')).toBe('-5');
+    await context.close();
   }, 120_000);
 
   it('a file chosen while its panel is being refreshed stays chosen, and the post carries it', async () => {
-    const context = await chromium.newContext({ viewport: SCREEN_SIZES.landscape });
-    const page = await context.newPage();
-    await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', {
-      enrolled: false,
-      lang: 'en',
-    });
+    const { context, page } = await crewPage(SCREEN_SIZES.landscape);
     // The attachments panel's refresh (sent when the screen's event stream opens) is held on its way,
     // so the file is chosen while the panel is in flight, as under load: a browser cannot put a file
     // back through an input's value.
@@ -244,12 +251,7 @@ describe('the tablet as a guided flow (issue 15)', () => {
     await panelHeld;
     const form = 'form[data-form^="attach-file:"]';
     await page.evaluate(`document.querySelector('${form}').dataset.before = '1'`);
-    await page.selectOption('#file-category', 'ecg');
-    await page.setInputFiles('#file-file', {
-      name: 'ecg.png',
-      mimeType: 'image/png',
-      buffer: await ecgImage(),
-    });
+    await chooseEcg(page);
     holding = false;
     release();
     await page.waitForSelector(`${form}:not([data-before])`);
@@ -263,12 +265,7 @@ describe('the tablet as a guided flow (issue 15)', () => {
   }, 120_000);
 
   it("what is chosen and typed before the screen's script has run stays through its first refresh, and the post carries it", async () => {
-    const context = await chromium.newContext({ viewport: SCREEN_SIZES.landscape });
-    const page = await context.newPage();
-    await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', {
-      enrolled: false,
-      lang: 'en',
-    });
+    const { context, page } = await crewPage(SCREEN_SIZES.landscape);
     await page.click('[data-action=new-patient]');
     await page.waitForSelector('[data-phase=unidentified]');
     // The screen's script (deferred) is held on its way, as on a slow tablet right after a post: the
@@ -289,12 +286,7 @@ describe('the tablet as a guided flow (issue 15)', () => {
     await page.evaluate(
       `for (const f of document.querySelectorAll('${file}, ${report}')) f.dataset.before = '1'`,
     );
-    await page.selectOption('#file-category', 'ecg');
-    await page.setInputFiles('#file-file', {
-      name: 'ecg.png',
-      mimeType: 'image/png',
-      buffer: await ecgImage(),
-    });
+    await chooseEcg(page);
     await page.fill('#ageValue', '71');
     release();
     // Both panels came back from the server (their forms are new elements) with what was in hand.
@@ -310,12 +302,7 @@ describe('the tablet as a guided flow (issue 15)', () => {
   }, 120_000);
 
   it('a tap held down while its panel is refreshed still posts: the panel is swapped once the finger is up', async () => {
-    const context = await chromium.newContext({ viewport: SCREEN_SIZES.landscape });
-    const page = await context.newPage();
-    await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', {
-      enrolled: false,
-      lang: 'en',
-    });
+    const { context, page } = await crewPage(SCREEN_SIZES.landscape);
     // As after any post: the screen reloads and its event stream, once open, refetches every panel.
     // The attachments panel's answer is held until the crew's finger is down on its button, so the
     // panel comes back between the press and the release (a tap right after a post, while the
@@ -339,12 +326,7 @@ describe('the tablet as a guided flow (issue 15)', () => {
     holding = false;
     const form = 'form[data-form^="attach-file:"]';
     await page.evaluate(`document.querySelector('${form}').dataset.before = '1'`);
-    await page.selectOption('#file-category', 'ecg');
-    await page.setInputFiles('#file-file', {
-      name: 'ecg.png',
-      mimeType: 'image/png',
-      buffer: await ecgImage(),
-    });
+    await chooseEcg(page);
     const attach = page.locator('[data-action=attach-file]');
     await attach.scrollIntoViewIfNeeded();
     const button = await attach.boundingBox();
