@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { privateSqliteFile, type Clock, type Result } from '../../core/index.js';
+import type Database from 'better-sqlite3';
+import { err, type Clock, type Result } from '../../core/index.js';
 import {
   strokeCapable,
   type Category,
@@ -10,14 +10,25 @@ import {
 import {
   attempt,
   encodeBody,
+  openDatabase,
   topics,
   type EnvelopeCodec,
   type FeedLink,
   type OpenedEnvelope,
   type OutcomeBody,
+  type Db,
   type StorageErrorCode,
 } from '../../hospital-feed/index.js';
 import type { Logger } from '../../log/index.js';
+
+/** Append-only: an outcome is stored once, by its envelope's id, and never changed. */
+const OUTCOMES_SCHEMA = `CREATE TABLE IF NOT EXISTS outcomes (
+      message_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, hospital_id TEXT NOT NULL,
+      report_id TEXT NOT NULL, icd10 TEXT NOT NULL, disposition TEXT NOT NULL, category TEXT,
+      stroke_capable INTEGER, at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS outcomes_at ON outcomes (at);
+    CREATE TRIGGER IF NOT EXISTS outcomes_no_update BEFORE UPDATE ON outcomes BEGIN SELECT RAISE(ABORT, 'append-only'); END;`;
 
 /** The outcomes' file in the dispatch role's data directory. */
 export const OUTCOMES_FILE = 'outcomes.sqlite';
@@ -48,13 +59,13 @@ interface Row {
  * acknowledged again.
  */
 export class OutcomeDesk {
-  readonly #db: Database.Database;
+  readonly #db: Db;
   readonly #insert: Database.Statement;
   readonly #byMessage: Database.Statement;
   readonly #since: Database.Statement;
 
   private constructor(
-    db: Database.Database,
+    db: Db,
     private readonly o: {
       readonly dispatchId: string;
       readonly codec: EnvelopeCodec;
@@ -78,26 +89,14 @@ export class OutcomeDesk {
   /**
    * Opens (or creates) the file. One that cannot be opened (a corrupt first page: SQLITE_NOTADB; a
    * directory we may not write in) returns its storage code, never the driver's error (its text can
-   * carry a path or SQL), as `TimelineStore.open` does.
+   * carry a path or SQL): `openDatabase`, as every store of the role opens its file.
    */
   static open(file: string, options: OutcomeDesk['o']): Result<OutcomeDesk, StorageErrorCode> {
-    let db: Database.Database | undefined;
-    const opened = attempt(() => {
-      privateSqliteFile(file);
-      db = new Database(file);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.exec(`CREATE TABLE IF NOT EXISTS outcomes (
-        message_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, hospital_id TEXT NOT NULL,
-        report_id TEXT NOT NULL, icd10 TEXT NOT NULL, disposition TEXT NOT NULL, category TEXT,
-        stroke_capable INTEGER, at INTEGER NOT NULL
-      ) STRICT;
-      CREATE INDEX IF NOT EXISTS outcomes_at ON outcomes (at);
-      CREATE TRIGGER IF NOT EXISTS outcomes_no_update BEFORE UPDATE ON outcomes BEGIN SELECT RAISE(ABORT, 'append-only'); END;`);
-      return new OutcomeDesk(db, options);
-    });
-    if (!opened.ok) db?.close();
-    return opened;
+    const db = openDatabase(file, OUTCOMES_SCHEMA);
+    if (!db.ok) return err(db.error);
+    const desk = attempt(() => new OutcomeDesk(db.value, options));
+    if (!desk.ok) db.value.close();
+    return desk;
   }
 
   /**

@@ -1,10 +1,28 @@
-import Database from 'better-sqlite3';
-import { ok, privateSqliteFile, type Result } from '../../core/index.js';
+import type Database from 'better-sqlite3';
+import { err, ok, type Result } from '../../core/index.js';
 import { UNIT_MILESTONES, type TimelineEvent, type UnitMilestone } from '../../dispatch/index.js';
-import { attempt, MIN_RETENTION_MS, type StorageErrorCode } from '../../hospital-feed/index.js';
+import {
+  attempt,
+  MIN_RETENTION_MS,
+  openDatabase,
+  type Db,
+  type StorageErrorCode,
+} from '../../hospital-feed/index.js';
 
 /** The timeline's file in the dispatch role's data directory. */
 export const TIMELINE_FILE = 'timeline.sqlite';
+
+/** Events are append-only; a milestone's envelope id is kept until `keep_until` (its replay check). */
+const TIMELINE_SCHEMA = `CREATE TABLE IF NOT EXISTS events (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      case_id TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, hospital_id TEXT
+    );
+    CREATE INDEX IF NOT EXISTS events_at ON events (at);
+    CREATE TABLE IF NOT EXISTS milestone_messages (
+      message_id TEXT NOT NULL PRIMARY KEY, keep_until INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS milestone_messages_keep_until ON milestone_messages (keep_until);
+    CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'append-only'); END;`;
 
 interface Row {
   case_id: string;
@@ -36,14 +54,14 @@ const isUnitMilestone = (kind: string): kind is UnitMilestone =>
  * milestone, a case panel or the KPI panel, and each of them decides what "not known" means there.
  */
 export class TimelineStore {
-  readonly #db: Database.Database;
+  readonly #db: Db;
   readonly #insert: Database.Statement;
   readonly #since: Database.Statement;
   readonly #ofCase: Database.Statement;
   readonly #received: Database.Statement<[string]>;
   readonly #milestone: (event: TimelineEvent, messageId: string, now: number) => void;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Db) {
     this.#db = db;
     const insert = db.prepare('INSERT INTO events (case_id, kind, at, hospital_id) VALUES (?, ?, ?, ?)');
     this.#insert = insert;
@@ -67,26 +85,11 @@ export class TimelineStore {
    * carry a path or SQL).
    */
   static open(file: string): Result<TimelineStore, StorageErrorCode> {
-    let db: Database.Database | undefined;
-    const opened = attempt(() => {
-      privateSqliteFile(file);
-      db = new Database(file);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.exec(`CREATE TABLE IF NOT EXISTS events (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        case_id TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, hospital_id TEXT
-      );
-      CREATE INDEX IF NOT EXISTS events_at ON events (at);
-      CREATE TABLE IF NOT EXISTS milestone_messages (
-        message_id TEXT NOT NULL PRIMARY KEY, keep_until INTEGER NOT NULL
-      ) STRICT;
-      CREATE INDEX IF NOT EXISTS milestone_messages_keep_until ON milestone_messages (keep_until);
-      CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'append-only'); END;`);
-      return new TimelineStore(db);
-    });
-    if (!opened.ok) db?.close();
-    return opened;
+    const db = openDatabase(file, TIMELINE_SCHEMA);
+    if (!db.ok) return err(db.error);
+    const store = attempt(() => new TimelineStore(db.value));
+    if (!store.ok) db.value.close();
+    return store;
   }
 
   /** The events in one commit, or none of them. */
