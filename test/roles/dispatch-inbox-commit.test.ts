@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DispatchConfig } from '../../src/config/index.js';
 import { ok } from '../../src/core/index.js';
 import { MemoryReplayStore, signStatement, type DirectorySource } from '../../src/crypto/index.js';
-import { encodeDispatchBody, topics, type BrokerLink } from '../../src/hospital-feed/index.js';
+import { topics, type BrokerLink } from '../../src/hospital-feed/index.js';
 import { silentLogger } from '../../src/log/index.js';
 import { Metrics } from '../../src/metrics/index.js';
 import { CASES_FILE, mountDispatch, SqliteCaseStore } from '../../src/roles/dispatch/index.js';
@@ -13,6 +13,7 @@ import { closedStatus } from '../../src/roles/hospital/index.js';
 import type { RoleContext } from '../../src/roles/runtime.js';
 import { directoryOf, fixedIdentity, type Member } from '../crypto/support.js';
 import { configFor, openHarness, type Harness } from '../gateway/harness.js';
+import { sealForDispatch } from '../support/dispatch-seal.js';
 
 const dispatchKey = fixedIdentity('dispatch-test', 50);
 const hospitalKey = fixedIdentity('hospital-test', 60);
@@ -111,21 +112,16 @@ describe('the dispatch inbox handler and its PUBACK', () => {
       replay: new MemoryReplayStore(),
       clock: h.clock,
     });
-    const accept = async () => {
-      const body = encodeDispatchBody({
-        kind: 'inquiry-answer',
-        body: { inquiryId: 'case-held-1-q1', hospitalId: 'hospital-test', answer: { kind: 'accept' } },
-      });
-      if (!body.ok) throw new Error(body.error.code);
-      return hospital.seal({
-        kind: 'inquiry-answer',
-        to: config.id,
-        body: body.value,
-        stream: 'case-held-1-q1',
-        sequence: 2,
-        expiresAt: h.clock.now() + 3600_000,
-      });
-    };
+    const accept = () =>
+      sealForDispatch(
+        hospital,
+        config.id,
+        {
+          kind: 'inquiry-answer',
+          body: { inquiryId: 'case-held-1-q1', hospitalId: 'hospital-test', answer: { kind: 'accept' } },
+        },
+        { stream: 'case-held-1-q1', sequence: 2, expiresAt: h.clock.now() + 3600_000 },
+      );
     const inbox = topics.dispatchInbox(config.id);
     // The acceptance's confirmation does not get through yet: the case's queue waits on it.
     link.hold = true;

@@ -9,7 +9,6 @@ import type { DispatchConfig } from '../../src/config/index.js';
 import { MemoryReplayStore, type DirectorySource, type DirectoryView } from '../../src/crypto/index.js';
 import { RegionalInquiryPolicies } from '../../src/dispatch/index.js';
 import {
-  encodeDispatchBody,
   topics,
   type BrokerLink,
   type DispatchIncoming,
@@ -37,6 +36,7 @@ import type { RoleContext } from '../../src/roles/runtime.js';
 import { directoryOf, fixedIdentity } from '../crypto/support.js';
 import { configFor, openHarness } from '../gateway/harness.js';
 import { unwrap } from '../support/feed/harness.js';
+import { sealForDispatch } from '../support/dispatch-seal.js';
 import { waitFor } from '../support/wait.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
@@ -350,19 +350,15 @@ describe("the dispatch inbox with a unit's milestone it cannot write", () => {
       replay: new MemoryReplayStore(),
       clock: h.clock,
     });
-    const body = encodeDispatchBody({
-      kind: 'milestone',
-      body: { caseId: 'case-full-1', unitId: 'amb-test', milestone: 'departure', at: h.clock.now() },
-    });
-    if (!body.ok) throw new Error(body.error.code);
-    const sealed = await unit.seal({
-      kind: 'milestone',
-      to: config.id,
-      body: body.value,
-      stream: 'case-full-1',
-      sequence: 3,
-      expiresAt: h.clock.now() + 3600_000,
-    });
+    const sealed = await sealForDispatch(
+      unit,
+      config.id,
+      {
+        kind: 'milestone',
+        body: { caseId: 'case-full-1', unitId: 'amb-test', milestone: 'departure', at: h.clock.now() },
+      },
+      { stream: 'case-full-1', sequence: 3, expiresAt: h.clock.now() + 3600_000 },
+    );
     const departures = (): number =>
       unwrap(parts.cases.timeline('case-full-1')).filter((e) => e.kind === 'departure').length;
     const inbox = topics.dispatchInbox(config.id);

@@ -16,7 +16,6 @@ import { ok } from '../../src/core/index.js';
 import { MemoryReplayStore, type DirectorySource } from '../../src/crypto/index.js';
 import type { DispatchConfig } from '../../src/config/index.js';
 import {
-  encodeDispatchBody,
   topics,
   type BrokerLink,
   type DispatchIncoming,
@@ -31,6 +30,7 @@ import type { RoleContext } from '../../src/roles/runtime.js';
 import { directoryOf, fixedIdentity } from '../crypto/support.js';
 import { configFor, openHarness, type Harness } from '../gateway/harness.js';
 import { unwrap } from '../support/feed/harness.js';
+import { sealForDispatch } from '../support/dispatch-seal.js';
 import { waitFor } from '../support/wait.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
@@ -316,19 +316,15 @@ describe("dispatch's replay check over an outcomes.sqlite that cannot be read", 
       replay: new MemoryReplayStore(),
       clock: h.clock,
     });
-    const body = encodeDispatchBody({
-      kind: 'inquiry-answer',
-      body: { inquiryId: 'case-x-q1', hospitalId: 'hospital-test', answer: { kind: 'accept' } },
-    });
-    if (!body.ok) throw new Error(body.error.code);
-    const sealed = await hospital.seal({
-      kind: 'inquiry-answer',
-      to: config.id,
-      body: body.value,
-      stream: 'case-x-q1',
-      sequence: 1,
-      expiresAt: h.clock.now() + 3600_000,
-    });
+    const sealed = await sealForDispatch(
+      hospital,
+      config.id,
+      {
+        kind: 'inquiry-answer',
+        body: { inquiryId: 'case-x-q1', hospitalId: 'hospital-test', answer: { kind: 'accept' } },
+      },
+      { stream: 'case-x-q1', sequence: 1, expiresAt: h.clock.now() + 3600_000 },
+    );
     await expect(handler(topics.dispatchInbox(config.id), sealed.bytes)).resolves.toBeUndefined();
     const notRead = lines.filter((l) => l.includes('dispatch outcomes not read'));
     expect(notRead).toHaveLength(1);
@@ -413,19 +409,15 @@ describe('a milestone that reaches dispatch while timeline.sqlite cannot be read
       replay: new MemoryReplayStore(),
       clock: h.clock,
     });
-    const body = encodeDispatchBody({
-      kind: 'milestone',
-      body: { caseId: 'case-test-1', unitId: 'amb-test', milestone: 'departure', at: h.clock.now() },
-    });
-    if (!body.ok) throw new Error(body.error.code);
-    const sealed = await unit.seal({
-      kind: 'milestone',
-      to: config.id,
-      body: body.value,
-      stream: 'case-test-1',
-      sequence: 3,
-      expiresAt: h.clock.now() + 3600_000,
-    });
+    const sealed = await sealForDispatch(
+      unit,
+      config.id,
+      {
+        kind: 'milestone',
+        body: { caseId: 'case-test-1', unitId: 'amb-test', milestone: 'departure', at: h.clock.now() },
+      },
+      { stream: 'case-test-1', sequence: 3, expiresAt: h.clock.now() + 3600_000 },
+    );
     const inbox = topics.dispatchInbox(config.id);
     await expect(handler(inbox, sealed.bytes)).resolves.toBeUndefined();
     // Still unreadable at the first retry: nothing recorded, still held.

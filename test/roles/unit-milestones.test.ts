@@ -9,7 +9,7 @@ import {
   toError,
 } from '../../src/crypto/index.js';
 import { buildTimelines, computeKpis, UNIT_MILESTONES } from '../../src/dispatch/index.js';
-import { BrokerLink, encodeDispatchBody, topics } from '../../src/hospital-feed/index.js';
+import { BrokerLink, topics } from '../../src/hospital-feed/index.js';
 import { silentLogger } from '../../src/log/index.js';
 import { TimelineStore } from '../../src/roles/dispatch/index.js';
 import { SodiumEnvelopeCodec } from '../../src/roles/envelope-codec.js';
@@ -22,6 +22,7 @@ import {
   type Rig,
   type RigDispatch,
 } from '../support/tablet-rig.js';
+import { sealForDispatch } from '../support/dispatch-seal.js';
 import { waitFor } from '../support/wait.js';
 import { unwrap } from '../support/feed/harness.js';
 
@@ -61,19 +62,15 @@ const milestoneFrom = async (rig: Rig, unitId: string, caseId: string): Promise<
     replay: new MemoryReplayStore(),
     clock: systemClock,
   });
-  const body = encodeDispatchBody({
-    kind: 'milestone',
-    body: { caseId, unitId, milestone: 'departure', at: Date.now() },
-  });
-  if (!body.ok) throw new Error(body.error.code);
-  const sealed = await codec.seal({
-    kind: 'milestone',
-    to: DISPATCH,
-    body: body.value,
-    stream: caseId,
-    sequence: 3,
-    expiresAt: Date.now() + 60_000,
-  });
+  const sealed = await sealForDispatch(
+    codec,
+    DISPATCH,
+    {
+      kind: 'milestone',
+      body: { caseId, unitId, milestone: 'departure', at: Date.now() },
+    },
+    { stream: caseId, sequence: 3, expiresAt: Date.now() + 60_000 },
+  );
   const link = BrokerLink.open({ url: rig.brokerUrl, protocolVersion: 4, clientId: `${unitId}-test` });
   // It only publishes; nothing is subscribed, so the handler never runs.
   link.onMessage(() => Promise.resolve());
