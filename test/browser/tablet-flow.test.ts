@@ -5,19 +5,23 @@
  * violations (checkScreen, with a screenshot); a bad value comes back kept and named with the error summary focused; a reload keeps
  * unsent typing. Counts the taps and the seconds from the card tap to the report sent (closing note).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, logIn, loginOf, startDemoProcess } from '../support/browser.js';
+import { anotherUser, launchChromium, logIn, loginOf, startDemoProcess } from '../support/browser.js';
 import type { CliProcess } from '../support/cli.js';
 import { ecgImage } from '../support/feed/attachment-sample.js';
 import { checkScreenLanguages, SCREEN_SIZES } from '../support/screen-checks.js';
 
 describe('the tablet as a guided flow (issue 15)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ems-tablet-flow-'));
   let demo: CliProcess;
   let chromium: Browser;
 
   beforeAll(async () => {
-    demo = await startDemoProcess();
+    demo = await startDemoProcess(dataDir);
     chromium = await launchChromium();
   }, 90_000);
   afterAll(async () => {
@@ -51,11 +55,18 @@ describe('the tablet as a guided flow (issue 15)', () => {
     };
   };
 
-  /** A page of its own, logged in as the crew in English, for the tests of one behaviour each. */
+  let crew = 0;
+  /**
+   * A page of its own, logged in in English by a crew member of their own (the unit's patients are the
+   * unit's, whoever is logged in), for the tests of one behaviour each.
+   */
   const crewPage = async (viewport: { width: number; height: number }) => {
     const context = await chromium.newContext({ viewport });
     const page = await context.newPage();
-    await logIn(page, loginOf(demo.stdout, 'ambulance', 'amb-demo-01'), 'crew', {
+    const first = loginOf(demo.stdout, 'ambulance', 'amb-demo-01');
+    crew += 1;
+    const login = await anotherUser(first, dataDir, 'amb-demo-01', { id: `crew-test-${crew}`, role: 'crew' });
+    await logIn(page, login, 'crew', {
       enrolled: false,
       lang: 'en',
     });

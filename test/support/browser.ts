@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readKeyFile, toBase64 } from '../../src/crypto/index.js';
-import { base32Decode, totp } from '../../src/gateway/index.js';
+import {
+  base32Decode,
+  issueCredentials,
+  PRODUCTION_COST,
+  totp,
+  UserStore,
+  usersFileOf,
+  type UserRoleName,
+} from '../../src/gateway/index.js';
 import { CliProcess } from './cli.js';
 import { unitFeed } from './feed/harness.js';
 import { ARTIFACTS } from './paths.js';
@@ -69,6 +77,33 @@ export const loginOf = (stdout: string, kind: Kind, principal: string): Login =>
     string,
   ];
   return { url, userId, password, totpSecret, deviceToken };
+};
+
+/**
+ * Another person of the same demo instance, added to its users.db as `ems-gateway users add` adds one
+ * to a running role (the database is shared with the role's process): same URL and device code, a
+ * password and TOTP secret of their own. A test that logs in many times uses one each, instead of
+ * waiting for the first user's next 30-second step (a code is good once, RFC 6238 §5.2).
+ */
+export const anotherUser = async (
+  login: Login,
+  demoDataDir: string,
+  principal: string,
+  user: { readonly id: string; readonly role: UserRoleName },
+): Promise<Login> => {
+  const store = UserStore.open(usersFileOf(join(demoDataDir, principal)));
+  try {
+    const issued = await issueCredentials(
+      store,
+      user,
+      `ems-gateway ${principal}`,
+      PRODUCTION_COST,
+      Date.now(),
+    );
+    return { ...login, userId: issued.userId, password: issued.password, totpSecret: issued.totpSecret };
+  } finally {
+    store.close();
+  }
 };
 
 /** The current 6-digit code for a user's TOTP secret. */
