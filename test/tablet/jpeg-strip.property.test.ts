@@ -182,5 +182,9 @@ describe('JPEG metadata segments cut out (ITU-T T.81 Annex B)', () => {
       ...segment(0xe0, [...ascii('JFIF\0'), 1, 2, 0, 0, 72, 0, 72, 0, 0]),
     ]);
     expect((await sharp(stripped.value).raw().toBuffer()).equals(a)).toBe(true);
+    // The caller's bytes are left as they came, a Buffer too (whose `slice` is a view, not a copy).
+    const asBuffer = Buffer.from(withThumb);
+    expect(stripJpegMetadata(asBuffer).ok).toBe(true);
+    expect(asBuffer.equals(withThumb)).toBe(true);
   });
 });

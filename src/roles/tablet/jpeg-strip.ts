@@ -37,7 +37,8 @@ const keepsApp = (marker: number, b: Uint8Array, payload: number, end: number): 
  */
 const jfifWithoutThumbnail = (b: Uint8Array, at: number, end: number): Uint8Array => {
   if (end - at <= 18) return b.subarray(at, end);
-  const seg = b.slice(at, at + 18);
+  // A copy: a Buffer's `slice` is a view, and the caller's bytes are not ours to change.
+  const seg = Uint8Array.from(b.subarray(at, at + 18));
   seg[2] = 0;
   seg[3] = 16;
   seg[16] = 0;
