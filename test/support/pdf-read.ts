@@ -68,10 +68,24 @@ export const pdfJpegs = (pdf: Uint8Array): Buffer[] =>
       .map((f) => readFileSync(join(dir, f)));
   });
 
+/** Each image's encoding as `pdfimages -list` names it (image, jpeg, jpx, jbig2, ccitt), page by page. */
+export const pdfImageEncodings = (pdf: Uint8Array): string[] =>
+  withFile(pdf, (file) =>
+    execFileSync('pdfimages', ['-list', file], { encoding: 'utf8', stdio: 'pipe' })
+      .split('\n')
+      .slice(2)
+      .flatMap((line) => {
+        const columns = line.trim().split(/\s+/);
+        return columns.length > 8 ? [columns[8]!] : [];
+      }),
+  );
+
 /** Every page rendered by poppler (72 dpi), as raw RGB pixels. */
 export const pdfPixels = async (pdf: Uint8Array): Promise<Buffer[]> => {
   const pngs = withFile(pdf, (file, dir) => {
-    execFileSync('pdftoppm', ['-r', '72', '-png', file, join(dir, 'page')]);
+    // poppler's warnings (e.g. a bare JPEG 2000 codestream tried as a JP2 file first) stay out of the
+    // test output; an error still throws with them.
+    execFileSync('pdftoppm', ['-r', '72', '-png', file, join(dir, 'page')], { stdio: 'pipe' });
     return readdirSync(dir)
       .filter((f) => f.endsWith('.png'))
       .sort()

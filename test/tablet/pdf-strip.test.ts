@@ -5,7 +5,16 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { prepareAttachment, type AttachmentBounds } from '../../src/roles/tablet/index.js';
 import { handEncryptedPdf } from '../support/pdf-encrypt.js';
-import { pdfFixture, pdfInfo, pdfJpegs, pdfPixels, pdfText, pdfXmp } from '../support/pdf-read.js';
+import { box, insertBoxes, opjEncode, samplePpm } from '../support/jpeg2000.js';
+import {
+  pdfFixture,
+  pdfImageEncodings,
+  pdfInfo,
+  pdfJpegs,
+  pdfPixels,
+  pdfText,
+  pdfXmp,
+} from '../support/pdf-read.js';
 
 const BOUNDS: AttachmentBounds = {
   maxEdgePx: 1600,
@@ -279,6 +288,59 @@ describe('PDF attachments rewritten on the tablet (issue 16: no metadata leaves 
       expect(await prepareAttachment(locked, BOUNDS)).toEqual({ ok: false, error: 'encrypted-pdf' });
     },
   );
+
+  it('JPEG 2000 images (JPXDecode: a JP2 file, a bare codestream behind Flate) lose their metadata boxes and comments; the page looks the same', async () => {
+    const ppm = samplePpm();
+    let jp2 = insertBoxes(opjEncode(ppm, { comment: 'ScannerSN-4711' }), 2, [
+      box('xml ', '<x:xmpmeta xmlns:x="adobe:ns:meta/">GPSLatitude 35,41.1234N</x:xmpmeta>'),
+    ]);
+    jp2 = Buffer.concat([
+      jp2,
+      box('uuid', Buffer.concat([Buffer.alloc(16, 0xb1), Buffer.from('GeoTIFF 35.6895')])),
+    ]);
+    const j2k = opjEncode(ppm, { codestream: true, comment: 'EncoderSN-4712' });
+    const doc = await PDFDocument.create({ updateMetadata: false });
+    const page = doc.addPage([120, 60]);
+    const image = (data: Uint8Array, Filter: string | string[]) =>
+      page.node.newXObject(
+        'Im',
+        doc.context.register(
+          doc.context.stream(data, {
+            Type: 'XObject',
+            Subtype: 'Image',
+            Width: 48,
+            Height: 32,
+            ColorSpace: 'DeviceRGB',
+            BitsPerComponent: 8,
+            Filter,
+          }),
+        ),
+      );
+    const first = image(jp2, 'JPXDecode');
+    const second = image(deflateSync(j2k), ['FlateDecode', 'JPXDecode']);
+    page.node.set(
+      PDFName.of('Contents'),
+      doc.context.register(
+        doc.context.stream(
+          `q 48 0 0 32 6 14 cm ${first.toString()} Do Q q 48 0 0 32 64 14 cm ${second.toString()} Do Q`,
+        ),
+      ),
+    );
+    const pdf = await doc.save({ useObjectStreams: false });
+    const traces = ['GPSLatitude', 'xmpmeta', 'GeoTIFF', 'ScannerSN-4711', 'EncoderSN-4712'];
+    for (const trace of traces) expect(pdfText(pdf), trace).toContain(trace);
+    const out = await rewrite(pdf);
+    const text = pdfText(out);
+    for (const trace of traces) expect(text, trace).not.toContain(trace);
+    // Both images stay JPEG 2000, the second written back under JPXDecode alone; poppler (OpenJPEG)
+    // draws the same page from them.
+    expect(pdfImageEncodings(out)).toEqual(['jpx', 'jpx']);
+    expect(text).not.toMatch(/FlateDecode\s*\/JPXDecode/);
+    const [before] = await pdfPixels(pdf);
+    // The images are drawn (a gradient, not a blank page), and drawn the same.
+    expect(new Set(before).size).toBeGreaterThan(50);
+    expect(await pdfPixels(out)).toEqual([before]);
+  });
 
   it('an XMP stream reached under a damaged key (the image’s /Metadata with a byte changed) goes too', async () => {
     // Found by the damaged-PDF property below: the key no longer reads /Metadata, its XMP did travel.

@@ -1,6 +1,7 @@
 import type * as PdfLib from '@cantoo/pdf-lib';
 import type { PDFRawStream } from '@cantoo/pdf-lib';
 import { err, ok, type Result } from '../../core/index.js';
+import { stripJpeg2000Metadata } from './jp2-strip.js';
 import { stripJpegMetadata } from './jpeg-strip.js';
 import {
   decodeBounded,
@@ -45,6 +46,22 @@ const FILTERS = new Set([
  */
 const IMAGE_CODECS = new Set(['DCTDecode', 'DCT', 'JPXDecode', 'JBIG2Decode', 'CCITTFaxDecode', 'CCF']);
 
+/**
+ * The image codecs whose data is an image file with metadata of its own, by the filter's full name
+ * (written back under it), and what cuts that metadata out: a DCTDecode stream is a JPEG file
+ * (8.9.5.3), a JPXDecode stream a JPEG 2000 file or codestream (7.4.9). CCITT data is a bare coded
+ * bitmap; JBIG2 segments (ITU-T T.88) are not parsed, so a comment in an extension segment stays
+ * (docs/decisions.md).
+ */
+const STRIPPED: ReadonlyMap<
+  string,
+  { readonly filter: string; readonly strip: (b: Uint8Array) => Result<Uint8Array, unknown> }
+> = new Map([
+  ['DCTDecode', { filter: 'DCTDecode', strip: stripJpegMetadata }],
+  ['DCT', { filter: 'DCTDecode', strip: stripJpegMetadata }],
+  ['JPXDecode', { filter: 'JPXDecode', strip: stripJpeg2000Metadata }],
+]);
+
 /** What one PDF may decode: its structure and streams (`decodeBudget`), its images' samples (`pixelBudget`). */
 export interface Budgets {
   readonly decode: DecodeBudget;
@@ -52,7 +69,7 @@ export interface Budgets {
 }
 
 /**
- * Checks one stream the rewritten PDF carries, and strips it if it is a JPEG. Every filter stage
+ * Checks one stream the rewritten PDF carries, and strips it if it is a JPEG or JPEG 2000 image. Every filter stage
  * the tablet can decode (Flate, LZW, RunLength, ASCIIHex, ASCII85: all of a content stream's, a form
  * XObject's, a font file's, a Flate image's chain; those before the codec of a DCT, JPX, JBIG2 or
  * CCITT image) is decoded once, within the PDF's budgets (`measureBounded`: the last stage counted,
@@ -61,9 +78,10 @@ export interface Budgets {
  * decodes to no more than its dictionary declares (`imageDataBytes`), from the pixel budget; the
  * stages before its last, and every other stream, from the decode budget. A codec followed by
  * another filter (its pixels decoded as bytes) is no image a viewer draws: `unreadable-pdf`. A
- * DCTDecode stream (8.9.5.3: its data is a JPEG file) loses its metadata segments
- * (`stripJpegMetadata`); filters before it (e.g. [/FlateDecode /DCTDecode]) are decoded no further
- * than `maxBytes`, and the stream is written back as DCTDecode alone.
+ * DCTDecode stream loses its JPEG's metadata segments (`stripJpegMetadata`), a JPXDecode stream its
+ * JPEG 2000 metadata boxes and comments (`stripJpeg2000Metadata`); filters before either (e.g.
+ * [/FlateDecode /DCTDecode]) are decoded no further than `maxBytes`, and the stream is written back
+ * under its codec alone. One whose image does not parse is `unreadable-pdf`.
  */
 export const cleanStream = async (
   lib: PdfLibrary,
@@ -94,7 +112,8 @@ export const cleanStream = async (
     return measured.ok ? ok(undefined) : measured;
   }
   const before = { filters: filters.slice(0, codec), parms: parms.slice(0, codec) };
-  if (!['DCTDecode', 'DCT'].includes(filters[codec]!.decodeText())) {
+  const image = STRIPPED.get(filters[codec]!.decodeText());
+  if (image === undefined) {
     const measured = await measureBounded(
       lib,
       before.filters,
@@ -104,7 +123,7 @@ export const cleanStream = async (
     );
     return measured.ok ? ok(undefined) : measured;
   }
-  const jpeg = decodeBounded(
+  const data = decodeBounded(
     lib,
     before.filters,
     before.parms,
@@ -112,14 +131,14 @@ export const cleanStream = async (
     budgets.decode,
     maxBytes,
   );
-  if (!jpeg.ok) return jpeg;
+  if (!data.ok) return data;
   if (codec > 0) {
-    dict.set(lib.PDFName.of('Filter'), lib.PDFName.of('DCTDecode'));
+    dict.set(lib.PDFName.of('Filter'), lib.PDFName.of(image.filter));
     const last = parms.at(-1);
     if (last === undefined) dict.delete(lib.PDFName.of('DecodeParms'));
     else dict.set(lib.PDFName.of('DecodeParms'), last);
   }
-  const stripped = stripJpegMetadata(jpeg.value);
+  const stripped = image.strip(data.value);
   if (!stripped.ok) return err('unreadable-pdf');
   stream.updateContents(stripped.value);
   return ok(undefined);

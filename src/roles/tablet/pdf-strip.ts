@@ -222,7 +222,7 @@ const keptLayers = (lib: PdfLibrary, layers: PDFDict): PDFDict => {
 
 /**
  * Walks what the new document's catalog reaches, dropping `DROPPED_KEYS` everywhere, checking every
- * stream's filters within the budgets and the metadata segments of every JPEG (`cleanStream`), then deletes every object it did not reach (annotations drawn
+ * stream's filters within the budgets and the metadata of every JPEG and JPEG 2000 image (`cleanStream`), then deletes every object it did not reach (annotations drawn
  * into their page, XMP streams, whatever the copied pages pointed at and no longer do). An object the
  * parser could not read (it would be written back as the bytes it came as) makes the PDF unreadable.
  */
@@ -265,13 +265,14 @@ const scrub = async (
  * producer, dates, title), catalog (XMP /Metadata, /OpenAction and /Names JavaScript, embedded files,
  * outlines, form fields, structure tree; only its layer configuration is copied, `keptLayers`),
  * trailer /ID and every object no page reaches are left behind; the pages then lose their annotations (drawn in), their own and their resources' metadata,
- * and their JPEGs their EXIF/XMP/IPTC segments. The new document gets no information dictionary
+ * their JPEGs their EXIF/XMP/IPTC segments and their JPEG 2000 images their metadata boxes and
+ * comments. The new document gets no information dictionary
  * (`updateMetadata: false`: the library would otherwise write its name and today's date).
  * An encrypted PDF that opens with the empty user password (permissions only) is decrypted and
  * rewritten as any other, with no encryption of its own (what goes to the hospital is sealed
  * anyway); one that needs a password is refused: the tablet cannot strip what it cannot read. Not
  * cleaned: the JPEG segments of inline images in content streams (8.9.7; ≤ 4 KB by the standard's
- * advice) and JPEG 2000 (JPXDecode) metadata boxes, see docs/decisions.md. `maxBytes` bounds the PDF sent, and
+ * advice) and JBIG2 images' extension segments, see docs/decisions.md. `maxBytes` bounds the PDF sent, and
  * so what a filtered JPEG may inflate to, and what the PDF may decode to in all: the streams the
  * parser expands and every filtered stream the new PDF carries (`cleanStream`), within
  * `decodeBudget`, lossless images' samples within `pixelBudget`. A decompression bomb is refused,
