@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { prepareAttachment, type AttachmentBounds } from '../../src/roles/tablet/index.js';
 import { handEncryptedPdf } from '../support/pdf-encrypt.js';
+import { photoWithGps } from '../support/feed/attachment-sample.js';
 import { box, insertBoxes, opjEncode, samplePpm } from '../support/jpeg2000.js';
 import {
   pdfFixture,
@@ -338,6 +339,38 @@ describe('PDF attachments rewritten on the tablet (issue 16: no metadata leaves 
     expect(text).not.toMatch(/FlateDecode\s*\/JPXDecode/);
     const [before] = await pdfPixels(pdf);
     // The images are drawn (a gradient, not a blank page), and drawn the same.
+    expect(new Set(before).size).toBeGreaterThan(50);
+    expect(await pdfPixels(out)).toEqual([before]);
+  });
+
+  it('inline JPEGs in a page’s and a form’s content streams lose their EXIF; the page looks the same', async () => {
+    const photo = await photoWithGps(48, 32);
+    const inline = (x: number): Buffer =>
+      Buffer.concat([
+        Buffer.from(`q 48 0 0 32 ${x} 14 cm BI /W 48 /H 32 /CS /RGB /BPC 8 /F /DCT ID `, 'latin1'),
+        photo,
+        Buffer.from('\nEI Q\n', 'latin1'),
+      ]);
+    const doc = await PDFDocument.create({ updateMetadata: false });
+    const page = doc.addPage([120, 60]);
+    const form = doc.context.register(
+      doc.context.flateStream(inline(0), { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 60, 60] }),
+    );
+    const name = page.node.newXObject('Fm', form);
+    page.node.set(
+      PDFName.of('Contents'),
+      doc.context.register(
+        doc.context.flateStream(
+          Buffer.concat([inline(6), Buffer.from(`q 1 0 0 1 58 0 cm ${name.toString()} Do Q`)]),
+        ),
+      ),
+    );
+    const pdf = await doc.save({ useObjectStreams: false });
+    for (const trace of ['Exif', 'TestCam', 'SN-4711']) expect(pdfText(pdf), trace).toContain(trace);
+    const out = await rewrite(pdf);
+    for (const trace of ['Exif', 'TestCam', 'EMS-Phone', 'SN-4711'])
+      expect(pdfText(out), trace).not.toContain(trace);
+    const [before] = await pdfPixels(pdf);
     expect(new Set(before).size).toBeGreaterThan(50);
     expect(await pdfPixels(out)).toEqual([before]);
   });

@@ -56,6 +56,15 @@ const jfifWithoutThumbnail = (b: Uint8Array, at: number, end: number): Uint8Arra
  * structure is an error, never passed on as it came.
  */
 export const stripJpegMetadata = (b: Uint8Array): Result<Uint8Array, JpegError> => {
+  const stripped = stripLeadingJpeg(b);
+  return stripped.ok ? ok(stripped.value.jpeg) : stripped;
+};
+
+/**
+ * The JPEG that `b` starts with, stripped as `stripJpegMetadata` strips it, and how many bytes of
+ * `b` it took, through its EOI: for a JPEG with more after it (an inline image, then its EI).
+ */
+export const stripLeadingJpeg = (b: Uint8Array): Result<{ jpeg: Uint8Array; length: number }, JpegError> => {
   if (b.length < 2 || b[0] !== 0xff || b[1] !== SOI) return err('not-jpeg');
   const parts: Uint8Array[] = [b.subarray(0, 2)];
   let i = 2;
@@ -102,5 +111,5 @@ export const stripJpegMetadata = (b: Uint8Array): Result<Uint8Array, JpegError> 
     out.set(p, o);
     o += p.length;
   }
-  return ok(out);
+  return ok({ jpeg: out, length: i });
 };

@@ -1,8 +1,10 @@
+import { deflateSync } from 'node:zlib';
 import type * as PdfLib from '@cantoo/pdf-lib';
 import type { PDFRawStream } from '@cantoo/pdf-lib';
 import { err, ok, type Result } from '../../core/index.js';
 import { stripJpeg2000Metadata } from './jp2-strip.js';
 import { stripJpegMetadata } from './jpeg-strip.js';
+import { stripInlineJpegs } from './pdf-inline-images.js';
 import {
   decodeBounded,
   imageDataBytes,
@@ -88,6 +90,7 @@ export const cleanStream = async (
   stream: PDFRawStream,
   maxBytes: number,
   budgets: Budgets,
+  content: boolean,
 ): Promise<Result<void, DecodeError>> => {
   const dict = stream.dict;
   const chain = streamFilters(lib, stream);
@@ -96,6 +99,7 @@ export const cleanStream = async (
   const { filters, parms } = chain;
   const codec = filters.findIndex((f) => IMAGE_CODECS.has(f.decodeText()));
   if (codec !== -1 && codec !== filters.length - 1) return err('unreadable-pdf');
+  if (codec === -1 && content) return cleanContent(lib, stream, filters, parms, budgets.decode);
   if (codec === -1) {
     const image = dict.lookup(lib.PDFName.of('Subtype')) === lib.PDFName.of('Image');
     const samples = image && filters.length > 0 ? imageDataBytes(lib, dict) : undefined;
@@ -141,5 +145,28 @@ export const cleanStream = async (
   const stripped = image.strip(data.value);
   if (!stripped.ok) return err('unreadable-pdf');
   stream.updateContents(stripped.value);
+  return ok(undefined);
+};
+
+/**
+ * A content stream (a page's, a form's, a tiling pattern's, a Type 3 glyph's: 7.8.2), decoded within
+ * the budget, with its inline JPEGs stripped (`stripInlineJpegs`); written back Flate-encoded only
+ * if one was, otherwise left as it came. One whose inline JPEG cannot be stripped is `unreadable-pdf`.
+ */
+const cleanContent = (
+  lib: PdfLibrary,
+  stream: PDFRawStream,
+  filters: readonly PdfLib.PDFName[],
+  parms: readonly (PdfLib.PDFObject | undefined)[],
+  budget: DecodeBudget,
+): Result<void, DecodeError> => {
+  const decoded = decodeBounded(lib, filters, parms, stream.getContents(), budget);
+  if (!decoded.ok) return decoded;
+  const stripped = stripInlineJpegs(decoded.value);
+  if (!stripped.ok) return err('unreadable-pdf');
+  if (stripped.value === undefined) return ok(undefined);
+  stream.updateContents(deflateSync(stripped.value));
+  stream.dict.set(lib.PDFName.of('Filter'), lib.PDFName.of('FlateDecode'));
+  stream.dict.delete(lib.PDFName.of('DecodeParms'));
   return ok(undefined);
 };

@@ -221,8 +221,38 @@ const keptLayers = (lib: PdfLibrary, layers: PDFDict): PDFDict => {
 };
 
 /**
+ * The streams that are content streams (7.8.2), where inline images live (8.9.7): the pages'
+ * /Contents (after their annotations were drawn in), form XObjects (8.10), tiling patterns (8.7.3.1:
+ * /PatternType 1) and Type 3 glyph descriptions (9.6.5: /CharProcs).
+ */
+const contentStreams = (lib: PdfLibrary, ctx: PDFContext): Set<PDFObject> => {
+  const out = new Set<PDFObject>();
+  const add = (o: PDFObject | undefined): void => {
+    const found = ctx.lookup(o);
+    if (found instanceof lib.PDFRawStream) out.add(found);
+    else if (found instanceof lib.PDFArray) for (const x of found.asArray()) add(x);
+  };
+  for (const [, o] of ctx.enumerateIndirectObjects()) {
+    const dict = o instanceof lib.PDFStream ? o.dict : o instanceof lib.PDFDict ? o : undefined;
+    if (dict === undefined) continue;
+    const subtype = dict.lookup(lib.PDFName.of('Subtype'));
+    if (dict.lookup(lib.PDFName.of('Type')) === lib.PDFName.of('Page'))
+      add(dict.get(lib.PDFName.of('Contents')));
+    if (o instanceof lib.PDFRawStream) {
+      const pattern = dict.lookupMaybe(lib.PDFName.of('PatternType'), lib.PDFNumber)?.asNumber();
+      if (subtype === lib.PDFName.of('Form') || pattern === 1) out.add(o);
+    }
+    if (subtype === lib.PDFName.of('Type3'))
+      for (const glyph of dict.lookupMaybe(lib.PDFName.of('CharProcs'), lib.PDFDict)?.values() ?? [])
+        add(glyph);
+  }
+  return out;
+};
+
+/**
  * Walks what the new document's catalog reaches, dropping `DROPPED_KEYS` everywhere, checking every
- * stream's filters within the budgets and the metadata of every JPEG and JPEG 2000 image (`cleanStream`), then deletes every object it did not reach (annotations drawn
+ * stream's filters within the budgets and the metadata of every JPEG and JPEG 2000 image, inline
+ * JPEGs in content streams too (`cleanStream`), then deletes every object it did not reach (annotations drawn
  * into their page, XMP streams, whatever the copied pages pointed at and no longer do). An object the
  * parser could not read (it would be written back as the bytes it came as) makes the PDF unreadable.
  */
@@ -234,6 +264,7 @@ const scrub = async (
 ): Promise<Result<void, PdfError>> => {
   const reached = new Set<PDFRef>();
   const seen = new Set<PDFObject>();
+  const contents = contentStreams(lib, ctx);
   const todo: (PDFObject | undefined)[] = [ctx.trailerInfo.Root];
   while (todo.length > 0) {
     const o = todo.pop();
@@ -250,7 +281,9 @@ const scrub = async (
       for (const [key, value] of dict.entries())
         if (DROPPED_KEYS.has(key.decodeText()) || isMetadataStream(lib, ctx, value)) dict.delete(key);
       const cleaned =
-        o instanceof lib.PDFRawStream ? await cleanStream(lib, o, maxBytes, budgets) : ok(undefined);
+        o instanceof lib.PDFRawStream
+          ? await cleanStream(lib, o, maxBytes, budgets, contents.has(o))
+          : ok(undefined);
       if (!cleaned.ok) return cleaned;
       for (const x of dict.values()) todo.push(x);
     }
@@ -265,14 +298,13 @@ const scrub = async (
  * producer, dates, title), catalog (XMP /Metadata, /OpenAction and /Names JavaScript, embedded files,
  * outlines, form fields, structure tree; only its layer configuration is copied, `keptLayers`),
  * trailer /ID and every object no page reaches are left behind; the pages then lose their annotations (drawn in), their own and their resources' metadata,
- * their JPEGs their EXIF/XMP/IPTC segments and their JPEG 2000 images their metadata boxes and
- * comments. The new document gets no information dictionary
+ * their JPEGs (inline images in content streams too) their EXIF/XMP/IPTC segments and their JPEG
+ * 2000 images their metadata boxes and comments. The new document gets no information dictionary
  * (`updateMetadata: false`: the library would otherwise write its name and today's date).
  * An encrypted PDF that opens with the empty user password (permissions only) is decrypted and
  * rewritten as any other, with no encryption of its own (what goes to the hospital is sealed
  * anyway); one that needs a password is refused: the tablet cannot strip what it cannot read. Not
- * cleaned: the JPEG segments of inline images in content streams (8.9.7; ≤ 4 KB by the standard's
- * advice) and JBIG2 images' extension segments, see docs/decisions.md. `maxBytes` bounds the PDF sent, and
+ * cleaned: JBIG2 images' extension segments, see docs/decisions.md. `maxBytes` bounds the PDF sent, and
  * so what a filtered JPEG may inflate to, and what the PDF may decode to in all: the streams the
  * parser expands and every filtered stream the new PDF carries (`cleanStream`), within
  * `decodeBudget`, lossless images' samples within `pixelBudget`. A decompression bomb is refused,
