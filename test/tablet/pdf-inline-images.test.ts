@@ -30,6 +30,12 @@ describe('inline JPEGs in content streams (ISO 32000-1 8.9.7) lose their metadat
         `BI /W ${TRICKY_SAMPLES.length / 3} /H 1 /CS /RGB /BPC 8 ID `,
         TRICKY_SAMPLES,
         '\nEI\n',
+        // A fax-coded image with its parameters in a dictionary, its data ending at the first EI.
+        'BI /W 8 /H 2 /IM true /F /CCF /DP << /K -1 /Columns 8 /Sub << /X [1 2] >> >> ID ',
+        Buffer.from([0x26, 0xa0, 0x00, 0x10]),
+        ' EI\n',
+        // No ID before the next operator: not an image, read on.
+        'BI /W 1 (x) Tj\n',
         'q 24 0 0 16 0 0 cm BI /W 24 /H 16 /CS /RGB /BPC 8 /F /DCT ID ',
         jpeg,
         '\nEI Q\n',
@@ -86,6 +92,9 @@ describe('inline JPEGs in content streams (ISO 32000-1 8.9.7) lose their metadat
       '/F1 9 Tf\n',
       '[(x) 3 (y)] TJ\n',
       '<4249> Tj\n',
+      '<< /MCID 3 >> BDC EMC\n',
+      'BI /W 8 /H 2 /IM true /F /CCF /DP << /K -1 /Columns 8 >> ID &\xa0\x00\x10 EI\n',
+      'BI /W 1 (not an image) Tj\n',
     );
     const raw = fc
       .uint8Array({ minLength: 3, maxLength: 30 })

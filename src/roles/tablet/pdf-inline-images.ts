@@ -73,6 +73,12 @@ const nextToken = (b: Uint8Array, from: number): Token | undefined => {
   return { start, end: Math.min(i, b.length) };
 };
 
+/** `[` or `<<`, and `]` or `>>`: what opens and closes an array or a dictionary (7.3.6, 7.3.7). */
+const isOpening = (b: Uint8Array, t: Token): boolean =>
+  b[t.start] === 0x5b || (b[t.start] === 0x3c && b[t.start + 1] === 0x3c);
+const isClosing = (b: Uint8Array, t: Token): boolean =>
+  b[t.start] === 0x5d || (b[t.start] === 0x3e && b[t.start + 1] === 0x3e);
+
 /** The inline image's dictionary, BI to ID: its keys' values as their tokens (an array as its items). */
 type InlineDict = Map<string, { readonly values: readonly string[]; readonly last: Token }>;
 
@@ -86,11 +92,15 @@ const readDict = (b: Uint8Array, from: number): { dict: InlineDict; id: Token } 
     if (first === undefined) return undefined;
     const values: string[] = [];
     let last = first;
-    if (b[first.start] === 0x5b) {
+    if (isOpening(b, first)) {
+      // An array (/F [/AHx /DCT], /CS [/I /RGB 1 <…>]) or a dictionary (/DP << /K -1 /Columns 8 >>),
+      // nested as deep as it goes: its items, and the token that closes it.
+      let depth = 1;
       let item = nextToken(b, first.end);
-      while (item !== undefined && b[item.start] !== 0x5d) {
-        values.push(textOf(b, item));
-        item = nextToken(b, item.end);
+      for (; item !== undefined; item = nextToken(b, item.end)) {
+        if (isOpening(b, item)) depth++;
+        else if (isClosing(b, item) && --depth === 0) break;
+        else if (depth === 1) values.push(textOf(b, item));
       }
       if (item === undefined) return undefined;
       last = item;
@@ -174,7 +184,11 @@ export const stripInlineJpegs = (b: Uint8Array): Result<Uint8Array | undefined, 
       continue;
     }
     const read = readDict(b, t.end);
-    if (read === undefined) return edits.length === 0 ? ok(undefined) : ok(splice(b, edits));
+    if (read === undefined) {
+      // No image dictionary ends in ID here (damaged, or "BI" was no operator): read on after it.
+      t = nextToken(b, t.end);
+      continue;
+    }
     const { dict, id } = read;
     // One white-space byte separates ID from the data (8.9.7).
     const start = id.end + 1;
@@ -192,7 +206,7 @@ export const stripInlineJpegs = (b: Uint8Array): Result<Uint8Array | undefined, 
     const ei = nextToken(b, start + jpeg.value.length);
     if (ei === undefined || !isKeyword(b, ei, 'EI')) return err('inline-jpeg-unreadable');
     const length = dict.get('L') ?? dict.get('Length');
-    if (length?.values.length === 1 && b[length.last.start] !== 0x5d) {
+    if (length?.values.length === 1 && !isClosing(b, length.last)) {
       const v = length.last;
       edits.push({
         start: v.start,
