@@ -71,12 +71,13 @@ export interface Budgets {
 }
 
 /**
- * Checks one stream the rewritten PDF carries, and strips it if it is a JPEG or JPEG 2000 image. Every filter stage
- * the tablet can decode (Flate, LZW, RunLength, ASCIIHex, ASCII85: all of a content stream's, a form
- * XObject's, a font file's, a Flate image's chain; those before the codec of a DCT, JPX, JBIG2 or
- * CCITT image) is decoded once, within the PDF's budgets (`measureBounded`: the last stage counted,
- * not held), so a decompression bomb the ER's viewer would inflate is refused, `too-large`, on the
- * tablet, and the stream is written back as it came. An image whose own filters give its samples
+ * Checks one stream the rewritten PDF carries, and strips it if it is a JPEG or JPEG 2000 image or a
+ * content stream (`content`) with inline JPEGs. Every filter stage the tablet can decode (Flate, LZW,
+ * RunLength, ASCIIHex, ASCII85: all of a content stream's, a form XObject's, a font file's, a Flate
+ * image's chain; those before the codec of a DCT, JPX, JBIG2 or CCITT image) is decoded once, within
+ * the PDF's budgets (`measureBounded`: the last stage counted, not held; a content stream held whole,
+ * as its tokens are read, `cleanContent`), so a decompression bomb the ER's viewer would inflate is
+ * refused, `too-large`, on the tablet, and the stream is written back as it came. An image whose own filters give its samples
  * decodes to no more than its dictionary declares (`imageDataBytes`), from the pixel budget; the
  * stages before its last, and every other stream, from the decode budget. A codec followed by
  * another filter (its pixels decoded as bytes) is no image a viewer draws: `unreadable-pdf`. A
